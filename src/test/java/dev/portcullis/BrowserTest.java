@@ -1,0 +1,118 @@
+package dev.portcullis;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Base of tests that drive the pages in a real Chromium (Debian's {@code /usr/bin/chromium}, or
+ * {@code CHROMIUM_PATH}) through Playwright. Every request the page makes outside the app fails the test:
+ * pages may load nothing from a CDN.
+ */
+public abstract class BrowserTest extends IntegrationTest {
+
+	private static Playwright playwright;
+
+	private static Browser browser;
+
+	@LocalServerPort
+	protected int port;
+
+	protected BrowserContext context;
+
+	protected Page page;
+
+	private final List<String> foreignRequests = new CopyOnWriteArrayList<>();
+
+	private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
+
+	@BeforeAll
+	static void launchBrowser() {
+		playwright = Playwright.create(new Playwright.CreateOptions()
+			.setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+		String executable = System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium");
+		browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+			.setExecutablePath(Paths.get(executable))
+			.setHeadless(true)
+			.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+					"--disable-background-networking", "--disable-component-update", "--disable-sync")));
+	}
+
+	@AfterAll
+	static void closeBrowser() {
+		if (browser != null) {
+			browser.close();
+		}
+		if (playwright != null) {
+			playwright.close();
+		}
+	}
+
+	@BeforeEach
+	void openPage() {
+		this.context = browser.newContext(new Browser.NewContextOptions().setBaseURL(baseUrl()));
+		this.context.route("**/*", (route) -> {
+			String url = route.request().url();
+			if (url.startsWith(baseUrl()) || url.startsWith("data:")) {
+				route.resume();
+			}
+			else {
+				this.foreignRequests.add(url);
+				route.abort();
+			}
+		});
+		this.page = this.context.newPage();
+		this.page.onResponse((response) -> {
+			if (response.status() >= 400 && !"document".equals(response.request().resourceType())) {
+				this.consoleErrors.add(response.status() + " " + response.url());
+			}
+		});
+		this.page.onConsoleMessage((message) -> {
+			// a failed load is reported by the response listener above, with its URL
+			if ("error".equals(message.type()) && !message.text().startsWith("Failed to load resource")) {
+				this.consoleErrors.add(message.text());
+			}
+		});
+		this.page.onPageError(this.consoleErrors::add);
+	}
+
+	@AfterEach
+	void closePageAndCheckItStayedLocal() {
+		this.context.close();
+		assertThat(this.foreignRequests).as("requests that left the app").isEmpty();
+		assertThat(this.consoleErrors).as("JavaScript errors and failed subresource loads").isEmpty();
+	}
+
+	protected String baseUrl() {
+		return "http://localhost:" + this.port;
+	}
+
+	/** Saves a screenshot under {@code target/screenshots/} for a person to look at. */
+	protected void screenshot(String name) {
+		try {
+			Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+			this.page.screenshot(new Page.ScreenshotOptions().setPath(dir.resolve(name + ".png")).setFullPage(true));
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+}
