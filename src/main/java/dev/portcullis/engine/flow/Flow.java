@@ -1,0 +1,103 @@
+package dev.portcullis.engine.flow;
+
+import java.util.List;
+
+import dev.portcullis.engine.api.Protocol;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One flow as the engine decides it: the fields of a Hubble flow that policy depends on.
+ *
+ * @param source the sending endpoint
+ * @param destination the receiving endpoint
+ * @param sourceIp {@code IP.source}, or null
+ * @param destinationIp {@code IP.destination}, or null
+ * @param protocol the L4 protocol ({@code l4.TCP}, {@code l4.UDP}, {@code l4.SCTP}, {@code l4.ICMPv4},
+ *        {@code l4.ICMPv6})
+ * @param destinationPort {@code l4.<proto>.destination_port}; 0 for ICMP
+ * @param icmpType {@code l4.ICMPv4.type} / {@code l4.ICMPv6.type}; -1 when not ICMP
+ * @param l7 the L7 request, or null for an L3/L4 flow
+ * @param destinationNames {@code destination_names}: the DNS names Cilium had learned for the destination IP
+ *        (what {@code toFQDNs} matches against)
+ * @param tlsServerName extension {@code tls.sni}: the TLS ClientHello's server name, for {@code serverNames}
+ *        rules; null when the connection is not TLS or the name is unknown
+ * @param reply {@code is_reply}: a reply of an established connection (never evaluated against policy)
+ */
+public record Flow(Endpoint source, Endpoint destination, @Nullable String sourceIp, @Nullable String destinationIp,
+		Protocol protocol, int destinationPort, int icmpType, @Nullable L7Request l7, List<String> destinationNames,
+		@Nullable String tlsServerName, boolean reply) {
+
+	public Flow {
+		destinationNames = List.copyOf(destinationNames);
+	}
+
+	/**
+	 * A flow endpoint ({@code source} / {@code destination}).
+	 *
+	 * @param namespace {@code namespace}: set for pods; an endpoint without one is identified by its
+	 *        {@code reserved:} / {@code cidr:} labels, else it is world
+	 * @param labels {@code labels} as Hubble prints them, for example {@code k8s:app=web}, {@code reserved:world}
+	 * @param podName {@code pod_name}, or null
+	 * @param clusterName {@code cluster_name}, or null
+	 * @param namedPorts extension {@code named_ports}: the pod's container ports by name (for named ports in
+	 *        policies)
+	 */
+	public record Endpoint(@Nullable String namespace, List<String> labels, @Nullable String podName,
+			@Nullable String clusterName, List<NamedPort> namedPorts) {
+
+		public Endpoint {
+			labels = List.copyOf(labels);
+			namedPorts = List.copyOf(namedPorts);
+		}
+
+	}
+
+	/** A container port name of a pod: {@code {name, port, protocol}}. */
+	public record NamedPort(String name, int port, Protocol protocol) {
+	}
+
+	/** The L7 request of a flow ({@code l7.http}, {@code l7.kafka}, {@code l7.dns}). */
+	public sealed interface L7Request permits Http, Kafka, Dns {
+	}
+
+	/**
+	 * {@code l7.http}: {@code method}, {@code url} (absolute, as Hubble prints it, or a path), {@code headers},
+	 * {@code protocol} (for example {@code HTTP/2}).
+	 */
+	public record Http(String method, String url, List<Header> headers, @Nullable String protocol)
+			implements L7Request {
+
+		public Http {
+			headers = List.copyOf(headers);
+		}
+
+	}
+
+	/** An HTTP header {@code {key, value}}. */
+	public record Header(String key, String value) {
+	}
+
+	/**
+	 * {@code l7.kafka}: {@code api_key} (a name such as {@code produce}), {@code api_version}, {@code topic};
+	 * extensions {@code client_id} and {@code topics} (a request naming several topics; {@code topic} is then
+	 * the first).
+	 */
+	public record Kafka(String apiKey, int apiVersion, @Nullable String clientId, List<String> topics)
+			implements L7Request {
+
+		public Kafka {
+			topics = List.copyOf(topics);
+		}
+
+	}
+
+	/** {@code l7.dns}: the {@code query} name and its {@code qtypes}. */
+	public record Dns(String query, List<String> qtypes) implements L7Request {
+
+		public Dns {
+			qtypes = List.copyOf(qtypes);
+		}
+
+	}
+
+}

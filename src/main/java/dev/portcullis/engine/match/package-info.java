@@ -1,0 +1,9 @@
+/**
+ * Matchers the parser validates with and the evaluator decides with: identity labels and label selectors,
+ * IP addresses and CIDRs, entities, DNS names and patterns, TLS server names, HTTP and Kafka L7 rules, ICMP
+ * types. Each compiles once and then matches without allocation where it can.
+ */
+@NullMarked
+package dev.portcullis.engine.match;
+
+import org.jspecify.annotations.NullMarked;
