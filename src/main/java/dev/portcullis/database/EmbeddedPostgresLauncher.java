@@ -38,6 +38,11 @@ final class EmbeddedPostgresLauncher {
 	}
 
 	static EmbeddedPostgres start(Path dataDir, int port) {
+		if (dataDir.toString().matches(".*[$`\"'\\\\].*")) {
+			// zonky hands the path to pg_ctl through a shell
+			throw new IllegalStateException("The embedded database's data directory " + dataDir
+					+ " contains a shell character ($ ` \" ' \\); choose another portcullis.embedded-db.data-dir");
+		}
 		try {
 			Files.createDirectories(dataDir);
 			clearLeftovers(dataDir);
