@@ -228,8 +228,8 @@ final class NetworkPolicyReader {
 			}
 		}
 		catch (IllegalArgumentException ex) {
-			reading.error(child(blockPath, "cidr"), at(block, "cidr"), "ipBlock.cidr " + quote(cidrText)
-					+ " is not a valid CIDR: " + ex.getMessage());
+			reading.error(child(blockPath, "cidr"), at(block, "cidr"), "ipBlock.cidr is not valid: "
+					+ ex.getMessage() + ".");
 			return null;
 		}
 		List<String> except = reading.strings(block, "except", blockPath);
@@ -246,8 +246,8 @@ final class NetworkPolicyReader {
 					valid.add(text);
 				}
 				catch (IllegalArgumentException ex) {
-					reading.error(child(blockPath, "except"), at(block, "except"), "ipBlock.except " + quote(text)
-							+ " is not a valid CIDR: " + ex.getMessage());
+					reading.error(child(blockPath, "except"), at(block, "except"), "ipBlock.except is not valid: "
+							+ ex.getMessage() + ".");
 				}
 			}
 		}

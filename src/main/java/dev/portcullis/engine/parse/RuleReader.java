@@ -404,8 +404,12 @@ final class RuleReader {
 		List<CidrRule> cidrSet = cidrSet(map, prefix + "CIDRSet", path);
 		List<String> entities = entities(map, prefix + "Entities", path);
 		List<LabelSelector> nodes = selectors(map, prefix + "Nodes", path);
-		if (present(map, prefix + "Nodes")) {
+		if (nodes != null && !nodes.isEmpty()) {
 			since(V1_16, child(path, prefix + "Nodes"), map.keyPosition(prefix + "Nodes"), prefix + "Nodes");
+			this.reading.warning(child(path, prefix + "Nodes"), map.keyPosition(prefix + "Nodes"), prefix
+					+ "Nodes needs the agent flag --enable-node-selector-labels=true; without it Cilium rejects the"
+					+ " policy (\"FromNodes/ToNodes rules can only be applied when the enable-node-selector-labels"
+					+ " flag is set\").");
 		}
 		List<String> groups = groups(map, prefix + "Groups", path);
 		List<ServiceSelector> services = ingress ? null : services(map, path);
@@ -502,8 +506,8 @@ final class RuleReader {
 				valid.add(value);
 			}
 			catch (IllegalArgumentException ex) {
-				this.reading.error(item(child(path, key), i), position, "Unable to parse CIDR " + quote(value) + ": "
-						+ ex.getMessage());
+				this.reading.error(item(child(path, key), i), position, "Unable to parse CIDR: " + ex.getMessage()
+						+ ".");
 			}
 		}
 		return valid;
@@ -541,8 +545,8 @@ final class RuleReader {
 					}
 				}
 				catch (IllegalArgumentException ex) {
-					this.reading.error(child(itemPath, "cidr"), at(entry, "cidr"), "Unable to parse CIDRRule "
-							+ quote(cidrText) + ": " + ex.getMessage());
+					this.reading.error(child(itemPath, "cidr"), at(entry, "cidr"), "Unable to parse CIDRRule: "
+							+ ex.getMessage() + ".");
 				}
 			}
 			List<String> except = this.reading.strings(entry, "except", itemPath);
@@ -561,8 +565,8 @@ final class RuleReader {
 						}
 					}
 					catch (IllegalArgumentException ex) {
-						this.reading.error(child(itemPath, "except"), at(entry, "except"), "Unable to parse except "
-								+ quote(text) + ": " + ex.getMessage());
+						this.reading.error(child(itemPath, "except"), at(entry, "except"), "Unable to parse except: "
+								+ ex.getMessage() + ".");
 					}
 				}
 				if (!except.isEmpty() && cidrText == null) {
@@ -800,7 +804,7 @@ final class RuleReader {
 		}
 		if (hasDns && ports.isEmpty()) {
 			this.reading.error(child(path, "ports"), map.position(),
-					"DNS rules need the DNS port: add ports such as {port: \"53\", protocol: ANY}.");
+					"Port 53 must be specified for DNS rules: add ports such as {port: \"53\", protocol: ANY}.");
 		}
 		List<String> serverNames = deny ? List.of() : serverNames(map, path);
 		if (!serverNames.isEmpty() && hasL7 && !present(map, "terminatingTLS")) {
@@ -836,8 +840,9 @@ final class RuleReader {
 					+ " is new in Cilium 1.19; Cilium " + this.reading.target + " does not know it.");
 		}
 		int end = (endPort != null) ? endPort.intValue() : 0;
+		boolean extended = protocol == Protocol.VRRP || protocol == Protocol.IGMP;
 		if (port == null || port.isEmpty()) {
-			if (protocol == Protocol.VRRP || protocol == Protocol.IGMP) {
+			if (extended) {
 				return new PortProtocol("0", 0, protocol);
 			}
 			this.reading.error(child(path, "port"), (port == null) ? map.position() : at(map, "port"),
@@ -868,16 +873,21 @@ final class RuleReader {
 				return null;
 			}
 			canonical = Integer.toString(number.getAsInt());
+			if (extended && number.getAsInt() != 0) {
+				this.reading.error(child(path, "port"), at(map, "port"), "Port must be empty or 0 for protocol "
+						+ protocol + ", which has no ports; not " + quote(port) + ".");
+				return null;
+			}
+			if (hasDns && end > number.getAsInt()) {
+				this.reading.error(child(path, "endPort"), at(map, "endPort"),
+						"DNS rules do not support port ranges: remove endPort.");
+				return null;
+			}
 			if (end != 0 && end < number.getAsInt()) {
 				this.reading.warning(child(path, "endPort"), at(map, "endPort"), "endPort " + end + " is below port "
 						+ canonical + ": the range is empty, so only port " + canonical + " is matched.");
 				end = 0;
 			}
-		}
-		if (hasDns && end > 0) {
-			this.reading.error(child(path, "endPort"), at(map, "endPort"),
-					"DNS rules do not support port ranges: remove endPort.");
-			return null;
 		}
 		return new PortProtocol(canonical, end, protocol);
 	}
