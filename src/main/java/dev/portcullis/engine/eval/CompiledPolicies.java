@@ -1,32 +1,577 @@
 package dev.portcullis.engine.eval;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 
+import dev.portcullis.engine.api.Direction;
 import dev.portcullis.engine.api.Policy;
+import dev.portcullis.engine.api.PortRule.KafkaRule;
+import dev.portcullis.engine.eval.CompiledEntry.FlowPeer;
+import dev.portcullis.engine.eval.CompiledEntry.PortL7;
+import dev.portcullis.engine.eval.Decision.DropReason;
+import dev.portcullis.engine.eval.Decision.L7Denial;
+import dev.portcullis.engine.eval.Decision.Outcome;
+import dev.portcullis.engine.eval.Decision.SideDecision;
+import dev.portcullis.engine.eval.Decision.Verdict;
+import dev.portcullis.engine.eval.EngineOptions.AllowLocalhost;
+import dev.portcullis.engine.eval.EngineOptions.PolicyEnforcementMode;
+import dev.portcullis.engine.eval.PeerView.Candidate;
 import dev.portcullis.engine.flow.Flow;
+import dev.portcullis.engine.flow.Flow.Header;
+import dev.portcullis.engine.flow.Flow.Http;
+import dev.portcullis.engine.flow.Flow.Kafka;
+import dev.portcullis.engine.flow.Flow.L7Request;
+import dev.portcullis.engine.match.DnsPattern;
+import dev.portcullis.engine.match.HttpMatcher;
+import dev.portcullis.engine.match.IpAddress;
+import dev.portcullis.engine.match.KafkaMatcher;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A set of policies compiled once for fast decisions, as Cilium's selector cache and policy maps do. Immutable
- * and safe to share between threads.
+ * and safe to share between threads (per-identity views are memoized in concurrent maps).
+ * <p>
+ * A flow is decided as Cilium enforces it (Documentation/security/policy, pkg/policy): the egress side of the
+ * source endpoint and the ingress side of the destination endpoint are evaluated; a side is enforced when a rule
+ * selecting the endpoint has entries for that direction (or enforcement mode is {@code always}); both enforced
+ * sides must allow. Per side: a matching deny rule drops (181), ingress from the local host is allowed
+ * (allow-localhost), a matching allow rule allows, and an unmatched flow on a default-deny side drops (133).
+ * Matching allow rules that all carry L7 rules send the request to the proxy, which allows it if any of their
+ * rules matches (an L3/L4 rule without L7 for the same peer and port lifts L7 filtering; a side that is not
+ * default-deny only gains L7 visibility, Cilium ≥1.18). Replies ({@code is_reply}) are not evaluated.
+ * <p>
+ * Decisions taken where Cilium's behaviour needed a reading of its source (see the conformance cases):
+ * ingress deny rules for the host beat allow-localhost (deny entries win in the policy map); audit mode turns
+ * L3/L4 drops into AUDIT but the proxy still enforces L7; a flow without an L7 request on an L7-filtered port is
+ * allowed at L3/L4 and reported as redirected to the proxy; a missing or unmatched TLS SNI on a
+ * {@code serverNames} port is a TLS-level denial ({@code tcp_reset}); {@code toServices} matches the flow's
+ * {@code destination_service}; {@code toFQDNs} matches world destinations through {@code destination_names};
+ * {@code cidrGroupRef}, {@code cidrGroupSelector} and {@code toGroups} select nothing (they need cluster state).
  */
 public final class CompiledPolicies {
 
-	private CompiledPolicies() {
+	private static final SideResult NOT_EVALUATED = new SideResult(SideDecision.NOT_EVALUATED, null);
+
+	private static final SideResult NOT_ENFORCED = new SideResult(SideDecision.NOT_ENFORCED, null);
+
+	private static final SideResult ALLOWED = new SideResult(SideDecision.ALLOWED, null);
+
+	private static final SideResult ALLOWED_PROXIED = new SideResult(SideDecision.ALLOWED_PROXIED, null);
+
+	private static final SideResult DENIED_BY_RULE = new SideResult(
+			new SideDecision(Outcome.DENIED, DropReason.POLICY_DENY, false), null);
+
+	private static final SideResult DENIED_BY_DEFAULT = new SideResult(
+			new SideDecision(Outcome.DENIED, DropReason.POLICY_DENIED, false), null);
+
+	private static final SideResult AUDIT_DENY_RULE = new SideResult(
+			new SideDecision(Outcome.AUDIT, DropReason.POLICY_DENY, false), null);
+
+	private static final SideResult AUDIT_DEFAULT = new SideResult(
+			new SideDecision(Outcome.AUDIT, DropReason.POLICY_DENIED, false), null);
+
+	/** Kafka API keys the proxy answers with TOPIC_AUTHORIZATION_FAILED when it denies them. */
+	private static final int[] KAFKA_KEYS_WITH_ERROR_RESPONSE = { 0, 1, 2, 3, 8, 9, 10 };
+
+	private final EngineOptions options;
+
+	private final List<CompiledRule> rules;
+
+	private final Identity.Table identities;
+
+	private CompiledPolicies(EngineOptions options, List<CompiledRule> rules) {
+		this.options = options;
+		this.rules = rules;
+		this.identities = new Identity.Table(options.clusterName());
 	}
 
 	/** Compiles valid policies (as {@code PolicyParser} returns them) under the given agent settings. */
 	public static CompiledPolicies compile(List<Policy> policies, EngineOptions options) {
-		throw new UnsupportedOperationException("TODO");
+		return new CompiledPolicies(options, PolicyCompiler.compile(policies, options));
+	}
+
+	public EngineOptions options() {
+		return this.options;
 	}
 
 	/** Decides a flow; the decision carries no explanation. */
 	public Decision decide(Flow flow) {
-		throw new UnsupportedOperationException("TODO");
+		return evaluate(flow, null, null);
 	}
 
 	/** Decides a flow and explains the decision. */
 	public Decision explain(Flow flow) {
-		throw new UnsupportedOperationException("TODO");
+		Trace egress = new Trace(Direction.EGRESS);
+		Trace ingress = new Trace(Direction.INGRESS);
+		Decision decision = evaluate(flow, egress, ingress);
+		return decision.withExplanation(Explainer.explain(flow, decision, egress, ingress));
+	}
+
+	private Decision evaluate(Flow flow, @Nullable Trace egressTrace, @Nullable Trace ingressTrace) {
+		Identity source = this.identities.of(flow.source(), flow.nodeLabels());
+		Identity destination = this.identities.of(flow.destination(), flow.nodeLabels());
+		SideResult egress;
+		SideResult ingress;
+		if (flow.reply()) {
+			egress = NOT_EVALUATED;
+			ingress = NOT_EVALUATED;
+			trace(egressTrace, source, destination, Reason.REPLY);
+			trace(ingressTrace, destination, source, Reason.REPLY);
+		}
+		else {
+			egress = side(flow, Direction.EGRESS, source, destination, flow.destinationIp(), egressTrace);
+			ingress = side(flow, Direction.INGRESS, destination, source, flow.sourceIp(), ingressTrace);
+		}
+		Verdict verdict;
+		L7Denial l7 = null;
+		if (egress.decision().denies() || ingress.decision().denies()) {
+			verdict = Verdict.DROPPED;
+			l7 = egress.decision().denies() ? egress.l7() : ingress.l7();
+		}
+		else if (egress.decision().outcome() == Outcome.AUDIT || ingress.decision().outcome() == Outcome.AUDIT) {
+			verdict = Verdict.AUDIT;
+		}
+		else {
+			verdict = Verdict.FORWARDED;
+		}
+		return new Decision(verdict, egress.decision(), ingress.decision(), l7, null);
+	}
+
+	private static void trace(@Nullable Trace trace, Identity subject, Identity peer, Reason reason) {
+		if (trace != null) {
+			trace.subject = subject;
+			trace.peer = peer;
+			trace.reason = reason;
+		}
+	}
+
+	private SideResult side(Flow flow, Direction direction, Identity subject, Identity peer,
+			@Nullable String peerIpText, @Nullable Trace trace) {
+		trace(trace, subject, peer, Reason.NOT_ENFORCED);
+		if (this.options.enforcementMode() == PolicyEnforcementMode.NEVER) {
+			return traced(trace, Reason.MODE_NEVER, NOT_ENFORCED);
+		}
+		if (!subject.isLocalEndpoint()) {
+			return traced(trace, Reason.NOT_LOCAL, NOT_ENFORCED);
+		}
+		SubjectView view = subjectView(subject, direction);
+		if (trace != null) {
+			trace.view = view;
+		}
+		if (!view.enforced()) {
+			return traced(trace, Reason.NOT_ENFORCED, NOT_ENFORCED);
+		}
+		PeerView peers = peerView(subject, peer, direction, view);
+		IpAddress peerIp = null;
+		boolean ipParsed = false;
+
+		Match denied = null;
+		for (Candidate candidate : peers.deny()) {
+			int flowPeer = -1;
+			if (candidate.labelPeer() == PeerView.FLOW_PEERS) {
+				if (!ipParsed) {
+					peerIp = parseIp(peerIpText);
+					ipParsed = true;
+				}
+				flowPeer = matchFlowPeers(candidate.entry(), flow, peerIp, peer);
+				if (flowPeer < 0) {
+					continue;
+				}
+			}
+			int l4 = candidate.entry().matchL4(flow);
+			if (l4 == CompiledEntry.NO_MATCH) {
+				continue;
+			}
+			Match match = new Match(candidate, flowPeer, l4);
+			if (denied == null) {
+				denied = match;
+			}
+			if (trace == null) {
+				break;
+			}
+			trace.denyMatches.add(match);
+		}
+		if (denied != null) {
+			if (trace != null) {
+				trace.decided = denied;
+			}
+			return traced(trace, Reason.DENY_RULE, this.options.auditMode() ? AUDIT_DENY_RULE : DENIED_BY_RULE);
+		}
+		if (direction == Direction.INGRESS && this.options.allowLocalhost() == AllowLocalhost.ALWAYS && peer.isHost()
+				&& !subject.isHost()) {
+			return traced(trace, Reason.LOCALHOST, ALLOWED);
+		}
+
+		Match plain = null;
+		List<Match> l7Matches = null;
+		for (Candidate candidate : peers.allow()) {
+			int flowPeer = -1;
+			if (candidate.labelPeer() == PeerView.FLOW_PEERS) {
+				if (!ipParsed) {
+					peerIp = parseIp(peerIpText);
+					ipParsed = true;
+				}
+				flowPeer = matchFlowPeers(candidate.entry(), flow, peerIp, peer);
+				if (flowPeer < 0) {
+					continue;
+				}
+			}
+			int l4 = candidate.entry().matchL4(flow);
+			if (l4 == CompiledEntry.NO_MATCH) {
+				continue;
+			}
+			Match match = new Match(candidate, flowPeer, l4);
+			if (trace != null) {
+				trace.allowMatches.add(match);
+			}
+			PortL7 l7 = candidate.entry().l7Of(l4);
+			if (l7 == null || l7.plain()) {
+				if (plain == null) {
+					plain = match;
+				}
+			}
+			else {
+				if (l7Matches == null) {
+					l7Matches = new ArrayList<>(2);
+				}
+				l7Matches.add(match);
+			}
+		}
+		if (plain != null) {
+			if (trace != null) {
+				trace.decided = plain;
+			}
+			return traced(trace, Reason.ALLOWED, (l7Matches != null) ? ALLOWED_PROXIED : ALLOWED);
+		}
+		if (l7Matches == null) {
+			if (!view.defaultDeny()) {
+				return traced(trace, Reason.NO_MATCH_NOT_DEFAULT_DENY, ALLOWED);
+			}
+			return traced(trace, Reason.NO_MATCH_DEFAULT_DENY, this.options.auditMode() ? AUDIT_DEFAULT
+					: DENIED_BY_DEFAULT);
+		}
+		if (!view.defaultDeny()) {
+			if (trace != null) {
+				trace.decided = l7Matches.get(0);
+			}
+			return traced(trace, Reason.L7_VISIBILITY_ONLY, ALLOWED_PROXIED);
+		}
+		return l7(flow, l7Matches, trace);
+	}
+
+	private SideResult l7(Flow flow, List<Match> matches, @Nullable Trace trace) {
+		String sni = flow.tlsServerName();
+		Match firstSniAllowed = null;
+		for (Match match : matches) {
+			if (match.l7().serverNameAllowed(sni)) {
+				firstSniAllowed = match;
+				break;
+			}
+		}
+		if (firstSniAllowed == null) {
+			if (trace != null) {
+				trace.decided = matches.get(0);
+			}
+			return traced(trace, Reason.TLS_DENIED, new SideResult(SideDecision.L7_DENIED, L7Denial.tls()));
+		}
+		L7Request request = flow.l7();
+		if (request == null) {
+			if (trace != null) {
+				trace.decided = firstSniAllowed;
+			}
+			return traced(trace, Reason.L7_NO_REQUEST, ALLOWED_PROXIED);
+		}
+		HttpMatcher.Request httpRequest = (request instanceof Http http) ? httpRequest(http) : null;
+		List<KafkaRule> kafkaRules = null;
+		Match firstKafka = null;
+		KafkaMatcher onlyKafka = null;
+		for (Match match : matches) {
+			PortL7 l7 = match.l7();
+			if (!l7.serverNameAllowed(sni)) {
+				continue;
+			}
+			if (!l7.hasL7Rules() || requestMatches(l7, request, httpRequest)) {
+				if (trace != null) {
+					trace.decided = match;
+				}
+				return traced(trace, Reason.L7_ALLOWED, ALLOWED_PROXIED);
+			}
+			if (request instanceof Kafka && l7.kafka() != null) {
+				if (firstKafka == null) {
+					firstKafka = match;
+					onlyKafka = l7.kafka();
+					kafkaRules = new ArrayList<>(l7.kafkaRules());
+				}
+				else {
+					onlyKafka = null;
+					kafkaRules.addAll(l7.kafkaRules());
+				}
+			}
+		}
+		if (firstKafka != null) {
+			// Kafka topics of one request may be allowed by rules of different port rules: match the union.
+			KafkaMatcher union = (onlyKafka != null) ? onlyKafka : KafkaMatcher.compile(kafkaRules);
+			if (union.allows((Kafka) request)) {
+				if (trace != null) {
+					trace.decided = firstKafka;
+				}
+				return traced(trace, Reason.L7_ALLOWED, ALLOWED_PROXIED);
+			}
+		}
+		if (trace != null) {
+			trace.decided = firstSniAllowed;
+		}
+		return traced(trace, Reason.L7_DENIED, new SideResult(SideDecision.L7_DENIED, denial(request)));
+	}
+
+	private L7Denial denial(L7Request request) {
+		if (request instanceof Http http) {
+			return isGrpc(http) ? L7Denial.grpc() : L7Denial.http();
+		}
+		if (request instanceof Kafka kafka) {
+			int key = kafkaApiKey(kafka.apiKey());
+			for (int withResponse : KAFKA_KEYS_WITH_ERROR_RESPONSE) {
+				if (withResponse == key) {
+					return L7Denial.kafka(true);
+				}
+			}
+			return L7Denial.kafka(false);
+		}
+		return L7Denial.dns(this.options.dnsRejectResponse());
+	}
+
+	static int kafkaApiKey(String name) {
+		if (!name.isEmpty() && name.chars().allMatch(Character::isDigit) && name.length() < 6) {
+			return Integer.parseInt(name);
+		}
+		OptionalInt key = KafkaMatcher.apiKey(name);
+		return key.isPresent() ? key.getAsInt() : -1;
+	}
+
+	private static boolean requestMatches(PortL7 l7, L7Request request, HttpMatcher.@Nullable Request http) {
+		if (http != null) {
+			for (HttpMatcher matcher : l7.http()) {
+				if (matcher.matches(http)) {
+					return true;
+				}
+			}
+			return false;
+		}
+		if (request instanceof Flow.Dns dns) {
+			for (DnsPattern pattern : l7.dns()) {
+				if (pattern.matches(dns.query())) {
+					return true;
+				}
+			}
+			return false;
+		}
+		if (request instanceof Kafka kafka && l7.kafka() != null) {
+			return l7.kafka().allows(kafka);
+		}
+		return false;
+	}
+
+	/** gRPC: an HTTP/2 request with {@code content-type: application/grpc...} (Documentation/security/grpc.rst). */
+	static boolean isGrpc(Http http) {
+		if (http.protocol() == null || !http.protocol().toUpperCase(Locale.ROOT).startsWith("HTTP/2")) {
+			return false;
+		}
+		for (Header header : http.headers()) {
+			if (header.key().equalsIgnoreCase("content-type")
+					&& header.value().toLowerCase(Locale.ROOT).startsWith("application/grpc")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The request as Envoy sees it: {@code :path} is the URL's path with its query (a URL that is not absolute is
+	 * taken as the path), {@code :authority} the {@code :authority} or {@code Host} header, else the URL's
+	 * authority (with its port).
+	 */
+	static HttpMatcher.Request httpRequest(Http http) {
+		String url = http.url();
+		String authority = "";
+		String path = url;
+		int scheme = url.indexOf("://");
+		if (scheme > 0 && url.indexOf('/') > scheme) {
+			int start = scheme + 3;
+			int slash = url.indexOf('/', start);
+			int query = url.indexOf('?', start);
+			int end = (slash < 0) ? ((query < 0) ? url.length() : query) : ((query < 0) ? slash : Math.min(slash, query));
+			authority = url.substring(start, end);
+			path = url.substring(end);
+			if (path.isEmpty() || path.charAt(0) == '?') {
+				path = "/" + path;
+			}
+		}
+		for (Header header : http.headers()) {
+			if (header.key().equalsIgnoreCase(":authority") || header.key().equalsIgnoreCase("host")) {
+				authority = header.value();
+				break;
+			}
+		}
+		return new HttpMatcher.Request(http.method(), path, authority, http.headers());
+	}
+
+	private int matchFlowPeers(CompiledEntry entry, Flow flow, @Nullable IpAddress peerIp, Identity peer) {
+		List<FlowPeer> flowPeers = entry.flowPeers;
+		for (int i = 0; i < flowPeers.size(); i++) {
+			FlowPeer flowPeer = flowPeers.get(i);
+			if (flowPeer.admits(peer, this.options.cidrMatchesNodes()) && flowPeer.matches(flow, peerIp)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static @Nullable IpAddress parseIp(@Nullable String text) {
+		if (text == null || text.isEmpty()) {
+			return null;
+		}
+		try {
+			return IpAddress.parse(text);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private static SideResult traced(@Nullable Trace trace, Reason reason, SideResult result) {
+		if (trace != null) {
+			trace.reason = reason;
+		}
+		return result;
+	}
+
+	SubjectView subjectView(Identity subject, Direction direction) {
+		SubjectView view = subject.subjectViews[direction.ordinal()];
+		if (view != null) {
+			return view;
+		}
+		List<CompiledRule> selecting = new ArrayList<>();
+		List<CompiledEntry> allow = new ArrayList<>();
+		List<CompiledEntry> deny = new ArrayList<>();
+		List<CompiledRule> defaultDenyBy = new ArrayList<>();
+		boolean entries = false;
+		for (CompiledRule rule : this.rules) {
+			if (!rule.selects(subject)) {
+				continue;
+			}
+			selecting.add(rule);
+			allow.addAll(rule.allow(direction));
+			deny.addAll(rule.deny(direction));
+			entries |= rule.hasEntries(direction);
+			if (rule.defaultDeny(direction)) {
+				defaultDenyBy.add(rule);
+			}
+		}
+		boolean always = this.options.enforcementMode() == PolicyEnforcementMode.ALWAYS
+				&& (!subject.isHost() || !selecting.isEmpty());
+		boolean defaultDeny = always || !defaultDenyBy.isEmpty();
+		view = new SubjectView(List.copyOf(selecting), List.copyOf(allow), List.copyOf(deny), defaultDeny || entries,
+				defaultDeny, List.copyOf(defaultDenyBy));
+		subject.subjectViews[direction.ordinal()] = view;
+		return view;
+	}
+
+	private PeerView peerView(Identity subject, Identity peer, Direction direction, SubjectView view) {
+		ConcurrentHashMap<Identity, PeerView> views = subject.peerViews[direction.ordinal()];
+		PeerView peerView = views.get(peer);
+		if (peerView == null) {
+			peerView = new PeerView(candidates(view.allow(), peer), candidates(view.deny(), peer));
+			PeerView raced = views.putIfAbsent(peer, peerView);
+			if (raced != null) {
+				peerView = raced;
+			}
+		}
+		return peerView;
+	}
+
+	private List<Candidate> candidates(List<CompiledEntry> entries, Identity peer) {
+		List<Candidate> candidates = new ArrayList<>();
+		for (CompiledEntry entry : entries) {
+			if (entry.anyPeer) {
+				candidates.add(new Candidate(entry, PeerView.ANY_PEER));
+				continue;
+			}
+			int matched = -1;
+			for (int i = 0; i < entry.labelPeers.size(); i++) {
+				if (entry.labelPeers.get(i).matches(peer, this.options.clusterName())) {
+					matched = i;
+					break;
+				}
+			}
+			if (matched >= 0) {
+				candidates.add(new Candidate(entry, matched));
+				continue;
+			}
+			for (FlowPeer flowPeer : entry.flowPeers) {
+				if (flowPeer.admits(peer, this.options.cidrMatchesNodes())) {
+					candidates.add(new Candidate(entry, PeerView.FLOW_PEERS));
+					break;
+				}
+			}
+		}
+		return List.copyOf(candidates);
+	}
+
+	/** One side's decision and, for an L7 denial, what the client sees. */
+	private record SideResult(SideDecision decision, @Nullable L7Denial l7) {
+	}
+
+	/** Why a side decided as it did (recorded only by {@link #explain}). */
+	enum Reason {
+
+		REPLY, MODE_NEVER, NOT_LOCAL, NOT_ENFORCED, DENY_RULE, LOCALHOST, ALLOWED, NO_MATCH_NOT_DEFAULT_DENY,
+		NO_MATCH_DEFAULT_DENY, L7_VISIBILITY_ONLY, TLS_DENIED, L7_NO_REQUEST, L7_ALLOWED, L7_DENIED
+
+	}
+
+	/** An entry whose peer and port matched the flow. */
+	record Match(Candidate candidate, int flowPeer, int l4) {
+
+		CompiledEntry entry() {
+			return this.candidate.entry();
+		}
+
+		PortL7 l7() {
+			PortL7 l7 = entry().l7Of(this.l4);
+			if (l7 == null) {
+				throw new IllegalStateException("no port rule behind " + this.l4);
+			}
+			return l7;
+		}
+
+	}
+
+	/** What one side's evaluation saw, for {@link #explain}. */
+	static final class Trace {
+
+		final Direction direction;
+
+		Identity subject;
+
+		Identity peer;
+
+		@Nullable SubjectView view;
+
+		Reason reason = Reason.NOT_ENFORCED;
+
+		@Nullable Match decided;
+
+		final List<Match> allowMatches = new ArrayList<>();
+
+		final List<Match> denyMatches = new ArrayList<>();
+
+		Trace(Direction direction) {
+			this.direction = direction;
+		}
+
 	}
 
 }

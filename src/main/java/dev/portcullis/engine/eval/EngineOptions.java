@@ -1,15 +1,90 @@
 package dev.portcullis.engine.eval;
 
 /**
- * Agent settings that change verdicts, with Cilium's defaults in {@link #DEFAULTS}.
+ * Agent settings that change verdicts, with Cilium's (v1.19) defaults in {@link #DEFAULTS}.
+ * {@link #of(PolicyEnforcementMode, boolean, String)} builds the common case; the {@code with...} methods change
+ * one setting.
  *
  * @param enforcementMode {@code policyEnforcementMode} ({@code enable-policy}): default, always or never
- * @param auditMode {@code policyAuditMode}: L3/L4 drops are reported as AUDIT and the flow is forwarded
+ * @param auditMode {@code policyAuditMode}: L3/L4 drops are reported as AUDIT and the flow is forwarded; L7
+ *        rules are still enforced by the proxy
  * @param clusterName {@code cluster-name}: peers of policies are scoped to it by default
+ * @param allowLocalhost {@code allow-localhost}: {@link AllowLocalhost#ALWAYS} (the Kubernetes default) allows
+ *        ingress from the local host ({@code reserved:host}) into every pod; deny rules still win
+ * @param policyDefaultLocalCluster {@code policy-default-local-cluster} (true): peer selectors without a
+ *        cluster label only select the local cluster
+ * @param cidrMatchesNodes {@code policy-cidr-match-mode=nodes}: CIDR selectors also select node IPs (host and
+ *        remote nodes); by default they select only identities outside the cluster
+ * @param nodeSelectorLabels {@code enable-node-selector-labels}: {@code fromNodes}/{@code toNodes} select remote
+ *        nodes by their labels; when false those selectors select nothing
+ * @param nonDefaultDenyPolicies {@code enable-non-default-deny-policies} (true): {@code enableDefaultDeny: false}
+ *        is honoured; when false every rule with entries for a direction enables default deny
+ * @param dnsRejectResponse {@code tofqdns-dns-reject-response-code}: what the DNS proxy answers to a denied query
  */
-public record EngineOptions(PolicyEnforcementMode enforcementMode, boolean auditMode, String clusterName) {
+public record EngineOptions(PolicyEnforcementMode enforcementMode, boolean auditMode, String clusterName,
+		AllowLocalhost allowLocalhost, boolean policyDefaultLocalCluster, boolean cidrMatchesNodes,
+		boolean nodeSelectorLabels, boolean nonDefaultDenyPolicies, DnsRejectResponse dnsRejectResponse) {
 
-	public static final EngineOptions DEFAULTS = new EngineOptions(PolicyEnforcementMode.DEFAULT, false, "default");
+	public static final EngineOptions DEFAULTS = new EngineOptions(PolicyEnforcementMode.DEFAULT, false, "default",
+			AllowLocalhost.ALWAYS, true, false, false, true, DnsRejectResponse.REFUSED);
+
+	/** The defaults with the three settings users change most. */
+	public static EngineOptions of(PolicyEnforcementMode enforcementMode, boolean auditMode, String clusterName) {
+		return DEFAULTS.withEnforcementMode(enforcementMode).withAuditMode(auditMode).withClusterName(clusterName);
+	}
+
+	public EngineOptions withEnforcementMode(PolicyEnforcementMode mode) {
+		return new EngineOptions(mode, this.auditMode, this.clusterName, this.allowLocalhost,
+				this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels,
+				this.nonDefaultDenyPolicies, this.dnsRejectResponse);
+	}
+
+	public EngineOptions withAuditMode(boolean audit) {
+		return new EngineOptions(this.enforcementMode, audit, this.clusterName, this.allowLocalhost,
+				this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels,
+				this.nonDefaultDenyPolicies, this.dnsRejectResponse);
+	}
+
+	public EngineOptions withClusterName(String name) {
+		return new EngineOptions(this.enforcementMode, this.auditMode, name, this.allowLocalhost,
+				this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels,
+				this.nonDefaultDenyPolicies, this.dnsRejectResponse);
+	}
+
+	public EngineOptions withAllowLocalhost(AllowLocalhost value) {
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, value,
+				this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels,
+				this.nonDefaultDenyPolicies, this.dnsRejectResponse);
+	}
+
+	public EngineOptions withPolicyDefaultLocalCluster(boolean value) {
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, value,
+				this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse);
+	}
+
+	public EngineOptions withCidrMatchesNodes(boolean value) {
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost,
+				this.policyDefaultLocalCluster, value, this.nodeSelectorLabels, this.nonDefaultDenyPolicies,
+				this.dnsRejectResponse);
+	}
+
+	public EngineOptions withNodeSelectorLabels(boolean value) {
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost,
+				this.policyDefaultLocalCluster, this.cidrMatchesNodes, value, this.nonDefaultDenyPolicies,
+				this.dnsRejectResponse);
+	}
+
+	public EngineOptions withNonDefaultDenyPolicies(boolean value) {
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost,
+				this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, value,
+				this.dnsRejectResponse);
+	}
+
+	public EngineOptions withDnsRejectResponse(DnsRejectResponse value) {
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost,
+				this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels,
+				this.nonDefaultDenyPolicies, value);
+	}
 
 	/** Cilium's {@code enable-policy} modes. */
 	public enum PolicyEnforcementMode {
@@ -20,6 +95,41 @@ public record EngineOptions(PolicyEnforcementMode enforcementMode, boolean audit
 		ALWAYS,
 		/** No enforcement at all. */
 		NEVER
+
+	}
+
+	/** Cilium's {@code allow-localhost}. */
+	public enum AllowLocalhost {
+
+		/** Ingress from the local host into pods is always allowed (the Kubernetes default). */
+		ALWAYS,
+		/** Traffic from the local host is subject to policy like any other peer. */
+		POLICY
+
+	}
+
+	/** Cilium's {@code tofqdns-dns-reject-response-code}. */
+	public enum DnsRejectResponse {
+
+		/** rcode 5 REFUSED (the default). */
+		REFUSED(5),
+		/** rcode 3 NXDOMAIN ({@code nameError}). */
+		NAME_ERROR(3);
+
+		private final int rcode;
+
+		DnsRejectResponse(int rcode) {
+			this.rcode = rcode;
+		}
+
+		public int rcode() {
+			return this.rcode;
+		}
+
+		/** The DNS rcode name, {@code REFUSED} or {@code NXDOMAIN}. */
+		public String rcodeName() {
+			return (this == REFUSED) ? "REFUSED" : "NXDOMAIN";
+		}
 
 	}
 

@@ -22,13 +22,40 @@ import org.jspecify.annotations.Nullable;
  * @param tlsServerName extension {@code tls.sni}: the TLS ClientHello's server name, for {@code serverNames}
  *        rules; null when the connection is not TLS or the name is unknown
  * @param reply {@code is_reply}: a reply of an established connection (never evaluated against policy)
+ * @param nodeLabels {@code node_labels}: the labels of the node the flow was observed on; they are the labels of
+ *        the host endpoint ({@code reserved:host}) that {@code nodeSelector} policies select. A label without a
+ *        source prefix ({@code kubernetes.io/hostname=n1}) is read as a {@code k8s:} label.
+ * @param destinationService {@code destination_service}: the Kubernetes service the destination was reached
+ *        through, for {@code toServices}; extension {@code labels} gives the service's labels for
+ *        {@code k8sServiceSelector}. Null when unknown.
  */
 public record Flow(Endpoint source, Endpoint destination, @Nullable String sourceIp, @Nullable String destinationIp,
 		Protocol protocol, int destinationPort, int icmpType, @Nullable L7Request l7, List<String> destinationNames,
-		@Nullable String tlsServerName, boolean reply) {
+		@Nullable String tlsServerName, boolean reply, List<String> nodeLabels, @Nullable Service destinationService) {
 
 	public Flow {
 		destinationNames = List.copyOf(destinationNames);
+		nodeLabels = List.copyOf(nodeLabels);
+	}
+
+	/** A flow without node labels and destination service. */
+	public Flow(Endpoint source, Endpoint destination, @Nullable String sourceIp, @Nullable String destinationIp,
+			Protocol protocol, int destinationPort, int icmpType, @Nullable L7Request l7, List<String> destinationNames,
+			@Nullable String tlsServerName, boolean reply) {
+		this(source, destination, sourceIp, destinationIp, protocol, destinationPort, icmpType, l7, destinationNames,
+				tlsServerName, reply, List.of(), null);
+	}
+
+	/**
+	 * A Kubernetes service ({@code destination_service}: {@code name}, {@code namespace}; extension {@code labels}
+	 * as {@code key=value} strings).
+	 */
+	public record Service(String name, @Nullable String namespace, List<String> labels) {
+
+		public Service {
+			labels = List.copyOf(labels);
+		}
+
 	}
 
 	/**

@@ -1,0 +1,171 @@
+package dev.portcullis.engine.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.portcullis.engine.flow.Flow.Endpoint;
+import dev.portcullis.engine.match.Labels;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A security identity: the normalised label set of a flow endpoint, interned per {@link CompiledPolicies} so that
+ * per-identity policy views are computed once (Cilium's identity + policy map). Pods get
+ * {@code k8s:io.kubernetes.pod.namespace} and {@code k8s:io.cilium.k8s.policy.cluster} when the flow lacks them;
+ * an endpoint without namespace and without {@code reserved:} labels is world; the host endpoint carries the
+ * node's labels.
+ */
+final class Identity {
+
+	static final String NAMESPACE_LABEL = "k8s:io.kubernetes.pod.namespace";
+
+	static final String CLUSTER_LABEL = "k8s:io.cilium.k8s.policy.cluster";
+
+	final int id;
+
+	final Kind kind;
+
+	final List<String> labelList;
+
+	final Labels labels;
+
+	final @Nullable String namespace;
+
+	@SuppressWarnings("unchecked")
+	final ConcurrentHashMap<Identity, PeerView>[] peerViews = new ConcurrentHashMap[] { new ConcurrentHashMap<>(),
+			new ConcurrentHashMap<>() };
+
+	final SubjectView[] subjectViews = new SubjectView[2];
+
+	private Identity(int id, Kind kind, List<String> labelList, @Nullable String namespace) {
+		this.id = id;
+		this.kind = kind;
+		this.labelList = labelList;
+		this.labels = Labels.of(labelList);
+		this.namespace = namespace;
+	}
+
+	/** The kinds of endpoints a flow can name. */
+	enum Kind {
+
+		/** A pod (or any endpoint with a namespace). */
+		POD(true, true),
+		/** The local node ({@code reserved:host}); a subject only of {@code nodeSelector} policies. */
+		HOST(true, true),
+		/** Local endpoints with a reserved identity that endpointSelector policies can select. */
+		RESERVED_ENDPOINT(true, true),
+		/** Other nodes ({@code reserved:remote-node}, {@code reserved:kube-apiserver}). */
+		REMOTE_NODE(false, true),
+		/** Other identities inside the cluster ({@code reserved:unmanaged}, unknown reserved labels). */
+		OTHER_CLUSTER(false, true),
+		/** Outside the cluster ({@code reserved:world*}, {@code cidr:} identities). */
+		WORLD(false, false);
+
+		final boolean local;
+
+		final boolean cluster;
+
+		Kind(boolean local, boolean cluster) {
+			this.local = local;
+			this.cluster = cluster;
+		}
+
+	}
+
+	boolean isLocalEndpoint() {
+		return this.kind.local;
+	}
+
+	boolean isHost() {
+		return this.kind == Kind.HOST;
+	}
+
+	/** Whether CIDR (and FQDN) selectors can select this identity. */
+	boolean cidrSelectable(boolean cidrMatchesNodes) {
+		return !this.kind.cluster || (cidrMatchesNodes && (this.kind == Kind.HOST || this.kind == Kind.REMOTE_NODE));
+	}
+
+	/** Interns identities; thread-safe. */
+	static final class Table {
+
+		private final ConcurrentHashMap<Key, Identity> identities = new ConcurrentHashMap<>();
+
+		private final String clusterName;
+
+		Table(String clusterName) {
+			this.clusterName = clusterName;
+		}
+
+		Identity of(Endpoint endpoint, List<String> nodeLabels) {
+			boolean host = endpoint.namespace() == null && endpoint.labels().contains("reserved:host");
+			Key key = new Key(endpoint.namespace(), endpoint.labels(), endpoint.clusterName(),
+					host ? nodeLabels : List.of());
+			Identity identity = this.identities.get(key);
+			if (identity == null) {
+				identity = this.identities.computeIfAbsent(key, (k) -> create(k, this.identities.size() + 1));
+			}
+			return identity;
+		}
+
+		private Identity create(Key key, int id) {
+			TreeSet<String> labels = new TreeSet<>(key.labels());
+			String namespace = key.namespace();
+			Kind kind;
+			if (namespace != null) {
+				kind = Kind.POD;
+				labels.removeIf((l) -> l.startsWith(NAMESPACE_LABEL + "="));
+				labels.add(NAMESPACE_LABEL + "=" + namespace);
+				if (labels.stream().noneMatch((l) -> l.startsWith(CLUSTER_LABEL + "="))) {
+					labels.add(CLUSTER_LABEL + "=" + ((key.clusterName() != null) ? key.clusterName() : this.clusterName));
+				}
+			}
+			else {
+				kind = reservedKind(labels);
+				if (kind == Kind.HOST) {
+					for (String label : key.nodeLabels()) {
+						labels.add(label.contains(":") ? label : "k8s:" + label);
+					}
+				}
+				if (kind == Kind.WORLD && labels.stream().noneMatch((l) -> l.startsWith("reserved:world"))) {
+					labels.add("reserved:world");
+				}
+			}
+			return new Identity(id, kind, List.copyOf(new ArrayList<>(labels)), namespace);
+		}
+
+		private static Kind reservedKind(TreeSet<String> labels) {
+			boolean anyReserved = false;
+			for (String label : labels) {
+				anyReserved |= label.startsWith("reserved:");
+			}
+			if (!anyReserved) {
+				return Kind.WORLD;
+			}
+			if (has(labels, "reserved:host")) {
+				return Kind.HOST;
+			}
+			if (has(labels, "reserved:health") || has(labels, "reserved:init") || has(labels, "reserved:ingress")) {
+				return Kind.RESERVED_ENDPOINT;
+			}
+			if (has(labels, "reserved:remote-node") || has(labels, "reserved:kube-apiserver")) {
+				return Kind.REMOTE_NODE;
+			}
+			if (has(labels, "reserved:world") || has(labels, "reserved:world-ipv4")
+					|| has(labels, "reserved:world-ipv6")) {
+				return Kind.WORLD;
+			}
+			return Kind.OTHER_CLUSTER;
+		}
+
+		private static boolean has(TreeSet<String> labels, String label) {
+			return labels.contains(label) || labels.stream().anyMatch((l) -> l.startsWith(label + "="));
+		}
+
+		private record Key(@Nullable String namespace, List<String> labels, @Nullable String clusterName,
+				List<String> nodeLabels) {
+		}
+
+	}
+
+}

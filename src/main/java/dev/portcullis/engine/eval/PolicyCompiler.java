@@ -1,0 +1,343 @@
+package dev.portcullis.engine.eval;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import dev.portcullis.engine.api.Direction;
+import dev.portcullis.engine.api.LabelSelector;
+import dev.portcullis.engine.api.LabelSelector.Operator;
+import dev.portcullis.engine.api.LabelSelector.Requirement;
+import dev.portcullis.engine.api.PeerRule;
+import dev.portcullis.engine.api.PeerRule.CidrRule;
+import dev.portcullis.engine.api.PeerRule.FqdnSelector;
+import dev.portcullis.engine.api.PeerRule.IcmpField;
+import dev.portcullis.engine.api.PeerRule.IcmpRule;
+import dev.portcullis.engine.api.PeerRule.ServiceSelector;
+import dev.portcullis.engine.api.Policy;
+import dev.portcullis.engine.api.PolicyKind;
+import dev.portcullis.engine.api.PortRule;
+import dev.portcullis.engine.api.PortRule.DnsRule;
+import dev.portcullis.engine.api.PortRule.HttpRule;
+import dev.portcullis.engine.api.PortRule.L7Rules;
+import dev.portcullis.engine.api.PortRule.PortProtocol;
+import dev.portcullis.engine.api.Protocol;
+import dev.portcullis.engine.api.Rule;
+import dev.portcullis.engine.eval.CompiledEntry.CidrPeer;
+import dev.portcullis.engine.eval.CompiledEntry.EntityPeer;
+import dev.portcullis.engine.eval.CompiledEntry.FlowPeer;
+import dev.portcullis.engine.eval.CompiledEntry.FqdnPeer;
+import dev.portcullis.engine.eval.CompiledEntry.IcmpEntry;
+import dev.portcullis.engine.eval.CompiledEntry.LabelPeer;
+import dev.portcullis.engine.eval.CompiledEntry.PortEntry;
+import dev.portcullis.engine.eval.CompiledEntry.PortL7;
+import dev.portcullis.engine.eval.CompiledEntry.SelectorPeer;
+import dev.portcullis.engine.eval.CompiledEntry.ServicePeer;
+import dev.portcullis.engine.eval.CompiledEntry.UnresolvablePeer;
+import dev.portcullis.engine.match.Cidr;
+import dev.portcullis.engine.match.DnsPattern;
+import dev.portcullis.engine.match.Entity;
+import dev.portcullis.engine.match.HttpMatcher;
+import dev.portcullis.engine.match.IcmpTypes;
+import dev.portcullis.engine.match.KafkaMatcher;
+import dev.portcullis.engine.match.SelectorMatcher;
+import dev.portcullis.engine.match.ServerNamePattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Compiles policies into {@link CompiledRule}s the way Cilium imports them (pkg/k8s/apis/cilium.io/utils/utils.go
+ * {@code ParseToCiliumRule}, {@code getEndpointSelector}; pkg/policy/api/rule_validation.go for default deny).
+ * Every distinct (scoped) selector is compiled once.
+ */
+final class PolicyCompiler {
+
+	private static final String NAMESPACE_KEY = "io.kubernetes.pod.namespace";
+
+	private static final String NAMESPACE_LABELS_PREFIX = "io.cilium.k8s.namespace.labels.";
+
+	private static final String CLUSTER_KEY = "io.cilium.k8s.policy.cluster";
+
+	private final EngineOptions options;
+
+	private final Map<LabelSelector, SelectorMatcher> selectors = new HashMap<>();
+
+	private final Map<String, DnsPattern> dnsPatterns = new HashMap<>();
+
+	private final Map<HttpRule, HttpMatcher> httpMatchers = new HashMap<>();
+
+	private PolicyCompiler(EngineOptions options) {
+		this.options = options;
+	}
+
+	static List<CompiledRule> compile(List<Policy> policies, EngineOptions options) {
+		PolicyCompiler compiler = new PolicyCompiler(options);
+		List<CompiledRule> rules = new ArrayList<>();
+		for (int i = 0; i < policies.size(); i++) {
+			Policy policy = policies.get(i);
+			for (Rule rule : policy.rules()) {
+				CompiledRule compiled = compiler.rule(policy, i, rule);
+				if (compiled != null) {
+					rules.add(compiled);
+				}
+			}
+		}
+		return List.copyOf(rules);
+	}
+
+	private @Nullable CompiledRule rule(Policy policy, int order, Rule rule) {
+		PolicyKind kind = policy.ref().kind();
+		String namespace = kind.namespaced() ? namespaceOf(policy) : null;
+		boolean nodeSelector = rule.endpointSelector() == null;
+		LabelSelector subject = nodeSelector ? rule.nodeSelector() : rule.endpointSelector();
+		if (subject == null) {
+			return null;
+		}
+		if (namespace != null && !nodeSelector) {
+			Map<String, String> labels = new LinkedHashMap<>(subject.matchLabels());
+			labels.remove("k8s:" + NAMESPACE_KEY);
+			labels.put("k8s:" + NAMESPACE_KEY, namespace);
+			subject = new LabelSelector(labels, subject.matchExpressions());
+		}
+		boolean matchesInit = hasKey(subject, "reserved:init");
+		CompiledRule compiled = new CompiledRule(policy.ref(), order, rule.path(), matcher(subject), nodeSelector,
+				defaultDeny(rule.ingress(), rule.ingressDeny(), rule.enableDefaultDenyIngress()),
+				defaultDeny(rule.egress(), rule.egressDeny(), rule.enableDefaultDenyEgress()));
+		entries(compiled, rule.ingress(), Direction.INGRESS, false, namespace, matchesInit, compiled.ingress);
+		entries(compiled, rule.ingressDeny(), Direction.INGRESS, true, namespace, matchesInit, compiled.ingressDeny);
+		entries(compiled, rule.egress(), Direction.EGRESS, false, namespace, matchesInit, compiled.egress);
+		entries(compiled, rule.egressDeny(), Direction.EGRESS, true, namespace, matchesInit, compiled.egressDeny);
+		return compiled;
+	}
+
+	private static String namespaceOf(Policy policy) {
+		String namespace = policy.ref().namespace();
+		return (namespace == null || namespace.isEmpty()) ? "default" : namespace;
+	}
+
+	/**
+	 * Rule.Sanitize: a direction is default-deny when the rule has entries for it, unless
+	 * {@code enableDefaultDeny.<direction>} is false (honoured only with enable-non-default-deny-policies).
+	 */
+	private boolean defaultDeny(@Nullable List<PeerRule> allow, @Nullable List<PeerRule> deny,
+			@Nullable Boolean enable) {
+		boolean entries = (allow != null && !allow.isEmpty()) || (deny != null && !deny.isEmpty());
+		if (!entries) {
+			return false;
+		}
+		return enable == null || enable || !this.options.nonDefaultDenyPolicies();
+	}
+
+	private void entries(CompiledRule rule, @Nullable List<PeerRule> items, Direction direction, boolean deny,
+			@Nullable String namespace, boolean matchesInit, List<CompiledEntry> into) {
+		if (items == null) {
+			return;
+		}
+		for (PeerRule item : items) {
+			into.add(entry(rule, item, direction, deny, namespace, matchesInit));
+		}
+	}
+
+	private CompiledEntry entry(CompiledRule rule, PeerRule item, Direction direction, boolean deny,
+			@Nullable String namespace, boolean matchesInit) {
+		String prefix = (direction == Direction.INGRESS) ? "from" : "to";
+		List<LabelPeer> labelPeers = new ArrayList<>();
+		List<FlowPeer> flowPeers = new ArrayList<>();
+		if (item.endpoints() != null) {
+			for (int i = 0; i < item.endpoints().size(); i++) {
+				LabelSelector scoped = scopePeer(item.endpoints().get(i), namespace, matchesInit);
+				labelPeers.add(new SelectorPeer(prefix + "Endpoints[" + i + "]", matcher(scoped), false));
+			}
+		}
+		if (item.nodes() != null && this.options.nodeSelectorLabels()) {
+			for (int i = 0; i < item.nodes().size(); i++) {
+				labelPeers.add(new SelectorPeer(prefix + "Nodes[" + i + "]", matcher(item.nodes().get(i)), true));
+			}
+		}
+		if (item.entities() != null) {
+			for (int i = 0; i < item.entities().size(); i++) {
+				Entity entity = Entity.parse(item.entities().get(i)).orElse(Entity.NONE);
+				labelPeers.add(new EntityPeer(prefix + "Entities[" + i + "]", entity));
+			}
+		}
+		if (item.cidr() != null) {
+			for (int i = 0; i < item.cidr().size(); i++) {
+				flowPeers.add(new CidrPeer(prefix + "CIDR[" + i + "]", Cidr.parse(item.cidr().get(i)), List.of()));
+			}
+		}
+		if (item.cidrSet() != null) {
+			for (int i = 0; i < item.cidrSet().size(); i++) {
+				CidrRule set = item.cidrSet().get(i);
+				String path = prefix + "CIDRSet[" + i + "]";
+				if (set.cidr() != null) {
+					flowPeers.add(new CidrPeer(path, Cidr.parse(set.cidr()),
+							set.except().stream().map(Cidr::parse).toList()));
+				}
+				else {
+					flowPeers.add(new UnresolvablePeer(path));
+				}
+			}
+		}
+		if (item.groups() != null) {
+			for (int i = 0; i < item.groups().size(); i++) {
+				flowPeers.add(new UnresolvablePeer(prefix + "Groups[" + i + "]"));
+			}
+		}
+		if (item.fqdns() != null) {
+			for (int i = 0; i < item.fqdns().size(); i++) {
+				FqdnSelector fqdn = item.fqdns().get(i);
+				flowPeers.add(new FqdnPeer("toFQDNs[" + i + "]", dnsPattern(fqdn.matchName(), fqdn.matchPattern())));
+			}
+		}
+		if (item.services() != null) {
+			for (int i = 0; i < item.services().size(); i++) {
+				ServiceSelector service = item.services().get(i);
+				String serviceNamespace = (service.namespace() != null && !service.namespace().isEmpty())
+						? service.namespace() : namespace;
+				flowPeers.add(new ServicePeer("toServices[" + i + "]", service.serviceName(),
+						(service.selector() != null) ? matcher(service.selector()) : null, serviceNamespace));
+			}
+		}
+		boolean noPeerField = item.endpoints() == null && item.requires() == null && item.cidr() == null
+				&& item.cidrSet() == null && item.entities() == null && item.nodes() == null && item.groups() == null
+				&& item.services() == null && item.fqdns() == null;
+		boolean hasPorts = item.toPorts() != null && !item.toPorts().isEmpty();
+		boolean hasIcmps = item.icmps() != null && !item.icmps().isEmpty();
+		boolean anyPeer = noPeerField && (hasPorts || hasIcmps);
+		List<PortEntry> ports = new ArrayList<>();
+		List<PortL7> portRules = new ArrayList<>();
+		if (hasPorts) {
+			for (int i = 0; i < item.toPorts().size(); i++) {
+				PortRule portRule = item.toPorts().get(i);
+				String path = "toPorts[" + i + "]";
+				portRules.add(deny ? new PortL7(path, List.of(), List.of(), null, List.of(), null, List.of(), false)
+						: l7(path, portRule));
+				if (portRule.ports().isEmpty()) {
+					ports.add(new PortEntry(path, "all ports", i, 0, 0, null, true, true, true, null));
+				}
+				for (int j = 0; j < portRule.ports().size(); j++) {
+					ports.add(port(path + ".ports[" + j + "]", i, portRule.ports().get(j)));
+				}
+			}
+		}
+		List<IcmpEntry> icmps = new ArrayList<>();
+		if (hasIcmps) {
+			for (int i = 0; i < item.icmps().size(); i++) {
+				IcmpRule icmp = item.icmps().get(i);
+				for (int j = 0; j < icmp.fields().size(); j++) {
+					IcmpField field = icmp.fields().get(j);
+					String family = (field.family() == null || field.family().isEmpty()) ? "IPv4" : field.family();
+					OptionalInt type = IcmpTypes.resolve(family, field.type());
+					if (type.isPresent()) {
+						icmps.add(new IcmpEntry("icmps[" + i + "].fields[" + j + "]",
+								family.equalsIgnoreCase("IPv6"), type.getAsInt()));
+					}
+				}
+			}
+		}
+		return new CompiledEntry(rule, direction, deny, item.path(), anyPeer, labelPeers, flowPeers, ports, icmps,
+				portRules);
+	}
+
+	private static PortEntry port(String path, int portRuleIndex, PortProtocol port) {
+		Protocol protocol = port.protocol();
+		boolean any = protocol == null || protocol == Protocol.ANY;
+		boolean tcp = any || protocol == Protocol.TCP;
+		boolean udp = any || protocol == Protocol.UDP;
+		boolean sctp = any || protocol == Protocol.SCTP;
+		Protocol other = (any || tcp || udp || sctp) ? null : protocol;
+		String text = port.port().trim();
+		String protocolName = any ? "ANY" : protocol.name();
+		if (text.isEmpty() || text.chars().allMatch(Character::isDigit)) {
+			int number = text.isEmpty() ? 0 : Integer.parseInt(text);
+			int end = (port.endPort() > number) ? port.endPort() : 0;
+			String display = ((number == 0) ? "all ports" : (end > 0) ? number + "-" + end : String.valueOf(number))
+					+ "/" + protocolName;
+			return new PortEntry(path, display, portRuleIndex, number, end, null, tcp, udp, sctp, other);
+		}
+		String name = text.toLowerCase(Locale.ROOT);
+		return new PortEntry(path, name + "/" + protocolName, portRuleIndex, 0, 0, name, tcp, udp, sctp, other);
+	}
+
+	private PortL7 l7(String path, PortRule portRule) {
+		List<ServerNamePattern> serverNames = portRule.serverNames().stream().map(ServerNamePattern::parse).toList();
+		L7Rules rules = portRule.rules();
+		boolean listener = portRule.listener() != null;
+		if (rules == null || rules.isEmpty()) {
+			return new PortL7(path, List.of(), List.of(), null, List.of(), null, serverNames, listener);
+		}
+		List<HttpMatcher> http = rules.http().stream()
+			.map((rule) -> this.httpMatchers.computeIfAbsent(rule, HttpMatcher::compile))
+			.toList();
+		KafkaMatcher kafka = rules.kafka().isEmpty() ? null : KafkaMatcher.compile(rules.kafka());
+		List<DnsPattern> dns = new ArrayList<>();
+		for (DnsRule rule : rules.dns()) {
+			dns.add(dnsPattern(rule.matchName(), rule.matchPattern()));
+		}
+		return new PortL7(path, http, rules.kafka(), kafka, dns, rules.l7proto(), serverNames, listener);
+	}
+
+	private DnsPattern dnsPattern(@Nullable String matchName, @Nullable String matchPattern) {
+		if (matchName != null) {
+			return this.dnsPatterns.computeIfAbsent("name:" + matchName, (k) -> DnsPattern.matchName(matchName));
+		}
+		String pattern = (matchPattern != null) ? matchPattern : "";
+		return this.dnsPatterns.computeIfAbsent("pattern:" + pattern, (k) -> DnsPattern.matchPattern(pattern));
+	}
+
+	/**
+	 * getEndpointSelector: a selector with a {@code reserved:} key is left alone; otherwise, unless it names the
+	 * namespace, a namespaced policy adds its namespace (unless the selector uses namespace labels) and a
+	 * cluster-wide one requires some namespace (unless the subject selects {@code reserved:init}); then, unless it
+	 * names a cluster, the local cluster is added (policy-default-local-cluster).
+	 */
+	LabelSelector scopePeer(LabelSelector selector, @Nullable String namespace, boolean matchesInit) {
+		if (hasKeyPrefix(selector, "reserved:")) {
+			return selector;
+		}
+		Map<String, String> labels = new LinkedHashMap<>(selector.matchLabels());
+		List<Requirement> expressions = new ArrayList<>(selector.matchExpressions());
+		if (!hasAnyOrK8sKey(selector, NAMESPACE_KEY)) {
+			if (namespace == null) {
+				if (!matchesInit) {
+					expressions.add(new Requirement("k8s:" + NAMESPACE_KEY, Operator.EXISTS, List.of()));
+				}
+			}
+			else if (!hasAnyOrK8sKeyPrefix(selector, NAMESPACE_LABELS_PREFIX)) {
+				labels.put("k8s:" + NAMESPACE_KEY, namespace);
+			}
+		}
+		if (this.options.policyDefaultLocalCluster() && !hasAnyOrK8sKey(selector, CLUSTER_KEY)) {
+			labels.put("k8s:" + CLUSTER_KEY, this.options.clusterName());
+		}
+		return new LabelSelector(labels, expressions);
+	}
+
+	private SelectorMatcher matcher(LabelSelector selector) {
+		return this.selectors.computeIfAbsent(selector, SelectorMatcher::compile);
+	}
+
+	private static boolean hasKey(LabelSelector selector, String key) {
+		return selector.matchLabels().containsKey(key)
+				|| selector.matchExpressions().stream().anyMatch((r) -> r.key().equals(key));
+	}
+
+	private static boolean hasKeyPrefix(LabelSelector selector, String prefix) {
+		return selector.matchLabels().keySet().stream().anyMatch((k) -> k.startsWith(prefix))
+				|| selector.matchExpressions().stream().anyMatch((r) -> r.key().startsWith(prefix));
+	}
+
+	/** Whether the selector has {@code key}, {@code k8s:key} or {@code any:key}. */
+	private static boolean hasAnyOrK8sKey(LabelSelector selector, String key) {
+		return hasKey(selector, key) || hasKey(selector, "k8s:" + key) || hasKey(selector, "any:" + key);
+	}
+
+	private static boolean hasAnyOrK8sKeyPrefix(LabelSelector selector, String prefix) {
+		return hasKeyPrefix(selector, prefix) || hasKeyPrefix(selector, "k8s:" + prefix)
+				|| hasKeyPrefix(selector, "any:" + prefix);
+	}
+
+}
