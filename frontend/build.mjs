@@ -6,9 +6,14 @@ const watch = process.argv.includes('--watch');
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist/assets', { recursive: true });
 cpSync('src/favicon.svg', 'dist/assets/favicon.svg');
+// Swagger UI for the API reference page (/api/docs), served from the app like every other asset.
+mkdirSync('dist/assets/swagger-ui', { recursive: true });
+for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css', 'LICENSE']) {
+  cpSync(`node_modules/swagger-ui-dist/${file}`, `dist/assets/swagger-ui/${file}`);
+}
 
 const options = {
-  entryPoints: ['src/app.js', 'src/app.css'],
+  entryPoints: ['src/app.js', 'src/app.css', 'src/api-docs.js'],
   entryNames: '[name]',
   outdir: 'dist/assets',
   bundle: true,

@@ -1,0 +1,244 @@
+package dev.portcullis.simulation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.engine.eval.CompiledPolicies;
+import dev.portcullis.engine.eval.Decision;
+import dev.portcullis.engine.eval.EngineOptions;
+import dev.portcullis.engine.eval.EngineOptions.PolicyEnforcementMode;
+import dev.portcullis.engine.flow.FlowParseResult;
+import dev.portcullis.engine.flow.FlowParser;
+import dev.portcullis.engine.parse.CiliumVersion;
+import dev.portcullis.engine.parse.ParseResult;
+import dev.portcullis.engine.parse.PolicyParser;
+import dev.portcullis.web.ApiProblem;
+import dev.portcullis.yaml.YamlDocuments;
+import dev.portcullis.yaml.YamlProperties;
+import dev.portcullis.yaml.YamlReader;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/v1/evaluate}: decides Hubble flows against policy text, statelessly. See
+ * {@code openapi/openapi.yaml} for the contract; {@link EvaluateResponse} for the answer's shape.
+ */
+@RestController
+@EnableConfigurationProperties({ YamlProperties.class, EvaluateController.Settings.class })
+class EvaluateController {
+
+	private final JsonMapper json;
+
+	private final YamlProperties yaml;
+
+	private final Settings settings;
+
+	EvaluateController(JsonMapper json, YamlProperties yaml, Settings settings) {
+		this.json = json;
+		this.yaml = yaml;
+		this.settings = settings;
+	}
+
+	/**
+	 * Limits of the evaluate endpoint ({@code portcullis.evaluate.*}).
+	 *
+	 * @param maxFlows most flows in one request (default 100,000)
+	 */
+	@ConfigurationProperties("portcullis.evaluate")
+	record Settings(@DefaultValue("100000") int maxFlows) {
+	}
+
+	@PostMapping(path = "/api/v1/evaluate", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<EvaluateResponse> evaluate(@RequestBody(required = false) @Nullable String body) {
+		// CPU-bound work: off the event loop, on the scheduler meant for it
+		return Mono.fromCallable(() -> evaluate(readRequest(body))).subscribeOn(Schedulers.parallel());
+	}
+
+	private EvaluateResponse evaluate(Request request) {
+		YamlDocuments documents = YamlReader.read(request.policies(), this.yaml.limits());
+		if (documents.hasErrors()) {
+			throw invalidPolicies(documents.errors());
+		}
+		ParseResult parsed = PolicyParser.parse(documents.documents(), request.ciliumVersion());
+		if (parsed.hasErrors()) {
+			throw invalidPolicies(parsed.errors());
+		}
+		FlowParseResult flows = FlowParser.parseAll(request.flows().stream().map(JsonTrees::toNode).toList());
+		if (flows.hasErrors()) {
+			List<EvaluateResponse.FlowViolation> violations = flows.violations()
+				.stream()
+				.filter(Violation::isError)
+				.map(EvaluateResponse.FlowViolation::of)
+				.toList();
+			throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-flows", "Invalid flows",
+					violations.size() + " problem(s) in the flows; each names the flow index and field.", violations);
+		}
+		CompiledPolicies compiled = CompiledPolicies.compile(parsed.policies(), request.engineOptions());
+		List<EvaluateResponse.Result> results = new ArrayList<>(flows.flows().size());
+		for (FlowParseResult.ParsedFlow flow : flows.flows()) {
+			Decision decision = request.explain() ? compiled.explain(flow.flow()) : compiled.decide(flow.flow());
+			results.add(EvaluateResponse.Result.of(flow.index(), decision));
+		}
+		List<EvaluateResponse.PolicyViolation> warnings = new ArrayList<>();
+		documents.violations().stream().filter((v) -> !v.isError()).map(EvaluateResponse.PolicyViolation::of)
+			.forEach(warnings::add);
+		parsed.warnings().stream().map(EvaluateResponse.PolicyViolation::of).forEach(warnings::add);
+		flows.violations().stream().filter((v) -> !v.isError()).map(EvaluateResponse.PolicyViolation::of)
+			.forEach(warnings::add);
+		return new EvaluateResponse(results, warnings, parsed.policies().size(), request.ciliumVersion().toString());
+	}
+
+	private static ApiProblem invalidPolicies(List<Violation> errors) {
+		return new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-policies", "Invalid policies",
+				errors.size() + " problem(s) in the policies; each names its document, path, line and column.",
+				errors.stream().map(EvaluateResponse.PolicyViolation::of).toList());
+	}
+
+	/** The request after its envelope was checked. */
+	private record Request(String policies, List<JsonNode> flows, CiliumVersion ciliumVersion,
+			EngineOptions engineOptions, boolean explain) {
+	}
+
+	private Request readRequest(@Nullable String body) {
+		if (body == null || body.isBlank()) {
+			throw ApiProblem.badRequest("invalid-request", "Invalid request",
+					"The body must be a JSON object {\"policies\": \"<YAML>\", \"flows\": [...], \"options\": {...}}.");
+		}
+		JsonNode root;
+		try {
+			root = this.json.readTree(body);
+		}
+		catch (JacksonException ex) {
+			int line = (ex.getLocation() != null) ? ex.getLocation().getLineNr() : 0;
+			int column = (ex.getLocation() != null) ? ex.getLocation().getColumnNr() : 0;
+			throw new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
+					"The body is not valid JSON (line " + line + ", column " + column + ").",
+					List.of(new EvaluateResponse.PolicyViolation(null, "", line, column,
+							"not valid JSON: " + firstLine(ex.getOriginalMessage()))));
+		}
+		List<String> problems = new ArrayList<>();
+		if (!root.isObject()) {
+			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
+		}
+		for (String field : root.propertyNames()) {
+			if (!List.of("policies", "flows", "options").contains(field)) {
+				problems.add("unknown field \"" + field + "\"; allowed: policies, flows, options");
+			}
+		}
+		JsonNode policies = root.get("policies");
+		if (policies == null || !policies.isString()) {
+			problems.add("\"policies\" must be a string holding YAML or JSON policy documents");
+		}
+		JsonNode flows = root.get("flows");
+		if (flows == null || !flows.isArray()) {
+			problems.add("\"flows\" must be an array of Hubble flows");
+		}
+		else if (flows.size() > this.settings.maxFlows()) {
+			problems.add("\"flows\" has " + flows.size() + " flows; at most " + this.settings.maxFlows() + " are allowed");
+		}
+		OptionsReader options = new OptionsReader(root.get("options"), problems);
+		if (!problems.isEmpty()) {
+			throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+					String.join("; ", problems) + ".", problems.stream().map((p) ->
+						new EvaluateResponse.PolicyViolation(null, "", 0, 0, p)).toList());
+		}
+		List<JsonNode> flowList = new ArrayList<>(flows.size());
+		flows.forEach(flowList::add);
+		return new Request(policies.asString(), flowList, options.version, options.engineOptions, options.explain);
+	}
+
+	private static String firstLine(@Nullable String message) {
+		if (message == null) {
+			return "unexpected input";
+		}
+		int newline = message.indexOf('\n');
+		return (newline >= 0) ? message.substring(0, newline) : message;
+	}
+
+	/** Reads {@code options}, collecting problems rather than failing at the first. */
+	private static final class OptionsReader {
+
+		CiliumVersion version = CiliumVersion.DEFAULT;
+
+		EngineOptions engineOptions = EngineOptions.DEFAULTS;
+
+		boolean explain = true;
+
+		OptionsReader(@Nullable JsonNode options, List<String> problems) {
+			if (options == null || options.isNull()) {
+				return;
+			}
+			if (!options.isObject()) {
+				problems.add("\"options\" must be an object");
+				return;
+			}
+			for (String field : options.propertyNames()) {
+				JsonNode value = options.get(field);
+				switch (field) {
+					case "ciliumVersion" -> {
+						try {
+							this.version = CiliumVersion.parse(value.asString());
+						}
+						catch (IllegalArgumentException ex) {
+							problems.add("options.ciliumVersion: " + ex.getMessage());
+						}
+					}
+					case "policyEnforcementMode" -> {
+						String mode = value.isString() ? value.asString().toLowerCase(Locale.ROOT) : "";
+						switch (mode) {
+							case "default" -> this.engineOptions = this.engineOptions.withEnforcementMode(PolicyEnforcementMode.DEFAULT);
+							case "always" -> this.engineOptions = this.engineOptions.withEnforcementMode(PolicyEnforcementMode.ALWAYS);
+							case "never" -> this.engineOptions = this.engineOptions.withEnforcementMode(PolicyEnforcementMode.NEVER);
+							default -> problems.add("options.policyEnforcementMode must be \"default\", \"always\" or \"never\", not "
+									+ value);
+						}
+					}
+					case "policyAuditMode" -> {
+						if (value.isBoolean()) {
+							this.engineOptions = this.engineOptions.withAuditMode(value.asBoolean());
+						}
+						else {
+							problems.add("options.policyAuditMode must be true or false, not " + value);
+						}
+					}
+					case "clusterName" -> {
+						if (value.isString() && !value.asString().isBlank()) {
+							this.engineOptions = this.engineOptions.withClusterName(value.asString());
+						}
+						else {
+							problems.add("options.clusterName must be a non-empty string, not " + value);
+						}
+					}
+					case "explain" -> {
+						if (value.isBoolean()) {
+							this.explain = value.asBoolean();
+						}
+						else {
+							problems.add("options.explain must be true or false, not " + value);
+						}
+					}
+					default -> problems.add("unknown option \"" + field
+							+ "\"; allowed: ciliumVersion, policyEnforcementMode, policyAuditMode, clusterName, explain");
+				}
+			}
+		}
+
+	}
+
+}

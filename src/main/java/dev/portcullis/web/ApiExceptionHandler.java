@@ -1,0 +1,84 @@
+package dev.portcullis.web;
+
+import java.net.URI;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Turns every failure of a {@code @RestController} into {@code application/problem+json}; HTML pages are not
+ * affected. A client never sees an exception class, message or stack trace: unexpected errors are logged with
+ * the request id, which the problem repeats as {@code requestId}.
+ */
+@RestControllerAdvice(annotations = RestController.class)
+class ApiExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	@ExceptionHandler(ApiProblem.class)
+	ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem, ServerWebExchange exchange) {
+		return problem(problem.status(), problem.slug(), problem.title(), problem.getMessage(), problem.violations(),
+				exchange);
+	}
+
+	@ExceptionHandler(DataBufferLimitException.class)
+	ResponseEntity<ProblemDetail> tooLarge(DataBufferLimitException ex, ServerWebExchange exchange) {
+		return problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
+				"The request body exceeds the limit of " + ApiLimits.MAX_BODY_DESCRIPTION + ".", List.of(), exchange);
+	}
+
+	@ExceptionHandler(ResponseStatusException.class)
+	ResponseEntity<ProblemDetail> status(ResponseStatusException ex, ServerWebExchange exchange) {
+		HttpStatus status = HttpStatus.resolve(ex.getStatusCode().value());
+		if (status == null) {
+			status = HttpStatus.BAD_REQUEST;
+		}
+		if (ex.getCause() instanceof DataBufferLimitException limit) {
+			return tooLarge(limit, exchange);
+		}
+		String slug = switch (status) {
+			case UNSUPPORTED_MEDIA_TYPE -> "unsupported-media-type";
+			case NOT_ACCEPTABLE -> "not-acceptable";
+			case METHOD_NOT_ALLOWED -> "method-not-allowed";
+			case NOT_FOUND -> "not-found";
+			default -> "bad-request";
+		};
+		String detail = (ex.getReason() != null && status.is4xxClientError()) ? ex.getReason()
+				: status.getReasonPhrase();
+		return problem(status, slug, status.getReasonPhrase(), detail, List.of(), exchange);
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<ProblemDetail> unexpected(Exception ex, ServerWebExchange exchange) {
+		log.error("Unexpected error in {} {} [{}]", exchange.getRequest().getMethod(),
+				exchange.getRequest().getPath(), exchange.getRequest().getId(), ex);
+		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+				"Something went wrong on the server. Quote the requestId when you report it.", List.of(), exchange);
+	}
+
+	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String slug, String title, String detail,
+			List<?> violations, ServerWebExchange exchange) {
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+		body.setType(URI.create("/problems/" + slug));
+		body.setTitle(title);
+		body.setInstance(URI.create(exchange.getRequest().getPath().value()));
+		body.setProperty("requestId", exchange.getRequest().getId());
+		if (!violations.isEmpty()) {
+			body.setProperty("violations", violations);
+		}
+		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+	}
+
+}
