@@ -1,0 +1,21 @@
+package dev.portcullis.web;
+
+import dev.portcullis.BrowserTest;
+import org.junit.jupiter.api.Test;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+class ApiDocsBrowserIntegrationTests extends BrowserTest {
+
+	@Test
+	void apiPageShouldBrowseTheOpenApiDocumentWithoutLeavingTheApp() {
+		this.page.navigate("/");
+		this.page.locator("#nav").getByText("API").click();
+		assertThat(this.page).hasTitle("API · Portcullis");
+		assertThat(this.page.locator(".opblock-summary-path").first()).containsText("/api/v1/evaluate");
+		this.page.locator(".opblock-summary-path").first().click();
+		assertThat(this.page.locator(".opblock-body").first()).containsText("backend-from-frontend");
+		screenshot("api-docs");
+	}
+
+}

@@ -1,0 +1,193 @@
+package dev.portcullis.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.portcullis.IntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps {@code /api/v1/openapi.yaml} true: it documents exactly the API endpoints the app has, its request
+ * example works, and real responses (success and problems) match the documented schemas.
+ */
+class OpenApiDocumentIntegrationTests extends IntegrationTest {
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	@Qualifier("requestMappingHandlerMapping")
+	RequestMappingHandlerMapping mappings;
+
+	@Autowired
+	JsonMapper json;
+
+	Map<String, Object> document;
+
+	@BeforeEach
+	@SuppressWarnings("unchecked")
+	void loadDocument() {
+		String yaml = this.client.get().uri("/api/v1/openapi.yaml").exchange()
+			.expectStatus().isOk()
+			.expectHeader().contentTypeCompatibleWith("application/yaml")
+			.expectBody(String.class).returnResult().getResponseBody();
+		this.document = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(yaml);
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void documentShouldListExactlyTheApiEndpointsTheAppServes() {
+		Set<String> documented = new TreeSet<>();
+		((Map<String, Map<String, Object>>) this.document.get("paths")).forEach((path, operations) -> operations.keySet()
+			.forEach((method) -> documented.add(method.toUpperCase() + " " + path)));
+		Set<String> served = new TreeSet<>();
+		this.mappings.getHandlerMethods().forEach((info, method) -> info.getPatternsCondition().getPatterns()
+			.forEach((pattern) -> {
+				if (pattern.getPatternString().startsWith("/api/v1/")) {
+					info.getMethodsCondition().getMethods()
+						.forEach((m) -> served.add(m.name() + " " + pattern.getPatternString()));
+				}
+			}));
+		assertThat(served).isNotEmpty();
+		assertThat(documented).isEqualTo(served);
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void requestExampleShouldWorkAndTheResponseShouldMatchTheSchema() {
+		Map<String, Object> post = path("paths", "/api/v1/evaluate", "post");
+		Map<String, Object> jsonBody = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) post
+			.get("requestBody")).get("content")).get("application/json");
+		Object example = ((Map<String, Object>) ((Map<String, Object>) jsonBody.get("examples")).get("l3")).get("value");
+		assertThat(errors(example, (Map<String, Object>) jsonBody.get("schema"))).isEmpty();
+
+		byte[] body = this.client.post().uri("/api/v1/evaluate").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(example).exchange()
+			.expectStatus().isOk()
+			.expectBody().returnResult().getResponseBody();
+		Object response = this.json.readValue(body, Object.class);
+		assertThat(errors(response, ref("EvaluateResponse"))).isEmpty();
+		List<Map<String, Object>> results = (List<Map<String, Object>>) ((Map<String, Object>) response).get("results");
+		assertThat(results).extracting((r) -> r.get("verdict")).containsExactly("FORWARDED", "DROPPED");
+	}
+
+	@Test
+	void problemsShouldMatchTheProblemSchema() {
+		for (Object request : List.of(Map.of("policies", "kind: Nope", "flows", List.of()),
+				Map.of("policies", "", "flows", List.of(Map.of("l4", Map.of("TCP", Map.of("destination_port", -1))))),
+				Map.of("flows", List.of()))) {
+			byte[] body = this.client.post().uri("/api/v1/evaluate").contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(request).exchange()
+				.expectStatus().isBadRequest()
+				.expectBody().returnResult().getResponseBody();
+			assertThat(errors(this.json.readValue(body, Object.class), ref("Problem"))).as(new String(body)).isEmpty();
+		}
+		byte[] notFound = this.client.get().uri("/api/v1/nothing-here").exchange()
+			.expectStatus().isNotFound()
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody().returnResult().getResponseBody();
+		assertThat(errors(this.json.readValue(notFound, Object.class), ref("Problem"))).isEmpty();
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> path(String... keys) {
+		Object node = this.document;
+		for (String key : keys) {
+			node = ((Map<String, Object>) node).get(key);
+		}
+		return (Map<String, Object>) node;
+	}
+
+	private Map<String, Object> ref(String schema) {
+		return path("components", "schemas", schema);
+	}
+
+	private List<String> errors(Object value, Map<String, Object> schema) {
+		List<String> errors = new ArrayList<>();
+		check(value, schema, "$", errors);
+		return errors;
+	}
+
+	/** A small JSON Schema checker: $ref, type, enum, required, properties, items, oneOf/anyOf, additionalProperties. */
+	@SuppressWarnings("unchecked")
+	private void check(Object value, Map<String, Object> schema, String at, List<String> errors) {
+		if (schema.containsKey("$ref")) {
+			String name = ((String) schema.get("$ref")).substring("#/components/schemas/".length());
+			check(value, ref(name), at, errors);
+			return;
+		}
+		for (String combinator : List.of("oneOf", "anyOf")) {
+			if (schema.containsKey(combinator)) {
+				boolean any = ((List<Map<String, Object>>) schema.get(combinator)).stream()
+					.anyMatch((option) -> errors(value, option).isEmpty());
+				if (!any) {
+					errors.add(at + ": matches no " + combinator + " option: " + value);
+				}
+				return;
+			}
+		}
+		Object type = schema.get("type");
+		if (type != null) {
+			List<String> types = (type instanceof List<?> list) ? (List<String>) list : List.of((String) type);
+			if (types.stream().noneMatch((t) -> hasType(value, t))) {
+				errors.add(at + ": expected " + types + " but was " + value);
+				return;
+			}
+		}
+		if (schema.containsKey("enum") && !((List<Object>) schema.get("enum")).contains(value)) {
+			errors.add(at + ": " + value + " is not one of " + schema.get("enum"));
+		}
+		if (value instanceof Map<?, ?> map) {
+			for (String required : (List<String>) schema.getOrDefault("required", List.of())) {
+				if (!map.containsKey(required)) {
+					errors.add(at + ": missing required " + required);
+				}
+			}
+			Map<String, Map<String, Object>> properties = (Map<String, Map<String, Object>>) schema
+				.getOrDefault("properties", Map.of());
+			map.forEach((key, item) -> {
+				Map<String, Object> property = properties.get(key);
+				if (property != null) {
+					check(item, property, at + "." + key, errors);
+				}
+				else if (Boolean.FALSE.equals(schema.get("additionalProperties"))) {
+					errors.add(at + ": undocumented property " + key);
+				}
+			});
+		}
+		if (value instanceof List<?> list && schema.containsKey("items")) {
+			for (int i = 0; i < list.size(); i++) {
+				check(list.get(i), (Map<String, Object>) schema.get("items"), at + "[" + i + "]", errors);
+			}
+		}
+	}
+
+	private static boolean hasType(Object value, String type) {
+		return switch (type) {
+			case "null" -> value == null;
+			case "string" -> value instanceof String;
+			case "integer" -> value instanceof Integer || value instanceof Long;
+			case "number" -> value instanceof Number;
+			case "boolean" -> value instanceof Boolean;
+			case "array" -> value instanceof List;
+			case "object" -> value instanceof Map;
+			default -> false;
+		};
+	}
+
+}
