@@ -1,7 +1,13 @@
 package dev.portcullis.engine.parse;
 
 /**
- * A Cilium release line ({@code 1.19}) that validation warnings are tied to.
+ * A Cilium release line ({@code 1.19}) that validation is tied to: features a release removed are errors when its
+ * CRD rejects them, else warnings; features introduced after it draw warnings.
+ * <p>
+ * The default target is {@link #DEFAULT}, Cilium 1.19 (the v1.19.4 API the engine's semantics follow). Version facts
+ * used (cilium/cilium): {@code fromRequires}/{@code toRequires} deprecated in 1.17 and given {@code MaxItems=0} in
+ * 1.19; Kafka rules and generic L7 ({@code l7proto}/{@code l7}) deprecated, then removed with proxylib in 1.20
+ * (PR #43557, and PR #44610 which removed the CRD fields).
  */
 public record CiliumVersion(int major, int minor) implements Comparable<CiliumVersion> {
 
@@ -13,7 +19,34 @@ public record CiliumVersion(int major, int minor) implements Comparable<CiliumVe
 	 * @throws IllegalArgumentException quoting the text when it is not such a version
 	 */
 	public static CiliumVersion parse(String text) {
-		throw new UnsupportedOperationException("TODO");
+		String trimmed = text.strip();
+		String version = (trimmed.startsWith("v") || trimmed.startsWith("V")) ? trimmed.substring(1) : trimmed;
+		String[] parts = version.split("\\.", -1);
+		if (parts.length < 2 || parts.length > 3) {
+			throw invalid(text);
+		}
+		int[] numbers = new int[parts.length];
+		for (int i = 0; i < parts.length; i++) {
+			if (parts[i].isEmpty() || parts[i].length() > 4 || !parts[i].chars().allMatch(Character::isDigit)) {
+				if (i == 2 && isPatchSuffix(parts[i])) {
+					continue;
+				}
+				throw invalid(text);
+			}
+			numbers[i] = Integer.parseInt(parts[i]);
+		}
+		return new CiliumVersion(numbers[0], numbers[1]);
+	}
+
+	/** A patch level with a pre-release suffix, such as {@code 0-rc.1} or {@code 4-pre.2}. */
+	private static boolean isPatchSuffix(String part) {
+		int dash = part.indexOf('-');
+		return dash > 0 && part.substring(0, dash).chars().allMatch(Character::isDigit);
+	}
+
+	private static IllegalArgumentException invalid(String text) {
+		return new IllegalArgumentException("\"" + text + "\" is not a Cilium version: write major.minor such as 1.19"
+				+ " (a leading v and a patch level such as 1.19.4 are allowed)");
 	}
 
 	@Override
