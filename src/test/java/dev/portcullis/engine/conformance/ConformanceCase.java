@@ -130,7 +130,7 @@ final class ConformanceCase {
 			String contains = (String) expect.get("error_contains");
 			if (contains != null) {
 				assertThat(result.errors()).extracting(Violation::message)
-					.anySatisfy((message) -> assertThat(message).contains(contains));
+					.anySatisfy((message) -> assertThat(message).containsIgnoringCase(contains));
 			}
 			assertThat(result.policies()).hasSizeLessThan(documents.size());
 		}
