@@ -35,11 +35,53 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HttpMatcher {
 
-	/** The request as the proxy sees it. */
+	/**
+	 * The request as the proxy sees it.
+	 *
+	 * @param method {@code :method}
+	 * @param path {@code :path}: path and query string
+	 * @param authority {@code :authority} (the Host header), with its port if the client sent one
+	 * @param headers the other headers
+	 */
 	public record Request(String method, String path, String authority, List<Header> headers) {
 
 		public Request {
 			headers = List.copyOf(headers);
+		}
+
+		/**
+		 * The request of a Hubble {@code l7.http} record, whose {@code url} is absolute
+		 * ({@code http://productpage:9080/reviews/0?x=1}: authority {@code productpage:9080}, path
+		 * {@code /reviews/0?x=1}) or just a path (then the authority comes from a {@code Host} or {@code :authority}
+		 * header, or is empty). A fragment is dropped; an empty path is {@code /}.
+		 */
+		public static Request ofHubble(String method, String url, List<Header> headers) {
+			int fragment = url.indexOf('#');
+			String target = (fragment >= 0) ? url.substring(0, fragment) : url;
+			int scheme = target.indexOf("://");
+			String authority;
+			String path;
+			if (scheme >= 0 && target.lastIndexOf('/', scheme) < 0 && target.lastIndexOf('?', scheme) < 0) {
+				int start = scheme + 3;
+				int end = start;
+				while (end < target.length() && target.charAt(end) != '/' && target.charAt(end) != '?') {
+					end++;
+				}
+				authority = target.substring(start, end);
+				path = target.substring(end);
+			}
+			else {
+				String host = headerValue(headers, ":authority");
+				if (host == null) {
+					host = headerValue(headers, "host");
+				}
+				authority = (host != null) ? host : "";
+				path = target;
+			}
+			if (path.isEmpty() || path.charAt(0) == '?') {
+				path = "/" + path;
+			}
+			return new Request(method, path, authority, headers);
 		}
 
 	}

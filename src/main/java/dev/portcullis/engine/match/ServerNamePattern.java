@@ -3,71 +3,56 @@ package dev.portcullis.engine.match;
 import java.util.Locale;
 
 import com.google.re2j.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A TLS {@code serverNames} entry: an exact name, {@code *.example.com} (exactly one label) or
  * {@code **.example.com} (one or more labels); case-insensitive.
  * <p>
- * A trailing dot on the pattern or the server name is ignored (an SNI never carries one). A wildcard label is
- * non-empty and has no dot: {@code *.example.com} matches {@code www.example.com}, not {@code example.com} nor
- * {@code a.b.example.com}; {@code **.example.com} matches both {@code www.example.com} and
- * {@code a.b.example.com}, not {@code example.com}.
+ * Follows the bundled cilium.io/v2 CRD ({@code ServerName}: pattern {@code ^([-a-zA-Z0-9_*]+[.]?)+$}, at most 255
+ * characters) and cilium/cilium#43674 (cilium/proxy SNI patterns, backported to the proxy 1.19 uses), which give
+ * server names the {@link DnsPattern} wildcard rules: {@code *} matches zero or more DNS characters anywhere
+ * within one label ({@code *cilium.io} matches {@code cilium.io} and {@code subcilium.io}, not
+ * {@code www.cilium.io}); a leading {@code **.} matches one or more labels; a pattern of only stars matches every
+ * well-formed name. The prefix-only forms of earlier releases ({@code *.x.y}, {@code **.x.y}) keep their meaning. A
+ * trailing dot on the pattern or the server name is ignored (an SNI never carries one).
  */
 public final class ServerNamePattern {
 
-	private static final Pattern ALLOWED = Pattern.compile("^(\\*?\\*\\.)?([-a-zA-Z0-9_]+\\.?)+$");
+	private static final Pattern ALLOWED = Pattern.compile("^([-a-zA-Z0-9_*]+[.]?)+$");
 
 	private final String source;
 
-	/** The lower-cased name, or the suffix after the wildcard label(s) starting with its dot. */
-	private final String suffix;
+	/** The lower-cased name without trailing dot when the pattern has no wildcard. */
+	private final @Nullable String exactName;
 
-	/** 0 = exact, 1 = exactly one label, 2 = one or more labels. */
-	private final int wildcard;
+	private final @Nullable Pattern pattern;
 
-	private ServerNamePattern(String source, String suffix, int wildcard) {
+	private ServerNamePattern(String source, @Nullable String exactName, @Nullable Pattern pattern) {
 		this.source = source;
-		this.suffix = suffix;
-		this.wildcard = wildcard;
+		this.exactName = exactName;
+		this.pattern = pattern;
 	}
 
-	/** @throws IllegalArgumentException when not {@code ^(\*?\*\.)?([-a-zA-Z0-9_]+\.?)+$} or over 255 */
+	/** @throws IllegalArgumentException when not {@code ^([-a-zA-Z0-9_*]+[.]?)+$} or over 255 characters */
 	public static ServerNamePattern parse(String pattern) {
 		if (pattern.length() > 255 || !ALLOWED.matches(pattern)) {
-			throw new IllegalArgumentException("serverNames entry \"" + pattern + "\" is not allowed: use a DNS name"
-					+ " (letters, digits, '-', '_', single dots), optionally starting with \"*.\" (one label) or"
-					+ " \"**.\" (one or more labels), at most 255 characters");
+			throw new IllegalArgumentException("serverNames entry \"" + pattern + "\" is not allowed: use labels of"
+					+ " letters, digits, '-', '_' and '*' separated by single dots (\"*\" matches within a label,"
+					+ " a leading \"**.\" one or more labels), at most 255 characters");
 		}
-		String name = stripDot(pattern.toLowerCase(Locale.ROOT));
-		if (name.startsWith("**.")) {
-			return new ServerNamePattern(pattern, name.substring(2), 2);
+		if (pattern.indexOf('*') < 0) {
+			String name = pattern.toLowerCase(Locale.ROOT);
+			return new ServerNamePattern(pattern, stripDot(name), null);
 		}
-		if (name.startsWith("*.")) {
-			return new ServerNamePattern(pattern, name.substring(1), 1);
-		}
-		return new ServerNamePattern(pattern, name, 0);
+		return new ServerNamePattern(pattern, null, Pattern.compile(DnsPattern.toRegex(pattern)));
 	}
 
 	public boolean matches(String serverName) {
-		String name = stripDot(serverName);
-		if (this.wildcard == 0) {
-			return name.equalsIgnoreCase(this.suffix);
+		if (this.exactName != null) {
+			return stripDot(serverName).equalsIgnoreCase(this.exactName);
 		}
-		int prefixLength = name.length() - this.suffix.length();
-		if (prefixLength < 1 || !name.regionMatches(true, prefixLength, this.suffix, 0, this.suffix.length())) {
-			return false;
-		}
-		if (name.charAt(0) == '.' || name.charAt(prefixLength - 1) == '.') {
-			return false;
-		}
-		for (int i = 1; i < prefixLength; i++) {
-			if (name.charAt(i) == '.') {
-				if (this.wildcard == 1 || name.charAt(i - 1) == '.') {
-					return false;
-				}
-			}
-		}
-		return true;
+		return this.pattern.matches(DnsPattern.normalize(serverName));
 	}
 
 	private static String stripDot(String name) {

@@ -129,6 +129,28 @@ class HttpMatcherTests {
 		assertThat(headerMatch(name, value, secret, mismatch).matches(GET_PUBLIC)).isEqualTo(expected);
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = ';', textBlock = """
+			http://productpage:9080/productpage ; productpage:9080 ; /productpage
+			http://10.0.0.1:8080/public?x=1     ; 10.0.0.1:8080    ; /public?x=1
+			https://example.com                 ; example.com      ; /
+			http://example.com?x=1              ; example.com      ; /?x=1
+			http://example.com/a#frag           ; example.com      ; /a
+			/reviews/0                          ; from-header:80   ; /reviews/0
+			/r?next=http://x/y                  ; from-header:80   ; /r?next=http://x/y
+			""")
+	void ofHubbleShouldSplitUrlIntoAuthorityAndPath(String url, String authority, String path) {
+		Request request = Request.ofHubble("GET", url, List.of(new Header("Host", "from-header:80")));
+		assertThat(request.authority()).isEqualTo(authority);
+		assertThat(request.path()).isEqualTo(path);
+		assertThat(request.method()).isEqualTo("GET");
+	}
+
+	@Test
+	void ofHubbleWhenPathOnlyAndNoHostShouldHaveEmptyAuthority() {
+		assertThat(Request.ofHubble("GET", "/x", List.of()).authority()).isEmpty();
+	}
+
 	@Test
 	void regexErrorShouldQuoteTheRegex() {
 		assertThat(HttpMatcher.regexError("/api/.*")).isEmpty();
