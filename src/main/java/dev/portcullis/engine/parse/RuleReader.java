@@ -56,8 +56,6 @@ import static dev.portcullis.engine.parse.Reading.quote;
  */
 final class RuleReader {
 
-	static final CiliumVersion V1_15 = new CiliumVersion(1, 15);
-
 	static final CiliumVersion V1_16 = new CiliumVersion(1, 16);
 
 	static final CiliumVersion V1_17 = new CiliumVersion(1, 17);
@@ -169,7 +167,7 @@ final class RuleReader {
 			this.reading.knownFields(defaultDeny, denyPath, Set.of("ingress", "egress"));
 			defaultDenyIngress = this.reading.bool(defaultDeny, "ingress", denyPath);
 			defaultDenyEgress = this.reading.bool(defaultDeny, "egress", denyPath);
-			since(V1_15, child(path, "enableDefaultDeny"), spec.keyPosition("enableDefaultDeny"), "enableDefaultDeny");
+			since(V1_16, child(path, "enableDefaultDeny"), spec.keyPosition("enableDefaultDeny"), "enableDefaultDeny");
 		}
 		String description = this.reading.string(spec, "description", path);
 		String log = log(spec, path);

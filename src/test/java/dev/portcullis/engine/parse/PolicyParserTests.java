@@ -571,7 +571,7 @@ class PolicyParserTests {
 		ParseResult result = parse(cnp("{endpointSelector: {}, ingress: [{toPorts: [{ports: [{protocol: VRRP}]}]}], enableDefaultDeny: {ingress: false}}"), old);
 		assertThat(result.errors()).isEmpty();
 		assertThat(result.warnings()).extracting(Violation::message).anySatisfy((m) -> assertThat(m)
-			.contains("enableDefaultDeny is new in Cilium 1.15")).anySatisfy((m) -> assertThat(m).contains("VRRP is new in Cilium 1.19"));
+			.contains("enableDefaultDeny is new in Cilium 1.16")).anySatisfy((m) -> assertThat(m).contains("VRRP is new in Cilium 1.19"));
 		assertThat(parse(cnp("{endpointSelector: {}, ingress: [{toPorts: [{ports: [{protocol: VRRP}]}]}], enableDefaultDeny: {ingress: false}}"))
 			.warnings()).isEmpty();
 	}
