@@ -69,7 +69,7 @@ final class PolicyCompiler {
 
 	private final Map<HttpRule, HttpMatcher> httpMatchers = new HashMap<>();
 
-	private PolicyCompiler(EngineOptions options) {
+	PolicyCompiler(EngineOptions options) {
 		this.options = options;
 	}
 
@@ -242,7 +242,7 @@ final class PolicyCompiler {
 				portRules);
 	}
 
-	private static PortEntry port(String path, int portRuleIndex, PortProtocol port) {
+	static PortEntry port(String path, int portRuleIndex, PortProtocol port) {
 		Protocol protocol = port.protocol();
 		boolean any = protocol == null || protocol == Protocol.ANY;
 		boolean tcp = any || protocol == Protocol.TCP;

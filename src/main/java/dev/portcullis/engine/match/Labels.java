@@ -112,6 +112,16 @@ public final class Labels {
 		return key.any ? this.byKey.get(key.key) : this.bySourceKey.get(key.sourceKey);
 	}
 
+	/** Whether any label has this source ({@code cidr}, {@code reserved}, {@code k8s}, ...). */
+	public boolean hasSource(String source) {
+		for (Label label : this.labels) {
+			if (label.source().equals(source)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** The labels in sorted order, as {@code source:key} or {@code source:key=value}. */
 	public List<String> asList() {
 		List<String> result = new ArrayList<>(this.labels.length);

@@ -36,9 +36,11 @@ import static dev.portcullis.engine.parse.Reading.quote;
  * <li>Cluster-set fields ({@code status}, {@code metadata.uid}, {@code resourceVersion}, {@code managedFields},
  * annotations such as {@code kubectl.kubernetes.io/last-applied-configuration}) are accepted and ignored.</li>
  * <li>Fields the schema does not know are pruned from the model with a WARNING (the API server prunes them;
- * kubectl's strict validation rejects them). Exceptions that are ERRORs because pruning would silently widen a
- * deny: {@code rules}, {@code serverNames}, {@code listener}, TLS fields under {@code ingressDeny}/{@code egressDeny}
- * {@code toPorts}, and {@code toFQDNs} under {@code egressDeny}.</li>
+ * kubectl's strict validation rejects them). Fields whose pruning widens a deny ({@code rules}, {@code serverNames},
+ * {@code listener}, TLS fields under {@code ingressDeny}/{@code egressDeny} {@code toPorts}; {@code toFQDNs} under
+ * {@code egressDeny}) draw a loud WARNING saying what the pruned rule denies, and the model holds the pruned rule
+ * (what the cluster enforces when a client without strict validation applies it). With target 1.20 or later,
+ * {@code rules.kafka}, {@code rules.l7proto} and {@code rules.l7} are ERRORs (the CRD no longer has them).</li>
  * <li>A {@code null} field is absent (the API server prunes nulls): {@code egress:} with no value is no egress.</li>
  * <li>A JSON array at the top level (the agent-side rule list format of {@code cilium policy import}) is an
  * ERROR: "not a Kubernetes object".</li>

@@ -71,18 +71,24 @@ final class Reading {
 	}
 
 	/**
-	 * Reports fields outside {@code known} as pruned (WARNING), or as ERROR when listed in {@code fatal} with the
-	 * reason given there.
+	 * Reports fields outside {@code known} as pruned (WARNING). A field listed in {@code special} is reported with
+	 * the reason given there instead, as an ERROR when {@code specialIsError}, else as a WARNING.
 	 */
-	void knownFields(MapNode map, String path, Set<String> known, Map<String, String> fatal) {
+	void knownFields(MapNode map, String path, Set<String> known, Map<String, String> special,
+			boolean specialIsError) {
 		for (String key : map.entries().keySet()) {
 			if (known.contains(key)) {
 				continue;
 			}
 			String at = child(path, key);
-			String reason = fatal.get(key);
+			String reason = special.get(key);
 			if (reason != null) {
-				error(at, map.keyPosition(key), "Unknown field \"" + key + "\": " + reason);
+				if (specialIsError) {
+					error(at, map.keyPosition(key), "Unknown field \"" + key + "\": " + reason);
+				}
+				else {
+					warning(at, map.keyPosition(key), "Unknown field \"" + key + "\": " + reason);
+				}
 				continue;
 			}
 			String hint = closest(key, known);
@@ -95,7 +101,7 @@ final class Reading {
 	}
 
 	void knownFields(MapNode map, String path, Set<String> known) {
-		knownFields(map, path, known, Map.of());
+		knownFields(map, path, known, Map.of(), false);
 	}
 
 	private static List<String> sorted(Set<String> set) {

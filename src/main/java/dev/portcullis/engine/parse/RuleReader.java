@@ -56,8 +56,6 @@ import static dev.portcullis.engine.parse.Reading.quote;
  */
 final class RuleReader {
 
-	static final CiliumVersion V1_15 = new CiliumVersion(1, 15);
-
 	static final CiliumVersion V1_16 = new CiliumVersion(1, 16);
 
 	static final CiliumVersion V1_17 = new CiliumVersion(1, 17);
@@ -89,20 +87,25 @@ final class RuleReader {
 
 	private static final int MAX_ICMP_FIELDS = 40;
 
-	/** Fields of deny rules that are unknown there and whose pruning would widen the deny. */
+	/**
+	 * Fields of deny rules that are unknown there and whose pruning widens the deny. They draw a loud WARNING, not
+	 * an ERROR: kubectl (strict field validation) rejects the object, but API clients with the server default
+	 * prune the field and the pruned deny is enforced, which is what the model holds (conformance case DN-06).
+	 */
+	private static final String WIDENED = " kubectl's strict validation rejects the object; other API clients get it"
+			+ " pruned, and then ";
+
 	private static final Map<String, String> WIDENING_IN_DENY_PORT = Map.of("rules",
-			"deny rules cannot carry L7 rules; the API server would prune \"rules\" and deny the whole port"
-					+ " (kubectl's strict validation rejects the object). Deny the port, or use an allow rule with L7"
-					+ " rules instead.",
-			"serverNames",
-			"deny rules cannot match TLS server names; pruning it would deny the whole port.", "listener",
-			"deny rules cannot redirect to a listener; pruning it would deny the whole port.", "terminatingTLS",
-			"deny rules cannot terminate TLS; pruning it would widen the deny.", "originatingTLS",
-			"deny rules cannot originate TLS; pruning it would widen the deny.");
+			"deny rules cannot carry L7 rules." + WIDENED + "the rule DENIES THE WHOLE PORT. Deny the port on purpose,"
+					+ " or use an allow rule with L7 rules instead.",
+			"serverNames", "deny rules cannot match TLS server names." + WIDENED + "the rule denies the whole port.",
+			"listener", "deny rules cannot redirect to a listener." + WIDENED + "the rule denies the whole port.",
+			"terminatingTLS", "deny rules cannot terminate TLS." + WIDENED + "the rule denies the whole port.",
+			"originatingTLS", "deny rules cannot originate TLS." + WIDENED + "the rule denies the whole port.");
 
 	private static final Map<String, String> WIDENING_IN_EGRESS_DENY = Map.of("toFQDNs",
-			"egressDeny does not support toFQDNs; the API server would prune it, and the rule would then deny"
-					+ " every destination (on its ports, if any). Use toCIDRSet, or an allow list.");
+			"egressDeny does not support toFQDNs." + WIDENED + "the rule DENIES EVERY DESTINATION (on its ports, if"
+					+ " any). Deny by toCIDRSet, or allow only what is needed.");
 
 	private final Reading reading;
 
@@ -164,7 +167,7 @@ final class RuleReader {
 			this.reading.knownFields(defaultDeny, denyPath, Set.of("ingress", "egress"));
 			defaultDenyIngress = this.reading.bool(defaultDeny, "ingress", denyPath);
 			defaultDenyEgress = this.reading.bool(defaultDeny, "egress", denyPath);
-			since(V1_15, child(path, "enableDefaultDeny"), spec.keyPosition("enableDefaultDeny"), "enableDefaultDeny");
+			since(V1_16, child(path, "enableDefaultDeny"), spec.keyPosition("enableDefaultDeny"), "enableDefaultDeny");
 		}
 		String description = this.reading.string(spec, "description", path);
 		String log = log(spec, path);
@@ -396,7 +399,7 @@ final class RuleReader {
 		if (!deny) {
 			known.add("authentication");
 		}
-		this.reading.knownFields(map, path, known, (!ingress && deny) ? WIDENING_IN_EGRESS_DENY : Map.of());
+		this.reading.knownFields(map, path, known, (!ingress && deny) ? WIDENING_IN_EGRESS_DENY : Map.of(), false);
 
 		List<LabelSelector> endpoints = selectors(map, prefix + "Endpoints", path);
 		List<LabelSelector> requires = requires(map, prefix + "Requires", path);
@@ -760,7 +763,7 @@ final class RuleReader {
 		}
 		int errors = this.reading.errorCount();
 		if (deny) {
-			this.reading.knownFields(map, path, Set.of("ports"), WIDENING_IN_DENY_PORT);
+			this.reading.knownFields(map, path, Set.of("ports"), WIDENING_IN_DENY_PORT, false);
 		}
 		else {
 			this.reading.knownFields(map, path, Set.of("ports", "rules", "serverNames", "listener", "terminatingTLS",
@@ -1008,7 +1011,7 @@ final class RuleReader {
 			fatal.put("l7proto", removed);
 			fatal.put("l7", removed);
 		}
-		this.reading.knownFields(rules, rulesPath, known, fatal);
+		this.reading.knownFields(rules, rulesPath, known, fatal, true);
 		List<String> kinds = new ArrayList<>();
 		for (String kindName : legacy ? List.of("http", "kafka", "dns", "l7proto") : List.of("http", "dns")) {
 			if (present(rules, kindName)) {

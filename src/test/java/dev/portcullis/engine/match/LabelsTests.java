@@ -87,4 +87,12 @@ class LabelsTests {
 		assertThat(Labels.EMPTY.isEmpty()).isTrue();
 	}
 
+	@Test
+	void hasSourceShouldLookAtEveryLabel() {
+		Labels world = Labels.of(List.of("cidr:1.2.3.4/32", "reserved:world"));
+		assertThat(world.hasSource("cidr")).isTrue();
+		assertThat(world.hasSource("reserved")).isTrue();
+		assertThat(world.hasSource("k8s")).isFalse();
+	}
+
 }
