@@ -89,7 +89,15 @@ final class Identity {
 	/** Interns identities; thread-safe. */
 	static final class Table {
 
+		private static final int RECENT = 16384;
+
 		private final ConcurrentHashMap<Key, Identity> identities = new ConcurrentHashMap<>();
+
+		/**
+		 * A direct-mapped cache by endpoint instance, so that re-deciding the same flow objects (replays, what-if
+		 * runs over a stored log) skips hashing the label list. Slots are immutable; a racy read just misses.
+		 */
+		private final Recent[] recent = new Recent[RECENT];
 
 		private final String clusterName;
 
@@ -98,6 +106,17 @@ final class Identity {
 		}
 
 		Identity of(Endpoint endpoint, List<String> nodeLabels) {
+			int slot = System.identityHashCode(endpoint) & (RECENT - 1);
+			Recent hit = this.recent[slot];
+			if (hit != null && hit.endpoint() == endpoint && (!hit.identity().isHost() || hit.nodeLabels() == nodeLabels)) {
+				return hit.identity();
+			}
+			Identity identity = lookUp(endpoint, nodeLabels);
+			this.recent[slot] = new Recent(endpoint, nodeLabels, identity);
+			return identity;
+		}
+
+		private Identity lookUp(Endpoint endpoint, List<String> nodeLabels) {
 			boolean host = endpoint.namespace() == null && endpoint.labels().contains("reserved:host");
 			Key key = new Key(endpoint.namespace(), endpoint.labels(), endpoint.clusterName(),
 					host ? nodeLabels : List.of());
@@ -160,6 +179,9 @@ final class Identity {
 
 		private static boolean has(TreeSet<String> labels, String label) {
 			return labels.contains(label) || labels.stream().anyMatch((l) -> l.startsWith(label + "="));
+		}
+
+		private record Recent(Endpoint endpoint, List<String> nodeLabels, Identity identity) {
 		}
 
 		private record Key(@Nullable String namespace, List<String> labels, @Nullable String clusterName,

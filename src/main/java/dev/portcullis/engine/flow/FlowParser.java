@@ -1,8 +1,10 @@
 package dev.portcullis.engine.flow;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.portcullis.engine.api.Protocol;
 import dev.portcullis.engine.doc.Node;
@@ -56,9 +58,18 @@ public final class FlowParser {
 	public static FlowParseResult parseAll(List<Node> flows) {
 		List<FlowParseResult.ParsedFlow> parsed = new ArrayList<>();
 		List<Violation> violations = new ArrayList<>();
+		// Equal endpoints share one instance, so a log's flows hit the evaluator's identity cache.
+		Map<Endpoint, Endpoint> endpoints = new HashMap<>();
 		for (int i = 0; i < flows.size(); i++) {
 			FlowParseResult one = parse(flows.get(i), i);
-			parsed.addAll(one.flows());
+			for (FlowParseResult.ParsedFlow flow : one.flows()) {
+				Flow f = flow.flow();
+				Endpoint source = endpoints.computeIfAbsent(f.source(), (e) -> e);
+				Endpoint destination = endpoints.computeIfAbsent(f.destination(), (e) -> e);
+				parsed.add(new FlowParseResult.ParsedFlow(flow.index(), new Flow(source, destination, f.sourceIp(),
+						f.destinationIp(), f.protocol(), f.destinationPort(), f.icmpType(), f.l7(), f.destinationNames(),
+						f.tlsServerName(), f.reply(), f.nodeLabels(), f.destinationService())));
+			}
 			violations.addAll(one.violations());
 		}
 		return new FlowParseResult(parsed, violations);

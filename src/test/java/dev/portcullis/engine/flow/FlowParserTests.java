@@ -54,6 +54,13 @@ class FlowParserTests {
 	}
 
 	@Test
+	void parseAllShouldShareEqualEndpoints() throws IOException {
+		List<Flow> flows = parseLines("/flows/basic-sample-10-flows.json");
+		assertThat(flows.get(0).destination()).isEqualTo(flows.get(1).source());
+		assertThat(flows.get(0).destination()).isSameAs(flows.get(1).source());
+	}
+
+	@Test
 	void parseWhenHttpExportShouldReadRequestsAndRepliesOfL7Flows() throws IOException {
 		List<Flow> flows = parseLines("/flows/basic-sample-5-http-flows.json");
 		assertThat(flows).anySatisfy((flow) -> {
