@@ -107,7 +107,7 @@ public final class CompiledPolicies {
 		Trace egress = new Trace(Direction.EGRESS);
 		Trace ingress = new Trace(Direction.INGRESS);
 		Decision decision = evaluate(flow, egress, ingress);
-		return decision.withExplanation(Explainer.explain(flow, decision, egress, ingress));
+		return decision.withExplanation(Explainer.explain(flow, decision, egress, ingress, this.options.clusterName()));
 	}
 
 	private Decision evaluate(Flow flow, @Nullable Trace egressTrace, @Nullable Trace ingressTrace) {
@@ -244,7 +244,9 @@ public final class CompiledPolicies {
 			if (trace != null) {
 				trace.decided = plain;
 			}
-			return traced(trace, Reason.ALLOWED, (l7Matches != null) ? ALLOWED_PROXIED : ALLOWED);
+			PortL7 plainL7 = plain.entry().l7Of(plain.l4());
+			boolean proxied = l7Matches != null || (plainL7 != null && plainL7.listener());
+			return traced(trace, Reason.ALLOWED, proxied ? ALLOWED_PROXIED : ALLOWED);
 		}
 		if (l7Matches == null) {
 			if (!view.defaultDeny()) {

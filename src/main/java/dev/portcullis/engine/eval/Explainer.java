@@ -24,7 +24,7 @@ final class Explainer {
 	private Explainer() {
 	}
 
-	static Explanation explain(Flow flow, Decision decision, Trace egress, Trace ingress) {
+	static Explanation explain(Flow flow, Decision decision, Trace egress, Trace ingress, String clusterName) {
 		SideExplanation egressSide = side(flow.source(), egress, decision.egress());
 		SideExplanation ingressSide = side(flow.destination(), ingress, decision.ingress());
 		List<String> notes = new ArrayList<>();
@@ -43,6 +43,14 @@ final class Explainer {
 			if (sideDecision.outcome() == Outcome.AUDIT) {
 				notes.add(side + ": audit mode: the flow would have been dropped ("
 						+ sideDecision.dropReason() + ") and is forwarded");
+			}
+		}
+		for (Trace trace : List.of(egress, ingress)) {
+			String cluster = trace.subject.labels.value(Identity.CLUSTER_LABEL);
+			if (trace.subject.kind == Identity.Kind.POD && cluster != null && !cluster.equals(clusterName)) {
+				notes.add((trace == egress ? "source" : "destination") + " pod is in cluster \"" + cluster
+						+ "\", not the local cluster \"" + clusterName
+						+ "\" (cluster-name): policies select peers of the local cluster by default");
 			}
 		}
 		if (decision.l7() != null) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.portcullis.engine.flow.Flow.Endpoint;
 import dev.portcullis.engine.match.Labels;
@@ -49,7 +50,11 @@ final class Identity {
 	/** The kinds of endpoints a flow can name. */
 	enum Kind {
 
-		/** A pod (or any endpoint with a namespace). */
+		/**
+		 * A pod (or any endpoint with a namespace). Pods of other clusters (ClusterMesh) are evaluated with the same
+		 * policies: the engine holds one policy set, and a cluster-name mismatch is far more often a setting to fix
+		 * than a remote pod (the explanation says so).
+		 */
 		POD(true, true),
 		/** The local node ({@code reserved:host}); a subject only of {@code nodeSelector} policies. */
 		HOST(true, true),
@@ -101,6 +106,8 @@ final class Identity {
 
 		private final String clusterName;
 
+		private final AtomicInteger ids = new AtomicInteger();
+
 		Table(String clusterName) {
 			this.clusterName = clusterName;
 		}
@@ -122,7 +129,7 @@ final class Identity {
 					host ? nodeLabels : List.of());
 			Identity identity = this.identities.get(key);
 			if (identity == null) {
-				identity = this.identities.computeIfAbsent(key, (k) -> create(k, this.identities.size() + 1));
+				identity = this.identities.computeIfAbsent(key, (k) -> create(k, this.ids.incrementAndGet()));
 			}
 			return identity;
 		}
@@ -132,12 +139,12 @@ final class Identity {
 			String namespace = key.namespace();
 			Kind kind;
 			if (namespace != null) {
-				kind = Kind.POD;
 				labels.removeIf((l) -> l.startsWith(NAMESPACE_LABEL + "="));
 				labels.add(NAMESPACE_LABEL + "=" + namespace);
 				if (labels.stream().noneMatch((l) -> l.startsWith(CLUSTER_LABEL + "="))) {
 					labels.add(CLUSTER_LABEL + "=" + ((key.clusterName() != null) ? key.clusterName() : this.clusterName));
 				}
+				kind = Kind.POD;
 			}
 			else {
 				kind = reservedKind(labels);
