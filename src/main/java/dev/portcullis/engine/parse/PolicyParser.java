@@ -113,8 +113,9 @@ public final class PolicyParser {
 	public static ParseResult parse(List<Node> documents, CiliumVersion target) {
 		List<Policy> policies = new ArrayList<>();
 		List<Violation> violations = new ArrayList<>();
+		Map<String, java.util.Optional<String>> checks = new java.util.HashMap<>();
 		for (int i = 0; i < documents.size(); i++) {
-			Reading reading = new Reading(i, target, violations);
+			Reading reading = new Reading(i, target, violations, checks);
 			readDocument(documents.get(i), "", reading, policies, true);
 		}
 		return new ParseResult(policies, violations);
