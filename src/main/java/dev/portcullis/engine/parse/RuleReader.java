@@ -796,6 +796,11 @@ final class RuleReader {
 				}
 			}
 		}
+		if ((portItems == null || portItems.isEmpty()) && !hasDns) {
+			this.reading.warning(child(path, "ports"), map.position(), "This toPorts item lists no ports, so it matches"
+					+ " no traffic: Cilium builds its port filters from the ports listed. List the ports, or use"
+					+ " port \"0\" for every port.");
+		}
 		if (hasL7 && zeroPort) {
 			this.reading.error(child(path, "ports"), map.keyPosition("ports"),
 					"L7 rules can not be used when a port is 0 (every port): name the ports the L7 rules apply to.");
