@@ -7,7 +7,9 @@ package dev.portcullis.engine.parse;
  * The default target is {@link #DEFAULT}, Cilium 1.19 (the v1.19.4 API the engine's semantics follow). Version facts
  * used (cilium/cilium): {@code fromRequires}/{@code toRequires} deprecated in 1.17 and given {@code MaxItems=0} in
  * 1.19; Kafka rules and generic L7 ({@code l7proto}/{@code l7}) deprecated, then removed with proxylib in 1.20
- * (PR #43557, and PR #44610 which removed the CRD fields).
+ * (PR #43557, and PR #44610 which removed the CRD fields). Features introduced after an older target draw a
+ * warning: {@code enableDefaultDeny} (1.16, PR #30572), {@code fromNodes}/{@code toNodes} (1.16), protocols
+ * {@code VRRP}/{@code IGMP} (1.19).
  */
 public record CiliumVersion(int major, int minor) implements Comparable<CiliumVersion> {
 
