@@ -10,6 +10,8 @@ import dev.portcullis.engine.api.Direction;
 import dev.portcullis.engine.api.Policy;
 import dev.portcullis.engine.api.PortRule.KafkaRule;
 import dev.portcullis.engine.eval.CompiledEntry.FlowPeer;
+import dev.portcullis.engine.eval.CompiledEntry.LabelPeer;
+import dev.portcullis.engine.eval.CompiledEntry.SelectorPeer;
 import dev.portcullis.engine.eval.CompiledEntry.PortL7;
 import dev.portcullis.engine.eval.Decision.DropReason;
 import dev.portcullis.engine.eval.Decision.L7Denial;
@@ -28,6 +30,7 @@ import dev.portcullis.engine.match.DnsPattern;
 import dev.portcullis.engine.match.HttpMatcher;
 import dev.portcullis.engine.match.IpAddress;
 import dev.portcullis.engine.match.KafkaMatcher;
+import dev.portcullis.engine.match.SelectorMatcher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,7 +52,9 @@ import org.jspecify.annotations.Nullable;
  * allowed at L3/L4 and reported as redirected to the proxy; a missing or unmatched TLS SNI on a
  * {@code serverNames} port is a TLS-level denial ({@code tcp_reset}); {@code toServices} matches the flow's
  * {@code destination_service}; {@code toFQDNs} matches world destinations through {@code destination_names};
- * {@code cidrGroupRef}, {@code cidrGroupSelector} and {@code toGroups} select nothing (they need cluster state).
+ * {@code cidrGroupRef}, {@code cidrGroupSelector} and {@code toGroups} select nothing (they need cluster state);
+ * {@code fromRequires}/{@code toRequires} (only in policies parsed for Cilium before 1.19) are ANDed into every
+ * endpoint selector peer of the endpoints their rule selects, as those releases did.
  */
 public final class CompiledPolicies {
 
@@ -459,6 +464,7 @@ public final class CompiledPolicies {
 		List<CompiledEntry> allow = new ArrayList<>();
 		List<CompiledEntry> deny = new ArrayList<>();
 		List<CompiledRule> defaultDenyBy = new ArrayList<>();
+		List<SelectorMatcher> requires = new ArrayList<>();
 		boolean entries = false;
 		for (CompiledRule rule : this.rules) {
 			if (!rule.selects(subject)) {
@@ -468,6 +474,7 @@ public final class CompiledPolicies {
 			allow.addAll(rule.allow(direction));
 			deny.addAll(rule.deny(direction));
 			entries |= rule.hasEntries(direction);
+			requires.addAll(rule.requires(direction));
 			if (rule.defaultDeny(direction)) {
 				defaultDenyBy.add(rule);
 			}
@@ -476,7 +483,7 @@ public final class CompiledPolicies {
 				&& (!subject.isHost() || !selecting.isEmpty());
 		boolean defaultDeny = always || !defaultDenyBy.isEmpty();
 		view = new SubjectView(List.copyOf(selecting), List.copyOf(allow), List.copyOf(deny), defaultDeny || entries,
-				defaultDeny, List.copyOf(defaultDenyBy));
+				defaultDeny, List.copyOf(defaultDenyBy), List.copyOf(requires));
 		subject.subjectViews[direction.ordinal()] = view;
 		return view;
 	}
@@ -485,7 +492,12 @@ public final class CompiledPolicies {
 		ConcurrentHashMap<Identity, PeerView> views = subject.peerViews[direction.ordinal()];
 		PeerView peerView = views.get(peer);
 		if (peerView == null) {
-			peerView = new PeerView(candidates(view.allow(), peer), candidates(view.deny(), peer));
+			boolean meetsRequirements = true;
+			for (SelectorMatcher required : view.requires()) {
+				meetsRequirements &= required.matches(peer.labels);
+			}
+			peerView = new PeerView(candidates(view.allow(), peer, meetsRequirements),
+					candidates(view.deny(), peer, meetsRequirements));
 			PeerView raced = views.putIfAbsent(peer, peerView);
 			if (raced != null) {
 				peerView = raced;
@@ -494,7 +506,7 @@ public final class CompiledPolicies {
 		return peerView;
 	}
 
-	private List<Candidate> candidates(List<CompiledEntry> entries, Identity peer) {
+	private List<Candidate> candidates(List<CompiledEntry> entries, Identity peer, boolean meetsRequirements) {
 		List<Candidate> candidates = new ArrayList<>();
 		for (CompiledEntry entry : entries) {
 			if (entry.anyPeer) {
@@ -503,7 +515,9 @@ public final class CompiledPolicies {
 			}
 			int matched = -1;
 			for (int i = 0; i < entry.labelPeers.size(); i++) {
-				if (entry.labelPeers.get(i).matches(peer, this.options.clusterName())) {
+				LabelPeer labelPeer = entry.labelPeers.get(i);
+				boolean endpointSelector = labelPeer instanceof SelectorPeer selector && !selector.remoteNodesOnly();
+				if ((meetsRequirements || !endpointSelector) && labelPeer.matches(peer, this.options.clusterName())) {
 					matched = i;
 					break;
 				}

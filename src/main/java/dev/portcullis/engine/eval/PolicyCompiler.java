@@ -138,6 +138,11 @@ final class PolicyCompiler {
 		}
 		for (PeerRule item : items) {
 			into.add(entry(rule, item, direction, deny, namespace, matchesInit));
+			if (item.requires() != null) {
+				for (LabelSelector required : item.requires()) {
+					rule.requires(direction).add(matcher(scopePeer(required, namespace, matchesInit)));
+				}
+			}
 		}
 	}
 
