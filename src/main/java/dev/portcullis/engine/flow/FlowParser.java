@@ -22,6 +22,7 @@ import dev.portcullis.engine.flow.Flow.L7Request;
 import dev.portcullis.engine.flow.Flow.NamedPort;
 import dev.portcullis.engine.flow.Flow.Service;
 import dev.portcullis.engine.match.IpAddress;
+import dev.portcullis.engine.match.KafkaMatcher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * {@code k8s:io.kubernetes.pod.namespace=<ns>} is a pod of that namespace (Hubble omits {@code namespace} for
  * some pods); an L7 {@code RESPONSE} without {@code is_reply} counts as a reply. Lines that are
  * {@code node_status} or {@code lost_events} responses are not flows: they are skipped with a warning. Integers
- * may be JSON numbers or decimal strings (proto3 JSON accepts both).
+ * may be JSON numbers or decimal strings (proto3 JSON accepts both); a numeric Kafka {@code api_key} becomes its
+ * name ({@code 0} is {@code produce}).
  * <p>
  * Violations name the input index and the field relative to the flow object, for example
  * {@code flows[3].l4.TCP.destination_port} with message {@code must be a number 0..65535, got "x"}; the
@@ -283,6 +285,10 @@ public final class FlowParser {
 			MapNode kafka = map(l7, "kafka", "l7.kafka");
 			if (kafka != null) {
 				String apiKey = scalarText(kafka, "api_key", "l7.kafka.api_key");
+				if (apiKey != null && !apiKey.isEmpty() && apiKey.length() < 6
+						&& apiKey.chars().allMatch(Character::isDigit)) {
+					apiKey = KafkaMatcher.apiKeyName(Integer.parseInt(apiKey));
+				}
 				int version = integer(kafka, "api_version", "l7.kafka.api_version", 0, 32767, 0);
 				List<String> topics = new ArrayList<>(strings(kafka, "topics", "l7.kafka.topics"));
 				String topic = string(kafka, "topic", "l7.kafka.topic");

@@ -223,6 +223,13 @@ class FlowParserTests {
 	}
 
 	@Test
+	void parseWhenKafkaApiKeyIsANumberShouldUseItsName() {
+		Flow flow = single(TCP_FLOW.replace("\"is_reply\":false",
+				"\"l7\":{\"type\":\"REQUEST\",\"kafka\":{\"api_key\":1,\"topic\":\"t\"}}"));
+		assertThat(((Kafka) flow.l7()).apiKey()).isEqualTo("fetch");
+	}
+
+	@Test
 	void parseWhenHttpHeadersShouldKeepThemInOrder() {
 		Flow flow = single(TCP_FLOW.replace("\"is_reply\":false", """
 				"l7":{"type":"REQUEST","http":{"method":"POST","url":"http://a:80/x?y=1","protocol":"HTTP/2",
