@@ -56,17 +56,21 @@ final class Explainer {
 		if (decision.l7() != null) {
 			notes.add("the client sees: " + decision.l7().description());
 		}
-		return new Explanation(summary(decision, egressSide, ingressSide), egressSide, ingressSide, notes);
+		String summary = summary(decision, egressSide, ingressSide,
+				shortName((decision.deniedAt() == Direction.EGRESS) ? flow.source() : flow.destination(),
+						(decision.deniedAt() == Direction.EGRESS) ? egress.subject : ingress.subject));
+		return new Explanation(summary, egressSide, ingressSide, notes);
 	}
 
-	private static String summary(Decision decision, SideExplanation egress, SideExplanation ingress) {
+	private static String summary(Decision decision, SideExplanation egress, SideExplanation ingress,
+			String deniedEndpoint) {
 		return switch (decision.verdict()) {
 			case FORWARDED -> "FORWARDED: egress " + egress.reason() + "; ingress " + ingress.reason();
 			case AUDIT -> "AUDIT (forwarded in audit mode): egress " + egress.reason() + "; ingress "
 					+ ingress.reason();
 			case DROPPED -> {
 				SideExplanation at = (decision.deniedAt() == Direction.EGRESS) ? egress : ingress;
-				yield "DROPPED at " + at.direction().name().toLowerCase() + " of " + at.endpoint() + ": "
+				yield "DROPPED at " + at.direction().name().toLowerCase() + " of " + deniedEndpoint + ": "
 						+ at.reason();
 			}
 		};
@@ -150,14 +154,23 @@ final class Explainer {
 	}
 
 	private static String describe(Endpoint endpoint, Identity identity) {
-		String what = switch (identity.kind) {
-			case POD -> "pod " + identity.namespace + "/" + ((endpoint.podName() != null) ? endpoint.podName() : "?");
+		return shortName(endpoint, identity) + " " + identity.labelList;
+	}
+
+	/** {@code pod default/web-1}, or {@code pod default [app=web]} without a pod name, {@code world}, ... */
+	static String shortName(Endpoint endpoint, Identity identity) {
+		return switch (identity.kind) {
+			case POD -> "pod " + identity.namespace + ((endpoint.podName() != null) ? "/" + endpoint.podName()
+					: " " + identity.labelList.stream()
+						.filter((l) -> l.startsWith("k8s:") && !l.startsWith("k8s:io.kubernetes.")
+								&& !l.startsWith("k8s:io.cilium."))
+						.map((l) -> l.substring(4))
+						.toList());
 			case HOST -> "host";
 			case WORLD -> "world";
 			case REMOTE_NODE -> "remote node";
-			default -> "endpoint";
+			default -> "endpoint " + identity.labelList;
 		};
-		return what + " " + identity.labelList;
 	}
 
 }
