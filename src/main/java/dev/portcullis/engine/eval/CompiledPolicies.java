@@ -43,8 +43,9 @@ import org.jspecify.annotations.Nullable;
  * sides must allow. Per side: a matching deny rule drops (181), ingress from the local host is allowed
  * (allow-localhost), a matching allow rule allows, and an unmatched flow on a default-deny side drops (133).
  * Matching allow rules that all carry L7 rules send the request to the proxy, which allows it if any of their
- * rules matches (an L3/L4 rule without L7 for the same peer and port lifts L7 filtering; a side that is not
- * default-deny only gains L7 visibility, Cilium ≥1.18). Replies ({@code is_reply}) are not evaluated.
+ * rules matches (an L3/L4 rule without L7 for the same peer and port lifts L7 filtering; on a side that is not
+ * default-deny, L7 rules and {@code serverNames} only add visibility: Cilium ≥1.18, pkg/policy/l4.go
+ * {@code ensureWildcard}). Replies ({@code is_reply}) are not evaluated.
  * <p>
  * Decisions taken where Cilium's behaviour needed a reading of its source (see the conformance cases):
  * ingress deny rules for the host beat allow-localhost (deny entries win in the policy map); audit mode turns
