@@ -114,7 +114,7 @@ final class Explainer {
 					+ " is not default-deny (every selecting rule sets enableDefaultDeny." + side(trace) + ": false)";
 			case NO_MATCH_DEFAULT_DENY -> "no rule matched and " + side(trace) + " is default-deny because of "
 					+ dd + " (drop reason POLICY_DENIED 133)";
-			case L7_VISIBILITY_ONLY -> "allowed by " + rule + ": its L7 rules only add visibility because "
+			case L7_VISIBILITY_ONLY -> "allowed by " + rule + ": its L7 rules and server names only add visibility because "
 					+ side(trace) + " is not default-deny";
 			case TLS_DENIED -> "the TLS server name is not allowed by " + rule + " (connection reset)";
 			case L7_NO_REQUEST -> "allowed at L3/L4 by " + rule + " and redirected to the proxy";
