@@ -47,6 +47,9 @@ final class CompiledEntry {
 	/** No peer field, but ports or ICMP rules: every peer. */
 	final boolean anyPeer;
 
+	/** No {@code toPorts} and no {@code icmps}: the entry covers every protocol and port. */
+	final boolean l3Only;
+
 	final List<LabelPeer> labelPeers;
 
 	final List<FlowPeer> flowPeers;
@@ -57,7 +60,7 @@ final class CompiledEntry {
 
 	final List<PortL7> portRules;
 
-	CompiledEntry(CompiledRule rule, Direction direction, boolean deny, String path, boolean anyPeer,
+	CompiledEntry(CompiledRule rule, Direction direction, boolean deny, String path, boolean anyPeer, boolean l3Only,
 			List<LabelPeer> labelPeers, List<FlowPeer> flowPeers, List<PortEntry> ports, List<IcmpEntry> icmps,
 			List<PortL7> portRules) {
 		this.rule = rule;
@@ -65,6 +68,7 @@ final class CompiledEntry {
 		this.deny = deny;
 		this.path = path;
 		this.anyPeer = anyPeer;
+		this.l3Only = l3Only;
 		this.labelPeers = List.copyOf(labelPeers);
 		this.flowPeers = List.copyOf(flowPeers);
 		this.ports = List.copyOf(ports);
@@ -76,17 +80,13 @@ final class CompiledEntry {
 		return this.rule.policy;
 	}
 
-	boolean l3Only() {
-		return this.ports.isEmpty() && this.icmps.isEmpty();
-	}
-
 	/**
 	 * Which port or ICMP rule covers the flow: an index into {@link #ports}, {@link #ICMP_OFFSET} plus an index
 	 * into {@link #icmps}, {@link #L3_ONLY} or {@link #NO_MATCH}. Named ports are resolved against the
 	 * destination endpoint (the subject at ingress, the peer at egress).
 	 */
 	int matchL4(Flow flow) {
-		if (l3Only()) {
+		if (this.l3Only) {
 			return L3_ONLY;
 		}
 		Protocol protocol = flow.protocol();

@@ -10,6 +10,8 @@ import dev.portcullis.engine.api.Direction;
 import dev.portcullis.engine.api.Policy;
 import dev.portcullis.engine.api.PortRule.KafkaRule;
 import dev.portcullis.engine.eval.CompiledEntry.FlowPeer;
+import dev.portcullis.engine.eval.CompiledEntry.LabelPeer;
+import dev.portcullis.engine.eval.CompiledEntry.SelectorPeer;
 import dev.portcullis.engine.eval.CompiledEntry.PortL7;
 import dev.portcullis.engine.eval.Decision.DropReason;
 import dev.portcullis.engine.eval.Decision.L7Denial;
@@ -28,6 +30,7 @@ import dev.portcullis.engine.match.DnsPattern;
 import dev.portcullis.engine.match.HttpMatcher;
 import dev.portcullis.engine.match.IpAddress;
 import dev.portcullis.engine.match.KafkaMatcher;
+import dev.portcullis.engine.match.SelectorMatcher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,8 +43,9 @@ import org.jspecify.annotations.Nullable;
  * sides must allow. Per side: a matching deny rule drops (181), ingress from the local host is allowed
  * (allow-localhost), a matching allow rule allows, and an unmatched flow on a default-deny side drops (133).
  * Matching allow rules that all carry L7 rules send the request to the proxy, which allows it if any of their
- * rules matches (an L3/L4 rule without L7 for the same peer and port lifts L7 filtering; a side that is not
- * default-deny only gains L7 visibility, Cilium ≥1.18). Replies ({@code is_reply}) are not evaluated.
+ * rules matches (an L3/L4 rule without L7 for the same peer and port lifts L7 filtering; on a side that is not
+ * default-deny, L7 rules and {@code serverNames} only add visibility: Cilium ≥1.18, pkg/policy/l4.go
+ * {@code ensureWildcard}). Replies ({@code is_reply}) are not evaluated.
  * <p>
  * Decisions taken where Cilium's behaviour needed a reading of its source (see the conformance cases):
  * ingress deny rules for the host beat allow-localhost (deny entries win in the policy map); audit mode turns
@@ -49,7 +53,9 @@ import org.jspecify.annotations.Nullable;
  * allowed at L3/L4 and reported as redirected to the proxy; a missing or unmatched TLS SNI on a
  * {@code serverNames} port is a TLS-level denial ({@code tcp_reset}); {@code toServices} matches the flow's
  * {@code destination_service}; {@code toFQDNs} matches world destinations through {@code destination_names};
- * {@code cidrGroupRef}, {@code cidrGroupSelector} and {@code toGroups} select nothing (they need cluster state).
+ * {@code cidrGroupRef}, {@code cidrGroupSelector} and {@code toGroups} select nothing (they need cluster state);
+ * {@code fromRequires}/{@code toRequires} (only in policies parsed for Cilium before 1.19) are ANDed into every
+ * endpoint selector peer of the endpoints their rule selects, as those releases did.
  */
 public final class CompiledPolicies {
 
@@ -107,7 +113,7 @@ public final class CompiledPolicies {
 		Trace egress = new Trace(Direction.EGRESS);
 		Trace ingress = new Trace(Direction.INGRESS);
 		Decision decision = evaluate(flow, egress, ingress);
-		return decision.withExplanation(Explainer.explain(flow, decision, egress, ingress));
+		return decision.withExplanation(Explainer.explain(flow, decision, egress, ingress, this.options.clusterName()));
 	}
 
 	private Decision evaluate(Flow flow, @Nullable Trace egressTrace, @Nullable Trace ingressTrace) {
@@ -244,7 +250,9 @@ public final class CompiledPolicies {
 			if (trace != null) {
 				trace.decided = plain;
 			}
-			return traced(trace, Reason.ALLOWED, (l7Matches != null) ? ALLOWED_PROXIED : ALLOWED);
+			PortL7 plainL7 = plain.entry().l7Of(plain.l4());
+			boolean proxied = l7Matches != null || (plainL7 != null && plainL7.listener());
+			return traced(trace, Reason.ALLOWED, proxied ? ALLOWED_PROXIED : ALLOWED);
 		}
 		if (l7Matches == null) {
 			if (!view.defaultDeny()) {
@@ -457,6 +465,7 @@ public final class CompiledPolicies {
 		List<CompiledEntry> allow = new ArrayList<>();
 		List<CompiledEntry> deny = new ArrayList<>();
 		List<CompiledRule> defaultDenyBy = new ArrayList<>();
+		List<SelectorMatcher> requires = new ArrayList<>();
 		boolean entries = false;
 		for (CompiledRule rule : this.rules) {
 			if (!rule.selects(subject)) {
@@ -466,6 +475,7 @@ public final class CompiledPolicies {
 			allow.addAll(rule.allow(direction));
 			deny.addAll(rule.deny(direction));
 			entries |= rule.hasEntries(direction);
+			requires.addAll(rule.requires(direction));
 			if (rule.defaultDeny(direction)) {
 				defaultDenyBy.add(rule);
 			}
@@ -474,7 +484,7 @@ public final class CompiledPolicies {
 				&& (!subject.isHost() || !selecting.isEmpty());
 		boolean defaultDeny = always || !defaultDenyBy.isEmpty();
 		view = new SubjectView(List.copyOf(selecting), List.copyOf(allow), List.copyOf(deny), defaultDeny || entries,
-				defaultDeny, List.copyOf(defaultDenyBy));
+				defaultDeny, List.copyOf(defaultDenyBy), List.copyOf(requires));
 		subject.subjectViews[direction.ordinal()] = view;
 		return view;
 	}
@@ -483,7 +493,12 @@ public final class CompiledPolicies {
 		ConcurrentHashMap<Identity, PeerView> views = subject.peerViews[direction.ordinal()];
 		PeerView peerView = views.get(peer);
 		if (peerView == null) {
-			peerView = new PeerView(candidates(view.allow(), peer), candidates(view.deny(), peer));
+			boolean meetsRequirements = true;
+			for (SelectorMatcher required : view.requires()) {
+				meetsRequirements &= required.matches(peer.labels);
+			}
+			peerView = new PeerView(candidates(view.allow(), peer, meetsRequirements),
+					candidates(view.deny(), peer, meetsRequirements));
 			PeerView raced = views.putIfAbsent(peer, peerView);
 			if (raced != null) {
 				peerView = raced;
@@ -492,7 +507,7 @@ public final class CompiledPolicies {
 		return peerView;
 	}
 
-	private List<Candidate> candidates(List<CompiledEntry> entries, Identity peer) {
+	private List<Candidate> candidates(List<CompiledEntry> entries, Identity peer, boolean meetsRequirements) {
 		List<Candidate> candidates = new ArrayList<>();
 		for (CompiledEntry entry : entries) {
 			if (entry.anyPeer) {
@@ -501,7 +516,9 @@ public final class CompiledPolicies {
 			}
 			int matched = -1;
 			for (int i = 0; i < entry.labelPeers.size(); i++) {
-				if (entry.labelPeers.get(i).matches(peer, this.options.clusterName())) {
+				LabelPeer labelPeer = entry.labelPeers.get(i);
+				boolean endpointSelector = labelPeer instanceof SelectorPeer selector && !selector.remoteNodesOnly();
+				if ((meetsRequirements || !endpointSelector) && labelPeer.matches(peer, this.options.clusterName())) {
 					matched = i;
 					break;
 				}

@@ -37,6 +37,12 @@ final class CompiledRule {
 
 	final List<CompiledEntry> egressDeny = new ArrayList<>();
 
+	/** {@code fromRequires} of every ingress item (Cilium before 1.19), scoped like peers. */
+	final List<SelectorMatcher> requiresIngress = new ArrayList<>();
+
+	/** {@code toRequires} of every egress item (Cilium before 1.19), scoped like peers. */
+	final List<SelectorMatcher> requiresEgress = new ArrayList<>();
+
 	CompiledRule(PolicyRef policy, int order, String path, SelectorMatcher subject, boolean nodeSelector,
 			boolean defaultDenyIngress, boolean defaultDenyEgress) {
 		this.policy = policy;
@@ -61,6 +67,10 @@ final class CompiledRule {
 
 	List<CompiledEntry> deny(Direction direction) {
 		return (direction == Direction.INGRESS) ? this.ingressDeny : this.egressDeny;
+	}
+
+	List<SelectorMatcher> requires(Direction direction) {
+		return (direction == Direction.INGRESS) ? this.requiresIngress : this.requiresEgress;
 	}
 
 	boolean hasEntries(Direction direction) {

@@ -24,7 +24,7 @@ final class Explainer {
 	private Explainer() {
 	}
 
-	static Explanation explain(Flow flow, Decision decision, Trace egress, Trace ingress) {
+	static Explanation explain(Flow flow, Decision decision, Trace egress, Trace ingress, String clusterName) {
 		SideExplanation egressSide = side(flow.source(), egress, decision.egress());
 		SideExplanation ingressSide = side(flow.destination(), ingress, decision.ingress());
 		List<String> notes = new ArrayList<>();
@@ -45,20 +45,32 @@ final class Explainer {
 						+ sideDecision.dropReason() + ") and is forwarded");
 			}
 		}
+		for (Trace trace : List.of(egress, ingress)) {
+			String cluster = trace.subject.labels.value(Identity.CLUSTER_LABEL);
+			if (trace.subject.kind == Identity.Kind.POD && cluster != null && !cluster.equals(clusterName)) {
+				notes.add((trace == egress ? "source" : "destination") + " pod is in cluster \"" + cluster
+						+ "\", not the local cluster \"" + clusterName
+						+ "\" (cluster-name): policies select peers of the local cluster by default");
+			}
+		}
 		if (decision.l7() != null) {
 			notes.add("the client sees: " + decision.l7().description());
 		}
-		return new Explanation(summary(decision, egressSide, ingressSide), egressSide, ingressSide, notes);
+		String summary = summary(decision, egressSide, ingressSide,
+				shortName((decision.deniedAt() == Direction.EGRESS) ? flow.source() : flow.destination(),
+						(decision.deniedAt() == Direction.EGRESS) ? egress.subject : ingress.subject));
+		return new Explanation(summary, egressSide, ingressSide, notes);
 	}
 
-	private static String summary(Decision decision, SideExplanation egress, SideExplanation ingress) {
+	private static String summary(Decision decision, SideExplanation egress, SideExplanation ingress,
+			String deniedEndpoint) {
 		return switch (decision.verdict()) {
 			case FORWARDED -> "FORWARDED: egress " + egress.reason() + "; ingress " + ingress.reason();
 			case AUDIT -> "AUDIT (forwarded in audit mode): egress " + egress.reason() + "; ingress "
 					+ ingress.reason();
 			case DROPPED -> {
 				SideExplanation at = (decision.deniedAt() == Direction.EGRESS) ? egress : ingress;
-				yield "DROPPED at " + at.direction().name().toLowerCase() + " of " + at.endpoint() + ": "
+				yield "DROPPED at " + at.direction().name().toLowerCase() + " of " + deniedEndpoint + ": "
 						+ at.reason();
 			}
 		};
@@ -102,7 +114,7 @@ final class Explainer {
 					+ " is not default-deny (every selecting rule sets enableDefaultDeny." + side(trace) + ": false)";
 			case NO_MATCH_DEFAULT_DENY -> "no rule matched and " + side(trace) + " is default-deny because of "
 					+ dd + " (drop reason POLICY_DENIED 133)";
-			case L7_VISIBILITY_ONLY -> "allowed by " + rule + ": its L7 rules only add visibility because "
+			case L7_VISIBILITY_ONLY -> "allowed by " + rule + ": its L7 rules and server names only add visibility because "
 					+ side(trace) + " is not default-deny";
 			case TLS_DENIED -> "the TLS server name is not allowed by " + rule + " (connection reset)";
 			case L7_NO_REQUEST -> "allowed at L3/L4 by " + rule + " and redirected to the proxy";
@@ -142,14 +154,23 @@ final class Explainer {
 	}
 
 	private static String describe(Endpoint endpoint, Identity identity) {
-		String what = switch (identity.kind) {
-			case POD -> "pod " + identity.namespace + "/" + ((endpoint.podName() != null) ? endpoint.podName() : "?");
+		return shortName(endpoint, identity) + " " + identity.labelList;
+	}
+
+	/** {@code pod default/web-1}, or {@code pod default [app=web]} without a pod name, {@code world}, ... */
+	static String shortName(Endpoint endpoint, Identity identity) {
+		return switch (identity.kind) {
+			case POD -> "pod " + identity.namespace + ((endpoint.podName() != null) ? "/" + endpoint.podName()
+					: " " + identity.labelList.stream()
+						.filter((l) -> l.startsWith("k8s:") && !l.startsWith("k8s:io.kubernetes.")
+								&& !l.startsWith("k8s:io.cilium."))
+						.map((l) -> l.substring(4))
+						.toList());
 			case HOST -> "host";
 			case WORLD -> "world";
 			case REMOTE_NODE -> "remote node";
-			default -> "endpoint";
+			default -> "endpoint " + identity.labelList;
 		};
-		return what + " " + identity.labelList;
 	}
 
 }

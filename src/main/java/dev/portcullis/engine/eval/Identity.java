@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.portcullis.engine.flow.Flow.Endpoint;
 import dev.portcullis.engine.match.Labels;
@@ -49,7 +50,11 @@ final class Identity {
 	/** The kinds of endpoints a flow can name. */
 	enum Kind {
 
-		/** A pod (or any endpoint with a namespace). */
+		/**
+		 * A pod (or any endpoint with a namespace). Pods of other clusters (ClusterMesh) are evaluated with the same
+		 * policies: the engine holds one policy set, and a cluster-name mismatch is far more often a setting to fix
+		 * than a remote pod (the explanation says so).
+		 */
 		POD(true, true),
 		/** The local node ({@code reserved:host}); a subject only of {@code nodeSelector} policies. */
 		HOST(true, true),
@@ -89,21 +94,42 @@ final class Identity {
 	/** Interns identities; thread-safe. */
 	static final class Table {
 
+		private static final int RECENT = 16384;
+
 		private final ConcurrentHashMap<Key, Identity> identities = new ConcurrentHashMap<>();
 
+		/**
+		 * A direct-mapped cache by endpoint instance, so that re-deciding the same flow objects (replays, what-if
+		 * runs over a stored log) skips hashing the label list. Slots are immutable; a racy read just misses.
+		 */
+		private final Recent[] recent = new Recent[RECENT];
+
 		private final String clusterName;
+
+		private final AtomicInteger ids = new AtomicInteger();
 
 		Table(String clusterName) {
 			this.clusterName = clusterName;
 		}
 
 		Identity of(Endpoint endpoint, List<String> nodeLabels) {
+			int slot = System.identityHashCode(endpoint) & (RECENT - 1);
+			Recent hit = this.recent[slot];
+			if (hit != null && hit.endpoint() == endpoint && (!hit.identity().isHost() || hit.nodeLabels() == nodeLabels)) {
+				return hit.identity();
+			}
+			Identity identity = lookUp(endpoint, nodeLabels);
+			this.recent[slot] = new Recent(endpoint, nodeLabels, identity);
+			return identity;
+		}
+
+		private Identity lookUp(Endpoint endpoint, List<String> nodeLabels) {
 			boolean host = endpoint.namespace() == null && endpoint.labels().contains("reserved:host");
 			Key key = new Key(endpoint.namespace(), endpoint.labels(), endpoint.clusterName(),
 					host ? nodeLabels : List.of());
 			Identity identity = this.identities.get(key);
 			if (identity == null) {
-				identity = this.identities.computeIfAbsent(key, (k) -> create(k, this.identities.size() + 1));
+				identity = this.identities.computeIfAbsent(key, (k) -> create(k, this.ids.incrementAndGet()));
 			}
 			return identity;
 		}
@@ -113,12 +139,12 @@ final class Identity {
 			String namespace = key.namespace();
 			Kind kind;
 			if (namespace != null) {
-				kind = Kind.POD;
 				labels.removeIf((l) -> l.startsWith(NAMESPACE_LABEL + "="));
 				labels.add(NAMESPACE_LABEL + "=" + namespace);
 				if (labels.stream().noneMatch((l) -> l.startsWith(CLUSTER_LABEL + "="))) {
 					labels.add(CLUSTER_LABEL + "=" + ((key.clusterName() != null) ? key.clusterName() : this.clusterName));
 				}
+				kind = Kind.POD;
 			}
 			else {
 				kind = reservedKind(labels);
@@ -160,6 +186,9 @@ final class Identity {
 
 		private static boolean has(TreeSet<String> labels, String label) {
 			return labels.contains(label) || labels.stream().anyMatch((l) -> l.startsWith(label + "="));
+		}
+
+		private record Recent(Endpoint endpoint, List<String> nodeLabels, Identity identity) {
 		}
 
 		private record Key(@Nullable String namespace, List<String> labels, @Nullable String clusterName,

@@ -138,6 +138,11 @@ final class PolicyCompiler {
 		}
 		for (PeerRule item : items) {
 			into.add(entry(rule, item, direction, deny, namespace, matchesInit));
+			if (item.requires() != null) {
+				for (LabelSelector required : item.requires()) {
+					rule.requires(direction).add(matcher(scopePeer(required, namespace, matchesInit)));
+				}
+			}
 		}
 	}
 
@@ -215,9 +220,8 @@ final class PolicyCompiler {
 				String path = "toPorts[" + i + "]";
 				portRules.add(deny ? new PortL7(path, List.of(), List.of(), null, List.of(), null, List.of(), false)
 						: l7(path, portRule));
-				if (portRule.ports().isEmpty()) {
-					ports.add(new PortEntry(path, "all ports", i, 0, 0, null, true, true, true, null));
-				}
+				// A toPorts item without ports creates no port filter: it matches nothing (Cilium iterates the
+				// listed ports); it still keeps the entry from being an L3-only rule.
 				for (int j = 0; j < portRule.ports().size(); j++) {
 					ports.add(port(path + ".ports[" + j + "]", i, portRule.ports().get(j)));
 				}
@@ -238,8 +242,8 @@ final class PolicyCompiler {
 				}
 			}
 		}
-		return new CompiledEntry(rule, direction, deny, item.path(), anyPeer, labelPeers, flowPeers, ports, icmps,
-				portRules);
+		return new CompiledEntry(rule, direction, deny, item.path(), anyPeer, !hasPorts && !hasIcmps, labelPeers,
+				flowPeers, ports, icmps, portRules);
 	}
 
 	static PortEntry port(String path, int portRuleIndex, PortProtocol port) {

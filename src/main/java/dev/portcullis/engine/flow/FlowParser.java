@@ -1,8 +1,10 @@
 package dev.portcullis.engine.flow;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.portcullis.engine.api.Protocol;
 import dev.portcullis.engine.doc.Node;
@@ -20,6 +22,7 @@ import dev.portcullis.engine.flow.Flow.L7Request;
 import dev.portcullis.engine.flow.Flow.NamedPort;
 import dev.portcullis.engine.flow.Flow.Service;
 import dev.portcullis.engine.match.IpAddress;
+import dev.portcullis.engine.match.KafkaMatcher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * {@code k8s:io.kubernetes.pod.namespace=<ns>} is a pod of that namespace (Hubble omits {@code namespace} for
  * some pods); an L7 {@code RESPONSE} without {@code is_reply} counts as a reply. Lines that are
  * {@code node_status} or {@code lost_events} responses are not flows: they are skipped with a warning. Integers
- * may be JSON numbers or decimal strings (proto3 JSON accepts both).
+ * may be JSON numbers or decimal strings (proto3 JSON accepts both); a numeric Kafka {@code api_key} becomes its
+ * name ({@code 0} is {@code produce}).
  * <p>
  * Violations name the input index and the field relative to the flow object, for example
  * {@code flows[3].l4.TCP.destination_port} with message {@code must be a number 0..65535, got "x"}; the
@@ -56,9 +60,18 @@ public final class FlowParser {
 	public static FlowParseResult parseAll(List<Node> flows) {
 		List<FlowParseResult.ParsedFlow> parsed = new ArrayList<>();
 		List<Violation> violations = new ArrayList<>();
+		// Equal endpoints share one instance, so a log's flows hit the evaluator's identity cache.
+		Map<Endpoint, Endpoint> endpoints = new HashMap<>();
 		for (int i = 0; i < flows.size(); i++) {
 			FlowParseResult one = parse(flows.get(i), i);
-			parsed.addAll(one.flows());
+			for (FlowParseResult.ParsedFlow flow : one.flows()) {
+				Flow f = flow.flow();
+				Endpoint source = endpoints.computeIfAbsent(f.source(), (e) -> e);
+				Endpoint destination = endpoints.computeIfAbsent(f.destination(), (e) -> e);
+				parsed.add(new FlowParseResult.ParsedFlow(flow.index(), new Flow(source, destination, f.sourceIp(),
+						f.destinationIp(), f.protocol(), f.destinationPort(), f.icmpType(), f.l7(), f.destinationNames(),
+						f.tlsServerName(), f.reply(), f.nodeLabels(), f.destinationService())));
+			}
 			violations.addAll(one.violations());
 		}
 		return new FlowParseResult(parsed, violations);
@@ -272,6 +285,10 @@ public final class FlowParser {
 			MapNode kafka = map(l7, "kafka", "l7.kafka");
 			if (kafka != null) {
 				String apiKey = scalarText(kafka, "api_key", "l7.kafka.api_key");
+				if (apiKey != null && !apiKey.isEmpty() && apiKey.length() < 6
+						&& apiKey.chars().allMatch(Character::isDigit)) {
+					apiKey = KafkaMatcher.apiKeyName(Integer.parseInt(apiKey));
+				}
 				int version = integer(kafka, "api_version", "l7.kafka.api_version", 0, 32767, 0);
 				List<String> topics = new ArrayList<>(strings(kafka, "topics", "l7.kafka.topics"));
 				String topic = string(kafka, "topic", "l7.kafka.topic");

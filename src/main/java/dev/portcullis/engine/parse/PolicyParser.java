@@ -113,8 +113,9 @@ public final class PolicyParser {
 	public static ParseResult parse(List<Node> documents, CiliumVersion target) {
 		List<Policy> policies = new ArrayList<>();
 		List<Violation> violations = new ArrayList<>();
+		Map<String, java.util.Optional<String>> checks = new java.util.HashMap<>();
 		for (int i = 0; i < documents.size(); i++) {
-			Reading reading = new Reading(i, target, violations);
+			Reading reading = new Reading(i, target, violations, checks);
 			readDocument(documents.get(i), "", reading, policies, true);
 		}
 		return new ParseResult(policies, violations);
@@ -255,6 +256,22 @@ public final class PolicyParser {
 			namespace = null;
 		}
 		Map<String, String> labels = reading.stringMap(metadata, "labels", metaPath);
+		if (labels != null) {
+			MapNode labelNode = (MapNode) field(metadata, "labels");
+			for (Map.Entry<String, String> label : labels.entrySet()) {
+				String labelPath = child(child(metaPath, "labels"), label.getKey());
+				if (!isQualifiedName(label.getKey())) {
+					reading.error(labelPath, labelNode.keyPosition(label.getKey()), "The label key "
+							+ quote(label.getKey()) + " is not valid: an optional DNS-subdomain prefix and '/', then at"
+							+ " most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit.");
+				}
+				if (label.getValue().length() > 63 || !RuleReader.isLabelValue(label.getValue())) {
+					reading.error(labelPath, at(labelNode, label.getKey()), "The label value " + quote(label.getValue())
+							+ " is not valid: at most 63 letters, digits, '-', '_' and '.', starting and ending with a"
+							+ " letter or digit (or empty).");
+				}
+			}
+		}
 		MapNode annotations = reading.object(metadata, "annotations", metaPath);
 		if (annotations != null) {
 			reading.stringMap(metadata, "annotations", metaPath);
@@ -263,6 +280,19 @@ public final class PolicyParser {
 			return null;
 		}
 		return new Metadata(name, namespace, (labels != null) ? labels : Map.of());
+	}
+
+	/** A Kubernetes qualified name ({@code app}, {@code example.com/tier}), as label keys must be. */
+	static boolean isQualifiedName(String key) {
+		int slash = key.lastIndexOf('/');
+		String name = (slash < 0) ? key : key.substring(slash + 1);
+		if (slash >= 0) {
+			String prefix = key.substring(0, slash);
+			if (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matches(prefix)) {
+				return false;
+			}
+		}
+		return !name.isEmpty() && name.length() <= 63 && RuleReader.isLabelValue(name);
 	}
 
 	record Metadata(String name, @Nullable String namespace, Map<String, String> labels) {

@@ -71,8 +71,6 @@ final class RuleReader {
 
 	private static final List<String> OPERATORS = List.of("In", "NotIn", "Exists", "DoesNotExist");
 
-	private static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
-
 	private static final Pattern CIDR_GROUP_REF = Pattern
 		.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
@@ -271,7 +269,7 @@ final class RuleReader {
 					this.reading.error(labelPath, position, "The label value " + quote(label.getValue())
 							+ " is longer than 63 characters.");
 				}
-				else if (!LABEL_VALUE.matches(label.getValue())) {
+				else if (!isLabelValue(label.getValue())) {
 					this.reading.error(labelPath, position, "The label value " + quote(label.getValue())
 							+ " is not valid: use letters, digits, '-', '_' and '.', starting and ending with a letter"
 							+ " or digit (or leave it empty).");
@@ -335,7 +333,7 @@ final class RuleReader {
 			return null;
 		}
 		for (String value : list) {
-			if (value.length() > 63 || !LABEL_VALUE.matches(value)) {
+			if (value.length() > 63 || !isLabelValue(value)) {
 				this.reading.error(child(path, "values"), at(map, "values"), "The value " + quote(value)
 						+ " is not a valid label value (at most 63 letters, digits, '-', '_' and '.', starting and ending"
 						+ " with a letter or digit).");
@@ -720,17 +718,14 @@ final class RuleReader {
 		}
 		String name = this.reading.string(entry, "matchName", itemPath);
 		String pattern = this.reading.string(entry, "matchPattern", itemPath);
-		try {
-			if (name != null) {
-				DnsPattern.matchName(name);
-			}
-			if (pattern != null) {
-				DnsPattern.matchPattern(pattern);
-			}
-		}
-		catch (IllegalArgumentException ex) {
+		java.util.Optional<String> problem = (name != null)
+				? this.reading.check("matchName", name, (v) -> problem(() -> DnsPattern.matchName(v)))
+				: (pattern != null)
+						? this.reading.check("matchPattern", pattern, (v) -> problem(() -> DnsPattern.matchPattern(v)))
+						: java.util.Optional.empty();
+		if (problem.isPresent()) {
 			String key = (name != null) ? "matchName" : "matchPattern";
-			this.reading.error(child(itemPath, key), at(entry, key), ex.getMessage());
+			this.reading.error(child(itemPath, key), at(entry, key), problem.get());
 			return null;
 		}
 		if (name == null && pattern == null) {
@@ -801,6 +796,11 @@ final class RuleReader {
 				}
 			}
 		}
+		if ((portItems == null || portItems.isEmpty()) && !hasDns) {
+			this.reading.warning(child(path, "ports"), map.position(), "This toPorts item lists no ports, so it matches"
+					+ " no traffic: Cilium builds its port filters from the ports listed. List the ports, or use"
+					+ " port \"0\" for every port.");
+		}
 		if (hasL7 && zeroPort) {
 			this.reading.error(child(path, "ports"), map.keyPosition("ports"),
 					"L7 rules can not be used when a port is 0 (every port): name the ports the L7 rules apply to.");
@@ -853,7 +853,7 @@ final class RuleReader {
 							+ " port.");
 			return null;
 		}
-		if (!Ports.CRD_PATTERN.matcher(port).find()) {
+		if (!Character.isDigit(port.charAt(0)) && !Ports.CRD_PATTERN.matcher(port).find()) {
 			this.reading.error(child(path, "port"), at(map, "port"), "The port " + quote(port)
 					+ " is not a number from 0 to 65535 or a port name (letters, digits and single hyphens).");
 			return null;
@@ -906,12 +906,13 @@ final class RuleReader {
 		}
 		List<String> valid = new ArrayList<>();
 		for (String name : names) {
-			try {
-				ServerNamePattern.parse(name);
-				valid.add(name);
+			java.util.Optional<String> problem = this.reading.check("serverName", name,
+					(v) -> problem(() -> ServerNamePattern.parse(v)));
+			if (problem.isPresent()) {
+				this.reading.error(child(path, "serverNames"), at(map, "serverNames"), problem.get());
 			}
-			catch (IllegalArgumentException ex) {
-				this.reading.error(child(path, "serverNames"), at(map, "serverNames"), ex.getMessage());
+			else {
+				valid.add(name);
 			}
 		}
 		return valid;
@@ -1104,7 +1105,7 @@ final class RuleReader {
 		if (value == null) {
 			return null;
 		}
-		var error = HttpMatcher.regexError(value);
+		var error = this.reading.check("regex", value, HttpMatcher::regexError);
 		if (error.isPresent()) {
 			this.reading.error(child(itemPath, key), at(entry, key), "Invalid regular expression for " + key + ": "
 					+ error.get());
@@ -1288,6 +1289,39 @@ final class RuleReader {
 			return null;
 		}
 		return new IcmpField(effectiveFamily, type);
+	}
+
+	/** The message of the IllegalArgumentException {@code parse} throws, or empty. */
+	private static java.util.Optional<String> problem(Runnable parse) {
+		try {
+			parse.run();
+			return java.util.Optional.empty();
+		}
+		catch (IllegalArgumentException ex) {
+			return java.util.Optional.of(String.valueOf(ex.getMessage()));
+		}
+	}
+
+	/** The CRD's label value pattern {@code ^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$}. */
+	static boolean isLabelValue(String value) {
+		int length = value.length();
+		if (length == 0) {
+			return true;
+		}
+		if (!isAlphanumeric(value.charAt(0)) || !isAlphanumeric(value.charAt(length - 1))) {
+			return false;
+		}
+		for (int i = 1; i < length - 1; i++) {
+			char c = value.charAt(i);
+			if (!isAlphanumeric(c) && c != '-' && c != '_' && c != '.') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean isAlphanumeric(char c) {
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 	}
 
 	// ---------------------------------------------------------------- versions

@@ -175,7 +175,7 @@ class CompiledPoliciesTests {
 	void explainWhenNoRuleMatchesShouldSayWhichPolicyMadeTheSideDefaultDeny() {
 		Decision decision = compile(EngineOptions.DEFAULTS, BACKEND_FROM_FRONTEND)
 			.explain(tcp(pod("default", "role", "other"), pod("default", "role", "backend"), 80));
-		assertThat(decision.explanation().summary()).startsWith("DROPPED at ingress of pod default/")
+		assertThat(decision.explanation().summary()).startsWith("DROPPED at ingress of pod default [role=backend]: no rule matched")
 			.contains("CiliumNetworkPolicy/default/l3-rule spec")
 			.contains("133");
 		assertThat(decision.explanation().ingress().decidedBy()).isNull();

@@ -54,6 +54,13 @@ class FlowParserTests {
 	}
 
 	@Test
+	void parseAllShouldShareEqualEndpoints() throws IOException {
+		List<Flow> flows = parseLines("/flows/basic-sample-10-flows.json");
+		assertThat(flows.get(0).destination()).isEqualTo(flows.get(1).source());
+		assertThat(flows.get(0).destination()).isSameAs(flows.get(1).source());
+	}
+
+	@Test
 	void parseWhenHttpExportShouldReadRequestsAndRepliesOfL7Flows() throws IOException {
 		List<Flow> flows = parseLines("/flows/basic-sample-5-http-flows.json");
 		assertThat(flows).anySatisfy((flow) -> {
@@ -213,6 +220,13 @@ class FlowParserTests {
 		Flow flow = single(TCP_FLOW.replace("\"is_reply\":false",
 				"\"l7\":{\"type\":\"REQUEST\",\"kafka\":{\"api_key\":\"fetch\",\"topic\":\"t\"}}"));
 		assertThat(flow.l7()).isEqualTo(new Kafka("fetch", 0, null, List.of("t")));
+	}
+
+	@Test
+	void parseWhenKafkaApiKeyIsANumberShouldUseItsName() {
+		Flow flow = single(TCP_FLOW.replace("\"is_reply\":false",
+				"\"l7\":{\"type\":\"REQUEST\",\"kafka\":{\"api_key\":1,\"topic\":\"t\"}}"));
+		assertThat(((Kafka) flow.l7()).apiKey()).isEqualTo("fetch");
 	}
 
 	@Test

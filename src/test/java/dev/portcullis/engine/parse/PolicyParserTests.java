@@ -354,6 +354,16 @@ class PolicyParserTests {
 	}
 
 	@Test
+	void parseWhenToPortsItemListsNoPortsShouldWarnThatItMatchesNothing() {
+		ParseResult result = parse(cnp("{endpointSelector: {}, ingress: [{fromEndpoints: [{}], toPorts: [{}]}]}"));
+		assertThat(result.errors()).isEmpty();
+		assertThat(result.warnings()).singleElement().satisfies((w) -> {
+			assertThat(w.path()).isEqualTo("spec.ingress[0].toPorts[0].ports");
+			assertThat(w.message()).contains("matches no traffic");
+		});
+	}
+
+	@Test
 	void parseWhenDenyPortHasL7RulesShouldWarnLoudlyAndKeepThePortDeny() {
 		ParseResult result = parse(cnp("{endpointSelector: {}, ingressDeny: [{fromEndpoints: [{}], toPorts: [{ports: [{port: '80', protocol: TCP}], rules: {http: [{method: DELETE}]}}]}]}"));
 		assertThat(result.errors()).isEmpty();
@@ -532,7 +542,13 @@ class PolicyParserTests {
 						"", "Invalid CiliumNetworkPolicy spec(s): empty policy"),
 				arguments("apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: a}\nspecs: []\n",
 						"", "Invalid CiliumClusterwideNetworkPolicy spec(s): empty policy"),
-				arguments("apiVersion: v1\nkind: List\nitems: [~]\n", "items[0]", "must be a Kubernetes object"));
+				arguments("apiVersion: v1\nkind: List\nitems: [~]\n", "items[0]", "must be a Kubernetes object"),
+				arguments("apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: a, labels: {'a b': x}}\nspec: {endpointSelector: {}, ingress: [{}]}\n",
+						"metadata.labels.a b", "The label key \"a b\" is not valid"),
+				arguments("apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: a, labels: {example.com/team: -x}}\nspec: {endpointSelector: {}, ingress: [{}]}\n",
+						"metadata.labels.example.com/team", "The label value \"-x\" is not valid"),
+				arguments("apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: a, annotations: {n: 1}}\nspec: {endpointSelector: {}, ingress: [{}]}\n",
+						"metadata.annotations.n", "Must be a string, not the integer 1"));
 	}
 
 	@ParameterizedTest(name = "{2}")

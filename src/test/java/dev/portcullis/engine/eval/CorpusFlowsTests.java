@@ -1,0 +1,89 @@
+package dev.portcullis.engine.eval;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.portcullis.engine.doc.Node;
+import dev.portcullis.engine.eval.Decision.Outcome;
+import dev.portcullis.engine.flow.Flow;
+import dev.portcullis.engine.flow.FlowParseResult;
+import dev.portcullis.engine.flow.FlowParser;
+import dev.portcullis.engine.parse.ParseResult;
+import dev.portcullis.engine.parse.PolicyParser;
+import dev.portcullis.yaml.YamlReader;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every real Hubble flow of the corpus goes through parsing, decision and explanation. */
+class CorpusFlowsTests {
+
+	private static final String POLICIES = """
+			apiVersion: cilium.io/v2
+			kind: CiliumClusterwideNetworkPolicy
+			metadata: {name: cluster-only}
+			spec:
+			  endpointSelector: {}
+			  ingress:
+			  - fromEntities: [cluster]
+			---
+			apiVersion: cilium.io/v2
+			kind: CiliumNetworkPolicy
+			metadata: {name: reviews-http, namespace: bookinfo}
+			spec:
+			  endpointSelector: {matchLabels: {app: reviews}}
+			  ingress:
+			  - fromEndpoints:
+			    - matchLabels: {app: productpage}
+			    toPorts:
+			    - ports: [{port: "9080", protocol: TCP}]
+			      rules:
+			        http:
+			        - {method: GET, path: "/reviews/[0-9]+"}
+			""";
+
+	@ParameterizedTest
+	@ValueSource(strings = { "basic-sample-10-flows.json", "basic-sample-330-dns-flows.json",
+			"basic-sample-348-http-flows.json", "basic-sample-400-icmpv4-flows.json",
+			"basic-sample-400-l7-redirected-flows.json", "basic-sample-400-tcp-flows.json",
+			"basic-sample-400-udp-flows.json" })
+	void decideWhenRealFlowsShouldDecideAndExplainEveryOne(String file) throws IOException {
+		ParseResult parsed = PolicyParser.parse(YamlReader.read(POLICIES).documents());
+		assertThat(parsed.errors()).isEmpty();
+		CompiledPolicies none = CompiledPolicies.compile(List.of(), EngineOptions.DEFAULTS);
+		CompiledPolicies some = CompiledPolicies.compile(parsed.policies(), EngineOptions.DEFAULTS);
+		List<Flow> flows = flows("/flows/" + file);
+		assertThat(flows).isNotEmpty();
+		for (Flow flow : flows) {
+			assertThat(none.decide(flow).verdict()).isEqualTo(Decision.Verdict.FORWARDED);
+			Decision decided = some.decide(flow);
+			Decision explained = some.explain(flow);
+			assertThat(new Decision(explained.verdict(), explained.egress(), explained.ingress(), explained.l7(),
+					null)).isEqualTo(decided);
+			assertThat(explained.explanation().summary()).startsWith(decided.verdict().name());
+			if (flow.reply()) {
+				assertThat(decided.ingress().outcome()).isEqualTo(Outcome.NOT_EVALUATED);
+			}
+			else if (flow.destination().namespace() != null) {
+				assertThat(decided.ingress().outcome()).isNotEqualTo(Outcome.NOT_ENFORCED);
+			}
+		}
+	}
+
+	private static List<Flow> flows(String resource) throws IOException {
+		try (InputStream in = CorpusFlowsTests.class.getResourceAsStream(resource)) {
+			List<Node> nodes = new ArrayList<>();
+			new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+				.filter((line) -> !line.isBlank())
+				.forEach((line) -> nodes.add(YamlReader.read(line).documents().get(0)));
+			FlowParseResult result = FlowParser.parseAll(nodes);
+			assertThat(result.hasErrors()).isFalse();
+			return result.flows().stream().map(FlowParseResult.ParsedFlow::flow).toList();
+		}
+	}
+
+}
