@@ -100,6 +100,10 @@ public abstract class BrowserTest extends IntegrationTest {
 		assertThat(this.consoleErrors).as("JavaScript errors and failed subresource loads").isEmpty();
 	}
 
+	/** Signs the page in as a user with this role (created on first use). Until identity exists: nothing. */
+	protected void signIn(dev.portcullis.identity.Role role) {
+	}
+
 	protected String baseUrl() {
 		return "http://localhost:" + this.port;
 	}
