@@ -58,44 +58,37 @@ public class EmbeddedDatabaseAutoConfiguration {
 	/** Present so that Flyway's auto-configuration, which needs JDBC connection details, runs. */
 	@Bean
 	JdbcConnectionDetails embeddedJdbcConnectionDetails(EmbeddedPostgres postgres) {
-		String url = postgres.getJdbcUrl(USER, DATABASE);
-		return new JdbcConnectionDetails() {
-			@Override
-			public String getUsername() {
-				return USER;
-			}
-
-			@Override
-			public String getPassword() {
-				return "";
-			}
-
-			@Override
-			public String getJdbcUrl() {
-				return url;
-			}
-		};
+		return new JdbcDetails(postgres.getJdbcUrl(USER, DATABASE));
 	}
 
 	@Bean
 	FlywayConnectionDetails embeddedFlywayConnectionDetails(EmbeddedPostgres postgres) {
-		String url = postgres.getJdbcUrl(USER, DATABASE);
-		return new FlywayConnectionDetails() {
-			@Override
-			public String getUsername() {
-				return USER;
-			}
+		return new JdbcDetails(postgres.getJdbcUrl(USER, DATABASE));
+	}
 
-			@Override
-			public String getPassword() {
-				return "";
-			}
+	/** The embedded database over JDBC, for Flyway. */
+	private record JdbcDetails(String url) implements JdbcConnectionDetails, FlywayConnectionDetails {
 
-			@Override
-			public String getJdbcUrl() {
-				return url;
-			}
-		};
+		@Override
+		public String getUsername() {
+			return USER;
+		}
+
+		@Override
+		public String getPassword() {
+			return "";
+		}
+
+		@Override
+		public String getJdbcUrl() {
+			return this.url;
+		}
+
+		@Override
+		public String getDriverClassName() {
+			return JdbcConnectionDetails.super.getDriverClassName();
+		}
+
 	}
 
 	static class NoDatabaseUrl implements Condition {
