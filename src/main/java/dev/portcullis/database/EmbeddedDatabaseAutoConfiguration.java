@@ -55,19 +55,17 @@ public class EmbeddedDatabaseAutoConfiguration {
 		return () -> options;
 	}
 
-	/** Present so that Flyway's auto-configuration, which needs JDBC connection details, runs. */
+	/**
+	 * The embedded database over JDBC, as both JDBC and Flyway connection details: Flyway's auto-configuration
+	 * runs only when JDBC connection details exist, and then uses the Flyway ones.
+	 */
 	@Bean
-	JdbcConnectionDetails embeddedJdbcConnectionDetails(EmbeddedPostgres postgres) {
-		return new JdbcDetails(postgres.getJdbcUrl(USER, DATABASE));
-	}
-
-	@Bean
-	FlywayConnectionDetails embeddedFlywayConnectionDetails(EmbeddedPostgres postgres) {
+	JdbcDetails embeddedJdbcConnectionDetails(EmbeddedPostgres postgres) {
 		return new JdbcDetails(postgres.getJdbcUrl(USER, DATABASE));
 	}
 
 	/** The embedded database over JDBC, for Flyway. */
-	private record JdbcDetails(String url) implements JdbcConnectionDetails, FlywayConnectionDetails {
+	record JdbcDetails(String url) implements JdbcConnectionDetails, FlywayConnectionDetails {
 
 		@Override
 		public String getUsername() {
