@@ -31,6 +31,9 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 	@Autowired
 	JsonMapper json;
 
+	@Autowired
+	org.springframework.r2dbc.core.DatabaseClient db;
+
 	@LocalServerPort
 	int port;
 
@@ -51,6 +54,14 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 			spec = spec.header("If-Match", ifMatch);
 		}
 		return spec.bodyValue(yaml).exchange();
+	}
+
+	/** A plain reactive client, for truly concurrent requests, signed in as an author (HTTP Basic). */
+	WebClient author() {
+		as(Role.AUTHOR).get().uri("/api/v1/workspaces").exchange().expectStatus().isOk();
+		return WebClient.builder().baseUrl("http://localhost:" + this.port)
+			.defaultHeaders((headers) -> headers.setBasicAuth(username(Role.AUTHOR), PASSWORD))
+			.build();
 	}
 
 	JsonNode body(WebTestClient.ResponseSpec response) {
@@ -136,7 +147,7 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 	@Test
 	void writersRacingOnOnePolicyShouldGiveExactlyOneWinnerAndLoseNothing() {
 		put("CiliumNetworkPolicy/default/web", cnp("default", "web", "web", 80), null).expectStatus().isCreated();
-		WebClient web = WebClient.create("http://localhost:" + this.port);
+		WebClient web = author();
 		int writers = 8;
 		AtomicInteger ok = new AtomicInteger();
 		AtomicInteger conflicts = new AtomicInteger();
@@ -159,7 +170,7 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 
 	@Test
 	void creatorsRacingOnOneNewPolicyShouldGiveExactlyOneWinner() {
-		WebClient web = WebClient.create("http://localhost:" + this.port);
+		WebClient web = author();
 		int writers = 6;
 		List<Integer> statuses = Flux.range(0, writers)
 			.flatMap((i) -> web.put().uri("/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/default/new")
@@ -255,6 +266,34 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 			.uri("/api/v1/workspaces/" + this.ws + "/policies/CiliumClusterwideNetworkPolicy/_/all").exchange()
 			.expectStatus().isOk());
 		assertThat(cluster.get("namespace").asString()).isEmpty();
+	}
+
+
+	@Test
+	void viewersWriteShouldBeRefusedWith403AuditedAndChangeNothing() {
+		String policy = "/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/default/web";
+		as(Role.VIEWER).put().uri(policy).contentType(YAML).bodyValue(cnp("default", "web", "web", 80)).exchange()
+			.expectStatus().isForbidden()
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		as(Role.VIEWER).post().uri("/api/v1/workspaces/" + this.ws + "/import").contentType(YAML)
+			.bodyValue(cnp("default", "web", "web", 80)).exchange().expectStatus().isForbidden();
+		anonymous().get().uri(policy).exchange().expectStatus().isUnauthorized();
+		as(Role.VIEWER).get().uri(policy).exchange().expectStatus().isNotFound();
+		Long denied = this.db.sql("SELECT count(*) AS n FROM audit_event WHERE action = 'auth.denied' AND target = :target "
+				+ "AND actor = :actor").bind("target", "PUT " + policy).bind("actor", username(Role.VIEWER))
+			.map((row) -> row.get("n", Long.class)).one().block(Duration.ofSeconds(10));
+		assertThat(denied).isEqualTo(1);
+	}
+
+	@Test
+	void versionsShouldRecordTheAuthenticatedAuthor() {
+		JsonNode saved = body(put("CiliumNetworkPolicy/default/web", cnp("default", "web", "web", 80), null)
+			.expectStatus().isCreated());
+		assertThat(saved.get("policy").get("author").asString()).isEqualTo(username(Role.AUTHOR));
+		Long audited = this.db.sql("SELECT count(*) AS n FROM audit_event WHERE action = 'policy.save' AND workspace = :ws "
+				+ "AND actor = :actor AND remote_address IS NOT NULL").bind("ws", this.ws).bind("actor", username(Role.AUTHOR))
+			.map((row) -> row.get("n", Long.class)).one().block(Duration.ofSeconds(10));
+		assertThat(audited).isEqualTo(1);
 	}
 
 }
