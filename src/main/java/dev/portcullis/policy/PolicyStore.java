@@ -90,6 +90,8 @@ public class PolicyStore {
 
 	private final YamlLimits bundleLimits;
 
+	private final Map<String, Long> workspaceIds = new java.util.concurrent.ConcurrentHashMap<>();
+
 	PolicyStore(DatabaseClient db, ReactiveTransactionManager transactions, AuditLog audit, JsonMapper json,
 			YamlProperties yaml, Settings settings) {
 		this.db = db;
@@ -167,11 +169,20 @@ public class PolicyStore {
 				row.get("policies", Long.class));
 	}
 
+	/**
+	 * The id of a workspace, or {@link StoreException.NotFound}. Ids are cached: a workspace is never renamed or
+	 * removed, so a name, once found, names the same row for good.
+	 */
 	private Mono<Long> workspaceId(String name) {
+		Long cached = this.workspaceIds.get(name);
+		if (cached != null) {
+			return Mono.just(cached);
+		}
 		return this.db.sql("SELECT id FROM workspace WHERE name = :name")
 			.bind("name", name)
 			.map((row) -> row.get("id", Long.class))
 			.one()
+			.doOnNext((id) -> this.workspaceIds.put(name, id))
 			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named \"" + name + "\".")));
 	}
 
