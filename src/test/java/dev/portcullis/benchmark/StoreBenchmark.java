@@ -222,7 +222,7 @@ public final class StoreBenchmark {
 				+ "latency:percentile(99) / 1000, latency.max / 1000))\nend\n");
 		Files.writeString(script, lua);
 		try {
-			Process process = new ProcessBuilder("wrk", "-t2", "-c" + clients, "-d" + seconds + "s", "--timeout", "10s",
+			Process process = new ProcessBuilder("wrk", "-t" + Math.min(2, clients), "-c" + clients, "-d" + seconds + "s", "--timeout", "10s",
 					"-s", script.toString(), url).redirectErrorStream(true).start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			process.waitFor();
