@@ -222,8 +222,10 @@ public final class StoreBenchmark {
 				+ "latency:percentile(99) / 1000, latency.max / 1000))\nend\n");
 		Files.writeString(script, lua);
 		try {
-			Process process = new ProcessBuilder("wrk", "-t" + Math.min(2, clients), "-c" + clients, "-d" + seconds + "s", "--timeout", "10s",
-					"-s", script.toString(), url).redirectErrorStream(true).start();
+			Process process = new ProcessBuilder("wrk", "-t" + Math.min(2, clients), "-c" + clients,
+					"-d" + seconds + "s", "--timeout", "10s", "-s", script.toString(), url)
+				.redirectErrorStream(true)
+				.start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			process.waitFor();
 			return output.lines().filter((l) -> l.startsWith("WRK ")).map((l) -> l.substring(4)).findFirst()
