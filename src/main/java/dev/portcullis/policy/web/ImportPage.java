@@ -101,8 +101,12 @@ class ImportPage {
 
 	private static Rendering.Builder<?> view(ServerWebExchange exchange, String workspace, ImportForm form,
 			@Nullable ImportReport report, String error) {
+		String summary = (report == null) ? ""
+				: report.count(ImportReport.Outcome.CREATED) + " created, " + report.count(ImportReport.Outcome.UPDATED)
+						+ " updated, " + report.count(ImportReport.Outcome.UNCHANGED) + " unchanged.";
 		return StorePages.view(exchange, "workspaces/import", "importer")
 			.modelAttribute("workspace", workspace)
+			.modelAttribute("summary", summary)
 			.modelAttribute("form", form)
 			.modelAttribute("report", (report != null) ? report : new ImportReport(false, List.of(), List.of()))
 			.modelAttribute("hasReport", report != null)
