@@ -90,12 +90,12 @@ final class Canonical {
 				meta.put("annotations", kept);
 			}
 		}
-		meta.put("name", key.name());
+		meta.put("name", new Scalar(string(key.name())));
 		if (key.namespace().isEmpty()) {
 			meta.remove("namespace");
 		}
 		else {
-			meta.put("namespace", key.namespace());
+			meta.put("namespace", new Scalar(string(key.namespace())));
 		}
 		Map<String, Object> orderedMeta = new LinkedHashMap<>();
 		for (String first : METADATA_FIRST) {

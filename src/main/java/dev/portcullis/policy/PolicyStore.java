@@ -227,7 +227,7 @@ public class PolicyStore {
 					binds.put("label", Json.of(this.json.writeValueAsString(Map.of(label.key(), label.value()))));
 				}
 				else {
-					sql.append(" AND ").append(labels).append(" ?? :label");
+					sql.append(" AND ").append(labels).append(" ? :label");
 					binds.put("label", label.key());
 				}
 			}
