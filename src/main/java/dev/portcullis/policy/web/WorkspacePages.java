@@ -177,6 +177,7 @@ class WorkspacePages {
 				.status(errors.isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
 				.modelAttribute("workspace", found.getT1())
 				.modelAttribute("filters", filters)
+				.modelAttribute("filtered", !filters.parameters().isEmpty())
 				.modelAttribute("at", (at != null) ? at : Instant.EPOCH)
 				.modelAttribute("asOf", at != null)
 				.modelAttribute("kinds", PolicyKind.values())
