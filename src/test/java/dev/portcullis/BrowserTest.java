@@ -100,8 +100,15 @@ public abstract class BrowserTest extends IntegrationTest {
 		assertThat(this.consoleErrors).as("JavaScript errors and failed subresource loads").isEmpty();
 	}
 
-	/** Signs the page in as a user with this role (created on first use). Until identity exists: nothing. */
+	/** Signs the page in through the sign-in form as a user with this role (created on first use). */
 	protected void signIn(dev.portcullis.identity.Role role) {
+		createUser(username(role), role);
+		this.page.navigate("/login");
+		this.page.getByLabel("Username").fill(username(role));
+		this.page.getByLabel("Password").fill(PASSWORD);
+		this.page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+				new Page.GetByRoleOptions().setName("Sign in")).click();
+		this.page.waitForURL((url) -> !url.contains("/login"));
 	}
 
 	protected String baseUrl() {
