@@ -298,6 +298,24 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void viewerShouldSeeNoWriteButtonsAndBeRefusedWhenWriting() {
+		String ws = workspace();
+		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
+		String html = as(Role.VIEWER).get().uri(page).exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).contains("<code>kind: CiliumNetworkPolicy</code>").doesNotContain(">Edit<", "Delete policy");
+		assertThat(as(Role.VIEWER).get().uri("/workspaces/" + ws).exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody()).doesNotContain(">Import<", ">New policy<");
+		as(Role.VIEWER).post().uri(page + "/delete").body(BodyInserters.fromFormData(form("expectedVersion", "1")))
+			.exchange().expectStatus().isForbidden();
+		assertThat(this.store.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().version()).isEqualTo(1);
+		String authorHtml = author().get().uri(page).exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(authorHtml).contains(">Edit<", "Delete policy");
+	}
+
+	@Test
 	void exportShouldDownloadTheWorkspaceAsOneYamlFile() {
 		String ws = workspace();
 		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
