@@ -68,27 +68,32 @@ class PolicyPages {
 		Mono<PolicyVersion> head = this.store.get(workspace, key, null);
 		Mono<PolicyVersion> shown = (version != null) ? this.store.version(workspace, key, version) : head;
 		Mono<Page<PolicySummary>> history = this.store.history(workspace, key, cursor, HISTORY_PAGE_SIZE);
-		return Mono.zip(head, shown, history).map((found) -> {
+		return Mono.zip(head, shown, history).flatMap((found) -> {
 			PolicyVersion current = found.getT1();
 			PolicyVersion viewed = found.getT2();
 			Page<PolicySummary> versions = found.getT3();
-			PolicySummary previous = versions.items().stream()
-				.filter((item) -> item.version() < current.version() && !item.deleted())
-				.findFirst()
-				.orElse(null);
-			return StorePages.view(exchange, "policies/show", fragment)
+			// a tombstone has no text of its own: show the text the policy had before it was deleted
+			Mono<PolicyVersion> text = Mono.just(viewed);
+			if (viewed.deleted() && viewed.yaml().isBlank()) {
+				text = versions.items().stream()
+					.filter((item) -> item.version() < viewed.version() && !item.deleted())
+					.findFirst()
+					.map((live) -> this.store.version(workspace, key, live.version()))
+					.orElse(text);
+			}
+			return text.map((textVersion) -> StorePages.view(exchange, "policies/show", fragment)
 				.modelAttribute("workspace", workspace)
 				.modelAttribute("key", key)
 				.modelAttribute("head", current)
 				.modelAttribute("shown", viewed)
+				.modelAttribute("text", textVersion)
 				.modelAttribute("isHead", viewed.version() == current.version())
-				.modelAttribute("lines", lines(viewed.yaml()))
+				.modelAttribute("lines", lines(textVersion.yaml()))
 				.modelAttribute("history", versions)
 				.modelAttribute("nextHistory", (versions.nextCursor() != null)
 						? Links.INSTANCE.policy(workspace, key) + "?cursor=" + encode(versions.nextCursor()) : "")
-				.modelAttribute("restorable", (previous != null) ? previous.version() : 0)
 				.modelAttribute("diffFrom", defaultFrom(viewed.version()))
-				.modelAttribute("diffTo", viewed.version());
+				.modelAttribute("diffTo", viewed.version()));
 		});
 	}
 

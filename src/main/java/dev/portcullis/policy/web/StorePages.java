@@ -19,7 +19,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * What every store page shares: the model attributes {@code links}, {@code moments} and {@code canWrite} (whether
+ * What every store page shares: the model attributes {@code links}, {@code moments}, {@code diffRows} and {@code canWrite} (whether
  * to show write buttons; the server checks the role on every request regardless), and how a page answers a full
  * request, an htmx request and a redirect.
  */
@@ -34,6 +34,11 @@ class StorePages {
 	@ModelAttribute("moments")
 	Moments moments() {
 		return Moments.INSTANCE;
+	}
+
+	@ModelAttribute("diffRows")
+	DiffRows diffRows() {
+		return DiffRows.INSTANCE;
 	}
 
 	@ModelAttribute("canWrite")
