@@ -182,4 +182,87 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page).hasURL(java.util.regex.Pattern.compile("/login"));
 	}
 
+	@Test
+	void viewerShouldPageTheListSeeAPastMomentCompareMomentsAndNotSeeWriteButtons() throws Exception {
+		String ws = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+		this.store.createWorkspace(ws, "Sixty services", Requester.SYSTEM).block();
+		String bundle = java.util.stream.IntStream.range(0, 60)
+			.mapToObj((i) -> StorePagesIntegrationTests.policy("svc-%02d".formatted(i), 8000 + i))
+			.collect(java.util.stream.Collectors.joining("---\n"));
+		this.store.importBundle(ws, bundle, "seed", Requester.SYSTEM).block();
+		Thread.sleep(1100);
+		String then = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+			.withZone(java.time.ZoneOffset.UTC)
+			.format(java.time.Instant.now());
+		Thread.sleep(1100);
+		this.store.save(ws, null, StorePagesIntegrationTests.policy("svc-00", 443), 1, "tls", Requester.SYSTEM).block();
+		this.store.save(ws, null, StorePagesIntegrationTests.policy("late", 80), null, "new", Requester.SYSTEM).block();
+		String later = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+			.withZone(java.time.ZoneOffset.UTC)
+			.format(java.time.Instant.now().plusSeconds(60));
+
+		signIn(Role.VIEWER);
+		this.page.navigate("/workspaces/" + ws);
+		assertThat(link("New policy")).hasCount(0);
+		assertThat(link("Import")).hasCount(0);
+		assertThat(link("Export YAML")).isVisible();
+		assertThat(this.page.locator("#policy-rows tr:not(.next-page)")).hasCount(50);
+		link("Next page").click();
+		assertThat(this.page.locator("#policy-rows tr:not(.next-page)")).hasCount(61);
+		assertThat(link("Next page")).hasCount(0);
+		screenshot("store-list-next-page");
+
+		// the workspace as it was before "late" existed and svc-00 changed
+		this.page.getByLabel("As of (UTC)").fill(then);
+		assertThat(this.page.getByText("The workspace as it was on")).isVisible();
+		assertThat(this.page).hasURL(java.util.regex.Pattern.compile("at="));
+		this.page.getByLabel("Name or namespace").fill("late");
+		assertThat(this.page.getByText("No policy matches.")).isVisible();
+		this.page.getByLabel("Name or namespace").fill("svc-00");
+		assertThat(this.page.locator("#policy-rows tr td.num").first()).hasText("1");
+		screenshot("store-list-as-of");
+
+		// compare the two moments, then open the diff of the changed policy
+		this.page.getByLabel("From (UTC)").fill(then);
+		this.page.getByLabel("To (UTC)").fill(later);
+		button("Compare").click();
+		Locator comparison = this.page.locator("#comparison");
+		assertThat(comparison).containsText("2 policies differ");
+		assertThat(comparison.locator("tr", new Locator.LocatorOptions().setHasText("late"))).containsText("Added");
+		assertThat(comparison.locator("tr", new Locator.LocatorOptions().setHasText("svc-00"))).containsText("Changed");
+		screenshot("store-compare-moments");
+		comparison.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Show diff")).click();
+		assertThat(this.page.locator("h1")).containsText("version 1 → 2");
+		assertThat(this.page.locator("tr.line-added")).containsText("443");
+		assertThat(this.page.locator("tr.line-gap").first()).containsText("unchanged lines");
+
+		// a viewer reads a policy but gets no write buttons
+		link("CiliumNetworkPolicy/shop/svc-00").click();
+		assertThat(link("Edit")).hasCount(0);
+		assertThat(this.page.getByText("Delete this policy…")).hasCount(0);
+		this.page.setViewportSize(390, 844);
+		screenshot("store-policy-mobile");
+	}
+
+	@Test
+	void authorShouldImportAnUploadedFile() throws Exception {
+		String ws = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+		this.store.createWorkspace(ws, "", Requester.SYSTEM).block();
+		java.nio.file.Path file = java.nio.file.Files.createTempFile("bundle", ".yaml");
+		java.nio.file.Files.writeString(file, """
+				apiVersion: v1
+				kind: List
+				items:
+				""" + StorePagesIntegrationTests.policy("up", 80).indent(2).replaceFirst("^  ", "- ")
+				.replace("\n  apiVersion", "\n  apiVersion"));
+		signIn(Role.AUTHOR);
+		this.page.navigate("/workspaces/" + ws + "/import");
+		this.page.getByLabel("…or upload a file").setInputFiles(file);
+		button("Import").click();
+		assertThat(this.page.getByText("1 created, 0 updated, 0 unchanged.")).isVisible();
+		assertThat(this.page.locator("table.report")).containsText("item 1");
+		screenshot("store-import-upload");
+		java.nio.file.Files.deleteIfExists(file);
+	}
+
 }
