@@ -125,7 +125,23 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page).hasURL(java.util.regex.Pattern.compile("q=we"));
 		screenshot("store-workspace-search");
 
+		// write a new policy: the engine's violations show inline with line and column, the text stays
+		link("New policy").click();
+		Locator text = this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true));
+		text.fill(StorePagesIntegrationTests.policy("cache", 99999));
+		button("Save version").click();
+		assertThat(this.page.locator("ul.violations")).containsText("Line 18, column 15");
+		assertThat(text).hasAttribute("aria-invalid", "true");
+		assertThat(text).hasValue(java.util.regex.Pattern.compile("99999"));
+		screenshot("store-new-policy-invalid");
+		text.fill(StorePagesIntegrationTests.policy("cache", 6379));
+		button("Save version").click();
+		assertThat(this.page.getByText("Created as version 1.")).isVisible();
+		link(ws).click();
+
 		// open the policy, edit it: version 2
+		this.page.getByLabel("Name or namespace").fill("we");
+		assertThat(this.page.locator("#policy-rows tr")).hasCount(1);
 		link("web").click();
 		assertThat(this.page.locator("h1")).containsText("web");
 		assertThat(this.page.locator("ol.lines li").first()).hasText("apiVersion: cilium.io/v2");
