@@ -56,6 +56,56 @@ public abstract class IntegrationTest {
 			.build();
 	}
 
+	/**
+	 * A signed-in browser session: {@code client} sends the session cookie and the CSRF header, as a page's
+	 * htmx requests do; {@code cookieOnly} sends just the cookie, as a forged cross-site form would.
+	 */
+	protected record Session(WebTestClient client, WebTestClient cookieOnly, String sessionId, String csrfToken) {
+	}
+
+	/** Signs in through the sign-in form as a user with this role (created on first use). */
+	protected Session session(Role role) {
+		createUser(username(role), role);
+		return session(username(role), PASSWORD);
+	}
+
+	/** Signs in through the sign-in form; fails the test when the sign-in is refused. */
+	protected Session session(String username, String password) {
+		var login = this.anonymousClient.get().uri("/login").exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult();
+		String anonymousSession = login.getResponseCookies().getFirst(SESSION_COOKIE).getValue();
+		String formToken = field(login.getResponseBody(), "name=\"_csrf\" value=\"");
+		var signIn = this.anonymousClient.post().uri("/login").cookie(SESSION_COOKIE, anonymousSession)
+			.contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+			.bodyValue("username=" + encode(username) + "&password=" + encode(password) + "&_csrf=" + encode(formToken))
+			.exchange().expectStatus().isFound()
+			.expectHeader().location("/")
+			.expectBody().returnResult();
+		String sessionId = signIn.getResponseCookies().getFirst(SESSION_COOKIE).getValue();
+		String page = this.anonymousClient.get().uri("/").cookie(SESSION_COOKIE, sessionId).exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		String csrf = field(page, "<meta name=\"_csrf\" content=\"");
+		String header = field(page, "<meta name=\"_csrf_header\" content=\"");
+		WebTestClient cookieOnly = this.anonymousClient.mutate().defaultCookie(SESSION_COOKIE, sessionId).build();
+		return new Session(cookieOnly.mutate().defaultHeader(header, csrf).build(), cookieOnly, sessionId, csrf);
+	}
+
+	/** The name of the session cookie. */
+	protected static final String SESSION_COOKIE = "SESSION";
+
+	private static String field(String html, String prefix) {
+		int start = html.indexOf(prefix);
+		if (start < 0) {
+			throw new AssertionError("no " + prefix + " in the page");
+		}
+		start += prefix.length();
+		return html.substring(start, html.indexOf('"', start));
+	}
+
+	private static String encode(String value) {
+		return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+	}
+
 	/** A client without credentials. */
 	protected WebTestClient anonymous() {
 		return this.anonymousClient;

@@ -1,9 +1,7 @@
 package dev.portcullis.identity;
 
-import java.util.List;
-
 import org.springframework.security.authentication.AbstractAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.authority.AuthorityUtils;
 
 /**
  * A request authenticated by an API token ({@code Authorization: Bearer pcl_...}). It carries the owner's
@@ -20,7 +18,7 @@ final class ApiTokenAuthentication extends AbstractAuthenticationToken {
 	private final Role role;
 
 	ApiTokenAuthentication(String username, Role role, long tokenId, String tokenName) {
-		super(List.of(new SimpleGrantedAuthority(role.authority())));
+		super(AuthorityUtils.createAuthorityList(role.authorities()));
 		this.username = username;
 		this.role = role;
 		this.tokenId = tokenId;

@@ -116,7 +116,7 @@ class SecurityConfig {
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
 			.requestCache((cache) -> cache.requestCache(
 					org.springframework.security.web.server.savedrequest.NoOpServerRequestCache.getInstance()))
-			.csrf((csrf) -> csrf.requireCsrfProtectionMatcher(SecurityConfig::sessionWrite)
+			.csrf((csrf) -> csrf.requireCsrfProtectionMatcher(SecurityConfig::sessionApiWrite)
 				.csrfTokenRequestHandler(csrfHandler())
 				.accessDeniedHandler(responses.accessDenied(true)))
 			.exceptionHandling((handling) -> handling.authenticationEntryPoint(responses.apiEntryPoint())
@@ -188,6 +188,17 @@ class SecurityConfig {
 		boolean headerAuthenticated = exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION);
 		return (safe || headerAuthenticated) ? ServerWebExchangeMatcher.MatchResult.notMatch()
 				: ServerWebExchangeMatcher.MatchResult.match();
+	}
+
+	/**
+	 * On the API, CSRF applies only when cookies come along (whatever the session cookie is named): without any
+	 * there is nothing a forged request could use, and the client gets the 401 that tells it how to authenticate.
+	 */
+	private static Mono<ServerWebExchangeMatcher.MatchResult> sessionApiWrite(ServerWebExchange exchange) {
+		if (exchange.getRequest().getCookies().isEmpty()) {
+			return ServerWebExchangeMatcher.MatchResult.notMatch();
+		}
+		return sessionWrite(exchange);
 	}
 
 	/** The masked (BREACH-safe) token, accepted from the header, a form field or a multipart form field. */
