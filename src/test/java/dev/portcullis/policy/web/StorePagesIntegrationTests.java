@@ -340,4 +340,69 @@ class StorePagesIntegrationTests extends IntegrationTest {
 		}
 	}
 
+	@Test
+	void clusterWidePoliciesShouldLiveUnderTheUnderscoreNamespace() {
+		String ws = workspace();
+		String ccnp = """
+				apiVersion: cilium.io/v2
+				kind: CiliumClusterwideNetworkPolicy
+				metadata:
+				  name: all-dns
+				spec:
+				  endpointSelector: {}
+				  egress:
+				  - toEndpoints:
+				    - matchLabels:
+				        k8s:io.kubernetes.pod.namespace: kube-system
+				    toPorts:
+				    - ports:
+				      - port: "53"
+				        protocol: UDP
+				""";
+		author().post().uri("/workspaces/{ws}/policies/new", ws)
+			.body(BodyInserters.fromFormData(form("yaml", ccnp, "message", "dns")))
+			.exchange()
+			.expectStatus().isSeeOther()
+			.expectHeader().location("/workspaces/" + ws + "/policies/CiliumClusterwideNetworkPolicy/_/all-dns?notice=created");
+		String list = author().get().uri("/workspaces/{ws}", ws).exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(list).contains("(cluster-wide)", "href=\"/workspaces/" + ws + "/policies/CiliumClusterwideNetworkPolicy/_/all-dns\"");
+		author().get().uri("/workspaces/{ws}/policies/ccnp/_/all-dns/edit", ws).exchange().expectStatus().isOk()
+			.expectBody(String.class).value((html) -> assertThat(html).contains("name=\"baseVersion\" value=\"1\""));
+	}
+
+	@Test
+	void editingADeletedPolicyShouldCreateItAgain() {
+		String ws = workspace();
+		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		PolicyKey key = PolicyKey.parse("cnp", "shop", "web");
+		this.store.delete(ws, key, 1, "gone", Requester.SYSTEM).block();
+		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
+		author().get().uri(page + "/edit").exchange().expectStatus().isOk()
+			.expectBody(String.class).value((html) -> assertThat(html).contains("name=\"baseVersion\" value=\"\"",
+					"name: web"));
+		author().post().uri(page + "/edit")
+			.body(BodyInserters.fromFormData(form("yaml", policy("web", 81), "message", "back", "baseVersion", "")))
+			.exchange()
+			.expectStatus().isSeeOther()
+			.expectHeader().location(page + "?notice=created");
+		assertThat(this.store.get(ws, key, null).block().version()).isEqualTo(3);
+	}
+
+	@Test
+	void aBadFilterShouldAnswerTheResultsFragmentWith422() {
+		String ws = workspace();
+		author().get().uri("/workspaces/{ws}?kind=Pod", ws).header(Htmx.REQUEST, "true").exchange()
+			.expectStatus().isEqualTo(422)
+			.expectBody(String.class).value((html) -> assertThat(html).startsWith("<section id=\"results\"")
+				.contains("Unknown kind &quot;Pod&quot;"));
+	}
+
+	@Test
+	void anonymousVisitorsShouldBeSentToSignIn() {
+		anonymous().get().uri("/workspaces").accept(MediaType.TEXT_HTML).exchange()
+			.expectStatus().is3xxRedirection()
+			.expectHeader().value(HttpHeaders.LOCATION, (location) -> assertThat(location).contains("/login"));
+	}
+
 }
