@@ -92,7 +92,7 @@ class ImportPage {
 							.build()));
 		})
 			.onErrorResume(DataBufferLimitException.class, (ex) -> Mono.just(view(exchange, workspace,
-					ImportForm.EMPTY, null, "The file is larger than the limit of " + ApiLimits.MAX_BODY_BYTES
+					ImportForm.EMPTY, null, "The bundle is larger than the limit of " + ApiLimits.MAX_BODY_BYTES
 							/ (1024 * 1024) + " MiB.")
 				.status(HttpStatus.CONTENT_TOO_LARGE)
 				.build()))

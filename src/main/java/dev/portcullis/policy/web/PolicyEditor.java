@@ -98,7 +98,7 @@ class PolicyEditor {
 	Mono<Rendering> edit(@PathVariable String workspace, @PathVariable String kind, @PathVariable String namespace,
 			@PathVariable String name, ServerWebExchange exchange) {
 		return Mono.defer(() -> {
-			PolicyKey key = PolicyKey.parse(kind, namespace, name);
+			PolicyKey key = StorePages.key(kind, namespace, name);
 			return this.store.get(workspace, key, null).map((head) -> {
 				// editing a deleted policy creates it again, from the text it had
 				PolicyForm form = new PolicyForm(head.yaml(), "", head.deleted() ? null : head.version());
@@ -111,7 +111,7 @@ class PolicyEditor {
 	Mono<Rendering> saveEdit(@PathVariable String workspace, @PathVariable String kind,
 			@PathVariable String namespace, @PathVariable String name, @ModelAttribute PolicyForm form,
 			ServerWebExchange exchange) {
-		return Mono.defer(() -> save(workspace, PolicyKey.parse(kind, namespace, name), form, exchange))
+		return Mono.defer(() -> save(workspace, StorePages.key(kind, namespace, name), form, exchange))
 			.onErrorMap(StorePages.notFound());
 	}
 

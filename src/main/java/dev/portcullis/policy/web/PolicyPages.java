@@ -54,7 +54,7 @@ class PolicyPages {
 			@RequestParam(required = false) @Nullable String cursor,
 			@RequestParam(required = false) @Nullable String notice, ServerWebExchange exchange) {
 		String fragment = (cursor != null) ? "history-rows" : "policy";
-		return Mono.defer(() -> page(workspace, PolicyKey.parse(kind, namespace, name), version, cursor, exchange,
+		return Mono.defer(() -> page(workspace, StorePages.key(kind, namespace, name), version, cursor, exchange,
 				fragment))
 			.map((page) -> page
 				.modelAttribute("notice", (notice != null && NOTICES.contains(notice)) ? notice : "")
@@ -119,7 +119,7 @@ class PolicyPages {
 			@PathVariable String name, @RequestParam(required = false) @Nullable Integer from,
 			@RequestParam(required = false) @Nullable Integer to, ServerWebExchange exchange) {
 		return Mono.defer(() -> {
-			PolicyKey key = PolicyKey.parse(kind, namespace, name);
+			PolicyKey key = StorePages.key(kind, namespace, name);
 			return this.store.get(workspace, key, null).flatMap((head) -> {
 				int toVersion = (to != null) ? to : head.version();
 				int fromVersion = (from != null) ? from : defaultFrom(toVersion);
@@ -180,7 +180,7 @@ class PolicyPages {
 	private Mono<Rendering> change(String workspace, String kind, String namespace, String name, ChangeForm form,
 			ServerWebExchange exchange, Change change) {
 		return Mono.defer(() -> {
-			PolicyKey key = PolicyKey.parse(kind, namespace, name);
+			PolicyKey key = StorePages.key(kind, namespace, name);
 			if (form.expectedVersion() == null) {
 				return refused(workspace, key, exchange, HttpStatus.UNPROCESSABLE_ENTITY,
 						"The form did not say which version you saw; reload the page and try again.");

@@ -5,12 +5,12 @@ import java.util.function.Function;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.CurrentActor;
 import dev.portcullis.identity.Role;
+import dev.portcullis.policy.PolicyKey;
 import dev.portcullis.policy.Requester;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.web.Htmx;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -77,15 +77,23 @@ class StorePages {
 		return Rendering.redirectTo(location).status(HttpStatus.SEE_OTHER).build();
 	}
 
-	/** Turns the store's "no such thing" (and an unparsable key in the URL) into the 404 page. */
-	static <T> Function<Throwable, Throwable> notFound() {
-		return (error) -> (error instanceof StoreException.NotFound || error instanceof IllegalArgumentException)
-				? new ResponseStatusException(HttpStatus.NOT_FOUND) : error;
+	/** Turns the store's "no such workspace, policy or version" into the 404 page. */
+	static Function<Throwable, Throwable> notFound() {
+		return (error) -> (error instanceof StoreException.NotFound) ? new ResponseStatusException(HttpStatus.NOT_FOUND)
+				: error;
 	}
 
-	/** Marks a page that shows a moment-independent state as not cacheable by the browser's back/forward cache. */
-	static void noStore(ServerWebExchange exchange) {
-		exchange.getResponse().getHeaders().set(HttpHeaders.CACHE_CONTROL, "no-store");
+	/**
+	 * The policy named by a page URL's segments ({@code _} as the namespace of cluster-wide kinds).
+	 * @throws ResponseStatusException 404 when the kind is unknown or the namespace does not fit it
+	 */
+	static PolicyKey key(String kind, String namespace, String name) {
+		try {
+			return PolicyKey.parse(kind, namespace, name);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND, ex.getMessage());
+		}
 	}
 
 }

@@ -405,4 +405,41 @@ class StorePagesIntegrationTests extends IntegrationTest {
 			.expectHeader().value(HttpHeaders.LOCATION, (location) -> assertThat(location).contains("/login"));
 	}
 
+	@Test
+	void aLargePastedBundleShouldImportThroughTheMultipartForm() {
+		String ws = workspace();
+		String bundle = IntStream.range(0, 1000).mapToObj((i) -> policy("big-%04d".formatted(i), 1000 + i))
+			.collect(Collectors.joining("---\n"));
+		assertThat(bundle.length()).isGreaterThan(300 * 1024);
+		MultipartBodyBuilder parts = new MultipartBodyBuilder();
+		parts.part("bundle", bundle);
+		parts.part("message", "big");
+		author().post().uri("/workspaces/{ws}/import", ws).header(Htmx.REQUEST, "true")
+			.contentType(MediaType.MULTIPART_FORM_DATA)
+			.body(BodyInserters.fromMultipartData(parts.build()))
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody(String.class).value((html) -> assertThat(html).contains("1000 created"));
+	}
+
+	@Test
+	void aBundleOverTheLimitShouldBeRefusedInlineWith413() {
+		String ws = workspace();
+		MultipartBodyBuilder parts = new MultipartBodyBuilder();
+		parts.part("file", new org.springframework.core.io.ByteArrayResource(new byte[17 * 1024 * 1024]) {
+			@Override
+			public String getFilename() {
+				return "huge.yaml";
+			}
+		});
+		author().post().uri("/workspaces/{ws}/import", ws).header(Htmx.REQUEST, "true")
+			.contentType(MediaType.MULTIPART_FORM_DATA)
+			.body(BodyInserters.fromMultipartData(parts.build()))
+			.exchange()
+			.expectStatus().isEqualTo(413)
+			.expectBody(String.class).value((html) -> assertThat(html).startsWith("<div id=\"importer\"")
+				.contains("larger than the limit of 16 MiB"));
+		assertThat(this.store.workspace(ws).block().policies()).isZero();
+	}
+
 }
