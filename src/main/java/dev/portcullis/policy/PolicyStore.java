@@ -69,6 +69,9 @@ public class PolicyStore {
 
 	private static final int BATCH = 1000;
 
+	/** Imports writing at least this many versions refresh the planner's statistics. */
+	private static final int ANALYZE_AFTER = 1000;
+
 	private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {
 	};
 
@@ -86,6 +89,8 @@ public class PolicyStore {
 	private final YamlLimits policyLimits;
 
 	private final YamlLimits bundleLimits;
+
+	private final Map<String, Long> workspaceIds = new java.util.concurrent.ConcurrentHashMap<>();
 
 	PolicyStore(DatabaseClient db, ReactiveTransactionManager transactions, AuditLog audit, JsonMapper json,
 			YamlProperties yaml, Settings settings) {
@@ -164,11 +169,20 @@ public class PolicyStore {
 				row.get("policies", Long.class));
 	}
 
+	/**
+	 * The id of a workspace, or {@link StoreException.NotFound}. Ids are cached: a workspace is never renamed or
+	 * removed, so a name, once found, names the same row for good.
+	 */
 	private Mono<Long> workspaceId(String name) {
+		Long cached = this.workspaceIds.get(name);
+		if (cached != null) {
+			return Mono.just(cached);
+		}
 		return this.db.sql("SELECT id FROM workspace WHERE name = :name")
 			.bind("name", name)
 			.map((row) -> row.get("id", Long.class))
 			.one()
+			.doOnNext((id) -> this.workspaceIds.put(name, id))
 			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named \"" + name + "\".")));
 	}
 
@@ -195,10 +209,11 @@ public class PolicyStore {
 			StringBuilder sql = new StringBuilder();
 			String labels;
 			if (query.at() == null) {
-				sql.append("SELECT p.kind, p.namespace, p.name, p.head_version AS version, p.head_deleted AS deleted, "
+				// the page is chosen on policy alone (its indexes), then joined with its head versions
+				sql.append("SELECT p.kind, p.namespace, p.name, p.head_version AS version, false AS deleted, "
 						+ "p.updated_at AS created_at, v.author, v.message, p.head_labels AS labels, "
-						+ "p.head_hash AS content_hash FROM policy p JOIN policy_version v ON v.policy_id = p.id "
-						+ "AND v.version = p.head_version WHERE p.workspace_id = :ws AND NOT p.head_deleted");
+						+ "p.head_hash AS content_hash FROM (SELECT * FROM policy p WHERE p.workspace_id = :ws "
+						+ "AND NOT p.head_deleted");
 				labels = "p.head_labels";
 			}
 			else {
@@ -238,6 +253,10 @@ public class PolicyStore {
 				binds.put("afterKind", after.kind().kindName());
 			}
 			sql.append(" ORDER BY p.namespace, p.name, p.kind LIMIT :limit");
+			if (query.at() == null) {
+				sql.append(") p JOIN policy_version v ON v.policy_id = p.id AND v.version = p.head_version "
+						+ "ORDER BY p.namespace, p.name, p.kind");
+			}
 			binds.put("limit", query.limit() + 1);
 			GenericExecuteSpec spec = this.db.sql(sql.toString());
 			for (Map.Entry<String, Object> bind : binds.entrySet()) {
@@ -740,8 +759,22 @@ public class PolicyStore {
 				return this.tx.transactional(workspaceId(workspace)
 					.flatMap((ws) -> heads(ws, true).flatMap((heads) -> write(ws, bundle, heads, message, by)))
 					.flatMap((report) -> record(by, "bundle.import", null, workspace, AuditLog.Outcome.SUCCESS,
-							counts(report)).thenReturn(report)));
+							counts(report)).thenReturn(report)))
+					.flatMap((report) -> analyzeAfterLargeImport(report).thenReturn(report));
 			});
+	}
+
+	/**
+	 * Refreshes the planner's statistics after a large import, so that the list page's plans fit the new data at
+	 * once rather than after autovacuum's next round. Best effort: without ownership of the tables PostgreSQL only
+	 * warns.
+	 */
+	private Mono<Void> analyzeAfterLargeImport(ImportReport report) {
+		long written = report.count(ImportReport.Outcome.CREATED) + report.count(ImportReport.Outcome.UPDATED);
+		if (written < ANALYZE_AFTER) {
+			return Mono.empty();
+		}
+		return this.db.sql("ANALYZE policy, policy_version").then().onErrorResume((ex) -> Mono.empty());
 	}
 
 	private static String refusal(ImportReport report) {

@@ -187,9 +187,45 @@ public final class StoreBenchmark {
 				+ String.format(Locale.ROOT, "%.0f", all.length / (double) seconds) + "/s), " + errors.get() + " errors");
 		report.put("list latency", String.format(Locale.ROOT, "p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms "
 				+ "(target p95 < 100 ms)", pct(all, 50), pct(all, 95), pct(all, 99), all[all.length - 1] / 1e6));
+		String wrk = wrk(url, queries, bearer, clients, seconds);
+		if (wrk != null) {
+			report.put("list latency with wrk (same mix, " + clients + " connections, " + seconds + " s)", wrk);
+		}
 		report.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs; app, database and clients on one "
 				+ "host (loopback)");
 		return report;
+	}
+
+	/** The same load with wrk when it is on the PATH (a C client costs the shared CPUs less than Java's). */
+	private static String wrk(String url, List<String> queries, String bearer, int clients, int seconds)
+			throws IOException, InterruptedException {
+		Path script = Files.createTempFile("store-benchmark", ".lua");
+		StringBuilder lua = new StringBuilder("local paths = {\n");
+		queries.forEach((q) -> lua.append("  \"").append(q).append("\",\n"));
+		lua.append("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n"
+				+ "  return wrk.format(\"GET\", paths[(i % #paths) + 1], {[\"Authorization\"] = \"" + bearer
+				+ "\", [\"Accept\"] = \"application/json\"})\nend\n"
+				+ "done = function(summary, latency, requests)\n"
+				+ "  local e = summary.errors\n"
+				+ "  io.write(string.format(\"WRK %d requests (%.0f/s), %d errors; p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, "
+				+ "max %.1f ms\\n\", summary.requests, summary.requests / (summary.duration / 1e6), e.status + e.connect "
+				+ "+ e.read + e.write + e.timeout, latency:percentile(50) / 1000, latency:percentile(95) / 1000, "
+				+ "latency:percentile(99) / 1000, latency.max / 1000))\nend\n");
+		Files.writeString(script, lua);
+		try {
+			Process process = new ProcessBuilder("wrk", "-t2", "-c" + clients, "-d" + seconds + "s", "--timeout", "10s",
+					"-s", script.toString(), url).redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			process.waitFor();
+			return output.lines().filter((l) -> l.startsWith("WRK ")).map((l) -> l.substring(4)).findFirst()
+				.orElse(null);
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		finally {
+			Files.deleteIfExists(script);
+		}
 	}
 
 	private static double pct(long[] sorted, double p) {
