@@ -130,7 +130,7 @@ public record AuditFilter(@Nullable String actor, @Nullable String action, Audit
 	}
 
 	/** Whether this filter narrows anything (the page shows a "clear" link then). */
-	boolean isFiltered() {
+	public boolean isFiltered() {
 		return !parameters().isEmpty();
 	}
 
