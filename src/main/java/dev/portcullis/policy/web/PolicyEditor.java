@@ -99,12 +99,24 @@ class PolicyEditor {
 			@PathVariable String name, ServerWebExchange exchange) {
 		return Mono.defer(() -> {
 			PolicyKey key = StorePages.key(kind, namespace, name);
-			return this.store.get(workspace, key, null).map((head) -> {
-				// editing a deleted policy creates it again, from the text it had
-				PolicyForm form = new PolicyForm(head.yaml(), "", head.deleted() ? null : head.version());
-				return editor(exchange, workspace, key, form, Feedback.NONE).build();
-			});
+			return this.store.get(workspace, key, null).flatMap((head) -> {
+				if (!head.deleted()) {
+					return Mono.just(new PolicyForm(head.yaml(), "", head.version()));
+				}
+				// editing a deleted policy creates it again, from the text it had before the delete
+				return lastLiveText(workspace, key).map((yaml) -> new PolicyForm(yaml, "", null));
+			}).map((form) -> editor(exchange, workspace, key, form, Feedback.NONE).build());
 		}).onErrorMap(StorePages.notFound());
+	}
+
+	/** The text of the newest version that is not a tombstone, "" when there is none on the first history page. */
+	private Mono<String> lastLiveText(String workspace, PolicyKey key) {
+		return this.store.history(workspace, key, null, PolicyPages.HISTORY_PAGE_SIZE)
+			.flatMap((page) -> page.items().stream()
+				.filter((version) -> !version.deleted())
+				.findFirst()
+				.map((live) -> this.store.version(workspace, key, live.version()).map((version) -> version.yaml()))
+				.orElse(Mono.just("")));
 	}
 
 	@PostMapping("/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/edit")

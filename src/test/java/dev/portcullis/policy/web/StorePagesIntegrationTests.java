@@ -380,7 +380,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
 		author().get().uri(page + "/edit").exchange().expectStatus().isOk()
 			.expectBody(String.class).value((html) -> assertThat(html).contains("name=\"baseVersion\" value=\"\"",
-					"name: web"));
+					"team: payments", "port: &quot;80&quot;"));
 		author().post().uri(page + "/edit")
 			.body(BodyInserters.fromFormData(form("yaml", policy("web", 81), "message", "back", "baseVersion", "")))
 			.exchange()
