@@ -251,6 +251,9 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator("h1")).containsText("version 1 → 2");
 		assertThat(this.page.locator("tr.line-added")).containsText("443");
 		assertThat(this.page.locator("tr.line-gap").first()).containsText("unchanged lines");
+		this.page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(com.microsoft.playwright.options.ColorScheme.DARK));
+		screenshot("store-diff-dark");
+		this.page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(com.microsoft.playwright.options.ColorScheme.LIGHT));
 
 		// a viewer reads a policy but gets no write buttons
 		link("CiliumNetworkPolicy/shop/svc-00").click();
