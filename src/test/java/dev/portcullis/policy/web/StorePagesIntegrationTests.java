@@ -36,6 +36,9 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Autowired
 	PolicyStore store;
 
+	@Autowired
+	org.springframework.r2dbc.core.DatabaseClient db;
+
 	@org.springframework.boot.test.web.server.LocalServerPort
 	int port;
 
@@ -295,6 +298,15 @@ class StorePagesIntegrationTests extends IntegrationTest {
 		author().post().uri(page + "/restore").body(BodyInserters.fromFormData(form("expectedVersion", "2")))
 			.exchange().expectStatus().isSeeOther().expectHeader().location(page + "?notice=restored");
 		assertThat(this.store.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().deleted()).isFalse();
+		assertThat(this.db.sql("SELECT action || ' by ' || actor || ' from ' || coalesce(remote_address, '?') AS e "
+				+ "FROM audit_event WHERE workspace = :ws AND action IN ('policy.delete', 'policy.restore') ORDER BY id")
+			.bind("ws", ws)
+			.map((row) -> row.get("e", String.class))
+			.all()
+			.collectList()
+			.block()).satisfiesExactly(
+					(entry) -> assertThat(entry).matches("policy\\.delete by test-author from [0-9a-f.:]+"),
+					(entry) -> assertThat(entry).matches("policy\\.restore by test-author from [0-9a-f.:]+"));
 	}
 
 	@Test
