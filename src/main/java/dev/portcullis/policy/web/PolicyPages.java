@@ -59,6 +59,7 @@ class PolicyPages {
 			.map((page) -> page
 				.modelAttribute("notice", (notice != null && NOTICES.contains(notice)) ? notice : "")
 				.modelAttribute("error", "")
+				.modelAttribute("changes", "")
 				.build())
 			.onErrorMap(StorePages.notFound());
 	}
@@ -183,27 +184,39 @@ class PolicyPages {
 			PolicyKey key = StorePages.key(kind, namespace, name);
 			if (form.expectedVersion() == null) {
 				return refused(workspace, key, exchange, HttpStatus.UNPROCESSABLE_ENTITY,
-						"The form did not say which version you saw; reload the page and try again.");
+						"The form did not say which version you saw; reload the page and try again.", "");
 			}
 			return StorePages.requester(exchange)
 				.flatMap((by) -> change.apply(key, form.expectedVersion(), by))
 				.map((result) -> StorePages.redirect(exchange, Links.INSTANCE.policy(workspace, key) + "?notice="
 						+ result.outcome().name().toLowerCase(java.util.Locale.ROOT)))
 				.onErrorResume(StoreException.Conflict.class, (ex) -> refused(workspace, key, exchange,
-						HttpStatus.CONFLICT, ex.getMessage()))
+						HttpStatus.CONFLICT, ex.getMessage(), changedMeanwhile(workspace, key, ex)))
 				.onErrorResume(StoreException.BadRequest.class, (ex) -> refused(workspace, key, exchange,
-						HttpStatus.UNPROCESSABLE_ENTITY, ex.getMessage()))
+						HttpStatus.UNPROCESSABLE_ENTITY, ex.getMessage(), ""))
 				.onErrorResume(StoreException.Invalid.class, (ex) -> refused(workspace, key, exchange,
-						HttpStatus.UNPROCESSABLE_ENTITY, ex.getMessage()));
+						HttpStatus.UNPROCESSABLE_ENTITY, ex.getMessage(), ""));
 		}).onErrorMap(StorePages.notFound());
 	}
 
-	/** The policy's page (as it is now) with the reason a change was refused at the top. */
+	/** The diff from the version the user saw to the head that replaced it, "" when there is nothing to compare. */
+	private static String changedMeanwhile(String workspace, PolicyKey key, StoreException.Conflict conflict) {
+		Integer seen = conflict.expectedVersion();
+		PolicySummary current = conflict.current();
+		return (seen != null && current != null && current.version() != seen)
+				? Links.INSTANCE.diff(workspace, key, seen, current.version()) : "";
+	}
+
+	/**
+	 * The policy's page (as it is now) with the reason a change was refused at the top, and for a conflict a link
+	 * to what changed meanwhile.
+	 */
 	private Mono<Rendering> refused(String workspace, PolicyKey key, ServerWebExchange exchange, HttpStatus status,
-			String message) {
+			String message, String changes) {
 		return page(workspace, key, null, null, exchange, "policy").map((page) -> page.status(status)
 			.modelAttribute("notice", "")
 			.modelAttribute("error", message)
+			.modelAttribute("changes", changes)
 			.build());
 	}
 

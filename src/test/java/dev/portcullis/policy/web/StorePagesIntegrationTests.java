@@ -294,7 +294,9 @@ class StorePagesIntegrationTests extends IntegrationTest {
 		author().get().uri(page + "?notice=deleted").exchange().expectStatus().isOk()
 			.expectBody(String.class).value((html) -> assertThat(html).contains("Deleted in version 2", "deleted"));
 		author().post().uri(page + "/delete").body(BodyInserters.fromFormData(form("expectedVersion", "1")))
-			.exchange().expectStatus().isEqualTo(409);
+			.exchange().expectStatus().isEqualTo(409)
+			.expectBody(String.class).value((html) -> assertThat(html).contains("See what changed meanwhile",
+					"href=\"" + page + "/diff?from=1&amp;to=2\""));
 		author().post().uri(page + "/restore").body(BodyInserters.fromFormData(form("expectedVersion", "2")))
 			.exchange().expectStatus().isSeeOther().expectHeader().location(page + "?notice=restored");
 		assertThat(this.store.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().deleted()).isFalse();
