@@ -334,7 +334,9 @@ class PolicyApiController {
 					"Send the bundle as the body (application/yaml): one or more policy objects or a kind: List.");
 		}
 		return requester(exchange)
-			.flatMap((by) -> this.store.importBundle(workspace, body, (message != null) ? message : "", by));
+			.flatMap((by) -> this.store.importBundle(workspace, body, (message != null) ? message : "", by))
+			.onErrorMap(StoreException.Conflict.class, (conflict) -> new ApiProblem(HttpStatus.CONFLICT,
+					"import-conflict", "Import conflict", conflict.getMessage(), List.of()));
 	}
 
 	@GetMapping(path = "/{workspace}/export", produces = { "application/yaml", "application/x-yaml", "text/yaml" })

@@ -798,7 +798,7 @@ public class PolicyStore {
 	/** Every policy head of a workspace by key, locked when {@code lock}. */
 	private Mono<Map<PolicyKey, Head>> heads(long ws, boolean lock) {
 		return this.db.sql("SELECT id, kind, namespace, name, head_version, head_deleted, head_hash FROM policy "
-				+ "WHERE workspace_id = :ws" + (lock ? " FOR UPDATE" : ""))
+				+ "WHERE workspace_id = :ws" + (lock ? " ORDER BY id FOR UPDATE" : ""))
 			.bind("ws", ws)
 			.map((row) -> Map.entry(new PolicyKey(PolicyKey.kind(row.get("kind", String.class)),
 					row.get("namespace", String.class), row.get("name", String.class)),
@@ -888,7 +888,7 @@ public class PolicyStore {
 					+ "head_hash, updated_at) SELECT :ws, k, ns, n, 1, false, l::jsonb, h, :now FROM unnest("
 					+ "CAST(:kinds AS text[]), CAST(:namespaces AS text[]), CAST(:names AS text[]), "
 					+ "CAST(:labels AS text[]), CAST(:hashes AS text[])) AS t(k, ns, n, l, h) "
-					+ "RETURNING id, kind, namespace, name")
+					+ "ON CONFLICT ON CONSTRAINT policy_key DO NOTHING RETURNING id, kind, namespace, name")
 			.bind("ws", ws)
 			.bind("now", now)
 			.bind("kinds", chunk.stream().map((e) -> e.parsed().key().kind().kindName()).toArray(String[]::new))
@@ -899,7 +899,10 @@ public class PolicyStore {
 			.map((row) -> Map.entry(new PolicyKey(PolicyKey.kind(row.get("kind", String.class)),
 					row.get("namespace", String.class), row.get("name", String.class)), row.get("id", Long.class)))
 			.all()
-			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
+			.flatMap((ids) -> (ids.size() == chunk.size()) ? Mono.just(ids)
+					: Mono.error(new StoreException.Conflict("Someone else created policies of this bundle while it was"
+							+ " being imported; nothing was imported. Import it again.", null, null)));
 	}
 
 	private Mono<Void> insertVersions(List<Bundle.Entry> chunk, Function<Bundle.Entry, Long> policyId,
