@@ -89,6 +89,11 @@ class ImportPage {
 				.onErrorResume(StoreException.BadRequest.class, (ex) -> Mono.just(
 						view(exchange, workspace, form.again(), null, ex.getMessage())
 							.status(HttpStatus.UNPROCESSABLE_ENTITY)
+							.build()))
+				// someone created a policy of the bundle meanwhile: nothing was written, importing again sees it
+				.onErrorResume(StoreException.Conflict.class, (ex) -> Mono.just(
+						view(exchange, workspace, form.again(), null, ex.getMessage())
+							.status(HttpStatus.CONFLICT)
 							.build()));
 		})
 			.onErrorResume(DataBufferLimitException.class, (ex) -> Mono.just(view(exchange, workspace,
