@@ -25,4 +25,28 @@ public enum Role {
 		return "ROLE_" + name();
 	}
 
+	/**
+	 * The authorities a user with this role is granted: its own and those of every role it includes, so that
+	 * {@code hasRole("AUTHOR")} holds for a reviewer and an admin too.
+	 */
+	public java.util.List<String> authorities() {
+		java.util.List<String> authorities = new java.util.ArrayList<>();
+		for (Role role : values()) {
+			if (includes(role)) {
+				authorities.add(role.authority());
+			}
+		}
+		return java.util.List.copyOf(authorities);
+	}
+
+	/** The role named {@code name} (any case), or {@code IllegalArgumentException} naming the allowed ones. */
+	public static Role parse(String name) {
+		for (Role role : values()) {
+			if (role.name().equalsIgnoreCase(name.trim())) {
+				return role;
+			}
+		}
+		throw new IllegalArgumentException("unknown role \"" + name + "\"; allowed: VIEWER, AUTHOR, REVIEWER, ADMIN");
+	}
+
 }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.portcullis.IntegrationTest;
+import dev.portcullis.identity.Role;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -58,8 +60,12 @@ class EvaluateApiIntegrationTests extends IntegrationTest {
 			          path: /public/.*
 			""";
 
-	@Autowired
 	WebTestClient client;
+
+	@BeforeEach
+	void signIn() {
+		this.client = as(Role.VIEWER);
+	}
 
 	@Autowired
 	JsonMapper json;

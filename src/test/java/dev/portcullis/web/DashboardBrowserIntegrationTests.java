@@ -3,6 +3,7 @@ package dev.portcullis.web;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.AriaRole;
 import dev.portcullis.BrowserTest;
+import dev.portcullis.identity.Role;
 import org.junit.jupiter.api.Test;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
@@ -12,6 +13,7 @@ class DashboardBrowserIntegrationTests extends BrowserTest {
 
 	@Test
 	void dashboardShouldShowNavigationAndLoadTheDatabaseStatusThroughHtmx() {
+		signIn(Role.VIEWER);
 		this.page.navigate("/");
 		assertThat(this.page).hasTitle("Dashboard · Portcullis");
 		assertThat(this.page.getByRole(AriaRole.NAVIGATION).getByRole(AriaRole.LINK,
@@ -28,6 +30,7 @@ class DashboardBrowserIntegrationTests extends BrowserTest {
 	@Test
 	void narrowScreenShouldFoldTheNavigationIntoAMenu() {
 		this.page.setViewportSize(390, 800);
+		signIn(Role.VIEWER);
 		this.page.navigate("/");
 		assertThat(this.page.locator("#nav")).isHidden();
 		this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions().setName("Menu"))
@@ -39,6 +42,7 @@ class DashboardBrowserIntegrationTests extends BrowserTest {
 
 	@Test
 	void missingPageShouldShowTheFriendlyErrorPage() {
+		signIn(Role.VIEWER);
 		Response response = this.page.navigate("/does-not-exist");
 		assertThat(response.status()).isEqualTo(404);
 		assertThat(this.page.locator("h1")).hasText("This page does not exist");

@@ -1,6 +1,8 @@
 package dev.portcullis.web;
 
 import dev.portcullis.IntegrationTest;
+import dev.portcullis.identity.Role;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,8 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class DashboardIntegrationTests extends IntegrationTest {
 
-	@Autowired
 	WebTestClient client;
+
+	@BeforeEach
+	void signIn() {
+		this.client = as(Role.VIEWER);
+	}
 
 	@Autowired
 	DatabaseClient db;

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.portcullis.IntegrationTest;
+import dev.portcullis.identity.Role;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
@@ -27,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OpenApiDocumentIntegrationTests extends IntegrationTest {
 
-	@Autowired
 	WebTestClient client;
 
 	@Autowired
@@ -42,6 +42,7 @@ class OpenApiDocumentIntegrationTests extends IntegrationTest {
 	@BeforeEach
 	@SuppressWarnings("unchecked")
 	void loadDocument() {
+		this.client = as(Role.VIEWER);
 		String yaml = this.client.get().uri("/api/v1/openapi.yaml").exchange()
 			.expectStatus().isOk()
 			.expectHeader().contentTypeCompatibleWith("application/yaml")

@@ -1,0 +1,108 @@
+package dev.portcullis.identity;
+
+import java.time.Instant;
+import java.util.Map;
+
+import dev.portcullis.audit.AuditLog;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.reactive.ServerWebExchangeContextFilter;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Checks a username and password, for the sign-in form and for HTTP Basic on the API.
+ * <p>
+ * A username or client address locked by {@link SignInThrottle} is refused without checking the password.
+ * An unknown username costs as much as a wrong password (a dummy hash is checked), so timing does not tell
+ * which usernames exist. Hashes are checked off the event loop. Every form sign-in and every failure is
+ * audited as {@code auth.signin}; a successful HTTP Basic request is not (it is one request, not a session).
+ */
+@Component
+class PasswordSignIn implements ReactiveAuthenticationManager {
+
+	private final Users users;
+
+	private final PasswordEncoder encoder;
+
+	private final SignInThrottle throttle;
+
+	private final AuditLog audit;
+
+	private final String dummyHash;
+
+	PasswordSignIn(Users users, PasswordEncoder encoder, SignInThrottle throttle, AuditLog audit) {
+		this.users = users;
+		this.encoder = encoder;
+		this.throttle = throttle;
+		this.audit = audit;
+		this.dummyHash = encoder.encode("dummy password for unknown users");
+	}
+
+	@Override
+	public Mono<Authentication> authenticate(Authentication request) {
+		String username = (request.getName() != null) ? request.getName().trim() : "";
+		String password = (request.getCredentials() != null) ? request.getCredentials().toString() : "";
+		return Mono.deferContextual((context) -> {
+			ServerWebExchange exchange = ServerWebExchangeContextFilter.getExchange(context).orElse(null);
+			String address = (exchange != null) ? CurrentActor.clientAddress(exchange) : "unknown";
+			String method = (exchange != null && exchange.getRequest().getPath().value().startsWith("/api/"))
+					? "basic" : "form";
+			Instant locked = this.throttle.lockedUntil(username, address);
+			if (locked != null) {
+				return failure(username, address, method, "throttled").then(Mono.error(SignInRefused.throttled(locked)));
+			}
+			return this.users.findByUsername(username)
+				.map(Candidate::new)
+				.defaultIfEmpty(new Candidate(null))
+				.flatMap((candidate) -> Mono
+					.fromCallable(() -> this.encoder.matches(password, candidate.hash(this.dummyHash)))
+					.subscribeOn(Schedulers.boundedElastic())
+					.flatMap((matches) -> decide(candidate.user, matches, username, address, method)));
+		});
+	}
+
+	private Mono<Authentication> decide(@Nullable UserRow user, boolean matches, String username, String address,
+			String method) {
+		if (user == null || user.passwordHash() == null || !matches) {
+			this.throttle.failed(username, address);
+			return failure(username, address, method, "bad credentials").then(Mono.error(SignInRefused.badCredentials()));
+		}
+		if (!user.enabled()) {
+			return failure(username, address, method, "disabled").then(Mono.error(SignInRefused.disabled()));
+		}
+		this.throttle.succeeded(username);
+		Authentication authentication = UsernamePasswordAuthenticationToken.authenticated(user.toSignedIn(), null,
+				AuthorityUtils.createAuthorityList(user.role().authorities()));
+		if (!"form".equals(method)) {
+			return Mono.just(authentication);
+		}
+		return this.audit
+			.record(new AuditLog.Event(new Actor(user.username(), Actor.Kind.USER, user.role(), null), "auth.signin",
+					AuditLog.Outcome.SUCCESS, "user/" + user.username(), null, address, Map.of("method", method)))
+			.thenReturn(authentication);
+	}
+
+	private Mono<Void> failure(String username, String address, String method, String reason) {
+		String shown = (username.length() > 64) ? username.substring(0, 64) + "…" : username;
+		return this.audit.record(new AuditLog.Event(Actor.ANONYMOUS, "auth.signin", AuditLog.Outcome.FAILURE,
+				"user/" + shown, null, address, Map.of("method", method, "reason", reason)));
+	}
+
+	/** The user found for a username, if any. */
+	private record Candidate(@Nullable UserRow user) {
+
+		String hash(String dummy) {
+			return (this.user != null && this.user.passwordHash() != null) ? this.user.passwordHash() : dummy;
+		}
+
+	}
+
+}

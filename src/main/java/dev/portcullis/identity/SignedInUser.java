@@ -1,0 +1,36 @@
+package dev.portcullis.identity;
+
+import java.io.Serializable;
+import java.security.Principal;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.core.Authentication;
+
+/**
+ * The principal of a password or OpenID Connect sign-in, as kept in the session. The role is re-read from the
+ * database on every request ({@link FreshSessionContextRepository}).
+ */
+public record SignedInUser(long id, String username, String displayName, Role role) implements Principal, Serializable {
+
+	@Override
+	public String getName() {
+		return this.username;
+	}
+
+	/** The signed-in user behind an authentication, or null for tokens, anonymous and unknown kinds. */
+	static @Nullable SignedInUser of(@Nullable Authentication authentication) {
+		if (authentication == null) {
+			return null;
+		}
+		Object principal = authentication.getPrincipal();
+		if (principal instanceof SignedInUser user) {
+			return user;
+		}
+		if (principal instanceof OidcSignIn.OidcAccount account) {
+			return account.user();
+		}
+		return null;
+	}
+
+}

@@ -1,0 +1,223 @@
+package dev.portcullis.identity;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import dev.portcullis.audit.AuditLog;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * What administrators do to users: create, change display name, role or enabled flag, set a password. Each
+ * change is validated, written and audited ({@code user.create}, {@code user.update}) in one transaction. The
+ * last enabled administrator can be neither demoted nor disabled.
+ */
+@Component
+class UserAccounts {
+
+	static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+
+	static final int MIN_PASSWORD = 12;
+
+	static final int MAX_PASSWORD = 1024;
+
+	private final Users users;
+
+	private final PasswordEncoder encoder;
+
+	private final AuditLog audit;
+
+	UserAccounts(Users users, PasswordEncoder encoder, AuditLog audit) {
+		this.users = users;
+		this.encoder = encoder;
+		this.audit = audit;
+	}
+
+	/** A refused change; {@code problems} are {@code field: message} strings. */
+	static final class Refused extends RuntimeException {
+
+		enum Kind {
+
+			INVALID, NOT_FOUND, USERNAME_TAKEN, LAST_ADMIN
+
+		}
+
+		private final Kind kind;
+
+		private final List<String> problems;
+
+		Refused(Kind kind, List<String> problems) {
+			super(String.join("; ", problems), null, false, false);
+			this.kind = kind;
+			this.problems = List.copyOf(problems);
+		}
+
+		Kind kind() {
+			return this.kind;
+		}
+
+		List<String> problems() {
+			return this.problems;
+		}
+
+	}
+
+	/** The fields of a change; null leaves a field as it is. */
+	record Change(@Nullable String displayName, @Nullable Role role, @Nullable Boolean enabled,
+			@Nullable String password) {
+	}
+
+	@Transactional
+	public Mono<UserRow> create(Actor actor, String address, @Nullable String username, @Nullable String displayName,
+			@Nullable Role role, @Nullable String password) {
+		List<String> problems = new ArrayList<>();
+		if (username == null || !USERNAME.matcher(username.trim()).matches()) {
+			problems.add("username: 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
+		}
+		if (role == null) {
+			problems.add("role: one of VIEWER, AUTHOR, REVIEWER, ADMIN");
+		}
+		checkDisplayName(displayName, problems);
+		checkPassword(password, problems);
+		if (!problems.isEmpty()) {
+			return Mono.error(new Refused(Refused.Kind.INVALID, problems));
+		}
+		String name = username.trim();
+		String shown = (displayName != null && !displayName.isBlank()) ? displayName.trim() : name;
+		return encode(password)
+			.flatMap((hash) -> this.users.insert(name, shown, hash, role, null, null))
+			.onErrorMap(DataIntegrityViolationException.class, (ex) -> new Refused(Refused.Kind.USERNAME_TAKEN,
+					List.of("username: " + name + " is taken (usernames ignore case)")))
+			.flatMap((user) -> this.audit.record(new AuditLog.Event(actor, "user.create", AuditLog.Outcome.SUCCESS,
+					"user/" + user.username(), null, address, Map.of("role", user.role().name()))).thenReturn(user));
+	}
+
+	@Transactional
+	public Mono<UserRow> update(Actor actor, String address, String username, Change change) {
+		List<String> problems = new ArrayList<>();
+		if (change.displayName() != null) {
+			if (change.displayName().isBlank()) {
+				problems.add("displayName: must not be blank");
+			}
+			checkDisplayName(change.displayName(), problems);
+		}
+		if (change.password() != null) {
+			checkPassword(change.password(), problems);
+		}
+		if (!problems.isEmpty()) {
+			return Mono.error(new Refused(Refused.Kind.INVALID, problems));
+		}
+		return this.users.findByUsername(username)
+			.switchIfEmpty(Mono.error(() -> new Refused(Refused.Kind.NOT_FOUND, List.of("No user " + username + "."))))
+			.flatMap((user) -> guardLastAdmin(user, change).then(encodeOrKeep(user, change.password()))
+				.flatMap((hash) -> {
+					UserRow updated = new UserRow(user.id(), user.username(),
+							(change.displayName() != null) ? change.displayName().trim() : user.displayName(), hash.orElse(null),
+							(change.role() != null) ? change.role() : user.role(),
+							(change.enabled() != null) ? change.enabled() : user.enabled(), user.createdAt(),
+							user.oidcIssuer(), user.oidcSubject());
+					return this.users.update(updated).flatMap((saved) -> this.audit
+						.record(new AuditLog.Event(actor, "user.update", AuditLog.Outcome.SUCCESS,
+								"user/" + saved.username(), null, address, changes(user, saved, change)))
+						.thenReturn(saved));
+				}));
+	}
+
+	/**
+	 * A user changes their own password: the current one must match (a mismatch counts as a failed sign-in
+	 * for the throttle), the new one must be acceptable. Audited as {@code user.update}.
+	 */
+	@Transactional
+	public Mono<UserRow> changeOwnPassword(SignedInUser self, String address, @Nullable String current,
+			@Nullable String replacement, SignInThrottle throttle) {
+		List<String> problems = new ArrayList<>();
+		checkPassword(replacement, problems);
+		if (!problems.isEmpty()) {
+			return Mono.error(new Refused(Refused.Kind.INVALID, List.of("new " + problems.get(0))));
+		}
+		if (throttle.lockedUntil(self.username(), address) != null) {
+			return Mono.error(new Refused(Refused.Kind.INVALID,
+					List.of("password: too many failed attempts; try again later")));
+		}
+		return this.users.findById(self.id())
+			.filter((user) -> user.passwordHash() != null)
+			.switchIfEmpty(Mono.error(() -> new Refused(Refused.Kind.INVALID,
+					List.of("password: you sign in through your identity provider and have no password here"))))
+			.flatMap((user) -> Mono.fromCallable(() -> this.encoder.matches(String.valueOf(current), user.passwordHash()))
+				.subscribeOn(Schedulers.boundedElastic())
+				.flatMap((matches) -> {
+					if (!matches) {
+						throttle.failed(self.username(), address);
+						return Mono.error(new Refused(Refused.Kind.INVALID,
+								List.of("current password: that is not your current password")));
+					}
+					return update(new Actor(user.username(), Actor.Kind.USER, user.role(), null), address,
+							user.username(), new Change(null, null, null, replacement));
+				}));
+	}
+
+	private Mono<Void> guardLastAdmin(UserRow user, Change change) {
+		boolean demoted = change.role() != null && !change.role().includes(Role.ADMIN);
+		boolean disabled = Boolean.FALSE.equals(change.enabled());
+		if (user.role() != Role.ADMIN || !user.enabled() || !(demoted || disabled)) {
+			return Mono.empty();
+		}
+		return this.users.countOtherEnabledAdmins(user.id())
+			.flatMap((others) -> (others > 0) ? Mono.<Void>empty()
+					: Mono.error(new Refused(Refused.Kind.LAST_ADMIN, List.of(user.username()
+							+ " is the last enabled administrator; make another user an administrator first."))));
+	}
+
+	private static Map<String, Object> changes(UserRow before, UserRow after, Change change) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		if (before.role() != after.role()) {
+			details.put("role", before.role() + " -> " + after.role());
+		}
+		if (before.enabled() != after.enabled()) {
+			details.put("enabled", after.enabled());
+		}
+		if (!before.displayName().equals(after.displayName())) {
+			details.put("displayName", after.displayName());
+		}
+		if (change.password() != null) {
+			details.put("password", "changed");
+		}
+		return details;
+	}
+
+	private Mono<String> encode(String password) {
+		return Mono.fromCallable(() -> this.encoder.encode(password)).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	private Mono<java.util.Optional<String>> encodeOrKeep(UserRow user, @Nullable String password) {
+		if (password != null) {
+			return encode(password).map(java.util.Optional::of);
+		}
+		return Mono.just(java.util.Optional.ofNullable(user.passwordHash()));
+	}
+
+	private static void checkDisplayName(@Nullable String displayName, List<String> problems) {
+		if (displayName != null && displayName.trim().length() > 200) {
+			problems.add("displayName: at most 200 characters");
+		}
+	}
+
+	private static void checkPassword(@Nullable String password, List<String> problems) {
+		if (password == null || password.length() < MIN_PASSWORD) {
+			problems.add("password: at least " + MIN_PASSWORD + " characters");
+		}
+		else if (password.length() > MAX_PASSWORD) {
+			problems.add("password: at most " + MAX_PASSWORD + " characters");
+		}
+	}
+
+}

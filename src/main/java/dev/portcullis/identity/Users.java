@@ -1,0 +1,95 @@
+package dev.portcullis.identity;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+
+/** The {@code app_user} table. Usernames compare case-insensitively; the stored spelling is kept. */
+@Component
+class Users {
+
+	private final DatabaseClient db;
+
+	Users(DatabaseClient db) {
+		this.db = db;
+	}
+
+	Mono<UserRow> findByUsername(String username) {
+		return this.db.sql("SELECT " + UserRow.COLUMNS + " FROM app_user WHERE lower(username) = lower(:username)")
+			.bind("username", username)
+			.map(UserRow::of)
+			.one();
+	}
+
+	Mono<UserRow> findById(long id) {
+		return this.db.sql("SELECT " + UserRow.COLUMNS + " FROM app_user WHERE id = :id")
+			.bind("id", id)
+			.map(UserRow::of)
+			.one();
+	}
+
+	Mono<UserRow> findByOidcSubject(String issuer, String subject) {
+		return this.db.sql("SELECT " + UserRow.COLUMNS
+				+ " FROM app_user WHERE oidc_issuer = :issuer AND oidc_subject = :subject")
+			.bind("issuer", issuer)
+			.bind("subject", subject)
+			.map(UserRow::of)
+			.one();
+	}
+
+	/** Users ordered by lower-case username, starting after {@code after} (exclusive) when given. */
+	Flux<UserRow> list(@Nullable String after, int limit) {
+		DatabaseClient.GenericExecuteSpec spec = this.db.sql("SELECT " + UserRow.COLUMNS + " FROM app_user"
+				+ ((after != null) ? " WHERE lower(username) > lower(:after)" : "")
+				+ " ORDER BY lower(username) LIMIT :limit")
+			.bind("limit", limit);
+		if (after != null) {
+			spec = spec.bind("after", after);
+		}
+		return spec.map(UserRow::of).all();
+	}
+
+	/** Inserts a user; errors with {@code DataIntegrityViolationException} when the username is taken. */
+	Mono<UserRow> insert(String username, String displayName, @Nullable String passwordHash, Role role,
+			@Nullable String oidcIssuer, @Nullable String oidcSubject) {
+		DatabaseClient.GenericExecuteSpec spec = this.db
+			.sql("INSERT INTO app_user (username, display_name, password_hash, role, oidc_issuer, oidc_subject) "
+					+ "VALUES (:username, :displayName, :hash, :role, :issuer, :subject) RETURNING " + UserRow.COLUMNS)
+			.bind("username", username)
+			.bind("displayName", displayName)
+			.bind("role", role.name());
+		spec = bind(spec, "hash", passwordHash);
+		spec = bind(spec, "issuer", oidcIssuer);
+		spec = bind(spec, "subject", oidcSubject);
+		return spec.map(UserRow::of).one();
+	}
+
+	/** Writes display name, role, enabled flag and password hash of the user with this id. */
+	Mono<UserRow> update(UserRow user) {
+		return bind(this.db.sql("UPDATE app_user SET display_name = :displayName, role = :role, enabled = :enabled, "
+				+ "password_hash = :hash WHERE id = :id RETURNING " + UserRow.COLUMNS)
+			.bind("id", user.id())
+			.bind("displayName", user.displayName())
+			.bind("role", user.role().name())
+			.bind("enabled", user.enabled()), "hash", user.passwordHash())
+			.map(UserRow::of)
+			.one();
+	}
+
+	/** How many enabled administrators there are, other than the user with this id. */
+	Mono<Long> countOtherEnabledAdmins(long id) {
+		return this.db.sql("SELECT count(*) AS n FROM app_user WHERE role = 'ADMIN' AND enabled AND id <> :id")
+			.bind("id", id)
+			.map((row) -> row.get("n", Long.class))
+			.one();
+	}
+
+	private static DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec, String name,
+			@Nullable String value) {
+		return (value != null) ? spec.bind(name, value) : spec.bindNull(name, String.class);
+	}
+
+}
