@@ -102,6 +102,8 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 			.expectHeader().valueEquals("ETag", "\"1\"")
 			.expectBody(String.class).returnResult().getResponseBody();
 		assertThat(yaml).isEqualTo(text);
+		as(Role.VIEWER).get().uri("/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/prod/api")
+			.header("If-None-Match", "\"1\"").exchange().expectStatus().isNotModified();
 	}
 
 	@Test
