@@ -33,8 +33,13 @@ public abstract class IntegrationTest {
 	/** Roles whose test user this JVM has written (the database outlives the JVM; the hash is rewritten once). */
 	private static final Set<String> ensured = ConcurrentHashMap.newKeySet();
 
-	@Autowired
 	private WebTestClient anonymousClient;
+
+	@Autowired
+	void client(WebTestClient client) {
+		// password hashing (Argon2) is slow on purpose; give a busy build machine room
+		this.anonymousClient = client.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build();
+	}
 
 	@Autowired
 	private DatabaseClient database;

@@ -44,7 +44,7 @@ class AuditController {
 
 	@GetMapping(path = "/api/v1/audit", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<PageView> audit(@RequestParam Map<String, String> params) {
-		List<String> problems = AuditFilter.newProblems();
+		List<String> problems = new java.util.ArrayList<>();
 		for (String name : params.keySet()) {
 			if (!List.of("actor", "action", "outcome", "workspace", "since", "until", "q", "before", "limit")
 				.contains(name)) {

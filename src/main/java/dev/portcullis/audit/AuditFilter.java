@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -130,12 +129,8 @@ public record AuditFilter(@Nullable String actor, @Nullable String action, Audit
 	}
 
 	/** Whether this filter narrows anything (the page shows a "clear" link then). */
-	boolean isFiltered() {
+	public boolean isFiltered() {
 		return !parameters().isEmpty();
-	}
-
-	static List<String> newProblems() {
-		return new ArrayList<>();
 	}
 
 }

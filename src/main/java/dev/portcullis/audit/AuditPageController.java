@@ -31,7 +31,7 @@ class AuditPageController {
 	@GetMapping("/admin/audit")
 	Mono<String> audit(@RequestParam Map<String, String> params, Model model, ServerWebExchange exchange) {
 		Htmx.varyOnRequest(exchange);
-		List<String> problems = AuditFilter.newProblems();
+		List<String> problems = new java.util.ArrayList<>();
 		AuditFilter filter = AuditFilter.parse(params, problems);
 		model.addAttribute("filter", filter);
 		model.addAttribute("problems", problems);

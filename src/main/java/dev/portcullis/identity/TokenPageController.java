@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
@@ -19,14 +20,17 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * {@code /settings/tokens}: a signed-in user's API tokens. Creating one shows the token once, on the page that
- * answers the form; the list shows only each token's first characters, its expiry and when it was last used.
+ * {@code /settings/tokens}: a signed-in user's API tokens. Creating one shows the token once, on the page the
+ * form redirects to; the list shows only each token's first characters, its expiry and when it was last used.
  */
 @Controller
 class TokenPageController {
 
 	/** Expiry choices of the form, in days; 0 is "never". */
 	static final List<Integer> EXPIRY_DAYS = List.of(30, 90, 365, 0);
+
+	/** The session attribute that carries a new token from the form's answer to the page, once. */
+	private static final String CREATED = TokenPageController.class.getName() + ".created";
 
 	private final ApiTokens tokens;
 
@@ -35,8 +39,11 @@ class TokenPageController {
 	}
 
 	@GetMapping("/settings/tokens")
-	Mono<String> tokens(Model model) {
-		return owner().flatMap((owner) -> render(owner, model, null));
+	Mono<String> tokens(Model model, ServerWebExchange exchange) {
+		return Mono.zip(owner(), exchange.getSession()).flatMap((pair) -> {
+			Object created = pair.getT2().getAttributes().remove(CREATED);
+			return render(pair.getT1(), model, (created instanceof ApiTokens.Created token) ? token : null);
+		});
 	}
 
 	@PostMapping("/settings/tokens")
@@ -66,8 +73,11 @@ class TokenPageController {
 				model.addAttribute("name", name);
 				return render(owner, model, null);
 			}
+			// post/redirect/get: the secret travels once through the session, so a reload cannot repeat the creation
 			return this.tokens.create(owner, name.trim(), expiresAt, CurrentActor.clientAddress(exchange))
-				.flatMap((created) -> render(owner, model, created));
+				.flatMap((created) -> exchange.getSession()
+					.doOnNext((session) -> session.getAttributes().put(CREATED, created))
+					.thenReturn("redirect:/settings/tokens"));
 		});
 	}
 
@@ -78,7 +88,7 @@ class TokenPageController {
 			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)));
 	}
 
-	private Mono<String> render(SignedInUser owner, Model model, ApiTokens.Created created) {
+	private Mono<String> render(SignedInUser owner, Model model, ApiTokens.@Nullable Created created) {
 		model.addAttribute("expiryDays", EXPIRY_DAYS);
 		if (created != null) {
 			model.addAttribute("created", created);

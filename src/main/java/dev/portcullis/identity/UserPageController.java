@@ -2,6 +2,7 @@ package dev.portcullis.identity;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
@@ -17,12 +18,14 @@ import org.springframework.web.util.UriUtils;
 
 /**
  * {@code /admin/users}: administrators list users, create them, change their role, disable or enable them, and
- * reset their password. New and reset passwords are generated and shown once, on the page that answers.
+ * reset their password. New and reset passwords are generated and shown once, on the page the form redirects to.
  */
 @Controller
 class UserPageController {
 
 	private static final int PAGE_SIZE = 50;
+
+	private static final String NEW_PASSWORD = UserPageController.class.getName() + ".newPassword";
 
 	private final Users users;
 
@@ -34,12 +37,25 @@ class UserPageController {
 	}
 
 	@GetMapping("/admin/users")
-	Mono<String> users(@RequestParam(required = false) String after, @RequestParam(required = false) String updated,
-			Model model) {
+	Mono<String> users(@RequestParam(required = false) @Nullable String after,
+			@RequestParam(required = false) @Nullable String updated, Model model, ServerWebExchange exchange) {
 		if (updated != null) {
 			model.addAttribute("notice", "Saved the changes to " + updated + ".");
 		}
-		return render(after, model);
+		return exchange.getSession().flatMap((session) -> {
+			Object generated = session.getAttributes().remove(NEW_PASSWORD);
+			if (generated != null) {
+				model.addAttribute("newPassword", generated);
+			}
+			return render(after, model);
+		});
+	}
+
+	/** Post/redirect/get: a generated password travels once through the session to the page that shows it. */
+	private static Mono<String> flash(ServerWebExchange exchange, NewPassword generated) {
+		return exchange.getSession()
+			.doOnNext((session) -> session.getAttributes().put(NEW_PASSWORD, generated))
+			.thenReturn("redirect:/admin/users");
 	}
 
 	@PostMapping("/admin/users")
@@ -51,10 +67,7 @@ class UserPageController {
 			return CurrentActor.get()
 				.flatMap((actor) -> this.accounts.create(actor, CurrentActor.clientAddress(exchange), username,
 						form.getFirst("displayName"), role, password))
-				.flatMap((user) -> {
-					model.addAttribute("newPassword", new NewPassword(user.username(), password));
-					return render(null, model);
-				})
+				.flatMap((user) -> flash(exchange, new NewPassword(user.username(), password)))
 				.onErrorResume(UserAccounts.Refused.class, (refused) -> {
 					exchange.getResponse().setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
 					model.addAttribute("createErrors", refused.problems());
@@ -77,10 +90,9 @@ class UserPageController {
 	@PostMapping("/admin/users/{username}/password")
 	Mono<String> resetPassword(@PathVariable String username, ServerWebExchange exchange, Model model) {
 		String password = AdminBootstrap.randomPassword();
-		return apply(username, new UserAccounts.Change(null, null, null, password), exchange, model).flatMap((user) -> {
-			model.addAttribute("newPassword", new NewPassword(user.username(), password));
-			return render(null, model);
-		}).onErrorResume(Failed.class, (failed) -> render(null, model));
+		return apply(username, new UserAccounts.Change(null, null, null, password), exchange, model)
+			.flatMap((user) -> flash(exchange, new NewPassword(user.username(), password)))
+			.onErrorResume(Failed.class, (failed) -> render(null, model));
 	}
 
 	/** A generated password to show once. */
@@ -108,7 +120,7 @@ class UserPageController {
 			});
 	}
 
-	private Mono<String> render(String after, Model model) {
+	private Mono<String> render(@Nullable String after, Model model) {
 		model.addAttribute("roles", Role.values());
 		return this.users.list(after, PAGE_SIZE + 1).collectList().map((rows) -> {
 			List<UserRow> page = rows.stream().limit(PAGE_SIZE).toList();

@@ -25,6 +25,9 @@ class SignInIntegrationTests extends IntegrationTest {
 	@Autowired
 	SignInThrottle throttle;
 
+	@Autowired
+	org.springframework.web.server.session.WebSessionManager sessionManager;
+
 	@BeforeEach
 	@AfterEach
 	void forgetFailures() {
@@ -68,6 +71,17 @@ class SignInIntegrationTests extends IntegrationTest {
 		assertThat(cookie.isHttpOnly()).isTrue();
 		assertThat(cookie.getSameSite()).isEqualTo("Lax");
 		assertThat(cookie.getPath()).isEqualTo("/");
+		// signing in gives the session a new id (no session fixation)
+		Session session = session(Role.VIEWER);
+		assertThat(session.sessionId()).isNotEqualTo(cookie.getValue());
+	}
+
+	@Test
+	void sessionsShouldExpireAfterThirtyIdleMinutes() {
+		org.springframework.web.server.session.DefaultWebSessionManager sessions =
+				(org.springframework.web.server.session.DefaultWebSessionManager) this.sessionManager;
+		assertThat(sessions.getSessionStore().createWebSession().block().getMaxIdleTime())
+			.isEqualTo(java.time.Duration.ofMinutes(30));
 	}
 
 	@Test
@@ -200,9 +214,14 @@ class SignInIntegrationTests extends IntegrationTest {
 		session.cookieOnly().post().uri("/settings/tokens").header("HX-Request", "true").header("X-CSRF-TOKEN", "forged")
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("name=htmx&expires=30").exchange()
 			.expectStatus().isForbidden();
+		// an Authorization header that does not authenticate the request does not exempt it
+		session.cookieOnly().post().uri("/settings/tokens").header("HX-Request", "true")
+			.header("Authorization", "Bearer pcl_not-on-pages")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("name=htmx&expires=30").exchange()
+			.expectStatus().isForbidden();
 		session.client().post().uri("/settings/tokens").header("HX-Request", "true")
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("name=htmx&expires=30").exchange()
-			.expectStatus().isOk();
+			.expectStatus().isSeeOther();
 	}
 
 	@Test

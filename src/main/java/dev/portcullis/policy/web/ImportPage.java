@@ -1,0 +1,152 @@
+package dev.portcullis.policy.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import dev.portcullis.policy.ImportReport;
+import dev.portcullis.policy.PolicyStore;
+import dev.portcullis.policy.StoreException;
+import dev.portcullis.web.ApiLimits;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.multipart.FilePart;
+import org.springframework.http.codec.multipart.FormFieldPart;
+import org.springframework.http.codec.multipart.Part;
+import org.springframework.stereotype.Controller;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.reactive.result.view.Rendering;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Imports a bundle (pasted, or an uploaded file) into a workspace: all or nothing. The page shows the per-document
+ * report; when anything is wrong nothing is written, the text stays in the form and the errors show with document
+ * index, line and column.
+ */
+@Controller
+class ImportPage {
+
+	private final PolicyStore store;
+
+	ImportPage(PolicyStore store) {
+		this.store = store;
+	}
+
+	/**
+	 * The import form's fields.
+	 *
+	 * @param bundle the pasted YAML ("" when a file was uploaded)
+	 * @param message why
+	 * @param fileName the uploaded file's name, "" when none
+	 * @param upload the uploaded file's text, "" when none
+	 */
+	record ImportForm(String bundle, String message, String fileName, String upload) {
+
+		static final ImportForm EMPTY = new ImportForm("", "", "", "");
+
+		/** The text to import: the uploaded file if there is one, else the pasted text. */
+		String text() {
+			return this.upload.isEmpty() ? this.bundle : this.upload;
+		}
+
+		/** The form to show again after a refusal: an uploaded file's text moves into the text area to be fixed. */
+		ImportForm again() {
+			return new ImportForm(text(), this.message, this.fileName, "");
+		}
+
+	}
+
+	@GetMapping("/workspaces/{workspace}/import")
+	Mono<Rendering> form(@PathVariable String workspace, ServerWebExchange exchange) {
+		return this.store.workspace(workspace)
+			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)))
+			.map((found) -> view(exchange, workspace, ImportForm.EMPTY, null, "").build());
+	}
+
+	@PostMapping("/workspaces/{workspace}/import")
+	Mono<Rendering> importBundle(@PathVariable String workspace, ServerWebExchange exchange) {
+		return read(exchange).flatMap((form) -> {
+			if (form.text().isBlank()) {
+				return Mono.just(view(exchange, workspace, form, null, "Paste a bundle or choose a file first.")
+					.status(HttpStatus.UNPROCESSABLE_ENTITY)
+					.build());
+			}
+			return StorePages.requester(exchange)
+				.flatMap((by) -> this.store.importBundle(workspace, form.text(), form.message(), by))
+				.map((report) -> view(exchange, workspace, ImportForm.EMPTY, report, "").build())
+				.onErrorResume(StoreException.ImportRefused.class, (ex) -> Mono.just(
+						view(exchange, workspace, form.again(), ex.report(), ex.getMessage())
+							.status(HttpStatus.UNPROCESSABLE_ENTITY)
+							.build()))
+				.onErrorResume(StoreException.BadRequest.class, (ex) -> Mono.just(
+						view(exchange, workspace, form.again(), null, ex.getMessage())
+							.status(HttpStatus.UNPROCESSABLE_ENTITY)
+							.build()))
+				// someone created a policy of the bundle meanwhile: nothing was written, importing again sees it
+				.onErrorResume(StoreException.Conflict.class, (ex) -> Mono.just(
+						view(exchange, workspace, form.again(), null, ex.getMessage())
+							.status(HttpStatus.CONFLICT)
+							.build()));
+		})
+			.onErrorResume(DataBufferLimitException.class, (ex) -> Mono.just(view(exchange, workspace,
+					ImportForm.EMPTY, null, "The bundle is larger than the limit of " + ApiLimits.MAX_BODY_BYTES
+							/ (1024 * 1024) + " MiB.")
+				.status(HttpStatus.CONTENT_TOO_LARGE)
+				.build()))
+			.onErrorMap(StorePages.notFound());
+	}
+
+	private static Rendering.Builder<?> view(ServerWebExchange exchange, String workspace, ImportForm form,
+			@Nullable ImportReport report, String error) {
+		String summary = (report == null) ? ""
+				: report.count(ImportReport.Outcome.CREATED) + " created, " + report.count(ImportReport.Outcome.UPDATED)
+						+ " updated, " + report.count(ImportReport.Outcome.UNCHANGED) + " unchanged.";
+		return StorePages.view(exchange, "workspaces/import", "importer")
+			.modelAttribute("workspace", workspace)
+			.modelAttribute("summary", summary)
+			.modelAttribute("form", form)
+			.modelAttribute("report", (report != null) ? report : new ImportReport(false, List.of(), List.of()))
+			.modelAttribute("hasReport", report != null)
+			.modelAttribute("error", error);
+	}
+
+	/** Reads the form, multipart (with a file) or URL-encoded (pasted text only). */
+	private static Mono<ImportForm> read(ServerWebExchange exchange) {
+		MediaType type = exchange.getRequest().getHeaders().getContentType();
+		if (type != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
+			return exchange.getMultipartData().flatMap(ImportPage::read);
+		}
+		return exchange.getFormData().map((data) -> new ImportForm(orEmpty(data.getFirst("bundle")),
+				orEmpty(data.getFirst("message")).strip(), "", ""));
+	}
+
+	private static Mono<ImportForm> read(MultiValueMap<String, Part> parts) {
+		String bundle = field(parts.getFirst("bundle"));
+		String message = field(parts.getFirst("message")).strip();
+		if (parts.getFirst("file") instanceof FilePart file && !file.filename().isEmpty()) {
+			return DataBufferUtils.join(file.content(), ApiLimits.MAX_BODY_BYTES).map((buffer) -> {
+				String text = buffer.toString(StandardCharsets.UTF_8);
+				DataBufferUtils.release(buffer);
+				return new ImportForm(bundle, message, file.filename(), text);
+			}).defaultIfEmpty(new ImportForm(bundle, message, file.filename(), ""));
+		}
+		return Mono.just(new ImportForm(bundle, message, "", ""));
+	}
+
+	private static String field(@Nullable Part part) {
+		return (part instanceof FormFieldPart field) ? field.value() : "";
+	}
+
+	private static String orEmpty(@Nullable String value) {
+		return (value != null) ? value : "";
+	}
+
+}

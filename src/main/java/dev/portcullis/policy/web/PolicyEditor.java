@@ -1,0 +1,197 @@
+package dev.portcullis.policy.web;
+
+import java.util.List;
+
+import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.policy.PolicyDiff;
+import dev.portcullis.policy.PolicyKey;
+import dev.portcullis.policy.PolicyStore;
+import dev.portcullis.policy.PolicySummary;
+import dev.portcullis.policy.SaveResult;
+import dev.portcullis.policy.StoreException;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.reactive.result.view.Rendering;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The YAML editor for a new policy and for a new version of an existing one. The form carries the version it was
+ * based on; a save on top of a version that someone else has replaced is refused (409) with the changes made
+ * meanwhile and the user's text kept, never a silent overwrite. Invalid text is refused (422) with the engine's
+ * violations, each with line and column.
+ */
+@Controller
+class PolicyEditor {
+
+	private final PolicyStore store;
+
+	PolicyEditor(PolicyStore store) {
+		this.store = store;
+	}
+
+	/**
+	 * The editor's fields.
+	 *
+	 * @param yaml one policy object as the user wrote it
+	 * @param message why
+	 * @param baseVersion the head version the text was based on; absent to create
+	 */
+	record PolicyForm(String yaml, String message, @Nullable Integer baseVersion) {
+
+		PolicyForm {
+			yaml = (yaml != null) ? yaml.replace("\r\n", "\n") : "";
+			message = (message != null) ? message.strip() : "";
+		}
+
+		PolicyForm basedOn(@Nullable Integer version) {
+			return new PolicyForm(this.yaml, this.message, version);
+		}
+
+	}
+
+	/**
+	 * What the editor shows besides the form after a refused save.
+	 *
+	 * @param error one sentence at the top, "" for none
+	 * @param violations the engine's errors and warnings about the text
+	 * @param conflict what changed meanwhile, null unless the save came too late
+	 */
+	record Feedback(String error, List<Violation> violations, @Nullable ConflictView conflict) {
+
+		static final Feedback NONE = new Feedback("", List.of(), null);
+
+	}
+
+	/**
+	 * A save that came too late.
+	 *
+	 * @param base the version the user started from, null when they created a policy that exists meanwhile
+	 * @param current the head now
+	 * @param diff from the base to the head, null when there is no base
+	 */
+	record ConflictView(@Nullable Integer base, PolicySummary current, @Nullable PolicyDiff diff) {
+	}
+
+	@GetMapping("/workspaces/{workspace}/policies/new")
+	Mono<Rendering> create(@PathVariable String workspace, ServerWebExchange exchange) {
+		return this.store.workspace(workspace)
+			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)))
+			.map((found) -> editor(exchange, workspace, null, new PolicyForm("", "", null), Feedback.NONE)
+				.build());
+	}
+
+	@PostMapping("/workspaces/{workspace}/policies/new")
+	Mono<Rendering> saveNew(@PathVariable String workspace, @ModelAttribute PolicyForm form,
+			ServerWebExchange exchange) {
+		return save(workspace, null, form.basedOn(null), exchange);
+	}
+
+	@GetMapping("/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/edit")
+	Mono<Rendering> edit(@PathVariable String workspace, @PathVariable String kind, @PathVariable String namespace,
+			@PathVariable String name, ServerWebExchange exchange) {
+		return Mono.defer(() -> {
+			PolicyKey key = StorePages.key(kind, namespace, name);
+			return this.store.get(workspace, key, null).flatMap((head) -> {
+				if (!head.deleted()) {
+					return Mono.just(new PolicyForm(head.yaml(), "", head.version()));
+				}
+				// editing a deleted policy creates it again, from the text it had before the delete
+				return lastLiveText(workspace, key).map((yaml) -> new PolicyForm(yaml, "", null));
+			}).map((form) -> editor(exchange, workspace, key, form, Feedback.NONE).build());
+		}).onErrorMap(StorePages.notFound());
+	}
+
+	/** The text of the newest version that is not a tombstone, "" when there is none on the first history page. */
+	private Mono<String> lastLiveText(String workspace, PolicyKey key) {
+		return this.store.history(workspace, key, null, PolicyPages.HISTORY_PAGE_SIZE)
+			.flatMap((page) -> page.items().stream()
+				.filter((version) -> !version.deleted())
+				.findFirst()
+				.map((live) -> this.store.version(workspace, key, live.version()).map((version) -> version.yaml()))
+				.orElse(Mono.just("")));
+	}
+
+	@PostMapping("/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/edit")
+	Mono<Rendering> saveEdit(@PathVariable String workspace, @PathVariable String kind,
+			@PathVariable String namespace, @PathVariable String name, @ModelAttribute PolicyForm form,
+			ServerWebExchange exchange) {
+		return Mono.defer(() -> save(workspace, StorePages.key(kind, namespace, name), form, exchange))
+			.onErrorMap(StorePages.notFound());
+	}
+
+	private Mono<Rendering> save(String workspace, @Nullable PolicyKey key, PolicyForm form,
+			ServerWebExchange exchange) {
+		if (form.yaml().isBlank()) {
+			return Mono.just(editor(exchange, workspace, key, form,
+					new Feedback("Write the policy's YAML first.", List.of(), null))
+				.status(HttpStatus.UNPROCESSABLE_ENTITY)
+				.build());
+		}
+		return StorePages.requester(exchange)
+			.flatMap((by) -> this.store.save(workspace, key, form.yaml(), form.baseVersion(), form.message(), by))
+			.map((result) -> saved(exchange, workspace, result))
+			.onErrorResume(StoreException.Invalid.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
+					new Feedback(ex.getMessage(), ex.violations(), null))
+				.status(HttpStatus.UNPROCESSABLE_ENTITY)
+				.build()))
+			.onErrorResume(StoreException.BadRequest.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
+					new Feedback(ex.getMessage(), List.of(), null))
+				.status(HttpStatus.UNPROCESSABLE_ENTITY)
+				.build()))
+			.onErrorResume(StoreException.Conflict.class, (ex) -> conflict(exchange, workspace, key, form, ex));
+	}
+
+	private static Rendering saved(ServerWebExchange exchange, String workspace, SaveResult result) {
+		String notice = result.outcome().name().toLowerCase(java.util.Locale.ROOT);
+		return StorePages.redirect(exchange,
+				Links.INSTANCE.policy(workspace, result.version().key()) + "?notice=" + notice);
+	}
+
+	/**
+	 * The editor again with what changed since the user's base version, their text kept, and the form now based
+	 * on the current head: saving again replaces it knowingly.
+	 */
+	private Mono<Rendering> conflict(ServerWebExchange exchange, String workspace, @Nullable PolicyKey key,
+			PolicyForm form, StoreException.Conflict conflict) {
+		PolicySummary current = conflict.current();
+		if (current == null) {
+			// the policy the user edited is gone entirely; what they wrote can only be created anew
+			return Mono.just(editor(exchange, workspace, key, form.basedOn(null),
+					new Feedback(conflict.getMessage(), List.of(), null))
+				.status(HttpStatus.CONFLICT)
+				.build());
+		}
+		Integer base = conflict.expectedVersion();
+		Integer rebased = current.deleted() ? null : current.version();
+		Mono<@Nullable PolicyDiff> diff = (base != null)
+				? this.store.diff(workspace, current.key(), base, current.version()) : Mono.empty();
+		return diff.map((changes) -> new ConflictView(base, current, changes))
+			.defaultIfEmpty(new ConflictView(base, current, null))
+			.map((view) -> editor(exchange, workspace, (key != null) ? key : current.key(), form.basedOn(rebased),
+					new Feedback(conflict.getMessage(), List.of(), view))
+				.status(HttpStatus.CONFLICT)
+				.build());
+	}
+
+	private static Rendering.Builder<?> editor(ServerWebExchange exchange, String workspace, @Nullable PolicyKey key,
+			PolicyForm form, Feedback feedback) {
+		boolean creating = key == null;
+		String action = creating ? Links.INSTANCE.newPolicy(workspace) : Links.INSTANCE.edit(workspace, key);
+		return StorePages.view(exchange, "policies/edit", "editor")
+			.modelAttribute("workspace", workspace)
+			.modelAttribute("key", (key != null) ? key : "")
+			.modelAttribute("creating", creating)
+			.modelAttribute("action", action)
+			.modelAttribute("form", form)
+			.modelAttribute("feedback", feedback);
+	}
+
+}

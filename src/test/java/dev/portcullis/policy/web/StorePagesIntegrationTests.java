@@ -1,0 +1,459 @@
+package dev.portcullis.policy.web;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import dev.portcullis.IntegrationTest;
+import dev.portcullis.identity.Role;
+import dev.portcullis.policy.PolicyKey;
+import dev.portcullis.policy.PolicyStore;
+import dev.portcullis.policy.Requester;
+import dev.portcullis.web.Htmx;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.BodyInserters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The store's pages over HTTP: full pages and htmx fragments, 422 re-rendered forms, conflicts, 404s. The store
+ * itself is tested in {@code dev.portcullis.policy}; here the pages' answers are.
+ */
+class StorePagesIntegrationTests extends IntegrationTest {
+
+	@Autowired
+	PolicyStore store;
+
+	@Autowired
+	org.springframework.r2dbc.core.DatabaseClient db;
+
+	@org.springframework.boot.test.web.server.LocalServerPort
+	int port;
+
+	static String policy(String name, int port) {
+		return """
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata:
+				  name: %s
+				  namespace: shop
+				  labels:
+				    team: payments
+				spec:
+				  endpointSelector:
+				    matchLabels:
+				      app: %s
+				  ingress:
+				  - fromEndpoints:
+				    - matchLabels:
+				        app: frontend
+				    toPorts:
+				    - ports:
+				      - port: "%d"
+				        protocol: TCP
+				""".formatted(name, name, port);
+	}
+
+	private String workspace() {
+		String name = "pages-" + UUID.randomUUID().toString().substring(0, 8);
+		this.store.createWorkspace(name, "", Requester.SYSTEM).block();
+		return name;
+	}
+
+	private WebTestClient author() {
+		return as(Role.AUTHOR);
+	}
+
+	private static MultiValueMap<String, String> form(String... pairs) {
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		for (int i = 0; i < pairs.length; i += 2) {
+			form.add(pairs[i], pairs[i + 1]);
+		}
+		return form;
+	}
+
+	@Test
+	void workspacesPageShouldListWorkspacesWithLinks() {
+		String ws = workspace();
+		String html = author().get().uri("/workspaces").exchange()
+			.expectStatus().isOk()
+			.expectHeader().valueEquals(HttpHeaders.VARY, Htmx.REQUEST)
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).contains("<h1>Workspaces</h1>", "href=\"/workspaces/" + ws + "\"");
+	}
+
+	@Test
+	void createWorkspaceWithABadNameShouldReRenderTheFormFragmentWith422() {
+		String html = author().post().uri("/workspaces").header(Htmx.REQUEST, "true")
+			.body(BodyInserters.fromFormData(form("name", "Not A DNS Label", "description", "kept")))
+			.exchange()
+			.expectStatus().isEqualTo(422)
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).startsWith("<form id=\"create-workspace\"").doesNotContain("<html")
+			.contains("aria-invalid=\"true\"", "class=\"field-error\"", "value=\"Not A DNS Label\"", "value=\"kept\"");
+	}
+
+	@Test
+	void createWorkspaceShouldRedirectToItPlainlyOrThroughHtmx() {
+		String name = "pages-" + UUID.randomUUID().toString().substring(0, 8);
+		author().post().uri("/workspaces").body(BodyInserters.fromFormData(form("name", name, "description", "d")))
+			.exchange()
+			.expectStatus().isSeeOther()
+			.expectHeader().location("/workspaces/" + name);
+		author().post().uri("/workspaces").header(Htmx.REQUEST, "true")
+			.body(BodyInserters.fromFormData(form("name", name, "description", "d")))
+			.exchange()
+			.expectStatus().isEqualTo(422)
+			.expectBody(String.class).value((html) -> assertThat(html).contains("field-error"));
+		author().post().uri("/workspaces").header(Htmx.REQUEST, "true")
+			.body(BodyInserters.fromFormData(form("name", name + "-2")))
+			.exchange()
+			.expectStatus().isOk()
+			.expectHeader().valueEquals("HX-Redirect", "/workspaces/" + name + "-2");
+	}
+
+	@Test
+	void policyListShouldPageByKeysetAndAppendTheNextRowsForHtmx() {
+		String ws = workspace();
+		String bundle = IntStream.range(0, 60).mapToObj((i) -> policy("svc-%02d".formatted(i), 8000 + i))
+			.collect(Collectors.joining("---\n"));
+		this.store.importBundle(ws, bundle, "seed", Requester.SYSTEM).block();
+		String first = author().get().uri("/workspaces/" + ws).exchange()
+			.expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(first).contains(">svc-00<", ">svc-49<").doesNotContain(">svc-50<").contains("Next page");
+		String next = first.replaceAll("(?s).*id=\"next-page\".*?href=\"([^\"]+)\".*", "$1").replace("&amp;", "&");
+		assertThat(next).startsWith("/workspaces/" + ws + "?cursor=");
+		String rows = author().get().uri(java.net.URI.create("http://localhost:" + this.port + next)).header(Htmx.REQUEST, "true").exchange()
+			.expectStatus().isOk()
+			.expectHeader().valueEquals(HttpHeaders.VARY, Htmx.REQUEST)
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(rows.strip()).startsWith("<tr").doesNotContain("<table", "Next page", ">svc-49<")
+			.contains(">svc-50<", ">svc-59<");
+	}
+
+	@Test
+	void searchShouldAnswerWithTheResultsFragmentAndFilterByNameKindAndLabel() {
+		String ws = workspace();
+		this.store.importBundle(ws, policy("web", 80) + "---\n" + policy("db", 5432), "", Requester.SYSTEM).block();
+		String html = author().get().uri("/workspaces/{ws}?q=we&kind=CiliumNetworkPolicy&label={label}", ws, "team=payments")
+			.header(Htmx.REQUEST, "true").exchange()
+			.expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).startsWith("<section id=\"results\"").contains(">web<").doesNotContain(">db<", "<html");
+		String none = author().get().uri("/workspaces/{ws}?label={label}", ws, "team=other").exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(none).contains("No policy matches.");
+	}
+
+	@Test
+	void workspaceAsOfAMomentShouldShowThePoliciesThatExistedThen() throws Exception {
+		String ws = workspace();
+		this.store.save(ws, null, policy("early", 80), null, "", Requester.SYSTEM).block();
+		Thread.sleep(1100);
+		Instant between = Instant.now();
+		Thread.sleep(1100);
+		this.store.save(ws, null, policy("late", 81), null, "", Requester.SYSTEM).block();
+		String at = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC).format(between);
+		String html = author().get().uri("/workspaces/{ws}?at={at}", ws, at).exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).contains(">early<", "The workspace as it was on").doesNotContain(">late<");
+		String comparison = author().get().uri("/workspaces/{ws}/compare?from={at}&to={now}", ws, at,
+				DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC)
+					.format(Instant.now().plusSeconds(60)))
+			.header(Htmx.REQUEST, "true").exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(comparison).startsWith("<div class=\"comparison\"").contains("Added", "CiliumNetworkPolicy/shop/late")
+			.doesNotContain("early");
+		author().get().uri("/workspaces/{ws}?at=yesterday", ws).exchange()
+			.expectStatus().isEqualTo(422)
+			.expectBody(String.class).value((body) -> assertThat(body).contains("is not a moment"));
+	}
+
+	@Test
+	void importWithOneBadDocumentShouldShowTheReportInlineAndWriteNothing() {
+		String ws = workspace();
+		String bad = policy("good", 80) + "---\n" + policy("broken", 99999);
+		MultipartBodyBuilder parts = new MultipartBodyBuilder();
+		parts.part("bundle", bad);
+		parts.part("message", "first import");
+		String html = author().post().uri("/workspaces/{ws}/import", ws).header(Htmx.REQUEST, "true")
+			.contentType(MediaType.MULTIPART_FORM_DATA)
+			.body(BodyInserters.fromMultipartData(parts.build()))
+			.exchange()
+			.expectStatus().isEqualTo(422)
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).startsWith("<div id=\"importer\"").contains("Nothing was imported", "Invalid", "broken",
+				"column 15", "99999");
+		assertThat(html).contains("name: broken"); // the text stays in the form to be fixed
+		assertThat(this.store.workspace(ws).block().policies()).isZero();
+	}
+
+	@Test
+	void importOfAFileShouldReportEachDocument() {
+		String ws = workspace();
+		MultipartBodyBuilder parts = new MultipartBodyBuilder();
+		parts.part("file", new org.springframework.core.io.ByteArrayResource(
+				(policy("a", 80) + "---\n" + policy("b", 81)).getBytes()) {
+			@Override
+			public String getFilename() {
+				return "bundle.yaml";
+			}
+		}).contentType(MediaType.parseMediaType("application/yaml"));
+		parts.part("message", "upload");
+		String html = author().post().uri("/workspaces/{ws}/import", ws)
+			.contentType(MediaType.MULTIPART_FORM_DATA)
+			.body(BodyInserters.fromMultipartData(parts.build()))
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).contains("<html", "2 created, 0 updated, 0 unchanged.", "Created");
+		assertThat(this.store.workspace(ws).block().policies()).isEqualTo(2);
+	}
+
+	@Test
+	void policyPageShouldShowTheYamlWithLineNumbersMetadataAndHistory() {
+		String ws = workspace();
+		this.store.save(ws, null, policy("web", 80), null, "first", Requester.SYSTEM).block();
+		this.store.save(ws, null, policy("web", 443), 1, "tls", Requester.SYSTEM).block();
+		String html = author().get().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web", ws).exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).contains("<ol class=\"lines\">", "<code>kind: CiliumNetworkPolicy</code>", ">tls<",
+				">first<", "name=\"from\"", "Compare selected versions");
+		String old = author().get().uri("/workspaces/{ws}/policies/cnp/shop/web?version=1", ws).exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(old).contains("You are looking at version", "port: &quot;80&quot;");
+	}
+
+	@Test
+	void diffPageShouldMarkLinesWithSignsAndSummariseTheStructure() {
+		String ws = workspace();
+		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.store.save(ws, null, policy("web", 443), 1, "", Requester.SYSTEM).block();
+		String html = author().get().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web/diff?from=1&to=2", ws)
+			.exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).contains("class=\"line-added\"", "class=\"line-removed\"", "<span class=\"visually-hidden\">added</span>",
+				"<span class=\"visually-hidden\">removed</span>", "443", "+1", "−1", "class=\"changes\"");
+	}
+
+	@Test
+	void savingInvalidYamlShouldShowTheViolationsWithLineAndColumnAndKeepTheText() {
+		String ws = workspace();
+		String html = author().post().uri("/workspaces/{ws}/policies/new", ws).header(Htmx.REQUEST, "true")
+			.body(BodyInserters.fromFormData(form("yaml", policy("web", 99999), "message", "try")))
+			.exchange()
+			.expectStatus().isEqualTo(422)
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).startsWith("<form id=\"editor\"").contains("Line 18, column 15", "99999", "value=\"try\"",
+				"aria-invalid=\"true\"");
+	}
+
+	@Test
+	void savingOnAStaleVersionShouldShowWhatChangedKeepTheTextAndRebase() {
+		String ws = workspace();
+		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.store.save(ws, null, policy("web", 443), 1, "someone else", Requester.SYSTEM).block();
+		String mine = policy("web", 8080);
+		String html = author().post().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web/edit", ws)
+			.header(Htmx.REQUEST, "true")
+			.body(BodyInserters.fromFormData(form("yaml", mine, "message", "mine", "baseVersion", "1")))
+			.exchange()
+			.expectStatus().isEqualTo(409)
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).contains("Someone saved this policy while you were editing", "class=\"line-added\"",
+				"Your text is kept below", "8080", "name=\"baseVersion\" value=\"2\"");
+		assertThat(this.store.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().version()).isEqualTo(2);
+		author().post().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web/edit", ws)
+			.body(BodyInserters.fromFormData(form("yaml", mine, "message", "mine", "baseVersion", "2")))
+			.exchange()
+			.expectStatus().isSeeOther()
+			.expectHeader().location("/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web?notice=updated");
+	}
+
+	@Test
+	void deleteShouldWriteATombstoneAndRestoreShouldBringThePolicyBack() {
+		String ws = workspace();
+		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
+		author().post().uri(page + "/delete").body(BodyInserters.fromFormData(form("expectedVersion", "1",
+				"message", "gone")))
+			.exchange().expectStatus().isSeeOther().expectHeader().location(page + "?notice=deleted");
+		author().get().uri(page + "?notice=deleted").exchange().expectStatus().isOk()
+			.expectBody(String.class).value((html) -> assertThat(html).contains("Deleted in version 2", "deleted"));
+		author().post().uri(page + "/delete").body(BodyInserters.fromFormData(form("expectedVersion", "1")))
+			.exchange().expectStatus().isEqualTo(409)
+			.expectBody(String.class).value((html) -> assertThat(html).contains("See what changed meanwhile",
+					"href=\"" + page + "/diff?from=1&amp;to=2\""));
+		author().post().uri(page + "/restore").body(BodyInserters.fromFormData(form("expectedVersion", "2")))
+			.exchange().expectStatus().isSeeOther().expectHeader().location(page + "?notice=restored");
+		assertThat(this.store.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().deleted()).isFalse();
+		assertThat(this.db.sql("SELECT action || ' by ' || actor || ' from ' || coalesce(remote_address, '?') AS e "
+				+ "FROM audit_event WHERE workspace = :ws AND action IN ('policy.delete', 'policy.restore') ORDER BY id")
+			.bind("ws", ws)
+			.map((row) -> row.get("e", String.class))
+			.all()
+			.collectList()
+			.block()).satisfiesExactly(
+					(entry) -> assertThat(entry).matches("policy\\.delete by test-author from [0-9a-f.:]+"),
+					(entry) -> assertThat(entry).matches("policy\\.restore by test-author from [0-9a-f.:]+"));
+	}
+
+	@Test
+	void viewerShouldSeeNoWriteButtonsAndBeRefusedWhenWriting() {
+		String ws = workspace();
+		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
+		String html = as(Role.VIEWER).get().uri(page).exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).contains("<code>kind: CiliumNetworkPolicy</code>").doesNotContain(">Edit<", "Delete policy");
+		assertThat(as(Role.VIEWER).get().uri("/workspaces/" + ws).exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody()).doesNotContain(">Import<", ">New policy<");
+		as(Role.VIEWER).post().uri(page + "/delete").body(BodyInserters.fromFormData(form("expectedVersion", "1")))
+			.exchange().expectStatus().isForbidden();
+		assertThat(this.store.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().version()).isEqualTo(1);
+		String authorHtml = author().get().uri(page).exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(authorHtml).contains(">Edit<", "Delete policy");
+	}
+
+	@Test
+	void exportShouldDownloadTheWorkspaceAsOneYamlFile() {
+		String ws = workspace();
+		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		author().get().uri("/workspaces/{ws}/export", ws).exchange()
+			.expectStatus().isOk()
+			.expectHeader().contentTypeCompatibleWith("application/yaml")
+			.expectHeader().value(HttpHeaders.CONTENT_DISPOSITION, (value) -> assertThat(value)
+				.contains("attachment", ws + ".yaml"))
+			.expectBody(String.class).value((yaml) -> assertThat(yaml).contains("name: web"));
+	}
+
+	@Test
+	void unknownWorkspacePolicyOrKindShouldGetThe404Page() {
+		String ws = workspace();
+		for (String path : new String[] { "/workspaces/no-such-ws", "/workspaces/" + ws + "/policies/cnp/shop/none",
+				"/workspaces/" + ws + "/policies/Pod/shop/web", "/workspaces/" + ws + "/policies/cnp/shop/none/diff",
+				"/workspaces/no-such-ws/import", "/workspaces/no-such-ws/policies/new" }) {
+			author().get().uri(path).accept(MediaType.TEXT_HTML).exchange()
+				.expectStatus().isNotFound()
+				.expectBody(String.class).value((html) -> assertThat(html.toLowerCase(Locale.ROOT))
+					.contains("this page does not exist"));
+		}
+	}
+
+	@Test
+	void clusterWidePoliciesShouldLiveUnderTheUnderscoreNamespace() {
+		String ws = workspace();
+		String ccnp = """
+				apiVersion: cilium.io/v2
+				kind: CiliumClusterwideNetworkPolicy
+				metadata:
+				  name: all-dns
+				spec:
+				  endpointSelector: {}
+				  egress:
+				  - toEndpoints:
+				    - matchLabels:
+				        k8s:io.kubernetes.pod.namespace: kube-system
+				    toPorts:
+				    - ports:
+				      - port: "53"
+				        protocol: UDP
+				""";
+		author().post().uri("/workspaces/{ws}/policies/new", ws)
+			.body(BodyInserters.fromFormData(form("yaml", ccnp, "message", "dns")))
+			.exchange()
+			.expectStatus().isSeeOther()
+			.expectHeader().location("/workspaces/" + ws + "/policies/CiliumClusterwideNetworkPolicy/_/all-dns?notice=created");
+		String list = author().get().uri("/workspaces/{ws}", ws).exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(list).contains("(cluster-wide)", "href=\"/workspaces/" + ws + "/policies/CiliumClusterwideNetworkPolicy/_/all-dns\"");
+		author().get().uri("/workspaces/{ws}/policies/ccnp/_/all-dns/edit", ws).exchange().expectStatus().isOk()
+			.expectBody(String.class).value((html) -> assertThat(html).contains("name=\"baseVersion\" value=\"1\""));
+	}
+
+	@Test
+	void editingADeletedPolicyShouldCreateItAgain() {
+		String ws = workspace();
+		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		PolicyKey key = PolicyKey.parse("cnp", "shop", "web");
+		this.store.delete(ws, key, 1, "gone", Requester.SYSTEM).block();
+		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
+		author().get().uri(page + "/edit").exchange().expectStatus().isOk()
+			.expectBody(String.class).value((html) -> assertThat(html).contains("name=\"baseVersion\" value=\"\"",
+					"team: payments", "port: &quot;80&quot;"));
+		author().post().uri(page + "/edit")
+			.body(BodyInserters.fromFormData(form("yaml", policy("web", 81), "message", "back", "baseVersion", "")))
+			.exchange()
+			.expectStatus().isSeeOther()
+			.expectHeader().location(page + "?notice=created");
+		assertThat(this.store.get(ws, key, null).block().version()).isEqualTo(3);
+	}
+
+	@Test
+	void aBadFilterShouldAnswerTheResultsFragmentWith422() {
+		String ws = workspace();
+		author().get().uri("/workspaces/{ws}?kind=Pod", ws).header(Htmx.REQUEST, "true").exchange()
+			.expectStatus().isEqualTo(422)
+			.expectBody(String.class).value((html) -> assertThat(html).startsWith("<section id=\"results\"")
+				.contains("Unknown kind &quot;Pod&quot;"));
+	}
+
+	@Test
+	void anonymousVisitorsShouldBeSentToSignIn() {
+		anonymous().get().uri("/workspaces").accept(MediaType.TEXT_HTML).exchange()
+			.expectStatus().is3xxRedirection()
+			.expectHeader().value(HttpHeaders.LOCATION, (location) -> assertThat(location).contains("/login"));
+	}
+
+	@Test
+	void aLargePastedBundleShouldImportThroughTheMultipartForm() {
+		String ws = workspace();
+		String bundle = IntStream.range(0, 1000).mapToObj((i) -> policy("big-%04d".formatted(i), 1000 + i))
+			.collect(Collectors.joining("---\n"));
+		assertThat(bundle.length()).isGreaterThan(300 * 1024);
+		MultipartBodyBuilder parts = new MultipartBodyBuilder();
+		parts.part("bundle", bundle);
+		parts.part("message", "big");
+		author().post().uri("/workspaces/{ws}/import", ws).header(Htmx.REQUEST, "true")
+			.contentType(MediaType.MULTIPART_FORM_DATA)
+			.body(BodyInserters.fromMultipartData(parts.build()))
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody(String.class).value((html) -> assertThat(html).contains("1000 created"));
+	}
+
+	@Test
+	void aBundleOverTheLimitShouldBeRefusedInlineWith413() {
+		String ws = workspace();
+		MultipartBodyBuilder parts = new MultipartBodyBuilder();
+		parts.part("file", new org.springframework.core.io.ByteArrayResource(new byte[17 * 1024 * 1024]) {
+			@Override
+			public String getFilename() {
+				return "huge.yaml";
+			}
+		});
+		author().post().uri("/workspaces/{ws}/import", ws).header(Htmx.REQUEST, "true")
+			.contentType(MediaType.MULTIPART_FORM_DATA)
+			.body(BodyInserters.fromMultipartData(parts.build()))
+			.exchange()
+			.expectStatus().isEqualTo(413)
+			.expectBody(String.class).value((html) -> assertThat(html).startsWith("<div id=\"importer\"")
+				.contains("larger than the limit of 16 MiB"));
+		assertThat(this.store.workspace(ws).block().policies()).isZero();
+	}
+
+}
