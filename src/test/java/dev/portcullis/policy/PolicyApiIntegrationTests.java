@@ -195,6 +195,10 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 		JsonNode unknownKind = body(put("CiliumNetworkPolicy/default/web",
 				"apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: default}\n", null).expectStatus().isBadRequest());
 		assertThat(unknownKind.get("violations").get(0).get("message").asString()).contains("Pod");
+		as(Role.AUTHOR).put().uri(policy).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.bodyValue(cnp("default", "web", "web", 80)).exchange()
+			.expectStatus().isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
 		JsonNode otherKey = body(put("CiliumNetworkPolicy/default/web", cnp("default", "api", "api", 80), null)
 			.expectStatus().isBadRequest());
 		assertThat(otherKey.get("detail").asString()).contains("CiliumNetworkPolicy/default/api");
@@ -250,6 +254,17 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 		JsonNode policies = body(as(Role.VIEWER).get().uri("/api/v1/workspaces/" + this.ws + "/policies").exchange()
 			.expectStatus().isOk());
 		assertThat(policies.get("items")).isEmpty();
+	}
+
+	@Test
+	void plainTextBodiesShouldBeReadAsYaml() {
+		as(Role.AUTHOR).put().uri("/api/v1/workspaces/" + this.ws + "/policies/cnp/default/web")
+			.contentType(MediaType.TEXT_PLAIN).bodyValue(cnp("default", "web", "web", 80)).exchange()
+			.expectStatus().isCreated();
+		JsonNode report = body(as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/import")
+			.contentType(MediaType.TEXT_PLAIN).bodyValue(cnp("default", "web", "web", 80)).exchange()
+			.expectStatus().isOk());
+		assertThat(report.get("rows").get(0).get("outcome").asString()).isEqualTo("UNCHANGED");
 	}
 
 	@Test
