@@ -363,6 +363,10 @@ class PolicyApiController {
 		if (ex instanceof StoreException.AlreadyExists) {
 			return problem(HttpStatus.CONFLICT, "workspace-exists", "Workspace exists", ex.getMessage(), exchange);
 		}
+		if (ex instanceof StoreException.TooLarge) {
+			return problem(HttpStatus.CONTENT_TOO_LARGE, "policy-too-large", "Policy too large", ex.getMessage(),
+					exchange);
+		}
 		if (ex instanceof StoreException.BadRequest) {
 			return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", ex.getMessage(), exchange);
 		}

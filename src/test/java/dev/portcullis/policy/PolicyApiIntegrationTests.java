@@ -235,6 +235,10 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 		JsonNode problem = body(as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/import").contentType(YAML)
 			.bodyValue(huge).exchange().expectStatus().isEqualTo(HttpStatus.CONTENT_TOO_LARGE));
 		assertThat(problem.get("type").asString()).isEqualTo("/problems/body-too-large");
+		String bigPolicy = cnp("default", "web", "web", 80) + "# " + "x".repeat(3 * 1024 * 1024) + "\n";
+		JsonNode tooBig = body(put("CiliumNetworkPolicy/default/web", bigPolicy, null)
+			.expectStatus().isEqualTo(HttpStatus.CONTENT_TOO_LARGE));
+		assertThat(tooBig.get("type").asString()).isEqualTo("/problems/policy-too-large");
 		JsonNode policies = body(as(Role.VIEWER).get().uri("/api/v1/workspaces/" + this.ws + "/policies").exchange()
 			.expectStatus().isOk());
 		assertThat(policies.get("items")).isEmpty();
