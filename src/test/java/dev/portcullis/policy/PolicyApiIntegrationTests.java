@@ -186,6 +186,33 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void importsRacingWithSavesShouldNeverFailHalfway() {
+		WebClient web = author();
+		for (int round = 0; round < 5; round++) {
+			String name = "race-" + round;
+			String bundle = cnp("default", name, name, 80) + "---\n" + cnp("default", name + "-b", name, 81);
+			List<Integer> statuses = Flux.merge(
+					web.post().uri("/api/v1/workspaces/" + this.ws + "/import").contentType(YAML).bodyValue(bundle)
+						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
+					web.put().uri("/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/default/" + name)
+						.contentType(YAML).bodyValue(cnp("default", name, name, 90))
+						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())))
+				.collectList()
+				.block(Duration.ofSeconds(30));
+			assertThat(statuses).allSatisfy((status) -> assertThat(status).isIn(200, 201, 409, 412, 428));
+			JsonNode history = body(as(Role.VIEWER).get()
+				.uri("/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/default/" + name + "/versions")
+				.exchange().expectStatus().isOk());
+			// whoever won, every write that was accepted is a version, and the bundle is all there or not at all
+			assertThat(history.get("items").size()).isBetween(1, 2);
+			int bundleSecond = as(Role.VIEWER).get()
+				.uri("/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/default/" + name + "-b")
+				.exchange().returnResult(String.class).getStatus().value();
+			assertThat(bundleSecond == 200).isEqualTo(statuses.contains(200));
+		}
+	}
+
+	@Test
 	void badInputShouldGetClearProblems() {
 		String policy = "/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/default/web";
 		JsonNode notYaml = body(put("CiliumNetworkPolicy/default/web", "apiVersion: [x\n  kind: {", null)
