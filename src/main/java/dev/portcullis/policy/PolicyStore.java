@@ -758,7 +758,7 @@ public class PolicyStore {
 			.flatMap((bundle) -> {
 				if (!bundle.acceptable()) {
 					return workspaceId(workspace)
-						.flatMap((ws) -> heads(ws, false))
+						.flatMap((ws) -> heads(ws, bundle, false))
 						.flatMap((heads) -> {
 							ImportReport report = report(bundle, heads, false, Map.of());
 							return record(by, "bundle.import", null, workspace, AuditLog.Outcome.FAILURE,
@@ -767,7 +767,7 @@ public class PolicyStore {
 						});
 				}
 				return this.tx.transactional(workspaceId(workspace)
-					.flatMap((ws) -> heads(ws, true).flatMap((heads) -> write(ws, bundle, heads, message, by)))
+					.flatMap((ws) -> heads(ws, bundle, true).flatMap((heads) -> write(ws, bundle, heads, message, by)))
 					.flatMap((report) -> record(by, "bundle.import", null, workspace, AuditLog.Outcome.SUCCESS,
 							counts(report)).thenReturn(report)))
 					.flatMap((report) -> analyzeAfterLargeImport(report).thenReturn(report));
@@ -805,11 +805,24 @@ public class PolicyStore {
 		return counts;
 	}
 
-	/** Every policy head of a workspace by key, locked when {@code lock}. */
-	private Mono<Map<PolicyKey, Head>> heads(long ws, boolean lock) {
-		return this.db.sql("SELECT id, kind, namespace, name, head_version, head_deleted, head_hash FROM policy "
-				+ "WHERE workspace_id = :ws" + (lock ? " ORDER BY id FOR UPDATE" : ""))
+	/**
+	 * The heads of the policies a bundle names (those that exist), by key, locked when {@code lock}, in id order so
+	 * that concurrent imports lock in the same order.
+	 */
+	private Mono<Map<PolicyKey, Head>> heads(long ws, Bundle bundle, boolean lock) {
+		List<PolicyKey> keys = bundle.entries().stream().filter((e) -> e.parsed() != null)
+			.map((e) -> e.parsed().key()).distinct().toList();
+		if (keys.isEmpty()) {
+			return Mono.just(new HashMap<>());
+		}
+		return this.db.sql("SELECT p.id, p.kind, p.namespace, p.name, p.head_version, p.head_deleted, p.head_hash "
+				+ "FROM policy p JOIN unnest(CAST(:kinds AS text[]), CAST(:namespaces AS text[]), CAST(:names AS text[])) "
+				+ "AS k(kind, namespace, name) ON p.kind = k.kind AND p.namespace = k.namespace AND p.name = k.name "
+				+ "WHERE p.workspace_id = :ws ORDER BY p.id" + (lock ? " FOR UPDATE OF p" : ""))
 			.bind("ws", ws)
+			.bind("kinds", keys.stream().map((k) -> k.kind().kindName()).toArray(String[]::new))
+			.bind("namespaces", keys.stream().map(PolicyKey::namespace).toArray(String[]::new))
+			.bind("names", keys.stream().map(PolicyKey::name).toArray(String[]::new))
 			.map((row) -> Map.entry(new PolicyKey(PolicyKey.kind(row.get("kind", String.class)),
 					row.get("namespace", String.class), row.get("name", String.class)),
 					new Head(row.get("id", Long.class), row.get("head_version", Integer.class),
