@@ -55,47 +55,38 @@ public class EmbeddedDatabaseAutoConfiguration {
 		return () -> options;
 	}
 
-	/** Present so that Flyway's auto-configuration, which needs JDBC connection details, runs. */
+	/**
+	 * The embedded database over JDBC, as both JDBC and Flyway connection details: Flyway's auto-configuration
+	 * runs only when JDBC connection details exist, and then uses the Flyway ones.
+	 */
 	@Bean
-	JdbcConnectionDetails embeddedJdbcConnectionDetails(EmbeddedPostgres postgres) {
-		String url = postgres.getJdbcUrl(USER, DATABASE);
-		return new JdbcConnectionDetails() {
-			@Override
-			public String getUsername() {
-				return USER;
-			}
-
-			@Override
-			public String getPassword() {
-				return "";
-			}
-
-			@Override
-			public String getJdbcUrl() {
-				return url;
-			}
-		};
+	JdbcDetails embeddedJdbcConnectionDetails(EmbeddedPostgres postgres) {
+		return new JdbcDetails(postgres.getJdbcUrl(USER, DATABASE));
 	}
 
-	@Bean
-	FlywayConnectionDetails embeddedFlywayConnectionDetails(EmbeddedPostgres postgres) {
-		String url = postgres.getJdbcUrl(USER, DATABASE);
-		return new FlywayConnectionDetails() {
-			@Override
-			public String getUsername() {
-				return USER;
-			}
+	/** The embedded database over JDBC, for Flyway. */
+	record JdbcDetails(String url) implements JdbcConnectionDetails, FlywayConnectionDetails {
 
-			@Override
-			public String getPassword() {
-				return "";
-			}
+		@Override
+		public String getUsername() {
+			return USER;
+		}
 
-			@Override
-			public String getJdbcUrl() {
-				return url;
-			}
-		};
+		@Override
+		public String getPassword() {
+			return "";
+		}
+
+		@Override
+		public String getJdbcUrl() {
+			return this.url;
+		}
+
+		@Override
+		public String getDriverClassName() {
+			return JdbcConnectionDetails.super.getDriverClassName();
+		}
+
 	}
 
 	static class NoDatabaseUrl implements Condition {

@@ -80,7 +80,7 @@ class AdminBootstrap implements ApplicationRunner {
 
 				    {}
 
-				Sign in and change it (Users page). It is shown only this once.
+				Sign in and change it (Settings > Password). It is shown only this once.
 				****************************************************************************""", username,
 				generatedPassword);
 	}

@@ -61,7 +61,8 @@ class OidcSignIn implements ReactiveOAuth2UserService<OidcUserRequest, OidcUser>
 				.flatMap((row) -> this.users.update(new UserRow(row.id(), row.username(), displayName,
 						row.passwordHash(), role, row.enabled(), row.createdAt(), row.oidcIssuer(), row.oidcSubject())))
 				.switchIfEmpty(Mono.defer(() -> {
-					String username = firstNonBlank(oidc.getPreferredUsername(), oidc.getEmail(), oidc.getSubject());
+					String username = usernameFor(firstNonBlank(oidc.getPreferredUsername(), oidc.getEmail(),
+							oidc.getSubject()));
 					return this.users.findByUsername(username)
 						.flatMap((taken) -> Mono.<UserRow>error(denied("the username " + username
 								+ " belongs to a local user")))
@@ -113,6 +114,18 @@ class OidcSignIn implements ReactiveOAuth2UserService<OidcUserRequest, OidcUser>
 			return Set.of(value.trim().split("[,\\s]+"));
 		}
 		return Set.of();
+	}
+
+	/**
+	 * A Portcullis username from the provider's name for the user: characters a username may not hold become
+	 * {@code -}, at most 64 characters, starting with a letter or digit.
+	 */
+	static String usernameFor(String providerName) {
+		String name = providerName.trim().replaceAll("[^A-Za-z0-9._@-]", "-");
+		if (name.isEmpty() || !Character.isLetterOrDigit(name.charAt(0))) {
+			name = "u" + name;
+		}
+		return (name.length() > 64) ? name.substring(0, 64) : name;
 	}
 
 	private static String firstNonBlank(@Nullable String... values) {

@@ -180,12 +180,26 @@ class SecurityConfig {
 		return http.build();
 	}
 
-	/** CSRF applies to state-changing requests that rely on the session, not to those with an Authorization header. */
+	/**
+	 * CSRF applies to state-changing requests that rely on the session, not to those authenticated by their own
+	 * {@code Authorization} header (HTTP Basic on pages). A header of any other scheme does not exempt: the
+	 * session would be used.
+	 */
 	private static Mono<ServerWebExchangeMatcher.MatchResult> sessionWrite(ServerWebExchange exchange) {
+		return sessionWrite(exchange, "Basic ");
+	}
+
+	private static Mono<ServerWebExchangeMatcher.MatchResult> sessionWrite(ServerWebExchange exchange,
+			String... exemptSchemes) {
 		HttpMethod method = exchange.getRequest().getMethod();
 		boolean safe = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
 				|| method == HttpMethod.TRACE;
-		boolean headerAuthenticated = exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION);
+		String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+		boolean headerAuthenticated = false;
+		for (String scheme : exemptSchemes) {
+			headerAuthenticated |= authorization != null
+					&& authorization.regionMatches(true, 0, scheme, 0, scheme.length());
+		}
 		return (safe || headerAuthenticated) ? ServerWebExchangeMatcher.MatchResult.notMatch()
 				: ServerWebExchangeMatcher.MatchResult.match();
 	}
@@ -198,7 +212,7 @@ class SecurityConfig {
 		if (exchange.getRequest().getCookies().isEmpty()) {
 			return ServerWebExchangeMatcher.MatchResult.notMatch();
 		}
-		return sessionWrite(exchange);
+		return sessionWrite(exchange, "Basic ", "Bearer ");
 	}
 
 	/** The masked (BREACH-safe) token, accepted from the header, a form field or a multipart form field. */

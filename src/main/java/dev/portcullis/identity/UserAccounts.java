@@ -132,6 +132,39 @@ class UserAccounts {
 				}));
 	}
 
+	/**
+	 * A user changes their own password: the current one must match (a mismatch counts as a failed sign-in
+	 * for the throttle), the new one must be acceptable. Audited as {@code user.update}.
+	 */
+	@Transactional
+	public Mono<UserRow> changeOwnPassword(SignedInUser self, String address, @Nullable String current,
+			@Nullable String replacement, SignInThrottle throttle) {
+		List<String> problems = new ArrayList<>();
+		checkPassword(replacement, problems);
+		if (!problems.isEmpty()) {
+			return Mono.error(new Refused(Refused.Kind.INVALID, List.of("new " + problems.get(0))));
+		}
+		if (throttle.lockedUntil(self.username(), address) != null) {
+			return Mono.error(new Refused(Refused.Kind.INVALID,
+					List.of("password: too many failed attempts; try again later")));
+		}
+		return this.users.findById(self.id())
+			.filter((user) -> user.passwordHash() != null)
+			.switchIfEmpty(Mono.error(() -> new Refused(Refused.Kind.INVALID,
+					List.of("password: you sign in through your identity provider and have no password here"))))
+			.flatMap((user) -> Mono.fromCallable(() -> this.encoder.matches(String.valueOf(current), user.passwordHash()))
+				.subscribeOn(Schedulers.boundedElastic())
+				.flatMap((matches) -> {
+					if (!matches) {
+						throttle.failed(self.username(), address);
+						return Mono.error(new Refused(Refused.Kind.INVALID,
+								List.of("current password: that is not your current password")));
+					}
+					return update(new Actor(user.username(), Actor.Kind.USER, user.role(), null), address,
+							user.username(), new Change(null, null, null, replacement));
+				}));
+	}
+
 	private Mono<Void> guardLastAdmin(UserRow user, Change change) {
 		boolean demoted = change.role() != null && !change.role().includes(Role.ADMIN);
 		boolean disabled = Boolean.FALSE.equals(change.enabled());

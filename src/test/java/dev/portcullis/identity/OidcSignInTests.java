@@ -51,6 +51,19 @@ class OidcSignInTests {
 		assertThat(OidcSignIn.groups(claim)).hasSize(count);
 	}
 
+	@ParameterizedTest(name = "provider name {0} -> {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			ada                  | ada
+			ada.lovelace@corp.io | ada.lovelace@corp.io
+			Ada Lovelace         | Ada-Lovelace
+			_svc                 | u_svc
+			Jürgen               | J-rgen
+			""")
+	void providerNamesShouldBecomeValidUsernames(String providerName, String username) {
+		assertThat(OidcSignIn.usernameFor(providerName)).isEqualTo(username)
+			.matches(UserAccounts.USERNAME.pattern());
+	}
+
 	@org.junit.jupiter.api.Test
 	void groupsClaimMayBeAListOrMissing() {
 		assertThat(OidcSignIn.groups(List.of("a", "b"))).containsExactlyInAnyOrder("a", "b");

@@ -214,6 +214,11 @@ class SignInIntegrationTests extends IntegrationTest {
 		session.cookieOnly().post().uri("/settings/tokens").header("HX-Request", "true").header("X-CSRF-TOKEN", "forged")
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("name=htmx&expires=30").exchange()
 			.expectStatus().isForbidden();
+		// an Authorization header that does not authenticate the request does not exempt it
+		session.cookieOnly().post().uri("/settings/tokens").header("HX-Request", "true")
+			.header("Authorization", "Bearer pcl_not-on-pages")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("name=htmx&expires=30").exchange()
+			.expectStatus().isForbidden();
 		session.client().post().uri("/settings/tokens").header("HX-Request", "true")
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("name=htmx&expires=30").exchange()
 			.expectStatus().isSeeOther();

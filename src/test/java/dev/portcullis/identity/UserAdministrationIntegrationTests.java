@@ -161,6 +161,32 @@ class UserAdministrationIntegrationTests extends IntegrationTest {
 		assertThat(invalid).contains("id=\"create-errors\"", "is taken");
 	}
 
+	@Test
+	void userShouldChangeTheirOwnPasswordOnlyKnowingTheCurrentOne() {
+		String username = "self-" + suffix();
+		createUser(username, Role.VIEWER);
+		Session session = session(username, PASSWORD);
+		String refused = session.client().post().uri("/settings/password")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("currentPassword", "guessed wrong").with("newPassword", "my own new password")
+				.with("confirmPassword", "my own new password"))
+			.exchange().expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
+		assertThat(refused).contains("id=\"password-error\"", "not your current password");
+		session.client().post().uri("/settings/password").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("currentPassword", PASSWORD).with("newPassword", "short")
+				.with("confirmPassword", "short"))
+			.exchange().expectStatus().isEqualTo(422);
+		session.client().post().uri("/settings/password").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("currentPassword", PASSWORD).with("newPassword", "my own new password")
+				.with("confirmPassword", "my own new password"))
+			.exchange().expectStatus().isSeeOther().expectHeader().location("/settings/password?changed");
+		as(username, "my own new password").get().uri("/api/v1/tokens").exchange().expectStatus().isOk();
+		as(username, PASSWORD).get().uri("/api/v1/tokens").exchange().expectStatus().isUnauthorized();
+		assertThat(this.db.sql("SELECT actor FROM audit_event WHERE action = 'user.update' AND target = :t")
+			.bind("t", "user/" + username).map((row) -> row.get("actor", String.class)).one().block())
+			.isEqualTo(username);
+	}
+
 	private static String between(String text, String start, String end) {
 		int from = text.indexOf(start) + start.length();
 		return text.substring(from, text.indexOf(end, from));

@@ -191,8 +191,44 @@ final class Identity {
 		private record Recent(Endpoint endpoint, List<String> nodeLabels, Identity identity) {
 		}
 
+		/**
+		 * The interning key. Flows parsed from text carry fresh label strings whose {@code String.hashCode} is not
+		 * cached yet, and hashing every character of every label dominated a decision; so the hash samples each
+		 * label (length and a few characters near its end, where label values differ) and {@link #equals} still
+		 * compares everything. A poor sample only costs speed, never correctness.
+		 */
 		private record Key(@Nullable String namespace, List<String> labels, @Nullable String clusterName,
 				List<String> nodeLabels) {
+
+			@Override
+			public int hashCode() {
+				int hash = sample(this.namespace);
+				for (int i = 0, n = this.labels.size(); i < n; i++) {
+					hash = 31 * hash + sample(this.labels.get(i));
+				}
+				hash = 31 * hash + sample(this.clusterName);
+				return 31 * hash + this.nodeLabels.size();
+			}
+
+			private static int sample(@Nullable String text) {
+				if (text == null) {
+					return 0;
+				}
+				int length = text.length();
+				int hash = length;
+				for (int i = Math.max(0, length - 6); i < length; i++) {
+					hash = 31 * hash + text.charAt(i);
+				}
+				return 31 * hash + ((length > 0) ? text.charAt(length / 2) : 0);
+			}
+
+			@Override
+			public boolean equals(@Nullable Object other) {
+				return other instanceof Key key && java.util.Objects.equals(this.namespace, key.namespace)
+						&& this.labels.equals(key.labels) && java.util.Objects.equals(this.clusterName, key.clusterName)
+						&& this.nodeLabels.equals(key.nodeLabels);
+			}
+
 		}
 
 	}
