@@ -1,5 +1,6 @@
 package dev.portcullis.identity;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 
@@ -57,7 +58,13 @@ public final class CurrentActor {
 		if (remote == null) {
 			return "unknown";
 		}
-		return (remote.getAddress() != null) ? remote.getAddress().getHostAddress() : remote.getHostString();
+		if (remote.getAddress() == null) {
+			return remote.getHostString();
+		}
+		if (remote.getAddress() instanceof Inet6Address && remote.getAddress().isLoopbackAddress()) {
+			return "::1";
+		}
+		return remote.getAddress().getHostAddress();
 	}
 
 	static @Nullable Role highestRole(Collection<? extends GrantedAuthority> authorities) {

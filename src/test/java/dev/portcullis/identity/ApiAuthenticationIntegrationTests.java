@@ -111,6 +111,27 @@ class ApiAuthenticationIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void databaseShouldKeepARevokedTokenRevokedAndItsSecretAndOwnerFixed() {
+		String username = "fixed-" + suffix();
+		createUser(username, Role.VIEWER);
+		long id = createToken(as(username, PASSWORD), "fixed").get("id").asLong();
+		for (String change : List.of("name = 'renamed'", "user_id = user_id + 1", "secret_sha256 = sha256('x')",
+				"expires_at = now() + interval '10 years'")) {
+			org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.db
+				.sql("UPDATE api_token SET " + change + " WHERE id = :id").bind("id", id).then().block())
+				.hasMessageContaining("only revoked_at");
+		}
+		this.db.sql("UPDATE api_token SET revoked_at = now() WHERE id = :id").bind("id", id).then().block();
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.db
+			.sql("UPDATE api_token SET revoked_at = NULL WHERE id = :id").bind("id", id).then().block())
+			.hasMessageContaining("only revoked_at");
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.db
+			.sql("INSERT INTO app_user (username, display_name, role) VALUES (:u, 'x', 'VIEWER')")
+			.bind("u", username.toUpperCase()).then().block())
+			.isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
+	}
+
+	@Test
 	void expiredTokenShouldGet401SayingSo() {
 		String username = "expired-" + suffix();
 		createUser(username, Role.VIEWER);

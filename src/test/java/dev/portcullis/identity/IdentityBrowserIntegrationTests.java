@@ -87,6 +87,28 @@ class IdentityBrowserIntegrationTests extends BrowserTest {
 		screenshot("identity-audit");
 	}
 
+	@Test
+	void pageScriptsShouldCallTheApiWithTheSessionOnlyWhenTheySendTheCsrfHeader() {
+		this.throttle.reset();
+		signIn(Role.VIEWER);
+		this.page.navigate("/api/docs");
+		String script = """
+				async (withCsrf) => {
+				  const headers = {'Content-Type': 'application/json'};
+				  if (withCsrf) {
+				    headers[document.querySelector('meta[name=_csrf_header]').content] =
+				        document.querySelector('meta[name=_csrf]').content;
+				  }
+				  const response = await fetch('/api/v1/tokens', {method: 'POST', headers,
+				      body: JSON.stringify({name: 'from the page'})});
+				  return response.status;
+				}""";
+		expectFailedResponse(403, "/api/v1/tokens");
+		assertThat(this.page.evaluate(script, false)).isEqualTo(403);
+		assertThat(this.page.evaluate(script, true)).isEqualTo(201);
+		assertThat(this.page.evaluate("async () => (await fetch('/api/v1/tokens')).status")).isEqualTo(200);
+	}
+
 	private Locator button(String name) {
 		return this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
 	}
