@@ -476,4 +476,16 @@ class StorePagesIntegrationTests extends IntegrationTest {
 				"<html");
 	}
 
+	@Test
+	void aPolicyOverTheSizeLimitShouldBeRefusedInlineWith413() {
+		String ws = workspace();
+		String huge = policy("web", 80) + "  description: \"" + "x".repeat(4 * 1024 * 1024) + "\"\n";
+		author().post().uri("/workspaces/{ws}/policies/new", ws).header(Htmx.REQUEST, "true")
+			.body(BodyInserters.fromFormData(form("yaml", huge, "message", "big")))
+			.exchange()
+			.expectStatus().isEqualTo(413)
+			.expectBody(String.class).value((html) -> assertThat(html).startsWith("<form id=\"editor\""));
+		assertThat(this.store.workspace(ws).block().policies()).isZero();
+	}
+
 }
