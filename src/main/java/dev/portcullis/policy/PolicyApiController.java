@@ -182,7 +182,7 @@ class PolicyApiController {
 		return ResponseEntity.ok().contentType(YAML).eTag(etag(version.version())).body(version.yaml());
 	}
 
-	@PutMapping(path = POLICY, consumes = { "application/yaml", "application/x-yaml", "text/yaml",
+	@PutMapping(path = POLICY, consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/plain",
 			MediaType.APPLICATION_JSON_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<SaveView>> save(@PathVariable String workspace, @PathVariable String kind,
 			@PathVariable String namespace, @PathVariable String name,
@@ -324,7 +324,8 @@ class PolicyApiController {
 					e.toVersion())).toList()));
 	}
 
-	@PostMapping(path = "/{workspace}/import", consumes = { "application/yaml", "application/x-yaml", "text/yaml" },
+	@PostMapping(path = "/{workspace}/import",
+			consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/plain" },
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ImportReport> importBundle(@PathVariable String workspace,
 			@RequestParam(required = false) @Nullable String message, @RequestBody(required = false) @Nullable String body,
@@ -361,6 +362,10 @@ class PolicyApiController {
 		}
 		if (ex instanceof StoreException.AlreadyExists) {
 			return problem(HttpStatus.CONFLICT, "workspace-exists", "Workspace exists", ex.getMessage(), exchange);
+		}
+		if (ex instanceof StoreException.TooLarge) {
+			return problem(HttpStatus.CONTENT_TOO_LARGE, "policy-too-large", "Policy too large", ex.getMessage(),
+					exchange);
 		}
 		if (ex instanceof StoreException.BadRequest) {
 			return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", ex.getMessage(), exchange);

@@ -29,6 +29,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -49,8 +50,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * Errors arrive as {@link StoreException}s in the returned publisher: {@link StoreException.NotFound} for an unknown
  * workspace, policy or version; {@link StoreException.Invalid} with the engine's violations;
  * {@link StoreException.Conflict} when the expected version is not the head; {@link StoreException.ImportRefused}
- * with the per-document report; {@link StoreException.BadRequest} for other bad input. A refused change writes
- * nothing.
+ * with the per-document report; {@link StoreException.TooLarge} for a policy over {@code portcullis.yaml.max-input-chars};
+ * {@link StoreException.BadRequest} for other bad input. A refused change writes nothing.
  * <p>
  * Optimistic concurrency: a change names the head version it was based on ({@code expectedVersion}); if another
  * change got in first it fails with a conflict that carries the current head, so no work is silently lost. The
@@ -92,12 +93,16 @@ public class PolicyStore {
 
 	private final Map<String, Long> workspaceIds = new java.util.concurrent.ConcurrentHashMap<>();
 
+	/** Reads {@code labels} jsonb; built once, as the list page reads fifty per request. */
+	private final ObjectReader labelsReader;
+
 	PolicyStore(DatabaseClient db, ReactiveTransactionManager transactions, AuditLog audit, JsonMapper json,
 			YamlProperties yaml, Settings settings) {
 		this.db = db;
 		this.tx = TransactionalOperator.create(transactions);
 		this.audit = audit;
 		this.json = json;
+		this.labelsReader = json.readerFor(LABELS);
 		this.policyLimits = yaml.limits();
 		this.bundleLimits = yaml.limits()
 			.withMaxInputChars(settings.importMaxChars())
@@ -471,7 +476,7 @@ public class PolicyStore {
 			return Map.of();
 		}
 		String text = json.asString();
-		return "{}".equals(text) ? Map.of() : this.json.readValue(text, LABELS);
+		return "{}".equals(text) ? Map.of() : this.labelsReader.readValue(text);
 	}
 
 	private Json labelsJson(Map<String, String> labels) {
@@ -604,6 +609,11 @@ public class PolicyStore {
 	 */
 	public Mono<SaveResult> save(String workspace, @Nullable PolicyKey key, String yaml,
 			@Nullable Integer expectedVersion, String message, Requester by) {
+		if (yaml.length() > this.policyLimits.maxInputChars()) {
+			return Mono.error(new StoreException.TooLarge("The policy has " + yaml.length() + " characters; at most "
+					+ this.policyLimits.maxInputChars() + " are accepted (the Kubernetes API server refuses objects"
+					+ " over 3 MiB)."));
+		}
 		return Mono.fromCallable(() -> PolicyText.one(yaml, this.policyLimits))
 			.subscribeOn(Schedulers.parallel())
 			.flatMap((parsed) -> {
@@ -748,7 +758,7 @@ public class PolicyStore {
 			.flatMap((bundle) -> {
 				if (!bundle.acceptable()) {
 					return workspaceId(workspace)
-						.flatMap((ws) -> heads(ws, false))
+						.flatMap((ws) -> heads(ws, bundle, false))
 						.flatMap((heads) -> {
 							ImportReport report = report(bundle, heads, false, Map.of());
 							return record(by, "bundle.import", null, workspace, AuditLog.Outcome.FAILURE,
@@ -757,7 +767,7 @@ public class PolicyStore {
 						});
 				}
 				return this.tx.transactional(workspaceId(workspace)
-					.flatMap((ws) -> heads(ws, true).flatMap((heads) -> write(ws, bundle, heads, message, by)))
+					.flatMap((ws) -> heads(ws, bundle, true).flatMap((heads) -> write(ws, bundle, heads, message, by)))
 					.flatMap((report) -> record(by, "bundle.import", null, workspace, AuditLog.Outcome.SUCCESS,
 							counts(report)).thenReturn(report)))
 					.flatMap((report) -> analyzeAfterLargeImport(report).thenReturn(report));
@@ -795,11 +805,24 @@ public class PolicyStore {
 		return counts;
 	}
 
-	/** Every policy head of a workspace by key, locked when {@code lock}. */
-	private Mono<Map<PolicyKey, Head>> heads(long ws, boolean lock) {
-		return this.db.sql("SELECT id, kind, namespace, name, head_version, head_deleted, head_hash FROM policy "
-				+ "WHERE workspace_id = :ws" + (lock ? " ORDER BY id FOR UPDATE" : ""))
+	/**
+	 * The heads of the policies a bundle names (those that exist), by key, locked when {@code lock}, in id order so
+	 * that concurrent imports lock in the same order.
+	 */
+	private Mono<Map<PolicyKey, Head>> heads(long ws, Bundle bundle, boolean lock) {
+		List<PolicyKey> keys = bundle.entries().stream().filter((e) -> e.parsed() != null)
+			.map((e) -> e.parsed().key()).distinct().toList();
+		if (keys.isEmpty()) {
+			return Mono.just(new HashMap<>());
+		}
+		return this.db.sql("SELECT p.id, p.kind, p.namespace, p.name, p.head_version, p.head_deleted, p.head_hash "
+				+ "FROM policy p JOIN unnest(CAST(:kinds AS text[]), CAST(:namespaces AS text[]), CAST(:names AS text[])) "
+				+ "AS k(kind, namespace, name) ON p.kind = k.kind AND p.namespace = k.namespace AND p.name = k.name "
+				+ "WHERE p.workspace_id = :ws ORDER BY p.id" + (lock ? " FOR UPDATE OF p" : ""))
 			.bind("ws", ws)
+			.bind("kinds", keys.stream().map((k) -> k.kind().kindName()).toArray(String[]::new))
+			.bind("namespaces", keys.stream().map(PolicyKey::namespace).toArray(String[]::new))
+			.bind("names", keys.stream().map(PolicyKey::name).toArray(String[]::new))
 			.map((row) -> Map.entry(new PolicyKey(PolicyKey.kind(row.get("kind", String.class)),
 					row.get("namespace", String.class), row.get("name", String.class)),
 					new Head(row.get("id", Long.class), row.get("head_version", Integer.class),

@@ -42,6 +42,15 @@ public abstract sealed class StoreException extends RuntimeException {
 
 	}
 
+	/** The text is larger than the store accepts ({@code portcullis.yaml.max-input-chars} for one policy). */
+	public static final class TooLarge extends StoreException {
+
+		public TooLarge(String message) {
+			super(message);
+		}
+
+	}
+
 	/** The policy text is not valid: the engine's violations (errors and warnings) with line and column. */
 	public static final class Invalid extends StoreException {
 

@@ -47,7 +47,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code bench.password} (an author or admin; default {@code admin} and a generated password given to the app it
  * starts), {@code bench.policies} (default 10,000), {@code bench.clients} (20), {@code bench.seconds} (30),
  * {@code bench.report} (the report file), {@code bench.java} (load from Java threads even when {@code wrk} is on the
- * PATH; by default wrk makes the load, as it costs the shared CPUs less). The clients authenticate with an API token (a hash lookup), as automation
+ * PATH; by default wrk makes the load, as it costs the shared CPUs less), {@code bench.hold} (keep the app it
+ * started running afterwards, and print the token, for manual measurements). The clients authenticate with an API token (a hash lookup), as automation
  * does, not with HTTP Basic (a password hash per request).
  */
 public final class StoreBenchmark {
@@ -80,6 +81,10 @@ public final class StoreBenchmark {
 		}
 		finally {
 			if (app != null) {
+				if (Boolean.getBoolean("bench.hold")) {
+					System.out.println("The app stays up at " + url + " (bench.hold); stop it with Ctrl-C.");
+					Thread.sleep(Long.MAX_VALUE);
+				}
 				app.close();
 			}
 		}
@@ -118,6 +123,9 @@ public final class StoreBenchmark {
 					+ "): " + token.body() + " — use a fresh database or set bench.user/bench.password");
 		}
 		String bearer = "Bearer " + JSON.readTree(token.body()).get("token").asString();
+		if (Boolean.getBoolean("bench.hold")) {
+			System.out.println("Authorization: " + bearer);
+		}
 		String ws = "bench-" + Long.toString(System.currentTimeMillis(), 36);
 		send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/workspaces")).header("Authorization", bearer)
 			.header("Content-Type", "application/json")
@@ -147,11 +155,24 @@ public final class StoreBenchmark {
 		List<String> queries = queries(http, url, ws, bearer);
 		report.put("list queries in the mix", queries.size() + " (first pages, name search, namespace, label, deep "
 				+ "keyset pages, as-of; limit 50)");
-		// warm-up: every query a few times
-		for (int i = 0; i < 3; i++) {
-			for (String q : queries) {
-				send(http, get(url + q, bearer), 200);
-			}
+		// warm-up until the JIT has compiled the request path: 2,000 requests, 4 at a time
+		Thread[] warmers = new Thread[4];
+		for (int w = 0; w < warmers.length; w++) {
+			int first = w;
+			warmers[w] = new Thread(() -> {
+				for (int i = first; i < 2000; i += warmers.length) {
+					try {
+						send(http, get(url + queries.get(i % queries.size()), bearer), 200);
+					}
+					catch (Exception ex) {
+						throw new IllegalStateException(ex);
+					}
+				}
+			});
+			warmers[w].start();
+		}
+		for (Thread warmer : warmers) {
+			warmer.join();
 		}
 		String wrk = Boolean.getBoolean("bench.java") ? null : wrk(url, queries, bearer, clients, seconds);
 		if (wrk != null) {

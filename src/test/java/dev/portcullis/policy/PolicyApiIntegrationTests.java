@@ -102,6 +102,8 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 			.expectHeader().valueEquals("ETag", "\"1\"")
 			.expectBody(String.class).returnResult().getResponseBody();
 		assertThat(yaml).isEqualTo(text);
+		as(Role.VIEWER).get().uri("/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/prod/api")
+			.header("If-None-Match", "\"1\"").exchange().expectStatus().isNotModified();
 	}
 
 	@Test
@@ -184,6 +186,33 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void importsRacingWithSavesShouldNeverFailHalfway() {
+		WebClient web = author();
+		for (int round = 0; round < 5; round++) {
+			String name = "race-" + round;
+			String bundle = cnp("default", name, name, 80) + "---\n" + cnp("default", name + "-b", name, 81);
+			List<Integer> statuses = Flux.merge(
+					web.post().uri("/api/v1/workspaces/" + this.ws + "/import").contentType(YAML).bodyValue(bundle)
+						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
+					web.put().uri("/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/default/" + name)
+						.contentType(YAML).bodyValue(cnp("default", name, name, 90))
+						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())))
+				.collectList()
+				.block(Duration.ofSeconds(30));
+			assertThat(statuses).allSatisfy((status) -> assertThat(status).isIn(200, 201, 409, 412, 428));
+			JsonNode history = body(as(Role.VIEWER).get()
+				.uri("/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/default/" + name + "/versions")
+				.exchange().expectStatus().isOk());
+			// whoever won, every write that was accepted is a version, and the bundle is all there or not at all
+			assertThat(history.get("items").size()).isBetween(1, 2);
+			int bundleSecond = as(Role.VIEWER).get()
+				.uri("/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/default/" + name + "-b")
+				.exchange().returnResult(String.class).getStatus().value();
+			assertThat(bundleSecond == 200).isEqualTo(statuses.contains(200));
+		}
+	}
+
+	@Test
 	void badInputShouldGetClearProblems() {
 		String policy = "/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/default/web";
 		JsonNode notYaml = body(put("CiliumNetworkPolicy/default/web", "apiVersion: [x\n  kind: {", null)
@@ -193,6 +222,10 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 		JsonNode unknownKind = body(put("CiliumNetworkPolicy/default/web",
 				"apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: default}\n", null).expectStatus().isBadRequest());
 		assertThat(unknownKind.get("violations").get(0).get("message").asString()).contains("Pod");
+		as(Role.AUTHOR).put().uri(policy).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.bodyValue(cnp("default", "web", "web", 80)).exchange()
+			.expectStatus().isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
 		JsonNode otherKey = body(put("CiliumNetworkPolicy/default/web", cnp("default", "api", "api", 80), null)
 			.expectStatus().isBadRequest());
 		assertThat(otherKey.get("detail").asString()).contains("CiliumNetworkPolicy/default/api");
@@ -229,6 +262,10 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 		JsonNode problem = body(as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/import").contentType(YAML)
 			.bodyValue(huge).exchange().expectStatus().isEqualTo(HttpStatus.CONTENT_TOO_LARGE));
 		assertThat(problem.get("type").asString()).isEqualTo("/problems/body-too-large");
+		String bigPolicy = cnp("default", "web", "web", 80) + "# " + "x".repeat(3 * 1024 * 1024) + "\n";
+		JsonNode tooBig = body(put("CiliumNetworkPolicy/default/web", bigPolicy, null)
+			.expectStatus().isEqualTo(HttpStatus.CONTENT_TOO_LARGE));
+		assertThat(tooBig.get("type").asString()).isEqualTo("/problems/policy-too-large");
 		JsonNode policies = body(as(Role.VIEWER).get().uri("/api/v1/workspaces/" + this.ws + "/policies").exchange()
 			.expectStatus().isOk());
 		assertThat(policies.get("items")).isEmpty();
@@ -248,6 +285,17 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 		JsonNode policies = body(as(Role.VIEWER).get().uri("/api/v1/workspaces/" + this.ws + "/policies").exchange()
 			.expectStatus().isOk());
 		assertThat(policies.get("items")).isEmpty();
+	}
+
+	@Test
+	void plainTextBodiesShouldBeReadAsYaml() {
+		as(Role.AUTHOR).put().uri("/api/v1/workspaces/" + this.ws + "/policies/cnp/default/web")
+			.contentType(MediaType.TEXT_PLAIN).bodyValue(cnp("default", "web", "web", 80)).exchange()
+			.expectStatus().isCreated();
+		JsonNode report = body(as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/import")
+			.contentType(MediaType.TEXT_PLAIN).bodyValue(cnp("default", "web", "web", 80)).exchange()
+			.expectStatus().isOk());
+		assertThat(report.get("rows").get(0).get("outcome").asString()).isEqualTo("UNCHANGED");
 	}
 
 	@Test

@@ -90,6 +90,10 @@ class ImportPage {
 						view(exchange, workspace, form.again(), null, ex.getMessage())
 							.status(HttpStatus.UNPROCESSABLE_ENTITY)
 							.build()))
+				.onErrorResume(StoreException.TooLarge.class, (ex) -> Mono.just(
+						view(exchange, workspace, ImportForm.EMPTY, null, ex.getMessage())
+							.status(HttpStatus.CONTENT_TOO_LARGE)
+							.build()))
 				// someone created a policy of the bundle meanwhile: nothing was written, importing again sees it
 				.onErrorResume(StoreException.Conflict.class, (ex) -> Mono.just(
 						view(exchange, workspace, form.again(), null, ex.getMessage())

@@ -146,6 +146,10 @@ class PolicyEditor {
 					new Feedback(ex.getMessage(), List.of(), null))
 				.status(HttpStatus.UNPROCESSABLE_ENTITY)
 				.build()))
+			.onErrorResume(StoreException.TooLarge.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
+					new Feedback(ex.getMessage(), List.of(), null))
+				.status(HttpStatus.CONTENT_TOO_LARGE)
+				.build()))
 			.onErrorResume(StoreException.Conflict.class, (ex) -> conflict(exchange, workspace, key, form, ex));
 	}
 

@@ -456,4 +456,36 @@ class StorePagesIntegrationTests extends IntegrationTest {
 		assertThat(this.store.workspace(ws).block().policies()).isZero();
 	}
 
+	@Test
+	void longHistoriesShouldPageByKeysetAndAppendOlderVersionsForHtmx() {
+		String ws = workspace();
+		this.store.save(ws, null, policy("web", 1000), null, "v1", Requester.SYSTEM).block();
+		for (int v = 2; v <= 55; v++) {
+			this.store.save(ws, null, policy("web", 1000 + v), v - 1, "v" + v, Requester.SYSTEM).block();
+		}
+		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
+		String html = author().get().uri(page).exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(html).contains(">v55<", ">v6<", "Older versions").doesNotContain(">v5<");
+		String older = html.replaceAll("(?s).*<a href=\"([^\"]+)\"[^>]*>Older versions</a>.*", "$1").replace("&amp;", "&");
+		assertThat(older).startsWith(page + "?cursor=");
+		String rows = author().get().uri(java.net.URI.create("http://localhost:" + this.port + older))
+			.header(Htmx.REQUEST, "true").exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(rows.strip()).startsWith("<tr").contains(">v5<", ">v1<").doesNotContain(">v6<", "Older versions",
+				"<html");
+	}
+
+	@Test
+	void aPolicyOverTheSizeLimitShouldBeRefusedInlineWith413() {
+		String ws = workspace();
+		String huge = policy("web", 80) + "  description: \"" + "x".repeat(4 * 1024 * 1024) + "\"\n";
+		author().post().uri("/workspaces/{ws}/policies/new", ws).header(Htmx.REQUEST, "true")
+			.body(BodyInserters.fromFormData(form("yaml", huge, "message", "big")))
+			.exchange()
+			.expectStatus().isEqualTo(413)
+			.expectBody(String.class).value((html) -> assertThat(html).startsWith("<form id=\"editor\""));
+		assertThat(this.store.workspace(ws).block().policies()).isZero();
+	}
+
 }
