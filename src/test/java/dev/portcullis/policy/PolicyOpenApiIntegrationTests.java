@@ -1,7 +1,7 @@
 package dev.portcullis.policy;
 
+import dev.portcullis.OpenApiSchemas;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -113,85 +113,12 @@ class PolicyOpenApiIntegrationTests extends IntegrationTest {
 		}
 	}
 
-	@SuppressWarnings("unchecked")
 	private Map<String, Object> ref(String schema) {
-		return (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) this.document.get("components"))
-			.get("schemas")).get(schema);
+		return new OpenApiSchemas(this.document).ref(schema);
 	}
 
 	private List<String> errors(Object value, Map<String, Object> schema) {
-		List<String> errors = new ArrayList<>();
-		check(value, schema, "$", errors);
-		return errors;
-	}
-
-	/** A small JSON Schema checker: $ref, type, enum, required, properties, items, oneOf/anyOf, additionalProperties. */
-	@SuppressWarnings("unchecked")
-	private void check(Object value, Map<String, Object> schema, String at, List<String> errors) {
-		if (schema.containsKey("$ref")) {
-			check(value, ref(((String) schema.get("$ref")).substring("#/components/schemas/".length())), at, errors);
-			return;
-		}
-		for (String combinator : List.of("oneOf", "anyOf")) {
-			if (schema.containsKey(combinator)) {
-				if (((List<Map<String, Object>>) schema.get(combinator)).stream()
-					.noneMatch((option) -> errors(value, option).isEmpty())) {
-					errors.add(at + ": matches no " + combinator + " option: " + value);
-				}
-				return;
-			}
-		}
-		Object type = schema.get("type");
-		if (type != null) {
-			List<String> types = (type instanceof List<?> list) ? (List<String>) list : List.of((String) type);
-			if (types.stream().noneMatch((t) -> hasType(value, t))) {
-				errors.add(at + ": expected " + types + " but was " + value);
-				return;
-			}
-		}
-		if (schema.containsKey("enum") && !((List<Object>) schema.get("enum")).contains(value)) {
-			errors.add(at + ": " + value + " is not one of " + schema.get("enum"));
-		}
-		if (value instanceof Map<?, ?> map) {
-			for (String required : (List<String>) schema.getOrDefault("required", List.of())) {
-				if (!map.containsKey(required)) {
-					errors.add(at + ": missing required " + required);
-				}
-			}
-			Map<String, Map<String, Object>> properties = (Map<String, Map<String, Object>>) schema
-				.getOrDefault("properties", Map.of());
-			Object additional = schema.get("additionalProperties");
-			map.forEach((key, item) -> {
-				Map<String, Object> property = properties.get(key);
-				if (property != null) {
-					check(item, property, at + "." + key, errors);
-				}
-				else if (Boolean.FALSE.equals(additional)) {
-					errors.add(at + ": undocumented property " + key);
-				}
-				else if (additional instanceof Map<?, ?> itemSchema) {
-					check(item, (Map<String, Object>) itemSchema, at + "." + key, errors);
-				}
-			});
-		}
-		if (value instanceof List<?> list && schema.containsKey("items")) {
-			for (int i = 0; i < list.size(); i++) {
-				check(list.get(i), (Map<String, Object>) schema.get("items"), at + "[" + i + "]", errors);
-			}
-		}
-	}
-
-	private static boolean hasType(Object value, String type) {
-		return switch (type) {
-			case "null" -> value == null;
-			case "string" -> value instanceof String;
-			case "integer" -> value instanceof Integer || value instanceof Long;
-			case "number" -> value instanceof Number;
-			case "boolean" -> value instanceof Boolean;
-			case "array" -> value instanceof List;
-			case "object" -> value instanceof Map;
-			default -> false;
-		};
+		return new OpenApiSchemas(this.document).errors(value, schema);
 	}
 
 }
