@@ -89,6 +89,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 
 		// the workspace lists them; search narrows the list through htmx
 		link("Open the workspace").click();
+		this.page.waitForLoadState();
 		assertThat(this.page.locator("#policy-rows tr")).hasCount(3);
 		this.page.getByLabel("Name or namespace").fill("we");
 		assertThat(this.page.locator("#policy-rows tr")).hasCount(1);
@@ -108,6 +109,8 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		button("Save version").click();
 		assertThat(this.page.getByText("Created as version 1.")).isVisible();
 		link(ws).click();
+		// htmx binds the live search when the page's deferred script has run
+		this.page.waitForLoadState();
 
 		// open the policy, edit it: version 2
 		this.page.getByLabel("Name or namespace").fill("we");
