@@ -109,11 +109,10 @@ class UserController {
 		CreateRequest body = (request != null) ? request : new CreateRequest(null, null, null, null);
 		Role role;
 		try {
-			role = (body.role() != null) ? Role.parse(body.role()) : null;
+			role = roleOf(body.role());
 		}
-		catch (IllegalArgumentException ex) {
-			return Mono.error(problem(new UserAccounts.Refused(UserAccounts.Refused.Kind.INVALID,
-					List.of("role: " + ex.getMessage()))));
+		catch (UserAccounts.Refused ex) {
+			return Mono.error(problem(ex));
 		}
 		return CurrentActor.get()
 			.flatMap((actor) -> this.accounts.create(actor, CurrentActor.clientAddress(exchange), body.username(),
@@ -129,11 +128,10 @@ class UserController {
 		ChangeRequest body = (request != null) ? request : new ChangeRequest(null, null, null, null);
 		Role role;
 		try {
-			role = (body.role() != null) ? Role.parse(body.role()) : null;
+			role = roleOf(body.role());
 		}
-		catch (IllegalArgumentException ex) {
-			return Mono.error(problem(new UserAccounts.Refused(UserAccounts.Refused.Kind.INVALID,
-					List.of("role: " + ex.getMessage()))));
+		catch (UserAccounts.Refused ex) {
+			return Mono.error(problem(ex));
 		}
 		UserAccounts.Change change = new UserAccounts.Change(body.displayName(), role, body.enabled(), body.password());
 		return CurrentActor.get()
@@ -159,6 +157,16 @@ class UserController {
 		int colon = problem.indexOf(':');
 		return Map.of("path", (colon > 0) ? problem.substring(0, colon) : "", "line", 0, "column", 0, "message",
 				problem);
+	}
+
+	/** The role a request names, null when it names none; {@code Refused} (INVALID) when the name is unknown. */
+	private static @Nullable Role roleOf(@Nullable String text) {
+		try {
+			return (text != null) ? Role.parse(text) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new UserAccounts.Refused(UserAccounts.Refused.Kind.INVALID, List.of("role: " + ex.getMessage()));
+		}
 	}
 
 }

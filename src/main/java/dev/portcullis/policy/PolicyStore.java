@@ -670,12 +670,11 @@ public class PolicyStore {
 	}
 
 	/**
-	 * Deletes a policy by writing a tombstone version. {@link StoreException.Conflict} when {@code expectedVersion}
-	 * is not the head or the head is a tombstone already.
+	 * The head of {@code key}, locked for this transaction; {@link StoreException.NotFound} when the policy does not
+	 * exist, {@link StoreException.Conflict} when its head is not {@code expectedVersion}.
 	 */
-	public Mono<SaveResult> delete(String workspace, PolicyKey key, int expectedVersion, String message,
-			Requester by) {
-		return this.tx.transactional(workspaceId(workspace).flatMap((ws) -> lockHead(ws, key)).flatMap((found) -> {
+	private Mono<Head> lockedHeadAt(String workspace, PolicyKey key, int expectedVersion) {
+		return workspaceId(workspace).flatMap((ws) -> lockHead(ws, key)).flatMap((found) -> {
 			if (found.isEmpty()) {
 				return Mono.error(new StoreException.NotFound("No policy " + key + " in workspace \"" + workspace
 						+ "\"."));
@@ -684,8 +683,19 @@ public class PolicyStore {
 			if (expectedVersion != head.version()) {
 				return conflict(key + " is at version " + head.version() + ", not " + expectedVersion
 						+ ": someone else changed it. Review their change and try again.", expectedVersion, head.id(),
-						head.version()).flatMap(Mono::error);
+						head.version()).flatMap(Mono::<Head>error);
 			}
+			return Mono.just(head);
+		});
+	}
+
+	/**
+	 * Deletes a policy by writing a tombstone version. {@link StoreException.Conflict} when {@code expectedVersion}
+	 * is not the head or the head is a tombstone already.
+	 */
+	public Mono<SaveResult> delete(String workspace, PolicyKey key, int expectedVersion, String message,
+			Requester by) {
+		return this.tx.transactional(lockedHeadAt(workspace, key, expectedVersion).flatMap((head) -> {
 			if (head.deleted()) {
 				return conflict(key + " is deleted already (version " + head.version() + ").", expectedVersion,
 						head.id(), head.version()).flatMap(Mono::error);
@@ -704,17 +714,7 @@ public class PolicyStore {
 	 */
 	public Mono<SaveResult> restore(String workspace, PolicyKey key, @Nullable Integer fromVersion,
 			int expectedVersion, String message, Requester by) {
-		return this.tx.transactional(workspaceId(workspace).flatMap((ws) -> lockHead(ws, key)).flatMap((found) -> {
-			if (found.isEmpty()) {
-				return Mono.error(new StoreException.NotFound("No policy " + key + " in workspace \"" + workspace
-						+ "\"."));
-			}
-			Head head = found.get();
-			if (expectedVersion != head.version()) {
-				return conflict(key + " is at version " + head.version() + ", not " + expectedVersion
-						+ ": someone else changed it. Review their change and try again.", expectedVersion, head.id(),
-						head.version()).flatMap(Mono::error);
-			}
+		return this.tx.transactional(lockedHeadAt(workspace, key, expectedVersion).flatMap((head) -> {
 			Mono<PolicyVersion> source = (fromVersion != null)
 					? versionOf(head.id(), fromVersion).switchIfEmpty(Mono.error(() -> new StoreException.NotFound(
 							key + " has no version " + fromVersion + ".")))
