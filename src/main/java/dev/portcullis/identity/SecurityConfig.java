@@ -53,7 +53,9 @@ import org.springframework.web.server.WebFilterChain;
  * </ul>
  * CSRF protects requests that a browser authenticates by itself (the session cookie). A request carrying an
  * {@code Authorization} header is exempt: a browser adds that header only to requests a script of this origin
- * makes, or after a Basic challenge, and Portcullis never sends one ({@code WWW-Authenticate: Bearer}).
+ * makes, or after a Basic challenge, and Portcullis never sends one ({@code WWW-Authenticate: Bearer}). A
+ * malformed header is refused with 401 before CSRF is checked ({@link AuthorizationHeaderFilter}), so it never
+ * falls back to the session.
  * <p>
  * Roles, the same rules on both chains: reading ({@code GET}, {@code HEAD}) needs VIEWER, writing needs AUTHOR;
  * {@code /admin/**}, {@code /api/v1/users/**} and {@code /api/v1/audit/**} need ADMIN; a signed-in VIEWER may
@@ -107,6 +109,7 @@ class SecurityConfig {
 				.then(responses.unauthenticated(exchange, ex));
 		});
 		return http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/api/v1/**", "/actuator/**"))
+			.addFilterBefore(new AuthorizationHeaderFilter(true, responses, audit), SecurityWebFiltersOrder.CSRF)
 			.securityContextRepository(sessions)
 			.httpBasic((basic) -> basic.authenticationManager(passwords)
 				.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
@@ -143,7 +146,8 @@ class SecurityConfig {
 	SecurityWebFilterChain pageChain(ServerHttpSecurity http, PasswordSignIn passwords, SecurityResponses responses,
 			FreshSessionContextRepository sessions, AuditLog audit,
 			ObjectProvider<ReactiveClientRegistrationRepository> oidcClients) {
-		http.securityContextRepository(sessions)
+		http.addFilterBefore(new AuthorizationHeaderFilter(false, responses, audit), SecurityWebFiltersOrder.CSRF)
+			.securityContextRepository(sessions)
 			.httpBasic((basic) -> basic.authenticationManager(passwords)
 				.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 				.authenticationEntryPoint(responses.apiEntryPoint()))

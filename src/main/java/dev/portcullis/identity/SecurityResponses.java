@@ -74,6 +74,9 @@ class SecurityResponses {
 			if (refused.reason() == SignInRefused.Reason.BAD_TOKEN) {
 				challenge += ", error=\"invalid_token\"";
 			}
+			else if (refused.reason() == SignInRefused.Reason.MALFORMED) {
+				challenge += ", error=\"invalid_request\"";
+			}
 		}
 		else {
 			detail = "Authentication required: send \"Authorization: Bearer <API token>\" (create one at "
