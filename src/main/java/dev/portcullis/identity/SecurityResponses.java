@@ -23,6 +23,7 @@ import org.springframework.security.web.server.authentication.RedirectServerAuth
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.ServerSecurityContextRepository;
 import org.springframework.security.web.server.csrf.CsrfException;
+import org.springframework.security.web.server.savedrequest.CookieServerRequestCache;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -45,12 +46,14 @@ class SecurityResponses {
 
 	private final ServerSecurityContextRepository sessions;
 
-	private final ServerAuthenticationEntryPoint loginRedirect = new RedirectServerAuthenticationEntryPoint("/login");
+	private final RedirectServerAuthenticationEntryPoint loginRedirect = new RedirectServerAuthenticationEntryPoint("/login");
 
 	SecurityResponses(JsonMapper json, AuditLog audit, FreshSessionContextRepository sessions) {
 		this.json = json;
 		this.audit = audit;
 		this.sessions = sessions;
+		// the page asked for is remembered in a cookie: an anonymous request never starts a session
+		this.loginRedirect.setRequestCache(new CookieServerRequestCache());
 	}
 
 	/** 401 (or 429 when throttled) for the API. */
