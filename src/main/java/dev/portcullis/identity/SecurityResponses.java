@@ -134,10 +134,18 @@ class SecurityResponses {
 	}
 
 	Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String slug, String title, String detail) {
+		return problem(exchange, status, slug, title, detail, true);
+	}
+
+	/** A problem; {@code withInstance} false leaves out the request's path (a path refused as malformed). */
+	Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String slug, String title, String detail,
+			boolean withInstance) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create("/problems/" + slug));
 		problem.setTitle(title);
-		problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+		if (withInstance) {
+			problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+		}
 		problem.setProperty("requestId", exchange.getRequest().getId());
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(status);
