@@ -78,9 +78,11 @@ public abstract class IntegrationTest {
 	protected Session session(String username, String password) {
 		var login = this.anonymousClient.get().uri("/login").exchange().expectStatus().isOk()
 			.expectBody(String.class).returnResult();
-		String anonymousSession = login.getResponseCookies().getFirst(SESSION_COOKIE).getValue();
+		// the sign-in page keeps its CSRF token in a cookie, not in a session
+		var pageCookies = new org.springframework.util.LinkedMultiValueMap<String, String>();
+		login.getResponseCookies().forEach((name, values) -> values.forEach((c) -> pageCookies.add(name, c.getValue())));
 		String formToken = field(login.getResponseBody(), "name=\"_csrf\" value=\"");
-		var signIn = this.anonymousClient.post().uri("/login").cookie(SESSION_COOKIE, anonymousSession)
+		var signIn = this.anonymousClient.post().uri("/login").cookies((cookies) -> cookies.addAll(pageCookies))
 			.contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
 			.bodyValue("username=" + encode(username) + "&password=" + encode(password) + "&_csrf=" + encode(formToken))
 			.exchange().expectStatus().isFound()

@@ -1,6 +1,5 @@
 package dev.portcullis.identity;
 
-import java.time.Instant;
 import java.util.Map;
 
 import dev.portcullis.audit.AuditLog;
@@ -20,7 +19,9 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Checks a username and password, for the sign-in form and for HTTP Basic on the API.
  * <p>
- * A username or client address locked by {@link SignInThrottle} is refused without checking the password.
+ * Every check runs under an attempt reserved from {@link SignInThrottle}, so that no more passwords are checked
+ * than its limits allow, however many requests arrive at once; a locked username or client address is refused
+ * without checking the password.
  * An unknown username costs as much as a wrong password (a dummy hash is checked), so timing does not tell
  * which usernames exist. Hashes are checked off the event loop. Every form sign-in and every failure is
  * audited as {@code auth.signin}; a successful HTTP Basic request is not (it is one request, not a session).
@@ -55,30 +56,39 @@ class PasswordSignIn implements ReactiveAuthenticationManager {
 			String address = (exchange != null) ? CurrentActor.clientAddress(exchange) : "unknown";
 			String method = (exchange != null && exchange.getRequest().getPath().value().startsWith("/api/"))
 					? "basic" : "form";
-			Instant locked = this.throttle.lockedUntil(username, address);
-			if (locked != null) {
-				return failure(username, address, method, "throttled").then(Mono.error(SignInRefused.throttled(locked)));
-			}
-			return this.users.findByUsername(username)
-				.map(Candidate::new)
-				.defaultIfEmpty(new Candidate(null))
-				.flatMap((candidate) -> Mono
-					.fromCallable(() -> this.encoder.matches(password, candidate.hash(this.dummyHash)))
-					.subscribeOn(Schedulers.boundedElastic())
-					.flatMap((matches) -> decide(candidate.user, matches, username, address, method)));
+			return Mono.usingWhen(this.throttle.acquire(username, address),
+					(attempt) -> check(attempt, username, password, address, method),
+					(attempt) -> Mono.fromRunnable(attempt::abandoned),
+					(attempt, error) -> Mono.fromRunnable(attempt::abandoned),
+					// the hash may already be running: a cancelled check counts as a failure
+					(attempt) -> Mono.fromRunnable(attempt::failed))
+				.onErrorResume((ex) -> ex instanceof SignInRefused refused
+						&& refused.reason() == SignInRefused.Reason.THROTTLED,
+						(ex) -> failure(username, address, method, "throttled").then(Mono.error(ex)));
 		});
 	}
 
-	private Mono<Authentication> decide(@Nullable UserRow user, boolean matches, String username, String address,
-			String method) {
+	private Mono<Authentication> check(SignInThrottle.Attempt attempt, String username, String password,
+			String address, String method) {
+		return this.users.findByUsername(username)
+			.map(Candidate::new)
+			.defaultIfEmpty(new Candidate(null))
+			.flatMap((candidate) -> Mono
+				.fromCallable(() -> this.encoder.matches(password, candidate.hash(this.dummyHash)))
+				.subscribeOn(Schedulers.boundedElastic())
+				.flatMap((matches) -> decide(attempt, candidate.user, matches, username, address, method)));
+	}
+
+	private Mono<Authentication> decide(SignInThrottle.Attempt attempt, @Nullable UserRow user, boolean matches,
+			String username, String address, String method) {
 		if (user == null || user.passwordHash() == null || !matches) {
-			this.throttle.failed(username, address);
+			attempt.failed();
 			return failure(username, address, method, "bad credentials").then(Mono.error(SignInRefused.badCredentials()));
 		}
+		attempt.succeeded();
 		if (!user.enabled()) {
 			return failure(username, address, method, "disabled").then(Mono.error(SignInRefused.disabled()));
 		}
-		this.throttle.succeeded(username);
 		Authentication authentication = UsernamePasswordAuthenticationToken.authenticated(user.toSignedIn(), null,
 				AuthorityUtils.createAuthorityList(user.role().authorities()));
 		if (!"form".equals(method)) {

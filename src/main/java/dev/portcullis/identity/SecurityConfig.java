@@ -26,7 +26,9 @@ import org.springframework.security.oauth2.client.registration.ReactiveClientReg
 import org.springframework.security.web.server.DefaultServerRedirectStrategy;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.RedirectServerAuthenticationSuccessHandler;
 import org.springframework.security.web.server.authentication.ServerAuthenticationFailureHandler;
+import org.springframework.security.web.server.authentication.ServerAuthenticationSuccessHandler;
 import org.springframework.security.web.server.authentication.logout.DelegatingServerLogoutHandler;
 import org.springframework.security.web.server.authentication.logout.RedirectServerLogoutSuccessHandler;
 import org.springframework.security.web.server.authentication.logout.SecurityContextServerLogoutHandler;
@@ -34,6 +36,7 @@ import org.springframework.security.web.server.authentication.logout.ServerLogou
 import org.springframework.security.web.server.authentication.logout.WebSessionServerLogoutHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.csrf.XorServerCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.server.savedrequest.CookieServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.filter.reactive.ServerWebExchangeContextFilter;
@@ -49,11 +52,14 @@ import org.springframework.web.server.WebFilterChain;
  * then a state-changing request needs the CSRF header. Refusals are problem+json ({@link SecurityResponses}).
  * <li><b>Pages</b> (everything else): the sign-in form at {@code /login} (and OpenID Connect when a client
  * registration is configured), session cookie, CSRF on every state-changing request, sign-out by
- * {@code POST /logout}. HTTP Basic is accepted too, statelessly, for scripts and tests.
+ * {@code POST /logout}. Only a signed-in user has a session: before sign-in the CSRF token and the page asked
+ * for live in cookies ({@link SessionOrCookieCsrfTokenRepository}, {@link CookieServerRequestCache}). HTTP Basic is accepted too, statelessly, for scripts and tests.
  * </ul>
  * CSRF protects requests that a browser authenticates by itself (the session cookie). A request carrying an
  * {@code Authorization} header is exempt: a browser adds that header only to requests a script of this origin
- * makes, or after a Basic challenge, and Portcullis never sends one ({@code WWW-Authenticate: Bearer}).
+ * makes, or after a Basic challenge, and Portcullis never sends one ({@code WWW-Authenticate: Bearer}). A
+ * malformed header is refused with 401 before CSRF is checked ({@link AuthorizationHeaderFilter}), so it never
+ * falls back to the session.
  * <p>
  * Roles, the same rules on both chains: reading ({@code GET}, {@code HEAD}) needs VIEWER, writing needs AUTHOR;
  * {@code /admin/**}, {@code /api/v1/users/**} and {@code /api/v1/audit/**} need ADMIN; a signed-in VIEWER may
@@ -70,6 +76,8 @@ class SecurityConfig {
 	private static final String AUTHOR = Role.AUTHOR.name();
 
 	private static final String ADMIN = Role.ADMIN.name();
+
+	private static final SessionOrCookieCsrfTokenRepository CSRF_TOKENS = new SessionOrCookieCsrfTokenRepository();
 
 	/** Argon2id for new hashes; bcrypt hashes still verify (docs/adr/006). */
 	@Bean
@@ -107,6 +115,7 @@ class SecurityConfig {
 				.then(responses.unauthenticated(exchange, ex));
 		});
 		return http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/api/v1/**", "/actuator/**"))
+			.addFilterBefore(new AuthorizationHeaderFilter(true, responses, audit), SecurityWebFiltersOrder.CSRF)
 			.securityContextRepository(sessions)
 			.httpBasic((basic) -> basic.authenticationManager(passwords)
 				.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
@@ -117,6 +126,7 @@ class SecurityConfig {
 			.requestCache((cache) -> cache.requestCache(
 					org.springframework.security.web.server.savedrequest.NoOpServerRequestCache.getInstance()))
 			.csrf((csrf) -> csrf.requireCsrfProtectionMatcher(SecurityConfig::sessionApiWrite)
+				.csrfTokenRepository(CSRF_TOKENS)
 				.csrfTokenRequestHandler(csrfHandler())
 				.accessDeniedHandler(responses.accessDenied(true)))
 			.exceptionHandling((handling) -> handling.authenticationEntryPoint(responses.apiEntryPoint())
@@ -143,20 +153,24 @@ class SecurityConfig {
 	SecurityWebFilterChain pageChain(ServerHttpSecurity http, PasswordSignIn passwords, SecurityResponses responses,
 			FreshSessionContextRepository sessions, AuditLog audit,
 			ObjectProvider<ReactiveClientRegistrationRepository> oidcClients) {
-		http.securityContextRepository(sessions)
+		http.addFilterBefore(new AuthorizationHeaderFilter(false, responses, audit), SecurityWebFiltersOrder.CSRF)
+			.securityContextRepository(sessions)
 			.httpBasic((basic) -> basic.authenticationManager(passwords)
 				.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 				.authenticationEntryPoint(responses.apiEntryPoint()))
 			.formLogin((form) -> form.loginPage("/login")
 				.authenticationManager(passwords)
 				.securityContextRepository(sessions)
+				.authenticationSuccessHandler(signInSuccess())
 				.authenticationEntryPoint(responses.pageEntryPoint())
 				.authenticationFailureHandler(signInFailure()))
 			.logout((logout) -> logout.logoutUrl("/logout")
 				.logoutHandler(new DelegatingServerLogoutHandler(auditSignOut(audit), new SecurityContextServerLogoutHandler(),
 						new WebSessionServerLogoutHandler()))
 				.logoutSuccessHandler(redirect("/login?signedout")))
+			.requestCache((cache) -> cache.requestCache(new CookieServerRequestCache()))
 			.csrf((csrf) -> csrf.requireCsrfProtectionMatcher(SecurityConfig::sessionWrite)
+				.csrfTokenRepository(CSRF_TOKENS)
 				.csrfTokenRequestHandler(csrfHandler())
 				.accessDeniedHandler(responses.accessDenied(false)))
 			.exceptionHandling((handling) -> handling.authenticationEntryPoint(responses.pageEntryPoint())
@@ -175,6 +189,7 @@ class SecurityConfig {
 				.hasRole(AUTHOR));
 		if (oidcClients.getIfAvailable() != null) {
 			http.oauth2Login((oidc) -> oidc.authenticationFailureHandler(signInFailure())
+				.authenticationSuccessHandler(signInSuccess())
 				.securityContextRepository(sessions));
 		}
 		return http.build();
@@ -220,6 +235,21 @@ class SecurityConfig {
 		XorServerCsrfTokenRequestAttributeHandler handler = new XorServerCsrfTokenRequestAttributeHandler();
 		handler.setTokenFromMultipartDataEnabled(true);
 		return handler;
+	}
+
+	/**
+	 * After a sign-in: a fresh CSRF token in the new session (the one of the sign-in page stays behind in its
+	 * cookie, which is cleared), then back to the page asked for, else {@code /}.
+	 */
+	private static ServerAuthenticationSuccessHandler signInSuccess() {
+		RedirectServerAuthenticationSuccessHandler redirect = new RedirectServerAuthenticationSuccessHandler();
+		redirect.setRequestCache(new CookieServerRequestCache());
+		return (webFilterExchange, authentication) -> {
+			ServerWebExchange exchange = webFilterExchange.getExchange();
+			return CSRF_TOKENS.generateToken(exchange)
+				.flatMap((token) -> CSRF_TOKENS.saveToken(exchange, token))
+				.then(redirect.onAuthenticationSuccess(webFilterExchange, authentication));
+		};
 	}
 
 	private static ServerAuthenticationFailureHandler signInFailure() {

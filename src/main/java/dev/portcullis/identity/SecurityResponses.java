@@ -23,6 +23,7 @@ import org.springframework.security.web.server.authentication.RedirectServerAuth
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.ServerSecurityContextRepository;
 import org.springframework.security.web.server.csrf.CsrfException;
+import org.springframework.security.web.server.savedrequest.CookieServerRequestCache;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -45,12 +46,14 @@ class SecurityResponses {
 
 	private final ServerSecurityContextRepository sessions;
 
-	private final ServerAuthenticationEntryPoint loginRedirect = new RedirectServerAuthenticationEntryPoint("/login");
+	private final RedirectServerAuthenticationEntryPoint loginRedirect = new RedirectServerAuthenticationEntryPoint("/login");
 
 	SecurityResponses(JsonMapper json, AuditLog audit, FreshSessionContextRepository sessions) {
 		this.json = json;
 		this.audit = audit;
 		this.sessions = sessions;
+		// the page asked for is remembered in a cookie: an anonymous request never starts a session
+		this.loginRedirect.setRequestCache(new CookieServerRequestCache());
 	}
 
 	/** 401 (or 429 when throttled) for the API. */
@@ -73,6 +76,9 @@ class SecurityResponses {
 			detail = refused.getMessage();
 			if (refused.reason() == SignInRefused.Reason.BAD_TOKEN) {
 				challenge += ", error=\"invalid_token\"";
+			}
+			else if (refused.reason() == SignInRefused.Reason.MALFORMED) {
+				challenge += ", error=\"invalid_request\"";
 			}
 		}
 		else {
@@ -128,10 +134,18 @@ class SecurityResponses {
 	}
 
 	Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String slug, String title, String detail) {
+		return problem(exchange, status, slug, title, detail, true);
+	}
+
+	/** A problem; {@code withInstance} false leaves out the request's path (a path refused as malformed). */
+	Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String slug, String title, String detail,
+			boolean withInstance) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create("/problems/" + slug));
 		problem.setTitle(title);
-		problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+		if (withInstance) {
+			problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+		}
 		problem.setProperty("requestId", exchange.getRequest().getId());
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(status);

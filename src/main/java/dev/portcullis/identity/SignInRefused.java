@@ -22,7 +22,9 @@ final class SignInRefused extends AuthenticationException {
 		/** Too many failures for the username or the client address. */
 		THROTTLED,
 		/** An API token that is unknown, revoked or expired, or whose owner is disabled. */
-		BAD_TOKEN
+		BAD_TOKEN,
+		/** An {@code Authorization} header that cannot be read. */
+		MALFORMED
 
 	}
 
@@ -48,6 +50,10 @@ final class SignInRefused extends AuthenticationException {
 		return new SignInRefused(Reason.THROTTLED,
 				"Too many failed sign-ins. Try again after " + until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
 						+ ".", until);
+	}
+
+	static SignInRefused malformed(String detail) {
+		return new SignInRefused(Reason.MALFORMED, detail, null);
 	}
 
 	static SignInRefused badToken(String detail) {

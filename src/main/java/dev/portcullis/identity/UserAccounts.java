@@ -144,11 +144,10 @@ class UserAccounts {
 		if (!problems.isEmpty()) {
 			return Mono.error(new Refused(Refused.Kind.INVALID, List.of("new " + problems.get(0))));
 		}
-		if (throttle.lockedUntil(self.username(), address) != null) {
-			return Mono.error(new Refused(Refused.Kind.INVALID,
+		Mono<SignInThrottle.Attempt> reserved = throttle.acquire(self.username(), address)
+			.onErrorMap(SignInRefused.class, (refused) -> new Refused(Refused.Kind.INVALID,
 					List.of("password: too many failed attempts; try again later")));
-		}
-		return this.users.findById(self.id())
+		return Mono.usingWhen(reserved, (attempt) -> this.users.findById(self.id())
 			.filter((user) -> user.passwordHash() != null)
 			.switchIfEmpty(Mono.error(() -> new Refused(Refused.Kind.INVALID,
 					List.of("password: you sign in through your identity provider and have no password here"))))
@@ -156,13 +155,16 @@ class UserAccounts {
 				.subscribeOn(Schedulers.boundedElastic())
 				.flatMap((matches) -> {
 					if (!matches) {
-						throttle.failed(self.username(), address);
+						attempt.failed();
 						return Mono.error(new Refused(Refused.Kind.INVALID,
 								List.of("current password: that is not your current password")));
 					}
+					attempt.succeeded();
 					return update(new Actor(user.username(), Actor.Kind.USER, user.role(), null), address,
 							user.username(), new Change(null, null, null, replacement));
-				}));
+				})), (attempt) -> Mono.fromRunnable(attempt::abandoned),
+				(attempt, error) -> Mono.fromRunnable(attempt::abandoned),
+				(attempt) -> Mono.fromRunnable(attempt::failed));
 	}
 
 	private Mono<Void> guardLastAdmin(UserRow user, Change change) {

@@ -22,6 +22,9 @@ class SignInIntegrationTests extends IntegrationTest {
 	@Autowired
 	DatabaseClient db;
 
+	/** The cookie that holds the CSRF token before sign-in. */
+	static final String CSRF_COOKIE = "XSRF-TOKEN";
+
 	@Autowired
 	SignInThrottle throttle;
 
@@ -65,15 +68,34 @@ class SignInIntegrationTests extends IntegrationTest {
 
 	@Test
 	void sessionCookieShouldBeHttpOnlyAndSameSiteLax() {
+		// the sign-in page holds its CSRF token in a cookie with the same flags, and starts no session
 		EntityExchangeResult<byte[]> login = anonymous().get().uri("/login").exchange().expectBody().returnResult();
-		ResponseCookie cookie = login.getResponseCookies().getFirst(SESSION_COOKIE);
+		assertThat(login.getResponseCookies().getFirst(SESSION_COOKIE)).isNull();
+		ResponseCookie csrf = login.getResponseCookies().getFirst(CSRF_COOKIE);
+		assertThat(csrf).isNotNull();
+		assertThat(csrf.isHttpOnly()).isTrue();
+		assertThat(csrf.getSameSite()).isEqualTo("Lax");
+		String username = "cookie-" + suffix();
+		createUser(username, Role.VIEWER);
+		EntityExchangeResult<Void> signIn = postLogin(username, PASSWORD).expectStatus().isFound()
+			.expectBody().isEmpty();
+		ResponseCookie cookie = signIn.getResponseCookies().getFirst(SESSION_COOKIE);
 		assertThat(cookie).isNotNull();
 		assertThat(cookie.isHttpOnly()).isTrue();
 		assertThat(cookie.getSameSite()).isEqualTo("Lax");
 		assertThat(cookie.getPath()).isEqualTo("/");
-		// signing in gives the session a new id (no session fixation)
-		Session session = session(Role.VIEWER);
-		assertThat(session.sessionId()).isNotEqualTo(cookie.getValue());
+		// signing in with a session id planted beforehand gives a new one (no session fixation)
+		String planted = UUID.randomUUID().toString();
+		EntityExchangeResult<byte[]> again = anonymous().get().uri("/login").exchange().expectBody().returnResult();
+		String given = anonymous().post().uri("/login").cookie(SESSION_COOKIE, planted)
+			.cookie(CSRF_COOKIE, again.getResponseCookies().getFirst(CSRF_COOKIE).getValue())
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(org.springframework.web.reactive.function.BodyInserters.fromFormData("username", username)
+				.with("password", PASSWORD)
+				.with("_csrf", formToken(new String(again.getResponseBody(), java.nio.charset.StandardCharsets.UTF_8))))
+			.exchange().expectStatus().isFound().expectBody().returnResult()
+			.getResponseCookies().getFirst(SESSION_COOKIE).getValue();
+		assertThat(given).isNotEqualTo(planted);
 	}
 
 	@Test
@@ -238,16 +260,21 @@ class SignInIntegrationTests extends IntegrationTest {
 			String password) {
 		EntityExchangeResult<String> login = anonymous().get().uri("/login").exchange().expectBody(String.class)
 			.returnResult();
-		String cookie = login.getResponseCookies().getFirst(SESSION_COOKIE).getValue();
+		String cookie = login.getResponseCookies().getFirst(CSRF_COOKIE).getValue();
 		String html = login.getResponseBody();
 		int start = html.indexOf("name=\"_csrf\" value=\"") + "name=\"_csrf\" value=\"".length();
 		String token = html.substring(start, html.indexOf('"', start));
-		return anonymous().post().uri("/login").cookie(SESSION_COOKIE, cookie)
+		return anonymous().post().uri("/login").cookie(CSRF_COOKIE, cookie)
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.body(org.springframework.web.reactive.function.BodyInserters.fromFormData("username", username)
 				.with("password", password)
 				.with("_csrf", token))
 			.exchange();
+	}
+
+	private static String formToken(String html) {
+		int start = html.indexOf("name=\"_csrf\" value=\"") + "name=\"_csrf\" value=\"".length();
+		return html.substring(start, html.indexOf('"', start));
 	}
 
 	private List<String> audit(String action, String target) {
