@@ -53,7 +53,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * workspace, policy or version; {@link StoreException.Invalid} with the engine's violations;
  * {@link StoreException.Conflict} when the expected version is not the head; {@link StoreException.ImportRefused}
  * with the per-document report; {@link StoreException.TooLarge} for a policy over {@code portcullis.yaml.max-input-chars};
- * {@link StoreException.BadRequest} for other bad input. A refused change writes nothing.
+ * {@link StoreException.BadRequest} for other bad input; {@link dev.portcullis.identity.Forbidden} when the requester's
+ * role is below AUTHOR (every change checks it, docs/adr/010). A refused change writes nothing.
  * <p>
  * Optimistic concurrency: a change names the head version it was based on ({@code expectedVersion}); if another
  * change got in first it fails with a conflict that carries the current head, so no work is silently lost. The
