@@ -49,7 +49,7 @@ class UserAccountsIntegrationTests extends IntegrationTest {
 		String username = "direct-" + suffix();
 		createUser(username, Role.VIEWER);
 		for (Role role : List.of(Role.VIEWER, Role.AUTHOR, Role.REVIEWER)) {
-			Actor actor = new Actor("direct-" + role.name().toLowerCase(), Actor.Kind.USER, role, null);
+			Actor actor = new Actor("direct-" + role.name().toLowerCase() + "-" + suffix(), Actor.Kind.USER, role, null);
 			assertThatThrownBy(() -> this.accounts.create(actor, "192.0.2.8", "made-" + suffix(), null, Role.ADMIN,
 					"long enough password").block(TIMEOUT))
 				.isInstanceOfSatisfying(Forbidden.class, (forbidden) -> assertThat(forbidden.action()).isEqualTo("user.create"));
