@@ -8,20 +8,24 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.portcullis.IntegrationTest;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -115,7 +119,11 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /actuator/prometheus                                             VIEWER
 			""";
 
-	/** Routes served by Spring Security's filters rather than by a handler mapping (see SecurityConfig). */
+	/**
+	 * Routes served by Spring Security's filters rather than by a handler mapping (see SecurityConfig). OpenID
+	 * Connect's ({@code /oauth2/authorization/*}, {@code /login/oauth2/code/*}) exist only with a client
+	 * registration, which this app has not; they are public by nature (they start and finish a sign-in).
+	 */
 	private static final Set<String> FILTER_ROUTES = Set.of("POST /login", "POST /logout");
 
 	/** Values for path variables: names that exist nowhere, so that no request finds anything to change. */
@@ -281,7 +289,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 		}
 
 		@Override
-		public void route(RequestPredicate predicate, org.springframework.web.reactive.function.server.HandlerFunction<?> handler) {
+		public void route(RequestPredicate predicate, HandlerFunction<?> handler) {
 			this.methods.clear();
 			this.path = null;
 			predicate.accept(this);
@@ -300,7 +308,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 		}
 
 		@Override
-		public void resources(java.util.function.Function<ServerRequest, reactor.core.publisher.Mono<org.springframework.core.io.Resource>> lookup) {
+		public void resources(Function<ServerRequest, Mono<Resource>> lookup) {
 			throw new AssertionError("router function resources are not walked yet: " + lookup);
 		}
 
@@ -324,6 +332,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 		}
 
 		@Override
+		@SuppressWarnings("removal")
 		public void pathExtension(String extension) {
 		}
 
