@@ -19,7 +19,8 @@ COPY --from=frontend /build/frontend/dist/ frontend/dist/
 RUN mvn -B -ntp package -DskipTests -Dfrontend.skip=true && cp target/portcullis-*.jar /build/portcullis.jar
 
 FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 portcullis
+# a home of its own: a generated admin password goes to ~/.portcullis/initial-admin-password (owner-only)
+RUN useradd --system --uid 10001 --create-home --home-dir /home/portcullis portcullis
 USER portcullis
 WORKDIR /app
 COPY --from=jar /build/portcullis.jar /app/portcullis.jar

@@ -145,6 +145,11 @@ public abstract class IntegrationTest {
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
 		TestDatabase.register(registry);
+		// a generated administrator password (fresh database) goes to a temporary file, never to ~/.portcullis
+		registry.add("portcullis.admin.password-file", () -> java.nio.file.Path
+			.of(System.getProperty("java.io.tmpdir"), "portcullis-test-" + ProcessHandle.current().pid(),
+					"initial-admin-password")
+			.toString());
 	}
 
 }

@@ -16,6 +16,11 @@ public record Actor(String username, Kind kind, @Nullable Role role, @Nullable S
 
 	public static final Actor ANONYMOUS = new Actor("anonymous", Kind.ANONYMOUS, null, null);
 
+	/** Whether this actor's role includes {@code required}; never for {@link #ANONYMOUS}. */
+	public boolean has(Role required) {
+		return this.role != null && this.role.includes(required);
+	}
+
 	public enum Kind {
 
 		/** Signed in with a session (form or OIDC) or HTTP Basic. */

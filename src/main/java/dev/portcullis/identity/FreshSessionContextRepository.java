@@ -15,11 +15,13 @@ import org.springframework.security.web.server.context.ServerSecurityContextRepo
 import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebSession;
 
 /**
- * The session's security context, re-checked against the database on every request: a user who was disabled
- * or deleted is signed out at their next request, and a changed role applies at once. The check is one
- * primary-key lookup.
+ * The session's security context, re-checked against the database on every request: the session ends (it is
+ * invalidated) when its user was disabled or deleted, or when their {@code session_epoch} moved on since they
+ * signed in, which a change of password or role or a disabling does (docs/adr/010); a changed display name
+ * applies at once. The check is one primary-key lookup.
  */
 @Component
 class FreshSessionContextRepository implements ServerSecurityContextRepository {
@@ -46,9 +48,24 @@ class FreshSessionContextRepository implements ServerSecurityContextRepository {
 				return Mono.just(context);
 			}
 			return this.users.findById(user.id())
-				.filter(UserRow::enabled)
-				.map((row) -> row.toSignedIn().equals(user) ? context : refreshed(authentication, row.toSignedIn()));
+				.filter((row) -> row.enabled() && row.sessionEpoch() == user.sessionEpoch())
+				.map((row) -> row.toSignedIn().equals(user) ? context : refreshed(authentication, row.toSignedIn()))
+				.switchIfEmpty(Mono.defer(() -> exchange.getSession().flatMap(WebSession::invalidate).then(Mono.empty())));
 		});
+	}
+
+	/**
+	 * Keeps the session of this request signed in as {@code user} after a change that ended the user's sessions
+	 * (their own password change): the session now carries the new {@code session_epoch}. A request that did not
+	 * come with a signed-in session (HTTP Basic) is left as it is, and no session is created for it.
+	 */
+	Mono<Void> keepSignedIn(ServerWebExchange exchange, SignedInUser user) {
+		return exchange.getSession()
+			.filter((session) -> session.getAttribute(
+					WebSessionServerSecurityContextRepository.DEFAULT_SPRING_SECURITY_CONTEXT_ATTR_NAME) != null)
+			.flatMap((session) -> this.sessions.load(exchange))
+			.filter((context) -> SignedInUser.of(context.getAuthentication()) != null)
+			.flatMap((context) -> save(exchange, refreshed(context.getAuthentication(), user)));
 	}
 
 	private static SecurityContext refreshed(Authentication authentication, SignedInUser user) {

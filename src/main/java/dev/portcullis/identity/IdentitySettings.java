@@ -1,5 +1,6 @@
 package dev.portcullis.identity;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +28,28 @@ final class IdentitySettings {
 	}
 
 	/**
-	 * The first administrator ({@code portcullis.admin.*}, or the environment variable
-	 * {@code PORTCULLIS_ADMIN_PASSWORD}): its password when the user {@code admin} is created on first start.
+	 * The first administrator ({@code portcullis.admin.*}, or the environment variables
+	 * {@code PORTCULLIS_ADMIN_PASSWORD} and {@code PORTCULLIS_ADMIN_PASSWORD_FILE}).
+	 *
+	 * @param password its password when the user {@code admin} is created on first start; unset: generated
+	 * @param passwordFile where a generated password is written, readable by its owner only (default
+	 *        {@code ~/.portcullis/initial-admin-password})
 	 */
 	@ConfigurationProperties("portcullis.admin")
-	record Admin(@Nullable String password) {
+	record Admin(@Nullable String password, @Nullable Path passwordFile) {
+
+		Admin {
+			if (passwordFile == null) {
+				passwordFile = Path.of(System.getProperty("user.home"), ".portcullis", "initial-admin-password");
+			}
+		}
+
+		/** The password file, never null (the default applies when none is set). */
+		@Override
+		public Path passwordFile() {
+			return java.util.Objects.requireNonNull(this.passwordFile);
+		}
+
 	}
 
 	/**

@@ -58,17 +58,8 @@ class OidcSignIn implements ReactiveOAuth2UserService<OidcUserRequest, OidcUser>
 			}
 			String displayName = firstNonBlank(oidc.getFullName(), oidc.getPreferredUsername(), oidc.getSubject());
 			return this.users.findByOidcSubject(issuer, oidc.getSubject())
-				.flatMap((row) -> this.users.update(new UserRow(row.id(), row.username(), displayName,
-						row.passwordHash(), role, row.enabled(), row.createdAt(), row.oidcIssuer(), row.oidcSubject())))
-				.switchIfEmpty(Mono.defer(() -> {
-					String username = usernameFor(firstNonBlank(oidc.getPreferredUsername(), oidc.getEmail(),
-							oidc.getSubject()));
-					return this.users.findByUsername(username)
-						.flatMap((taken) -> Mono.<UserRow>error(denied("the username " + username
-								+ " belongs to a local user")))
-						.switchIfEmpty(Mono.defer(() -> this.users.insert(username, displayName, null, role, issuer,
-								oidc.getSubject())));
-				}))
+				.flatMap((row) -> this.users.update(row.with(displayName, role, row.enabled(), row.passwordHash())))
+				.switchIfEmpty(Mono.defer(() -> firstSignIn(oidc, issuer, displayName, role)))
 				.flatMap((row) -> row.enabled() ? Mono.just(row) : Mono.error(denied("the account is disabled")))
 				.flatMap((row) -> this.audit.record(new AuditLog.Event(new Actor(row.username(), Actor.Kind.USER,
 						row.role(), null), "auth.signin", AuditLog.Outcome.SUCCESS, "user/" + row.username(), null,
@@ -77,6 +68,19 @@ class OidcSignIn implements ReactiveOAuth2UserService<OidcUserRequest, OidcUser>
 				.onErrorResume(OAuth2AuthenticationException.class,
 						(ex) -> refuse(oidc, address, ex.getError().getDescription()));
 		}));
+	}
+
+	/**
+	 * Creates the Portcullis user of a provider user who signs in for the first time. When the insert finds the
+	 * username or the issuer and subject taken, the row that took them decides: the same provider user (their
+	 * other sign-in got in first, at the same moment) signs in as it; anyone else keeps their name and this
+	 * sign-in is refused.
+	 */
+	private Mono<UserRow> firstSignIn(OidcUser oidc, String issuer, String displayName, Role role) {
+		String username = usernameFor(firstNonBlank(oidc.getPreferredUsername(), oidc.getEmail(), oidc.getSubject()));
+		return this.users.insertIfAbsent(username, displayName, null, role, issuer, oidc.getSubject())
+			.switchIfEmpty(Mono.defer(() -> this.users.findByOidcSubject(issuer, oidc.getSubject())))
+			.switchIfEmpty(Mono.error(() -> denied("the username " + username + " belongs to another user")));
 	}
 
 	private Mono<OidcUser> refuse(OidcUser oidc, String address, @Nullable String reason) {

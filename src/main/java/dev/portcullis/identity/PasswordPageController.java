@@ -13,7 +13,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
-/** {@code /settings/password}: a signed-in user changes their own password. */
+/**
+ * {@code /settings/password}: a signed-in user changes their own password. Their other sessions end; the one
+ * that made the change stays signed in.
+ */
 @Controller
 class PasswordPageController {
 
@@ -21,9 +24,12 @@ class PasswordPageController {
 
 	private final SignInThrottle throttle;
 
-	PasswordPageController(UserAccounts accounts, SignInThrottle throttle) {
+	private final FreshSessionContextRepository sessions;
+
+	PasswordPageController(UserAccounts accounts, SignInThrottle throttle, FreshSessionContextRepository sessions) {
 		this.accounts = accounts;
 		this.throttle = throttle;
+		this.sessions = sessions;
 	}
 
 	@GetMapping("/settings/password")
@@ -44,6 +50,7 @@ class PasswordPageController {
 			return this.accounts
 				.changeOwnPassword(pair.getT1(), CurrentActor.clientAddress(exchange),
 						pair.getT2().getFirst("currentPassword"), replacement, this.throttle)
+				.flatMap((user) -> this.sessions.keepSignedIn(exchange, user.toSignedIn()))
 				.thenReturn("redirect:/settings/password?changed")
 				.onErrorResume(UserAccounts.Refused.class,
 						(refused) -> refuse(exchange, model, String.join(" ", refused.problems())));

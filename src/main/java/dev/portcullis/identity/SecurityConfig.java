@@ -63,9 +63,12 @@ import org.springframework.web.server.WebFilterChain;
  * <p>
  * Roles, the same rules on both chains: reading ({@code GET}, {@code HEAD}) needs VIEWER, writing needs AUTHOR;
  * {@code /admin/**}, {@code /api/v1/users/**} and {@code /api/v1/audit/**} need ADMIN; a signed-in VIEWER may
- * manage their own API tokens ({@code /settings/**}, {@code /api/v1/tokens/**}) and run evaluations
- * ({@code POST /api/v1/evaluate}). Open to everyone: {@code /login}, {@code /assets/**}, {@code /favicon*},
- * {@code /actuator/health/**}. Features add pages and endpoints under these rules without touching this class.
+ * manage their own API tokens ({@code /settings/tokens}, {@code /api/v1/tokens}), change their own password
+ * ({@code /settings/password}) and run evaluations ({@code POST /api/v1/evaluate}), each named by method and path;
+ * anything else under {@code /settings/**} needs ADMIN. Open to everyone: {@code /login}, {@code /assets/**},
+ * {@code /favicon*}, {@code /actuator/health/**}. Features add pages and endpoints under these rules without
+ * touching this class. The services that write check the role again (docs/adr/010), and
+ * {@code RouteAuthorizationIntegrationTests} checks every route the app maps for every role.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -135,7 +138,11 @@ class SecurityConfig {
 				.permitAll()
 				.pathMatchers("/api/v1/users", "/api/v1/users/**", "/api/v1/audit", "/api/v1/audit/**")
 				.hasRole(ADMIN)
-				.pathMatchers("/api/v1/tokens", "/api/v1/tokens/**")
+				.pathMatchers(HttpMethod.GET, "/api/v1/tokens")
+				.hasRole(VIEWER)
+				.pathMatchers(HttpMethod.POST, "/api/v1/tokens")
+				.hasRole(VIEWER)
+				.pathMatchers(HttpMethod.DELETE, "/api/v1/tokens/*")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.POST, "/api/v1/evaluate")
 				.hasRole(VIEWER)
@@ -179,8 +186,15 @@ class SecurityConfig {
 				.permitAll()
 				.pathMatchers("/admin", "/admin/**")
 				.hasRole(ADMIN)
-				.pathMatchers("/settings", "/settings/**", "/logout")
+				.pathMatchers(HttpMethod.GET, "/settings/tokens", "/settings/password")
 				.hasRole(VIEWER)
+				.pathMatchers(HttpMethod.HEAD, "/settings/tokens", "/settings/password")
+				.hasRole(VIEWER)
+				.pathMatchers(HttpMethod.POST, "/settings/tokens", "/settings/tokens/*/revoke", "/settings/password",
+						"/logout")
+				.hasRole(VIEWER)
+				.pathMatchers("/settings", "/settings/**")
+				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.GET, "/**")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.HEAD, "/**")

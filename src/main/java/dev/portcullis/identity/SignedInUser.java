@@ -10,8 +10,11 @@ import org.springframework.security.core.Authentication;
 /**
  * The principal of a password or OpenID Connect sign-in, as kept in the session. The role is re-read from the
  * database on every request ({@link FreshSessionContextRepository}).
+ *
+ * @param sessionEpoch the user's {@code session_epoch} when they signed in: the session ends when it moves on
  */
-public record SignedInUser(long id, String username, String displayName, Role role) implements Principal, Serializable {
+public record SignedInUser(long id, String username, String displayName, Role role, long sessionEpoch)
+		implements Principal, Serializable {
 
 	@Override
 	public String getName() {

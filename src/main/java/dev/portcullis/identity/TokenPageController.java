@@ -7,6 +7,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.core.context.SecurityContext;
@@ -20,17 +21,15 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * {@code /settings/tokens}: a signed-in user's API tokens. Creating one shows the token once, on the page the
- * form redirects to; the list shows only each token's first characters, its expiry and when it was last used.
+ * {@code /settings/tokens}: a signed-in user's API tokens. Creating one shows the token once, in the answer to the
+ * form's POST itself (marked {@code Cache-Control: no-store}); the secret is never kept in the session or anywhere
+ * else. The list shows only each token's first characters, its expiry and when it was last used.
  */
 @Controller
 class TokenPageController {
 
 	/** Expiry choices of the form, in days; 0 is "never". */
 	static final List<Integer> EXPIRY_DAYS = List.of(30, 90, 365, 0);
-
-	/** The session attribute that carries a new token from the form's answer to the page, once. */
-	private static final String CREATED = TokenPageController.class.getName() + ".created";
 
 	private final ApiTokens tokens;
 
@@ -39,11 +38,8 @@ class TokenPageController {
 	}
 
 	@GetMapping("/settings/tokens")
-	Mono<String> tokens(Model model, ServerWebExchange exchange) {
-		return Mono.zip(owner(), exchange.getSession()).flatMap((pair) -> {
-			Object created = pair.getT2().getAttributes().remove(CREATED);
-			return render(pair.getT1(), model, (created instanceof ApiTokens.Created token) ? token : null);
-		});
+	Mono<String> tokens(Model model) {
+		return owner().flatMap((owner) -> render(owner, model, null));
 	}
 
 	@PostMapping("/settings/tokens")
@@ -73,11 +69,12 @@ class TokenPageController {
 				model.addAttribute("name", name);
 				return render(owner, model, null);
 			}
-			// post/redirect/get: the secret travels once through the session, so a reload cannot repeat the creation
+			// the secret is shown in this answer only: never stored in the session, never cached
 			return this.tokens.create(owner, name.trim(), expiresAt, CurrentActor.clientAddress(exchange))
-				.flatMap((created) -> exchange.getSession()
-					.doOnNext((session) -> session.getAttributes().put(CREATED, created))
-					.thenReturn("redirect:/settings/tokens"));
+				.flatMap((created) -> {
+					exchange.getResponse().getHeaders().setCacheControl(CacheControl.noStore());
+					return render(owner, model, created);
+				});
 		});
 	}
 

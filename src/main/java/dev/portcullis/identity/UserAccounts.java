@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import dev.portcullis.audit.AuditLog;
@@ -18,8 +19,11 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * What administrators do to users: create, change display name, role or enabled flag, set a password. Each
- * change is validated, written and audited ({@code user.create}, {@code user.update}) in one transaction. The
- * last enabled administrator can be neither demoted nor disabled.
+ * change is validated, written and audited ({@code user.create}, {@code user.update}) in one transaction. Only an
+ * ADMIN actor may make them ({@link Forbidden} otherwise, whatever the URL rules let through). The last enabled
+ * administrator can be neither demoted nor disabled, however many administrators change each other at once: the
+ * change locks the rows of the enabled administrators before it counts them. A change of password, role or a
+ * disabling ends the user's sessions (the {@code session_epoch} trigger, docs/adr/010).
  */
 @Component
 class UserAccounts {
@@ -36,10 +40,13 @@ class UserAccounts {
 
 	private final AuditLog audit;
 
-	UserAccounts(Users users, PasswordEncoder encoder, AuditLog audit) {
+	private final Permissions permissions;
+
+	UserAccounts(Users users, PasswordEncoder encoder, AuditLog audit, Permissions permissions) {
 		this.users = users;
 		this.encoder = encoder;
 		this.audit = audit;
+		this.permissions = permissions;
 	}
 
 	/** A refused change; {@code problems} are {@code field: message} strings. */
@@ -79,6 +86,9 @@ class UserAccounts {
 	@Transactional
 	public Mono<UserRow> create(Actor actor, String address, @Nullable String username, @Nullable String displayName,
 			@Nullable Role role, @Nullable String password) {
+		if (!actor.has(Role.ADMIN)) {
+			return this.permissions.refuse(actor, address, Role.ADMIN, "user.create");
+		}
 		List<String> problems = new ArrayList<>();
 		if (username == null || !USERNAME.matcher(username.trim()).matches()) {
 			problems.add("username: 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
@@ -103,6 +113,14 @@ class UserAccounts {
 
 	@Transactional
 	public Mono<UserRow> update(Actor actor, String address, String username, Change change) {
+		if (!actor.has(Role.ADMIN)) {
+			return this.permissions.refuse(actor, address, Role.ADMIN, "user.update");
+		}
+		return apply(actor, address, username, change);
+	}
+
+	/** {@link #update} without the role check, for a change the actor may make to themselves. */
+	private Mono<UserRow> apply(Actor actor, String address, String username, Change change) {
 		List<String> problems = new ArrayList<>();
 		if (change.displayName() != null) {
 			if (change.displayName().isBlank()) {
@@ -116,25 +134,35 @@ class UserAccounts {
 		if (!problems.isEmpty()) {
 			return Mono.error(new Refused(Refused.Kind.INVALID, problems));
 		}
-		return this.users.findByUsername(username)
-			.switchIfEmpty(Mono.error(() -> new Refused(Refused.Kind.NOT_FOUND, List.of("No user " + username + "."))))
-			.flatMap((user) -> guardLastAdmin(user, change).then(encodeOrKeep(user, change.password()))
-				.flatMap((hash) -> {
-					UserRow updated = new UserRow(user.id(), user.username(),
-							(change.displayName() != null) ? change.displayName().trim() : user.displayName(), hash.orElse(null),
+		boolean mayRemoveAnAdmin = (change.role() != null && !change.role().includes(Role.ADMIN))
+				|| Boolean.FALSE.equals(change.enabled());
+		// hash before taking any lock: Argon2 is slow on purpose
+		Mono<Optional<String>> newHash = (change.password() != null) ? encode(change.password()).map(Optional::of)
+				: Mono.just(Optional.empty());
+		return newHash.flatMap((hash) -> (mayRemoveAnAdmin ? this.users.lockEnabledAdmins() : Mono.just(List.<Long>of()))
+			.flatMap((admins) -> this.users.findByUsernameForUpdate(username)
+				.switchIfEmpty(Mono.error(() -> new Refused(Refused.Kind.NOT_FOUND, List.of("No user " + username + "."))))
+				.flatMap((user) -> {
+					if (mayRemoveAnAdmin && admins.contains(user.id()) && admins.size() < 2) {
+						return Mono.error(new Refused(Refused.Kind.LAST_ADMIN, List.of(user.username()
+								+ " is the last enabled administrator; make another user an administrator first.")));
+					}
+					UserRow updated = user.with(
+							(change.displayName() != null) ? change.displayName().trim() : user.displayName(),
 							(change.role() != null) ? change.role() : user.role(),
-							(change.enabled() != null) ? change.enabled() : user.enabled(), user.createdAt(),
-							user.oidcIssuer(), user.oidcSubject());
+							(change.enabled() != null) ? change.enabled() : user.enabled(),
+							hash.orElse(user.passwordHash()));
 					return this.users.update(updated).flatMap((saved) -> this.audit
 						.record(new AuditLog.Event(actor, "user.update", AuditLog.Outcome.SUCCESS,
 								"user/" + saved.username(), null, address, changes(user, saved, change)))
 						.thenReturn(saved));
-				}));
+				})));
 	}
 
 	/**
 	 * A user changes their own password: the current one must match (a mismatch counts as a failed sign-in
-	 * for the throttle), the new one must be acceptable. Audited as {@code user.update}.
+	 * for the throttle), the new one must be acceptable. Audited as {@code user.update}. Every session of the user
+	 * ends; the caller keeps its own with the answer's {@code sessionEpoch}.
 	 */
 	@Transactional
 	public Mono<UserRow> changeOwnPassword(SignedInUser self, String address, @Nullable String current,
@@ -160,23 +188,11 @@ class UserAccounts {
 								List.of("current password: that is not your current password")));
 					}
 					attempt.succeeded();
-					return update(new Actor(user.username(), Actor.Kind.USER, user.role(), null), address,
+					return apply(new Actor(user.username(), Actor.Kind.USER, user.role(), null), address,
 							user.username(), new Change(null, null, null, replacement));
 				})), (attempt) -> Mono.fromRunnable(attempt::abandoned),
 				(attempt, error) -> Mono.fromRunnable(attempt::abandoned),
 				(attempt) -> Mono.fromRunnable(attempt::failed));
-	}
-
-	private Mono<Void> guardLastAdmin(UserRow user, Change change) {
-		boolean demoted = change.role() != null && !change.role().includes(Role.ADMIN);
-		boolean disabled = Boolean.FALSE.equals(change.enabled());
-		if (user.role() != Role.ADMIN || !user.enabled() || !(demoted || disabled)) {
-			return Mono.empty();
-		}
-		return this.users.countOtherEnabledAdmins(user.id())
-			.flatMap((others) -> (others > 0) ? Mono.<Void>empty()
-					: Mono.error(new Refused(Refused.Kind.LAST_ADMIN, List.of(user.username()
-							+ " is the last enabled administrator; make another user an administrator first."))));
 	}
 
 	private static Map<String, Object> changes(UserRow before, UserRow after, Change change) {
@@ -198,13 +214,6 @@ class UserAccounts {
 
 	private Mono<String> encode(String password) {
 		return Mono.fromCallable(() -> this.encoder.encode(password)).subscribeOn(Schedulers.boundedElastic());
-	}
-
-	private Mono<java.util.Optional<String>> encodeOrKeep(UserRow user, @Nullable String password) {
-		if (password != null) {
-			return encode(password).map(java.util.Optional::of);
-		}
-		return Mono.just(java.util.Optional.ofNullable(user.passwordHash()));
 	}
 
 	private static void checkDisplayName(@Nullable String displayName, List<String> problems) {

@@ -5,6 +5,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -18,14 +19,13 @@ import org.springframework.web.util.UriUtils;
 
 /**
  * {@code /admin/users}: administrators list users, create them, change their role, disable or enable them, and
- * reset their password. New and reset passwords are generated and shown once, on the page the form redirects to.
+ * reset their password. New and reset passwords are generated and shown once, in the answer to the form's POST
+ * itself (marked {@code Cache-Control: no-store}); they are never kept in the session.
  */
 @Controller
 class UserPageController {
 
 	private static final int PAGE_SIZE = 50;
-
-	private static final String NEW_PASSWORD = UserPageController.class.getName() + ".newPassword";
 
 	private final Users users;
 
@@ -38,24 +38,18 @@ class UserPageController {
 
 	@GetMapping("/admin/users")
 	Mono<String> users(@RequestParam(required = false) @Nullable String after,
-			@RequestParam(required = false) @Nullable String updated, Model model, ServerWebExchange exchange) {
+			@RequestParam(required = false) @Nullable String updated, Model model) {
 		if (updated != null) {
 			model.addAttribute("notice", "Saved the changes to " + updated + ".");
 		}
-		return exchange.getSession().flatMap((session) -> {
-			Object generated = session.getAttributes().remove(NEW_PASSWORD);
-			if (generated != null) {
-				model.addAttribute("newPassword", generated);
-			}
-			return render(after, model);
-		});
+		return render(after, model);
 	}
 
-	/** Post/redirect/get: a generated password travels once through the session to the page that shows it. */
-	private static Mono<String> flash(ServerWebExchange exchange, NewPassword generated) {
-		return exchange.getSession()
-			.doOnNext((session) -> session.getAttributes().put(NEW_PASSWORD, generated))
-			.thenReturn("redirect:/admin/users");
+	/** The page with a generated password, shown in this answer only: never stored, never cached. */
+	private Mono<String> showOnce(ServerWebExchange exchange, Model model, NewPassword generated) {
+		exchange.getResponse().getHeaders().setCacheControl(CacheControl.noStore());
+		model.addAttribute("newPassword", generated);
+		return render(null, model);
 	}
 
 	@PostMapping("/admin/users")
@@ -67,7 +61,7 @@ class UserPageController {
 			return CurrentActor.get()
 				.flatMap((actor) -> this.accounts.create(actor, CurrentActor.clientAddress(exchange), username,
 						form.getFirst("displayName"), role, password))
-				.flatMap((user) -> flash(exchange, new NewPassword(user.username(), password)))
+				.flatMap((user) -> showOnce(exchange, model, new NewPassword(user.username(), password)))
 				.onErrorResume(UserAccounts.Refused.class, (refused) -> {
 					exchange.getResponse().setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
 					model.addAttribute("createErrors", refused.problems());
@@ -91,7 +85,7 @@ class UserPageController {
 	Mono<String> resetPassword(@PathVariable String username, ServerWebExchange exchange, Model model) {
 		String password = AdminBootstrap.randomPassword();
 		return apply(username, new UserAccounts.Change(null, null, null, password), exchange, model)
-			.flatMap((user) -> flash(exchange, new NewPassword(user.username(), password)))
+			.flatMap((user) -> showOnce(exchange, model, new NewPassword(user.username(), password)))
 			.onErrorResume(Failed.class, (failed) -> render(null, model));
 	}
 

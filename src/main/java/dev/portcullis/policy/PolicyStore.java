@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 import dev.portcullis.audit.AuditLog;
 import dev.portcullis.engine.api.PolicyKind;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.identity.Permissions;
+import dev.portcullis.identity.Role;
 import dev.portcullis.policy.PolicyText.Parsed;
 import dev.portcullis.yaml.YamlLimits;
 import dev.portcullis.yaml.YamlProperties;
@@ -51,7 +53,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * workspace, policy or version; {@link StoreException.Invalid} with the engine's violations;
  * {@link StoreException.Conflict} when the expected version is not the head; {@link StoreException.ImportRefused}
  * with the per-document report; {@link StoreException.TooLarge} for a policy over {@code portcullis.yaml.max-input-chars};
- * {@link StoreException.BadRequest} for other bad input. A refused change writes nothing.
+ * {@link StoreException.BadRequest} for other bad input; {@link dev.portcullis.identity.Forbidden} when the requester's
+ * role is below AUTHOR (every change checks it, docs/adr/010). A refused change writes nothing.
  * <p>
  * Optimistic concurrency: a change names the head version it was based on ({@code expectedVersion}); if another
  * change got in first it fails with a conflict that carries the current head, so no work is silently lost. The
@@ -85,6 +88,8 @@ public class PolicyStore {
 
 	private final AuditLog audit;
 
+	private final Permissions permissions;
+
 	private final JsonMapper json;
 
 	private final YamlLimits policyLimits;
@@ -96,11 +101,12 @@ public class PolicyStore {
 	/** Reads {@code labels} jsonb; built once, as the list page reads fifty per request. */
 	private final ObjectReader labelsReader;
 
-	PolicyStore(DatabaseClient db, ReactiveTransactionManager transactions, AuditLog audit, JsonMapper json,
-			YamlProperties yaml, Settings settings) {
+	PolicyStore(DatabaseClient db, ReactiveTransactionManager transactions, AuditLog audit, Permissions permissions,
+			JsonMapper json, YamlProperties yaml, Settings settings) {
 		this.db = db;
 		this.tx = TransactionalOperator.create(transactions);
 		this.audit = audit;
+		this.permissions = permissions;
 		this.json = json;
 		this.labelsReader = json.readerFor(LABELS);
 		this.policyLimits = yaml.limits();
@@ -131,6 +137,9 @@ public class PolicyStore {
 	 * @param description free text, may be empty
 	 */
 	public Mono<Workspace> createWorkspace(String name, String description, Requester by) {
+		if (!by.actor().has(Role.AUTHOR)) {
+			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "workspace.create");
+		}
 		if (!WORKSPACE_NAME.matcher(name).matches()) {
 			return Mono.error(new StoreException.BadRequest("The workspace name \"" + name + "\" is not valid: use at"
 					+ " most 63 lower-case letters, digits and '-', starting and ending with a letter or digit."));
@@ -609,6 +618,9 @@ public class PolicyStore {
 	 */
 	public Mono<SaveResult> save(String workspace, @Nullable PolicyKey key, String yaml,
 			@Nullable Integer expectedVersion, String message, Requester by) {
+		if (!by.actor().has(Role.AUTHOR)) {
+			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "policy.save");
+		}
 		if (yaml.length() > this.policyLimits.maxInputChars()) {
 			return Mono.error(new StoreException.TooLarge("The policy has " + yaml.length() + " characters; at most "
 					+ this.policyLimits.maxInputChars() + " are accepted (the Kubernetes API server refuses objects"
@@ -695,6 +707,9 @@ public class PolicyStore {
 	 */
 	public Mono<SaveResult> delete(String workspace, PolicyKey key, int expectedVersion, String message,
 			Requester by) {
+		if (!by.actor().has(Role.AUTHOR)) {
+			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "policy.delete");
+		}
 		return this.tx.transactional(lockedHeadAt(workspace, key, expectedVersion).flatMap((head) -> {
 			if (head.deleted()) {
 				return conflict(key + " is deleted already (version " + head.version() + ").", expectedVersion,
@@ -714,6 +729,9 @@ public class PolicyStore {
 	 */
 	public Mono<SaveResult> restore(String workspace, PolicyKey key, @Nullable Integer fromVersion,
 			int expectedVersion, String message, Requester by) {
+		if (!by.actor().has(Role.AUTHOR)) {
+			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "policy.restore");
+		}
 		return this.tx.transactional(lockedHeadAt(workspace, key, expectedVersion).flatMap((head) -> {
 			Mono<PolicyVersion> source = (fromVersion != null)
 					? versionOf(head.id(), fromVersion).switchIfEmpty(Mono.error(() -> new StoreException.NotFound(
@@ -753,6 +771,9 @@ public class PolicyStore {
 	 * what happened to each. Policies of the workspace that the bundle does not name are left as they are.
 	 */
 	public Mono<ImportReport> importBundle(String workspace, String yaml, String message, Requester by) {
+		if (!by.actor().has(Role.AUTHOR)) {
+			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "bundle.import");
+		}
 		return Mono.fromCallable(() -> Bundle.read(yaml, this.bundleLimits))
 			.subscribeOn(Schedulers.parallel())
 			.flatMap((bundle) -> {

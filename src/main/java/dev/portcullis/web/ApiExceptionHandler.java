@@ -53,6 +53,7 @@ class ApiExceptionHandler {
 			case NOT_ACCEPTABLE -> "not-acceptable";
 			case METHOD_NOT_ALLOWED -> "method-not-allowed";
 			case NOT_FOUND -> "not-found";
+			case FORBIDDEN -> "forbidden";
 			default -> "bad-request";
 		};
 		String detail = (ex.getReason() != null && status.is4xxClientError()) ? ex.getReason()

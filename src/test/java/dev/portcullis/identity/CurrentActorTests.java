@@ -18,7 +18,7 @@ class CurrentActorTests {
 	@Test
 	void passwordSignInShouldBeAUserWithTheHighestRole() {
 		var authentication = UsernamePasswordAuthenticationToken.authenticated(
-				new SignedInUser(1, "ada", "Ada", Role.REVIEWER), null,
+				new SignedInUser(1, "ada", "Ada", Role.REVIEWER, 0), null,
 				AuthorityUtils.createAuthorityList(Role.REVIEWER.authorities()));
 		assertThat(CurrentActor.of(authentication)).isEqualTo(new Actor("ada", Actor.Kind.USER, Role.REVIEWER, null));
 	}
@@ -40,7 +40,7 @@ class CurrentActorTests {
 	@Test
 	void getShouldReadTheReactiveSecurityContext() {
 		var authentication = UsernamePasswordAuthenticationToken.authenticated(
-				new SignedInUser(2, "grace", "Grace", Role.ADMIN), null,
+				new SignedInUser(2, "grace", "Grace", Role.ADMIN, 0), null,
 				AuthorityUtils.createAuthorityList(Role.ADMIN.authorities()));
 		Mono<Actor> actor = CurrentActor.get()
 			.contextWrite(ReactiveSecurityContextHolder.withAuthentication(authentication));

@@ -9,6 +9,9 @@ import dev.portcullis.IntegrationTest;
 import dev.portcullis.audit.AuditLog;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -105,7 +108,36 @@ class OidcSignInIntegrationTests extends IntegrationTest {
 			.isInstanceOf(OAuth2AuthenticationException.class);
 	}
 
+	@Test
+	void concurrentFirstSignInsOfOneUserShouldAllSignInAsOneNewUser() {
+		for (int round = 0; round < 10; round++) {
+			String subject = UUID.randomUUID().toString();
+			String username = "oidc-race-" + subject.substring(0, 8);
+			List<OidcUser> signedIn = Flux.range(0, 8)
+				.flatMap((i) -> Mono.defer(() -> this.oidc.loadUser(request(subject, username, "Racing", List.of("netpol-authors"))))
+					.subscribeOn(Schedulers.boundedElastic()))
+				.collectList()
+				.block(java.time.Duration.ofSeconds(60));
+			assertThat(signedIn).hasSize(8).allSatisfy((user) -> assertThat(user.getName()).isEqualTo(username));
+			assertThat(this.db.sql("SELECT count(*) AS n FROM app_user WHERE oidc_issuer = :i AND oidc_subject = :s")
+				.bind("i", this.issuer).bind("s", subject).map((r) -> r.get("n", Long.class)).one().block()).isEqualTo(1L);
+		}
+	}
+
+	@Test
+	void anotherProviderUserWithATakenUsernameShouldBeRefusedNotFail() {
+		String username = "oidc-same-" + UUID.randomUUID().toString().substring(0, 8);
+		signIn(UUID.randomUUID().toString(), username, "First", List.of("netpol-authors"));
+		assertThatThrownBy(() -> signIn(UUID.randomUUID().toString(), username, "Second", List.of("netpol-authors")))
+			.isInstanceOf(OAuth2AuthenticationException.class)
+			.hasMessageContaining("belongs to another user");
+	}
+
 	private OidcUser signIn(String subject, String preferredUsername, String name, List<String> groups) {
+		return this.oidc.loadUser(request(subject, preferredUsername, name, groups)).block();
+	}
+
+	private OidcUserRequest request(String subject, String preferredUsername, String name, List<String> groups) {
 		ClientRegistration registration = ClientRegistration.withRegistrationId("test")
 			.clientId("portcullis")
 			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
@@ -127,7 +159,7 @@ class OidcSignInIntegrationTests extends IntegrationTest {
 			.build();
 		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "access",
 				now, now.plusSeconds(300));
-		return this.oidc.loadUser(new OidcUserRequest(registration, accessToken, idToken)).block();
+		return new OidcUserRequest(registration, accessToken, idToken);
 	}
 
 }

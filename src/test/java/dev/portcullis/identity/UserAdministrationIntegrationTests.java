@@ -138,10 +138,10 @@ class UserAdministrationIntegrationTests extends IntegrationTest {
 	void usersPageShouldCreateAUserShowTheGeneratedPasswordOnceAndChangeRoles() {
 		Session admin = session(Role.ADMIN);
 		String username = "paged-" + suffix();
-		admin.client().post().uri("/admin/users").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+		// the answer to the POST shows the password (never kept in the session: SessionEndingIntegrationTests)
+		String created = admin.client().post().uri("/admin/users").contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.body(BodyInserters.fromFormData("username", username).with("displayName", "Paged").with("role", "AUTHOR"))
-			.exchange().expectStatus().isSeeOther().expectHeader().location("/admin/users");
-		String created = admin.client().get().uri("/admin/users").exchange().expectStatus().isOk()
+			.exchange().expectStatus().isOk()
 			.expectBody(String.class).returnResult().getResponseBody();
 		assertThat(created).contains("id=\"new-password\"", "Password for <span>" + username + "</span>");
 		String password = between(created, "id=\"new-password-value\">", "<");
