@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
 
-import dev.portcullis.identity.Actor;
 import io.r2dbc.postgresql.codec.Json;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -30,6 +29,20 @@ public class AuditLog {
 		this.json = json;
 	}
 
+	/**
+	 * Who did something, as the log records them: a name and how they authenticated. The audit log owns this view
+	 * so that it depends on no feature that writes to it; {@code identity.Actor} is the one implementation.
+	 */
+	public interface Who {
+
+		/** The name recorded as {@code actor}: a username, {@code system} or {@code anonymous}. */
+		String username();
+
+		/** How they authenticated ({@code USER}, {@code TOKEN}, {@code SYSTEM}, {@code ANONYMOUS}), recorded by name. */
+		Enum<?> kind();
+
+	}
+
 	/** How an audited action ended. */
 	public enum Outcome {
 
@@ -51,7 +64,7 @@ public class AuditLog {
 	 * @param remoteAddress the client's address
 	 * @param details further facts (version numbers, counts, the reason of a failure); never secrets
 	 */
-	public record Event(Actor actor, String action, Outcome outcome, @Nullable String target,
+	public record Event(Who actor, String action, Outcome outcome, @Nullable String target,
 			@Nullable String workspace, @Nullable String remoteAddress, Map<String, Object> details) {
 
 		public Event {

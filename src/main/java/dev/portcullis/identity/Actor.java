@@ -1,5 +1,6 @@
 package dev.portcullis.identity;
 
+import dev.portcullis.audit.AuditLog;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param role their role, null for anonymous
  * @param tokenName the API token's name when {@code kind} is TOKEN
  */
-public record Actor(String username, Kind kind, @Nullable Role role, @Nullable String tokenName) {
+public record Actor(String username, Kind kind, @Nullable Role role, @Nullable String tokenName)
+		implements AuditLog.Who {
 
 	public static final Actor SYSTEM = new Actor("system", Kind.SYSTEM, Role.ADMIN, null);
 

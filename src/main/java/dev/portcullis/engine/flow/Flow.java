@@ -3,6 +3,8 @@ package dev.portcullis.engine.flow;
 import java.util.List;
 
 import dev.portcullis.engine.api.Protocol;
+import dev.portcullis.engine.match.HttpMatcher;
+import dev.portcullis.engine.match.KafkaMatcher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -101,7 +103,7 @@ public record Flow(Endpoint source, Endpoint destination, @Nullable String sourc
 	}
 
 	/** An HTTP header {@code {key, value}}. */
-	public record Header(String key, String value) {
+	public record Header(String key, String value) implements HttpMatcher.Header {
 	}
 
 	/**
@@ -110,7 +112,7 @@ public record Flow(Endpoint source, Endpoint destination, @Nullable String sourc
 	 * the first).
 	 */
 	public record Kafka(String apiKey, int apiVersion, @Nullable String clientId, List<String> topics)
-			implements L7Request {
+			implements L7Request, KafkaMatcher.Request {
 
 		public Kafka {
 			topics = List.copyOf(topics);

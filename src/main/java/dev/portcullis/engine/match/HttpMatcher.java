@@ -9,7 +9,6 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.portcullis.engine.api.PortRule.HeaderMatch;
 import dev.portcullis.engine.api.PortRule.HttpRule;
-import dev.portcullis.engine.flow.Flow.Header;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +35,18 @@ import org.jspecify.annotations.Nullable;
 public final class HttpMatcher {
 
 	/**
+	 * A request header {@code {key, value}} as the matcher reads it; the flow reader's {@code Flow.Header} is one.
+	 * Matchers know no flow type, so that the flow reader can validate with them.
+	 */
+	public interface Header {
+
+		String key();
+
+		String value();
+
+	}
+
+	/**
 	 * The request as the proxy sees it.
 	 *
 	 * @param method {@code :method}
@@ -43,7 +54,7 @@ public final class HttpMatcher {
 	 * @param authority {@code :authority} (the Host header), with its port if the client sent one
 	 * @param headers the other headers
 	 */
-	public record Request(String method, String path, String authority, List<Header> headers) {
+	public record Request(String method, String path, String authority, List<? extends Header> headers) {
 
 		public Request {
 			headers = List.copyOf(headers);
@@ -55,7 +66,7 @@ public final class HttpMatcher {
 		 * {@code /reviews/0?x=1}) or just a path (then the authority comes from a {@code Host} or {@code :authority}
 		 * header, or is empty). A fragment is dropped; an empty path is {@code /}.
 		 */
-		public static Request ofHubble(String method, String url, List<Header> headers) {
+		public static Request ofHubble(String method, String url, List<? extends Header> headers) {
 			int fragment = url.indexOf('#');
 			String target = (fragment >= 0) ? url.substring(0, fragment) : url;
 			int scheme = target.indexOf("://");
@@ -181,7 +192,7 @@ public final class HttpMatcher {
 	}
 
 	/** The value of a header (several occurrences joined with {@code ,} as Envoy does), or null when absent. */
-	static @Nullable String headerValue(List<Header> headers, String lowerName) {
+	static @Nullable String headerValue(List<? extends Header> headers, String lowerName) {
 		String value = null;
 		StringBuilder joined = null;
 		for (int i = 0; i < headers.size(); i++) {

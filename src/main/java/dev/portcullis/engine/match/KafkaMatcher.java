@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import dev.portcullis.engine.api.PortRule.KafkaRule;
-import dev.portcullis.engine.flow.Flow.Kafka;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +27,24 @@ import org.jspecify.annotations.Nullable;
  * without {@code topic}. The request's API key may be a name ({@code produce}, case-insensitive) or a number.
  */
 public final class KafkaMatcher {
+
+	/**
+	 * A Kafka request as the matcher reads it; the flow reader's {@code Flow.Kafka} is one. Matchers know no flow
+	 * type, so that the flow reader can validate with them.
+	 */
+	public interface Request {
+
+		/** The API key: a name such as {@code produce} (case-insensitive) or a number. */
+		String apiKey();
+
+		int apiVersion();
+
+		@Nullable String clientId();
+
+		/** The topics the request names; empty for a request for all topics or an API key without topics. */
+		List<String> topics();
+
+	}
 
 	private static final Map<String, Integer> API_KEYS = apiKeyTable();
 
@@ -54,7 +71,7 @@ public final class KafkaMatcher {
 		return new KafkaMatcher(compiled);
 	}
 
-	public boolean allows(Kafka request) {
+	public boolean allows(Request request) {
 		int key = apiKeyOf(request.apiKey());
 		String clientId = (request.clientId() != null) ? request.clientId() : "";
 		boolean topicKey = isTopicApiKey(key);

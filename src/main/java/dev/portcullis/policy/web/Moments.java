@@ -5,7 +5,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,8 +12,11 @@ import org.jspecify.annotations.Nullable;
  * Moments as the pages show and read them; available to templates as {@code moments}. Pages work in UTC and say so: a {@code datetime-local} input carries no
  * zone, and a team spread over zones must see the same moment under the same words.
  * <p>
- * A picked moment means the end of that second: {@code 2026-11-26T14:12} shows what existed at 14:12:59.999, so
- * a version written during the minute a user reads off a page is included.
+ * A picked moment means the end of its last digit: {@code 2026-11-26T14:12} shows what existed at 14:12:59.999999,
+ * so a version written during the minute a user reads off a page is included; {@code 14:12:03} means
+ * 14:12:03.999999, and {@code 14:12:03.25} means 14:12:03.259999. Versions record their time to the microsecond, so
+ * a moment written with six digits of a second ({@code 14:12:03.250117}, the time a version was saved) is that
+ * instant exactly.
  */
 public final class Moments {
 
@@ -40,7 +42,8 @@ public final class Moments {
 	}
 
 	/**
-	 * Reads a {@code datetime-local} value ({@code 2026-11-26T14:12} or with seconds) as UTC; null when blank.
+	 * Reads a {@code datetime-local} value ({@code 2026-11-26T14:12}, with seconds, or with a fraction of a second)
+	 * as UTC, meaning the end of its last digit; null when blank.
 	 * @throws IllegalArgumentException with a message for the user when it is not such a value
 	 */
 	static @Nullable Instant parse(@Nullable String text) {
@@ -48,11 +51,20 @@ public final class Moments {
 			return null;
 		}
 		try {
-			LocalDateTime local = LocalDateTime.parse(text.strip());
-			boolean minutesOnly = text.strip().length() <= "2026-11-26T14:12".length();
-			Instant start = local.toInstant(ZoneOffset.UTC);
-			return minutesOnly ? start.plus(1, ChronoUnit.MINUTES).minusNanos(1_000)
-					: start.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).minusNanos(1_000);
+			String moment = text.strip();
+			Instant start = LocalDateTime.parse(moment).toInstant(ZoneOffset.UTC);
+			// the last digit written: a minute, a second, or a fraction of a second down to a microsecond
+			long lastDigitNanos = 60_000_000_000L;
+			if (moment.length() > "2026-11-26T14:12".length()) {
+				int dot = moment.indexOf('.');
+				int digits = (dot < 0) ? 0 : Math.min(moment.length() - dot - 1, 6);
+				lastDigitNanos = 1_000_000_000L;
+				for (int i = 0; i < digits; i++) {
+					lastDigitNanos /= 10;
+				}
+			}
+			Instant first = start.minusNanos(start.getNano() % lastDigitNanos);
+			return first.plusNanos(lastDigitNanos).minusNanos(1_000);
 		}
 		catch (DateTimeParseException ex) {
 			throw new IllegalArgumentException(

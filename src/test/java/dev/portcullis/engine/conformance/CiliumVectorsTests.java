@@ -45,6 +45,7 @@ class CiliumVectorsTests {
 		List<Map<String, Object>> vectors = ConformanceCase.maps(file.get("dns_pattern_vectors"));
 		assertThat(vectors).isNotEmpty();
 		return vectors.stream().map((vector) -> {
+			ConformanceCase.checkKeys(vector, ConformanceCase.DNS_PATTERN_VECTOR_KEYS, "dns_pattern_vectors " + vector);
 			String pattern = (String) vector.get("pattern");
 			String name = (String) vector.get("name");
 			boolean match = (Boolean) vector.get("match");
@@ -87,13 +88,19 @@ class CiliumVectorsTests {
 		return nodes.stream();
 	}
 
-	@SuppressWarnings("unchecked")
+	/** The file's top-level map; refuses keys the format does not know. */
 	static Map<String, Object> load(String resource) throws IOException {
 		try (InputStream in = CiliumVectorsTests.class.getResourceAsStream(resource)) {
 			assertThat(in).as(resource).isNotNull();
-			String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-			return (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(text);
+			return read(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
 		}
+	}
+
+	/** A conformance file's top-level map; refuses keys the format does not know. */
+	static Map<String, Object> read(String text, String name) {
+		Map<String, Object> file = ConformanceCase.map(new Load(LoadSettings.builder().build()).loadFromString(text));
+		ConformanceCase.checkKeys(file, ConformanceCase.FILE_KEYS, name);
+		return file;
 	}
 
 }

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import dev.portcullis.engine.api.Direction;
 import dev.portcullis.engine.api.Protocol;
@@ -45,8 +47,62 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code response.kafka_injected}, and {@code explanation} ({@code summary_contains}, {@code notes_contain},
  * and per side {@code selected_by}, {@code default_deny}, {@code default_deny_by}, {@code decided_by},
  * {@code reason_contains}).
+ * <p>
+ * Every map of a case accepts only the keys listed below and refuses any other with a message naming the key and
+ * the case: a misspelt expectation would otherwise be ignored and its check silently lost. Keys that document
+ * (title, rationale, decision, confidence, note, dns_cache_note, kubectl_default, api_client_default) are known
+ * and not checked.
  */
 final class ConformanceCase {
+
+	static final Set<String> FILE_KEYS = Set.of("schema", "assumptions", "cases", "dns_pattern_vectors");
+
+	static final Set<String> DNS_PATTERN_VECTOR_KEYS = Set.of("pattern", "name", "match", "regex");
+
+	static final Set<String> CASE_KEYS = Set.of("id", "title", "policies", "flows", "rationale", "decision",
+			"confidence", "expect_policy", "agent_config", "cilium_version", "namespaces", "dns_cache",
+			"dns_cache_note");
+
+	static final Set<String> EXPECT_POLICY_KEYS = Set.of("policy_valid", "error_contains", "flows_assume",
+			"kubectl_default", "api_client_default");
+
+	static final Set<String> AGENT_CONFIG_KEYS = Set.of("enable_policy", "policy_audit_mode", "cluster_name",
+			"allow_localhost", "policy_default_local_cluster", "policy_cidr_match_mode", "enable_node_selector_labels",
+			"enable_non_default_deny_policies", "tofqdns_dns_reject_response_code");
+
+	static final Set<String> FLOW_KEYS = Set.of("src", "dst", "proto", "dport", "icmp_type", "http", "kafka", "dns",
+			"tls", "reply", "node_labels", "destination_names", "destination_service", "expect", "decision");
+
+	static final Set<String> PEER_KEYS = Set.of("pod", "world", "entity", "ip", "labels");
+
+	static final Set<String> POD_KEYS = Set.of("ns", "labels", "sa", "cluster", "ip", "name", "named_ports");
+
+	static final Set<String> NAMED_PORT_KEYS = Set.of("name", "port", "protocol");
+
+	static final Set<String> HTTP_KEYS = Set.of("method", "path", "host", "headers", "protocol");
+
+	static final Set<String> KAFKA_KEYS = Set.of("api_key", "api_version", "client_id", "topic", "topics");
+
+	static final Set<String> DNS_KEYS = Set.of("query", "qtype", "qtypes");
+
+	static final Set<String> TLS_KEYS = Set.of("sni");
+
+	static final Set<String> SERVICE_KEYS = Set.of("name", "namespace", "labels");
+
+	static final Set<String> EXPECT_KEYS = Set.of("verdict", "enforced_at", "drop_reason", "l7_denied", "response",
+			"hubble_policy_verdict", "would_be", "sides", "explanation", "redirected", "note");
+
+	static final Set<String> RESPONSE_KEYS = Set.of("http_status", "body", "grpc_status", "kafka_error_code",
+			"kafka_error", "kafka_injected", "dns_rcode", "dns_rcode_name", "tcp_reset", "note");
+
+	static final Set<String> WOULD_BE_KEYS = Set.of("verdict", "drop_reason");
+
+	static final Set<String> SIDES_KEYS = Set.of("egress", "ingress");
+
+	static final Set<String> EXPLANATION_KEYS = Set.of("summary_contains", "notes_contain", "egress", "ingress");
+
+	static final Set<String> EXPLANATION_SIDE_KEYS = Set.of("selected_by", "default_deny", "default_deny_by",
+			"decided_by", "reason_contains", "matched_deny_rules", "matched_allow_rules");
 
 	private final Map<String, Object> raw;
 
@@ -58,8 +114,14 @@ final class ConformanceCase {
 
 	private @Nullable CompiledPolicies compiled;
 
+	/**
+	 * @throws IllegalArgumentException when a map of the case has a key the format does not know, or a value that
+	 *         can mean nothing (a verdict other than ALLOWED and DENIED, a peer that is not exactly one of pod,
+	 *         world and entity)
+	 */
 	ConformanceCase(Map<String, Object> raw) {
 		this.raw = raw;
+		checkFormat(raw);
 		this.namespaces = new TreeMap<>();
 		map(raw.get("namespaces")).forEach((ns, labels) -> this.namespaces.put(ns, map(labels)));
 		this.dnsCache = new TreeMap<>();
@@ -68,6 +130,84 @@ final class ConformanceCase {
 
 	String id() {
 		return String.valueOf(this.raw.get("id"));
+	}
+
+	private static void checkFormat(Map<String, Object> raw) {
+		String id = "case " + raw.get("id");
+		checkKeys(raw, CASE_KEYS, id);
+		if (raw.get("id") == null) {
+			throw new IllegalArgumentException("a case without id: " + raw.keySet());
+		}
+		Map<String, Object> expectPolicy = map(raw.get("expect_policy"));
+		checkKeys(expectPolicy, EXPECT_POLICY_KEYS, id + ", expect_policy");
+		Object valid = expectPolicy.get("policy_valid");
+		if (valid != null && !Set.of(true, false, "depends_on_client").contains(valid)) {
+			throw new IllegalArgumentException(id + ", expect_policy: policy_valid is true, false or "
+					+ "depends_on_client, not \"" + valid + "\"");
+		}
+		checkKeys(map(raw.get("agent_config")), AGENT_CONFIG_KEYS, id + ", agent_config");
+		List<Map<String, Object>> flows = maps(raw.get("flows"));
+		for (int i = 0; i < flows.size(); i++) {
+			checkFlow(flows.get(i), id + ", flow " + i);
+		}
+	}
+
+	private static void checkFlow(Map<String, Object> flow, String where) {
+		checkKeys(flow, FLOW_KEYS, where);
+		checkPeer(map(flow.get("src")), where + ", src");
+		checkPeer(map(flow.get("dst")), where + ", dst");
+		checkKeys(map(flow.get("http")), HTTP_KEYS, where + ", http");
+		checkKeys(map(flow.get("kafka")), KAFKA_KEYS, where + ", kafka");
+		checkKeys(map(flow.get("dns")), DNS_KEYS, where + ", dns");
+		checkKeys(map(flow.get("tls")), TLS_KEYS, where + ", tls");
+		checkKeys(map(flow.get("destination_service")), SERVICE_KEYS, where + ", destination_service");
+		Map<String, Object> expect = map(flow.get("expect"));
+		checkKeys(expect, EXPECT_KEYS, where + ", expect");
+		if (!Set.of("ALLOWED", "DENIED").contains(String.valueOf(expect.get("verdict")))) {
+			throw new IllegalArgumentException(where + ", expect: verdict is ALLOWED or DENIED, not \""
+					+ expect.get("verdict") + "\"");
+		}
+		checkKeys(map(expect.get("response")), RESPONSE_KEYS, where + ", expect.response");
+		Map<String, Object> wouldBe = map(expect.get("would_be"));
+		checkKeys(wouldBe, WOULD_BE_KEYS, where + ", expect.would_be");
+		if (wouldBe.get("verdict") != null && !"DENIED".equals(wouldBe.get("verdict"))) {
+			throw new IllegalArgumentException(where + ", expect.would_be: verdict can only be DENIED (what audit "
+					+ "mode let through), not \"" + wouldBe.get("verdict") + "\"");
+		}
+		checkKeys(map(expect.get("sides")), SIDES_KEYS, where + ", expect.sides");
+		Map<String, Object> explanation = map(expect.get("explanation"));
+		checkKeys(explanation, EXPLANATION_KEYS, where + ", expect.explanation");
+		checkKeys(map(explanation.get("egress")), EXPLANATION_SIDE_KEYS, where + ", expect.explanation.egress");
+		checkKeys(map(explanation.get("ingress")), EXPLANATION_SIDE_KEYS, where + ", expect.explanation.ingress");
+	}
+
+	private static void checkPeer(Map<String, Object> peer, String where) {
+		checkKeys(peer, PEER_KEYS, where);
+		long kinds = peer.keySet().stream().filter(Set.of("pod", "world", "entity")::contains).count();
+		if (kinds != 1) {
+			throw new IllegalArgumentException(where + ": a peer is exactly one of pod, world and entity, got "
+					+ peer.keySet());
+		}
+		Map<String, Object> pod = map(peer.get("pod"));
+		checkKeys(pod, POD_KEYS, where + ", pod");
+		if (pod.get("named_ports") instanceof List<?>) {
+			for (Map<String, Object> port : maps(pod.get("named_ports"))) {
+				checkKeys(port, NAMED_PORT_KEYS, where + ", pod.named_ports");
+			}
+		}
+	}
+
+	/**
+	 * Refuses a key of {@code map} that is not in {@code known}.
+	 * @param where the case and the part of it, for the message ({@code case H-06, flow 2, expect})
+	 */
+	static void checkKeys(Map<String, Object> map, Set<String> known, String where) {
+		Set<String> unknown = new TreeSet<>(map.keySet());
+		unknown.removeAll(known);
+		if (!unknown.isEmpty()) {
+			throw new IllegalArgumentException(where + ": unknown key" + ((unknown.size() > 1) ? "s " : " ")
+					+ String.join(", ", unknown) + " (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+		}
 	}
 
 	String title() {
@@ -305,6 +445,10 @@ final class ConformanceCase {
 				assertThat(decision.l7()).as("an L3/L4 drop is not an L7 denial").isNull();
 			}
 			Map<String, Object> wouldBe = map(expect.get("would_be"));
+			if (wouldBe.get("verdict") != null) {
+				assertThat(List.of(decision.egress().outcome(), decision.ingress().outcome())).as(summary)
+					.contains(Decision.Outcome.AUDIT);
+			}
 			if (wouldBe.get("drop_reason") != null) {
 				Decision.DropReason reason = Decision.DropReason.valueOf(String.valueOf(wouldBe.get("drop_reason")));
 				assertThat(List.of(decision.egress(), decision.ingress())).as(summary)
@@ -351,12 +495,18 @@ final class ConformanceCase {
 			if (response.get("kafka_error_code") != null) {
 				assertThat(l7.kafkaErrorCode()).isEqualTo(response.get("kafka_error_code"));
 			}
+			if (response.get("kafka_error") != null) {
+				assertThat(l7.description()).contains(" " + l7.kafkaErrorCode() + " " + response.get("kafka_error"));
+			}
 			if (response.get("kafka_injected") != null && Boolean.FALSE.equals(response.get("kafka_injected"))) {
 				assertThat(l7.protocol()).isEqualTo(Decision.L7Protocol.KAFKA);
 				assertThat(l7.kafkaErrorCode()).isNull();
 			}
 			if (response.get("dns_rcode") != null) {
 				assertThat(l7.dnsRcode()).isEqualTo(response.get("dns_rcode"));
+			}
+			if (response.get("dns_rcode_name") != null) {
+				assertThat(l7.description()).contains(response.get("dns_rcode_name") + " (rcode " + l7.dnsRcode() + ")");
 			}
 			if (response.get("tcp_reset") != null) {
 				assertThat(l7.tcpReset()).isEqualTo(response.get("tcp_reset"));

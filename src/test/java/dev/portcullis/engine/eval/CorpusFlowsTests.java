@@ -2,9 +2,13 @@ package dev.portcullis.engine.eval;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import dev.portcullis.engine.doc.Node;
 import dev.portcullis.engine.eval.Decision.Outcome;
@@ -14,8 +18,9 @@ import dev.portcullis.engine.flow.FlowParser;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
 import dev.portcullis.yaml.YamlReader;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,18 +51,49 @@ class CorpusFlowsTests {
 			        - {method: GET, path: "/reviews/[0-9]+"}
 			""";
 
-	@ParameterizedTest
-	@ValueSource(strings = { "basic-sample-10-flows.json", "basic-sample-330-dns-flows.json",
-			"basic-sample-348-http-flows.json", "basic-sample-400-icmpv4-flows.json",
-			"basic-sample-400-l7-redirected-flows.json", "basic-sample-400-tcp-flows.json",
-			"basic-sample-400-udp-flows.json" })
-	void decideWhenRealFlowsShouldDecideAndExplainEveryOne(String file) throws IOException {
+	/** A flow file of src/test/resources/flows and the number of flows its README gives. */
+	record FlowFile(String name, int flows) {
+
+		@Override
+		public String toString() {
+			return this.name;
+		}
+
+	}
+
+	/** Every flow file, as the README's table lists them. */
+	static List<FlowFile> files() throws IOException {
+		List<FlowFile> files = new ArrayList<>();
+		try (InputStream in = CorpusFlowsTests.class.getResourceAsStream("/flows/README.md")) {
+			for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+				if (line.startsWith("| basic-sample-")) {
+					String[] cells = line.split("\\|");
+					files.add(new FlowFile(cells[1].strip(), Integer.parseInt(cells[2].strip())));
+				}
+			}
+		}
+		assertThat(files).isNotEmpty();
+		return files;
+	}
+
+	@Test
+	void readmeShouldListEveryFlowFile() throws IOException, URISyntaxException {
+		Path folder = Path.of(CorpusFlowsTests.class.getResource("/flows/README.md").toURI()).getParent();
+		try (Stream<Path> list = Files.list(folder)) {
+			assertThat(list.map((p) -> p.getFileName().toString()).filter((n) -> n.endsWith(".json")))
+				.containsExactlyInAnyOrderElementsOf(files().stream().map(FlowFile::name).toList());
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("files")
+	void decideWhenRealFlowsShouldDecideAndExplainEveryOne(FlowFile file) throws IOException {
 		ParseResult parsed = PolicyParser.parse(YamlReader.read(POLICIES).documents());
 		assertThat(parsed.errors()).isEmpty();
 		CompiledPolicies none = CompiledPolicies.compile(List.of(), EngineOptions.DEFAULTS);
 		CompiledPolicies some = CompiledPolicies.compile(parsed.policies(), EngineOptions.DEFAULTS);
-		List<Flow> flows = flows("/flows/" + file);
-		assertThat(flows).isNotEmpty();
+		List<Flow> flows = flows("/flows/" + file.name());
+		assertThat(flows).hasSize(file.flows());
 		for (Flow flow : flows) {
 			assertThat(none.decide(flow).verdict()).isEqualTo(Decision.Verdict.FORWARDED);
 			Decision decided = some.decide(flow);

@@ -277,13 +277,18 @@ class FlowParserTests {
 		List<Node> nodes = lines(resource).stream().map((line) -> YamlReader.read(line).documents().get(0)).toList();
 		FlowParseResult result = FlowParser.parseAll(nodes);
 		assertThat(result.violations()).isEmpty();
+		assertThat(result.flows()).as("one flow per line").hasSize(nodes.size());
 		return result.flows().stream().map(FlowParseResult.ParsedFlow::flow).toList();
 	}
 
 	private static List<String> lines(String resource) throws IOException {
 		try (InputStream in = FlowParserTests.class.getResourceAsStream(resource)) {
 			assertThat(in).as(resource).isNotNull();
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter((l) -> !l.isBlank()).toList();
+			List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+				.filter((l) -> !l.isBlank())
+				.toList();
+			assertThat(lines).as(resource).isNotEmpty();
+			return lines;
 		}
 	}
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every policy of the shared conformance vectors (a copy in src/test/resources/corpus/conformance) is valid unless
+ * Every policy of the shared conformance vectors (our copy in src/test/resources/conformance) is valid unless
  * its case says {@code policy_valid: false}, and then an error contains the case's {@code error_contains}.
  */
 class ConformancePolicyTests {
@@ -37,7 +37,7 @@ class ConformancePolicyTests {
 	static List<Case> cases() throws IOException {
 		String text;
 		try (InputStream in = Objects.requireNonNull(
-				ConformancePolicyTests.class.getResourceAsStream("/corpus/conformance/cilium-vectors.yaml"))) {
+				ConformancePolicyTests.class.getResourceAsStream("/conformance/cilium-vectors.yaml"))) {
 			text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		YamlDocuments read = YamlReader.read(text);

@@ -13,8 +13,12 @@ class MomentsTests {
 
 	@ParameterizedTest(name = "{0} means up to {1}")
 	@CsvSource({ "2026-11-26T14:12, 2026-11-26T14:12:59.999999Z", "2026-11-26T14:12:03, 2026-11-26T14:12:03.999999Z",
-			"' 2026-01-01T00:00:00 ', 2026-01-01T00:00:00.999999Z" })
-	void pickedMomentShouldMeanTheEndOfItsMinuteOrSecondInUtc(String input, String expected) {
+			"' 2026-01-01T00:00:00 ', 2026-01-01T00:00:00.999999Z", "2026-11-26T14:12:03.2, 2026-11-26T14:12:03.299999Z",
+			"2026-11-26T14:12:03.250, 2026-11-26T14:12:03.250999Z",
+			"2026-11-26T14:12:03.250117, 2026-11-26T14:12:03.250117Z",
+			"2026-11-26T14:12:03.000000, 2026-11-26T14:12:03Z",
+			"2026-11-26T14:12:03.250117999, 2026-11-26T14:12:03.250117Z" })
+	void pickedMomentShouldMeanTheEndOfItsLastDigitInUtc(String input, String expected) {
 		assertThat(Moments.parse(input)).isEqualTo(Instant.parse(expected));
 	}
 

@@ -172,23 +172,27 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 	}
 
 	@Test
-	void viewerShouldPageTheListSeeAPastMomentCompareMomentsAndNotSeeWriteButtons() throws Exception {
+	void viewerShouldPageTheListSeeAPastMomentCompareMomentsAndNotSeeWriteButtons() {
 		String ws = "browser-" + UUID.randomUUID().toString().substring(0, 8);
 		this.store.createWorkspace(ws, "Sixty services", Requester.SYSTEM).block();
 		String bundle = java.util.stream.IntStream.range(0, 60)
 			.mapToObj((i) -> StorePagesIntegrationTests.policy("svc-%02d".formatted(i), 8000 + i))
 			.collect(java.util.stream.Collectors.joining("---\n"));
 		this.store.importBundle(ws, bundle, "seed", Requester.SYSTEM).block();
-		Thread.sleep(1100);
-		String then = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
-			.withZone(java.time.ZoneOffset.UTC)
-			.format(java.time.Instant.now());
-		Thread.sleep(1100);
-		this.store.save(ws, null, StorePagesIntegrationTests.policy("svc-00", 443), 1, "tls", Requester.SYSTEM).block();
-		this.store.save(ws, null, StorePagesIntegrationTests.policy("late", 80), null, "new", Requester.SYSTEM).block();
-		String later = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
-			.withZone(java.time.ZoneOffset.UTC)
-			.format(java.time.Instant.now().plusSeconds(60));
+		java.time.Instant seeded = this.store.get(ws, PolicyKey.parse("cnp", "shop", "svc-00"), null).block()
+			.summary().createdAt();
+		java.time.Instant changed = this.store
+			.save(ws, null, StorePagesIntegrationTests.policy("svc-00", 443), 1, "tls", Requester.SYSTEM).block()
+			.version().summary().createdAt();
+		java.time.Instant added = this.store
+			.save(ws, null, StorePagesIntegrationTests.policy("late", 80), null, "new", Requester.SYSTEM).block()
+			.version().summary().createdAt();
+		// moments taken from the versions' recorded times, to the millisecond a datetime-local input carries:
+		// "then" is the seed's millisecond (the import records its time before it writes its 60 rows), and ends
+		// before svc-00 changed; "later" is at or after the last save
+		java.time.Instant then = millisecondAtOrAfter(seeded);
+		assertThat(changed).isAfter(then.plusNanos(999_000));
+		java.time.Instant later = millisecondAtOrAfter(added);
 
 		signIn(Role.VIEWER);
 		this.page.navigate("/workspaces/" + ws);
@@ -202,7 +206,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		screenshot("store-list-next-page");
 
 		// the workspace as it was before "late" existed and svc-00 changed
-		this.page.getByLabel("As of (UTC)").fill(then);
+		this.page.getByLabel("As of (UTC)").fill(input(then));
 		assertThat(this.page.getByText("The workspace as it was on")).isVisible();
 		assertThat(this.page).hasURL(java.util.regex.Pattern.compile("at="));
 		this.page.getByLabel("Name or namespace").fill("late");
@@ -212,8 +216,8 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		screenshot("store-list-as-of");
 
 		// compare the two moments, then open the diff of the changed policy
-		this.page.getByLabel("From (UTC)").fill(then);
-		this.page.getByLabel("To (UTC)").fill(later);
+		this.page.getByLabel("From (UTC)").fill(input(then));
+		this.page.getByLabel("To (UTC)").fill(input(later));
 		button("Compare").click();
 		Locator comparison = this.page.locator("#comparison");
 		assertThat(comparison).containsText("2 policies differ");
@@ -255,6 +259,23 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator("table.report")).containsText("item 1");
 		screenshot("store-import-upload");
 		java.nio.file.Files.deleteIfExists(file);
+	}
+
+	/**
+	 * The millisecond of {@code instant}, or the next one when its last digit is 0: the browser keeps a
+	 * {@code datetime-local} value without trailing zeros ({@code .120} becomes {@code .12}), which would widen the
+	 * moment to ten milliseconds.
+	 */
+	private static java.time.Instant millisecondAtOrAfter(java.time.Instant instant) {
+		java.time.Instant millisecond = instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+		return (millisecond.getNano() / 1_000_000 % 10 == 0) ? millisecond.plusMillis(1) : millisecond;
+	}
+
+	/** A {@code datetime-local} value in UTC to the millisecond. */
+	private static String input(java.time.Instant instant) {
+		return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
+			.withZone(java.time.ZoneOffset.UTC)
+			.format(instant);
 	}
 
 }

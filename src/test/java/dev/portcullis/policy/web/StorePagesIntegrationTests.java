@@ -159,20 +159,21 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
-	void workspaceAsOfAMomentShouldShowThePoliciesThatExistedThen() throws Exception {
+	void workspaceAsOfAMomentShouldShowThePoliciesThatExistedThen() {
 		String ws = workspace();
-		this.store.save(ws, null, policy("early", 80), null, "", Requester.SYSTEM).block();
-		Thread.sleep(1100);
-		Instant between = Instant.now();
-		Thread.sleep(1100);
-		this.store.save(ws, null, policy("late", 81), null, "", Requester.SYSTEM).block();
-		String at = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC).format(between);
+		Instant early = this.store.save(ws, null, policy("early", 80), null, "", Requester.SYSTEM).block()
+			.version().summary().createdAt();
+		Instant late = this.store.save(ws, null, policy("late", 81), null, "", Requester.SYSTEM).block()
+			.version().summary().createdAt();
+		assertThat(late).isAfter(early);
+		// the moment "early" was saved, to the microsecond the store records: "late" did not exist yet
+		DateTimeFormatter micros = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
+		String at = micros.format(early);
 		String html = author().get().uri("/workspaces/{ws}?at={at}", ws, at).exchange()
 			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 		assertThat(html).contains(">early<", "The workspace as it was on").doesNotContain(">late<");
-		String comparison = author().get().uri("/workspaces/{ws}/compare?from={at}&to={now}", ws, at,
-				DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC)
-					.format(Instant.now().plusSeconds(60)))
+		String comparison = author().get()
+			.uri("/workspaces/{ws}/compare?from={at}&to={late}", ws, at, micros.format(late))
 			.header(Htmx.REQUEST, "true").exchange()
 			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 		assertThat(comparison).startsWith("<div class=\"comparison\"").contains("Added", "CiliumNetworkPolicy/shop/late")
