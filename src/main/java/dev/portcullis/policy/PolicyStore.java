@@ -17,6 +17,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import dev.portcullis.audit.AuditLog;
+import dev.portcullis.compute.EnginePool;
 import dev.portcullis.engine.api.PolicyKind;
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.policy.PolicyText.Parsed;
@@ -27,7 +28,6 @@ import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,7 +51,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * workspace, policy or version; {@link StoreException.Invalid} with the engine's violations;
  * {@link StoreException.Conflict} when the expected version is not the head; {@link StoreException.ImportRefused}
  * with the per-document report; {@link StoreException.TooLarge} for a policy over {@code portcullis.yaml.max-input-chars};
- * {@link StoreException.BadRequest} for other bad input. A refused change writes nothing.
+ * {@link StoreException.BadRequest} for other bad input; {@link dev.portcullis.compute.EngineBusy} when the engine pool
+ * has no room for the parsing a save, an import or a diff needs. A refused change writes nothing.
  * <p>
  * Optimistic concurrency: a change names the head version it was based on ({@code expectedVersion}); if another
  * change got in first it fails with a conflict that carries the current head, so no work is silently lost. The
@@ -93,14 +94,17 @@ public class PolicyStore {
 
 	private final YamlLimits bundleLimits;
 
+	private final EnginePool engine;
+
 	private final Map<String, Long> workspaceIds = new java.util.concurrent.ConcurrentHashMap<>();
 
 	/** Reads {@code labels} jsonb; built once, as the list page reads fifty per request. */
 	private final ObjectReader labelsReader;
 
 	PolicyStore(DatabaseClient db, ReactiveTransactionManager transactions, AuditLog audit, JsonMapper json,
-			YamlProperties yaml, Settings settings) {
+			YamlProperties yaml, Settings settings, EnginePool engine) {
 		this.db = db;
+		this.engine = engine;
 		this.tx = TransactionalOperator.create(transactions);
 		this.audit = audit;
 		this.json = json;
@@ -407,15 +411,14 @@ public class PolicyStore {
 						+ " has no version " + fromVersion + "."))),
 				versionOf(id, toVersion).switchIfEmpty(Mono.error(() -> new StoreException.NotFound(key
 						+ " has no version " + toVersion + ".")))))
-			.publishOn(Schedulers.parallel())
-			.map((both) -> {
+			.flatMap((both) -> this.engine.run(() -> {
 				PolicyVersion from = both.getT1();
 				PolicyVersion to = both.getT2();
 				LineDiff lines = LineDiff.between(from.canonicalYaml(), to.canonicalYaml(),
 						"a/" + key.path() + " v" + fromVersion, "b/" + key.path() + " v" + toVersion);
 				return new PolicyDiff(key, from.summary(), to.summary(), lines.unified(), lines.lines(),
 						StructuralDiff.between(from.canonicalYaml(), to.canonicalYaml()));
-			});
+			}));
 	}
 
 	/** Every policy that existed (not deleted) at {@code at}, at its version then, in export order. */
@@ -616,8 +619,7 @@ public class PolicyStore {
 					+ this.policyLimits.maxInputChars() + " are accepted (the Kubernetes API server refuses objects"
 					+ " over 3 MiB)."));
 		}
-		return Mono.fromCallable(() -> PolicyText.one(yaml, this.policyLimits))
-			.subscribeOn(Schedulers.parallel())
+		return this.engine.run(() -> PolicyText.one(yaml, this.policyLimits))
 			.flatMap((parsed) -> {
 				if (key != null && !key.equals(parsed.key())) {
 					return Mono.error(new StoreException.BadRequest("The text describes " + parsed.key()
@@ -755,8 +757,7 @@ public class PolicyStore {
 	 * what happened to each. Policies of the workspace that the bundle does not name are left as they are.
 	 */
 	public Mono<ImportReport> importBundle(String workspace, String yaml, String message, Requester by) {
-		return Mono.fromCallable(() -> Bundle.read(yaml, this.bundleLimits))
-			.subscribeOn(Schedulers.parallel())
+		return this.engine.run(() -> Bundle.read(yaml, this.bundleLimits))
 			.flatMap((bundle) -> {
 				if (!bundle.acceptable()) {
 					return workspaceId(workspace)

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.portcullis.compute.EnginePool;
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.engine.eval.CompiledPolicies;
 import dev.portcullis.engine.eval.Decision;
@@ -20,7 +21,6 @@ import dev.portcullis.yaml.YamlProperties;
 import dev.portcullis.yaml.YamlReader;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,10 +48,13 @@ class EvaluateController {
 
 	private final Settings settings;
 
-	EvaluateController(JsonMapper json, YamlProperties yaml, Settings settings) {
+	private final EnginePool engine;
+
+	EvaluateController(JsonMapper json, YamlProperties yaml, Settings settings, EnginePool engine) {
 		this.json = json;
 		this.yaml = yaml;
 		this.settings = settings;
+		this.engine = engine;
 	}
 
 	/**
@@ -66,8 +69,8 @@ class EvaluateController {
 	@PostMapping(path = "/api/v1/evaluate", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<EvaluateResponse> evaluate(@RequestBody(required = false) @Nullable String body) {
-		// CPU-bound work: off the event loop, on the scheduler meant for it
-		return Mono.fromCallable(() -> evaluate(readRequest(body))).subscribeOn(Schedulers.parallel());
+		// CPU-bound work (reading the JSON included): on the engine's bounded pool, 429 when it is full
+		return this.engine.run(() -> evaluate(readRequest(body)));
 	}
 
 	private EvaluateResponse evaluate(Request request) {

@@ -3,10 +3,12 @@ package dev.portcullis.web;
 import java.net.URI;
 import java.util.List;
 
+import dev.portcullis.compute.EngineBusy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -31,6 +33,16 @@ class ApiExceptionHandler {
 	ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem, ServerWebExchange exchange) {
 		return problem(problem.status(), problem.slug(), problem.title(), problem.getMessage(), problem.violations(),
 				exchange);
+	}
+
+	@ExceptionHandler(EngineBusy.class)
+	ResponseEntity<ProblemDetail> engineBusy(EngineBusy busy, ServerWebExchange exchange) {
+		ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "engine-busy", "Engine busy",
+				busy.getReason(), List.of(), exchange);
+		return ResponseEntity.status(response.getStatusCode())
+			.headers(response.getHeaders())
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()))
+			.body(response.getBody());
 	}
 
 	@ExceptionHandler(DataBufferLimitException.class)
