@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.identity.CurrentActor;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.RequestBodyLimits;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -188,9 +189,14 @@ class PolicyApiController {
 			@PathVariable String namespace, @PathVariable String name,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
 			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch,
-			@RequestParam(required = false) @Nullable String message, @RequestBody(required = false) @Nullable String body,
-			ServerWebExchange exchange) {
+			@RequestParam(required = false) @Nullable String message, ServerWebExchange exchange) {
 		PolicyKey key = key(kind, namespace, name);
+		return RequestBodyLimits.text(exchange)
+			.flatMap((body) -> save(workspace, key, ifMatch, ifNoneMatch, message, body, exchange));
+	}
+
+	private Mono<ResponseEntity<SaveView>> save(String workspace, PolicyKey key, @Nullable String ifMatch,
+			@Nullable String ifNoneMatch, @Nullable String message, String body, ServerWebExchange exchange) {
 		String yaml = body;
 		String why = message;
 		MediaType type = exchange.getRequest().getHeaders().getContentType();
@@ -328,9 +334,13 @@ class PolicyApiController {
 			consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/plain" },
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ImportReport> importBundle(@PathVariable String workspace,
-			@RequestParam(required = false) @Nullable String message, @RequestBody(required = false) @Nullable String body,
+			@RequestParam(required = false) @Nullable String message, ServerWebExchange exchange) {
+		return RequestBodyLimits.text(exchange).flatMap((body) -> importBundle(workspace, message, body, exchange));
+	}
+
+	private Mono<ImportReport> importBundle(String workspace, @Nullable String message, String body,
 			ServerWebExchange exchange) {
-		if (body == null || body.isBlank()) {
+		if (body.isBlank()) {
 			throw ApiProblem.badRequest("empty-body", "Empty body",
 					"Send the bundle as the body (application/yaml): one or more policy objects or a kind: List.");
 		}

@@ -16,6 +16,7 @@ import dev.portcullis.engine.parse.CiliumVersion;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.RequestBodyLimits;
 import dev.portcullis.yaml.YamlDocuments;
 import dev.portcullis.yaml.YamlProperties;
 import dev.portcullis.yaml.YamlReader;
@@ -31,8 +32,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * {@code POST /api/v1/evaluate}: decides Hubble flows against policy text, statelessly. See
@@ -68,9 +69,9 @@ class EvaluateController {
 
 	@PostMapping(path = "/api/v1/evaluate", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<EvaluateResponse> evaluate(@RequestBody(required = false) @Nullable String body) {
-		// CPU-bound work (reading the JSON included): on the engine's bounded pool, 429 when it is full
-		return this.engine.run(() -> evaluate(readRequest(body)));
+	Mono<EvaluateResponse> evaluate(ServerWebExchange exchange) {
+		// up to 16 MiB; CPU-bound work (reading the JSON included) on the engine's bounded pool, 429 when it is full
+		return RequestBodyLimits.text(exchange).flatMap((body) -> this.engine.run(() -> evaluate(readRequest(body))));
 	}
 
 	private EvaluateResponse evaluate(Request request) {

@@ -48,7 +48,7 @@ class ApiExceptionHandler {
 	@ExceptionHandler(DataBufferLimitException.class)
 	ResponseEntity<ProblemDetail> tooLarge(DataBufferLimitException ex, ServerWebExchange exchange) {
 		return problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
-				"The request body exceeds the limit of " + ApiLimits.MAX_BODY_DESCRIPTION + ".", List.of(), exchange);
+				"The request body is larger than this endpoint accepts (" + ApiLimits.LIMITS_DESCRIPTION + ").", List.of(), exchange);
 	}
 
 	@ExceptionHandler(ResponseStatusException.class)
