@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,7 +46,7 @@ public record AuditFilter(@Nullable String actor, @Nullable String action, Audit
 				outcome = AuditLog.Outcome.valueOf(outcomeText.toUpperCase(Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
-				problems.add("outcome must be SUCCESS, FAILURE or DENIED, not \"" + outcomeText + "\"");
+				problems.add("outcome must be SUCCESS, FAILURE or DENIED, not " + Quoted.of(outcomeText));
 			}
 		}
 		Long before = null;
@@ -55,7 +56,7 @@ public record AuditFilter(@Nullable String actor, @Nullable String action, Audit
 				before = Long.parseLong(beforeText);
 			}
 			catch (NumberFormatException ex) {
-				problems.add("before must be an entry id (a number), not \"" + beforeText + "\"");
+				problems.add("before must be an entry id (a number), not " + Quoted.of(beforeText));
 			}
 		}
 		int limit = DEFAULT_LIMIT;
@@ -69,7 +70,7 @@ public record AuditFilter(@Nullable String actor, @Nullable String action, Audit
 				}
 			}
 			catch (NumberFormatException ex) {
-				problems.add("limit must be a number between 1 and " + MAX_LIMIT + ", not \"" + limitText + "\"");
+				problems.add("limit must be a number between 1 and " + MAX_LIMIT + ", not " + Quoted.of(limitText));
 			}
 		}
 		return new AuditFilter(blankToNull(params.get("actor")), blankToNull(params.get("action")), outcome,
@@ -118,7 +119,7 @@ public record AuditFilter(@Nullable String actor, @Nullable String action, Audit
 				return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
 			}
 			catch (DateTimeParseException again) {
-				problems.add(name + " must be a time like 2026-01-31T12:00:00Z, not \"" + text + "\"");
+				problems.add(name + " must be a time like 2026-01-31T12:00:00Z, not " + Quoted.of(text));
 				return null;
 			}
 		}

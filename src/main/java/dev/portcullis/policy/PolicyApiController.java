@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.identity.CurrentActor;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.Quoted;
 import dev.portcullis.web.RequestBodyLimits;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -140,7 +141,7 @@ class PolicyApiController {
 	@GetMapping(path = "/{workspace}", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<Workspace> workspace(@PathVariable String workspace) {
 		return this.store.workspace(workspace)
-			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named \"" + workspace + "\".")));
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named " + Quoted.of(workspace) + ".")));
 	}
 
 	// ---------------------------------------------------------------- policies
@@ -224,6 +225,9 @@ class PolicyApiController {
 			throw ApiProblem.badRequest("invalid-preconditions", "Invalid preconditions",
 					"If-None-Match must be *: it means \"create only\".");
 		}
+		if (weak(ifMatch)) {
+			return weakTagRefused(workspace, key, ifMatch);
+		}
 		Integer expected = (ifMatch != null) ? version(ifMatch) : null;
 		boolean createOnly = ifNoneMatch != null;
 		String text = yaml;
@@ -245,6 +249,9 @@ class PolicyApiController {
 		if (ifMatch == null) {
 			return this.store.get(workspace, key, null).flatMap((head) -> Mono.error(preconditionRequired(head.summary())));
 		}
+		if (weak(ifMatch)) {
+			return weakTagRefused(workspace, key, ifMatch);
+		}
 		int expected = version(ifMatch);
 		return requester(exchange)
 			.flatMap((by) -> this.store.delete(workspace, key, expected, (message != null) ? message : "", by))
@@ -261,6 +268,9 @@ class PolicyApiController {
 		Integer from = (version != null) ? number("version", version) : null;
 		if (ifMatch == null) {
 			return this.store.get(workspace, key, null).flatMap((head) -> Mono.error(preconditionRequired(head.summary())));
+		}
+		if (weak(ifMatch)) {
+			return weakTagRefused(workspace, key, ifMatch);
 		}
 		int expected = version(ifMatch);
 		return requester(exchange)
@@ -439,7 +449,7 @@ class PolicyApiController {
 	/** The same shape as {@code web.ApiExceptionHandler}'s problems. */
 	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String slug, String title, String detail,
 			ServerWebExchange exchange) {
-		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, Quoted.cut(detail, Quoted.MAX_DETAIL_CHARS));
 		body.setType(URI.create("/problems/" + slug));
 		body.setTitle(title);
 		body.setInstance(URI.create(exchange.getRequest().getPath().value()));
@@ -457,12 +467,29 @@ class PolicyApiController {
 		return "\"" + version + "\"";
 	}
 
-	/** The version an {@code If-Match} names: {@code "3"}, {@code W/"3"} or {@code 3}. */
+	/**
+	 * Whether an {@code If-Match} is a weak entity tag ({@code W/"3"}). If-Match compares strongly (RFC 9110,
+	 * section 13.1.1): a weak tag never matches, so the change is refused with 412 and the current version.
+	 */
+	static boolean weak(@Nullable String ifMatch) {
+		return ifMatch != null && ifMatch.strip().startsWith("W/");
+	}
+
+	/** The 412 for a weak {@code If-Match}: with the current version when the policy exists, 404 without workspace. */
+	private <T> Mono<T> weakTagRefused(String workspace, PolicyKey key, String ifMatch) {
+		String message = "If-Match " + Quoted.of(ifMatch.strip()) + " is a weak entity tag, which never matches"
+				+ " (RFC 9110 compares If-Match strongly): send the ETag as it was given, for example \"3\".";
+		return this.store.workspace(workspace)
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named " + Quoted.of(workspace) + ".")))
+			.then(this.store.get(workspace, key, null)
+				.map((head) -> java.util.Optional.of(head.summary()))
+				.onErrorResume(StoreException.NotFound.class, (ex) -> Mono.just(java.util.Optional.empty())))
+			.flatMap((current) -> Mono.error(new StoreException.Conflict(message, null, current.orElse(null))));
+	}
+
+	/** The version a strong {@code If-Match} names: {@code "3"} (or {@code 3}). */
 	static int version(String ifMatch) {
 		String v = ifMatch.strip();
-		if (v.startsWith("W/")) {
-			v = v.substring(2);
-		}
 		if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
 			v = v.substring(1, v.length() - 1);
 		}
@@ -476,7 +503,7 @@ class PolicyApiController {
 			// reported below
 		}
 		throw ApiProblem.badRequest("invalid-precondition", "Invalid precondition", "If-Match must be the ETag of"
-				+ " the version your change is based on, for example \"3\", not " + ifMatch + ".");
+				+ " the version your change is based on, for example \"3\", not " + Quoted.of(ifMatch) + ".");
 	}
 
 	private static PolicyKey key(String kind, String namespace, String name) {
@@ -521,7 +548,7 @@ class PolicyApiController {
 			// reported below
 		}
 		throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter",
-				parameter + " must be a version number (1 or more), not \"" + text + "\".");
+				parameter + " must be a version number (1 or more), not " + Quoted.of(text) + ".");
 	}
 
 	private static int limit(@Nullable String text) {
@@ -538,7 +565,7 @@ class PolicyApiController {
 			// reported below
 		}
 		throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter",
-				"limit must be a number from 1 to " + PolicyQuery.MAX_LIMIT + ", not \"" + text + "\".");
+				"limit must be a number from 1 to " + PolicyQuery.MAX_LIMIT + ", not " + Quoted.of(text) + ".");
 	}
 
 	private JsonNode readJson(@Nullable String body) {

@@ -21,6 +21,7 @@ import dev.portcullis.compute.EnginePool;
 import dev.portcullis.engine.api.PolicyKind;
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.policy.PolicyText.Parsed;
+import dev.portcullis.web.Quoted;
 import dev.portcullis.yaml.YamlLimits;
 import dev.portcullis.yaml.YamlProperties;
 import io.r2dbc.postgresql.codec.Json;
@@ -138,7 +139,7 @@ public class PolicyStore {
 	 */
 	public Mono<Workspace> createWorkspace(String name, String description, Requester by) {
 		if (!WORKSPACE_NAME.matcher(name).matches()) {
-			return Mono.error(new StoreException.BadRequest("The workspace name \"" + name + "\" is not valid: use at"
+			return Mono.error(new StoreException.BadRequest("The workspace name " + Quoted.of(name) + " is not valid: use at"
 					+ " most 63 lower-case letters, digits and '-', starting and ending with a letter or digit."));
 		}
 		Mono<Workspace> create = this.db
@@ -149,8 +150,8 @@ public class PolicyStore {
 			.bind("by", by.actor().username())
 			.map(PolicyStore::workspaceRow)
 			.one()
-			.switchIfEmpty(Mono.error(() -> new StoreException.AlreadyExists("A workspace named \"" + name
-					+ "\" exists already.")))
+			.switchIfEmpty(Mono.error(() -> new StoreException.AlreadyExists("A workspace named " + Quoted.of(name)
+					+ " exists already.")))
 			.flatMap((workspace) -> record(by, "workspace.create", name, name, Map.of()).thenReturn(workspace));
 		return this.tx.transactional(create);
 	}
@@ -194,7 +195,7 @@ public class PolicyStore {
 			.map((row) -> row.get("id", Long.class))
 			.one()
 			.doOnNext((id) -> this.workspaceIds.put(name, id))
-			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named \"" + name + "\".")));
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named " + Quoted.of(name) + ".")));
 	}
 
 	// ---------------------------------------------------------------- reading
@@ -301,7 +302,7 @@ public class PolicyStore {
 		catch (IllegalArgumentException ex) {
 			// reported below
 		}
-		throw new StoreException.BadRequest("The cursor \"" + cursor + "\" is not one this list gave out; start"
+		throw new StoreException.BadRequest("The cursor " + Quoted.of(cursor) + " is not one this list gave out; start"
 				+ " again from the first page.");
 	}
 
@@ -315,7 +316,7 @@ public class PolicyStore {
 			String value = (eq < 0) ? null : t.substring(eq + 1).replaceFirst("^=", "").strip();
 			if (key.isEmpty() || !key.matches("([a-z0-9.-]+/)?[A-Za-z0-9][-A-Za-z0-9_.]*")
 					|| (value != null && !value.matches("[-A-Za-z0-9_.]*"))) {
-				throw new StoreException.BadRequest("The label selector \"" + text + "\" is not valid: write key=value"
+				throw new StoreException.BadRequest("The label selector " + Quoted.of(text) + " is not valid: write key=value"
 						+ " (label equals) or key (label present), for example app=web.");
 			}
 			return new LabelFilter(key, value);
@@ -333,8 +334,8 @@ public class PolicyStore {
 			.bind("name", key.name())
 			.map((row) -> row.get("id", Long.class))
 			.one()
-			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No policy " + key + " in workspace \""
-					+ workspace + "\"."))));
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No policy " + key + " in workspace "
+					+ Quoted.of(workspace) + "."))));
 	}
 
 	/**
@@ -389,7 +390,7 @@ public class PolicyStore {
 			before = (cursor != null) ? Integer.parseInt(cursor) : Integer.MAX_VALUE;
 		}
 		catch (NumberFormatException ex) {
-			return Mono.error(new StoreException.BadRequest("The cursor \"" + cursor + "\" is not one this list gave"
+			return Mono.error(new StoreException.BadRequest("The cursor " + Quoted.of(cursor) + " is not one this list gave"
 					+ " out; start again from the first page."));
 		}
 		return policyId(workspace, key).flatMap((id) -> this.db
@@ -680,8 +681,8 @@ public class PolicyStore {
 	private Mono<Head> lockedHeadAt(String workspace, PolicyKey key, int expectedVersion) {
 		return workspaceId(workspace).flatMap((ws) -> lockHead(ws, key)).flatMap((found) -> {
 			if (found.isEmpty()) {
-				return Mono.error(new StoreException.NotFound("No policy " + key + " in workspace \"" + workspace
-						+ "\"."));
+				return Mono.error(new StoreException.NotFound("No policy " + key + " in workspace " + Quoted.of(workspace)
+						+ "."));
 			}
 			Head head = found.get();
 			if (expectedVersion != head.version()) {

@@ -16,6 +16,7 @@ import dev.portcullis.engine.parse.CiliumVersion;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.Quoted;
 import dev.portcullis.web.RequestBodyLimits;
 import dev.portcullis.yaml.YamlDocuments;
 import dev.portcullis.yaml.YamlProperties;
@@ -142,7 +143,7 @@ class EvaluateController {
 		}
 		for (String field : root.propertyNames()) {
 			if (!List.of("policies", "flows", "options").contains(field)) {
-				problems.add("unknown field \"" + field + "\"; allowed: policies, flows, options");
+				problems.add("unknown field " + Quoted.of(field) + "; allowed: policies, flows, options");
 			}
 		}
 		JsonNode policies = root.get("policies");
@@ -210,7 +211,7 @@ class EvaluateController {
 							case "always" -> this.engineOptions = this.engineOptions.withEnforcementMode(PolicyEnforcementMode.ALWAYS);
 							case "never" -> this.engineOptions = this.engineOptions.withEnforcementMode(PolicyEnforcementMode.NEVER);
 							default -> problems.add("options.policyEnforcementMode must be \"default\", \"always\" or \"never\", not "
-									+ value);
+									+ Quoted.cut(value.toString(), Quoted.MAX_CHARS));
 						}
 					}
 					case "policyAuditMode" -> {
@@ -218,7 +219,7 @@ class EvaluateController {
 							this.engineOptions = this.engineOptions.withAuditMode(value.asBoolean());
 						}
 						else {
-							problems.add("options.policyAuditMode must be true or false, not " + value);
+							problems.add("options.policyAuditMode must be true or false, not " + Quoted.cut(value.toString(), Quoted.MAX_CHARS));
 						}
 					}
 					case "clusterName" -> {
@@ -226,7 +227,7 @@ class EvaluateController {
 							this.engineOptions = this.engineOptions.withClusterName(value.asString());
 						}
 						else {
-							problems.add("options.clusterName must be a non-empty string, not " + value);
+							problems.add("options.clusterName must be a non-empty string, not " + Quoted.cut(value.toString(), Quoted.MAX_CHARS));
 						}
 					}
 					case "explain" -> {
@@ -234,11 +235,11 @@ class EvaluateController {
 							this.explain = value.asBoolean();
 						}
 						else {
-							problems.add("options.explain must be true or false, not " + value);
+							problems.add("options.explain must be true or false, not " + Quoted.cut(value.toString(), Quoted.MAX_CHARS));
 						}
 					}
-					default -> problems.add("unknown option \"" + field
-							+ "\"; allowed: ciliumVersion, policyEnforcementMode, policyAuditMode, clusterName, explain");
+					default -> problems.add("unknown option " + Quoted.of(field)
+							+ "; allowed: ciliumVersion, policyEnforcementMode, policyAuditMode, clusterName, explain");
 				}
 			}
 		}

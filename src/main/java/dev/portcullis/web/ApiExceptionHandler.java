@@ -2,6 +2,7 @@ package dev.portcullis.web;
 
 import java.net.URI;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import dev.portcullis.compute.EngineBusy;
 import org.slf4j.Logger;
@@ -16,8 +17,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.NotAcceptableStatusException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 /**
  * Turns every failure of a {@code @RestController} into {@code application/problem+json}; HTML pages are not
@@ -57,8 +60,10 @@ class ApiExceptionHandler {
 		if (status == null) {
 			status = HttpStatus.BAD_REQUEST;
 		}
-		if (ex.getCause() instanceof DataBufferLimitException limit) {
-			return tooLarge(limit, exchange);
+		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof DataBufferLimitException limit) {
+				return tooLarge(limit, exchange);
+			}
 		}
 		String slug = switch (status) {
 			case UNSUPPORTED_MEDIA_TYPE -> "unsupported-media-type";
@@ -67,9 +72,36 @@ class ApiExceptionHandler {
 			case NOT_FOUND -> "not-found";
 			default -> "bad-request";
 		};
-		String detail = (ex.getReason() != null && status.is4xxClientError()) ? ex.getReason()
-				: status.getReasonPhrase();
+		String detail;
+		if (ex instanceof UnsupportedMediaTypeStatusException unsupported) {
+			MediaType sent = exchange.getRequest().getHeaders().getContentType();
+			detail = "This endpoint takes a body of type " + mediaTypes(unsupported.getSupportedMediaTypes())
+					+ ((sent != null) ? ", not " + Quoted.of(sent) : "; the request named no Content-Type") + ".";
+		}
+		else if (ex instanceof NotAcceptableStatusException notAcceptable) {
+			detail = "This endpoint answers with " + mediaTypes(notAcceptable.getSupportedMediaTypes())
+					+ "; ask for one of them in Accept.";
+		}
+		else if (ex.getReason() != null && status.is4xxClientError() && !INTERNAL_NAME.matcher(ex.getReason()).find()) {
+			detail = ex.getReason();
+		}
+		else {
+			detail = status.getReasonPhrase();
+		}
 		return problem(status, slug, status.getReasonPhrase(), detail, List.of(), exchange);
+	}
+
+	/** A Java class name in a framework message ({@code dev.portcullis.identity.UserController$CreateRequest}). */
+	private static final Pattern INTERNAL_NAME = Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z]|\\$");
+
+	/** The concrete media types, as a reader would list them: {@code application/json or application/yaml}. */
+	private static String mediaTypes(List<MediaType> types) {
+		List<String> concrete = types.stream()
+			.filter((type) -> !type.isWildcardType() && !type.isWildcardSubtype() && !type.getSubtype().contains("*"))
+			.map((type) -> type.getType() + "/" + type.getSubtype())
+			.distinct()
+			.toList();
+		return concrete.isEmpty() ? "the types /api/v1/openapi.yaml lists for it" : String.join(" or ", concrete);
 	}
 
 	@ExceptionHandler(Exception.class)
@@ -82,13 +114,16 @@ class ApiExceptionHandler {
 
 	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String slug, String title, String detail,
 			List<?> violations, ServerWebExchange exchange) {
-		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+		// a backstop: messages quote input through Quoted already
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, Quoted.cut(detail, Quoted.MAX_DETAIL_CHARS));
 		body.setType(URI.create("/problems/" + slug));
 		body.setTitle(title);
 		body.setInstance(URI.create(exchange.getRequest().getPath().value()));
 		body.setProperty("requestId", exchange.getRequest().getId());
 		if (!violations.isEmpty()) {
-			body.setProperty("violations", violations);
+			body.setProperty("violations", violations.stream()
+				.map((v) -> (v instanceof String text) ? Quoted.cut(text, Quoted.MAX_DETAIL_CHARS) : v)
+				.toList());
 		}
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
 	}
