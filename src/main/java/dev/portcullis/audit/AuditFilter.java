@@ -2,6 +2,7 @@ package dev.portcullis.audit;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.portcullis.web.InstantParameter;
 import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
 
@@ -111,17 +113,25 @@ public record AuditFilter(@Nullable String actor, @Nullable String action, Audit
 		if (text == null) {
 			return null;
 		}
+		Instant instant;
 		try {
-			return Instant.parse(text);
+			instant = OffsetDateTime.parse(text).toInstant();
 		}
 		catch (DateTimeParseException ex) {
 			try {
-				return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+				instant = LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
 			}
 			catch (DateTimeParseException again) {
 				problems.add(name + " must be a time like 2026-01-31T12:00:00Z, not " + Quoted.of(text));
 				return null;
 			}
+		}
+		try {
+			return InstantParameter.requireInRange(name, instant);
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add(ex.getMessage());
+			return null;
 		}
 	}
 

@@ -2,14 +2,14 @@ package dev.portcullis.policy;
 
 import java.net.URI;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.identity.CurrentActor;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.InstantParameter;
+import dev.portcullis.web.NulCharacters;
 import dev.portcullis.web.Quoted;
 import dev.portcullis.web.RequestBodyLimits;
 import org.jspecify.annotations.Nullable;
@@ -132,6 +132,10 @@ class PolicyApiController {
 			return Mono.error(ApiProblem.badRequest("invalid-request", "Invalid request",
 					"The body must be a JSON object {\"name\": \"<workspace>\", \"description\": \"...\"}."));
 		}
+		NulCharacters.refuse("name", name.asString());
+		if (description != null && description.isString()) {
+			NulCharacters.refuse("description", description.asString());
+		}
 		return requester(exchange)
 			.flatMap((by) -> this.store.createWorkspace(name.asString(),
 					(description != null && description.isString()) ? description.asString() : "", by))
@@ -211,6 +215,7 @@ class PolicyApiController {
 			yaml = text.asString();
 			JsonNode m = request.get("message");
 			if (m != null && m.isString()) {
+				NulCharacters.refuse("message", m.asString());
 				why = m.asString();
 			}
 		}
@@ -524,16 +529,16 @@ class PolicyApiController {
 		}
 	}
 
+	/** The moment a parameter names, null when it is absent; 400 when present but blank, unreadable or out of range. */
 	private static @Nullable Instant instant(String parameter, @Nullable String text) {
-		if (text == null || text.isBlank()) {
+		if (text == null) {
 			return null;
 		}
 		try {
-			return OffsetDateTime.parse(text.strip()).toInstant();
+			return InstantParameter.parse(parameter, text);
 		}
-		catch (DateTimeParseException ex) {
-			throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter", parameter + " must be an ISO-8601"
-					+ " instant such as 2026-11-26T14:00:00Z, not \"" + text + "\".");
+		catch (IllegalArgumentException ex) {
+			throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter", ex.getMessage() + ".");
 		}
 	}
 

@@ -2,11 +2,15 @@ package dev.portcullis.web;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.portcullis.compute.EngineBusy;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
@@ -72,8 +76,19 @@ class ApiExceptionHandler {
 			case NOT_FOUND -> "not-found";
 			default -> "bad-request";
 		};
+		DatabindException databind = cause(ex, DatabindException.class);
 		String detail;
-		if (ex instanceof UnsupportedMediaTypeStatusException unsupported) {
+		if (databind != null && status == HttpStatus.BAD_REQUEST) {
+			String field = jsonPath(databind);
+			if (String.valueOf(databind.getOriginalMessage()).startsWith(NulCharacters.REFUSAL)) {
+				return problem(HttpStatus.BAD_REQUEST, "nul-character", "NUL character", "The field " + Quoted.of(field)
+						+ " " + NulCharacters.REFUSAL + ".", List.of(Map.of("path", field, "line", 0, "column", 0,
+								"message", NulCharacters.REFUSAL)), exchange);
+			}
+			detail = "The JSON body does not fit this endpoint at " + Quoted.of(field)
+					+ "; /api/v1/openapi.yaml describes what it takes.";
+		}
+		else if (ex instanceof UnsupportedMediaTypeStatusException unsupported) {
 			MediaType sent = exchange.getRequest().getHeaders().getContentType();
 			detail = "This endpoint takes a body of type " + mediaTypes(unsupported.getSupportedMediaTypes())
 					+ ((sent != null) ? ", not " + Quoted.of(sent) : "; the request named no Content-Type") + ".";
@@ -89,6 +104,29 @@ class ApiExceptionHandler {
 			detail = status.getReasonPhrase();
 		}
 		return problem(status, slug, status.getReasonPhrase(), detail, List.of(), exchange);
+	}
+
+	private static <T extends Throwable> @Nullable T cause(Throwable ex, Class<T> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
+	}
+
+	/** The JSON field a databind error is about, as {@code tokens[2].name} ("" for the whole body). */
+	private static String jsonPath(DatabindException ex) {
+		StringBuilder path = new StringBuilder();
+		for (JacksonException.Reference reference : ex.getPath()) {
+			if (reference.getPropertyName() != null) {
+				path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return path.toString();
 	}
 
 	/** A Java class name in a framework message ({@code dev.portcullis.identity.UserController$CreateRequest}). */

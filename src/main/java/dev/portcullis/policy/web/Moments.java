@@ -7,6 +7,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
+import dev.portcullis.web.InstantParameter;
+import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,12 +53,13 @@ public final class Moments {
 			LocalDateTime local = LocalDateTime.parse(text.strip());
 			boolean minutesOnly = text.strip().length() <= "2026-11-26T14:12".length();
 			Instant start = local.toInstant(ZoneOffset.UTC);
-			return minutesOnly ? start.plus(1, ChronoUnit.MINUTES).minusNanos(1_000)
+			Instant end = minutesOnly ? start.plus(1, ChronoUnit.MINUTES).minusNanos(1_000)
 					: start.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).minusNanos(1_000);
+			return InstantParameter.requireInRange("The moment", end);
 		}
 		catch (DateTimeParseException ex) {
 			throw new IllegalArgumentException(
-					"\"" + text + "\" is not a moment; pick a date and time (UTC), for example 2026-11-26T14:12");
+					Quoted.of(text) + " is not a moment; pick a date and time (UTC), for example 2026-11-26T14:12");
 		}
 	}
 
