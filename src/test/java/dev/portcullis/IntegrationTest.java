@@ -38,7 +38,10 @@ public abstract class IntegrationTest {
 	@Autowired
 	void client(WebTestClient client) {
 		// password hashing (Argon2) is slow on purpose; give a busy build machine room
-		this.anonymousClient = client.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build();
+		// the app's codec limit (256 KiB for request bodies) applies to this client too; its responses may be larger
+		this.anonymousClient = client.mutate().responseTimeout(java.time.Duration.ofSeconds(30))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(64 * 1024 * 1024))
+			.build();
 	}
 
 	@Autowired

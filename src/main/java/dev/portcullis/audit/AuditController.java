@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -48,8 +49,8 @@ class AuditController {
 		for (String name : params.keySet()) {
 			if (!List.of("actor", "action", "outcome", "workspace", "since", "until", "q", "before", "limit")
 				.contains(name)) {
-				problems.add("unknown parameter \"" + name
-						+ "\"; allowed: actor, action, outcome, workspace, since, until, q, before, limit");
+				problems.add("unknown parameter " + Quoted.of(name)
+						+ "; allowed: actor, action, outcome, workspace, since, until, q, before, limit");
 			}
 		}
 		AuditFilter filter = AuditFilter.parse(params, problems);

@@ -2,6 +2,7 @@ package dev.portcullis.audit;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.portcullis.web.InstantParameter;
+import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,7 +48,7 @@ public record AuditFilter(@Nullable String actor, @Nullable String action, Audit
 				outcome = AuditLog.Outcome.valueOf(outcomeText.toUpperCase(Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
-				problems.add("outcome must be SUCCESS, FAILURE or DENIED, not \"" + outcomeText + "\"");
+				problems.add("outcome must be SUCCESS, FAILURE or DENIED, not " + Quoted.of(outcomeText));
 			}
 		}
 		Long before = null;
@@ -55,7 +58,7 @@ public record AuditFilter(@Nullable String actor, @Nullable String action, Audit
 				before = Long.parseLong(beforeText);
 			}
 			catch (NumberFormatException ex) {
-				problems.add("before must be an entry id (a number), not \"" + beforeText + "\"");
+				problems.add("before must be an entry id (a number), not " + Quoted.of(beforeText));
 			}
 		}
 		int limit = DEFAULT_LIMIT;
@@ -69,7 +72,7 @@ public record AuditFilter(@Nullable String actor, @Nullable String action, Audit
 				}
 			}
 			catch (NumberFormatException ex) {
-				problems.add("limit must be a number between 1 and " + MAX_LIMIT + ", not \"" + limitText + "\"");
+				problems.add("limit must be a number between 1 and " + MAX_LIMIT + ", not " + Quoted.of(limitText));
 			}
 		}
 		return new AuditFilter(blankToNull(params.get("actor")), blankToNull(params.get("action")), outcome,
@@ -110,17 +113,25 @@ public record AuditFilter(@Nullable String actor, @Nullable String action, Audit
 		if (text == null) {
 			return null;
 		}
+		Instant instant;
 		try {
-			return Instant.parse(text);
+			instant = OffsetDateTime.parse(text).toInstant();
 		}
 		catch (DateTimeParseException ex) {
 			try {
-				return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+				instant = LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
 			}
 			catch (DateTimeParseException again) {
-				problems.add(name + " must be a time like 2026-01-31T12:00:00Z, not \"" + text + "\"");
+				problems.add(name + " must be a time like 2026-01-31T12:00:00Z, not " + Quoted.of(text));
 				return null;
 			}
+		}
+		try {
+			return InstantParameter.requireInRange(name, instant);
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add(ex.getMessage());
+			return null;
 		}
 	}
 

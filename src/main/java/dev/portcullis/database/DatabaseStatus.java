@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -18,9 +21,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class DatabaseStatus {
 
+	private static final Logger log = LoggerFactory.getLogger(DatabaseStatus.class);
+
 	private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
 	private final DatabaseClient db;
+
+	/** Whether the last snapshot found the database up; a change is logged once, not at every poll. */
+	private final AtomicBoolean wasUp = new AtomicBoolean(true);
 
 	DatabaseStatus(DatabaseClient db) {
 		this.db = db;
@@ -69,7 +77,29 @@ public class DatabaseStatus {
 			.map((t) -> new Snapshot(true, t.getT1(), t.getT2().isEmpty() ? null : t.getT2(), t.getT3().id(),
 					t.getT3().createdAt()))
 			.timeout(TIMEOUT)
-			.onErrorResume((ex) -> Mono.just(Snapshot.down()));
+			.doOnNext((snapshot) -> {
+				if (!this.wasUp.getAndSet(true)) {
+					log.info("The database answers again");
+				}
+			})
+			.onErrorResume((ex) -> {
+				failed(ex);
+				return Mono.just(Snapshot.down());
+			});
+	}
+
+	/**
+	 * Logs why the status query failed: at WARN when the database was up before, at DEBUG while it stays down. Only
+	 * the exception's type and message are logged (no URL, no credentials: drivers do not put them in messages).
+	 */
+	private void failed(Throwable ex) {
+		if (this.wasUp.getAndSet(false)) {
+			log.warn("The database status query failed; the footer shows the database as down: {}: {}",
+					ex.getClass().getName(), ex.getMessage());
+		}
+		else {
+			log.debug("The database status query failed again: {}: {}", ex.getClass().getName(), ex.getMessage());
+		}
 	}
 
 	private record Installation(UUID id, Instant createdAt) {

@@ -35,7 +35,7 @@ import org.springframework.security.web.server.authentication.logout.SecurityCon
 import org.springframework.security.web.server.authentication.logout.ServerLogoutHandler;
 import org.springframework.security.web.server.authentication.logout.WebSessionServerLogoutHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
-import org.springframework.security.web.server.csrf.XorServerCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestHandler;
 import org.springframework.security.web.server.savedrequest.CookieServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
@@ -244,11 +244,9 @@ class SecurityConfig {
 		return sessionWrite(exchange, "Basic ", "Bearer ");
 	}
 
-	/** The masked (BREACH-safe) token, accepted from the header, a form field or a multipart form field. */
-	private static XorServerCsrfTokenRequestAttributeHandler csrfHandler() {
-		XorServerCsrfTokenRequestAttributeHandler handler = new XorServerCsrfTokenRequestAttributeHandler();
-		handler.setTokenFromMultipartDataEnabled(true);
-		return handler;
+	/** The masked (BREACH-safe) token: header first; a body only where {@link HeaderFirstCsrfTokens} allows. */
+	private static ServerCsrfTokenRequestHandler csrfHandler() {
+		return new HeaderFirstCsrfTokens();
 	}
 
 	/**

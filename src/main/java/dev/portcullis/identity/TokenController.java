@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.portcullis.audit.AuditLog;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.InstantParameter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -135,6 +136,9 @@ class TokenController {
 		}
 		if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
 			problems.add("expiresAt: must be in the future");
+		}
+		else if (expiresAt != null && expiresAt.isAfter(InstantParameter.LATEST)) {
+			problems.add("expiresAt: must be at most 9999-12-31T23:59:59Z");
 		}
 		return problems;
 	}

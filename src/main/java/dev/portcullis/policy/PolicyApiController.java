@@ -2,14 +2,16 @@ package dev.portcullis.policy;
 
 import java.net.URI;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.identity.CurrentActor;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.InstantParameter;
+import dev.portcullis.web.NulCharacters;
+import dev.portcullis.web.Quoted;
+import dev.portcullis.web.RequestBodyLimits;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -130,6 +132,10 @@ class PolicyApiController {
 			return Mono.error(ApiProblem.badRequest("invalid-request", "Invalid request",
 					"The body must be a JSON object {\"name\": \"<workspace>\", \"description\": \"...\"}."));
 		}
+		NulCharacters.refuse("name", name.asString());
+		if (description != null && description.isString()) {
+			NulCharacters.refuse("description", description.asString());
+		}
 		return requester(exchange)
 			.flatMap((by) -> this.store.createWorkspace(name.asString(),
 					(description != null && description.isString()) ? description.asString() : "", by))
@@ -139,7 +145,7 @@ class PolicyApiController {
 	@GetMapping(path = "/{workspace}", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<Workspace> workspace(@PathVariable String workspace) {
 		return this.store.workspace(workspace)
-			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named \"" + workspace + "\".")));
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named " + Quoted.of(workspace) + ".")));
 	}
 
 	// ---------------------------------------------------------------- policies
@@ -188,9 +194,14 @@ class PolicyApiController {
 			@PathVariable String namespace, @PathVariable String name,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
 			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch,
-			@RequestParam(required = false) @Nullable String message, @RequestBody(required = false) @Nullable String body,
-			ServerWebExchange exchange) {
+			@RequestParam(required = false) @Nullable String message, ServerWebExchange exchange) {
 		PolicyKey key = key(kind, namespace, name);
+		return RequestBodyLimits.text(exchange)
+			.flatMap((body) -> save(workspace, key, ifMatch, ifNoneMatch, message, body, exchange));
+	}
+
+	private Mono<ResponseEntity<SaveView>> save(String workspace, PolicyKey key, @Nullable String ifMatch,
+			@Nullable String ifNoneMatch, @Nullable String message, String body, ServerWebExchange exchange) {
 		String yaml = body;
 		String why = message;
 		MediaType type = exchange.getRequest().getHeaders().getContentType();
@@ -204,6 +215,7 @@ class PolicyApiController {
 			yaml = text.asString();
 			JsonNode m = request.get("message");
 			if (m != null && m.isString()) {
+				NulCharacters.refuse("message", m.asString());
 				why = m.asString();
 			}
 		}
@@ -217,6 +229,9 @@ class PolicyApiController {
 		if (ifNoneMatch != null && !"*".equals(ifNoneMatch.strip())) {
 			throw ApiProblem.badRequest("invalid-preconditions", "Invalid preconditions",
 					"If-None-Match must be *: it means \"create only\".");
+		}
+		if (weak(ifMatch)) {
+			return weakTagRefused(workspace, key, ifMatch);
 		}
 		Integer expected = (ifMatch != null) ? version(ifMatch) : null;
 		boolean createOnly = ifNoneMatch != null;
@@ -239,6 +254,9 @@ class PolicyApiController {
 		if (ifMatch == null) {
 			return this.store.get(workspace, key, null).flatMap((head) -> Mono.error(preconditionRequired(head.summary())));
 		}
+		if (weak(ifMatch)) {
+			return weakTagRefused(workspace, key, ifMatch);
+		}
 		int expected = version(ifMatch);
 		return requester(exchange)
 			.flatMap((by) -> this.store.delete(workspace, key, expected, (message != null) ? message : "", by))
@@ -255,6 +273,9 @@ class PolicyApiController {
 		Integer from = (version != null) ? number("version", version) : null;
 		if (ifMatch == null) {
 			return this.store.get(workspace, key, null).flatMap((head) -> Mono.error(preconditionRequired(head.summary())));
+		}
+		if (weak(ifMatch)) {
+			return weakTagRefused(workspace, key, ifMatch);
 		}
 		int expected = version(ifMatch);
 		return requester(exchange)
@@ -328,9 +349,13 @@ class PolicyApiController {
 			consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/plain" },
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ImportReport> importBundle(@PathVariable String workspace,
-			@RequestParam(required = false) @Nullable String message, @RequestBody(required = false) @Nullable String body,
+			@RequestParam(required = false) @Nullable String message, ServerWebExchange exchange) {
+		return RequestBodyLimits.text(exchange).flatMap((body) -> importBundle(workspace, message, body, exchange));
+	}
+
+	private Mono<ImportReport> importBundle(String workspace, @Nullable String message, String body,
 			ServerWebExchange exchange) {
-		if (body == null || body.isBlank()) {
+		if (body.isBlank()) {
 			throw ApiProblem.badRequest("empty-body", "Empty body",
 					"Send the bundle as the body (application/yaml): one or more policy objects or a kind: List.");
 		}
@@ -429,7 +454,7 @@ class PolicyApiController {
 	/** The same shape as {@code web.ApiExceptionHandler}'s problems. */
 	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String slug, String title, String detail,
 			ServerWebExchange exchange) {
-		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, Quoted.cut(detail, Quoted.MAX_DETAIL_CHARS));
 		body.setType(URI.create("/problems/" + slug));
 		body.setTitle(title);
 		body.setInstance(URI.create(exchange.getRequest().getPath().value()));
@@ -447,12 +472,29 @@ class PolicyApiController {
 		return "\"" + version + "\"";
 	}
 
-	/** The version an {@code If-Match} names: {@code "3"}, {@code W/"3"} or {@code 3}. */
+	/**
+	 * Whether an {@code If-Match} is a weak entity tag ({@code W/"3"}). If-Match compares strongly (RFC 9110,
+	 * section 13.1.1): a weak tag never matches, so the change is refused with 412 and the current version.
+	 */
+	static boolean weak(@Nullable String ifMatch) {
+		return ifMatch != null && ifMatch.strip().startsWith("W/");
+	}
+
+	/** The 412 for a weak {@code If-Match}: with the current version when the policy exists, 404 without workspace. */
+	private <T> Mono<T> weakTagRefused(String workspace, PolicyKey key, String ifMatch) {
+		String message = "If-Match " + Quoted.of(ifMatch.strip()) + " is a weak entity tag, which never matches"
+				+ " (RFC 9110 compares If-Match strongly): send the ETag as it was given, for example \"3\".";
+		return this.store.workspace(workspace)
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named " + Quoted.of(workspace) + ".")))
+			.then(this.store.get(workspace, key, null)
+				.map((head) -> java.util.Optional.of(head.summary()))
+				.onErrorResume(StoreException.NotFound.class, (ex) -> Mono.just(java.util.Optional.empty())))
+			.flatMap((current) -> Mono.error(new StoreException.Conflict(message, null, current.orElse(null))));
+	}
+
+	/** The version a strong {@code If-Match} names: {@code "3"} (or {@code 3}). */
 	static int version(String ifMatch) {
 		String v = ifMatch.strip();
-		if (v.startsWith("W/")) {
-			v = v.substring(2);
-		}
 		if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
 			v = v.substring(1, v.length() - 1);
 		}
@@ -466,7 +508,7 @@ class PolicyApiController {
 			// reported below
 		}
 		throw ApiProblem.badRequest("invalid-precondition", "Invalid precondition", "If-Match must be the ETag of"
-				+ " the version your change is based on, for example \"3\", not " + ifMatch + ".");
+				+ " the version your change is based on, for example \"3\", not " + Quoted.of(ifMatch) + ".");
 	}
 
 	private static PolicyKey key(String kind, String namespace, String name) {
@@ -487,16 +529,16 @@ class PolicyApiController {
 		}
 	}
 
+	/** The moment a parameter names, null when it is absent; 400 when present but blank, unreadable or out of range. */
 	private static @Nullable Instant instant(String parameter, @Nullable String text) {
-		if (text == null || text.isBlank()) {
+		if (text == null) {
 			return null;
 		}
 		try {
-			return OffsetDateTime.parse(text.strip()).toInstant();
+			return InstantParameter.parse(parameter, text);
 		}
-		catch (DateTimeParseException ex) {
-			throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter", parameter + " must be an ISO-8601"
-					+ " instant such as 2026-11-26T14:00:00Z, not \"" + text + "\".");
+		catch (IllegalArgumentException ex) {
+			throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter", ex.getMessage() + ".");
 		}
 	}
 
@@ -511,7 +553,7 @@ class PolicyApiController {
 			// reported below
 		}
 		throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter",
-				parameter + " must be a version number (1 or more), not \"" + text + "\".");
+				parameter + " must be a version number (1 or more), not " + Quoted.of(text) + ".");
 	}
 
 	private static int limit(@Nullable String text) {
@@ -528,7 +570,7 @@ class PolicyApiController {
 			// reported below
 		}
 		throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter",
-				"limit must be a number from 1 to " + PolicyQuery.MAX_LIMIT + ", not \"" + text + "\".");
+				"limit must be a number from 1 to " + PolicyQuery.MAX_LIMIT + ", not " + Quoted.of(text) + ".");
 	}
 
 	private JsonNode readJson(@Nullable String body) {

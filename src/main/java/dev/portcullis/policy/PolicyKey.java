@@ -2,6 +2,7 @@ package dev.portcullis.policy;
 
 import dev.portcullis.engine.api.PolicyKind;
 import dev.portcullis.engine.api.PolicyRef;
+import dev.portcullis.web.Quoted;
 
 /**
  * A policy's identity in a workspace: kind, namespace and name. The namespace of a cluster-wide kind
@@ -40,7 +41,7 @@ public record PolicyKey(PolicyKind kind, String namespace, String name) implemen
 		String ns = NO_NAMESPACE_SEGMENT.equals(namespace) ? "" : namespace;
 		if (!policyKind.namespaced() && !ns.isEmpty()) {
 			throw new IllegalArgumentException(policyKind.kindName() + " is cluster-wide: write its namespace as \""
-					+ NO_NAMESPACE_SEGMENT + "\", not \"" + namespace + "\"");
+					+ NO_NAMESPACE_SEGMENT + "\", not " + Quoted.of(namespace));
 		}
 		if (policyKind.namespaced() && ns.isEmpty()) {
 			throw new IllegalArgumentException(policyKind.kindName() + " is namespaced: name its namespace");
@@ -56,8 +57,8 @@ public record PolicyKey(PolicyKind kind, String namespace, String name) implemen
 			case "ciliumclusterwidenetworkpolicy", "ciliumclusterwidenetworkpolicies", "ccnp" ->
 				PolicyKind.CILIUM_CLUSTERWIDE_NETWORK_POLICY;
 			case "networkpolicy", "networkpolicies", "netpol" -> PolicyKind.NETWORK_POLICY;
-			default -> throw new IllegalArgumentException("Unknown kind \"" + text
-					+ "\": use CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy or NetworkPolicy");
+			default -> throw new IllegalArgumentException("Unknown kind " + Quoted.of(text)
+					+ ": use CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy or NetworkPolicy");
 		};
 	}
 

@@ -17,11 +17,13 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import dev.portcullis.audit.AuditLog;
+import dev.portcullis.compute.EnginePool;
 import dev.portcullis.engine.api.PolicyKind;
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.identity.Permissions;
 import dev.portcullis.identity.Role;
 import dev.portcullis.policy.PolicyText.Parsed;
+import dev.portcullis.web.Quoted;
 import dev.portcullis.yaml.YamlLimits;
 import dev.portcullis.yaml.YamlProperties;
 import io.r2dbc.postgresql.codec.Json;
@@ -29,7 +31,6 @@ import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,7 +55,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * {@link StoreException.Conflict} when the expected version is not the head; {@link StoreException.ImportRefused}
  * with the per-document report; {@link StoreException.TooLarge} for a policy over {@code portcullis.yaml.max-input-chars};
  * {@link StoreException.BadRequest} for other bad input; {@link dev.portcullis.identity.Forbidden} when the requester's
- * role is below AUTHOR (every change checks it, docs/adr/010). A refused change writes nothing.
+ * role is below AUTHOR (every change checks it, docs/adr/010); {@link dev.portcullis.compute.EngineBusy} when the
+ * engine pool has no room for the parsing a save, an import or a diff needs. A refused change writes nothing.
  * <p>
  * Optimistic concurrency: a change names the head version it was based on ({@code expectedVersion}); if another
  * change got in first it fails with a conflict that carries the current head, so no work is silently lost. The
@@ -68,6 +70,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 @Component
 @EnableConfigurationProperties({ YamlProperties.class, PolicyStore.Settings.class })
 public class PolicyStore {
+
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PolicyStore.class);
 
 	private static final Pattern WORKSPACE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
@@ -96,14 +100,17 @@ public class PolicyStore {
 
 	private final YamlLimits bundleLimits;
 
+	private final EnginePool engine;
+
 	private final Map<String, Long> workspaceIds = new java.util.concurrent.ConcurrentHashMap<>();
 
 	/** Reads {@code labels} jsonb; built once, as the list page reads fifty per request. */
 	private final ObjectReader labelsReader;
 
 	PolicyStore(DatabaseClient db, ReactiveTransactionManager transactions, AuditLog audit, Permissions permissions,
-			JsonMapper json, YamlProperties yaml, Settings settings) {
+			JsonMapper json, YamlProperties yaml, Settings settings, EnginePool engine) {
 		this.db = db;
+		this.engine = engine;
 		this.tx = TransactionalOperator.create(transactions);
 		this.audit = audit;
 		this.permissions = permissions;
@@ -141,7 +148,7 @@ public class PolicyStore {
 			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "workspace.create");
 		}
 		if (!WORKSPACE_NAME.matcher(name).matches()) {
-			return Mono.error(new StoreException.BadRequest("The workspace name \"" + name + "\" is not valid: use at"
+			return Mono.error(new StoreException.BadRequest("The workspace name " + Quoted.of(name) + " is not valid: use at"
 					+ " most 63 lower-case letters, digits and '-', starting and ending with a letter or digit."));
 		}
 		Mono<Workspace> create = this.db
@@ -152,8 +159,8 @@ public class PolicyStore {
 			.bind("by", by.actor().username())
 			.map(PolicyStore::workspaceRow)
 			.one()
-			.switchIfEmpty(Mono.error(() -> new StoreException.AlreadyExists("A workspace named \"" + name
-					+ "\" exists already.")))
+			.switchIfEmpty(Mono.error(() -> new StoreException.AlreadyExists("A workspace named " + Quoted.of(name)
+					+ " exists already.")))
 			.flatMap((workspace) -> record(by, "workspace.create", name, name, Map.of()).thenReturn(workspace));
 		return this.tx.transactional(create);
 	}
@@ -197,7 +204,7 @@ public class PolicyStore {
 			.map((row) -> row.get("id", Long.class))
 			.one()
 			.doOnNext((id) -> this.workspaceIds.put(name, id))
-			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named \"" + name + "\".")));
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named " + Quoted.of(name) + ".")));
 	}
 
 	// ---------------------------------------------------------------- reading
@@ -304,7 +311,7 @@ public class PolicyStore {
 		catch (IllegalArgumentException ex) {
 			// reported below
 		}
-		throw new StoreException.BadRequest("The cursor \"" + cursor + "\" is not one this list gave out; start"
+		throw new StoreException.BadRequest("The cursor " + Quoted.of(cursor) + " is not one this list gave out; start"
 				+ " again from the first page.");
 	}
 
@@ -318,7 +325,7 @@ public class PolicyStore {
 			String value = (eq < 0) ? null : t.substring(eq + 1).replaceFirst("^=", "").strip();
 			if (key.isEmpty() || !key.matches("([a-z0-9.-]+/)?[A-Za-z0-9][-A-Za-z0-9_.]*")
 					|| (value != null && !value.matches("[-A-Za-z0-9_.]*"))) {
-				throw new StoreException.BadRequest("The label selector \"" + text + "\" is not valid: write key=value"
+				throw new StoreException.BadRequest("The label selector " + Quoted.of(text) + " is not valid: write key=value"
 						+ " (label equals) or key (label present), for example app=web.");
 			}
 			return new LabelFilter(key, value);
@@ -336,8 +343,8 @@ public class PolicyStore {
 			.bind("name", key.name())
 			.map((row) -> row.get("id", Long.class))
 			.one()
-			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No policy " + key + " in workspace \""
-					+ workspace + "\"."))));
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No policy " + key + " in workspace "
+					+ Quoted.of(workspace) + "."))));
 	}
 
 	/**
@@ -392,7 +399,7 @@ public class PolicyStore {
 			before = (cursor != null) ? Integer.parseInt(cursor) : Integer.MAX_VALUE;
 		}
 		catch (NumberFormatException ex) {
-			return Mono.error(new StoreException.BadRequest("The cursor \"" + cursor + "\" is not one this list gave"
+			return Mono.error(new StoreException.BadRequest("The cursor " + Quoted.of(cursor) + " is not one this list gave"
 					+ " out; start again from the first page."));
 		}
 		return policyId(workspace, key).flatMap((id) -> this.db
@@ -414,15 +421,14 @@ public class PolicyStore {
 						+ " has no version " + fromVersion + "."))),
 				versionOf(id, toVersion).switchIfEmpty(Mono.error(() -> new StoreException.NotFound(key
 						+ " has no version " + toVersion + ".")))))
-			.publishOn(Schedulers.parallel())
-			.map((both) -> {
+			.flatMap((both) -> this.engine.run(() -> {
 				PolicyVersion from = both.getT1();
 				PolicyVersion to = both.getT2();
 				LineDiff lines = LineDiff.between(from.canonicalYaml(), to.canonicalYaml(),
 						"a/" + key.path() + " v" + fromVersion, "b/" + key.path() + " v" + toVersion);
 				return new PolicyDiff(key, from.summary(), to.summary(), lines.unified(), lines.lines(),
 						StructuralDiff.between(from.canonicalYaml(), to.canonicalYaml()));
-			});
+			}));
 	}
 
 	/** Every policy that existed (not deleted) at {@code at}, at its version then, in export order. */
@@ -626,8 +632,7 @@ public class PolicyStore {
 					+ this.policyLimits.maxInputChars() + " are accepted (the Kubernetes API server refuses objects"
 					+ " over 3 MiB)."));
 		}
-		return Mono.fromCallable(() -> PolicyText.one(yaml, this.policyLimits))
-			.subscribeOn(Schedulers.parallel())
+		return this.engine.run(() -> PolicyText.one(yaml, this.policyLimits))
 			.flatMap((parsed) -> {
 				if (key != null && !key.equals(parsed.key())) {
 					return Mono.error(new StoreException.BadRequest("The text describes " + parsed.key()
@@ -688,8 +693,8 @@ public class PolicyStore {
 	private Mono<Head> lockedHeadAt(String workspace, PolicyKey key, int expectedVersion) {
 		return workspaceId(workspace).flatMap((ws) -> lockHead(ws, key)).flatMap((found) -> {
 			if (found.isEmpty()) {
-				return Mono.error(new StoreException.NotFound("No policy " + key + " in workspace \"" + workspace
-						+ "\"."));
+				return Mono.error(new StoreException.NotFound("No policy " + key + " in workspace " + Quoted.of(workspace)
+						+ "."));
 			}
 			Head head = found.get();
 			if (expectedVersion != head.version()) {
@@ -774,8 +779,7 @@ public class PolicyStore {
 		if (!by.actor().has(Role.AUTHOR)) {
 			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "bundle.import");
 		}
-		return Mono.fromCallable(() -> Bundle.read(yaml, this.bundleLimits))
-			.subscribeOn(Schedulers.parallel())
+		return this.engine.run(() -> Bundle.read(yaml, this.bundleLimits))
 			.flatMap((bundle) -> {
 				if (!bundle.acceptable()) {
 					return workspaceId(workspace)
@@ -805,7 +809,11 @@ public class PolicyStore {
 		if (written < ANALYZE_AFTER) {
 			return Mono.empty();
 		}
-		return this.db.sql("ANALYZE policy, policy_version").then().onErrorResume((ex) -> Mono.empty());
+		return this.db.sql("ANALYZE policy, policy_version").then().onErrorResume((ex) -> {
+			log.warn("ANALYZE after an import of {} versions failed; plans catch up at autovacuum's next round: {}: {}",
+					written, ex.getClass().getName(), ex.getMessage());
+			return Mono.empty();
+		});
 	}
 
 	private static String refusal(ImportReport report) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.portcullis.compute.EnginePool;
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.engine.eval.CompiledPolicies;
 import dev.portcullis.engine.eval.Decision;
@@ -15,12 +16,13 @@ import dev.portcullis.engine.parse.CiliumVersion;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.Quoted;
+import dev.portcullis.web.RequestBodyLimits;
 import dev.portcullis.yaml.YamlDocuments;
 import dev.portcullis.yaml.YamlProperties;
 import dev.portcullis.yaml.YamlReader;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,8 +33,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * {@code POST /api/v1/evaluate}: decides Hubble flows against policy text, statelessly. See
@@ -48,10 +50,13 @@ class EvaluateController {
 
 	private final Settings settings;
 
-	EvaluateController(JsonMapper json, YamlProperties yaml, Settings settings) {
+	private final EnginePool engine;
+
+	EvaluateController(JsonMapper json, YamlProperties yaml, Settings settings, EnginePool engine) {
 		this.json = json;
 		this.yaml = yaml;
 		this.settings = settings;
+		this.engine = engine;
 	}
 
 	/**
@@ -65,9 +70,9 @@ class EvaluateController {
 
 	@PostMapping(path = "/api/v1/evaluate", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<EvaluateResponse> evaluate(@RequestBody(required = false) @Nullable String body) {
-		// CPU-bound work: off the event loop, on the scheduler meant for it
-		return Mono.fromCallable(() -> evaluate(readRequest(body))).subscribeOn(Schedulers.parallel());
+	Mono<EvaluateResponse> evaluate(ServerWebExchange exchange) {
+		// up to 16 MiB; CPU-bound work (reading the JSON included) on the engine's bounded pool, 429 when it is full
+		return RequestBodyLimits.text(exchange).flatMap((body) -> this.engine.run(() -> evaluate(readRequest(body))));
 	}
 
 	private EvaluateResponse evaluate(Request request) {
@@ -138,7 +143,7 @@ class EvaluateController {
 		}
 		for (String field : root.propertyNames()) {
 			if (!List.of("policies", "flows", "options").contains(field)) {
-				problems.add("unknown field \"" + field + "\"; allowed: policies, flows, options");
+				problems.add("unknown field " + Quoted.of(field) + "; allowed: policies, flows, options");
 			}
 		}
 		JsonNode policies = root.get("policies");
@@ -206,7 +211,7 @@ class EvaluateController {
 							case "always" -> this.engineOptions = this.engineOptions.withEnforcementMode(PolicyEnforcementMode.ALWAYS);
 							case "never" -> this.engineOptions = this.engineOptions.withEnforcementMode(PolicyEnforcementMode.NEVER);
 							default -> problems.add("options.policyEnforcementMode must be \"default\", \"always\" or \"never\", not "
-									+ value);
+									+ Quoted.cut(value.toString(), Quoted.MAX_CHARS));
 						}
 					}
 					case "policyAuditMode" -> {
@@ -214,7 +219,7 @@ class EvaluateController {
 							this.engineOptions = this.engineOptions.withAuditMode(value.asBoolean());
 						}
 						else {
-							problems.add("options.policyAuditMode must be true or false, not " + value);
+							problems.add("options.policyAuditMode must be true or false, not " + Quoted.cut(value.toString(), Quoted.MAX_CHARS));
 						}
 					}
 					case "clusterName" -> {
@@ -222,7 +227,7 @@ class EvaluateController {
 							this.engineOptions = this.engineOptions.withClusterName(value.asString());
 						}
 						else {
-							problems.add("options.clusterName must be a non-empty string, not " + value);
+							problems.add("options.clusterName must be a non-empty string, not " + Quoted.cut(value.toString(), Quoted.MAX_CHARS));
 						}
 					}
 					case "explain" -> {
@@ -230,11 +235,11 @@ class EvaluateController {
 							this.explain = value.asBoolean();
 						}
 						else {
-							problems.add("options.explain must be true or false, not " + value);
+							problems.add("options.explain must be true or false, not " + Quoted.cut(value.toString(), Quoted.MAX_CHARS));
 						}
 					}
-					default -> problems.add("unknown option \"" + field
-							+ "\"; allowed: ciliumVersion, policyEnforcementMode, policyAuditMode, clusterName, explain");
+					default -> problems.add("unknown option " + Quoted.of(field)
+							+ "; allowed: ciliumVersion, policyEnforcementMode, policyAuditMode, clusterName, explain");
 				}
 			}
 		}

@@ -2,11 +2,18 @@ package dev.portcullis.web;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
+import dev.portcullis.compute.EngineBusy;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -14,8 +21,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.NotAcceptableStatusException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 /**
  * Turns every failure of a {@code @RestController} into {@code application/problem+json}; HTML pages are not
@@ -33,10 +42,20 @@ class ApiExceptionHandler {
 				exchange);
 	}
 
+	@ExceptionHandler(EngineBusy.class)
+	ResponseEntity<ProblemDetail> engineBusy(EngineBusy busy, ServerWebExchange exchange) {
+		ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "engine-busy", "Engine busy",
+				busy.getReason(), List.of(), exchange);
+		return ResponseEntity.status(response.getStatusCode())
+			.headers(response.getHeaders())
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()))
+			.body(response.getBody());
+	}
+
 	@ExceptionHandler(DataBufferLimitException.class)
 	ResponseEntity<ProblemDetail> tooLarge(DataBufferLimitException ex, ServerWebExchange exchange) {
 		return problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
-				"The request body exceeds the limit of " + ApiLimits.MAX_BODY_DESCRIPTION + ".", List.of(), exchange);
+				"The request body is larger than this endpoint accepts (" + ApiLimits.LIMITS_DESCRIPTION + ").", List.of(), exchange);
 	}
 
 	@ExceptionHandler(ResponseStatusException.class)
@@ -45,8 +64,10 @@ class ApiExceptionHandler {
 		if (status == null) {
 			status = HttpStatus.BAD_REQUEST;
 		}
-		if (ex.getCause() instanceof DataBufferLimitException limit) {
-			return tooLarge(limit, exchange);
+		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof DataBufferLimitException limit) {
+				return tooLarge(limit, exchange);
+			}
 		}
 		String slug = switch (status) {
 			case UNSUPPORTED_MEDIA_TYPE -> "unsupported-media-type";
@@ -56,9 +77,70 @@ class ApiExceptionHandler {
 			case FORBIDDEN -> "forbidden";
 			default -> "bad-request";
 		};
-		String detail = (ex.getReason() != null && status.is4xxClientError()) ? ex.getReason()
-				: status.getReasonPhrase();
+		DatabindException databind = cause(ex, DatabindException.class);
+		String detail;
+		if (databind != null && status == HttpStatus.BAD_REQUEST) {
+			String field = jsonPath(databind);
+			if (String.valueOf(databind.getOriginalMessage()).startsWith(NulCharacters.REFUSAL)) {
+				return problem(HttpStatus.BAD_REQUEST, "nul-character", "NUL character", "The field " + Quoted.of(field)
+						+ " " + NulCharacters.REFUSAL + ".", List.of(Map.of("path", field, "line", 0, "column", 0,
+								"message", NulCharacters.REFUSAL)), exchange);
+			}
+			detail = "The JSON body does not fit this endpoint at " + Quoted.of(field)
+					+ "; /api/v1/openapi.yaml describes what it takes.";
+		}
+		else if (ex instanceof UnsupportedMediaTypeStatusException unsupported) {
+			MediaType sent = exchange.getRequest().getHeaders().getContentType();
+			detail = "This endpoint takes a body of type " + mediaTypes(unsupported.getSupportedMediaTypes())
+					+ ((sent != null) ? ", not " + Quoted.of(sent) : "; the request named no Content-Type") + ".";
+		}
+		else if (ex instanceof NotAcceptableStatusException notAcceptable) {
+			detail = "This endpoint answers with " + mediaTypes(notAcceptable.getSupportedMediaTypes())
+					+ "; ask for one of them in Accept.";
+		}
+		else if (ex.getReason() != null && status.is4xxClientError() && !INTERNAL_NAME.matcher(ex.getReason()).find()) {
+			detail = ex.getReason();
+		}
+		else {
+			detail = status.getReasonPhrase();
+		}
 		return problem(status, slug, status.getReasonPhrase(), detail, List.of(), exchange);
+	}
+
+	private static <T extends Throwable> @Nullable T cause(Throwable ex, Class<T> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
+	}
+
+	/** The JSON field a databind error is about, as {@code tokens[2].name} ("" for the whole body). */
+	private static String jsonPath(DatabindException ex) {
+		StringBuilder path = new StringBuilder();
+		for (JacksonException.Reference reference : ex.getPath()) {
+			if (reference.getPropertyName() != null) {
+				path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return path.toString();
+	}
+
+	/** A Java class name in a framework message ({@code dev.portcullis.identity.UserController$CreateRequest}). */
+	private static final Pattern INTERNAL_NAME = Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z]|\\$");
+
+	/** The concrete media types, as a reader would list them: {@code application/json or application/yaml}. */
+	private static String mediaTypes(List<MediaType> types) {
+		List<String> concrete = types.stream()
+			.filter((type) -> !type.isWildcardType() && !type.isWildcardSubtype() && !type.getSubtype().contains("*"))
+			.map((type) -> type.getType() + "/" + type.getSubtype())
+			.distinct()
+			.toList();
+		return concrete.isEmpty() ? "the types /api/v1/openapi.yaml lists for it" : String.join(" or ", concrete);
 	}
 
 	@ExceptionHandler(Exception.class)
@@ -71,13 +153,16 @@ class ApiExceptionHandler {
 
 	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String slug, String title, String detail,
 			List<?> violations, ServerWebExchange exchange) {
-		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+		// a backstop: messages quote input through Quoted already
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, Quoted.cut(detail, Quoted.MAX_DETAIL_CHARS));
 		body.setType(URI.create("/problems/" + slug));
 		body.setTitle(title);
 		body.setInstance(URI.create(exchange.getRequest().getPath().value()));
 		body.setProperty("requestId", exchange.getRequest().getId());
 		if (!violations.isEmpty()) {
-			body.setProperty("violations", violations);
+			body.setProperty("violations", violations.stream()
+				.map((v) -> (v instanceof String text) ? Quoted.cut(text, Quoted.MAX_DETAIL_CHARS) : v)
+				.toList());
 		}
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
 	}

@@ -50,11 +50,12 @@ class ApiRoutingErrors implements WebExceptionHandler {
 			default -> "bad-request";
 		};
 		String detail = switch (code) {
-			case NOT_FOUND -> "No API endpoint at " + path + ". The OpenAPI document is at /api/v1/openapi.yaml.";
+			case NOT_FOUND -> "No API endpoint at " + Quoted.of(path) + ". The OpenAPI document is at /api/v1/openapi.yaml.";
 			case METHOD_NOT_ALLOWED -> "This endpoint does not take " + exchange.getRequest().getMethod() + ".";
 			case UNSUPPORTED_MEDIA_TYPE -> "This endpoint does not take a body "
 					+ ((exchange.getRequest().getHeaders().getContentType() != null)
-							? "of type " + exchange.getRequest().getHeaders().getContentType() : "without a Content-Type")
+							? "of type " + Quoted.of(exchange.getRequest().getHeaders().getContentType())
+							: "without a Content-Type")
 					+ "; /api/v1/openapi.yaml lists the types each endpoint accepts.";
 			default -> code.getReasonPhrase();
 		};

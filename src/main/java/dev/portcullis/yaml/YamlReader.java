@@ -28,13 +28,20 @@ import org.snakeyaml.engine.v2.events.NodeEvent;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
- * Reads a YAML (or JSON, which is YAML) stream into positioned {@link Node} trees, never throwing: problems
- * come back as {@link Violation}s with 1-based line and column.
+ * Reads a YAML (or JSON, which is YAML) stream into positioned {@link Node} trees. No input makes it throw:
+ * problems come back as {@link Violation}s with 1-based line and column. Only the YAML library's own refusals
+ * (syntax, a character YAML does not allow) and the {@link YamlLimits} become violations; any other exception is a
+ * bug and propagates. Nesting is refused past {@link YamlLimits#maxDepth()} while the library reads iteratively, so
+ * no input reaches a stack overflow.
+ * <p>
+ * Reading takes time and memory linear in the length of the text, however long its lines or tokens: the library
+ * is fed the whole text in one read (it holds the text as code points, 4 bytes a character, while it reads).
  * <p>
  * Semantics, chosen to match what {@code kubectl} (sigs.k8s.io/yaml) accepts where it matters:
  * <ul>
@@ -212,6 +219,9 @@ public final class YamlReader {
 					.setParseComments(false)
 					.setUseMarks(true)
 					.setCodePointLimit(Math.max(this.limits.maxInputChars(), 1024) + 16)
+					// The whole text in one read: the reader grows its window by one buffer per read and copies the
+					// unconsumed part each time, which is quadratic in the length of a long token with a small buffer.
+					.setBufferSize(Math.max(1, this.text.length()))
 					.build();
 				Iterator<Event> events = new ParserImpl(settings, new StreamReader(settings, this.text));
 				while (events.hasNext()) {
@@ -225,14 +235,16 @@ public final class YamlReader {
 				Position at = ex.getProblemMark().or(ex::getContextMark).map(Reading::position).orElse(Position.UNKNOWN);
 				abort(Violation.error(currentDocument(), path(), at, syntaxMessage(ex, at)));
 			}
+			catch (ReaderException ex) {
+				abort(Violation.error(currentDocument(), path(), positionOfCodePoint(ex.getPosition()),
+						"The text contains the character U+" + String.format("%04X", ex.getCodePoint())
+								+ ", which YAML does not allow; remove it."));
+			}
 			catch (YamlEngineException ex) {
 				abort(Violation.error(currentDocument(), path(), Position.UNKNOWN,
 						"YAML syntax error: " + firstLine(ex.getMessage())));
 			}
-			catch (RuntimeException | StackOverflowError ex) {
-				abort(Violation.error(currentDocument(), path(), Position.UNKNOWN,
-						"The text could not be read as YAML: " + ex.getClass().getSimpleName()));
-			}
+			// Anything else is a bug (ours or the library's) and propagates: it must not pass for bad input.
 			return result();
 		}
 
@@ -263,6 +275,25 @@ public final class YamlReader {
 				message.append(" at \"").append(abbreviate(line.strip(), 80)).append('"');
 			}
 			return message.toString();
+		}
+
+		/** The 1-based line and column of the code point at this index of the text. */
+		private Position positionOfCodePoint(int index) {
+			int line = 1;
+			int column = 1;
+			int offset = 0;
+			for (int i = 0; i < index && offset < this.text.length(); i++) {
+				int c = this.text.codePointAt(offset);
+				offset += Character.charCount(c);
+				if (c == '\n') {
+					line++;
+					column = 1;
+				}
+				else {
+					column++;
+				}
+			}
+			return new Position(line, column);
 		}
 
 		private String lineText(int line) {

@@ -88,6 +88,27 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 		assertThat(stale.get("current").get("version").asInt()).isEqualTo(2);
 	}
 
+	/** RFC 9110: If-Match compares strongly, so a weak tag never matches, even the current version's. */
+	@Test
+	void changesWithAWeakIfMatchShouldFailWith412AndTheCurrentVersion() {
+		String policy = "/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/default/web";
+		put("CiliumNetworkPolicy/default/web", cnp("default", "web", "web", 80), null).expectStatus().isCreated();
+		JsonNode save = body(put("CiliumNetworkPolicy/default/web", cnp("default", "web", "web", 81), "W/\"1\"")
+			.expectStatus().isEqualTo(HttpStatus.PRECONDITION_FAILED)
+			.expectHeader().valueEquals("ETag", "\"1\""));
+		assertThat(save.get("type").asString()).isEqualTo("/problems/version-conflict");
+		assertThat(save.get("current").get("version").asInt()).isEqualTo(1);
+		assertThat(save.get("detail").asString()).contains("weak");
+		as(Role.AUTHOR).delete().uri(policy).header("If-Match", "W/\"1\"").exchange()
+			.expectStatus().isEqualTo(HttpStatus.PRECONDITION_FAILED).expectHeader().valueEquals("ETag", "\"1\"");
+		as(Role.AUTHOR).post().uri(policy + "/restore?version=1").header("If-Match", "W/\"1\"").exchange()
+			.expectStatus().isEqualTo(HttpStatus.PRECONDITION_FAILED).expectHeader().valueEquals("ETag", "\"1\"");
+		put("CiliumNetworkPolicy/default/absent", cnp("default", "absent", "web", 80), "W/\"1\"")
+			.expectStatus().isEqualTo(HttpStatus.PRECONDITION_FAILED);
+		JsonNode history = body(as(Role.VIEWER).get().uri(policy + "/versions").exchange().expectStatus().isOk());
+		assertThat(history.get("items")).hasSize(1);
+	}
+
 	@Test
 	void getShouldReturnJsonWithEtagOrTheYamlAsWritten() {
 		String text = cnp("prod", "api", "api", 8080);

@@ -332,4 +332,65 @@ class YamlReaderTests {
 		assertThat(read.errors()).hasSize(1);
 	}
 
+	@Test
+	void readWhenTextHasANulCharacterShouldNameItsLineAndColumn() {
+		YamlDocuments read = YamlReader.read("a: 1\nb: x\u0000y\n");
+		assertThat(read.errors()).singleElement().satisfies((v) -> {
+			assertThat(v.message()).contains("U+0000");
+			assertThat(v.line()).isEqualTo(2);
+			assertThat(v.column()).isEqualTo(5);
+		});
+	}
+
+	/**
+	 * The reader turns only the YAML library's refusals into violations, so a stack overflow would propagate: deep
+	 * nesting of every kind must end at the depth limit, never in recursion.
+	 */
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+			'['      | ']'
+			'{a: '   | '}'
+			'- '     | ''
+			'[{a: '  | '}]'
+			""")
+	void readWhenNestingIsExtremelyDeepShouldRefuseAtTheLimitWithoutOverflowingTheStack(String open, String close) {
+		int depth = 200_000;
+		String deep = open.repeat(depth) + "x" + close.repeat(depth);
+		YamlDocuments read = assertTimeoutPreemptively(HANG_GUARD, () -> YamlReader.read(deep));
+		assertThat(read.errors()).singleElement().satisfies((v) -> assertThat(v.message()).contains("deeper than 128"));
+	}
+
+
+	/**
+	 * The work of reading a line is measured as the bytes the reading thread allocates: snakeyaml-engine's reader
+	 * copies its window of code points whenever it needs more input, so copying is allocation, and a reader that
+	 * re-copies a growing window allocates quadratically in the length of a long token (a comment, a scalar).
+	 * Four times the line must cost about four times the work, not sixteen.
+	 */
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+			'# '        | ''
+			'a: '       | ''
+			'a: "'      | '"'
+			'{"a": "'   | '"}'
+			""")
+	void readOfOneLongLineShouldDoWorkLinearInItsLength(String before, String after) {
+		int n = 100_000;
+		long small = allocatedWhileReading(before + "x".repeat(n) + after);
+		long large = allocatedWhileReading(before + "x".repeat(4 * n) + after);
+		assertThat((double) large / small).as("work for 4N characters / work for N").isLessThan(6.0);
+	}
+
+	private static long allocatedWhileReading(String text) {
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+			.getThreadMXBean();
+		YamlLimits limits = YamlLimits.DEFAULTS.withMaxScalarChars(YamlLimits.DEFAULTS.maxInputChars());
+		YamlReader.read(text, limits); // classes loaded, caches warm
+		long before = threads.getCurrentThreadAllocatedBytes();
+		YamlDocuments read = YamlReader.read(text, limits);
+		long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+		assertThat(read.errors()).isEmpty();
+		return allocated;
+	}
+
 }

@@ -47,7 +47,7 @@ public record CiliumVersion(int major, int minor) implements Comparable<CiliumVe
 	}
 
 	private static IllegalArgumentException invalid(String text) {
-		return new IllegalArgumentException("\"" + text + "\" is not a Cilium version: write major.minor such as 1.19"
+		return new IllegalArgumentException(Reading.quote(text) + " is not a Cilium version: write major.minor such as 1.19"
 				+ " (a leading v and a patch level such as 1.19.4 are allowed)");
 	}
 

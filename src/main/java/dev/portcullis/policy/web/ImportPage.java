@@ -3,6 +3,7 @@ package dev.portcullis.policy.web;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import dev.portcullis.compute.EngineBusy;
 import dev.portcullis.policy.ImportReport;
 import dev.portcullis.policy.PolicyStore;
 import dev.portcullis.policy.StoreException;
@@ -12,6 +13,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.multipart.FilePart;
@@ -93,6 +95,11 @@ class ImportPage {
 				.onErrorResume(StoreException.TooLarge.class, (ex) -> Mono.just(
 						view(exchange, workspace, ImportForm.EMPTY, null, ex.getMessage())
 							.status(HttpStatus.CONTENT_TOO_LARGE)
+							.build()))
+				.onErrorResume(EngineBusy.class, (ex) -> Mono.just(
+						view(exchange, workspace, form.again(), null, ex.getReason())
+							.status(HttpStatus.TOO_MANY_REQUESTS)
+							.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
 							.build()))
 				// someone created a policy of the bundle meanwhile: nothing was written, importing again sees it
 				.onErrorResume(StoreException.Conflict.class, (ex) -> Mono.just(

@@ -6,6 +6,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
+import dev.portcullis.web.InstantParameter;
+import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,11 +66,11 @@ public final class Moments {
 				}
 			}
 			Instant first = start.minusNanos(start.getNano() % lastDigitNanos);
-			return first.plusNanos(lastDigitNanos).minusNanos(1_000);
+			return InstantParameter.requireInRange("The moment", first.plusNanos(lastDigitNanos).minusNanos(1_000));
 		}
 		catch (DateTimeParseException ex) {
 			throw new IllegalArgumentException(
-					"\"" + text + "\" is not a moment; pick a date and time (UTC), for example 2026-11-26T14:12");
+					Quoted.of(text) + " is not a moment; pick a date and time (UTC), for example 2026-11-26T14:12");
 		}
 	}
 

@@ -2,6 +2,7 @@ package dev.portcullis.policy.web;
 
 import java.util.List;
 
+import dev.portcullis.compute.EngineBusy;
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.policy.PolicyDiff;
 import dev.portcullis.policy.PolicyKey;
@@ -12,6 +13,7 @@ import dev.portcullis.policy.StoreException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -150,7 +152,12 @@ class PolicyEditor {
 					new Feedback(ex.getMessage(), List.of(), null))
 				.status(HttpStatus.CONTENT_TOO_LARGE)
 				.build()))
-			.onErrorResume(StoreException.Conflict.class, (ex) -> conflict(exchange, workspace, key, form, ex));
+			.onErrorResume(StoreException.Conflict.class, (ex) -> conflict(exchange, workspace, key, form, ex))
+			.onErrorResume(EngineBusy.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
+					new Feedback(ex.getReason(), List.of(), null))
+				.status(HttpStatus.TOO_MANY_REQUESTS)
+				.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
+				.build()));
 	}
 
 	private static Rendering saved(ServerWebExchange exchange, String workspace, SaveResult result) {
