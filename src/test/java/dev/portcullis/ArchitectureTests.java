@@ -74,8 +74,9 @@ class ArchitectureTests {
 		WEB_GLUE_DEPENDS_ON_NO_FEATURE("web.Glue", (root) -> classes().that()
 			.resideInAPackage(root + ".web..")
 			.should().onlyDependOnClassesThat(resideOutsideOfPackage(root + "..")
-				.or(resideInAnyPackage(root + ".web..", root + ".database..")))
-			.because("web holds cross-cutting glue (problems, htmx, layout) that every feature uses (STYLE.md)")),
+				.or(resideInAnyPackage(root + ".web..", root + ".database..", root + ".compute..")))
+			.because("web holds cross-cutting glue (problems, htmx, layout) that every feature uses (STYLE.md); "
+					+ "database and compute (the engine pool) are infrastructure below every feature")),
 
 		FEATURES_ARE_FREE_OF_CYCLES("feature audit", (root) -> slices().matching(root + ".(*)..")
 			.namingSlices("feature $1")

@@ -20,7 +20,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * it must not let an anonymous client make the server read a large body:
  * <ul>
  * <li>the header ({@code X-CSRF-TOKEN}, which pages and htmx send) first: then no body is read at all;</li>
- * <li>a URL-encoded form field {@code _csrf} only for the sign-in form and for a signed-in session;</li>
+ * <li>a URL-encoded form field {@code _csrf} only for the sign-in and sign-out forms and for a signed-in session;</li>
  * <li>a multipart form field only on the import page ({@code POST /workspaces/{workspace}/import}, the only
  * multipart form) and only for a signed-in session.</li>
  * </ul>
@@ -29,6 +29,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
 final class HeaderFirstCsrfTokens implements ServerCsrfTokenRequestHandler {
 
 	private static final PathPattern SIGN_IN = PathPatternParser.defaultInstance.parse("/login");
+
+	private static final PathPattern SIGN_OUT = PathPatternParser.defaultInstance.parse("/logout");
 
 	private static final PathPattern IMPORT = PathPatternParser.defaultInstance.parse("/workspaces/{workspace}/import");
 
@@ -56,7 +58,7 @@ final class HeaderFirstCsrfTokens implements ServerCsrfTokenRequestHandler {
 			if (signedIn && post && IMPORT.matches(path)) {
 				return this.multipart.resolveCsrfTokenValue(exchange, csrfToken);
 			}
-			if (signedIn || (post && SIGN_IN.matches(path))) {
+			if (signedIn || (post && (SIGN_IN.matches(path) || SIGN_OUT.matches(path)))) {
 				return this.forms.resolveCsrfTokenValue(exchange, csrfToken);
 			}
 			return Mono.empty();

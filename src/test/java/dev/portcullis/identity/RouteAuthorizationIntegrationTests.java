@@ -166,7 +166,11 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			EntityExchangeResult<byte[]> nobody = anonymousCall(HttpMethod.valueOf(method), uri, api);
 			int status = nobody.getStatus().value();
 			String location = nobody.getResponseHeaders().getFirst(HttpHeaders.LOCATION);
-			boolean refused = api ? status == 401 : (status == 302 && "/login".equals(location));
+			// a page write by nobody is refused by the CSRF check before authorization: an anonymous form body is
+			// never read for its token (HeaderFirstCsrfTokens), so the answer is 403 instead of the sign-in page
+			boolean pageWrite = !api && !(method.equals("GET") || method.equals("HEAD"));
+			boolean refused = api ? status == 401
+					: ((status == 302 && "/login".equals(location)) || (pageWrite && status == 403));
 			if (minimum.equals("PUBLIC") ? (status == 401 || status == 403 || refused) : !refused) {
 				failures.add(route + " as nobody: " + status + ((location != null) ? " -> " + location : "")
 						+ " (minimum " + minimum + ")");
