@@ -71,6 +71,11 @@ class SecurityConfig {
 
 	private static final String ADMIN = Role.ADMIN.name();
 
+	/** Every response's Content-Security-Policy: nothing inline, nothing from elsewhere (docs/adr/012). */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+			+ "form-action 'self'; frame-ancestors 'none'";
+
 	/** Argon2id for new hashes; bcrypt hashes still verify (docs/adr/006). */
 	@Bean
 	PasswordEncoder passwordEncoder() {
@@ -108,6 +113,7 @@ class SecurityConfig {
 		});
 		return http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/api/v1/**", "/actuator/**"))
 			.securityContextRepository(sessions)
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
 			.httpBasic((basic) -> basic.authenticationManager(passwords)
 				.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 				.authenticationEntryPoint(responses.apiEntryPoint()))
@@ -144,6 +150,7 @@ class SecurityConfig {
 			FreshSessionContextRepository sessions, AuditLog audit,
 			ObjectProvider<ReactiveClientRegistrationRepository> oidcClients) {
 		http.securityContextRepository(sessions)
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
 			.httpBasic((basic) -> basic.authenticationManager(passwords)
 				.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 				.authenticationEntryPoint(responses.apiEntryPoint()))

@@ -13,7 +13,8 @@ class MomentsTests {
 
 	@ParameterizedTest(name = "{0} means up to {1}")
 	@CsvSource({ "2026-11-26T14:12, 2026-11-26T14:12:59.999999Z", "2026-11-26T14:12:03, 2026-11-26T14:12:03.999999Z",
-			"' 2026-01-01T00:00:00 ', 2026-01-01T00:00:00.999999Z" })
+			"' 2026-01-01T00:00:00 ', 2026-01-01T00:00:00.999999Z", "2026-11-26 23:12, 2026-11-26T23:12:59.999999Z",
+			"2026-11-26 14:12:03, 2026-11-26T14:12:03.999999Z" })
 	void pickedMomentShouldMeanTheEndOfItsMinuteOrSecondInUtc(String input, String expected) {
 		assertThat(Moments.parse(input)).isEqualTo(Instant.parse(expected));
 	}

@@ -350,7 +350,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 			author().get().uri(path).accept(MediaType.TEXT_HTML).exchange()
 				.expectStatus().isNotFound()
 				.expectBody(String.class).value((html) -> assertThat(html.toLowerCase(Locale.ROOT))
-					.contains("this page does not exist"));
+					.containsPattern("this page does not exist|no workspace named|no policy "));
 		}
 	}
 
