@@ -60,7 +60,7 @@ public class ErrorPageAttributes extends DefaultErrorAttributes {
 			String name = input.getMethodParameter().getParameterName();
 			Class<?> type = mismatch.getRequiredType();
 			if (name != null && type != null && (Number.class.isAssignableFrom(type) || type.isPrimitive())) {
-				return "The " + name + " must be a number: \"" + name + "\" takes a whole number such as 3.";
+				return "The " + name + " must be a whole number, such as 3.";
 			}
 		}
 		return null;

@@ -120,7 +120,7 @@ class PolicyPagesIntegrationTests extends IntegrationTest {
 			.accept(MediaType.TEXT_HTML).exchange()
 			.expectStatus().isBadRequest()
 			.expectBody(String.class).returnResult().getResponseBody();
-		assertThat(html).contains("The version must be a number").doesNotContain(">Bad Request<");
+		assertThat(html).contains("The version must be a whole number, such as 3.").doesNotContain(">Bad Request<");
 	}
 
 	@Test
