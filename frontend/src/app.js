@@ -8,6 +8,9 @@ window.htmx = htmx;
 htmx.config.allowEval = false;
 htmx.config.allowScriptTags = false;
 htmx.config.includeIndicatorStyles = false;
+// settling copies these attributes from the old element to the new one with setAttribute, which the CSP blocks for
+// style (no page uses style attributes)
+htmx.config.attributesToSettle = ['class', 'width', 'height'];
 
 // A refused form comes back as 409, 413 or 422 with the form re-rendered (STYLE.md): swap it in like a success,
 // instead of the error banner below. One listener for every page, in place of per-page hx-on attributes.
