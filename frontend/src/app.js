@@ -3,6 +3,24 @@ import htmx from 'htmx.org';
 
 window.htmx = htmx;
 
+// The Content-Security-Policy allows no eval and no inline style (docs/adr/012): htmx must not compile hx-on or
+// js: expressions, nor insert its indicator <style>. Set here, before htmx reads its configuration on load.
+htmx.config.allowEval = false;
+htmx.config.allowScriptTags = false;
+htmx.config.includeIndicatorStyles = false;
+// settling copies these attributes from the old element to the new one with setAttribute, which the CSP blocks for
+// style (no page uses style attributes)
+htmx.config.attributesToSettle = ['class', 'width', 'height'];
+
+// A refused form comes back as 409, 413 or 422 with the form re-rendered (STYLE.md): swap it in like a success,
+// instead of the error banner below. One listener for every page, in place of per-page hx-on attributes.
+document.addEventListener('htmx:beforeSwap', (event) => {
+  if ([409, 413, 422].includes(event.detail.xhr.status)) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
 // Mobile navigation: the menu button opens and closes the sidebar.
 document.addEventListener('click', (event) => {
   const toggle = event.target.closest('[data-nav-toggle]');

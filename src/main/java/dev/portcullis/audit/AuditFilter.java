@@ -119,7 +119,8 @@ public record AuditFilter(@Nullable String actor, @Nullable String action, Audit
 		}
 		catch (DateTimeParseException ex) {
 			try {
-				instant = LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+				// the page's field: "2026-01-31 12:00" or with seconds, UTC
+				instant = LocalDateTime.parse(text.strip().replace(' ', 'T')).toInstant(ZoneOffset.UTC);
 			}
 			catch (DateTimeParseException again) {
 				problems.add(name + " must be a time like 2026-01-31T12:00:00Z, not " + Quoted.of(text));

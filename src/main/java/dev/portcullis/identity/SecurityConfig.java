@@ -82,6 +82,11 @@ class SecurityConfig {
 
 	private static final SessionOrCookieCsrfTokenRepository CSRF_TOKENS = new SessionOrCookieCsrfTokenRepository();
 
+	/** Every response's Content-Security-Policy: nothing inline, nothing from elsewhere (docs/adr/012). */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+			+ "form-action 'self'; frame-ancestors 'none'";
+
 	/** Argon2id for new hashes; bcrypt hashes still verify (docs/adr/006). */
 	@Bean
 	PasswordEncoder passwordEncoder() {
@@ -120,6 +125,7 @@ class SecurityConfig {
 		return http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/api/v1/**", "/actuator/**"))
 			.addFilterBefore(new AuthorizationHeaderFilter(true, responses, audit), SecurityWebFiltersOrder.CSRF)
 			.securityContextRepository(sessions)
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
 			.httpBasic((basic) -> basic.authenticationManager(passwords)
 				.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 				.authenticationEntryPoint(responses.apiEntryPoint()))
@@ -162,6 +168,7 @@ class SecurityConfig {
 			ObjectProvider<ReactiveClientRegistrationRepository> oidcClients) {
 		http.addFilterBefore(new AuthorizationHeaderFilter(false, responses, audit), SecurityWebFiltersOrder.CSRF)
 			.securityContextRepository(sessions)
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
 			.httpBasic((basic) -> basic.authenticationManager(passwords)
 				.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 				.authenticationEntryPoint(responses.apiEntryPoint()))

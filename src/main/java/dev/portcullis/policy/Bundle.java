@@ -107,7 +107,7 @@ record Bundle(List<Entry> entries, List<Violation> problems) {
 			List<Violation> violations = new ArrayList<>(parsed.warnings());
 			if (first != null) {
 				violations.add(Violation.error(document, prefix, node.position(), parsed.key()
-						+ " appears more than once in the bundle (first as object " + first + ")."));
+						+ " appears more than once in the bundle (first as object #" + (first + 1) + ", counting from 1)."));
 			}
 			return new Entry(index, document, item, parsed.key().kind().kindName(), parsed.key().namespace(),
 					parsed.key().name(), parsed, violations, first);

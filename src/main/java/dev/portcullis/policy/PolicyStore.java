@@ -84,7 +84,7 @@ public class PolicyStore {
 	};
 
 	private static final String SUMMARY_COLUMNS = "p.kind, p.namespace, p.name, v.version, v.deleted, v.created_at, "
-			+ "v.author, v.message, v.labels, v.content_hash";
+			+ "v.author, v.message, v.labels, v.content_hash, v.warnings";
 
 	private final DatabaseClient db;
 
@@ -233,7 +233,7 @@ public class PolicyStore {
 				// the page is chosen on policy alone (its indexes), then joined with its head versions
 				sql.append("SELECT p.kind, p.namespace, p.name, p.head_version AS version, false AS deleted, "
 						+ "p.updated_at AS created_at, v.author, v.message, p.head_labels AS labels, "
-						+ "p.head_hash AS content_hash FROM (SELECT * FROM policy p WHERE p.workspace_id = :ws "
+						+ "p.head_hash AS content_hash, p.head_warnings AS warnings FROM (SELECT * FROM policy p WHERE p.workspace_id = :ws "
 						+ "AND NOT p.head_deleted");
 				labels = "p.head_labels";
 			}
@@ -369,10 +369,27 @@ public class PolicyStore {
 		});
 	}
 
+	/**
+	 * The engine's warnings about a version's text, as its save gave them (a feature a later Cilium removed, an
+	 * implicit namespace, ...), with lines and columns in that text; empty for a tombstone. The list shows only the
+	 * count, stored with each version ({@link PolicySummary#warnings()}); this reads the one text a page shows.
+	 */
+	public Mono<List<Violation>> warnings(PolicyVersion version) {
+		if (version.deleted() || version.yaml().isBlank()) {
+			return Mono.just(List.of());
+		}
+		return this.engine.run(() -> PolicyText.one(version.yaml(), this.policyLimits).warnings())
+			// a text stored under other rules (a later engine) may no longer pass: show its warnings, not an error
+			.onErrorResume(StoreException.Invalid.class, (invalid) -> Mono.just(invalid.violations()
+				.stream()
+				.filter((violation) -> !violation.isError())
+				.toList()));
+	}
+
 	/** One version of a policy. */
 	public Mono<PolicyVersion> version(String workspace, PolicyKey key, int version) {
 		return policyId(workspace, key).flatMap((id) -> versionOf(id, version))
-			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound(key + " has no version " + version + ".")));
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("Version " + version + " of " + key + " does not exist.")));
 	}
 
 	private Mono<PolicyVersion> versionOf(long policyId, int version) {
@@ -416,14 +433,15 @@ public class PolicyStore {
 
 	/** The difference between two versions of a policy (either order; a tombstone compares as empty text). */
 	public Mono<PolicyDiff> diff(String workspace, PolicyKey key, int fromVersion, int toVersion) {
-		return policyId(workspace, key).flatMap((id) -> Mono.zip(
-				versionOf(id, fromVersion).switchIfEmpty(Mono.error(() -> new StoreException.NotFound(key
-						+ " has no version " + fromVersion + "."))),
-				versionOf(id, toVersion).switchIfEmpty(Mono.error(() -> new StoreException.NotFound(key
-						+ " has no version " + toVersion + ".")))))
+		// "to" first: when both are missing (diff?to=99, from defaulting to 98) the one the user asked for is named
+		return policyId(workspace, key).flatMap((id) -> versionOf(id, toVersion)
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("Version " + toVersion + " of " + key
+					+ " does not exist.")))
+			.zipWhen((to) -> versionOf(id, fromVersion).switchIfEmpty(Mono.error(() -> new StoreException.NotFound(
+					"Version " + fromVersion + " of " + key + " does not exist.")))))
 			.flatMap((both) -> this.engine.run(() -> {
-				PolicyVersion from = both.getT1();
-				PolicyVersion to = both.getT2();
+				PolicyVersion to = both.getT1();
+				PolicyVersion from = both.getT2();
 				LineDiff lines = LineDiff.between(from.canonicalYaml(), to.canonicalYaml(),
 						"a/" + key.path() + " v" + fromVersion, "b/" + key.path() + " v" + toVersion);
 				return new PolicyDiff(key, from.summary(), to.summary(), lines.unified(), lines.lines(),
@@ -479,7 +497,7 @@ public class PolicyStore {
 				row.get("version", Integer.class), row.get("deleted", Boolean.class),
 				row.get("created_at", OffsetDateTime.class).toInstant(), row.get("author", String.class),
 				row.get("message", String.class), labels(row.get("labels", Json.class)),
-				row.get("content_hash", String.class));
+				row.get("content_hash", String.class), row.get("warnings", Integer.class));
 	}
 
 	private PolicyVersion versionRow(Readable row) {
@@ -527,18 +545,20 @@ public class PolicyStore {
 			.map((head) -> new StoreException.Conflict(message, expected, head.summary()));
 	}
 
-	/** The content a new version gets. */
-	private record Content(String yaml, String canonical, String hash, Map<String, String> labels, boolean deleted) {
+	/** The content a new version gets; {@code warnings} null when unknown (restoring a version from before V006). */
+	private record Content(String yaml, String canonical, String hash, Map<String, String> labels, boolean deleted,
+			@Nullable Integer warnings) {
 
-		static final Content TOMBSTONE = new Content("", "", Canonical.hash(""), Map.of(), true);
+		static final Content TOMBSTONE = new Content("", "", Canonical.hash(""), Map.of(), true, 0);
 
 		static Content of(Parsed parsed) {
-			return new Content(parsed.yaml(), parsed.canonical(), parsed.hash(), parsed.labels(), false);
+			return new Content(parsed.yaml(), parsed.canonical(), parsed.hash(), parsed.labels(), false,
+					parsed.warnings().size());
 		}
 
 		static Content of(PolicyVersion version) {
 			return new Content(version.yaml(), version.canonicalYaml(), version.summary().contentHash(),
-					version.summary().labels(), false);
+					version.summary().labels(), false, version.summary().warnings());
 		}
 
 	}
@@ -546,10 +566,10 @@ public class PolicyStore {
 	/** Writes version {@code head + 1} of an existing policy and moves its head. */
 	private Mono<PolicyVersion> append(Head head, PolicyKey key, Content content, String message, Requester by) {
 		int version = head.version() + 1;
-		return this.db
+		return warnings(this.db
 			.sql("INSERT INTO policy_version (policy_id, version, deleted, yaml, canonical, content_hash, labels, author, "
-					+ "message, created_at) VALUES (:id, :version, :deleted, :yaml, :canonical, :hash, :labels, :author, "
-					+ ":message, clock_timestamp()) RETURNING created_at")
+					+ "message, warnings, created_at) VALUES (:id, :version, :deleted, :yaml, :canonical, :hash, :labels, "
+					+ ":author, :message, :warnings, clock_timestamp()) RETURNING created_at")
 			.bind("id", head.id())
 			.bind("version", version)
 			.bind("deleted", content.deleted())
@@ -558,12 +578,13 @@ public class PolicyStore {
 			.bind("hash", content.hash())
 			.bind("labels", labelsJson(content.labels()))
 			.bind("author", by.actor().username())
-			.bind("message", message)
+			.bind("message", message), content.warnings())
 			.map((row) -> row.get("created_at", OffsetDateTime.class))
 			.one()
-			.flatMap((createdAt) -> this.db
+			.flatMap((createdAt) -> warnings(this.db
 				.sql("UPDATE policy SET head_version = :version, head_deleted = :deleted, head_labels = :labels, "
-						+ "head_hash = :hash, updated_at = :at WHERE id = :id AND head_version = :previous")
+						+ "head_hash = :hash, head_warnings = :warnings, updated_at = :at WHERE id = :id "
+						+ "AND head_version = :previous"), content.warnings())
 				.bind("version", version)
 				.bind("deleted", content.deleted())
 				.bind("labels", labelsJson(content.labels()))
@@ -576,16 +597,22 @@ public class PolicyStore {
 				.flatMap((updated) -> (updated == 1) ? Mono.just(createdAt)
 						: Mono.error(new IllegalStateException("head of " + key + " moved under a lock"))))
 			.map((createdAt) -> new PolicyVersion(new PolicySummary(key, version, content.deleted(),
-					createdAt.toInstant(), by.actor().username(), message, content.labels(), content.hash()),
-					content.yaml(), content.canonical()));
+					createdAt.toInstant(), by.actor().username(), message, content.labels(), content.hash(),
+					content.warnings()), content.yaml(), content.canonical()));
+	}
+
+	/** Binds {@code :warnings}, which may be null (unknown). */
+	private static GenericExecuteSpec warnings(GenericExecuteSpec spec, @Nullable Integer warnings) {
+		return (warnings != null) ? spec.bind("warnings", warnings) : spec.bindNull("warnings", Integer.class);
 	}
 
 	/** Creates a policy with its first version; empty when another transaction created it first. */
 	private Mono<PolicyVersion> create(long workspaceId, PolicyKey key, Content content, String message, Requester by) {
-		return this.db
+		return warnings(this.db
 			.sql("INSERT INTO policy (workspace_id, kind, namespace, name, head_version, head_deleted, head_labels, "
-					+ "head_hash, updated_at) VALUES (:ws, :kind, :namespace, :name, 1, false, :labels, :hash, "
-					+ "clock_timestamp()) ON CONFLICT ON CONSTRAINT policy_key DO NOTHING RETURNING id, updated_at")
+					+ "head_hash, head_warnings, updated_at) VALUES (:ws, :kind, :namespace, :name, 1, false, :labels, "
+					+ ":hash, :warnings, clock_timestamp()) ON CONFLICT ON CONSTRAINT policy_key DO NOTHING "
+					+ "RETURNING id, updated_at"), content.warnings())
 			.bind("ws", workspaceId)
 			.bind("kind", key.kind().kindName())
 			.bind("namespace", key.namespace())
@@ -594,10 +621,10 @@ public class PolicyStore {
 			.bind("hash", content.hash())
 			.map((row) -> Map.entry(row.get("id", Long.class), row.get("updated_at", OffsetDateTime.class)))
 			.one()
-			.flatMap((created) -> this.db
+			.flatMap((created) -> warnings(this.db
 				.sql("INSERT INTO policy_version (policy_id, version, deleted, yaml, canonical, content_hash, labels, "
-						+ "author, message, created_at) VALUES (:id, 1, false, :yaml, :canonical, :hash, :labels, "
-						+ ":author, :message, :at)")
+						+ "author, message, warnings, created_at) VALUES (:id, 1, false, :yaml, :canonical, :hash, "
+						+ ":labels, :author, :message, :warnings, :at)"), content.warnings())
 				.bind("id", created.getKey())
 				.bind("yaml", content.yaml())
 				.bind("canonical", content.canonical())
@@ -608,8 +635,8 @@ public class PolicyStore {
 				.bind("at", created.getValue())
 				.then()
 				.thenReturn(new PolicyVersion(new PolicySummary(key, 1, false, created.getValue().toInstant(),
-						by.actor().username(), message, content.labels(), content.hash()), content.yaml(),
-						content.canonical())));
+						by.actor().username(), message, content.labels(), content.hash(), content.warnings()),
+						content.yaml(), content.canonical())));
 	}
 
 	/**
@@ -627,6 +654,13 @@ public class PolicyStore {
 		if (!by.actor().has(Role.AUTHOR)) {
 			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "policy.save");
 		}
+		return saveOrRefuse(workspace, key, yaml, expectedVersion, message, by)
+			.onErrorResume(StoreException.class, (refused) -> refused(by, "policy.save",
+					(key != null) ? key : target(refused), workspace, expectedVersion, refused));
+	}
+
+	private Mono<SaveResult> saveOrRefuse(String workspace, @Nullable PolicyKey key, String yaml,
+			@Nullable Integer expectedVersion, String message, Requester by) {
 		if (yaml.length() > this.policyLimits.maxInputChars()) {
 			return Mono.error(new StoreException.TooLarge("The policy has " + yaml.length() + " characters; at most "
 					+ this.policyLimits.maxInputChars() + " are accepted (the Kubernetes API server refuses objects"
@@ -715,6 +749,12 @@ public class PolicyStore {
 		if (!by.actor().has(Role.AUTHOR)) {
 			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "policy.delete");
 		}
+		return deleteOrRefuse(workspace, key, expectedVersion, message, by).onErrorResume(StoreException.class,
+				(refused) -> refused(by, "policy.delete", key, workspace, expectedVersion, refused));
+	}
+
+	private Mono<SaveResult> deleteOrRefuse(String workspace, PolicyKey key, int expectedVersion, String message,
+			Requester by) {
 		return this.tx.transactional(lockedHeadAt(workspace, key, expectedVersion).flatMap((head) -> {
 			if (head.deleted()) {
 				return conflict(key + " is deleted already (version " + head.version() + ").", expectedVersion,
@@ -737,10 +777,16 @@ public class PolicyStore {
 		if (!by.actor().has(Role.AUTHOR)) {
 			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "policy.restore");
 		}
+		return restoreOrRefuse(workspace, key, fromVersion, expectedVersion, message, by).onErrorResume(
+				StoreException.class, (refused) -> refused(by, "policy.restore", key, workspace, expectedVersion, refused));
+	}
+
+	private Mono<SaveResult> restoreOrRefuse(String workspace, PolicyKey key, @Nullable Integer fromVersion,
+			int expectedVersion, String message, Requester by) {
 		return this.tx.transactional(lockedHeadAt(workspace, key, expectedVersion).flatMap((head) -> {
 			Mono<PolicyVersion> source = (fromVersion != null)
 					? versionOf(head.id(), fromVersion).switchIfEmpty(Mono.error(() -> new StoreException.NotFound(
-							key + " has no version " + fromVersion + ".")))
+							"Version " + fromVersion + " of " + key + " does not exist.")))
 					: this.db.sql("SELECT max(version) AS version FROM policy_version WHERE policy_id = :id AND NOT deleted")
 						.bind("id", head.id())
 						.map((row) -> Optional.ofNullable(row.get("version", Integer.class)))
@@ -779,6 +825,11 @@ public class PolicyStore {
 		if (!by.actor().has(Role.AUTHOR)) {
 			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "bundle.import");
 		}
+		return importOrRefuse(workspace, yaml, message, by).onErrorResume(StoreException.class,
+				(refused) -> refused(by, "bundle.import", null, workspace, null, refused));
+	}
+
+	private Mono<ImportReport> importOrRefuse(String workspace, String yaml, String message, Requester by) {
 		return this.engine.run(() -> Bundle.read(yaml, this.bundleLimits))
 			.flatMap((bundle) -> {
 				if (!bundle.acceptable()) {
@@ -786,9 +837,7 @@ public class PolicyStore {
 						.flatMap((ws) -> heads(ws, bundle, false))
 						.flatMap((heads) -> {
 							ImportReport report = report(bundle, heads, false, Map.of());
-							return record(by, "bundle.import", null, workspace, AuditLog.Outcome.FAILURE,
-									counts(report))
-								.then(Mono.error(new StoreException.ImportRefused(refusal(report), report)));
+							return Mono.error(new StoreException.ImportRefused(refusal(report), report));
 						});
 				}
 				return this.tx.transactional(workspaceId(workspace)
@@ -822,8 +871,8 @@ public class PolicyStore {
 			return "Nothing was imported: " + report.problems().stream().filter(Violation::isError).findFirst()
 				.map(Violation::message).orElse("the bundle could not be read.");
 		}
-		return "Nothing was imported: " + bad + " of " + report.rows().size()
-				+ " object(s) are invalid or duplicates; each row names its problems.";
+		return "Nothing was imported: " + bad + " of " + Words.count(report.rows().size(), "object", "objects") + " "
+				+ ((bad == 1) ? "is invalid or a duplicate" : "are invalid or duplicates") + "; each row names its problems.";
 	}
 
 	private static Map<String, Object> counts(ImportReport report) {
@@ -831,6 +880,7 @@ public class PolicyStore {
 		for (ImportReport.Outcome outcome : ImportReport.Outcome.values()) {
 			counts.put(outcome.name().toLowerCase(java.util.Locale.ROOT), report.count(outcome));
 		}
+		counts.put("written", report.count(ImportReport.Outcome.CREATED) + report.count(ImportReport.Outcome.UPDATED));
 		return counts;
 	}
 
@@ -920,6 +970,10 @@ public class PolicyStore {
 				})));
 	}
 
+	private static Integer[] warningCounts(List<Bundle.Entry> chunk) {
+		return chunk.stream().map((e) -> e.parsed().warnings().size()).toArray(Integer[]::new);
+	}
+
 	private static <T> List<T> concat(List<T> a, List<T> b) {
 		List<T> all = new ArrayList<>(a);
 		all.addAll(b);
@@ -937,9 +991,10 @@ public class PolicyStore {
 	private Mono<Map<PolicyKey, Long>> insertPolicies(long ws, List<Bundle.Entry> chunk, OffsetDateTime now) {
 		return this.db
 			.sql("INSERT INTO policy (workspace_id, kind, namespace, name, head_version, head_deleted, head_labels, "
-					+ "head_hash, updated_at) SELECT :ws, k, ns, n, 1, false, l::jsonb, h, :now FROM unnest("
-					+ "CAST(:kinds AS text[]), CAST(:namespaces AS text[]), CAST(:names AS text[]), "
-					+ "CAST(:labels AS text[]), CAST(:hashes AS text[])) AS t(k, ns, n, l, h) "
+					+ "head_hash, head_warnings, updated_at) SELECT :ws, k, ns, n, 1, false, l::jsonb, h, w, :now FROM "
+					+ "unnest(CAST(:kinds AS text[]), CAST(:namespaces AS text[]), CAST(:names AS text[]), "
+					+ "CAST(:labels AS text[]), CAST(:hashes AS text[]), CAST(:warnings AS integer[])) "
+					+ "AS t(k, ns, n, l, h, w) "
 					+ "ON CONFLICT ON CONSTRAINT policy_key DO NOTHING RETURNING id, kind, namespace, name")
 			.bind("ws", ws)
 			.bind("now", now)
@@ -948,6 +1003,7 @@ public class PolicyStore {
 			.bind("names", chunk.stream().map((e) -> e.parsed().key().name()).toArray(String[]::new))
 			.bind("labels", chunk.stream().map((e) -> labelsText(e.parsed().labels())).toArray(String[]::new))
 			.bind("hashes", chunk.stream().map((e) -> e.parsed().hash()).toArray(String[]::new))
+			.bind("warnings", warningCounts(chunk))
 			.map((row) -> Map.entry(new PolicyKey(PolicyKey.kind(row.get("kind", String.class)),
 					row.get("namespace", String.class), row.get("name", String.class)), row.get("id", Long.class)))
 			.all()
@@ -961,10 +1017,10 @@ public class PolicyStore {
 			Function<Bundle.Entry, Integer> version, OffsetDateTime now, String message, Requester by) {
 		return this.db
 			.sql("INSERT INTO policy_version (policy_id, version, deleted, yaml, canonical, content_hash, labels, author, "
-					+ "message, created_at) SELECT id, v, false, y, c, h, l::jsonb, :author, :message, :now FROM unnest("
-					+ "CAST(:ids AS bigint[]), CAST(:versions AS integer[]), CAST(:yamls AS text[]), "
-					+ "CAST(:canonicals AS text[]), CAST(:hashes AS text[]), CAST(:labels AS text[])) "
-					+ "AS t(id, v, y, c, h, l)")
+					+ "message, warnings, created_at) SELECT id, v, false, y, c, h, l::jsonb, :author, :message, w, :now "
+					+ "FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS integer[]), CAST(:yamls AS text[]), "
+					+ "CAST(:canonicals AS text[]), CAST(:hashes AS text[]), CAST(:labels AS text[]), "
+					+ "CAST(:warnings AS integer[])) AS t(id, v, y, c, h, l, w)")
 			.bind("author", by.actor().username())
 			.bind("message", message)
 			.bind("now", now)
@@ -974,20 +1030,23 @@ public class PolicyStore {
 			.bind("canonicals", chunk.stream().map((e) -> e.parsed().canonical()).toArray(String[]::new))
 			.bind("hashes", chunk.stream().map((e) -> e.parsed().hash()).toArray(String[]::new))
 			.bind("labels", chunk.stream().map((e) -> labelsText(e.parsed().labels())).toArray(String[]::new))
+			.bind("warnings", warningCounts(chunk))
 			.then();
 	}
 
 	private Mono<Void> moveHeads(List<Bundle.Entry> chunk, Map<PolicyKey, Head> heads, OffsetDateTime now) {
 		return this.db
 			.sql("UPDATE policy p SET head_version = t.v, head_deleted = false, head_labels = t.l::jsonb, head_hash = t.h, "
-					+ "updated_at = :now FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS integer[]), "
-					+ "CAST(:labels AS text[]), CAST(:hashes AS text[])) AS t(id, v, l, h) "
+					+ "head_warnings = t.w, updated_at = :now FROM unnest(CAST(:ids AS bigint[]), "
+					+ "CAST(:versions AS integer[]), CAST(:labels AS text[]), CAST(:hashes AS text[]), "
+					+ "CAST(:warnings AS integer[])) AS t(id, v, l, h, w) "
 					+ "WHERE p.id = t.id AND p.head_version = t.v - 1")
 			.bind("now", now)
 			.bind("ids", chunk.stream().map((e) -> heads.get(e.parsed().key()).id()).toArray(Long[]::new))
 			.bind("versions", chunk.stream().map((e) -> heads.get(e.parsed().key()).version() + 1).toArray(Integer[]::new))
 			.bind("labels", chunk.stream().map((e) -> labelsText(e.parsed().labels())).toArray(String[]::new))
 			.bind("hashes", chunk.stream().map((e) -> e.parsed().hash()).toArray(String[]::new))
+			.bind("warnings", warningCounts(chunk))
 			.fetch()
 			.rowsUpdated()
 			.flatMap((n) -> (n == chunk.size()) ? Mono.<Void>empty()
@@ -1038,6 +1097,45 @@ public class PolicyStore {
 	}
 
 	// ---------------------------------------------------------------- audit
+
+	/**
+	 * Audits a refused change (outcome FAILURE) with what was attempted and why it was refused, then passes the
+	 * refusal on. Recorded on its own, after the change's transaction rolled back: nothing of the change was written,
+	 * so the details count nothing as written.
+	 */
+	private <T> Mono<T> refused(Requester by, String action, @Nullable PolicyKey target, String workspace,
+			@Nullable Integer expectedVersion, StoreException refusal) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("refused", refusal.getClass().getSimpleName());
+		details.put("reason", refusal.getMessage());
+		if (expectedVersion != null) {
+			details.put("expectedVersion", expectedVersion);
+		}
+		if (refusal instanceof StoreException.Conflict conflict && conflict.current() != null) {
+			details.put("currentVersion", conflict.current().version());
+		}
+		if (refusal instanceof StoreException.Invalid invalid) {
+			details.put("errors", invalid.violations().stream().filter(Violation::isError).count());
+		}
+		if (refusal instanceof StoreException.ImportRefused importRefused) {
+			ImportReport report = importRefused.report();
+			details.put("objects", report.rows().size());
+			details.put("invalid", report.count(ImportReport.Outcome.INVALID));
+			details.put("duplicate", report.count(ImportReport.Outcome.DUPLICATE));
+		}
+		if (action.equals("bundle.import")) {
+			details.put("written", 0);
+		}
+		return record(by, action, (target != null) ? target.toString() : null, workspace, AuditLog.Outcome.FAILURE,
+				details)
+			.then(Mono.error(refusal));
+	}
+
+	/** The policy a refusal names, when it names one. */
+	private static @Nullable PolicyKey target(StoreException refusal) {
+		return (refusal instanceof StoreException.Conflict conflict && conflict.current() != null)
+				? conflict.current().key() : null;
+	}
 
 	private Mono<Void> record(Requester by, String action, @Nullable String target, String workspace,
 			Map<String, Object> details) {

@@ -95,7 +95,8 @@ final class PolicyText {
 
 	private static StoreException.Invalid invalid(List<Violation> violations) {
 		long errors = violations.stream().filter(Violation::isError).count();
-		return new StoreException.Invalid(errors + " problem(s) in the policy; each names its path, line and column.",
+		return new StoreException.Invalid(Words.count(errors, "problem", "problems")
+				+ " in the policy; each names its path, line and column.",
 				violations);
 	}
 

@@ -92,7 +92,7 @@ class EvaluateController {
 				.map(EvaluateResponse.FlowViolation::of)
 				.toList();
 			throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-flows", "Invalid flows",
-					violations.size() + " problem(s) in the flows; each names the flow index and field.", violations);
+					violations.size() + ((violations.size() == 1) ? " problem" : " problems") + " in the flows; each names the flow index and field.", violations);
 		}
 		CompiledPolicies compiled = CompiledPolicies.compile(parsed.policies(), request.engineOptions());
 		List<EvaluateResponse.Result> results = new ArrayList<>(flows.flows().size());
@@ -111,7 +111,7 @@ class EvaluateController {
 
 	private static ApiProblem invalidPolicies(List<Violation> errors) {
 		return new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-policies", "Invalid policies",
-				errors.size() + " problem(s) in the policies; each names its document, path, line and column.",
+				errors.size() + ((errors.size() == 1) ? " problem" : " problems") + " in the policies; each names its document, path, line and column.",
 				errors.stream().map(EvaluateResponse.PolicyViolation::of).toList());
 	}
 

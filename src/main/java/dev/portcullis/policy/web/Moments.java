@@ -11,8 +11,10 @@ import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Moments as the pages show and read them; available to templates as {@code moments}. Pages work in UTC and say so: a {@code datetime-local} input carries no
- * zone, and a team spread over zones must see the same moment under the same words.
+ * Moments as the pages show and read them; available to templates as {@code moments}. Pages work in UTC on a 24-hour
+ * clock and say so: a team spread over zones must see the same moment under the same words. Inputs are text fields
+ * ({@code 2026-11-26 14:12:00}), not {@code datetime-local}, which browsers show in the reader's own 12- or 24-hour
+ * format.
  * <p>
  * A picked moment means the end of its last digit: {@code 2026-11-26T14:12} shows what existed at 14:12:59.999999,
  * so a version written during the minute a user reads off a page is included; {@code 14:12:03} means
@@ -44,8 +46,9 @@ public final class Moments {
 	}
 
 	/**
-	 * Reads a {@code datetime-local} value ({@code 2026-11-26T14:12}, with seconds, or with a fraction of a second)
-	 * as UTC, meaning the end of its last digit; null when blank.
+	 * Reads a moment as the pages' text fields take it, UTC on a 24-hour clock: {@code 2026-11-26 14:12}, with
+	 * seconds, with a fraction of a second, or with {@code T} between date and time (a {@code datetime-local}
+	 * value), meaning the end of its last digit; null when blank.
 	 * @throws IllegalArgumentException with a message for the user when it is not such a value
 	 */
 	static @Nullable Instant parse(@Nullable String text) {
@@ -53,7 +56,7 @@ public final class Moments {
 			return null;
 		}
 		try {
-			String moment = text.strip();
+			String moment = text.strip().replace(' ', 'T');
 			Instant start = LocalDateTime.parse(moment).toInstant(ZoneOffset.UTC);
 			// the last digit written: a minute, a second, or a fraction of a second down to a microsecond
 			long lastDigitNanos = 60_000_000_000L;
@@ -69,8 +72,8 @@ public final class Moments {
 			return InstantParameter.requireInRange("The moment", first.plusNanos(lastDigitNanos).minusNanos(1_000));
 		}
 		catch (DateTimeParseException ex) {
-			throw new IllegalArgumentException(
-					Quoted.of(text) + " is not a moment; pick a date and time (UTC), for example 2026-11-26T14:12");
+			throw new IllegalArgumentException(Quoted.of(text)
+					+ " is not a moment; write a date and time (UTC, 24-hour clock), for example 2026-11-26 14:12:00");
 		}
 	}
 

@@ -65,10 +65,16 @@ class PolicyEditor {
 	 * @param error one sentence at the top, "" for none
 	 * @param violations the engine's errors and warnings about the text
 	 * @param conflict what changed meanwhile, null unless the save came too late
+	 * @param exists the policy a "New policy" text names, which exists already; null otherwise
 	 */
-	record Feedback(String error, List<Violation> violations, @Nullable ConflictView conflict) {
+	record Feedback(String error, List<Violation> violations, @Nullable ConflictView conflict,
+			@Nullable PolicySummary exists) {
 
-		static final Feedback NONE = new Feedback("", List.of(), null);
+		static final Feedback NONE = message("");
+
+		static Feedback message(String error) {
+			return new Feedback(error, List.of(), null, null);
+		}
 
 	}
 
@@ -133,7 +139,7 @@ class PolicyEditor {
 			ServerWebExchange exchange) {
 		if (form.yaml().isBlank()) {
 			return Mono.just(editor(exchange, workspace, key, form,
-					new Feedback("Write the policy's YAML first.", List.of(), null))
+					Feedback.message("Write the policy's YAML first."))
 				.status(HttpStatus.UNPROCESSABLE_ENTITY)
 				.build());
 		}
@@ -141,20 +147,20 @@ class PolicyEditor {
 			.flatMap((by) -> this.store.save(workspace, key, form.yaml(), form.baseVersion(), form.message(), by))
 			.map((result) -> saved(exchange, workspace, result))
 			.onErrorResume(StoreException.Invalid.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
-					new Feedback(ex.getMessage(), ex.violations(), null))
+					new Feedback(ex.getMessage(), ex.violations(), null, null))
 				.status(HttpStatus.UNPROCESSABLE_ENTITY)
 				.build()))
 			.onErrorResume(StoreException.BadRequest.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
-					new Feedback(ex.getMessage(), List.of(), null))
+					Feedback.message(ex.getMessage()))
 				.status(HttpStatus.UNPROCESSABLE_ENTITY)
 				.build()))
 			.onErrorResume(StoreException.TooLarge.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
-					new Feedback(ex.getMessage(), List.of(), null))
+					Feedback.message(ex.getMessage()))
 				.status(HttpStatus.CONTENT_TOO_LARGE)
 				.build()))
 			.onErrorResume(StoreException.Conflict.class, (ex) -> conflict(exchange, workspace, key, form, ex))
 			.onErrorResume(EngineBusy.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
-					new Feedback(ex.getReason(), List.of(), null))
+					Feedback.message(ex.getReason()))
 				.status(HttpStatus.TOO_MANY_REQUESTS)
 				.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
 				.build()));
@@ -168,7 +174,9 @@ class PolicyEditor {
 
 	/**
 	 * The editor again with what changed since the user's base version, their text kept, and the form now based
-	 * on the current head: saving again replaces it knowingly.
+	 * on the current head: saving again replaces it knowingly. Creating ("New policy") is different: a text that
+	 * names an existing policy is refused with a link to it, and the form stays a create form, so that saving again
+	 * is refused again and never replaces the policy.
 	 */
 	private Mono<Rendering> conflict(ServerWebExchange exchange, String workspace, @Nullable PolicyKey key,
 			PolicyForm form, StoreException.Conflict conflict) {
@@ -176,7 +184,13 @@ class PolicyEditor {
 		if (current == null) {
 			// the policy the user edited is gone entirely; what they wrote can only be created anew
 			return Mono.just(editor(exchange, workspace, key, form.basedOn(null),
-					new Feedback(conflict.getMessage(), List.of(), null))
+					Feedback.message(conflict.getMessage()))
+				.status(HttpStatus.CONFLICT)
+				.build());
+		}
+		if (key == null) {
+			return Mono.just(editor(exchange, workspace, null, form.basedOn(null),
+					new Feedback(conflict.getMessage(), List.of(), null, current))
 				.status(HttpStatus.CONFLICT)
 				.build());
 		}
@@ -187,7 +201,7 @@ class PolicyEditor {
 		return diff.map((changes) -> new ConflictView(base, current, changes))
 			.defaultIfEmpty(new ConflictView(base, current, null))
 			.map((view) -> editor(exchange, workspace, (key != null) ? key : current.key(), form.basedOn(rebased),
-					new Feedback(conflict.getMessage(), List.of(), view))
+					new Feedback(conflict.getMessage(), List.of(), view, null))
 				.status(HttpStatus.CONFLICT)
 				.build());
 	}

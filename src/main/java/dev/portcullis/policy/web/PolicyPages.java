@@ -3,6 +3,7 @@ package dev.portcullis.policy.web;
 import java.util.List;
 import java.util.Set;
 
+import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.policy.Page;
 import dev.portcullis.policy.PolicyDiff;
 import dev.portcullis.policy.PolicyKey;
@@ -82,7 +83,9 @@ class PolicyPages {
 					.map((live) -> this.store.version(workspace, key, live.version()))
 					.orElse(text);
 			}
-			return text.map((textVersion) -> StorePages.view(exchange, "policies/show", fragment)
+			boolean wholePage = !"history-rows".equals(fragment);
+			return text.flatMap((textVersion) -> (wholePage ? this.store.warnings(textVersion)
+					: Mono.just(List.<Violation>of())).map((warnings) -> StorePages.view(exchange, "policies/show", fragment)
 				.modelAttribute("workspace", workspace)
 				.modelAttribute("key", key)
 				.modelAttribute("head", current)
@@ -93,8 +96,9 @@ class PolicyPages {
 				.modelAttribute("history", versions)
 				.modelAttribute("nextHistory", (versions.nextCursor() != null)
 						? Links.INSTANCE.policy(workspace, key) + "?cursor=" + encode(versions.nextCursor()) : "")
+				.modelAttribute("warnings", warnings)
 				.modelAttribute("diffFrom", defaultFrom(viewed.version()))
-				.modelAttribute("diffTo", viewed.version()));
+				.modelAttribute("diffTo", viewed.version())));
 		});
 	}
 

@@ -9,6 +9,7 @@ import dev.portcullis.policy.PolicyKey;
 import dev.portcullis.policy.Requester;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.web.Htmx;
+import dev.portcullis.web.PageError;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
@@ -77,10 +78,13 @@ class StorePages {
 		return Rendering.redirectTo(location).status(HttpStatus.SEE_OTHER).build();
 	}
 
-	/** Turns the store's "no such workspace, policy or version" into the 404 page. */
+	/**
+	 * Turns the store's "no such workspace, policy or version" into the 404 page, which says which ("Version 99 of
+	 * CiliumNetworkPolicy/shop/web does not exist.").
+	 */
 	static Function<Throwable, Throwable> notFound() {
-		return (error) -> (error instanceof StoreException.NotFound) ? new ResponseStatusException(HttpStatus.NOT_FOUND)
-				: error;
+		return (error) -> (error instanceof StoreException.NotFound missing)
+				? new PageError(HttpStatus.NOT_FOUND, missing.getMessage()) : error;
 	}
 
 	/**

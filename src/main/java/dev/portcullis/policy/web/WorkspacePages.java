@@ -171,7 +171,7 @@ class WorkspacePages {
 					return Mono.just(new Page<>(List.of(), null));
 				}) : Mono.just(new Page<>(List.of(), null));
 		return this.store.workspace(workspace)
-			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace " + workspace)))
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named \"" + workspace + "\".")))
 			.zipWith(page)
 			.map((found) -> StorePages.view(exchange, "workspaces/show", moreRows ? "rows" : "results")
 				.status(errors.isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
@@ -227,7 +227,7 @@ class WorkspacePages {
 		}
 		String message = error;
 		return this.store.workspace(workspace)
-			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace " + workspace)))
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named \"" + workspace + "\".")))
 			.zipWith(comparison)
 			.map((found) -> StorePages.view(exchange, "workspaces/compare", "comparison")
 				.status((message == null) ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)

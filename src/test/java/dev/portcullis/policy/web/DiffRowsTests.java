@@ -22,7 +22,7 @@ class DiffRowsTests {
 			lines.add(new PolicyDiff.Line(types[i], i + 1, i + 1, "line " + (i + 1)));
 		}
 		PolicyKey key = new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default", "web");
-		PolicySummary side = new PolicySummary(key, 1, false, Instant.EPOCH, "a", "", Map.of(), "");
+		PolicySummary side = new PolicySummary(key, 1, false, Instant.EPOCH, "a", "", Map.of(), "", 0);
 		return new PolicyDiff(key, side, side, "x", lines, List.of());
 	}
 

@@ -1,0 +1,211 @@
+package dev.portcullis.web;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.LoadState;
+import dev.portcullis.BrowserTest;
+import dev.portcullis.identity.Role;
+import dev.portcullis.policy.PolicyStore;
+import dev.portcullis.policy.Requester;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every page, signed in as an administrator, on a phone (390 px) and a laptop (1280 px): each answers with the
+ * Content-Security-Policy, runs without a CSP violation or a console error (the base class fails the test on
+ * those), and fits the window: no horizontal page scroll, tables scroll inside themselves. Screenshots land in
+ * {@code target/screenshots/pages-<width>-<page>.png} for a person to look at.
+ */
+class EveryPageBrowserIntegrationTests extends BrowserTest {
+
+	private static final String KAFKA = """
+			apiVersion: cilium.io/v2
+			kind: CiliumNetworkPolicy
+			metadata:
+			  name: orders-kafka-consumers-with-a-rather-long-name
+			  namespace: shop
+			spec:
+			  endpointSelector:
+			    matchLabels:
+			      app: orders
+			  ingress:
+			  - fromEndpoints:
+			    - matchLabels:
+			        app: billing
+			    toPorts:
+			    - ports:
+			      - port: "9092"
+			        protocol: TCP
+			      rules:
+			        kafka:
+			        - role: consume
+			          topic: orders
+			""";
+
+	@Autowired
+	PolicyStore store;
+
+	private final List<String> overflowing = new ArrayList<>();
+
+	static String policy(String name, int port) {
+		return """
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata:
+				  name: %s
+				  namespace: shop
+				  labels:
+				    team: payments
+				spec:
+				  endpointSelector:
+				    matchLabels:
+				      app: %s
+				  ingress:
+				  - fromEndpoints:
+				    - matchLabels:
+				        app: frontend
+				    toPorts:
+				    - ports:
+				      - port: "%d"
+				        protocol: TCP
+				""".formatted(name, name, port);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 390, 1280 })
+	void everyPageShouldFitTheWindowUnderTheContentSecurityPolicyWithoutErrors(int width) {
+		String ws = "pages-" + UUID.randomUUID().toString().substring(0, 8);
+		this.store.createWorkspace(ws, "Every page, seen at " + width + " px", Requester.SYSTEM).block();
+		this.store.importBundle(ws, policy("web", 80) + "---\n" + policy("db", 5432) + "---\n" + KAFKA, "seed",
+				Requester.SYSTEM).block();
+		this.store.save(ws, null, policy("web", 443), 1, "TLS only, and a message long enough to wrap on a phone",
+				Requester.SYSTEM).block();
+		String moment = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC)
+			.format(Instant.now().plusSeconds(60));
+		this.context.addInitScript("document.addEventListener('securitypolicyviolation', (e) => console.error("
+				+ "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));");
+		this.page.setViewportSize(width, 900);
+		signIn(Role.ADMIN);
+
+		String policyPath = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
+		Map<String, String> pages = new LinkedHashMap<>();
+		pages.put("dashboard", "/");
+		pages.put("workspaces", "/workspaces");
+		pages.put("workspace", "/workspaces/" + ws);
+		pages.put("compare", "/workspaces/" + ws + "/compare?from=2020-01-01T00:00:00&to=" + moment);
+		pages.put("import", "/workspaces/" + ws + "/import");
+		pages.put("policy", policyPath);
+		pages.put("policy-version", policyPath + "?version=1");
+		pages.put("policy-warnings", "/workspaces/" + ws
+				+ "/policies/CiliumNetworkPolicy/shop/orders-kafka-consumers-with-a-rather-long-name");
+		pages.put("edit", policyPath + "/edit");
+		pages.put("new", "/workspaces/" + ws + "/policies/new");
+		pages.put("diff", policyPath + "/diff?from=1&to=2");
+		pages.put("users", "/admin/users");
+		pages.put("audit", "/admin/audit");
+		pages.put("tokens", "/settings/tokens");
+		pages.put("password", "/settings/password");
+		pages.put("api-docs", "/api/docs");
+		pages.put("error-404", "/no-such-page");
+		pages.put("error-400", policyPath + "?version=abc");
+		List<String> missingPolicy = new ArrayList<>();
+		for (Map.Entry<String, String> entry : pages.entrySet()) {
+			Response response = this.page.navigate(entry.getValue());
+			if ("api-docs".equals(entry.getKey())) {
+				assertThat(this.page.locator(".opblock").first()).isVisible();
+			}
+			this.page.waitForLoadState(LoadState.NETWORKIDLE);
+			String csp = response.headerValue("content-security-policy");
+			if (csp == null || !csp.contains("script-src 'self'") || !csp.contains("object-src 'none'")) {
+				missingPolicy.add(entry.getKey() + ": " + csp);
+			}
+			checkFits(width, entry.getKey());
+		}
+
+		// a refused import: its report (long problems) must fit too
+		this.page.navigate("/workspaces/" + ws + "/import");
+		expectFailedResponse(422, "/workspaces/" + ws + "/import");
+		this.page.getByLabel("Bundle (YAML)").fill(policy("fine", 80) + "---\n" + policy("broken", 99999) + "---\n"
+				+ policy("fine", 80));
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import").setExact(true)).click();
+		assertThat(this.page.locator("#report-heading")).hasText("Nothing was imported");
+		// a second refusal swaps the report over the first (htmx settles attributes: none may be a style)
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import").setExact(true)).click();
+		assertThat(this.page.locator("#report-heading")).hasText("Nothing was imported");
+		checkFits(width, "import-report");
+		checkTableFits("table.report");
+
+		// a refused save swaps the form in place (the bundle's one htmx listener, no inline handler)
+		this.page.navigate("/workspaces/" + ws + "/policies/new");
+		expectFailedResponse(422, "/workspaces/" + ws + "/policies/new");
+		this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true)).fill(policy("cache", 99999));
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save version")).click();
+		assertThat(this.page.locator("ul.violations")).containsText("Line 18, column 15");
+		checkFits(width, "new-invalid");
+
+		// the audit log with what this test did, at its widest
+		this.page.navigate("/admin/audit");
+		checkFits(width, "audit-filled");
+		checkTableFits("#audit-table");
+
+		// the menu opens and its links can be used
+		if (width < 700) {
+			assertThat(this.page.locator("#nav")).isHidden();
+			this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Menu")).click();
+			assertThat(this.page.locator("#nav")).isVisible();
+			screenshot("pages-" + width + "-menu-open");
+			this.page.locator("#nav").getByText("Workspaces").click();
+			this.page.waitForURL("**/workspaces");
+		}
+
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+		this.page.waitForURL("**/login**");
+		Response login = this.page.navigate("/login");
+		if (login.headerValue("content-security-policy") == null) {
+			missingPolicy.add("login");
+		}
+		checkFits(width, "login");
+		assertThat(this.overflowing).as("pages and tables wider than the window").isEmpty();
+		assertThat(missingPolicy).as("pages without the Content-Security-Policy").isEmpty();
+	}
+
+	private void checkFits(int width, String name) {
+		screenshot("pages-" + width + "-" + name);
+		Object sizes = this.page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]");
+		@SuppressWarnings("unchecked")
+		List<Number> both = (List<Number>) sizes;
+		if (both.get(0).intValue() > both.get(1).intValue()) {
+			this.overflowing.add(name + " is " + both.get(0) + " px wide in a window of " + both.get(1));
+		}
+	}
+
+	/** A table at laptop width shows every column: it does not scroll sideways in its wrapper. */
+	private void checkTableFits(String table) {
+		if (this.page.viewportSize().width < 1000) {
+			return;
+		}
+		Object widths = this.page.evaluate("(selector) => { const t = document.querySelector(selector); "
+				+ "return [t.scrollWidth, t.parentElement.clientWidth]; }", table);
+		@SuppressWarnings("unchecked")
+		List<Number> both = (List<Number>) widths;
+		if (both.get(0).intValue() > both.get(1).intValue()) {
+			this.overflowing.add(table + " is " + both.get(0) + " px wide in a wrapper of " + both.get(1));
+		}
+	}
+
+}
