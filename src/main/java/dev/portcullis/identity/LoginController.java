@@ -16,7 +16,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The sign-in page. The form posts to {@code /login}, which Spring Security handles ({@link SecurityConfig});
- * a refusal comes back here with {@code ?error}, {@code ?locked}, {@code ?disabled} or {@code ?oidc}, sign-out
+ * a refusal comes back here with {@code ?error}, {@code ?locked}, {@code ?disabled}, {@code ?full} (the session
+ * store is full, {@link SessionAdmission}) or {@code ?oidc}, sign-out
  * with {@code ?signedout}.
  */
 @Controller
@@ -56,6 +57,10 @@ class LoginController {
 			}
 			else if (params.containsKey("disabled")) {
 				model.addAttribute("error", "This account is disabled. Ask an administrator.");
+			}
+			else if (params.containsKey("full")) {
+				model.addAttribute("error",
+						"Too many people are signed in right now. Try again in a few minutes.");
 			}
 			else if (params.containsKey("oidc")) {
 				model.addAttribute("error", "The sign-in with your identity provider was refused.");

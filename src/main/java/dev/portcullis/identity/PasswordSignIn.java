@@ -25,6 +25,11 @@ import org.springframework.web.server.ServerWebExchange;
  * An unknown username costs as much as a wrong password (a dummy hash is checked), so timing does not tell
  * which usernames exist. Hashes are checked off the event loop. Every form sign-in and every failure is
  * audited as {@code auth.signin}; a successful HTTP Basic request is not (it is one request, not a session).
+ * <p>
+ * The sign-in form ({@link #formSignIn()}) also needs a session: after the right password it asks
+ * {@link SessionAdmission}, and when the session store is full the sign-in is refused
+ * ({@link SignInRefused.Reason#SESSIONS_FULL}, audited with reason {@value SessionAdmission#FULL}) before
+ * anything is signed in. HTTP Basic ({@link #authenticate}) is stateless and never asks.
  */
 @Component
 class PasswordSignIn implements ReactiveAuthenticationManager {
@@ -37,27 +42,43 @@ class PasswordSignIn implements ReactiveAuthenticationManager {
 
 	private final AuditLog audit;
 
+	private final SessionAdmission sessions;
+
 	private final String dummyHash;
 
-	PasswordSignIn(Users users, PasswordEncoder encoder, SignInThrottle throttle, AuditLog audit) {
+	PasswordSignIn(Users users, PasswordEncoder encoder, SignInThrottle throttle, AuditLog audit,
+			SessionAdmission sessions) {
 		this.users = users;
 		this.encoder = encoder;
 		this.throttle = throttle;
 		this.audit = audit;
+		this.sessions = sessions;
 		this.dummyHash = encoder.encode("dummy password for unknown users");
 	}
 
+	/** HTTP Basic: one request, no session. */
 	@Override
 	public Mono<Authentication> authenticate(Authentication request) {
+		return authenticate(request, false);
+	}
+
+	/** The sign-in form: as {@link #authenticate}, and a session is admitted before the sign-in succeeds. */
+	ReactiveAuthenticationManager formSignIn() {
+		return (request) -> authenticate(request, true);
+	}
+
+	private Mono<Authentication> authenticate(Authentication request, boolean startsSession) {
 		String username = (request.getName() != null) ? request.getName().trim() : "";
 		String password = (request.getCredentials() != null) ? request.getCredentials().toString() : "";
 		return Mono.deferContextual((context) -> {
 			ServerWebExchange exchange = ServerWebExchangeContextFilter.getExchange(context).orElse(null);
 			String address = (exchange != null) ? CurrentActor.clientAddress(exchange) : "unknown";
-			String method = (exchange != null && exchange.getRequest().getPath().value().startsWith("/api/"))
-					? "basic" : "form";
+			// HTTP Basic, on the API and on pages alike, is "basic": only the form signs in
+			String method = startsSession ? "form" : "basic";
 			return Mono.usingWhen(this.throttle.acquire(username, address),
-					(attempt) -> check(attempt, username, password, address, method),
+					(attempt) -> check(attempt, username, password, address, method)
+						.flatMap((authentication) -> startsSession ? admitted(exchange, authentication, username,
+								address, method) : Mono.just(authentication)),
 					(attempt) -> Mono.fromRunnable(attempt::abandoned),
 					(attempt, error) -> Mono.fromRunnable(attempt::abandoned),
 					// the hash may already be running: a cancelled check counts as a failure
@@ -89,15 +110,29 @@ class PasswordSignIn implements ReactiveAuthenticationManager {
 		if (!user.enabled()) {
 			return failure(username, address, method, "disabled").then(Mono.error(SignInRefused.disabled()));
 		}
-		Authentication authentication = UsernamePasswordAuthenticationToken.authenticated(user.toSignedIn(), null,
-				AuthorityUtils.createAuthorityList(user.role().authorities()));
-		if (!"form".equals(method)) {
-			return Mono.just(authentication);
-		}
-		return this.audit
-			.record(new AuditLog.Event(new Actor(user.username(), Actor.Kind.USER, user.role(), null), "auth.signin",
-					AuditLog.Outcome.SUCCESS, "user/" + user.username(), null, address, Map.of("method", method)))
-			.thenReturn(authentication);
+		return Mono.just(UsernamePasswordAuthenticationToken.authenticated(user.toSignedIn(), null,
+				AuthorityUtils.createAuthorityList(user.role().authorities())));
+	}
+
+	/**
+	 * The sign-in, once the session store has room for its session; audited (success or refusal) only here, so
+	 * that a refused sign-in leaves one {@code FAILURE} and no {@code SUCCESS}.
+	 */
+	private Mono<Authentication> admitted(@Nullable ServerWebExchange exchange, Authentication authentication,
+			String username, String address, String method) {
+		Mono<Boolean> admitted = (exchange != null) ? this.sessions.admit(exchange) : Mono.just(true);
+		return admitted.flatMap((admit) -> {
+			if (!admit) {
+				return failure(username, address, method, SessionAdmission.FULL)
+					.then(Mono.error(SignInRefused.sessionsFull()));
+			}
+			SignedInUser user = (SignedInUser) authentication.getPrincipal();
+			return this.audit
+				.record(new AuditLog.Event(new Actor(user.username(), Actor.Kind.USER, user.role(), null),
+						"auth.signin", AuditLog.Outcome.SUCCESS, "user/" + user.username(), null, address,
+						Map.of("method", method)))
+				.thenReturn(authentication);
+		});
 	}
 
 	private Mono<Void> failure(String username, String address, String method, String reason) {

@@ -53,7 +53,9 @@ import org.springframework.web.server.WebFilterChain;
  * <li><b>Pages</b> (everything else): the sign-in form at {@code /login} (and OpenID Connect when a client
  * registration is configured), session cookie, CSRF on every state-changing request, sign-out by
  * {@code POST /logout}. Only a signed-in user has a session: before sign-in the CSRF token and the page asked
- * for live in cookies ({@link SessionOrCookieCsrfTokenRepository}, {@link CookieServerRequestCache}). HTTP Basic is accepted too, statelessly, for scripts and tests.
+ * for live in cookies ({@link SessionOrCookieCsrfTokenRepository}, {@link CookieServerRequestCache}); a sign-in
+ * that finds the session store full is refused ({@link SessionAdmission}). HTTP Basic is accepted too,
+ * statelessly, for scripts and tests.
  * </ul>
  * CSRF protects requests that a browser authenticates by itself (the session cookie). A request carrying an
  * {@code Authorization} header is exempt: a browser adds that header only to requests a script of this origin
@@ -164,7 +166,7 @@ class SecurityConfig {
 	@Bean
 	@Order(2)
 	SecurityWebFilterChain pageChain(ServerHttpSecurity http, PasswordSignIn passwords, SecurityResponses responses,
-			FreshSessionContextRepository sessions, AuditLog audit,
+			FreshSessionContextRepository sessions, SessionAdmission admission, AuditLog audit,
 			ObjectProvider<ReactiveClientRegistrationRepository> oidcClients) {
 		http.addFilterBefore(new AuthorizationHeaderFilter(false, responses, audit), SecurityWebFiltersOrder.CSRF)
 			.securityContextRepository(sessions)
@@ -173,7 +175,7 @@ class SecurityConfig {
 				.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 				.authenticationEntryPoint(responses.apiEntryPoint()))
 			.formLogin((form) -> form.loginPage("/login")
-				.authenticationManager(passwords)
+				.authenticationManager(passwords.formSignIn())
 				.securityContextRepository(sessions)
 				.authenticationSuccessHandler(signInSuccess())
 				.authenticationEntryPoint(responses.pageEntryPoint())
@@ -209,7 +211,8 @@ class SecurityConfig {
 				.anyExchange()
 				.hasRole(AUTHOR));
 		if (oidcClients.getIfAvailable() != null) {
-			http.oauth2Login((oidc) -> oidc.authenticationFailureHandler(signInFailure())
+			// the start keeps its authorization request in a new session: refused at once when the store is full
+			http.addFilterBefore(admission.oidcStart(audit), SecurityWebFiltersOrder.HTTP_BASIC).oauth2Login((oidc) -> oidc.authenticationFailureHandler(signInFailure())
 				.authenticationSuccessHandler(signInSuccess())
 				.securityContextRepository(sessions));
 		}
@@ -279,6 +282,7 @@ class SecurityConfig {
 				query = switch (refused.reason()) {
 					case THROTTLED -> "locked";
 					case DISABLED -> "disabled";
+					case SESSIONS_FULL -> "full";
 					default -> "error";
 				};
 			}

@@ -42,7 +42,11 @@ final class SessionOrCookieCsrfTokenRepository implements ServerCsrfTokenReposit
 	@Override
 	public Mono<Void> saveToken(ServerWebExchange exchange, @Nullable CsrfToken token) {
 		if (token == null) {
-			return this.session.saveToken(exchange, null).then(this.cookie.saveToken(exchange, null));
+			// a sign-out: an ended (or never started) session is left alone, since Spring's session repository
+			// changes the session's id, which would put it back into the store under a new one
+			return inSession(exchange)
+				.flatMap((session) -> session ? this.session.saveToken(exchange, null) : Mono.<Void>empty())
+				.then(this.cookie.saveToken(exchange, null));
 		}
 		return inSession(exchange).flatMap((session) -> {
 			if (!session) {

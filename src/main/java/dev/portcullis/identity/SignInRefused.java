@@ -24,7 +24,9 @@ final class SignInRefused extends AuthenticationException {
 		/** An API token that is unknown, revoked or expired, or whose owner is disabled. */
 		BAD_TOKEN,
 		/** An {@code Authorization} header that cannot be read. */
-		MALFORMED
+		MALFORMED,
+		/** Right password, but the session store holds {@code max-sessions} live sessions ({@link SessionAdmission}). */
+		SESSIONS_FULL
 
 	}
 
@@ -50,6 +52,11 @@ final class SignInRefused extends AuthenticationException {
 		return new SignInRefused(Reason.THROTTLED,
 				"Too many failed sign-ins. Try again after " + until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
 						+ ".", until);
+	}
+
+	static SignInRefused sessionsFull() {
+		return new SignInRefused(Reason.SESSIONS_FULL,
+				"Too many people are signed in right now. Try again in a few minutes.", null);
 	}
 
 	static SignInRefused malformed(String detail) {

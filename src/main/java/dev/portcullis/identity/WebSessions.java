@@ -25,8 +25,9 @@ import org.springframework.web.server.session.WebSessionManager;
  * <p>
  * Only signed-in users hold a session: the sign-in page keeps its CSRF token in a cookie
  * ({@link SessionOrCookieCsrfTokenRepository}) and the page asked for before sign-in is remembered in a cookie
- * too. When the store holds {@code max-sessions} live sessions, a new sign-in fails (Spring's store refuses to
- * save it) until one ends; signed-in users are not affected (docs/adr/009).
+ * too. When the store holds {@code max-sessions} live sessions (expired ones swept out first), a new sign-in is
+ * refused with {@code /login?full} until one ends ({@link SessionAdmission}); signed-in users and requests with
+ * their own {@code Authorization} header are not affected (docs/adr/009).
  */
 @Configuration(proxyBeanMethods = false)
 class WebSessions {
