@@ -47,6 +47,9 @@ public abstract class BrowserTest extends IntegrationTest {
 
 	@BeforeAll
 	static void launchBrowser() {
+		// a loaded build machine renders slowly (Swagger UI took over Playwright's default 5 s on two busy cores):
+		// assertions wait longer for what the page must show; a page that never shows it still fails
+		com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
 		playwright = Playwright.create(new Playwright.CreateOptions()
 			.setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
 		String executable = System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium");
