@@ -106,7 +106,8 @@ final class PeerReader {
 		List<String> entities = entities(map, prefix + "Entities", path);
 		List<LabelSelector> nodes = this.selectors.selectors(map, prefix + "Nodes", path);
 		if (nodes != null && !nodes.isEmpty()) {
-			this.reading.since(V1_16, child(path, prefix + "Nodes"), map.keyPosition(prefix + "Nodes"), prefix + "Nodes");
+			this.reading.since(V1_16, child(path, prefix + "Nodes"), map.keyPosition(prefix + "Nodes"),
+					prefix + "Nodes");
 			this.reading.warning(child(path, prefix + "Nodes"), map.keyPosition(prefix + "Nodes"), prefix
 					+ "Nodes needs the agent flag --enable-node-selector-labels=true; without it Cilium rejects the"
 					+ " policy (\"FromNodes/ToNodes rules can only be applied when the enable-node-selector-labels"

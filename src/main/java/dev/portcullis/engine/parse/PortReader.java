@@ -69,7 +69,8 @@ final class PortReader {
 
 	/** The {@code toPorts} items of a peer rule, invalid ones left out; null when absent. */
 	@Nullable List<PortRule> toPorts(MapNode map, String path, boolean ingress, boolean deny) {
-		return this.reading.objects(map, "toPorts", path, (entry, itemPath) -> portRule(entry, itemPath, ingress, deny));
+		return this.reading.objects(map, "toPorts", path,
+				(entry, itemPath) -> portRule(entry, itemPath, ingress, deny));
 	}
 
 	private @Nullable PortRule portRule(MapNode map, String path, boolean ingress, boolean deny) {
