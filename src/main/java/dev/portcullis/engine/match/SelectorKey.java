@@ -1,5 +1,6 @@
 package dev.portcullis.engine.match;
 
+import com.google.re2j.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,10 +17,56 @@ public record SelectorKey(String source, String key) {
 	/** The source that matches labels of every source. */
 	public static final String ANY = "any";
 
+	private static final Pattern DNS_SUBDOMAIN = Pattern
+		.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+
 	/** Parses a selector key such as {@code k8s:app}, {@code app} or {@code any:app}. */
 	public static SelectorKey parse(String text) {
 		Label label = Label.split(text, ANY);
 		return new SelectorKey(label.source(), label.key());
+	}
+
+	/**
+	 * Whether {@code value} is a valid Kubernetes label value: at most 63 characters matching the CRD's pattern
+	 * {@code ^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$} (letters, digits, '-', '_' and '.', starting and ending
+	 * with a letter or digit), or empty.
+	 */
+	public static boolean isLabelValue(String value) {
+		int length = value.length();
+		if (length == 0) {
+			return true;
+		}
+		if (length > 63 || !isAlphanumeric(value.charAt(0)) || !isAlphanumeric(value.charAt(length - 1))) {
+			return false;
+		}
+		for (int i = 1; i < length - 1; i++) {
+			char c = value.charAt(i);
+			if (!isAlphanumeric(c) && c != '-' && c != '_' && c != '.') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Whether {@code key} is a Kubernetes qualified name, as label keys must be ({@code app},
+	 * {@code example.com/tier}): an optional DNS-subdomain prefix (at most 253 characters) and {@code /}, then a
+	 * non-empty name with the syntax of a label value.
+	 */
+	public static boolean isQualifiedName(String key) {
+		int slash = key.lastIndexOf('/');
+		String name = (slash < 0) ? key : key.substring(slash + 1);
+		if (slash >= 0) {
+			String prefix = key.substring(0, slash);
+			if (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matches(prefix)) {
+				return false;
+			}
+		}
+		return !name.isEmpty() && isLabelValue(name);
+	}
+
+	private static boolean isAlphanumeric(char c) {
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 	}
 
 	public boolean isAnySource() {

@@ -16,6 +16,14 @@ public record CiliumVersion(int major, int minor) implements Comparable<CiliumVe
 	/** The version the engine's semantics follow when the caller names none. */
 	public static final CiliumVersion DEFAULT = new CiliumVersion(1, 19);
 
+	static final CiliumVersion V1_16 = new CiliumVersion(1, 16);
+
+	static final CiliumVersion V1_17 = new CiliumVersion(1, 17);
+
+	static final CiliumVersion V1_19 = new CiliumVersion(1, 19);
+
+	static final CiliumVersion V1_20 = new CiliumVersion(1, 20);
+
 	/**
 	 * Parses {@code 1.19}, {@code v1.19}, {@code 1.19.4}; the patch level is ignored.
 	 * @throws IllegalArgumentException quoting the text when it is not such a version

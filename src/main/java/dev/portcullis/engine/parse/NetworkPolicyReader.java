@@ -61,8 +61,7 @@ final class NetworkPolicyReader {
 			return null;
 		}
 		reading.knownFields(spec, specPath, Set.of("podSelector", "ingress", "egress", "policyTypes"));
-		RuleReader selectors = new RuleReader(reading, PolicyKind.NETWORK_POLICY,
-				(metadata != null) ? metadata.namespace() : null);
+		SelectorReader selectors = new SelectorReader(reading);
 		LabelSelector podSelector = LabelSelector.EMPTY;
 		if (present(spec, "podSelector")) {
 			LabelSelector selector = selectors.selector(spec, "podSelector", specPath);
@@ -126,7 +125,7 @@ final class NetworkPolicyReader {
 	}
 
 	private static @Nullable List<PeerRule> rules(MapNode spec, String key, String specPath, Direction direction,
-			Reading reading, RuleReader selectors) {
+			Reading reading, SelectorReader selectors) {
 		List<Node> items = reading.array(spec, key, specPath);
 		if (items == null) {
 			return null;
@@ -159,7 +158,7 @@ final class NetworkPolicyReader {
 	}
 
 	private static @Nullable PeerRule peer(Node node, String path, Direction direction, @Nullable List<PortRule> ports,
-			Reading reading, RuleReader selectors) {
+			Reading reading, SelectorReader selectors) {
 		MapNode peer = reading.object(node, path);
 		if (peer == null) {
 			return null;

@@ -14,6 +14,7 @@ import dev.portcullis.engine.doc.Node.ListNode;
 import dev.portcullis.engine.doc.Node.MapNode;
 import dev.portcullis.engine.doc.Node.ScalarNode;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.engine.match.SelectorKey;
 import com.google.re2j.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -260,12 +261,12 @@ public final class PolicyParser {
 			MapNode labelNode = (MapNode) field(metadata, "labels");
 			for (Map.Entry<String, String> label : labels.entrySet()) {
 				String labelPath = child(child(metaPath, "labels"), label.getKey());
-				if (!isQualifiedName(label.getKey())) {
+				if (!SelectorKey.isQualifiedName(label.getKey())) {
 					reading.error(labelPath, labelNode.keyPosition(label.getKey()), "The label key "
 							+ quote(label.getKey()) + " is not valid: an optional DNS-subdomain prefix and '/', then at"
 							+ " most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit.");
 				}
-				if (label.getValue().length() > 63 || !RuleReader.isLabelValue(label.getValue())) {
+				if (!SelectorKey.isLabelValue(label.getValue())) {
 					reading.error(labelPath, at(labelNode, label.getKey()), "The label value " + quote(label.getValue())
 							+ " is not valid: at most 63 letters, digits, '-', '_' and '.', starting and ending with a"
 							+ " letter or digit (or empty).");
@@ -280,19 +281,6 @@ public final class PolicyParser {
 			return null;
 		}
 		return new Metadata(name, namespace, (labels != null) ? labels : Map.of());
-	}
-
-	/** A Kubernetes qualified name ({@code app}, {@code example.com/tier}), as label keys must be. */
-	static boolean isQualifiedName(String key) {
-		int slash = key.lastIndexOf('/');
-		String name = (slash < 0) ? key : key.substring(slash + 1);
-		if (slash >= 0) {
-			String prefix = key.substring(0, slash);
-			if (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matches(prefix)) {
-				return false;
-			}
-		}
-		return !name.isEmpty() && name.length() <= 63 && RuleReader.isLabelValue(name);
 	}
 
 	record Metadata(String name, @Nullable String namespace, Map<String, String> labels) {

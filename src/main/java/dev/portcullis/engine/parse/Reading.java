@@ -24,6 +24,15 @@ import org.jspecify.annotations.Nullable;
  */
 final class Reading {
 
+	/**
+	 * The middle of the reason given for fields of deny rules that are unknown there and whose pruning widens the
+	 * deny. They draw a loud WARNING, not an ERROR: kubectl (strict field validation) rejects the object, but API
+	 * clients with the server default prune the field and the pruned deny is enforced, which is what the model
+	 * holds (conformance case DN-06).
+	 */
+	static final String WIDENED = " kubectl's strict validation rejects the object; other API clients get it"
+			+ " pruned, and then ";
+
 	final int document;
 
 	final CiliumVersion target;
@@ -163,6 +172,56 @@ final class Reading {
 		return null;
 	}
 
+	/** Reads one item of a list; null when the item is invalid (it is then left out). */
+	@FunctionalInterface
+	interface ItemReader<T> {
+
+		@Nullable T read(Node node, String path);
+
+	}
+
+	/** Reads one item of a list of objects; null when the item is invalid (it is then left out). */
+	@FunctionalInterface
+	interface ObjectReader<T> {
+
+		@Nullable T read(MapNode map, String path);
+
+	}
+
+	/**
+	 * The items of a list field, each read by {@code read} with its path ({@code key[i]}), in order; items read as
+	 * null are left out. Null when the field is absent, null or not a list (the last is an error).
+	 */
+	<T> @Nullable List<T> items(MapNode parent, String key, String parentPath, ItemReader<T> read) {
+		List<Node> items = array(parent, key, parentPath);
+		return (items != null) ? each(items, child(parentPath, key), read) : null;
+	}
+
+	/** Like {@link #items} for a list of objects: an item that is not an object is an error and left out. */
+	<T> @Nullable List<T> objects(MapNode parent, String key, String parentPath, ObjectReader<T> read) {
+		return items(parent, key, parentPath, (node, path) -> {
+			MapNode map = object(node, path);
+			return (map != null) ? read.read(map, path) : null;
+		});
+	}
+
+	/** Each of {@code items} (the list at {@code path}) read by {@code read}; items read as null are left out. */
+	static <T> List<T> each(List<Node> items, String path, ItemReader<T> read) {
+		List<T> values = new ArrayList<>();
+		for (int i = 0; i < items.size(); i++) {
+			T value = read.read(items.get(i), item(path, i));
+			if (value != null) {
+				values.add(value);
+			}
+		}
+		return values;
+	}
+
+	/** The list, or an empty list for null. */
+	static <T> List<T> orEmpty(@Nullable List<T> list) {
+		return (list != null) ? list : List.of();
+	}
+
 	/** A string field; an error for any other scalar type (the CRD and JSON decoding reject them). */
 	@Nullable String string(MapNode parent, String key, String parentPath) {
 		Node node = field(parent, key);
@@ -184,19 +243,7 @@ final class Reading {
 
 	/** A list of strings; wrong items are reported and left out. */
 	@Nullable List<String> strings(MapNode parent, String key, String parentPath) {
-		List<Node> items = array(parent, key, parentPath);
-		if (items == null) {
-			return null;
-		}
-		List<String> values = new ArrayList<>();
-		String path = child(parentPath, key);
-		for (int i = 0; i < items.size(); i++) {
-			String value = string(items.get(i), item(path, i));
-			if (value != null) {
-				values.add(value);
-			}
-		}
-		return values;
+		return items(parent, key, parentPath, this::string);
 	}
 
 	/** A map of strings to strings ({@code matchLabels}, {@code metadata.labels}). */
@@ -284,6 +331,25 @@ final class Reading {
 			return null;
 		}
 		return value;
+	}
+
+	/** Warns that {@code feature} is newer than the target Cilium version, which prunes it. */
+	void since(CiliumVersion introduced, String path, Position at, String feature) {
+		if (this.target.isBefore(introduced)) {
+			warning(path, at, feature + " is new in Cilium " + introduced + "; Cilium " + this.target
+					+ " does not know it (the API server prunes it there).");
+		}
+	}
+
+	/** The message of the IllegalArgumentException {@code parse} throws, or empty. */
+	static java.util.Optional<String> problem(Runnable parse) {
+		try {
+			parse.run();
+			return java.util.Optional.empty();
+		}
+		catch (IllegalArgumentException ex) {
+			return java.util.Optional.of(String.valueOf(ex.getMessage()));
+		}
 	}
 
 	static String describe(Node node) {
