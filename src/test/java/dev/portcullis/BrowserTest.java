@@ -2,7 +2,6 @@ package dev.portcullis;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,8 +21,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Base of tests that drive the pages in a real Chromium (Debian's {@code /usr/bin/chromium}, or
- * {@code CHROMIUM_PATH}) through Playwright. Every request the page makes outside the app fails the test:
+ * Base of tests that drive the pages in a real Chromium through Playwright: {@code CHROMIUM_PATH}, else a
+ * Chromium or Chrome installed on the machine, else Playwright's own (downloaded on first use; see
+ * {@link BrowserChoice}). Every request the page makes outside the app fails the test:
  * pages may load nothing from a CDN.
  */
 public abstract class BrowserTest extends IntegrationTest {
@@ -50,14 +50,18 @@ public abstract class BrowserTest extends IntegrationTest {
 		// a loaded build machine renders slowly (Swagger UI took over Playwright's default 5 s on two busy cores):
 		// assertions wait longer for what the page must show; a page that never shows it still fails
 		com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
+		BrowserChoice choice = BrowserChoice.of(System.getenv(), Files::isExecutable);
+		// with a system browser Playwright must not download one (offline machines); without one it installs its
+		// own, unless PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD is set in the environment
 		playwright = Playwright.create(new Playwright.CreateOptions()
-			.setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		String executable = System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium");
-		browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-			.setExecutablePath(Paths.get(executable))
-			.setHeadless(true)
+			.setEnv(choice.playwrightsOwn() ? Map.of() : Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+		BrowserType.LaunchOptions launch = new BrowserType.LaunchOptions().setHeadless(true)
 			.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-					"--disable-background-networking", "--disable-component-update", "--disable-sync")));
+					"--disable-background-networking", "--disable-component-update", "--disable-sync"));
+		if (!choice.playwrightsOwn()) {
+			launch.setExecutablePath(choice.executable());
+		}
+		browser = playwright.chromium().launch(launch);
 	}
 
 	@AfterAll
