@@ -144,12 +144,11 @@ class UserController {
 		return switch (refused.kind()) {
 			case INVALID -> new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-user", "Invalid user",
 					refused.getMessage() + ".", refused.problems());
-			case NOT_FOUND -> new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Not Found", refused.getMessage(),
-					List.of());
+			case NOT_FOUND -> ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", "Not Found", refused.getMessage());
 			case USERNAME_TAKEN -> new ApiProblem(HttpStatus.CONFLICT, "username-taken", "Username taken",
 					refused.getMessage() + ".", refused.problems());
-			case LAST_ADMIN -> new ApiProblem(HttpStatus.CONFLICT, "last-admin", "Last administrator",
-					refused.getMessage(), List.of());
+			case LAST_ADMIN -> ApiProblem.of(HttpStatus.CONFLICT, "last-admin", "Last administrator",
+					refused.getMessage());
 		};
 	}
 

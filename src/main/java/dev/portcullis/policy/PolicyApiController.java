@@ -181,9 +181,8 @@ class PolicyApiController {
 
 	private ResponseEntity<String> yaml(PolicyVersion version) {
 		if (version.deleted()) {
-			throw new ApiProblem(HttpStatus.GONE, "policy-deleted", "Policy deleted", version.key()
-					+ " was deleted by version " + version.version() + "; restore it or ask for an earlier version.",
-					List.of());
+			throw ApiProblem.of(HttpStatus.GONE, "policy-deleted", "Policy deleted", version.key()
+					+ " was deleted by version " + version.version() + "; restore it or ask for an earlier version.");
 		}
 		return ResponseEntity.ok().contentType(YAML).eTag(etag(version.version())).body(version.yaml());
 	}
@@ -361,8 +360,8 @@ class PolicyApiController {
 		}
 		return requester(exchange)
 			.flatMap((by) -> this.store.importBundle(workspace, body, (message != null) ? message : "", by))
-			.onErrorMap(StoreException.Conflict.class, (conflict) -> new ApiProblem(HttpStatus.CONFLICT,
-					"import-conflict", "Import conflict", conflict.getMessage(), List.of()));
+			.onErrorMap(StoreException.Conflict.class, (conflict) -> ApiProblem.of(HttpStatus.CONFLICT,
+					"import-conflict", "Import conflict", conflict.getMessage()));
 	}
 
 	@GetMapping(path = "/{workspace}/export", produces = { "application/yaml", "application/x-yaml", "text/yaml" })
