@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.FieldViolation;
 import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -56,8 +57,7 @@ class AuditController {
 		AuditFilter filter = AuditFilter.parse(params, problems);
 		if (!problems.isEmpty()) {
 			return Mono.error(new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
-					String.join("; ", problems) + ".",
-					problems.stream().map((p) -> Map.of("path", "", "line", 0, "column", 0, "message", p)).toList()));
+					String.join("; ", problems) + ".", problems.stream().map((p) -> FieldViolation.at("", p)).toList()));
 		}
 		return this.entries.find(filter).map((page) -> new PageView(page.entries().stream().map(this::view).toList(),
 				(page.next() != null) ? Long.toString(page.next()) : null));

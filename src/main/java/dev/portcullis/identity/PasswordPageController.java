@@ -53,7 +53,7 @@ class PasswordPageController {
 				.flatMap((user) -> this.sessions.keepSignedIn(exchange, user.toSignedIn()))
 				.thenReturn("redirect:/settings/password?changed")
 				.onErrorResume(UserAccounts.Refused.class,
-						(refused) -> refuse(exchange, model, String.join(" ", refused.problems())));
+						(refused) -> refuse(exchange, model, String.join(" ", refused.messages())));
 		});
 	}
 

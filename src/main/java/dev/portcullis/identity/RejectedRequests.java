@@ -2,6 +2,7 @@ package dev.portcullis.identity;
 
 import java.util.Map;
 
+import dev.portcullis.web.ApiProblem;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -92,14 +93,16 @@ class RejectedRequests {
 			SecurityResponses responses) {
 		if (rejected instanceof TooLarge tooLarge) {
 			boolean uri = tooLarge.status == HttpStatus.URI_TOO_LONG;
-			return responses.problem(exchange, tooLarge.status, uri ? "uri-too-long" : "request-headers-too-large",
-					uri ? "URI too long" : "Request headers too large", tooLarge.getMessage(), false);
+			return responses.write(exchange, ApiProblem.of(tooLarge.status,
+					uri ? "uri-too-long" : "request-headers-too-large",
+					uri ? "URI too long" : "Request headers too large", tooLarge.getMessage()).instance(null));
 		}
-		return responses.problem(exchange, HttpStatus.BAD_REQUEST, "rejected-request", "Rejected request",
+		// no instance: the path is what was refused
+		return responses.write(exchange, ApiProblem.of(HttpStatus.BAD_REQUEST, "rejected-request", "Rejected request",
 				"The request was refused: its URL or headers contain something that is never accepted (encoded "
 						+ "dots, slashes or percent signs, backslashes, semicolons, double slashes or control "
-						+ "characters).",
-				false);
+						+ "characters).")
+			.instance(null));
 	}
 
 	/** A request whose URI or headers are too long. */

@@ -1,21 +1,17 @@
 package dev.portcullis.identity;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 import dev.portcullis.audit.AuditLog;
+import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.Htmx;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
@@ -62,13 +58,12 @@ class SecurityResponses {
 	}
 
 	Mono<Void> unauthenticated(ServerWebExchange exchange, AuthenticationException ex) {
-		ServerHttpResponse response = exchange.getResponse();
 		if (ex instanceof SignInRefused refused && refused.reason() == SignInRefused.Reason.THROTTLED
 				&& refused.retryAfter() != null) {
 			long seconds = Math.max(1, Duration.between(Instant.now(), refused.retryAfter()).toSeconds());
-			response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-			return problem(exchange, HttpStatus.TOO_MANY_REQUESTS, "too-many-sign-in-failures",
-					"Too many failed sign-ins", refused.getMessage());
+			return write(exchange, ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-sign-in-failures",
+					"Too many failed sign-ins", refused.getMessage())
+				.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
 		}
 		String detail;
 		String challenge = WWW_AUTHENTICATE;
@@ -85,8 +80,8 @@ class SecurityResponses {
 			detail = "Authentication required: send \"Authorization: Bearer <API token>\" (create one at "
 					+ "/settings/tokens) or HTTP Basic credentials.";
 		}
-		response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
-		return problem(exchange, HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthenticated", detail);
+		return write(exchange, ApiProblem.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthenticated", detail)
+			.header(HttpHeaders.WWW_AUTHENTICATE, challenge));
 	}
 
 	/** The sign-in page for a browser; 401 with {@code HX-Redirect} for htmx, which cannot follow to a page. */
@@ -114,7 +109,7 @@ class SecurityResponses {
 								+ "authenticate with an Authorization header instead of a session."
 						: "Your role does not allow this.";
 				if (api) {
-					return problem(exchange, HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
+					return write(exchange, ApiProblem.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail));
 				}
 				return Mono.error(new ResponseStatusException(HttpStatus.FORBIDDEN));
 			}));
@@ -133,25 +128,9 @@ class SecurityResponses {
 				.defaultIfEmpty(Actor.ANONYMOUS)));
 	}
 
-	Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String slug, String title, String detail) {
-		return problem(exchange, status, slug, title, detail, true);
-	}
-
-	/** A problem; {@code withInstance} false leaves out the request's path (a path refused as malformed). */
-	Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String slug, String title, String detail,
-			boolean withInstance) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create("/problems/" + slug));
-		problem.setTitle(title);
-		if (withInstance) {
-			problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
-		}
-		problem.setProperty("requestId", exchange.getRequest().getId());
-		ServerHttpResponse response = exchange.getResponse();
-		response.setStatusCode(status);
-		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		byte[] body = this.json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
-		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+	/** Writes {@code problem} as the answer to {@code exchange}. */
+	Mono<Void> write(ServerWebExchange exchange, ApiProblem problem) {
+		return problem.write(exchange, this.json);
 	}
 
 }

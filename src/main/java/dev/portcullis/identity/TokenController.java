@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.portcullis.audit.AuditLog;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.FieldViolation;
 import dev.portcullis.web.InstantParameter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -86,7 +87,7 @@ class TokenController {
 	Mono<ResponseEntity<CreatedView>> create(@RequestBody(required = false) @Nullable CreateRequest request,
 			ServerWebExchange exchange) {
 		CreateRequest body = (request != null) ? request : new CreateRequest(null, null);
-		List<String> problems = validate(body.name(), body.expiresAt());
+		List<FieldViolation> problems = validate(body.name(), body.expiresAt());
 		if (!problems.isEmpty()) {
 			return Mono.error(invalid(problems));
 		}
@@ -98,10 +99,9 @@ class TokenController {
 						.record(new AuditLog.Event(CurrentActor.of(authentication), "auth.denied",
 								AuditLog.Outcome.DENIED, "POST /api/v1/tokens", null, CurrentActor.clientAddress(exchange),
 								Map.of("reason", "a token cannot create tokens")))
-						.then(Mono.error(new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+						.then(Mono.error(ApiProblem.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
 								"An API token cannot create API tokens; authenticate with your password (HTTP Basic) "
-										+ "or use Settings → API tokens.",
-								List.of())));
+										+ "or use Settings → API tokens.")));
 				}
 				return owner(authentication);
 			})
@@ -125,34 +125,31 @@ class TokenController {
 			.switchIfEmpty(Mono.error(() -> notFound(id)));
 	}
 
-	/** Problems with a name and expiry, as messages; empty when both are fine. Shared with the page. */
-	static List<String> validate(@Nullable String name, @Nullable Instant expiresAt) {
-		List<String> problems = new ArrayList<>();
+	/** Problems with a name and expiry; empty when both are fine. Shared with the page. */
+	static List<FieldViolation> validate(@Nullable String name, @Nullable Instant expiresAt) {
+		List<FieldViolation> problems = new ArrayList<>();
 		if (name == null || name.isBlank()) {
-			problems.add("name: give the token a name, for example the pipeline that uses it");
+			problems.add(FieldViolation.named("name", "give the token a name, for example the pipeline that uses it"));
 		}
 		else if (name.trim().length() > 100) {
-			problems.add("name: at most 100 characters");
+			problems.add(FieldViolation.named("name", "at most 100 characters"));
 		}
 		if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
-			problems.add("expiresAt: must be in the future");
+			problems.add(FieldViolation.named("expiresAt", "must be in the future"));
 		}
 		else if (expiresAt != null && expiresAt.isAfter(InstantParameter.LATEST)) {
-			problems.add("expiresAt: must be at most 9999-12-31T23:59:59Z");
+			problems.add(FieldViolation.named("expiresAt", "must be at most 9999-12-31T23:59:59Z"));
 		}
 		return problems;
 	}
 
-	private static ApiProblem invalid(List<String> problems) {
+	private static ApiProblem invalid(List<FieldViolation> problems) {
 		return new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
-				String.join("; ", problems) + ".", problems.stream()
-					.map((p) -> Map.of("path", p.substring(0, p.indexOf(':')), "line", 0, "column", 0, "message", p))
-					.toList());
+				String.join("; ", problems.stream().map(FieldViolation::message).toList()) + ".", problems);
 	}
 
 	private static ApiProblem notFound(String id) {
-		return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Not Found",
-				"You have no API token with id " + id + ".", List.of());
+		return ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", "Not Found", "You have no API token with id " + id + ".");
 	}
 
 	private Mono<SignedInUser> owner() {

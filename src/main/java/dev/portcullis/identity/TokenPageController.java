@@ -62,8 +62,7 @@ class TokenPageController {
 			if (days > 0) {
 				expiresAt = Instant.now().plus(Duration.ofDays(days));
 			}
-			List<String> problems = TokenController.validate(name, expiresAt);
-			if (!problems.isEmpty()) {
+			if (!TokenController.validate(name, expiresAt).isEmpty()) {
 				exchange.getResponse().setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
 				model.addAttribute("nameError", "Give the token a name of at most 100 characters.");
 				model.addAttribute("name", name);

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import dev.portcullis.web.FieldViolation;
 import dev.portcullis.audit.AuditLog;
+import dev.portcullis.web.FieldViolation;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -60,20 +62,31 @@ class UserAccounts {
 
 		private final Kind kind;
 
-		private final List<String> problems;
+		private final List<FieldViolation> problems;
 
-		Refused(Kind kind, List<String> problems) {
-			super(String.join("; ", problems), null, false, false);
+		Refused(Kind kind, List<FieldViolation> problems) {
+			super(String.join("; ", problems.stream().map(FieldViolation::message).toList()), null, false, false);
 			this.kind = kind;
 			this.problems = List.copyOf(problems);
+		}
+
+		/** A refusal about the request as a whole ({@code NOT_FOUND}, {@code LAST_ADMIN}). */
+		Refused(Kind kind, String message) {
+			this(kind, List.of(FieldViolation.at("", message)));
 		}
 
 		Kind kind() {
 			return this.kind;
 		}
 
-		List<String> problems() {
+		/** What is wrong, field by field. */
+		List<FieldViolation> problems() {
 			return this.problems;
+		}
+
+		/** The messages of {@link #problems()}, as pages show them. */
+		List<String> messages() {
+			return this.problems.stream().map(FieldViolation::message).toList();
 		}
 
 	}
@@ -89,12 +102,12 @@ class UserAccounts {
 		if (!actor.has(Role.ADMIN)) {
 			return this.permissions.refuse(actor, address, Role.ADMIN, "user.create");
 		}
-		List<String> problems = new ArrayList<>();
+		List<FieldViolation> problems = new ArrayList<>();
 		if (username == null || !USERNAME.matcher(username.trim()).matches()) {
-			problems.add("username: 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
+			problems.add(FieldViolation.named("username", "1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"));
 		}
 		if (role == null) {
-			problems.add("role: one of VIEWER, AUTHOR, REVIEWER, ADMIN");
+			problems.add(FieldViolation.named("role", "one of VIEWER, AUTHOR, REVIEWER, ADMIN"));
 		}
 		checkDisplayName(displayName, problems);
 		checkPassword(password, problems);
@@ -106,7 +119,7 @@ class UserAccounts {
 		return encode(password)
 			.flatMap((hash) -> this.users.insert(name, shown, hash, role, null, null))
 			.onErrorMap(DataIntegrityViolationException.class, (ex) -> new Refused(Refused.Kind.USERNAME_TAKEN,
-					List.of("username: " + name + " is taken (usernames ignore case)")))
+					List.of(FieldViolation.named("username", name + " is taken (usernames ignore case)"))))
 			.flatMap((user) -> this.audit.record(new AuditLog.Event(actor, "user.create", AuditLog.Outcome.SUCCESS,
 					"user/" + user.username(), null, address, Map.of("role", user.role().name()))).thenReturn(user));
 	}
@@ -121,10 +134,10 @@ class UserAccounts {
 
 	/** {@link #update} without the role check, for a change the actor may make to themselves. */
 	private Mono<UserRow> apply(Actor actor, String address, String username, Change change) {
-		List<String> problems = new ArrayList<>();
+		List<FieldViolation> problems = new ArrayList<>();
 		if (change.displayName() != null) {
 			if (change.displayName().isBlank()) {
-				problems.add("displayName: must not be blank");
+				problems.add(FieldViolation.named("displayName", "must not be blank"));
 			}
 			checkDisplayName(change.displayName(), problems);
 		}
@@ -141,11 +154,11 @@ class UserAccounts {
 				: Mono.just(Optional.empty());
 		return newHash.flatMap((hash) -> (mayRemoveAnAdmin ? this.users.lockEnabledAdmins() : Mono.just(List.<Long>of()))
 			.flatMap((admins) -> this.users.findByUsernameForUpdate(username)
-				.switchIfEmpty(Mono.error(() -> new Refused(Refused.Kind.NOT_FOUND, List.of("No user " + username + "."))))
+				.switchIfEmpty(Mono.error(() -> new Refused(Refused.Kind.NOT_FOUND, "No user " + username + ".")))
 				.flatMap((user) -> {
 					if (mayRemoveAnAdmin && admins.contains(user.id()) && admins.size() < 2) {
-						return Mono.error(new Refused(Refused.Kind.LAST_ADMIN, List.of(user.username()
-								+ " is the last enabled administrator; make another user an administrator first.")));
+						return Mono.error(new Refused(Refused.Kind.LAST_ADMIN, user.username()
+								+ " is the last enabled administrator; make another user an administrator first."));
 					}
 					UserRow updated = user.with(
 							(change.displayName() != null) ? change.displayName().trim() : user.displayName(),
@@ -167,25 +180,26 @@ class UserAccounts {
 	@Transactional
 	public Mono<UserRow> changeOwnPassword(SignedInUser self, String address, @Nullable String current,
 			@Nullable String replacement, SignInThrottle throttle) {
-		List<String> problems = new ArrayList<>();
-		checkPassword(replacement, problems);
+		List<FieldViolation> problems = new ArrayList<>();
+		checkPassword(replacement, "new password", problems);
 		if (!problems.isEmpty()) {
-			return Mono.error(new Refused(Refused.Kind.INVALID, List.of("new " + problems.get(0))));
+			return Mono.error(new Refused(Refused.Kind.INVALID, List.of(problems.get(0))));
 		}
 		Mono<SignInThrottle.Attempt> reserved = throttle.acquire(self.username(), address)
 			.onErrorMap(SignInRefused.class, (refused) -> new Refused(Refused.Kind.INVALID,
-					List.of("password: too many failed attempts; try again later")));
+					List.of(FieldViolation.named("password", "too many failed attempts; try again later"))));
 		return Mono.usingWhen(reserved, (attempt) -> this.users.findById(self.id())
 			.filter((user) -> user.passwordHash() != null)
 			.switchIfEmpty(Mono.error(() -> new Refused(Refused.Kind.INVALID,
-					List.of("password: you sign in through your identity provider and have no password here"))))
+					List.of(FieldViolation.named("password",
+							"you sign in through your identity provider and have no password here")))))
 			.flatMap((user) -> Mono.fromCallable(() -> this.encoder.matches(String.valueOf(current), user.passwordHash()))
 				.subscribeOn(Schedulers.boundedElastic())
 				.flatMap((matches) -> {
 					if (!matches) {
 						attempt.failed();
 						return Mono.error(new Refused(Refused.Kind.INVALID,
-								List.of("current password: that is not your current password")));
+								List.of(FieldViolation.named("current password", "that is not your current password"))));
 					}
 					attempt.succeeded();
 					return apply(new Actor(user.username(), Actor.Kind.USER, user.role(), null), address,
@@ -216,18 +230,22 @@ class UserAccounts {
 		return Mono.fromCallable(() -> this.encoder.encode(password)).subscribeOn(Schedulers.boundedElastic());
 	}
 
-	private static void checkDisplayName(@Nullable String displayName, List<String> problems) {
+	private static void checkDisplayName(@Nullable String displayName, List<FieldViolation> problems) {
 		if (displayName != null && displayName.trim().length() > 200) {
-			problems.add("displayName: at most 200 characters");
+			problems.add(FieldViolation.named("displayName", "at most 200 characters"));
 		}
 	}
 
-	private static void checkPassword(@Nullable String password, List<String> problems) {
+	private static void checkPassword(@Nullable String password, List<FieldViolation> problems) {
+		checkPassword(password, "password", problems);
+	}
+
+	private static void checkPassword(@Nullable String password, String field, List<FieldViolation> problems) {
 		if (password == null || password.length() < MIN_PASSWORD) {
-			problems.add("password: at least " + MIN_PASSWORD + " characters");
+			problems.add(FieldViolation.named(field, "at least " + MIN_PASSWORD + " characters"));
 		}
 		else if (password.length() > MAX_PASSWORD) {
-			problems.add("password: at most " + MAX_PASSWORD + " characters");
+			problems.add(FieldViolation.named(field, "at most " + MAX_PASSWORD + " characters"));
 		}
 	}
 

@@ -3,9 +3,9 @@ package dev.portcullis.identity;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.FieldViolation;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -99,7 +99,7 @@ class UserController {
 		return this.users.findByUsername(username)
 			.map(UserView::of)
 			.switchIfEmpty(Mono.error(() -> problem(new UserAccounts.Refused(UserAccounts.Refused.Kind.NOT_FOUND,
-					List.of("No user " + username + ".")))));
+					"No user " + username + "."))));
 	}
 
 	@PostMapping(path = "/api/v1/users", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -143,20 +143,13 @@ class UserController {
 	static ApiProblem problem(UserAccounts.Refused refused) {
 		return switch (refused.kind()) {
 			case INVALID -> new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-user", "Invalid user",
-					refused.getMessage() + ".", refused.problems().stream().map(UserController::violation).toList());
-			case NOT_FOUND -> new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Not Found", refused.getMessage(),
-					List.of());
+					refused.getMessage() + ".", refused.problems());
+			case NOT_FOUND -> ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", "Not Found", refused.getMessage());
 			case USERNAME_TAKEN -> new ApiProblem(HttpStatus.CONFLICT, "username-taken", "Username taken",
-					refused.getMessage() + ".", refused.problems().stream().map(UserController::violation).toList());
-			case LAST_ADMIN -> new ApiProblem(HttpStatus.CONFLICT, "last-admin", "Last administrator",
-					refused.getMessage(), List.of());
+					refused.getMessage() + ".", refused.problems());
+			case LAST_ADMIN -> ApiProblem.of(HttpStatus.CONFLICT, "last-admin", "Last administrator",
+					refused.getMessage());
 		};
-	}
-
-	private static Map<String, Object> violation(String problem) {
-		int colon = problem.indexOf(':');
-		return Map.of("path", (colon > 0) ? problem.substring(0, colon) : "", "line", 0, "column", 0, "message",
-				problem);
 	}
 
 	/** The role a request names, null when it names none; {@code Refused} (INVALID) when the name is unknown. */
@@ -165,7 +158,7 @@ class UserController {
 			return (text != null) ? Role.parse(text) : null;
 		}
 		catch (IllegalArgumentException ex) {
-			throw new UserAccounts.Refused(UserAccounts.Refused.Kind.INVALID, List.of("role: " + ex.getMessage()));
+			throw new UserAccounts.Refused(UserAccounts.Refused.Kind.INVALID, List.of(FieldViolation.named("role", ex.getMessage())));
 		}
 	}
 

@@ -64,7 +64,7 @@ class UserPageController {
 				.flatMap((user) -> showOnce(exchange, model, new NewPassword(user.username(), password)))
 				.onErrorResume(UserAccounts.Refused.class, (refused) -> {
 					exchange.getResponse().setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
-					model.addAttribute("createErrors", refused.problems());
+					model.addAttribute("createErrors", refused.messages());
 					model.addAttribute("form", form.toSingleValueMap());
 					return render(null, model);
 				});
@@ -109,7 +109,7 @@ class UserPageController {
 				exchange.getResponse()
 					.setStatusCode((refused.kind() == UserAccounts.Refused.Kind.NOT_FOUND) ? HttpStatus.NOT_FOUND
 							: HttpStatus.UNPROCESSABLE_CONTENT);
-				model.addAttribute("error", String.join(" ", refused.problems()));
+				model.addAttribute("error", String.join(" ", refused.messages()));
 				return Mono.error(new Failed());
 			});
 	}

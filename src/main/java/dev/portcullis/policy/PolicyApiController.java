@@ -181,9 +181,8 @@ class PolicyApiController {
 
 	private ResponseEntity<String> yaml(PolicyVersion version) {
 		if (version.deleted()) {
-			throw new ApiProblem(HttpStatus.GONE, "policy-deleted", "Policy deleted", version.key()
-					+ " was deleted by version " + version.version() + "; restore it or ask for an earlier version.",
-					List.of());
+			throw ApiProblem.of(HttpStatus.GONE, "policy-deleted", "Policy deleted", version.key()
+					+ " was deleted by version " + version.version() + "; restore it or ask for an earlier version.");
 		}
 		return ResponseEntity.ok().contentType(YAML).eTag(etag(version.version())).body(version.yaml());
 	}
@@ -361,8 +360,8 @@ class PolicyApiController {
 		}
 		return requester(exchange)
 			.flatMap((by) -> this.store.importBundle(workspace, body, (message != null) ? message : "", by))
-			.onErrorMap(StoreException.Conflict.class, (conflict) -> new ApiProblem(HttpStatus.CONFLICT,
-					"import-conflict", "Import conflict", conflict.getMessage(), List.of()));
+			.onErrorMap(StoreException.Conflict.class, (conflict) -> ApiProblem.of(HttpStatus.CONFLICT,
+					"import-conflict", "Import conflict", conflict.getMessage()));
 	}
 
 	@GetMapping(path = "/{workspace}/export", produces = { "application/yaml", "application/x-yaml", "text/yaml" })
@@ -382,56 +381,52 @@ class PolicyApiController {
 
 	@ExceptionHandler(StoreException.class)
 	ResponseEntity<ProblemDetail> storeProblem(StoreException ex, ServerWebExchange exchange) {
+		return problem(ex).response(exchange);
+	}
+
+	/** The problem a store refusal answers with. */
+	static ApiProblem problem(StoreException ex) {
 		if (ex instanceof StoreException.NotFound) {
-			return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", ex.getMessage(), exchange);
+			return ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", "Not found", ex.getMessage());
 		}
 		if (ex instanceof StoreException.AlreadyExists) {
-			return problem(HttpStatus.CONFLICT, "workspace-exists", "Workspace exists", ex.getMessage(), exchange);
+			return ApiProblem.of(HttpStatus.CONFLICT, "workspace-exists", "Workspace exists", ex.getMessage());
 		}
 		if (ex instanceof StoreException.TooLarge) {
-			return problem(HttpStatus.CONTENT_TOO_LARGE, "policy-too-large", "Policy too large", ex.getMessage(),
-					exchange);
+			return ApiProblem.of(HttpStatus.CONTENT_TOO_LARGE, "policy-too-large", "Policy too large", ex.getMessage());
 		}
 		if (ex instanceof StoreException.BadRequest) {
-			return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", ex.getMessage(), exchange);
+			return ApiProblem.badRequest("invalid-request", "Invalid request", ex.getMessage());
 		}
 		if (ex instanceof StoreException.Invalid invalid) {
-			ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST, "invalid-policy", "Invalid policy",
-					ex.getMessage(), exchange);
-			response.getBody().setProperty("violations", invalid.violations());
-			return response;
+			return new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-policy", "Invalid policy", ex.getMessage(),
+					invalid.violations());
 		}
 		if (ex instanceof StoreException.ImportRefused refused) {
-			ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST, "import-refused",
-					"Import refused", ex.getMessage(), exchange);
 			List<Violation> violations = new java.util.ArrayList<>(refused.report().problems());
 			refused.report().rows().forEach((row) -> row.violations().stream().filter(Violation::isError)
 				.forEach(violations::add));
-			if (!violations.isEmpty()) {
-				response.getBody().setProperty("violations", violations);
-			}
-			response.getBody().setProperty("report", refused.report());
-			return response;
+			return new ApiProblem(HttpStatus.BAD_REQUEST, "import-refused", "Import refused", ex.getMessage(), violations)
+				.property("report", refused.report());
 		}
 		StoreException.Conflict conflict = (StoreException.Conflict) ex;
-		ResponseEntity<ProblemDetail> response = problem(HttpStatus.PRECONDITION_FAILED, "version-conflict",
-				"Version conflict", ex.getMessage(), exchange);
-		response.getBody().setProperty("expectedVersion", conflict.expectedVersion());
+		ApiProblem problem = ApiProblem.of(HttpStatus.PRECONDITION_FAILED, "version-conflict", "Version conflict",
+				ex.getMessage())
+			.property("expectedVersion", conflict.expectedVersion());
 		if (conflict.current() != null) {
-			response.getBody().setProperty("current", SummaryView.of(conflict.current()));
-			return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
-				.eTag(etag(conflict.current().version())).body(response.getBody());
+			problem.property("current", SummaryView.of(conflict.current()))
+				.header(HttpHeaders.ETAG, etag(conflict.current().version()));
 		}
-		return response;
+		return problem;
 	}
 
 	@ExceptionHandler(PreconditionRequired.class)
 	ResponseEntity<ProblemDetail> preconditionRequired(PreconditionRequired ex, ServerWebExchange exchange) {
-		ResponseEntity<ProblemDetail> response = problem(HttpStatus.PRECONDITION_REQUIRED, "precondition-required",
-				"Precondition required", ex.getMessage(), exchange);
-		response.getBody().setProperty("current", SummaryView.of(ex.current));
-		return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
-			.eTag(etag(ex.current.version())).body(response.getBody());
+		return ApiProblem.of(HttpStatus.PRECONDITION_REQUIRED, "precondition-required", "Precondition required",
+				ex.getMessage())
+			.property("current", SummaryView.of(ex.current))
+			.header(HttpHeaders.ETAG, etag(ex.current.version()))
+			.response(exchange);
 	}
 
 	/** A change of an existing policy without {@code If-Match}. */
@@ -449,17 +444,6 @@ class PolicyApiController {
 	private static PreconditionRequired preconditionRequired(PolicySummary current) {
 		return new PreconditionRequired(current.key() + " exists at version " + current.version() + ": send If-Match: \""
 				+ current.version() + "\" with the version your change is based on.", current);
-	}
-
-	/** The same shape as {@code web.ApiExceptionHandler}'s problems. */
-	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String slug, String title, String detail,
-			ServerWebExchange exchange) {
-		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, Quoted.cut(detail, Quoted.MAX_DETAIL_CHARS));
-		body.setType(URI.create("/problems/" + slug));
-		body.setTitle(title);
-		body.setInstance(URI.create(exchange.getRequest().getPath().value()));
-		body.setProperty("requestId", exchange.getRequest().getId());
-		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
 	}
 
 	// ---------------------------------------------------------------- parameters

@@ -1,8 +1,6 @@
 package dev.portcullis.web;
 
-import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.portcullis.compute.EngineBusy;
@@ -38,24 +36,21 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler(ApiProblem.class)
 	ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem, ServerWebExchange exchange) {
-		return problem(problem.status(), problem.slug(), problem.title(), problem.getMessage(), problem.violations(),
-				exchange);
+		return problem.response(exchange);
 	}
 
 	@ExceptionHandler(EngineBusy.class)
 	ResponseEntity<ProblemDetail> engineBusy(EngineBusy busy, ServerWebExchange exchange) {
-		ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "engine-busy", "Engine busy",
-				busy.getReason(), List.of(), exchange);
-		return ResponseEntity.status(response.getStatusCode())
-			.headers(response.getHeaders())
+		return ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "engine-busy", "Engine busy", String.valueOf(busy.getReason()))
 			.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()))
-			.body(response.getBody());
+			.response(exchange);
 	}
 
 	@ExceptionHandler(DataBufferLimitException.class)
 	ResponseEntity<ProblemDetail> tooLarge(DataBufferLimitException ex, ServerWebExchange exchange) {
-		return problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
-				"The request body is larger than this endpoint accepts (" + ApiLimits.LIMITS_DESCRIPTION + ").", List.of(), exchange);
+		return ApiProblem.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
+				"The request body is larger than this endpoint accepts (" + ApiLimits.LIMITS_DESCRIPTION + ").")
+			.response(exchange);
 	}
 
 	@ExceptionHandler(ResponseStatusException.class)
@@ -69,22 +64,12 @@ class ApiExceptionHandler {
 				return tooLarge(limit, exchange);
 			}
 		}
-		String slug = switch (status) {
-			case UNSUPPORTED_MEDIA_TYPE -> "unsupported-media-type";
-			case NOT_ACCEPTABLE -> "not-acceptable";
-			case METHOD_NOT_ALLOWED -> "method-not-allowed";
-			case NOT_FOUND -> "not-found";
-			case FORBIDDEN -> "forbidden";
-			default -> "bad-request";
-		};
 		DatabindException databind = cause(ex, DatabindException.class);
 		String detail;
 		if (databind != null && status == HttpStatus.BAD_REQUEST) {
 			String field = jsonPath(databind);
 			if (String.valueOf(databind.getOriginalMessage()).startsWith(NulCharacters.REFUSAL)) {
-				return problem(HttpStatus.BAD_REQUEST, "nul-character", "NUL character", "The field " + Quoted.of(field)
-						+ " " + NulCharacters.REFUSAL + ".", List.of(Map.of("path", field, "line", 0, "column", 0,
-								"message", NulCharacters.REFUSAL)), exchange);
+				return NulCharacters.problem(field).response(exchange);
 			}
 			detail = "The JSON body does not fit this endpoint at " + Quoted.of(field)
 					+ "; /api/v1/openapi.yaml describes what it takes.";
@@ -104,7 +89,19 @@ class ApiExceptionHandler {
 		else {
 			detail = status.getReasonPhrase();
 		}
-		return problem(status, slug, status.getReasonPhrase(), detail, List.of(), exchange);
+		return ApiProblem.of(status, slug(status), status.getReasonPhrase(), detail).response(exchange);
+	}
+
+	/** The slug of a problem that only has a status: {@code /problems/not-found}, {@code /problems/bad-request}... */
+	static String slug(HttpStatus status) {
+		return switch (status) {
+			case UNSUPPORTED_MEDIA_TYPE -> "unsupported-media-type";
+			case NOT_ACCEPTABLE -> "not-acceptable";
+			case METHOD_NOT_ALLOWED -> "method-not-allowed";
+			case NOT_FOUND -> "not-found";
+			case FORBIDDEN -> "forbidden";
+			default -> "bad-request";
+		};
 	}
 
 	private static <T extends Throwable> @Nullable T cause(Throwable ex, Class<T> type) {
@@ -147,24 +144,9 @@ class ApiExceptionHandler {
 	ResponseEntity<ProblemDetail> unexpected(Exception ex, ServerWebExchange exchange) {
 		log.error("Unexpected error in {} {} [{}]", exchange.getRequest().getMethod(),
 				exchange.getRequest().getPath(), exchange.getRequest().getId(), ex);
-		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
-				"Something went wrong on the server. Quote the requestId when you report it.", List.of(), exchange);
-	}
-
-	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String slug, String title, String detail,
-			List<?> violations, ServerWebExchange exchange) {
-		// a backstop: messages quote input through Quoted already
-		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, Quoted.cut(detail, Quoted.MAX_DETAIL_CHARS));
-		body.setType(URI.create("/problems/" + slug));
-		body.setTitle(title);
-		body.setInstance(URI.create(exchange.getRequest().getPath().value()));
-		body.setProperty("requestId", exchange.getRequest().getId());
-		if (!violations.isEmpty()) {
-			body.setProperty("violations", violations.stream()
-				.map((v) -> (v instanceof String text) ? Quoted.cut(text, Quoted.MAX_DETAIL_CHARS) : v)
-				.toList());
-		}
-		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+		return ApiProblem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+				"Something went wrong on the server. Quote the requestId when you report it.")
+			.response(exchange);
 	}
 
 }

@@ -1,15 +1,11 @@
 package dev.portcullis.web;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
@@ -42,13 +38,6 @@ class ApiRoutingErrors implements WebExceptionHandler {
 		if (code == null || !code.is4xxClientError()) {
 			return Mono.error(ex);
 		}
-		String slug = switch (code) {
-			case NOT_FOUND -> "not-found";
-			case METHOD_NOT_ALLOWED -> "method-not-allowed";
-			case UNSUPPORTED_MEDIA_TYPE -> "unsupported-media-type";
-			case NOT_ACCEPTABLE -> "not-acceptable";
-			default -> "bad-request";
-		};
 		String detail = switch (code) {
 			case NOT_FOUND -> "No API endpoint at " + Quoted.of(path) + ". The OpenAPI document is at /api/v1/openapi.yaml.";
 			case METHOD_NOT_ALLOWED -> "This endpoint does not take " + exchange.getRequest().getMethod() + ".";
@@ -59,16 +48,9 @@ class ApiRoutingErrors implements WebExceptionHandler {
 					+ "; /api/v1/openapi.yaml lists the types each endpoint accepts.";
 			default -> code.getReasonPhrase();
 		};
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(code, detail);
-		problem.setType(URI.create("/problems/" + slug));
-		problem.setTitle(code.getReasonPhrase());
-		problem.setInstance(URI.create(path));
-		problem.setProperty("requestId", exchange.getRequest().getId());
-		response.setStatusCode(code);
-		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		status.getHeaders().forEach((name, values) -> response.getHeaders().put(name, values));
-		byte[] body = this.json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
-		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+		return ApiProblem.of(code, ApiExceptionHandler.slug(code), code.getReasonPhrase(), detail)
+			.headers(status.getHeaders())
+			.write(exchange, this.json);
 	}
 
 }

@@ -23,7 +23,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.codec.multipart.FormFieldPart;
 import org.springframework.http.codec.multipart.Part;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -62,10 +61,14 @@ public class NulCharacters {
 	 */
 	public static void refuse(String field, @Nullable String text) {
 		if (contains(text)) {
-			throw new ApiProblem(HttpStatus.BAD_REQUEST, "nul-character", "NUL character",
-					"The field " + Quoted.of(field) + " " + REFUSAL + ".", List.of(Map.of("path", field, "line", 0,
-							"column", 0, "message", REFUSAL)));
+			throw problem(field);
 		}
+	}
+
+	/** 400 {@code /problems/nul-character} naming {@code field} in the detail and the violation. */
+	static ApiProblem problem(String field) {
+		return new ApiProblem(HttpStatus.BAD_REQUEST, "nul-character", "NUL character",
+				"The field " + Quoted.of(field) + " " + REFUSAL + ".", List.of(FieldViolation.at(field, REFUSAL)));
 	}
 
 	/** The JSON mapper's string reader: a NUL in any string bound to a record or a map is an input mismatch. */
@@ -216,30 +219,20 @@ public class NulCharacters {
 
 	/** 400 naming the field: problem+json under {@code /api/}, a short page elsewhere. */
 	static Mono<Void> refused(JsonMapper json, ServerWebExchange exchange, String field) {
-		String shown = Quoted.of(field.replace("\0", "\\0"));
-		String detail = "The field " + shown + " " + REFUSAL + ".";
+		String escaped = field.replace("\0", "\\0");
+		if (exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/api/")) {
+			return problem(escaped).instance(exchange.getRequest().getPath().value().replace("%00", ""))
+				.write(exchange, json);
+		}
+		String detail = "The field " + Quoted.of(escaped) + " " + REFUSAL + ".";
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(HttpStatus.BAD_REQUEST);
-		byte[] body;
-		if (exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/api/")) {
-			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
-			problem.setType(URI.create("/problems/nul-character"));
-			problem.setTitle("NUL character");
-			problem.setInstance(URI.create(exchange.getRequest().getPath().value().replace("%00", "")));
-			problem.setProperty("requestId", exchange.getRequest().getId());
-			problem.setProperty("violations", List.of(Map.of("path", field.replace("\0", "\\0"), "line", 0, "column", 0,
-					"message", REFUSAL)));
-			response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-			body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
-		}
-		else {
-			response.getHeaders().setContentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8));
-			body = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>400 Bad Request · Portcullis"
+		response.getHeaders().setContentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8));
+		byte[] body = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>400 Bad Request · Portcullis"
 					+ "</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body><main class=\"content error-page\">"
 					+ "<p class=\"status-code\">400</p><h1>Bad request</h1><p>" + HtmlUtils.htmlEscape(detail)
 					+ "</p><p><a class=\"button\" href=\"/\">Back to the dashboard</a></p></main></body></html>")
 				.getBytes(StandardCharsets.UTF_8);
-		}
 		return response.writeWith(Flux.just(response.bufferFactory().wrap(body)));
 	}
 
