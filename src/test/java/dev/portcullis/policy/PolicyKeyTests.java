@@ -43,8 +43,8 @@ class PolicyKeyTests {
 	@Test
 	void cursorsShouldRoundTripAndRefuseGarbage() {
 		PolicyKey key = new PolicyKey(PolicyKind.NETWORK_POLICY, "data", "db");
-		assertThat(PolicyStore.decodeCursor(PolicyStore.encodeCursor(key))).isEqualTo(key);
-		org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyStore.decodeCursor("!!"))
+		assertThat(PolicyCursor.parse(new PolicyCursor(key).text()).after()).isEqualTo(key);
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyCursor.parse("!!"))
 			.isInstanceOf(StoreException.BadRequest.class);
 	}
 
@@ -52,7 +52,7 @@ class PolicyKeyTests {
 	@CsvSource(delimiter = '|', value = { "app=web|app|web", "app|app|", "app==web|app|web",
 			"example.com/tier = db|example.com/tier|db", "app=|app|''" })
 	void labelFiltersShouldReadKeyValueOrKey(String text, String key, String value) {
-		PolicyStore.LabelFilter filter = PolicyStore.LabelFilter.parse(text);
+		LabelFilter filter = LabelFilter.parse(text);
 		assertThat(filter.key()).isEqualTo(key);
 		assertThat(filter.value()).isEqualTo(value);
 	}
