@@ -62,11 +62,13 @@ class StoreAudit {
 				? conflict.current().key() : null;
 	}
 
+	/** Audits a change that succeeded. */
 	Mono<Void> record(Requester by, String action, @Nullable String target, String workspace,
 			Map<String, Object> details) {
 		return record(by, action, target, workspace, AuditLog.Outcome.SUCCESS, details);
 	}
 
+	/** Audits an action of the store by {@code by}, in the caller's transaction when it runs in one. */
 	Mono<Void> record(Requester by, String action, @Nullable String target, String workspace,
 			AuditLog.Outcome outcome, Map<String, Object> details) {
 		return this.audit.record(new AuditLog.Event(by.actor(), action, outcome, target, workspace, by.address(),
