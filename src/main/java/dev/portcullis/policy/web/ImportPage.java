@@ -4,10 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.portcullis.compute.EngineBusy;
-import dev.portcullis.policy.ImportReport;
-import dev.portcullis.policy.Workspaces;
 import dev.portcullis.policy.BundleImport;
+import dev.portcullis.policy.ImportReport;
 import dev.portcullis.policy.StoreException;
+import dev.portcullis.policy.Workspaces;
 import dev.portcullis.web.ApiLimits;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;

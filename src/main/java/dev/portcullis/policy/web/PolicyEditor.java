@@ -4,14 +4,14 @@ import java.util.List;
 
 import dev.portcullis.compute.EngineBusy;
 import dev.portcullis.engine.doc.Violation;
-import dev.portcullis.policy.PolicyDiff;
-import dev.portcullis.policy.PolicyKey;
-import dev.portcullis.policy.Workspaces;
 import dev.portcullis.policy.Policies;
 import dev.portcullis.policy.PolicyChanges;
+import dev.portcullis.policy.PolicyDiff;
+import dev.portcullis.policy.PolicyKey;
 import dev.portcullis.policy.PolicySummary;
 import dev.portcullis.policy.SaveResult;
 import dev.portcullis.policy.StoreException;
+import dev.portcullis.policy.Workspaces;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

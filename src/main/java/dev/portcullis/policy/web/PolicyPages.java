@@ -5,10 +5,10 @@ import java.util.Set;
 
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.policy.Page;
-import dev.portcullis.policy.PolicyDiff;
-import dev.portcullis.policy.PolicyKey;
 import dev.portcullis.policy.Policies;
 import dev.portcullis.policy.PolicyChanges;
+import dev.portcullis.policy.PolicyDiff;
+import dev.portcullis.policy.PolicyKey;
 import dev.portcullis.policy.PolicySummary;
 import dev.portcullis.policy.PolicyVersion;
 import dev.portcullis.policy.SaveResult;
