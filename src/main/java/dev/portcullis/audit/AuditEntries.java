@@ -3,6 +3,7 @@ package dev.portcullis.audit;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import dev.portcullis.database.Query;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -31,65 +32,47 @@ class AuditEntries {
 	}
 
 	Mono<Page> find(AuditFilter filter) {
-		StringBuilder sql = new StringBuilder("SELECT * FROM audit_event WHERE true");
-		java.util.Map<String, Object> binds = new java.util.LinkedHashMap<>();
+		Query sql = new Query("SELECT * FROM audit_event WHERE true");
 		if (filter.actor() != null) {
-			sql.append(" AND actor = :actor");
-			binds.put("actor", filter.actor());
+			sql.append(" AND actor = :actor", "actor", filter.actor());
 		}
 		if (filter.action() != null) {
 			String action = filter.action();
 			if (action.endsWith(".*") || action.endsWith(".")) {
-				sql.append(" AND action LIKE :action");
-				binds.put("action", escapeLike(action.substring(0, action.lastIndexOf('.') + 1)) + "%");
+				sql.append(" AND action LIKE :action", "action",
+						Query.startingWith(action.substring(0, action.lastIndexOf('.') + 1)));
 			}
 			else {
-				sql.append(" AND action = :action");
-				binds.put("action", action);
+				sql.append(" AND action = :action", "action", action);
 			}
 		}
 		if (filter.outcome() != null) {
-			sql.append(" AND outcome = :outcome");
-			binds.put("outcome", filter.outcome().name());
+			sql.append(" AND outcome = :outcome", "outcome", filter.outcome().name());
 		}
 		if (filter.workspace() != null) {
-			sql.append(" AND workspace = :workspace");
-			binds.put("workspace", filter.workspace());
+			sql.append(" AND workspace = :workspace", "workspace", filter.workspace());
 		}
 		if (filter.since() != null) {
-			sql.append(" AND occurred_at >= :since");
-			binds.put("since", filter.since().atOffset(ZoneOffset.UTC));
+			sql.append(" AND occurred_at >= :since", "since", filter.since().atOffset(ZoneOffset.UTC));
 		}
 		if (filter.until() != null) {
-			sql.append(" AND occurred_at < :until");
-			binds.put("until", filter.until().atOffset(ZoneOffset.UTC));
+			sql.append(" AND occurred_at < :until", "until", filter.until().atOffset(ZoneOffset.UTC));
 		}
 		if (filter.text() != null) {
 			sql.append(" AND (target ILIKE :text OR details::text ILIKE :text OR actor ILIKE :text"
-					+ " OR remote_address ILIKE :text)");
-			binds.put("text", "%" + escapeLike(filter.text()) + "%");
+					+ " OR remote_address ILIKE :text)", "text", Query.containing(filter.text()));
 		}
 		if (filter.before() != null) {
-			sql.append(" AND id < :before");
-			binds.put("before", filter.before());
+			sql.append(" AND id < :before", "before", filter.before());
 		}
-		sql.append(" ORDER BY id DESC LIMIT :limit");
-		binds.put("limit", filter.limit() + 1);
-		DatabaseClient.GenericExecuteSpec spec = this.db.sql(sql.toString());
-		for (java.util.Map.Entry<String, Object> bind : binds.entrySet()) {
-			spec = spec.bind(bind.getKey(), bind.getValue());
-		}
-		return spec.map(AuditLog::entry).all().collectList().map((rows) -> {
+		sql.append(" ORDER BY id DESC LIMIT :limit", "limit", filter.limit() + 1);
+		return sql.on(this.db).map(AuditLog::entry).all().collectList().map((rows) -> {
 			if (rows.size() <= filter.limit()) {
 				return new Page(rows, null);
 			}
 			List<AuditLog.Entry> page = rows.subList(0, filter.limit());
 			return new Page(List.copyOf(page), page.get(page.size() - 1).id());
 		});
-	}
-
-	private static String escapeLike(String text) {
-		return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
 	}
 
 }

@@ -13,6 +13,7 @@ import dev.portcullis.web.NulCharacters;
 import dev.portcullis.web.Quoted;
 import dev.portcullis.web.RequestBodyLimits;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -51,12 +52,25 @@ class PolicyApiController {
 
 	static final String POLICY = "/{workspace}/policies/{kind}/{namespace}/{name}";
 
-	private final PolicyStore store;
+	private final Workspaces workspaces;
+
+	private final Policies policies;
+
+	private final PolicyChanges changes;
+
+	private final BundleImport imports;
+
+	private final BundleExport exports;
 
 	private final JsonMapper json;
 
-	PolicyApiController(PolicyStore store, JsonMapper json) {
-		this.store = store;
+	PolicyApiController(Workspaces workspaces, Policies policies, PolicyChanges changes, BundleImport imports,
+			BundleExport exports, JsonMapper json) {
+		this.workspaces = workspaces;
+		this.policies = policies;
+		this.changes = changes;
+		this.imports = imports;
+		this.exports = exports;
 		this.json = json;
 	}
 
@@ -119,7 +133,7 @@ class PolicyApiController {
 
 	@GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<PageView<Workspace>> workspaces() {
-		return this.store.workspaces().collectList().map((all) -> new PageView<>(all, null));
+		return this.workspaces.all().collectList().map((all) -> new PageView<>(all, null));
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -137,14 +151,14 @@ class PolicyApiController {
 			NulCharacters.refuse("description", description.asString());
 		}
 		return requester(exchange)
-			.flatMap((by) -> this.store.createWorkspace(name.asString(),
+			.flatMap((by) -> this.workspaces.create(name.asString(),
 					(description != null && description.isString()) ? description.asString() : "", by))
 			.map((ws) -> ResponseEntity.created(URI.create("/api/v1/workspaces/" + ws.name())).body(ws));
 	}
 
 	@GetMapping(path = "/{workspace}", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<Workspace> workspace(@PathVariable String workspace) {
-		return this.store.workspace(workspace)
+		return this.workspaces.find(workspace)
 			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named " + Quoted.of(workspace) + ".")));
 	}
 
@@ -160,7 +174,7 @@ class PolicyApiController {
 		PolicyQuery query = new PolicyQuery(q, (kind != null && !kind.isBlank()) ? kind(kind) : null,
 				(namespace == null) ? null : PolicyKey.NO_NAMESPACE_SEGMENT.equals(namespace) ? "" : namespace, label,
 				instant("at", at), (cursor != null && !cursor.isBlank()) ? cursor : null, limit(limit));
-		return this.store.list(workspace, query)
+		return this.policies.list(workspace, query)
 			.map((page) -> new PageView<>(page.items().stream().map(SummaryView::of).toList(), page.nextCursor()));
 	}
 
@@ -168,7 +182,7 @@ class PolicyApiController {
 	Mono<ResponseEntity<PolicyView>> policy(@PathVariable String workspace, @PathVariable String kind,
 			@PathVariable String namespace, @PathVariable String name,
 			@RequestParam(required = false) @Nullable String at) {
-		return this.store.get(workspace, key(kind, namespace, name), instant("at", at))
+		return this.policies.get(workspace, key(kind, namespace, name), instant("at", at))
 			.map((version) -> ResponseEntity.ok().eTag(etag(version.version())).body(PolicyView.of(version)));
 	}
 
@@ -176,7 +190,7 @@ class PolicyApiController {
 	Mono<ResponseEntity<String>> policyYaml(@PathVariable String workspace, @PathVariable String kind,
 			@PathVariable String namespace, @PathVariable String name,
 			@RequestParam(required = false) @Nullable String at) {
-		return this.store.get(workspace, key(kind, namespace, name), instant("at", at)).map(this::yaml);
+		return this.policies.get(workspace, key(kind, namespace, name), instant("at", at)).map(this::yaml);
 	}
 
 	private ResponseEntity<String> yaml(PolicyVersion version) {
@@ -237,7 +251,7 @@ class PolicyApiController {
 		String text = yaml;
 		String reason = (why != null) ? why : "";
 		return requester(exchange)
-			.flatMap((by) -> this.store.save(workspace, key, text, expected, reason, by))
+			.flatMap((by) -> this.changes.save(workspace, key, text, expected, reason, by))
 			.onErrorMap(StoreException.Conflict.class, (conflict) -> (ifMatch == null && !createOnly
 					&& conflict.current() != null) ? preconditionRequired(conflict.current()) : conflict)
 			.map((result) -> ResponseEntity.status((result.outcome() == SaveResult.Outcome.CREATED) ? HttpStatus.CREATED
@@ -251,14 +265,14 @@ class PolicyApiController {
 			@RequestParam(required = false) @Nullable String message, ServerWebExchange exchange) {
 		PolicyKey key = key(kind, namespace, name);
 		if (ifMatch == null) {
-			return this.store.get(workspace, key, null).flatMap((head) -> Mono.error(preconditionRequired(head.summary())));
+			return this.policies.get(workspace, key, null).flatMap((head) -> Mono.error(preconditionRequired(head.summary())));
 		}
 		if (weak(ifMatch)) {
 			return weakTagRefused(workspace, key, ifMatch);
 		}
 		int expected = version(ifMatch);
 		return requester(exchange)
-			.flatMap((by) -> this.store.delete(workspace, key, expected, (message != null) ? message : "", by))
+			.flatMap((by) -> this.changes.delete(workspace, key, expected, (message != null) ? message : "", by))
 			.map((result) -> ResponseEntity.ok().eTag(etag(result.version().version())).body(SaveView.of(result)));
 	}
 
@@ -271,14 +285,14 @@ class PolicyApiController {
 		PolicyKey key = key(kind, namespace, name);
 		Integer from = (version != null) ? number("version", version) : null;
 		if (ifMatch == null) {
-			return this.store.get(workspace, key, null).flatMap((head) -> Mono.error(preconditionRequired(head.summary())));
+			return this.policies.get(workspace, key, null).flatMap((head) -> Mono.error(preconditionRequired(head.summary())));
 		}
 		if (weak(ifMatch)) {
 			return weakTagRefused(workspace, key, ifMatch);
 		}
 		int expected = version(ifMatch);
 		return requester(exchange)
-			.flatMap((by) -> this.store.restore(workspace, key, from, expected, (message != null) ? message : "", by))
+			.flatMap((by) -> this.changes.restore(workspace, key, from, expected, (message != null) ? message : "", by))
 			.map((result) -> ResponseEntity.ok().eTag(etag(result.version().version())).body(SaveView.of(result)));
 	}
 
@@ -287,7 +301,7 @@ class PolicyApiController {
 			@PathVariable String namespace, @PathVariable String name,
 			@RequestParam(required = false) @Nullable String cursor,
 			@RequestParam(required = false) @Nullable String limit) {
-		return this.store.history(workspace, key(kind, namespace, name),
+		return this.policies.history(workspace, key(kind, namespace, name),
 				(cursor != null && !cursor.isBlank()) ? cursor : null, limit(limit))
 			.map((page) -> new PageView<>(page.items().stream().map(SummaryView::of).toList(), page.nextCursor()));
 	}
@@ -295,7 +309,7 @@ class PolicyApiController {
 	@GetMapping(path = POLICY + "/versions/{version}", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<PolicyView>> version(@PathVariable String workspace, @PathVariable String kind,
 			@PathVariable String namespace, @PathVariable String name, @PathVariable String version) {
-		return this.store.version(workspace, key(kind, namespace, name), number("version", version))
+		return this.policies.version(workspace, key(kind, namespace, name), number("version", version))
 			.map((v) -> ResponseEntity.ok().eTag(etag(v.version())).body(PolicyView.of(v)));
 	}
 
@@ -303,7 +317,7 @@ class PolicyApiController {
 			"text/yaml" })
 	Mono<ResponseEntity<String>> versionYaml(@PathVariable String workspace, @PathVariable String kind,
 			@PathVariable String namespace, @PathVariable String name, @PathVariable String version) {
-		return this.store.version(workspace, key(kind, namespace, name), number("version", version)).map(this::yaml);
+		return this.policies.version(workspace, key(kind, namespace, name), number("version", version)).map(this::yaml);
 	}
 
 	@GetMapping(path = POLICY + "/diff", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -314,7 +328,7 @@ class PolicyApiController {
 			throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter",
 					"Name both versions: ?from=<version>&to=<version>.");
 		}
-		return this.store.diff(workspace, key(kind, namespace, name), number("from", from), number("to", to))
+		return this.policies.diff(workspace, key(kind, namespace, name), number("from", from), number("to", to))
 			.map((d) -> new DiffView(d.key().kind().kindName(), d.key().namespace(), d.key().name(),
 					SummaryView.of(d.from()), SummaryView.of(d.to()), d.identical(), d.unified(), d.lines(),
 					d.changes()));
@@ -325,7 +339,7 @@ class PolicyApiController {
 	@GetMapping(path = "/{workspace}/snapshot", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<SnapshotView> snapshot(@PathVariable String workspace, @RequestParam(required = false) @Nullable String at) {
 		Instant moment = (at != null) ? instant("at", at) : Instant.now();
-		return this.store.snapshot(workspace, moment).map(SummaryView::of).collectList()
+		return this.policies.snapshot(workspace, moment).map(SummaryView::of).collectList()
 			.map((items) -> new SnapshotView(moment, items));
 	}
 
@@ -338,7 +352,7 @@ class PolicyApiController {
 		}
 		Instant start = instant("from", from);
 		Instant end = (to != null) ? instant("to", to) : Instant.now();
-		return this.store.compare(workspace, start, end)
+		return this.policies.compare(workspace, start, end)
 			.map((c) -> new CompareView(c.from(), c.to(), c.changes().stream().map((e) -> new CompareEntry(
 					e.key().kind().kindName(), e.key().namespace(), e.key().name(), e.change(), e.fromVersion(),
 					e.toVersion())).toList()));
@@ -359,17 +373,17 @@ class PolicyApiController {
 					"Send the bundle as the body (application/yaml): one or more policy objects or a kind: List.");
 		}
 		return requester(exchange)
-			.flatMap((by) -> this.store.importBundle(workspace, body, (message != null) ? message : "", by))
+			.flatMap((by) -> this.imports.run(workspace, body, (message != null) ? message : "", by))
 			.onErrorMap(StoreException.Conflict.class, (conflict) -> ApiProblem.of(HttpStatus.CONFLICT,
 					"import-conflict", "Import conflict", conflict.getMessage()));
 	}
 
 	@GetMapping(path = "/{workspace}/export", produces = { "application/yaml", "application/x-yaml", "text/yaml" })
-	Mono<ResponseEntity<String>> export(@PathVariable String workspace,
+	Mono<ResponseEntity<Flux<String>>> export(@PathVariable String workspace,
 			@RequestParam(required = false) @Nullable String at, ServerWebExchange exchange) {
 		Instant moment = instant("at", at);
 		return requester(exchange)
-			.flatMap((by) -> this.store.export(workspace, moment, by))
+			.flatMap((by) -> this.exports.export(workspace, moment, by))
 			.map((text) -> ResponseEntity.ok()
 				.contentType(YAML)
 				.header(HttpHeaders.CONTENT_DISPOSITION,
@@ -468,9 +482,9 @@ class PolicyApiController {
 	private <T> Mono<T> weakTagRefused(String workspace, PolicyKey key, String ifMatch) {
 		String message = "If-Match " + Quoted.of(ifMatch.strip()) + " is a weak entity tag, which never matches"
 				+ " (RFC 9110 compares If-Match strongly): send the ETag as it was given, for example \"3\".";
-		return this.store.workspace(workspace)
+		return this.workspaces.find(workspace)
 			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named " + Quoted.of(workspace) + ".")))
-			.then(this.store.get(workspace, key, null)
+			.then(this.policies.get(workspace, key, null)
 				.map((head) -> java.util.Optional.of(head.summary()))
 				.onErrorResume(StoreException.NotFound.class, (ex) -> Mono.just(java.util.Optional.empty())))
 			.flatMap((current) -> Mono.error(new StoreException.Conflict(message, null, current.orElse(null))));

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** {@link PolicyKey}: how policies are named in URLs, cursors and exports. */
+/** {@link PolicyKey}: how policies are named in URLs and exports. */
 class PolicyKeyTests {
 
 	@ParameterizedTest(name = "{0}/{1}/{2} -> {3}")
@@ -38,23 +38,6 @@ class PolicyKeyTests {
 	void pathShouldWriteTheClusterWideNamespaceAsUnderscore() {
 		assertThat(new PolicyKey(PolicyKind.CILIUM_CLUSTERWIDE_NETWORK_POLICY, "", "all").path())
 			.isEqualTo("CiliumClusterwideNetworkPolicy/_/all");
-	}
-
-	@Test
-	void cursorsShouldRoundTripAndRefuseGarbage() {
-		PolicyKey key = new PolicyKey(PolicyKind.NETWORK_POLICY, "data", "db");
-		assertThat(PolicyStore.decodeCursor(PolicyStore.encodeCursor(key))).isEqualTo(key);
-		org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyStore.decodeCursor("!!"))
-			.isInstanceOf(StoreException.BadRequest.class);
-	}
-
-	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', value = { "app=web|app|web", "app|app|", "app==web|app|web",
-			"example.com/tier = db|example.com/tier|db", "app=|app|''" })
-	void labelFiltersShouldReadKeyValueOrKey(String text, String key, String value) {
-		PolicyStore.LabelFilter filter = PolicyStore.LabelFilter.parse(text);
-		assertThat(filter.key()).isEqualTo(key);
-		assertThat(filter.value()).isEqualTo(value);
 	}
 
 }

@@ -33,7 +33,13 @@ class PolicyStoreAuthorizationIntegrationTests extends IntegrationTest {
 	static final PolicyKey WEB = new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default", "web");
 
 	@Autowired
-	PolicyStore store;
+	Workspaces workspaces;
+
+	@Autowired
+	PolicyChanges changes;
+
+	@Autowired
+	BundleImport imports;
 
 	@Autowired
 	DatabaseClient db;
@@ -43,8 +49,8 @@ class PolicyStoreAuthorizationIntegrationTests extends IntegrationTest {
 	@BeforeEach
 	void workspaceWithOnePolicy() {
 		this.ws = PolicyFixtures.workspaceName("authz");
-		this.store.createWorkspace(this.ws, "", Requester.SYSTEM).block(TIMEOUT);
-		this.store.save(this.ws, null, cnp("default", "web", "web", 80), null, "first", Requester.SYSTEM).block(TIMEOUT);
+		this.workspaces.create(this.ws, "", Requester.SYSTEM).block(TIMEOUT);
+		this.changes.save(this.ws, null, cnp("default", "web", "web", 80), null, "first", Requester.SYSTEM).block(TIMEOUT);
 	}
 
 	record Write(String action, Function<Context, Mono<?>> call) {
@@ -56,17 +62,21 @@ class PolicyStoreAuthorizationIntegrationTests extends IntegrationTest {
 
 	}
 
-	record Context(PolicyStore store, String ws, Requester by) {
+	record Context(Workspaces workspaces, PolicyChanges changes, BundleImport imports, String ws, Requester by) {
+	}
+
+	Context context(Requester by) {
+		return new Context(this.workspaces, this.changes, this.imports, this.ws, by);
 	}
 
 	static List<Write> writes() {
 		return List.of(
-				new Write("workspace.create", (c) -> c.store().createWorkspace(c.ws() + "-new", "", c.by())),
-				new Write("policy.save", (c) -> c.store().save(c.ws(), null, cnp("default", "web", "web", 443), 1, "",
+				new Write("workspace.create", (c) -> c.workspaces().create(c.ws() + "-new", "", c.by())),
+				new Write("policy.save", (c) -> c.changes().save(c.ws(), null, cnp("default", "web", "web", 443), 1, "",
 						c.by())),
-				new Write("policy.delete", (c) -> c.store().delete(c.ws(), WEB, 1, "", c.by())),
-				new Write("policy.restore", (c) -> c.store().restore(c.ws(), WEB, 1, 1, "", c.by())),
-				new Write("bundle.import", (c) -> c.store().importBundle(c.ws(), cnp("default", "api", "api", 8080), "",
+				new Write("policy.delete", (c) -> c.changes().delete(c.ws(), WEB, 1, "", c.by())),
+				new Write("policy.restore", (c) -> c.changes().restore(c.ws(), WEB, 1, 1, "", c.by())),
+				new Write("bundle.import", (c) -> c.imports().run(c.ws(), cnp("default", "api", "api", 8080), "",
 						c.by())));
 	}
 
@@ -75,7 +85,7 @@ class PolicyStoreAuthorizationIntegrationTests extends IntegrationTest {
 	void writeShouldRefuseAViewerAndNobodyAndChangeNothing(Write write) {
 		for (Actor actor : List.of(new Actor("direct-viewer", Actor.Kind.USER, Role.VIEWER, null), Actor.ANONYMOUS)) {
 			Requester by = new Requester(actor, "192.0.2.7");
-			assertThatThrownBy(() -> write.call().apply(new Context(this.store, this.ws, by)).block(TIMEOUT))
+			assertThatThrownBy(() -> write.call().apply(context(by)).block(TIMEOUT))
 				.isInstanceOfSatisfying(Forbidden.class, (forbidden) -> {
 					assertThat(forbidden.getStatusCode().value()).isEqualTo(403);
 					assertThat(forbidden.required()).isEqualTo(Role.AUTHOR);
@@ -95,7 +105,7 @@ class PolicyStoreAuthorizationIntegrationTests extends IntegrationTest {
 	@MethodSource("writes")
 	void writeShouldAdmitAnAuthor(Write write) {
 		Requester by = new Requester(new Actor("direct-author", Actor.Kind.USER, Role.AUTHOR, null), null);
-		assertThat(write.call().apply(new Context(this.store, this.ws, by)).block(TIMEOUT)).isNotNull();
+		assertThat(write.call().apply(context(by)).block(TIMEOUT)).isNotNull();
 	}
 
 	private long count(String sql, String a, String t) {

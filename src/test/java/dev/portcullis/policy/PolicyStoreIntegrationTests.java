@@ -3,11 +3,14 @@ package dev.portcullis.policy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import dev.portcullis.IntegrationTest;
 import dev.portcullis.engine.api.PolicyKind;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,13 +23,25 @@ import static dev.portcullis.policy.PolicyFixtures.netpol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@link PolicyStore} on real PostgreSQL: versions, tombstones, moments, import, export, and the database's guarantees. */
+/** The store ({@link Policies}, {@link PolicyChanges}, {@link BundleImport}, {@link BundleExport}) on real PostgreSQL: versions, tombstones, moments, import, export, and the database's guarantees. */
 class PolicyStoreIntegrationTests extends IntegrationTest {
 
 	static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	@Autowired
-	PolicyStore store;
+	Workspaces workspaces;
+
+	@Autowired
+	Policies policies;
+
+	@Autowired
+	PolicyChanges changes;
+
+	@Autowired
+	BundleImport imports;
+
+	@Autowired
+	BundleExport exports;
 
 	@Autowired
 	DatabaseClient db;
@@ -36,15 +51,21 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 	@BeforeEach
 	void workspace() {
 		this.ws = PolicyFixtures.workspaceName("store");
-		this.store.createWorkspace(this.ws, "", Requester.SYSTEM).block(TIMEOUT);
+		this.workspaces.create(this.ws, "", Requester.SYSTEM).block(TIMEOUT);
 	}
 
 	<T> T await(Mono<T> mono) {
 		return mono.block(TIMEOUT);
 	}
 
+	/** The whole export, its chunks joined. */
+	String exported(String workspace, @Nullable Instant at) {
+		return await(this.exports.export(workspace, at, Requester.SYSTEM)
+			.flatMap((chunks) -> chunks.collect(Collectors.joining())));
+	}
+
 	SaveResult save(String yaml, Integer expected) {
-		return await(this.store.save(this.ws, null, yaml, expected, "test", Requester.SYSTEM));
+		return await(this.changes.save(this.ws, null, yaml, expected, "test", Requester.SYSTEM));
 	}
 
 	static final PolicyKey WEB = new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default", "web");
@@ -76,7 +97,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 		SaveResult again = save(reordered, 1);
 		assertThat(again.outcome()).isEqualTo(SaveResult.Outcome.UNCHANGED);
 		assertThat(again.version().version()).isEqualTo(1);
-		assertThat(await(this.store.history(this.ws, WEB, null, 10)).items()).hasSize(1);
+		assertThat(await(this.policies.history(this.ws, WEB, null, 10)).items()).hasSize(1);
 	}
 
 	@Test
@@ -90,12 +111,12 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 				assertThat(v.column()).isGreaterThan(0);
 			});
 		});
-		assertThat(await(this.store.list(this.ws, PolicyQuery.all())).items()).isEmpty();
+		assertThat(await(this.policies.list(this.ws, PolicyQuery.all())).items()).isEmpty();
 	}
 
 	@Test
 	void saveWhenTextNamesAnotherPolicyThanTheKeyShouldBeRefused() {
-		assertThatThrownBy(() -> await(this.store.save(this.ws, WEB, cnp("default", "api", "api", 80), null, "",
+		assertThatThrownBy(() -> await(this.changes.save(this.ws, WEB, cnp("default", "api", "api", 80), null, "",
 				Requester.SYSTEM))).isInstanceOf(StoreException.BadRequest.class).hasMessageContaining("not CiliumNetworkPolicy/default/web");
 	}
 
@@ -114,25 +135,25 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 	@Test
 	void deleteShouldWriteATombstoneThatRestoreUndoes() {
 		SaveResult created = save(cnp("default", "web", "web", 80), null);
-		SaveResult deleted = await(this.store.delete(this.ws, WEB, 1, "gone", Requester.SYSTEM));
+		SaveResult deleted = await(this.changes.delete(this.ws, WEB, 1, "gone", Requester.SYSTEM));
 		assertThat(deleted.outcome()).isEqualTo(SaveResult.Outcome.DELETED);
 		assertThat(deleted.version().deleted()).isTrue();
-		assertThat(await(this.store.list(this.ws, PolicyQuery.all())).items()).isEmpty();
-		assertThatThrownBy(() -> await(this.store.delete(this.ws, WEB, 2, "", Requester.SYSTEM)))
+		assertThat(await(this.policies.list(this.ws, PolicyQuery.all())).items()).isEmpty();
+		assertThatThrownBy(() -> await(this.changes.delete(this.ws, WEB, 2, "", Requester.SYSTEM)))
 			.isInstanceOf(StoreException.Conflict.class);
-		SaveResult restored = await(this.store.restore(this.ws, WEB, null, 2, "", Requester.SYSTEM));
+		SaveResult restored = await(this.changes.restore(this.ws, WEB, null, 2, "", Requester.SYSTEM));
 		assertThat(restored.outcome()).isEqualTo(SaveResult.Outcome.RESTORED);
 		assertThat(restored.version().version()).isEqualTo(3);
 		assertThat(restored.version().canonicalYaml()).isEqualTo(created.version().canonicalYaml());
 		assertThat(restored.version().summary().contentHash()).isEqualTo(created.version().summary().contentHash());
-		assertThat(await(this.store.list(this.ws, PolicyQuery.all())).items()).extracting(PolicySummary::version)
+		assertThat(await(this.policies.list(this.ws, PolicyQuery.all())).items()).extracting(PolicySummary::version)
 			.containsExactly(3);
 	}
 
 	@Test
 	void saveOverATombstoneShouldCreateThePolicyAgainWithoutAPrecondition() {
 		save(cnp("default", "web", "web", 80), null);
-		await(this.store.delete(this.ws, WEB, 1, "", Requester.SYSTEM));
+		await(this.changes.delete(this.ws, WEB, 1, "", Requester.SYSTEM));
 		SaveResult again = save(cnp("default", "web", "web", 90), null);
 		assertThat(again.outcome()).isEqualTo(SaveResult.Outcome.CREATED);
 		assertThat(again.version().version()).isEqualTo(3);
@@ -142,7 +163,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 	void restoreShouldRollBackToAnyEarlierVersion() {
 		save(cnp("default", "web", "web", 80), null);
 		save(cnp("default", "web", "web", 81), 1);
-		SaveResult back = await(this.store.restore(this.ws, WEB, 1, 2, "", Requester.SYSTEM));
+		SaveResult back = await(this.changes.restore(this.ws, WEB, 1, 2, "", Requester.SYSTEM));
 		assertThat(back.version().version()).isEqualTo(3);
 		assertThat(back.version().canonicalYaml()).contains("port: \"80\"");
 		assertThat(back.version().summary().message()).isEqualTo("Restore version 1");
@@ -153,12 +174,12 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 		SaveResult first = save(cnp("default", "web", "web", 80), null);
 		Instant afterFirst = first.version().summary().createdAt();
 		save(cnp("default", "web", "web", 81), 1);
-		assertThat(await(this.store.get(this.ws, WEB, afterFirst)).version()).isEqualTo(1);
-		assertThat(await(this.store.get(this.ws, WEB, null)).version()).isEqualTo(2);
-		assertThatThrownBy(() -> await(this.store.get(this.ws, WEB, afterFirst.minusSeconds(60))))
+		assertThat(await(this.policies.get(this.ws, WEB, afterFirst)).version()).isEqualTo(1);
+		assertThat(await(this.policies.get(this.ws, WEB, null)).version()).isEqualTo(2);
+		assertThatThrownBy(() -> await(this.policies.get(this.ws, WEB, afterFirst.minusSeconds(60))))
 			.isInstanceOf(StoreException.NotFound.class);
 		PolicyQuery then = new PolicyQuery(null, null, null, null, afterFirst, null, 10);
-		assertThat(await(this.store.list(this.ws, then)).items()).extracting(PolicySummary::version).containsExactly(1);
+		assertThat(await(this.policies.list(this.ws, then)).items()).extracting(PolicySummary::version).containsExactly(1);
 	}
 
 	@Test
@@ -168,13 +189,13 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 		SaveResult db = save(netpol("data", "db"), null);
 		Instant t1 = db.version().summary().createdAt();
 		save(cnp("default", "web", "web", 81), 1);
-		await(this.store.delete(this.ws, new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default", "api"), 1, "",
+		await(this.changes.delete(this.ws, new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default", "api"), 1, "",
 				Requester.SYSTEM));
 		SaveResult all = save(ccnp("all"), null);
 		Instant t2 = all.version().summary().createdAt();
-		assertThat(await(this.store.snapshot(this.ws, t1).collectList())).extracting((s) -> s.key().toString())
+		assertThat(await(this.policies.snapshot(this.ws, t1).collectList())).extracting((s) -> s.key().toString())
 			.containsExactly("CiliumNetworkPolicy/default/api", "CiliumNetworkPolicy/default/web", "NetworkPolicy/data/db");
-		WorkspaceComparison comparison = await(this.store.compare(this.ws, t1, t2));
+		WorkspaceComparison comparison = await(this.policies.compare(this.ws, t1, t2));
 		assertThat(comparison.changes()).extracting((e) -> e.key() + " " + e.change() + " " + e.fromVersion() + "→" + e.toVersion())
 			.containsExactly("CiliumClusterwideNetworkPolicy/all ADDED null→1",
 					"CiliumNetworkPolicy/default/api REMOVED 1→null", "CiliumNetworkPolicy/default/web CHANGED 1→2");
@@ -185,15 +206,15 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 		for (String name : List.of("b", "d", "f", "h")) {
 			save(cnp("default", name, name, 80), null);
 		}
-		Page<PolicySummary> first = await(this.store.list(this.ws, new PolicyQuery(null, null, null, null, null, null, 2)));
+		Page<PolicySummary> first = await(this.policies.list(this.ws, new PolicyQuery(null, null, null, null, null, null, 2)));
 		assertThat(first.items()).extracting((s) -> s.key().name()).containsExactly("b", "d");
 		save(cnp("default", "a", "a", 80), null);
 		save(cnp("default", "c", "c", 80), null);
 		save(cnp("default", "e", "e", 80), null);
-		Page<PolicySummary> second = await(this.store.list(this.ws, new PolicyQuery(null, null, null, null, null,
+		Page<PolicySummary> second = await(this.policies.list(this.ws, new PolicyQuery(null, null, null, null, null,
 				first.nextCursor(), 2)));
 		assertThat(second.items()).extracting((s) -> s.key().name()).containsExactly("e", "f");
-		Page<PolicySummary> third = await(this.store.list(this.ws, new PolicyQuery(null, null, null, null, null,
+		Page<PolicySummary> third = await(this.policies.list(this.ws, new PolicyQuery(null, null, null, null, null,
 				second.nextCursor(), 2)));
 		assertThat(third.items()).extracting((s) -> s.key().name()).containsExactly("h");
 		assertThat(third.nextCursor()).isNull();
@@ -219,7 +240,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 	}
 
 	List<String> names(PolicyQuery query) {
-		return await(this.store.list(this.ws, query)).items().stream().map((s) -> s.key().name()).toList();
+		return await(this.policies.list(this.ws, query)).items().stream().map((s) -> s.key().name()).toList();
 	}
 
 	@Test
@@ -231,7 +252,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 				.isInstanceOf(DataAccessException.class)
 				.hasMessageContaining("append-only");
 		}
-		assertThat(await(this.store.version(this.ws, WEB, 1)).summary().message()).isEqualTo("test");
+		assertThat(await(this.policies.version(this.ws, WEB, 1)).summary().message()).isEqualTo("test");
 	}
 
 	@Test
@@ -245,10 +266,10 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 	@Test
 	void changesShouldBeAudited() {
 		save(cnp("default", "web", "web", 80), null);
-		await(this.store.delete(this.ws, WEB, 1, "", Requester.SYSTEM));
-		await(this.store.restore(this.ws, WEB, null, 2, "", Requester.SYSTEM));
-		await(this.store.importBundle(this.ws, ccnp("all"), "", Requester.SYSTEM));
-		await(this.store.export(this.ws, null, Requester.SYSTEM));
+		await(this.changes.delete(this.ws, WEB, 1, "", Requester.SYSTEM));
+		await(this.changes.restore(this.ws, WEB, null, 2, "", Requester.SYSTEM));
+		await(this.imports.run(this.ws, ccnp("all"), "", Requester.SYSTEM));
+		exported(this.ws, null);
 		List<String> actions = this.db.sql("SELECT action || ' ' || coalesce(target, '-') AS a FROM audit_event "
 				+ "WHERE workspace = :ws ORDER BY id").bind("ws", this.ws)
 			.map((row) -> row.get("a", String.class)).all().collectList().block(TIMEOUT);
@@ -269,25 +290,25 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 				      - port: "443"
 				        protocol: TCP
 				"""), 1);
-		PolicyDiff diff = await(this.store.diff(this.ws, WEB, 1, 2));
+		PolicyDiff diff = await(this.policies.diff(this.ws, WEB, 1, 2));
 		assertThat(diff.unified()).contains("+      - port: \"443\"").startsWith("--- a/CiliumNetworkPolicy/default/web v1");
 		assertThat(diff.lines()).filteredOn((l) -> l.type() == PolicyDiff.LineType.ADDED).extracting(PolicyDiff.Line::text)
 			.containsExactly("      - port: \"443\"", "        protocol: TCP");
 		assertThat(diff.changes()).extracting(PolicyDiff.Change::summary)
 			.containsExactly("ingress rule changed", "port added: 443/TCP");
-		assertThat(await(this.store.diff(this.ws, WEB, 2, 2)).identical()).isTrue();
+		assertThat(await(this.policies.diff(this.ws, WEB, 2, 2)).identical()).isTrue();
 	}
 
 	@Test
 	void workspaceNamesShouldBeUniqueDnsLabels() {
-		assertThatThrownBy(() -> await(this.store.createWorkspace(this.ws, "", Requester.SYSTEM)))
+		assertThatThrownBy(() -> await(this.workspaces.create(this.ws, "", Requester.SYSTEM)))
 			.isInstanceOf(StoreException.AlreadyExists.class);
-		assertThatThrownBy(() -> await(this.store.createWorkspace("Not A Label", "", Requester.SYSTEM)))
+		assertThatThrownBy(() -> await(this.workspaces.create("Not A Label", "", Requester.SYSTEM)))
 			.isInstanceOf(StoreException.BadRequest.class);
-		assertThat(await(this.store.workspace(this.ws)).policies()).isZero();
-		assertThat(await(this.store.workspaces().map(Workspace::name).collectList())).contains(this.ws);
-		assertThat(await(this.store.workspace("no-such-workspace").hasElement())).isFalse();
-		assertThatThrownBy(() -> await(this.store.list("no-such-workspace", PolicyQuery.all())))
+		assertThat(await(this.workspaces.find(this.ws)).policies()).isZero();
+		assertThat(await(this.workspaces.all().map(Workspace::name).collectList())).contains(this.ws);
+		assertThat(await(this.workspaces.find("no-such-workspace").hasElement())).isFalse();
+		assertThatThrownBy(() -> await(this.policies.list("no-such-workspace", PolicyQuery.all())))
 			.isInstanceOf(StoreException.NotFound.class);
 	}
 
@@ -297,7 +318,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 		String bundle = cnp("default", "web", "web", 81) + "---\n" + cnp("default", "api", "api", 80) + "---\n"
 				+ cnp("default", "bad", "bad", 80).replace("protocol: TCP", "protocol: TPC") + "---\n"
 				+ "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n";
-		assertThatThrownBy(() -> await(this.store.importBundle(this.ws, bundle, "", Requester.SYSTEM)))
+		assertThatThrownBy(() -> await(this.imports.run(this.ws, bundle, "", Requester.SYSTEM)))
 			.isInstanceOfSatisfying(StoreException.ImportRefused.class, (ex) -> {
 				ImportReport report = ex.report();
 				assertThat(report.accepted()).isFalse();
@@ -311,13 +332,13 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 				assertThat(report.rows().get(3).violations()).anySatisfy((v) -> assertThat(v.message()).contains("ConfigMap"));
 			});
 		assertThat(names(PolicyQuery.all())).containsExactly("web");
-		assertThat(await(this.store.get(this.ws, WEB, null)).version()).isEqualTo(1);
+		assertThat(await(this.policies.get(this.ws, WEB, null)).version()).isEqualTo(1);
 	}
 
 	@Test
 	void importShouldRefuseDuplicatesWithinTheBundle() {
 		String bundle = cnp("default", "web", "web", 80) + "---\n" + cnp("default", "web", "web", 81);
-		assertThatThrownBy(() -> await(this.store.importBundle(this.ws, bundle, "", Requester.SYSTEM)))
+		assertThatThrownBy(() -> await(this.imports.run(this.ws, bundle, "", Requester.SYSTEM)))
 			.isInstanceOfSatisfying(StoreException.ImportRefused.class, (ex) -> assertThat(ex.report().rows())
 				.extracting(ImportReport.Row::outcome)
 				.containsExactly(ImportReport.Outcome.CREATED, ImportReport.Outcome.DUPLICATE));
@@ -326,7 +347,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 
 	@Test
 	void importShouldRefuseTextThatIsNotYaml() {
-		assertThatThrownBy(() -> await(this.store.importBundle(this.ws, "kind: [unclosed\n  - x: {", "", Requester.SYSTEM)))
+		assertThatThrownBy(() -> await(this.imports.run(this.ws, "kind: [unclosed\n  - x: {", "", Requester.SYSTEM)))
 			.isInstanceOfSatisfying(StoreException.ImportRefused.class, (ex) -> {
 				assertThat(ex.report().rows()).isEmpty();
 				assertThat(ex.report().problems()).anySatisfy((v) -> assertThat(v.line()).isPositive());
@@ -373,12 +394,12 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 				metadata:
 				  resourceVersion: ""
 				""";
-		ImportReport report = await(this.store.importBundle(this.ws, list, "from kubectl", Requester.SYSTEM));
+		ImportReport report = await(this.imports.run(this.ws, list, "from kubectl", Requester.SYSTEM));
 		assertThat(report.accepted()).isTrue();
 		assertThat(report.rows()).extracting((r) -> r.item() + " " + r.kind() + "/" + r.namespace() + "/" + r.name()
 				+ " " + r.outcome() + " v" + r.version())
 			.containsExactly("0 CiliumNetworkPolicy/default/web CREATED v1", "1 NetworkPolicy/data/db CREATED v1");
-		String canonical = await(this.store.get(this.ws, WEB, null)).canonicalYaml();
+		String canonical = await(this.policies.get(this.ws, WEB, null)).canonicalYaml();
 		assertThat(canonical).isEqualTo("""
 				apiVersion: cilium.io/v2
 				kind: CiliumNetworkPolicy
@@ -394,7 +415,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 				    - matchLabels:
 				        role: frontend
 				""");
-		ImportReport again = await(this.store.importBundle(this.ws, list, "", Requester.SYSTEM));
+		ImportReport again = await(this.imports.run(this.ws, list, "", Requester.SYSTEM));
 		assertThat(again.rows()).extracting(ImportReport.Row::outcome).containsOnly(ImportReport.Outcome.UNCHANGED);
 	}
 
@@ -404,28 +425,42 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 		save(cnp("prod", "web", "web", 80), null);
 		save(ccnp("all"), null);
 		save(cnp("default", "api", "api", 80), null);
-		String first = await(this.store.export(this.ws, null, Requester.SYSTEM));
-		String second = await(this.store.export(this.ws, null, Requester.SYSTEM));
+		String first = exported(this.ws, null);
+		String second = exported(this.ws, null);
 		assertThat(second).isEqualTo(first);
 		assertThat(first.split("---\n")).hasSize(4);
 		assertThat(first).startsWith("apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\n");
 		assertThat(first.indexOf("name: api")).isLessThan(first.indexOf("name: web"));
 		assertThat(first.indexOf("name: web")).isLessThan(first.indexOf("kind: NetworkPolicy"));
-		ImportReport report = await(this.store.importBundle(this.ws, first, "round trip", Requester.SYSTEM));
+		ImportReport report = await(this.imports.run(this.ws, first, "round trip", Requester.SYSTEM));
 		assertThat(report.rows()).hasSize(4).extracting(ImportReport.Row::outcome)
 			.containsOnly(ImportReport.Outcome.UNCHANGED);
 		String other = PolicyFixtures.workspaceName("copy");
-		await(this.store.createWorkspace(other, "", Requester.SYSTEM));
-		await(this.store.importBundle(other, first, "copy", Requester.SYSTEM));
-		assertThat(await(this.store.export(other, null, Requester.SYSTEM))).isEqualTo(first);
+		await(this.workspaces.create(other, "", Requester.SYSTEM));
+		await(this.imports.run(other, first, "copy", Requester.SYSTEM));
+		assertThat(exported(other, null)).isEqualTo(first);
+	}
+
+	@Test
+	void exportShouldStreamAChunkAPolicyAndRefuseAnUnknownWorkspaceBeforeAnyChunk() {
+		save(cnp("prod", "web", "web", 80), null);
+		save(ccnp("all"), null);
+		save(netpol("data", "db"), null);
+		List<String> chunks = await(this.exports.export(this.ws, null, Requester.SYSTEM).flatMap(Flux::collectList));
+		assertThat(chunks).hasSize(3);
+		assertThat(chunks.get(0)).startsWith("apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\n");
+		assertThat(chunks.subList(1, 3)).allSatisfy((chunk) -> assertThat(chunk).startsWith("---\n"));
+		assertThat(String.join("", chunks)).isEqualTo(exported(this.ws, null));
+		assertThatThrownBy(() -> await(this.exports.export("no-such-workspace", null, Requester.SYSTEM)))
+			.isInstanceOf(StoreException.NotFound.class);
 	}
 
 	@Test
 	void exportAsOfAMomentShouldGiveThatState() {
 		SaveResult v1 = save(cnp("default", "web", "web", 80), null);
-		String then = await(this.store.export(this.ws, v1.version().summary().createdAt(), Requester.SYSTEM));
+		String then = exported(this.ws, v1.version().summary().createdAt());
 		save(cnp("default", "web", "web", 81), 1);
-		assertThat(await(this.store.export(this.ws, v1.version().summary().createdAt(), Requester.SYSTEM))).isEqualTo(then);
+		assertThat(exported(this.ws, v1.version().summary().createdAt())).isEqualTo(then);
 		assertThat(then).contains("port: \"80\"");
 	}
 
@@ -434,14 +469,14 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 		save(cnp("default", "web", "web", 80), null);
 		save(cnp("default", "same", "same", 80), null);
 		save(cnp("default", "gone", "gone", 80), null);
-		await(this.store.delete(this.ws, new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default", "gone"), 1, "",
+		await(this.changes.delete(this.ws, new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default", "gone"), 1, "",
 				Requester.SYSTEM));
 		String bundle = cnp("default", "web", "web", 81) + "---\n" + cnp("default", "same", "same", 80) + "---\n"
 				+ cnp("default", "gone", "gone", 80) + "---\n" + ccnp("new-one");
-		ImportReport report = await(this.store.importBundle(this.ws, bundle, "sync", Requester.SYSTEM));
+		ImportReport report = await(this.imports.run(this.ws, bundle, "sync", Requester.SYSTEM));
 		assertThat(report.rows()).extracting((r) -> r.name() + " " + r.outcome() + " v" + r.version())
 			.containsExactly("web UPDATED v2", "same UNCHANGED v1", "gone CREATED v3", "new-one CREATED v1");
-		assertThat(await(this.store.get(this.ws, WEB, null)).yaml()).isEqualTo(cnp("default", "web", "web", 81));
+		assertThat(await(this.policies.get(this.ws, WEB, null)).yaml()).isEqualTo(cnp("default", "web", "web", 81));
 		assertThat(names(PolicyQuery.all())).containsExactly("new-one", "gone", "same", "web");
 	}
 

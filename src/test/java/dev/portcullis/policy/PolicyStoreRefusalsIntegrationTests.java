@@ -51,7 +51,16 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 			""";
 
 	@Autowired
-	PolicyStore store;
+	Workspaces workspaces;
+
+	@Autowired
+	Policies policies;
+
+	@Autowired
+	PolicyChanges changes;
+
+	@Autowired
+	BundleImport imports;
 
 	@Autowired
 	DatabaseClient db;
@@ -64,7 +73,7 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 	@BeforeEach
 	void workspace() {
 		this.ws = PolicyFixtures.workspaceName("refusals");
-		this.store.createWorkspace(this.ws, "", Requester.SYSTEM).block(TIMEOUT);
+		this.workspaces.create(this.ws, "", Requester.SYSTEM).block(TIMEOUT);
 	}
 
 	private List<Map.Entry<String, JsonNode>> audited(String action) {
@@ -84,12 +93,12 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 
 	@Test
 	void aRefusedSaveShouldBeAuditedWithTheReason() {
-		refused(this.store.save(this.ws, null, cnp("default", "web", "web", 99999), null, "bad port", Requester.SYSTEM),
+		refused(this.changes.save(this.ws, null, cnp("default", "web", "web", 99999), null, "bad port", Requester.SYSTEM),
 				StoreException.Invalid.class);
-		this.store.save(this.ws, null, cnp("default", "web", "web", 80), null, "", Requester.SYSTEM).block(TIMEOUT);
-		refused(this.store.save(this.ws, null, cnp("default", "web", "web", 81), null, "create again", Requester.SYSTEM),
+		this.changes.save(this.ws, null, cnp("default", "web", "web", 80), null, "", Requester.SYSTEM).block(TIMEOUT);
+		refused(this.changes.save(this.ws, null, cnp("default", "web", "web", 81), null, "create again", Requester.SYSTEM),
 				StoreException.Conflict.class);
-		refused(this.store.save(this.ws, WEB, cnp("default", "web", "web", 82), 7, "stale", Requester.SYSTEM),
+		refused(this.changes.save(this.ws, WEB, cnp("default", "web", "web", 82), 7, "stale", Requester.SYSTEM),
 				StoreException.Conflict.class);
 
 		List<Map.Entry<String, JsonNode>> saves = audited("policy.save");
@@ -102,14 +111,14 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 		assertThat(invalid.get("errors").asInt()).isEqualTo(1);
 		assertThat(saves.get(2).getValue().get("currentVersion").asInt()).isEqualTo(1);
 		assertThat(saves.get(3).getValue().get("expectedVersion").asInt()).isEqualTo(7);
-		assertThat(this.store.get(this.ws, WEB, null).block(TIMEOUT).version()).isEqualTo(1);
+		assertThat(this.policies.get(this.ws, WEB, null).block(TIMEOUT).version()).isEqualTo(1);
 	}
 
 	@Test
 	void aRefusedImportShouldBeAuditedWithNothingCountedAsWritten() {
 		String bundle = cnp("default", "a", "a", 80) + "---\n" + cnp("default", "b", "b", 81) + "---\n"
 				+ cnp("default", "c", "c", 99999) + "---\n" + cnp("default", "a", "a", 80);
-		refused(this.store.importBundle(this.ws, bundle, "", Requester.SYSTEM), StoreException.ImportRefused.class);
+		refused(this.imports.run(this.ws, bundle, "", Requester.SYSTEM), StoreException.ImportRefused.class);
 
 		List<Map.Entry<String, JsonNode>> imports = audited("bundle.import");
 		assertThat(imports).extracting(Map.Entry::getKey).containsExactly("FAILURE -");
@@ -123,7 +132,7 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 		assertThat(details.get("reason").asString())
 			.isEqualTo("Nothing was imported: 2 of 4 objects are invalid or duplicates; each row names its problems.");
 
-		this.store.importBundle(this.ws, cnp("default", "a", "a", 80), "", Requester.SYSTEM).block(TIMEOUT);
+		this.imports.run(this.ws, cnp("default", "a", "a", 80), "", Requester.SYSTEM).block(TIMEOUT);
 		JsonNode written = audited("bundle.import").get(1).getValue();
 		assertThat(written.get("created").asInt()).isEqualTo(1);
 		assertThat(written.get("written").asInt()).isEqualTo(1);
@@ -132,7 +141,7 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 	@Test
 	void aDuplicateShouldNameTheFirstObjectCountingFromOne() {
 		String bundle = cnp("default", "a", "a", 80) + "---\n" + cnp("default", "a", "a", 80);
-		assertThatThrownBy(() -> this.store.importBundle(this.ws, bundle, "", Requester.SYSTEM).block(TIMEOUT))
+		assertThatThrownBy(() -> this.imports.run(this.ws, bundle, "", Requester.SYSTEM).block(TIMEOUT))
 			.isInstanceOfSatisfying(StoreException.ImportRefused.class, (refused) -> assertThat(refused.report()
 				.rows()
 				.get(1)
@@ -143,33 +152,33 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 
 	@Test
 	void warningsShouldBeCountedWithEachVersionAndReadBackForItsPage() {
-		SaveResult saved = this.store.save(this.ws, null, KAFKA_WITHOUT_NAMESPACE, null, "", Requester.SYSTEM)
+		SaveResult saved = this.changes.save(this.ws, null, KAFKA_WITHOUT_NAMESPACE, null, "", Requester.SYSTEM)
 			.block(TIMEOUT);
 		assertThat(saved.warnings()).hasSize(2);
-		this.store.importBundle(this.ws, cnp("default", "web", "web", 80) + "---\n"
+		this.imports.run(this.ws, cnp("default", "web", "web", 80) + "---\n"
 				+ KAFKA_WITHOUT_NAMESPACE.replace("name: orders", "name: billing"), "", Requester.SYSTEM).block(TIMEOUT);
 
-		List<PolicySummary> listed = this.store.list(this.ws, new PolicyQuery(null, null, null, null, null, null, 50))
+		List<PolicySummary> listed = this.policies.list(this.ws, new PolicyQuery(null, null, null, null, null, null, 50))
 			.block(TIMEOUT)
 			.items();
 		assertThat(listed).extracting((p) -> p.key().name() + " " + p.warnings())
 			.containsExactly("billing 2", "orders 2", "web 0");
-		PolicyVersion orders = this.store.get(this.ws, new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default",
+		PolicyVersion orders = this.policies.get(this.ws, new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default",
 				"orders"), null).block(TIMEOUT);
 		assertThat(orders.summary().warnings()).isEqualTo(2);
-		assertThat(this.store.warnings(orders).block(TIMEOUT)).extracting(Violation::message)
+		assertThat(this.policies.warnings(orders).block(TIMEOUT)).extracting(Violation::message)
 			.anySatisfy((message) -> assertThat(message).contains("removed in Cilium 1.20"))
 			.anySatisfy((message) -> assertThat(message).contains("metadata.namespace is not set"));
 
 		// a new version without the Kafka rule: one warning left, in the list (now and as of a moment) and the history
 		String fixed = KAFKA_WITHOUT_NAMESPACE.replaceAll("(?s)      rules:.*", "");
-		this.store.save(this.ws, null, fixed, 1, "no kafka", Requester.SYSTEM).block(TIMEOUT);
-		assertThat(this.store.list(this.ws, new PolicyQuery("orders", null, null, null, null, null, 50)).block(TIMEOUT)
+		this.changes.save(this.ws, null, fixed, 1, "no kafka", Requester.SYSTEM).block(TIMEOUT);
+		assertThat(this.policies.list(this.ws, new PolicyQuery("orders", null, null, null, null, null, 50)).block(TIMEOUT)
 			.items()).extracting(PolicySummary::warnings).containsExactly(1);
-		assertThat(this.store.list(this.ws, new PolicyQuery("orders", null, null, null, java.time.Instant.now(), null, 50))
+		assertThat(this.policies.list(this.ws, new PolicyQuery("orders", null, null, null, java.time.Instant.now(), null, 50))
 			.block(TIMEOUT)
 			.items()).extracting(PolicySummary::warnings).containsExactly(1);
-		assertThat(this.store.history(this.ws, orders.key(), null, 10).block(TIMEOUT).items())
+		assertThat(this.policies.history(this.ws, orders.key(), null, 10).block(TIMEOUT).items())
 			.extracting(PolicySummary::warnings).containsExactly(1, 2);
 	}
 

@@ -15,7 +15,9 @@ import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.LoadState;
 import dev.portcullis.BrowserTest;
 import dev.portcullis.identity.Role;
-import dev.portcullis.policy.PolicyStore;
+import dev.portcullis.policy.Workspaces;
+import dev.portcullis.policy.PolicyChanges;
+import dev.portcullis.policy.BundleImport;
 import dev.portcullis.policy.Requester;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,7 +60,13 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 			""";
 
 	@Autowired
-	PolicyStore store;
+	Workspaces workspaces;
+
+	@Autowired
+	PolicyChanges changes;
+
+	@Autowired
+	BundleImport imports;
 
 	private final List<String> overflowing = new ArrayList<>();
 
@@ -90,10 +98,10 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 	@ValueSource(ints = { 390, 1280 })
 	void everyPageShouldFitTheWindowUnderTheContentSecurityPolicyWithoutErrors(int width) {
 		String ws = "pages-" + UUID.randomUUID().toString().substring(0, 8);
-		this.store.createWorkspace(ws, "Every page, seen at " + width + " px", Requester.SYSTEM).block();
-		this.store.importBundle(ws, policy("web", 80) + "---\n" + policy("db", 5432) + "---\n" + KAFKA, "seed",
+		this.workspaces.create(ws, "Every page, seen at " + width + " px", Requester.SYSTEM).block();
+		this.imports.run(ws, policy("web", 80) + "---\n" + policy("db", 5432) + "---\n" + KAFKA, "seed",
 				Requester.SYSTEM).block();
-		this.store.save(ws, null, policy("web", 443), 1, "TLS only, and a message long enough to wrap on a phone",
+		this.changes.save(ws, null, policy("web", 443), 1, "TLS only, and a message long enough to wrap on a phone",
 				Requester.SYSTEM).block();
 		String moment = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC)
 			.format(Instant.now().plusSeconds(60));

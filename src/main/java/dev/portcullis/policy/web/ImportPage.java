@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.portcullis.compute.EngineBusy;
+import dev.portcullis.policy.BundleImport;
 import dev.portcullis.policy.ImportReport;
-import dev.portcullis.policy.PolicyStore;
 import dev.portcullis.policy.StoreException;
+import dev.portcullis.policy.Workspaces;
 import dev.portcullis.web.ApiLimits;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -36,10 +37,13 @@ import org.springframework.web.server.ServerWebExchange;
 @Controller
 class ImportPage {
 
-	private final PolicyStore store;
+	private final Workspaces workspaces;
 
-	ImportPage(PolicyStore store) {
-		this.store = store;
+	private final BundleImport imports;
+
+	ImportPage(Workspaces workspaces, BundleImport imports) {
+		this.workspaces = workspaces;
+		this.imports = imports;
 	}
 
 	/**
@@ -68,7 +72,7 @@ class ImportPage {
 
 	@GetMapping("/workspaces/{workspace}/import")
 	Mono<Rendering> form(@PathVariable String workspace, ServerWebExchange exchange) {
-		return this.store.workspace(workspace)
+		return this.workspaces.find(workspace)
 			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)))
 			.map((found) -> view(exchange, workspace, ImportForm.EMPTY, null, "").build());
 	}
@@ -82,7 +86,7 @@ class ImportPage {
 					.build());
 			}
 			return StorePages.requester(exchange)
-				.flatMap((by) -> this.store.importBundle(workspace, form.text(), form.message(), by))
+				.flatMap((by) -> this.imports.run(workspace, form.text(), form.message(), by))
 				.map((report) -> view(exchange, workspace, ImportForm.EMPTY, report, "").build())
 				.onErrorResume(StoreException.ImportRefused.class, (ex) -> Mono.just(
 						view(exchange, workspace, form.again(), ex.report(), ex.getMessage())

@@ -4,12 +4,14 @@ import java.util.List;
 
 import dev.portcullis.compute.EngineBusy;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.policy.Policies;
+import dev.portcullis.policy.PolicyChanges;
 import dev.portcullis.policy.PolicyDiff;
 import dev.portcullis.policy.PolicyKey;
-import dev.portcullis.policy.PolicyStore;
 import dev.portcullis.policy.PolicySummary;
 import dev.portcullis.policy.SaveResult;
 import dev.portcullis.policy.StoreException;
+import dev.portcullis.policy.Workspaces;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -33,10 +35,16 @@ import org.springframework.web.server.ServerWebExchange;
 @Controller
 class PolicyEditor {
 
-	private final PolicyStore store;
+	private final Workspaces workspaces;
 
-	PolicyEditor(PolicyStore store) {
-		this.store = store;
+	private final Policies policies;
+
+	private final PolicyChanges changes;
+
+	PolicyEditor(Workspaces workspaces, Policies policies, PolicyChanges changes) {
+		this.workspaces = workspaces;
+		this.policies = policies;
+		this.changes = changes;
 	}
 
 	/**
@@ -90,7 +98,7 @@ class PolicyEditor {
 
 	@GetMapping("/workspaces/{workspace}/policies/new")
 	Mono<Rendering> create(@PathVariable String workspace, ServerWebExchange exchange) {
-		return this.store.workspace(workspace)
+		return this.workspaces.find(workspace)
 			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)))
 			.map((found) -> editor(exchange, workspace, null, new PolicyForm("", "", null), Feedback.NONE)
 				.build());
@@ -107,7 +115,7 @@ class PolicyEditor {
 			@PathVariable String name, ServerWebExchange exchange) {
 		return Mono.defer(() -> {
 			PolicyKey key = StorePages.key(kind, namespace, name);
-			return this.store.get(workspace, key, null).flatMap((head) -> {
+			return this.policies.get(workspace, key, null).flatMap((head) -> {
 				if (!head.deleted()) {
 					return Mono.just(new PolicyForm(head.yaml(), "", head.version()));
 				}
@@ -119,11 +127,11 @@ class PolicyEditor {
 
 	/** The text of the newest version that is not a tombstone, "" when there is none on the first history page. */
 	private Mono<String> lastLiveText(String workspace, PolicyKey key) {
-		return this.store.history(workspace, key, null, PolicyPages.HISTORY_PAGE_SIZE)
+		return this.policies.history(workspace, key, null, PolicyPages.HISTORY_PAGE_SIZE)
 			.flatMap((page) -> page.items().stream()
 				.filter((version) -> !version.deleted())
 				.findFirst()
-				.map((live) -> this.store.version(workspace, key, live.version()).map((version) -> version.yaml()))
+				.map((live) -> this.policies.version(workspace, key, live.version()).map((version) -> version.yaml()))
 				.orElse(Mono.just("")));
 	}
 
@@ -144,7 +152,7 @@ class PolicyEditor {
 				.build());
 		}
 		return StorePages.requester(exchange)
-			.flatMap((by) -> this.store.save(workspace, key, form.yaml(), form.baseVersion(), form.message(), by))
+			.flatMap((by) -> this.changes.save(workspace, key, form.yaml(), form.baseVersion(), form.message(), by))
 			.map((result) -> saved(exchange, workspace, result))
 			.onErrorResume(StoreException.Invalid.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
 					new Feedback(ex.getMessage(), ex.violations(), null, null))
@@ -197,7 +205,7 @@ class PolicyEditor {
 		Integer base = conflict.expectedVersion();
 		Integer rebased = current.deleted() ? null : current.version();
 		Mono<@Nullable PolicyDiff> diff = (base != null)
-				? this.store.diff(workspace, current.key(), base, current.version()) : Mono.empty();
+				? this.policies.diff(workspace, current.key(), base, current.version()) : Mono.empty();
 		return diff.map((changes) -> new ConflictView(base, current, changes))
 			.defaultIfEmpty(new ConflictView(base, current, null))
 			.map((view) -> editor(exchange, workspace, (key != null) ? key : current.key(), form.basedOn(rebased),

@@ -5,9 +5,10 @@ import java.util.Set;
 
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.policy.Page;
+import dev.portcullis.policy.Policies;
+import dev.portcullis.policy.PolicyChanges;
 import dev.portcullis.policy.PolicyDiff;
 import dev.portcullis.policy.PolicyKey;
-import dev.portcullis.policy.PolicyStore;
 import dev.portcullis.policy.PolicySummary;
 import dev.portcullis.policy.PolicyVersion;
 import dev.portcullis.policy.SaveResult;
@@ -39,10 +40,13 @@ class PolicyPages {
 	/** Notices a page shows after a change redirected to it ({@code ?notice=}); anything else is ignored. */
 	private static final Set<String> NOTICES = Set.of("created", "updated", "unchanged", "deleted", "restored");
 
-	private final PolicyStore store;
+	private final Policies policies;
 
-	PolicyPages(PolicyStore store) {
-		this.store = store;
+	private final PolicyChanges changes;
+
+	PolicyPages(Policies policies, PolicyChanges changes) {
+		this.policies = policies;
+		this.changes = changes;
 	}
 
 	/**
@@ -67,9 +71,9 @@ class PolicyPages {
 
 	private Mono<Rendering.Builder<?>> page(String workspace, PolicyKey key, @Nullable Integer version,
 			@Nullable String cursor, ServerWebExchange exchange, String fragment) {
-		Mono<PolicyVersion> head = this.store.get(workspace, key, null);
-		Mono<PolicyVersion> shown = (version != null) ? this.store.version(workspace, key, version) : head;
-		Mono<Page<PolicySummary>> history = this.store.history(workspace, key, cursor, HISTORY_PAGE_SIZE);
+		Mono<PolicyVersion> head = this.policies.get(workspace, key, null);
+		Mono<PolicyVersion> shown = (version != null) ? this.policies.version(workspace, key, version) : head;
+		Mono<Page<PolicySummary>> history = this.policies.history(workspace, key, cursor, HISTORY_PAGE_SIZE);
 		return Mono.zip(head, shown, history).flatMap((found) -> {
 			PolicyVersion current = found.getT1();
 			PolicyVersion viewed = found.getT2();
@@ -80,11 +84,11 @@ class PolicyPages {
 				text = versions.items().stream()
 					.filter((item) -> item.version() < viewed.version() && !item.deleted())
 					.findFirst()
-					.map((live) -> this.store.version(workspace, key, live.version()))
+					.map((live) -> this.policies.version(workspace, key, live.version()))
 					.orElse(text);
 			}
 			boolean wholePage = !"history-rows".equals(fragment);
-			return text.flatMap((textVersion) -> (wholePage ? this.store.warnings(textVersion)
+			return text.flatMap((textVersion) -> (wholePage ? this.policies.warnings(textVersion)
 					: Mono.just(List.<Violation>of())).map((warnings) -> StorePages.view(exchange, "policies/show", fragment)
 				.modelAttribute("workspace", workspace)
 				.modelAttribute("key", key)
@@ -125,10 +129,10 @@ class PolicyPages {
 			@RequestParam(required = false) @Nullable Integer to, ServerWebExchange exchange) {
 		return Mono.defer(() -> {
 			PolicyKey key = StorePages.key(kind, namespace, name);
-			return this.store.get(workspace, key, null).flatMap((head) -> {
+			return this.policies.get(workspace, key, null).flatMap((head) -> {
 				int toVersion = (to != null) ? to : head.version();
 				int fromVersion = (from != null) ? from : defaultFrom(toVersion);
-				return this.store.diff(workspace, key, fromVersion, toVersion)
+				return this.policies.diff(workspace, key, fromVersion, toVersion)
 					.map((diff) -> StorePages.view(exchange, "policies/diff", "diff")
 						.modelAttribute("workspace", workspace)
 						.modelAttribute("key", key)
@@ -164,7 +168,7 @@ class PolicyPages {
 	@PostMapping("/delete")
 	Mono<Rendering> delete(@PathVariable String workspace, @PathVariable String kind, @PathVariable String namespace,
 			@PathVariable String name, @ModelAttribute ChangeForm form, ServerWebExchange exchange) {
-		return change(workspace, kind, namespace, name, form, exchange, (key, expected, by) -> this.store
+		return change(workspace, kind, namespace, name, form, exchange, (key, expected, by) -> this.changes
 			.delete(workspace, key, expected, form.why(), by));
 	}
 
@@ -172,7 +176,7 @@ class PolicyPages {
 	@PostMapping("/restore")
 	Mono<Rendering> restore(@PathVariable String workspace, @PathVariable String kind, @PathVariable String namespace,
 			@PathVariable String name, @ModelAttribute ChangeForm form, ServerWebExchange exchange) {
-		return change(workspace, kind, namespace, name, form, exchange, (key, expected, by) -> this.store
+		return change(workspace, kind, namespace, name, form, exchange, (key, expected, by) -> this.changes
 			.restore(workspace, key, form.fromVersion(), expected, form.why(), by));
 	}
 

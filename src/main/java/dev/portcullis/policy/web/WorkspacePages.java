@@ -7,15 +7,18 @@ import java.util.List;
 import java.util.Map;
 
 import dev.portcullis.engine.api.PolicyKind;
+import dev.portcullis.policy.BundleExport;
 import dev.portcullis.policy.Page;
+import dev.portcullis.policy.Policies;
 import dev.portcullis.policy.PolicyKey;
 import dev.portcullis.policy.PolicyQuery;
-import dev.portcullis.policy.PolicyStore;
 import dev.portcullis.policy.PolicySummary;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.policy.Workspace;
 import dev.portcullis.policy.WorkspaceComparison;
+import dev.portcullis.policy.Workspaces;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.ContentDisposition;
@@ -43,10 +46,16 @@ class WorkspacePages {
 
 	private static final int PAGE_SIZE = PolicyQuery.DEFAULT_LIMIT;
 
-	private final PolicyStore store;
+	private final Workspaces workspaces;
 
-	WorkspacePages(PolicyStore store) {
-		this.store = store;
+	private final Policies policies;
+
+	private final BundleExport exports;
+
+	WorkspacePages(Workspaces workspaces, Policies policies, BundleExport exports) {
+		this.workspaces = workspaces;
+		this.policies = policies;
+		this.exports = exports;
 	}
 
 	/** The create form's fields as posted. */
@@ -60,7 +69,7 @@ class WorkspacePages {
 
 	@GetMapping("/workspaces")
 	Mono<Rendering> workspaces(ServerWebExchange exchange) {
-		return this.store.workspaces().collectList().map((workspaces) -> StorePages
+		return this.workspaces.all().collectList().map((workspaces) -> StorePages
 			.view(exchange, "workspaces/list", "workspaces")
 			.modelAttribute("workspaces", workspaces)
 			.modelAttribute("form", WorkspaceForm.empty())
@@ -80,14 +89,14 @@ class WorkspacePages {
 			return refused(exchange, form, "Give the workspace a name.");
 		}
 		return StorePages.requester(exchange)
-			.flatMap((by) -> this.store.createWorkspace(name, description, by))
+			.flatMap((by) -> this.workspaces.create(name, description, by))
 			.map((workspace) -> StorePages.redirect(exchange, Links.INSTANCE.workspace(workspace.name())))
 			.onErrorResume(StoreException.BadRequest.class, (ex) -> refused(exchange, form, ex.getMessage()))
 			.onErrorResume(StoreException.AlreadyExists.class, (ex) -> refused(exchange, form, ex.getMessage()));
 	}
 
 	private Mono<Rendering> refused(ServerWebExchange exchange, WorkspaceForm form, String message) {
-		return this.store.workspaces().collectList().map((workspaces) -> StorePages
+		return this.workspaces.all().collectList().map((workspaces) -> StorePages
 			.view(exchange, "workspaces/list", "create-form")
 			.status(HttpStatus.UNPROCESSABLE_ENTITY)
 			.modelAttribute("workspaces", workspaces)
@@ -165,12 +174,12 @@ class WorkspacePages {
 		String cursor = filters.cursor().isEmpty() ? null : filters.cursor();
 		PolicyQuery query = new PolicyQuery(filters.q(), kind, namespace, filters.label(), at, cursor, PAGE_SIZE);
 		boolean moreRows = cursor != null;
-		Mono<Page<PolicySummary>> page = errors.isEmpty() ? this.store.list(workspace, query)
+		Mono<Page<PolicySummary>> page = errors.isEmpty() ? this.policies.list(workspace, query)
 				.onErrorResume(StoreException.BadRequest.class, (ex) -> {
 					errors.put("q", ex.getMessage());
 					return Mono.just(new Page<>(List.of(), null));
 				}) : Mono.just(new Page<>(List.of(), null));
-		return this.store.workspace(workspace)
+		return this.workspaces.find(workspace)
 			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named \"" + workspace + "\".")))
 			.zipWith(page)
 			.map((found) -> StorePages.view(exchange, "workspaces/show", moreRows ? "rows" : "results")
@@ -219,14 +228,14 @@ class WorkspacePages {
 				error = "Pick both moments to compare.";
 			}
 			else {
-				comparison = this.store.compare(workspace, fromMoment, toMoment);
+				comparison = this.policies.compare(workspace, fromMoment, toMoment);
 			}
 		}
 		catch (IllegalArgumentException ex) {
 			error = ex.getMessage();
 		}
 		String message = error;
-		return this.store.workspace(workspace)
+		return this.workspaces.find(workspace)
 			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named \"" + workspace + "\".")))
 			.zipWith(comparison)
 			.map((found) -> StorePages.view(exchange, "workspaces/compare", "comparison")
@@ -246,19 +255,21 @@ class WorkspacePages {
 	 */
 	@GetMapping("/workspaces/{workspace}/export")
 	@ResponseBody
-	Mono<ResponseEntity<String>> export(@PathVariable String workspace,
+	Mono<ResponseEntity<Flux<String>>> export(@PathVariable String workspace,
 			@RequestParam(required = false) @Nullable String at, ServerWebExchange exchange) {
 		Instant moment;
 		try {
 			moment = Moments.parse(at);
 		}
 		catch (IllegalArgumentException ex) {
-			return Mono.just(ResponseEntity.badRequest().contentType(MediaType.TEXT_PLAIN).body(ex.getMessage()));
+			return Mono.just(ResponseEntity.badRequest()
+				.contentType(MediaType.TEXT_PLAIN)
+				.body(Flux.just(ex.getMessage())));
 		}
 		String filename = workspace + ((moment != null) ? "-" + Moments.INSTANCE.input(moment).replace(":", "") : "")
 				+ ".yaml";
 		return StorePages.requester(exchange)
-			.flatMap((by) -> this.store.export(workspace, moment, by))
+			.flatMap((by) -> this.exports.export(workspace, moment, by))
 			.map((yaml) -> ResponseEntity.ok()
 				.contentType(new MediaType("application", "yaml", StandardCharsets.UTF_8))
 				.header(HttpHeaders.CONTENT_DISPOSITION,

@@ -8,7 +8,10 @@ import com.microsoft.playwright.options.AriaRole;
 import dev.portcullis.BrowserTest;
 import dev.portcullis.identity.Role;
 import dev.portcullis.policy.PolicyKey;
-import dev.portcullis.policy.PolicyStore;
+import dev.portcullis.policy.Workspaces;
+import dev.portcullis.policy.Policies;
+import dev.portcullis.policy.PolicyChanges;
+import dev.portcullis.policy.BundleImport;
 import dev.portcullis.policy.Requester;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +27,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StorePagesBrowserIntegrationTests extends BrowserTest {
 
 	@Autowired
-	PolicyStore store;
+	Workspaces workspaces;
+
+	@Autowired
+	Policies policies;
+
+	@Autowired
+	PolicyChanges changes;
+
+	@Autowired
+	BundleImport imports;
 
 	private Locator button(String name) {
 		return this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
@@ -69,7 +81,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator("tr.row-bad")).containsText("column 15");
 		assertThat(this.page.getByLabel("Bundle (YAML)")).hasValue(java.util.regex.Pattern.compile("name: broken"));
 		screenshot("store-import-refused");
-		assertThat(this.store.workspace(ws).block().policies()).isZero();
+		assertThat(this.workspaces.find(ws).block().policies()).isZero();
 
 		this.page.getByLabel("Bundle (YAML)").fill(StorePagesIntegrationTests.policy("web", 80) + "---\n"
 				+ StorePagesIntegrationTests.policy("db", 5432) + "---\n" + """
@@ -139,7 +151,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		// lose a race: someone saves version 3 while this editor is open on version 2
 		link("CiliumNetworkPolicy/shop/web").click();
 		link("Edit").click();
-		this.store.save(ws, PolicyKey.parse("cnp", "shop", "web"), StorePagesIntegrationTests.policy("web", 8443), 2,
+		this.changes.save(ws, PolicyKey.parse("cnp", "shop", "web"), StorePagesIntegrationTests.policy("web", 8443), 2,
 				"someone else", Requester.SYSTEM).block();
 		yaml = this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true));
 		yaml.fill(StorePagesIntegrationTests.policy("web", 9443));
@@ -162,7 +174,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		screenshot("store-deleted");
 		button("Restore").click();
 		assertThat(this.page.getByText("Restored as version 6.")).isVisible();
-		assertThat(this.store.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().deleted()).isFalse();
+		assertThat(this.policies.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().deleted()).isFalse();
 
 		// sign out
 		button("Sign out").click();
@@ -174,17 +186,17 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 	@Test
 	void viewerShouldPageTheListSeeAPastMomentCompareMomentsAndNotSeeWriteButtons() {
 		String ws = "browser-" + UUID.randomUUID().toString().substring(0, 8);
-		this.store.createWorkspace(ws, "Sixty services", Requester.SYSTEM).block();
+		this.workspaces.create(ws, "Sixty services", Requester.SYSTEM).block();
 		String bundle = java.util.stream.IntStream.range(0, 60)
 			.mapToObj((i) -> StorePagesIntegrationTests.policy("svc-%02d".formatted(i), 8000 + i))
 			.collect(java.util.stream.Collectors.joining("---\n"));
-		this.store.importBundle(ws, bundle, "seed", Requester.SYSTEM).block();
-		java.time.Instant seeded = this.store.get(ws, PolicyKey.parse("cnp", "shop", "svc-00"), null).block()
+		this.imports.run(ws, bundle, "seed", Requester.SYSTEM).block();
+		java.time.Instant seeded = this.policies.get(ws, PolicyKey.parse("cnp", "shop", "svc-00"), null).block()
 			.summary().createdAt();
-		java.time.Instant changed = this.store
+		java.time.Instant changed = this.changes
 			.save(ws, null, StorePagesIntegrationTests.policy("svc-00", 443), 1, "tls", Requester.SYSTEM).block()
 			.version().summary().createdAt();
-		java.time.Instant added = this.store
+		java.time.Instant added = this.changes
 			.save(ws, null, StorePagesIntegrationTests.policy("late", 80), null, "new", Requester.SYSTEM).block()
 			.version().summary().createdAt();
 		// moments taken from the versions' recorded times, to the millisecond a datetime-local input carries:
@@ -243,7 +255,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 	@Test
 	void authorShouldImportAnUploadedFile() throws Exception {
 		String ws = "browser-" + UUID.randomUUID().toString().substring(0, 8);
-		this.store.createWorkspace(ws, "", Requester.SYSTEM).block();
+		this.workspaces.create(ws, "", Requester.SYSTEM).block();
 		java.nio.file.Path file = java.nio.file.Files.createTempFile("bundle", ".yaml");
 		java.nio.file.Files.writeString(file, """
 				apiVersion: v1

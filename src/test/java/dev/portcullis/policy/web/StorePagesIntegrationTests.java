@@ -11,7 +11,10 @@ import java.util.stream.IntStream;
 import dev.portcullis.IntegrationTest;
 import dev.portcullis.identity.Role;
 import dev.portcullis.policy.PolicyKey;
-import dev.portcullis.policy.PolicyStore;
+import dev.portcullis.policy.Workspaces;
+import dev.portcullis.policy.Policies;
+import dev.portcullis.policy.PolicyChanges;
+import dev.portcullis.policy.BundleImport;
 import dev.portcullis.policy.Requester;
 import dev.portcullis.web.Htmx;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StorePagesIntegrationTests extends IntegrationTest {
 
 	@Autowired
-	PolicyStore store;
+	Workspaces workspaces;
+
+	@Autowired
+	Policies policies;
+
+	@Autowired
+	PolicyChanges changes;
+
+	@Autowired
+	BundleImport imports;
 
 	@Autowired
 	org.springframework.r2dbc.core.DatabaseClient db;
@@ -68,7 +80,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 
 	private String workspace() {
 		String name = "pages-" + UUID.randomUUID().toString().substring(0, 8);
-		this.store.createWorkspace(name, "", Requester.SYSTEM).block();
+		this.workspaces.create(name, "", Requester.SYSTEM).block();
 		return name;
 	}
 
@@ -129,7 +141,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 		String ws = workspace();
 		String bundle = IntStream.range(0, 60).mapToObj((i) -> policy("svc-%02d".formatted(i), 8000 + i))
 			.collect(Collectors.joining("---\n"));
-		this.store.importBundle(ws, bundle, "seed", Requester.SYSTEM).block();
+		this.imports.run(ws, bundle, "seed", Requester.SYSTEM).block();
 		String first = author().get().uri("/workspaces/" + ws).exchange()
 			.expectStatus().isOk()
 			.expectBody(String.class).returnResult().getResponseBody();
@@ -147,7 +159,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void searchShouldAnswerWithTheResultsFragmentAndFilterByNameKindAndLabel() {
 		String ws = workspace();
-		this.store.importBundle(ws, policy("web", 80) + "---\n" + policy("db", 5432), "", Requester.SYSTEM).block();
+		this.imports.run(ws, policy("web", 80) + "---\n" + policy("db", 5432), "", Requester.SYSTEM).block();
 		String html = author().get().uri("/workspaces/{ws}?q=we&kind=CiliumNetworkPolicy&label={label}", ws, "team=payments")
 			.header(Htmx.REQUEST, "true").exchange()
 			.expectStatus().isOk()
@@ -161,9 +173,9 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void workspaceAsOfAMomentShouldShowThePoliciesThatExistedThen() {
 		String ws = workspace();
-		Instant early = this.store.save(ws, null, policy("early", 80), null, "", Requester.SYSTEM).block()
+		Instant early = this.changes.save(ws, null, policy("early", 80), null, "", Requester.SYSTEM).block()
 			.version().summary().createdAt();
-		Instant late = this.store.save(ws, null, policy("late", 81), null, "", Requester.SYSTEM).block()
+		Instant late = this.changes.save(ws, null, policy("late", 81), null, "", Requester.SYSTEM).block()
 			.version().summary().createdAt();
 		assertThat(late).isAfter(early);
 		// the moment "early" was saved, to the microsecond the store records: "late" did not exist yet
@@ -199,7 +211,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 		assertThat(html).startsWith("<div id=\"importer\"").contains("Nothing was imported", "Invalid", "broken",
 				"column 15", "99999");
 		assertThat(html).contains("name: broken"); // the text stays in the form to be fixed
-		assertThat(this.store.workspace(ws).block().policies()).isZero();
+		assertThat(this.workspaces.find(ws).block().policies()).isZero();
 	}
 
 	@Test
@@ -221,14 +233,14 @@ class StorePagesIntegrationTests extends IntegrationTest {
 			.expectStatus().isOk()
 			.expectBody(String.class).returnResult().getResponseBody();
 		assertThat(html).contains("<html", "2 created, 0 updated, 0 unchanged.", "Created");
-		assertThat(this.store.workspace(ws).block().policies()).isEqualTo(2);
+		assertThat(this.workspaces.find(ws).block().policies()).isEqualTo(2);
 	}
 
 	@Test
 	void policyPageShouldShowTheYamlWithLineNumbersMetadataAndHistory() {
 		String ws = workspace();
-		this.store.save(ws, null, policy("web", 80), null, "first", Requester.SYSTEM).block();
-		this.store.save(ws, null, policy("web", 443), 1, "tls", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "first", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 443), 1, "tls", Requester.SYSTEM).block();
 		String html = author().get().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web", ws).exchange()
 			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 		assertThat(html).contains("<ol class=\"lines\">", "<code>kind: CiliumNetworkPolicy</code>", ">tls<",
@@ -241,8 +253,8 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void diffPageShouldMarkLinesWithSignsAndSummariseTheStructure() {
 		String ws = workspace();
-		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
-		this.store.save(ws, null, policy("web", 443), 1, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 443), 1, "", Requester.SYSTEM).block();
 		String html = author().get().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web/diff?from=1&to=2", ws)
 			.exchange()
 			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
@@ -265,8 +277,8 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void savingOnAStaleVersionShouldShowWhatChangedKeepTheTextAndRebase() {
 		String ws = workspace();
-		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
-		this.store.save(ws, null, policy("web", 443), 1, "someone else", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 443), 1, "someone else", Requester.SYSTEM).block();
 		String mine = policy("web", 8080);
 		String html = author().post().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web/edit", ws)
 			.header(Htmx.REQUEST, "true")
@@ -276,7 +288,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 			.expectBody(String.class).returnResult().getResponseBody();
 		assertThat(html).contains("Someone saved this policy while you were editing", "class=\"line-added\"",
 				"Your text is kept below", "8080", "name=\"baseVersion\" value=\"2\"");
-		assertThat(this.store.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().version()).isEqualTo(2);
+		assertThat(this.policies.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().version()).isEqualTo(2);
 		author().post().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web/edit", ws)
 			.body(BodyInserters.fromFormData(form("yaml", mine, "message", "mine", "baseVersion", "2")))
 			.exchange()
@@ -287,7 +299,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void deleteShouldWriteATombstoneAndRestoreShouldBringThePolicyBack() {
 		String ws = workspace();
-		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
 		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
 		author().post().uri(page + "/delete").body(BodyInserters.fromFormData(form("expectedVersion", "1",
 				"message", "gone")))
@@ -300,7 +312,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 					"href=\"" + page + "/diff?from=1&amp;to=2\""));
 		author().post().uri(page + "/restore").body(BodyInserters.fromFormData(form("expectedVersion", "2")))
 			.exchange().expectStatus().isSeeOther().expectHeader().location(page + "?notice=restored");
-		assertThat(this.store.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().deleted()).isFalse();
+		assertThat(this.policies.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().deleted()).isFalse();
 		// the stale delete above was refused (409): audited as a FAILURE between the two changes
 		assertThat(this.db.sql("SELECT action || ' ' || outcome || ' by ' || actor || ' from ' "
 				+ "|| coalesce(remote_address, '?') AS e "
@@ -318,7 +330,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void viewerShouldSeeNoWriteButtonsAndBeRefusedWhenWriting() {
 		String ws = workspace();
-		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
 		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
 		String html = as(Role.VIEWER).get().uri(page).exchange()
 			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
@@ -327,7 +339,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 			.expectBody(String.class).returnResult().getResponseBody()).doesNotContain(">Import<", ">New policy<");
 		as(Role.VIEWER).post().uri(page + "/delete").body(BodyInserters.fromFormData(form("expectedVersion", "1")))
 			.exchange().expectStatus().isForbidden();
-		assertThat(this.store.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().version()).isEqualTo(1);
+		assertThat(this.policies.get(ws, PolicyKey.parse("cnp", "shop", "web"), null).block().version()).isEqualTo(1);
 		String authorHtml = author().get().uri(page).exchange().expectStatus().isOk()
 			.expectBody(String.class).returnResult().getResponseBody();
 		assertThat(authorHtml).contains(">Edit<", "Delete policy");
@@ -336,7 +348,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void exportShouldDownloadTheWorkspaceAsOneYamlFile() {
 		String ws = workspace();
-		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
 		author().get().uri("/workspaces/{ws}/export", ws).exchange()
 			.expectStatus().isOk()
 			.expectHeader().contentTypeCompatibleWith("application/yaml")
@@ -392,9 +404,9 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void editingADeletedPolicyShouldCreateItAgain() {
 		String ws = workspace();
-		this.store.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
 		PolicyKey key = PolicyKey.parse("cnp", "shop", "web");
-		this.store.delete(ws, key, 1, "gone", Requester.SYSTEM).block();
+		this.changes.delete(ws, key, 1, "gone", Requester.SYSTEM).block();
 		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
 		author().get().uri(page + "/edit").exchange().expectStatus().isOk()
 			.expectBody(String.class).value((html) -> assertThat(html).contains("name=\"baseVersion\" value=\"\"",
@@ -404,7 +416,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 			.exchange()
 			.expectStatus().isSeeOther()
 			.expectHeader().location(page + "?notice=created");
-		assertThat(this.store.get(ws, key, null).block().version()).isEqualTo(3);
+		assertThat(this.policies.get(ws, key, null).block().version()).isEqualTo(3);
 	}
 
 	@Test
@@ -457,15 +469,15 @@ class StorePagesIntegrationTests extends IntegrationTest {
 			.expectStatus().isEqualTo(413)
 			.expectBody(String.class).value((html) -> assertThat(html).startsWith("<div id=\"importer\"")
 				.contains("larger than the limit of 16 MiB"));
-		assertThat(this.store.workspace(ws).block().policies()).isZero();
+		assertThat(this.workspaces.find(ws).block().policies()).isZero();
 	}
 
 	@Test
 	void longHistoriesShouldPageByKeysetAndAppendOlderVersionsForHtmx() {
 		String ws = workspace();
-		this.store.save(ws, null, policy("web", 1000), null, "v1", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 1000), null, "v1", Requester.SYSTEM).block();
 		for (int v = 2; v <= 55; v++) {
-			this.store.save(ws, null, policy("web", 1000 + v), v - 1, "v" + v, Requester.SYSTEM).block();
+			this.changes.save(ws, null, policy("web", 1000 + v), v - 1, "v" + v, Requester.SYSTEM).block();
 		}
 		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
 		String html = author().get().uri(page).exchange().expectStatus().isOk()
@@ -489,7 +501,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 			.exchange()
 			.expectStatus().isEqualTo(413)
 			.expectBody(String.class).value((html) -> assertThat(html).startsWith("<form id=\"editor\""));
-		assertThat(this.store.workspace(ws).block().policies()).isZero();
+		assertThat(this.workspaces.find(ws).block().policies()).isZero();
 	}
 
 }
