@@ -35,13 +35,13 @@ import org.springframework.web.server.ServerWebExchange;
  * index, line and column.
  */
 @Controller
-class ImportPage {
+class ImportPages {
 
 	private final Workspaces workspaces;
 
 	private final BundleImport imports;
 
-	ImportPage(Workspaces workspaces, BundleImport imports) {
+	ImportPages(Workspaces workspaces, BundleImport imports) {
 		this.workspaces = workspaces;
 		this.imports = imports;
 	}
@@ -137,7 +137,7 @@ class ImportPage {
 	private static Mono<ImportForm> read(ServerWebExchange exchange) {
 		MediaType type = exchange.getRequest().getHeaders().getContentType();
 		if (type != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
-			return exchange.getMultipartData().flatMap(ImportPage::read);
+			return exchange.getMultipartData().flatMap(ImportPages::read);
 		}
 		return exchange.getFormData().map((data) -> new ImportForm(orEmpty(data.getFirst("bundle")),
 				orEmpty(data.getFirst("message")).strip(), "", ""));

@@ -33,7 +33,7 @@ import org.springframework.web.server.ServerWebExchange;
  * violations, each with line and column.
  */
 @Controller
-class PolicyEditor {
+class PolicyEditorPages {
 
 	private final Workspaces workspaces;
 
@@ -41,7 +41,7 @@ class PolicyEditor {
 
 	private final PolicyChanges changes;
 
-	PolicyEditor(Workspaces workspaces, Policies policies, PolicyChanges changes) {
+	PolicyEditorPages(Workspaces workspaces, Policies policies, PolicyChanges changes) {
 		this.workspaces = workspaces;
 		this.policies = policies;
 		this.changes = changes;

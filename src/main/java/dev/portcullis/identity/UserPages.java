@@ -23,7 +23,7 @@ import org.springframework.web.util.UriUtils;
  * itself (marked {@code Cache-Control: no-store}); they are never kept in the session.
  */
 @Controller
-class UserPageController {
+class UserPages {
 
 	private static final int PAGE_SIZE = 50;
 
@@ -31,7 +31,7 @@ class UserPageController {
 
 	private final UserAccounts accounts;
 
-	UserPageController(Users users, UserAccounts accounts) {
+	UserPages(Users users, UserAccounts accounts) {
 		this.users = users;
 		this.accounts = accounts;
 	}

@@ -10,11 +10,11 @@ import org.springframework.web.server.ServerWebExchange;
 
 /** The dashboard, and the footer's database status that htmx refreshes. */
 @Controller
-class DashboardController {
+class DashboardPages {
 
 	private final DatabaseStatus databaseStatus;
 
-	DashboardController(DatabaseStatus databaseStatus) {
+	DashboardPages(DatabaseStatus databaseStatus) {
 		this.databaseStatus = databaseStatus;
 	}
 

@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  * with {@code ?signedout}.
  */
 @Controller
-class LoginController {
+class LoginPages {
 
 	/** A configured OpenID Connect provider, linked from the page. */
 	record Provider(String id, String name) {
@@ -29,7 +29,7 @@ class LoginController {
 
 	private final List<Provider> providers;
 
-	LoginController(ObjectProvider<ReactiveClientRegistrationRepository> clients) {
+	LoginPages(ObjectProvider<ReactiveClientRegistrationRepository> clients) {
 		List<Provider> found = new ArrayList<>();
 		if (clients.getIfAvailable() instanceof Iterable<?> registrations) {
 			for (Object registration : registrations) {

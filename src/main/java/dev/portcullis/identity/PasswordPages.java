@@ -18,7 +18,7 @@ import org.springframework.web.server.ServerWebExchange;
  * that made the change stays signed in.
  */
 @Controller
-class PasswordPageController {
+class PasswordPages {
 
 	private final UserAccounts accounts;
 
@@ -26,7 +26,7 @@ class PasswordPageController {
 
 	private final FreshSessionContextRepository sessions;
 
-	PasswordPageController(UserAccounts accounts, SignInThrottle throttle, FreshSessionContextRepository sessions) {
+	PasswordPages(UserAccounts accounts, SignInThrottle throttle, FreshSessionContextRepository sessions) {
 		this.accounts = accounts;
 		this.throttle = throttle;
 		this.sessions = sessions;

@@ -20,11 +20,11 @@ import org.springframework.web.util.UriComponentsBuilder;
  * keyset cursor.
  */
 @Controller
-class AuditPageController {
+class AuditPages {
 
 	private final AuditEntries entries;
 
-	AuditPageController(AuditEntries entries) {
+	AuditPages(AuditEntries entries) {
 		this.entries = entries;
 	}
 

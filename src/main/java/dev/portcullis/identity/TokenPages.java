@@ -26,14 +26,14 @@ import org.springframework.web.server.ServerWebExchange;
  * else. The list shows only each token's first characters, its expiry and when it was last used.
  */
 @Controller
-class TokenPageController {
+class TokenPages {
 
 	/** Expiry choices of the form, in days; 0 is "never". */
 	static final List<Integer> EXPIRY_DAYS = List.of(30, 90, 365, 0);
 
 	private final ApiTokens tokens;
 
-	TokenPageController(ApiTokens tokens) {
+	TokenPages(ApiTokens tokens) {
 		this.tokens = tokens;
 	}
 
