@@ -202,17 +202,8 @@ class PolicyApiController {
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
 			@RequestParam(required = false) @Nullable String message, ServerWebExchange exchange) {
 		PolicyKey key = key(kind, namespace, name);
-		if (ifMatch == null) {
-			return this.policies.get(workspace, key, null)
-				.flatMap((head) -> Mono.error(StoreApi.preconditionRequired(head.summary())));
-		}
-		if (weak(ifMatch)) {
-			return weakTagRefused(workspace, key, ifMatch);
-		}
-		int expected = StoreApi.version(ifMatch);
-		return requester(exchange)
-			.flatMap((by) -> this.changes.delete(workspace, key, expected, (message != null) ? message : "", by))
-			.map((result) -> ResponseEntity.ok().eTag(etag(result.version().version())).body(SaveView.of(result)));
+		return changeOfHead(workspace, key, ifMatch, exchange,
+				(expected, by) -> this.changes.delete(workspace, key, expected, (message != null) ? message : "", by));
 	}
 
 	@PostMapping(path = POLICY + "/restore", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -223,6 +214,16 @@ class PolicyApiController {
 			@RequestParam(required = false) @Nullable String message, ServerWebExchange exchange) {
 		PolicyKey key = key(kind, namespace, name);
 		Integer from = (version != null) ? number("version", version) : null;
+		return changeOfHead(workspace, key, ifMatch, exchange, (expected, by) -> this.changes.restore(workspace, key,
+				from, expected, (message != null) ? message : "", by));
+	}
+
+	/**
+	 * A change of an existing policy's head (delete, restore): it needs a strong {@code If-Match} naming the head
+	 * (428 with the current version without one, 412 for a weak tag); answers 200 with the new version's ETag.
+	 */
+	private Mono<ResponseEntity<SaveView>> changeOfHead(String workspace, PolicyKey key, @Nullable String ifMatch,
+			ServerWebExchange exchange, java.util.function.BiFunction<Integer, Requester, Mono<SaveResult>> change) {
 		if (ifMatch == null) {
 			return this.policies.get(workspace, key, null)
 				.flatMap((head) -> Mono.error(StoreApi.preconditionRequired(head.summary())));
@@ -231,8 +232,7 @@ class PolicyApiController {
 			return weakTagRefused(workspace, key, ifMatch);
 		}
 		int expected = StoreApi.version(ifMatch);
-		return requester(exchange)
-			.flatMap((by) -> this.changes.restore(workspace, key, from, expected, (message != null) ? message : "", by))
+		return requester(exchange).flatMap((by) -> change.apply(expected, by))
 			.map((result) -> ResponseEntity.ok().eTag(etag(result.version().version())).body(SaveView.of(result)));
 	}
 
