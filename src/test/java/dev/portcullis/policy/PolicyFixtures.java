@@ -2,8 +2,8 @@ package dev.portcullis.policy;
 
 import java.util.UUID;
 
-/** Policy texts and names the store's tests share. */
-final class PolicyFixtures {
+/** Policy texts and names the store's tests (and the pages' tests) share. */
+public final class PolicyFixtures {
 
 	private PolicyFixtures() {
 	}
@@ -70,6 +70,32 @@ final class PolicyFixtures {
 				    ports:
 				    - port: 5432
 				""".formatted(name, namespace);
+	}
+
+	/** A CiliumNetworkPolicy in namespace {@code shop} selecting {@code app=<name>}, admitting TCP {@code port} from
+	 * {@code app=frontend}; a port over 65535 makes it invalid at a known place. */
+	public static String policy(String name, int port) {
+		return """
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata:
+				  name: %s
+				  namespace: shop
+				  labels:
+				    team: payments
+				spec:
+				  endpointSelector:
+				    matchLabels:
+				      app: %s
+				  ingress:
+				  - fromEndpoints:
+				    - matchLabels:
+				        app: frontend
+				    toPorts:
+				    - ports:
+				      - port: "%d"
+				        protocol: TCP
+				""".formatted(name, name, port);
 	}
 
 }

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import static dev.portcullis.policy.PolicyFixtures.policy;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,29 +71,6 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 
 	private final List<String> overflowing = new ArrayList<>();
 
-	static String policy(String name, int port) {
-		return """
-				apiVersion: cilium.io/v2
-				kind: CiliumNetworkPolicy
-				metadata:
-				  name: %s
-				  namespace: shop
-				  labels:
-				    team: payments
-				spec:
-				  endpointSelector:
-				    matchLabels:
-				      app: %s
-				  ingress:
-				  - fromEndpoints:
-				    - matchLabels:
-				        app: frontend
-				    toPorts:
-				    - ports:
-				      - port: "%d"
-				        protocol: TCP
-				""".formatted(name, name, port);
-	}
 
 	@ParameterizedTest
 	@ValueSource(ints = { 390, 1280 })

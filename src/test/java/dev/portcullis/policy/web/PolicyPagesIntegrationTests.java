@@ -21,7 +21,7 @@ import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.BodyInserters;
 
-import static dev.portcullis.policy.web.StorePagesIntegrationTests.policy;
+import static dev.portcullis.policy.PolicyFixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import static dev.portcullis.policy.PolicyFixtures.policy;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,8 +73,8 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 
 		// import: one bad document refuses the whole bundle, with the document, line and column
 		link("Import").click();
-		this.page.getByLabel("Bundle (YAML)").fill(StorePagesIntegrationTests.policy("web", 80) + "---\n"
-				+ StorePagesIntegrationTests.policy("broken", 99999));
+		this.page.getByLabel("Bundle (YAML)").fill(policy("web", 80) + "---\n"
+				+ policy("broken", 99999));
 		this.page.getByLabel("Message").fill("first try");
 		button("Import").click();
 		assertThat(this.page.locator("#report-heading")).hasText("Nothing was imported");
@@ -83,8 +84,8 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		screenshot("store-import-refused");
 		assertThat(this.workspaces.find(ws).block().policies()).isZero();
 
-		this.page.getByLabel("Bundle (YAML)").fill(StorePagesIntegrationTests.policy("web", 80) + "---\n"
-				+ StorePagesIntegrationTests.policy("db", 5432) + "---\n" + """
+		this.page.getByLabel("Bundle (YAML)").fill(policy("web", 80) + "---\n"
+				+ policy("db", 5432) + "---\n" + """
 				apiVersion: networking.k8s.io/v1
 				kind: NetworkPolicy
 				metadata:
@@ -111,13 +112,13 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		// write a new policy: the engine's violations show inline with line and column, the text stays
 		link("New policy").click();
 		Locator text = this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true));
-		text.fill(StorePagesIntegrationTests.policy("cache", 99999));
+		text.fill(policy("cache", 99999));
 		button("Save version").click();
 		assertThat(this.page.locator("ul.violations")).containsText("Line 18, column 15");
 		assertThat(text).hasAttribute("aria-invalid", "true");
 		assertThat(text).hasValue(java.util.regex.Pattern.compile("99999"));
 		screenshot("store-new-policy-invalid");
-		text.fill(StorePagesIntegrationTests.policy("cache", 6379));
+		text.fill(policy("cache", 6379));
 		button("Save version").click();
 		assertThat(this.page.getByText("Created as version 1.")).isVisible();
 		link(ws).click();
@@ -132,7 +133,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator("ol.lines li").first()).hasText("apiVersion: cilium.io/v2");
 		link("Edit").click();
 		Locator yaml = this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true));
-		yaml.fill(StorePagesIntegrationTests.policy("web", 443));
+		yaml.fill(policy("web", 443));
 		this.page.getByLabel("Message").fill("TLS only");
 		button("Save version").click();
 		this.page.waitForURL("**/CiliumNetworkPolicy/shop/web?notice=updated");
@@ -151,10 +152,10 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		// lose a race: someone saves version 3 while this editor is open on version 2
 		link("CiliumNetworkPolicy/shop/web").click();
 		link("Edit").click();
-		this.changes.save(ws, PolicyKey.parse("cnp", "shop", "web"), StorePagesIntegrationTests.policy("web", 8443), 2,
+		this.changes.save(ws, PolicyKey.parse("cnp", "shop", "web"), policy("web", 8443), 2,
 				"someone else", Requester.SYSTEM).block();
 		yaml = this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true));
-		yaml.fill(StorePagesIntegrationTests.policy("web", 9443));
+		yaml.fill(policy("web", 9443));
 		button("Save version").click();
 		assertThat(this.page.getByText("Someone saved this policy while you were editing")).isVisible();
 		assertThat(this.page.locator(".conflict tr.line-added")).containsText("8443");
@@ -188,16 +189,16 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		String ws = "browser-" + UUID.randomUUID().toString().substring(0, 8);
 		this.workspaces.create(ws, "Sixty services", Requester.SYSTEM).block();
 		String bundle = java.util.stream.IntStream.range(0, 60)
-			.mapToObj((i) -> StorePagesIntegrationTests.policy("svc-%02d".formatted(i), 8000 + i))
+			.mapToObj((i) -> policy("svc-%02d".formatted(i), 8000 + i))
 			.collect(java.util.stream.Collectors.joining("---\n"));
 		this.imports.run(ws, bundle, "seed", Requester.SYSTEM).block();
 		java.time.Instant seeded = this.policies.get(ws, PolicyKey.parse("cnp", "shop", "svc-00"), null).block()
 			.summary().createdAt();
 		java.time.Instant changed = this.changes
-			.save(ws, null, StorePagesIntegrationTests.policy("svc-00", 443), 1, "tls", Requester.SYSTEM).block()
+			.save(ws, null, policy("svc-00", 443), 1, "tls", Requester.SYSTEM).block()
 			.version().summary().createdAt();
 		java.time.Instant added = this.changes
-			.save(ws, null, StorePagesIntegrationTests.policy("late", 80), null, "new", Requester.SYSTEM).block()
+			.save(ws, null, policy("late", 80), null, "new", Requester.SYSTEM).block()
 			.version().summary().createdAt();
 		// moments taken from the versions' recorded times, to the millisecond a datetime-local input carries:
 		// "then" is the seed's millisecond (the import records its time before it writes its 60 rows), and ends
@@ -261,7 +262,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 				apiVersion: v1
 				kind: List
 				items:
-				""" + StorePagesIntegrationTests.policy("up", 80).indent(2).replaceFirst("^  ", "- ")
+				""" + policy("up", 80).indent(2).replaceFirst("^  ", "- ")
 				.replace("\n  apiVersion", "\n  apiVersion"));
 		signIn(Role.AUTHOR);
 		this.page.navigate("/workspaces/" + ws + "/import");

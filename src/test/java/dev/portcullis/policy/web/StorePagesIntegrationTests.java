@@ -28,6 +28,7 @@ import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.BodyInserters;
 
+import static dev.portcullis.policy.PolicyFixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -54,29 +55,6 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@org.springframework.boot.test.web.server.LocalServerPort
 	int port;
 
-	static String policy(String name, int port) {
-		return """
-				apiVersion: cilium.io/v2
-				kind: CiliumNetworkPolicy
-				metadata:
-				  name: %s
-				  namespace: shop
-				  labels:
-				    team: payments
-				spec:
-				  endpointSelector:
-				    matchLabels:
-				      app: %s
-				  ingress:
-				  - fromEndpoints:
-				    - matchLabels:
-				        app: frontend
-				    toPorts:
-				    - ports:
-				      - port: "%d"
-				        protocol: TCP
-				""".formatted(name, name, port);
-	}
 
 	private String workspace() {
 		String name = "pages-" + UUID.randomUUID().toString().substring(0, 8);
