@@ -121,7 +121,7 @@ final class CompiledEntry {
 
 		String path();
 
-		boolean matches(Identity peer, String clusterName);
+		boolean matches(SecurityIdentity peer, String clusterName);
 
 	}
 
@@ -129,12 +129,12 @@ final class CompiledEntry {
 	record SelectorPeer(String path, SelectorMatcher matcher, boolean remoteNodesOnly) implements LabelPeer {
 
 		@Override
-		public boolean matches(Identity peer, String clusterName) {
+		public boolean matches(SecurityIdentity peer, String clusterName) {
 			if (this.remoteNodesOnly) {
-				if (peer.kind != Identity.Kind.REMOTE_NODE) {
+				if (peer.kind != SecurityIdentity.Kind.REMOTE_NODE) {
 					return false;
 				}
-				String cluster = peer.labels.value(Identity.CLUSTER_LABEL);
+				String cluster = peer.labels.value(SecurityIdentity.CLUSTER_LABEL);
 				if (cluster != null && !cluster.equals(clusterName)) {
 					return false;
 				}
@@ -148,7 +148,7 @@ final class CompiledEntry {
 	record EntityPeer(String path, Entity entity) implements LabelPeer {
 
 		@Override
-		public boolean matches(Identity peer, String clusterName) {
+		public boolean matches(SecurityIdentity peer, String clusterName) {
 			return this.entity.selects(peer.labels, clusterName);
 		}
 
@@ -160,7 +160,7 @@ final class CompiledEntry {
 		String path();
 
 		/** Whether the peer identity can be selected at all (checked once per identity pair). */
-		boolean admits(Identity peer, boolean cidrMatchesNodes);
+		boolean admits(SecurityIdentity peer, boolean cidrMatchesNodes);
 
 		boolean matches(Flow flow, @Nullable IpAddress peerIp);
 
@@ -170,7 +170,7 @@ final class CompiledEntry {
 	record CidrPeer(String path, Cidr cidr, List<Cidr> except) implements FlowPeer {
 
 		@Override
-		public boolean admits(Identity peer, boolean cidrMatchesNodes) {
+		public boolean admits(SecurityIdentity peer, boolean cidrMatchesNodes) {
 			return peer.cidrSelectable(cidrMatchesNodes);
 		}
 
@@ -193,7 +193,7 @@ final class CompiledEntry {
 	record FqdnPeer(String path, DnsPattern pattern) implements FlowPeer {
 
 		@Override
-		public boolean admits(Identity peer, boolean cidrMatchesNodes) {
+		public boolean admits(SecurityIdentity peer, boolean cidrMatchesNodes) {
 			return !peer.kind.cluster;
 		}
 
@@ -217,7 +217,7 @@ final class CompiledEntry {
 			@Nullable String namespace) implements FlowPeer {
 
 		@Override
-		public boolean admits(Identity peer, boolean cidrMatchesNodes) {
+		public boolean admits(SecurityIdentity peer, boolean cidrMatchesNodes) {
 			return true;
 		}
 
@@ -242,7 +242,7 @@ final class CompiledEntry {
 	record UnresolvablePeer(String path) implements FlowPeer {
 
 		@Override
-		public boolean admits(Identity peer, boolean cidrMatchesNodes) {
+		public boolean admits(SecurityIdentity peer, boolean cidrMatchesNodes) {
 			return false;
 		}
 

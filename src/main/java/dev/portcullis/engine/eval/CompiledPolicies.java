@@ -86,12 +86,12 @@ public final class CompiledPolicies {
 
 	private final List<CompiledRule> rules;
 
-	private final Identity.Table identities;
+	private final SecurityIdentity.Table identities;
 
 	private CompiledPolicies(EngineOptions options, List<CompiledRule> rules) {
 		this.options = options;
 		this.rules = rules;
-		this.identities = new Identity.Table(options.clusterName());
+		this.identities = new SecurityIdentity.Table(options.clusterName());
 	}
 
 	/** Compiles valid policies (as {@code PolicyParser} returns them) under the given agent settings. */
@@ -117,8 +117,8 @@ public final class CompiledPolicies {
 	}
 
 	private Decision evaluate(Flow flow, @Nullable Trace egressTrace, @Nullable Trace ingressTrace) {
-		Identity source = this.identities.of(flow.source(), flow.nodeLabels());
-		Identity destination = this.identities.of(flow.destination(), flow.nodeLabels());
+		SecurityIdentity source = this.identities.of(flow.source(), flow.nodeLabels());
+		SecurityIdentity destination = this.identities.of(flow.destination(), flow.nodeLabels());
 		SideResult egress;
 		SideResult ingress;
 		if (flow.reply()) {
@@ -146,7 +146,7 @@ public final class CompiledPolicies {
 		return new Decision(verdict, egress.decision(), ingress.decision(), l7, null);
 	}
 
-	private static void trace(@Nullable Trace trace, Identity subject, Identity peer, Reason reason) {
+	private static void trace(@Nullable Trace trace, SecurityIdentity subject, SecurityIdentity peer, Reason reason) {
 		if (trace != null) {
 			trace.subject = subject;
 			trace.peer = peer;
@@ -154,7 +154,7 @@ public final class CompiledPolicies {
 		}
 	}
 
-	private SideResult side(Flow flow, Direction direction, Identity subject, Identity peer,
+	private SideResult side(Flow flow, Direction direction, SecurityIdentity subject, SecurityIdentity peer,
 			@Nullable String peerIpText, @Nullable Trace trace) {
 		trace(trace, subject, peer, Reason.NOT_ENFORCED);
 		if (this.options.enforcementMode() == PolicyEnforcementMode.NEVER) {
@@ -428,7 +428,7 @@ public final class CompiledPolicies {
 		return new HttpMatcher.Request(http.method(), path, authority, http.headers());
 	}
 
-	private int matchFlowPeers(CompiledEntry entry, Flow flow, @Nullable IpAddress peerIp, Identity peer) {
+	private int matchFlowPeers(CompiledEntry entry, Flow flow, @Nullable IpAddress peerIp, SecurityIdentity peer) {
 		List<FlowPeer> flowPeers = entry.flowPeers;
 		for (int i = 0; i < flowPeers.size(); i++) {
 			FlowPeer flowPeer = flowPeers.get(i);
@@ -458,7 +458,7 @@ public final class CompiledPolicies {
 		return result;
 	}
 
-	SubjectView subjectView(Identity subject, Direction direction) {
+	SubjectView subjectView(SecurityIdentity subject, Direction direction) {
 		SubjectView view = subject.subjectViews[direction.ordinal()];
 		if (view != null) {
 			return view;
@@ -491,8 +491,8 @@ public final class CompiledPolicies {
 		return view;
 	}
 
-	private PeerView peerView(Identity subject, Identity peer, Direction direction, SubjectView view) {
-		ConcurrentHashMap<Identity, PeerView> views = subject.peerViews[direction.ordinal()];
+	private PeerView peerView(SecurityIdentity subject, SecurityIdentity peer, Direction direction, SubjectView view) {
+		ConcurrentHashMap<SecurityIdentity, PeerView> views = subject.peerViews[direction.ordinal()];
 		PeerView peerView = views.get(peer);
 		if (peerView == null) {
 			boolean meetsRequirements = true;
@@ -509,7 +509,7 @@ public final class CompiledPolicies {
 		return peerView;
 	}
 
-	private List<Candidate> candidates(List<CompiledEntry> entries, Identity peer, boolean meetsRequirements) {
+	private List<Candidate> candidates(List<CompiledEntry> entries, SecurityIdentity peer, boolean meetsRequirements) {
 		List<Candidate> candidates = new ArrayList<>();
 		for (CompiledEntry entry : entries) {
 			if (entry.anyPeer) {
@@ -573,9 +573,9 @@ public final class CompiledPolicies {
 
 		final Direction direction;
 
-		Identity subject;
+		SecurityIdentity subject;
 
-		Identity peer;
+		SecurityIdentity peer;
 
 		@Nullable SubjectView view;
 

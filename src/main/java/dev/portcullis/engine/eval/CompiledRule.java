@@ -54,7 +54,7 @@ final class CompiledRule {
 		this.defaultDenyEgress = defaultDenyEgress;
 	}
 
-	boolean selects(Identity identity) {
+	boolean selects(SecurityIdentity identity) {
 		if (!identity.isLocalEndpoint() || identity.isHost() != this.nodeSelector) {
 			return false;
 		}

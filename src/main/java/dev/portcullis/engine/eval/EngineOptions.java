@@ -20,70 +20,66 @@ package dev.portcullis.engine.eval;
  * @param nonDefaultDenyPolicies {@code enable-non-default-deny-policies} (true): {@code enableDefaultDeny: false}
  *        is honoured; when false every rule with entries for a direction enables default deny
  * @param dnsRejectResponse {@code tofqdns-dns-reject-response-code}: what the DNS proxy answers to a denied query
+ * @param hostFirewall {@code enable-host-firewall} (false): when off, host policies ({@code nodeSelector}) are
+ *        ignored and host endpoints are never enforced
+ * @param mutualAuthentication {@code mesh-auth-enabled} with a SPIRE server deployed: whether rules with
+ *        {@code authentication.mode: required} can ever be satisfied (false: Cilium's default install has none)
  */
 public record EngineOptions(PolicyEnforcementMode enforcementMode, boolean auditMode, String clusterName,
 		AllowLocalhost allowLocalhost, boolean policyDefaultLocalCluster, boolean cidrMatchesNodes,
-		boolean nodeSelectorLabels, boolean nonDefaultDenyPolicies, DnsRejectResponse dnsRejectResponse) {
+		boolean nodeSelectorLabels, boolean nonDefaultDenyPolicies, DnsRejectResponse dnsRejectResponse,
+		boolean hostFirewall, boolean mutualAuthentication) {
 
 	public static final EngineOptions DEFAULTS = new EngineOptions(PolicyEnforcementMode.DEFAULT, false, "default",
-			AllowLocalhost.ALWAYS, true, false, false, true, DnsRejectResponse.REFUSED);
+			AllowLocalhost.ALWAYS, true, false, false, true, DnsRejectResponse.REFUSED, false, false);
 
 	/** The defaults with the three settings users change most. */
 	public static EngineOptions of(PolicyEnforcementMode enforcementMode, boolean auditMode, String clusterName) {
 		return DEFAULTS.withEnforcementMode(enforcementMode).withAuditMode(auditMode).withClusterName(clusterName);
 	}
 
-	public EngineOptions withEnforcementMode(PolicyEnforcementMode mode) {
-		return new EngineOptions(mode, this.auditMode, this.clusterName, this.allowLocalhost,
-				this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels,
-				this.nonDefaultDenyPolicies, this.dnsRejectResponse);
+	public EngineOptions withEnforcementMode(PolicyEnforcementMode value) {
+		return new EngineOptions(value, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
 	}
 
-	public EngineOptions withAuditMode(boolean audit) {
-		return new EngineOptions(this.enforcementMode, audit, this.clusterName, this.allowLocalhost,
-				this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels,
-				this.nonDefaultDenyPolicies, this.dnsRejectResponse);
+	public EngineOptions withAuditMode(boolean value) {
+		return new EngineOptions(this.enforcementMode, value, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
 	}
 
-	public EngineOptions withClusterName(String name) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, name, this.allowLocalhost,
-				this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels,
-				this.nonDefaultDenyPolicies, this.dnsRejectResponse);
+	public EngineOptions withClusterName(String value) {
+		return new EngineOptions(this.enforcementMode, this.auditMode, value, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
 	}
 
 	public EngineOptions withAllowLocalhost(AllowLocalhost value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, value,
-				this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels,
-				this.nonDefaultDenyPolicies, this.dnsRejectResponse);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, value, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
 	}
 
 	public EngineOptions withPolicyDefaultLocalCluster(boolean value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, value,
-				this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, value, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
 	}
 
 	public EngineOptions withCidrMatchesNodes(boolean value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost,
-				this.policyDefaultLocalCluster, value, this.nodeSelectorLabels, this.nonDefaultDenyPolicies,
-				this.dnsRejectResponse);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, value, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
 	}
 
 	public EngineOptions withNodeSelectorLabels(boolean value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost,
-				this.policyDefaultLocalCluster, this.cidrMatchesNodes, value, this.nonDefaultDenyPolicies,
-				this.dnsRejectResponse);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, value, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
 	}
 
 	public EngineOptions withNonDefaultDenyPolicies(boolean value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost,
-				this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, value,
-				this.dnsRejectResponse);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, value, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
 	}
 
 	public EngineOptions withDnsRejectResponse(DnsRejectResponse value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost,
-				this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels,
-				this.nonDefaultDenyPolicies, value);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, value, this.hostFirewall, this.mutualAuthentication);
+	}
+
+	public EngineOptions withHostFirewall(boolean value) {
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, value, this.mutualAuthentication);
+	}
+
+	public EngineOptions withMutualAuthentication(boolean value) {
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, value);
 	}
 
 	/** Cilium's {@code enable-policy} modes. */

@@ -46,8 +46,8 @@ final class Explainer {
 			}
 		}
 		for (Trace trace : List.of(egress, ingress)) {
-			String cluster = trace.subject.labels.value(Identity.CLUSTER_LABEL);
-			if (trace.subject.kind == Identity.Kind.POD && cluster != null && !cluster.equals(clusterName)) {
+			String cluster = trace.subject.labels.value(SecurityIdentity.CLUSTER_LABEL);
+			if (trace.subject.kind == SecurityIdentity.Kind.POD && cluster != null && !cluster.equals(clusterName)) {
 				notes.add((trace == egress ? "source" : "destination") + " pod is in cluster \"" + cluster
 						+ "\", not the local cluster \"" + clusterName
 						+ "\" (cluster-name): policies select peers of the local cluster by default");
@@ -153,12 +153,12 @@ final class Explainer {
 		return new RuleRef(entry.policy(), entry.direction, entry.deny, entry.path, peer, port);
 	}
 
-	private static String describe(Endpoint endpoint, Identity identity) {
+	private static String describe(Endpoint endpoint, SecurityIdentity identity) {
 		return shortName(endpoint, identity) + " " + identity.labelList;
 	}
 
 	/** {@code pod default/web-1}, or {@code pod default [app=web]} without a pod name, {@code world}, ... */
-	static String shortName(Endpoint endpoint, Identity identity) {
+	static String shortName(Endpoint endpoint, SecurityIdentity identity) {
 		return switch (identity.kind) {
 			case POD -> "pod " + identity.namespace + ((endpoint.podName() != null) ? "/" + endpoint.podName()
 					: " " + identity.labelList.stream()

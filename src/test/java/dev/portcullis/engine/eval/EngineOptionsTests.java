@@ -27,7 +27,7 @@ class EngineOptionsTests {
 	void ofShouldChangeOnlyTheCommonSettings() {
 		EngineOptions options = EngineOptions.of(PolicyEnforcementMode.ALWAYS, true, "east");
 		assertThat(options).isEqualTo(new EngineOptions(PolicyEnforcementMode.ALWAYS, true, "east",
-				AllowLocalhost.ALWAYS, true, false, false, true, DnsRejectResponse.REFUSED));
+				AllowLocalhost.ALWAYS, true, false, false, true, DnsRejectResponse.REFUSED, false, false));
 	}
 
 	@Test
@@ -37,9 +37,11 @@ class EngineOptionsTests {
 			.withNodeSelectorLabels(true)
 			.withNonDefaultDenyPolicies(false)
 			.withPolicyDefaultLocalCluster(false)
-			.withDnsRejectResponse(DnsRejectResponse.NAME_ERROR);
+			.withDnsRejectResponse(DnsRejectResponse.NAME_ERROR)
+			.withHostFirewall(true)
+			.withMutualAuthentication(true);
 		assertThat(options).isEqualTo(new EngineOptions(PolicyEnforcementMode.DEFAULT, false, "default",
-				AllowLocalhost.POLICY, false, true, true, false, DnsRejectResponse.NAME_ERROR));
+				AllowLocalhost.POLICY, false, true, true, false, DnsRejectResponse.NAME_ERROR, true, true));
 		assertThat(DnsRejectResponse.NAME_ERROR.rcodeName()).isEqualTo("NXDOMAIN");
 	}
 

@@ -93,7 +93,7 @@ class PolicyCompilerTests {
 	void compileWhenClusterwideSubjectIsEmptyShouldSelectEveryLocalEndpointButNotHost() {
 		CompiledRule rule = PolicyCompiler.compile(List.of(ccnp("all", rule(LabelSelector.EMPTY,
 				fromEndpoints(LabelSelector.EMPTY)))), EngineOptions.DEFAULTS).get(0);
-		Identity.Table table = new Identity.Table("default");
+		SecurityIdentity.Table table = new SecurityIdentity.Table("default");
 		assertThat(rule.selects(table.of(Fixtures.pod("x", "app", "y"), List.of()))).isTrue();
 		assertThat(rule.selects(table.of(Fixtures.reserved("reserved:health"), List.of()))).isTrue();
 		assertThat(rule.selects(table.of(Fixtures.reserved("reserved:host"), List.of()))).isFalse();

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * an endpoint without namespace and without {@code reserved:} labels is world; the host endpoint carries the
  * node's labels.
  */
-final class Identity {
+final class SecurityIdentity {
 
 	static final String NAMESPACE_LABEL = "k8s:io.kubernetes.pod.namespace";
 
@@ -34,12 +34,12 @@ final class Identity {
 	final @Nullable String namespace;
 
 	@SuppressWarnings("unchecked")
-	final ConcurrentHashMap<Identity, PeerView>[] peerViews = new ConcurrentHashMap[] { new ConcurrentHashMap<>(),
+	final ConcurrentHashMap<SecurityIdentity, PeerView>[] peerViews = new ConcurrentHashMap[] { new ConcurrentHashMap<>(),
 			new ConcurrentHashMap<>() };
 
 	final SubjectView[] subjectViews = new SubjectView[2];
 
-	private Identity(int id, Kind kind, List<String> labelList, @Nullable String namespace) {
+	private SecurityIdentity(int id, Kind kind, List<String> labelList, @Nullable String namespace) {
 		this.id = id;
 		this.kind = kind;
 		this.labelList = labelList;
@@ -96,7 +96,7 @@ final class Identity {
 
 		private static final int RECENT = 16384;
 
-		private final ConcurrentHashMap<Key, Identity> identities = new ConcurrentHashMap<>();
+		private final ConcurrentHashMap<Key, SecurityIdentity> identities = new ConcurrentHashMap<>();
 
 		/**
 		 * A direct-mapped cache by endpoint instance, so that re-deciding the same flow objects (replays, what-if
@@ -112,29 +112,29 @@ final class Identity {
 			this.clusterName = clusterName;
 		}
 
-		Identity of(Endpoint endpoint, List<String> nodeLabels) {
+		SecurityIdentity of(Endpoint endpoint, List<String> nodeLabels) {
 			int slot = System.identityHashCode(endpoint) & (RECENT - 1);
 			Recent hit = this.recent[slot];
 			if (hit != null && hit.endpoint() == endpoint && (!hit.identity().isHost() || hit.nodeLabels() == nodeLabels)) {
 				return hit.identity();
 			}
-			Identity identity = lookUp(endpoint, nodeLabels);
+			SecurityIdentity identity = lookUp(endpoint, nodeLabels);
 			this.recent[slot] = new Recent(endpoint, nodeLabels, identity);
 			return identity;
 		}
 
-		private Identity lookUp(Endpoint endpoint, List<String> nodeLabels) {
+		private SecurityIdentity lookUp(Endpoint endpoint, List<String> nodeLabels) {
 			boolean host = endpoint.namespace() == null && endpoint.labels().contains("reserved:host");
 			Key key = new Key(endpoint.namespace(), endpoint.labels(), endpoint.clusterName(),
 					host ? nodeLabels : List.of());
-			Identity identity = this.identities.get(key);
+			SecurityIdentity identity = this.identities.get(key);
 			if (identity == null) {
 				identity = this.identities.computeIfAbsent(key, (k) -> create(k, this.ids.incrementAndGet()));
 			}
 			return identity;
 		}
 
-		private Identity create(Key key, int id) {
+		private SecurityIdentity create(Key key, int id) {
 			TreeSet<String> labels = new TreeSet<>(key.labels());
 			String namespace = key.namespace();
 			Kind kind;
@@ -157,7 +157,7 @@ final class Identity {
 					labels.add("reserved:world");
 				}
 			}
-			return new Identity(id, kind, List.copyOf(new ArrayList<>(labels)), namespace);
+			return new SecurityIdentity(id, kind, List.copyOf(new ArrayList<>(labels)), namespace);
 		}
 
 		private static Kind reservedKind(TreeSet<String> labels) {
@@ -188,7 +188,7 @@ final class Identity {
 			return labels.contains(label) || labels.stream().anyMatch((l) -> l.startsWith(label + "="));
 		}
 
-		private record Recent(Endpoint endpoint, List<String> nodeLabels, Identity identity) {
+		private record Recent(Endpoint endpoint, List<String> nodeLabels, SecurityIdentity identity) {
 		}
 
 		/**
