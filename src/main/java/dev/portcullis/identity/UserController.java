@@ -114,9 +114,9 @@ class UserController {
 		catch (UserAccounts.Refused ex) {
 			return Mono.error(problem(ex));
 		}
-		return CurrentActor.get()
-			.flatMap((actor) -> this.accounts.create(actor, CurrentActor.clientAddress(exchange), body.username(),
-					body.displayName(), role, body.password()))
+		return Actor.current(exchange)
+			.flatMap((actor) -> this.accounts.create(actor, body.username(), body.displayName(), role,
+					body.password()))
 			.map((user) -> ResponseEntity.created(URI.create("/api/v1/users/" + user.username())).body(UserView.of(user)))
 			.onErrorMap(UserAccounts.Refused.class, UserController::problem);
 	}
@@ -134,8 +134,8 @@ class UserController {
 			return Mono.error(problem(ex));
 		}
 		UserAccounts.Change change = new UserAccounts.Change(body.displayName(), role, body.enabled(), body.password());
-		return CurrentActor.get()
-			.flatMap((actor) -> this.accounts.update(actor, CurrentActor.clientAddress(exchange), username, change))
+		return Actor.current(exchange)
+			.flatMap((actor) -> this.accounts.update(actor, username, change))
 			.map(UserView::of)
 			.onErrorMap(UserAccounts.Refused.class, UserController::problem);
 	}
