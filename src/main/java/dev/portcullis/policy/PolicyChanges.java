@@ -109,16 +109,26 @@ public class PolicyChanges {
 					version.summary().labels(), false, version.summary().warnings());
 		}
 
+		/** This content as version {@code version} of {@code key}, written at {@code createdAt}. */
+		PolicyVersion as(PolicyKey key, int version, OffsetDateTime createdAt, Actor by, String message) {
+			return new PolicyVersion(new PolicySummary(key, version, this.deleted, createdAt.toInstant(), by.username(),
+					message, this.labels, this.hash, this.warnings), this.yaml, this.canonical);
+		}
+
 	}
 
-	/** Writes version {@code head + 1} of an existing policy and moves its head. */
-	private Mono<PolicyVersion> append(PolicyHead head, PolicyKey key, Content content, String message, Actor by) {
-		int version = head.version() + 1;
-		return warnings(this.db
+	/**
+	 * Inserts version {@code version} of the policy {@code policyId}, created at {@code at} (null: the clock, now) and
+	 * answers that moment.
+	 */
+	private Mono<OffsetDateTime> insertVersion(long policyId, int version, Content content, String message, Actor by,
+			@Nullable OffsetDateTime at) {
+		GenericExecuteSpec insert = warnings(this.db
 			.sql("INSERT INTO policy_version (policy_id, version, deleted, yaml, canonical, content_hash, labels, author, "
 					+ "message, warnings, created_at) VALUES (:id, :version, :deleted, :yaml, :canonical, :hash, :labels, "
-					+ ":author, :message, :warnings, clock_timestamp()) RETURNING created_at")
-			.bind("id", head.id())
+					+ ":author, :message, :warnings, " + ((at != null) ? ":at" : "clock_timestamp()")
+					+ ") RETURNING created_at"), content.warnings())
+			.bind("id", policyId)
 			.bind("version", version)
 			.bind("deleted", content.deleted())
 			.bind("yaml", content.yaml())
@@ -126,9 +136,15 @@ public class PolicyChanges {
 			.bind("hash", content.hash())
 			.bind("labels", this.rows.labelsJson(content.labels()))
 			.bind("author", by.username())
-			.bind("message", message), content.warnings())
-			.map((row) -> row.get("created_at", OffsetDateTime.class))
-			.one()
+			.bind("message", message);
+		return ((at != null) ? insert.bind("at", at) : insert).map((row) -> row.get("created_at", OffsetDateTime.class))
+			.one();
+	}
+
+	/** Writes version {@code head + 1} of an existing policy and moves its head. */
+	private Mono<PolicyVersion> append(PolicyHead head, PolicyKey key, Content content, String message, Actor by) {
+		int version = head.version() + 1;
+		return insertVersion(head.id(), version, content, message, by, null)
 			.flatMap((createdAt) -> warnings(this.db
 				.sql("UPDATE policy SET head_version = :version, head_deleted = :deleted, head_labels = :labels, "
 						+ "head_hash = :hash, head_warnings = :warnings, updated_at = :at WHERE id = :id "
@@ -144,9 +160,7 @@ public class PolicyChanges {
 				.rowsUpdated()
 				.flatMap((updated) -> (updated == 1) ? Mono.just(createdAt)
 						: Mono.error(new IllegalStateException("head of " + key + " moved under a lock"))))
-			.map((createdAt) -> new PolicyVersion(new PolicySummary(key, version, content.deleted(),
-					createdAt.toInstant(), by.username(), message, content.labels(), content.hash(),
-					content.warnings()), content.yaml(), content.canonical()));
+			.map((createdAt) -> content.as(key, version, createdAt, by, message));
 	}
 
 	/** Binds {@code :warnings}, which may be null (unknown). */
@@ -169,22 +183,8 @@ public class PolicyChanges {
 			.bind("hash", content.hash())
 			.map((row) -> Map.entry(row.get("id", Long.class), row.get("updated_at", OffsetDateTime.class)))
 			.one()
-			.flatMap((created) -> warnings(this.db
-				.sql("INSERT INTO policy_version (policy_id, version, deleted, yaml, canonical, content_hash, labels, "
-						+ "author, message, warnings, created_at) VALUES (:id, 1, false, :yaml, :canonical, :hash, "
-						+ ":labels, :author, :message, :warnings, :at)"), content.warnings())
-				.bind("id", created.getKey())
-				.bind("yaml", content.yaml())
-				.bind("canonical", content.canonical())
-				.bind("hash", content.hash())
-				.bind("labels", this.rows.labelsJson(content.labels()))
-				.bind("author", by.username())
-				.bind("message", message)
-				.bind("at", created.getValue())
-				.then()
-				.thenReturn(new PolicyVersion(new PolicySummary(key, 1, false, created.getValue().toInstant(),
-						by.username(), message, content.labels(), content.hash(), content.warnings()),
-						content.yaml(), content.canonical())));
+			.flatMap((created) -> insertVersion(created.getKey(), 1, content, message, by, created.getValue()))
+			.map((createdAt) -> content.as(key, 1, createdAt, by, message));
 	}
 
 	/**
