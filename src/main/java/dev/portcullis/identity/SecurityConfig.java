@@ -121,7 +121,7 @@ class SecurityConfig {
 			ServerWebExchange exchange = webFilterExchange.getExchange();
 			return audit
 				.record(new AuditLog.Event(Actor.ANONYMOUS, "auth.signin", AuditLog.Outcome.FAILURE, "token", null,
-						CurrentActor.clientAddress(exchange), Map.of("method", "token", "reason", ex.getMessage())))
+						Actor.clientAddress(exchange), Map.of("method", "token", "reason", ex.getMessage())))
 				.then(responses.unauthenticated(exchange, ex));
 		});
 		return http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/api/v1/**", "/actuator/**"))
@@ -295,12 +295,12 @@ class SecurityConfig {
 
 	private static ServerLogoutHandler auditSignOut(AuditLog audit) {
 		return (webFilterExchange, authentication) -> {
-			Actor actor = CurrentActor.of(authentication);
+			Actor actor = Actor.of(authentication);
 			if (actor.kind() == Actor.Kind.ANONYMOUS) {
 				return Mono.empty();
 			}
 			return audit.record(new AuditLog.Event(actor, "auth.signout", AuditLog.Outcome.SUCCESS,
-					"user/" + actor.username(), null, CurrentActor.clientAddress(webFilterExchange.getExchange()),
+					"user/" + actor.username(), null, Actor.clientAddress(webFilterExchange.getExchange()),
 					Map.of()));
 		};
 	}

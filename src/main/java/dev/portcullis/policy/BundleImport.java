@@ -11,6 +11,7 @@ import java.util.function.Function;
 import dev.portcullis.audit.AuditLog;
 import dev.portcullis.compute.EnginePool;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Permissions;
 import dev.portcullis.identity.Role;
 import dev.portcullis.yaml.YamlLimits;
@@ -95,15 +96,15 @@ public class BundleImport {
 	 * carries the report; otherwise every changed object gets a new version, in one transaction, and the report says
 	 * what happened to each. Policies of the workspace that the bundle does not name are left as they are.
 	 */
-	public Mono<ImportReport> run(String workspace, String yaml, String message, Requester by) {
-		if (!by.actor().has(Role.AUTHOR)) {
-			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "bundle.import");
+	public Mono<ImportReport> run(String workspace, String yaml, String message, Actor by) {
+		if (!by.has(Role.AUTHOR)) {
+			return this.permissions.refuse(by, Role.AUTHOR, "bundle.import");
 		}
 		return importOrRefuse(workspace, yaml, message, by).onErrorResume(StoreException.class,
 				(refused) -> this.audit.refused(by, "bundle.import", null, workspace, null, refused));
 	}
 
-	private Mono<ImportReport> importOrRefuse(String workspace, String yaml, String message, Requester by) {
+	private Mono<ImportReport> importOrRefuse(String workspace, String yaml, String message, Actor by) {
 		return this.engine.run(() -> Bundle.read(yaml, this.bundleLimits))
 			.flatMap((bundle) -> {
 				if (!bundle.acceptable()) {
@@ -213,7 +214,7 @@ public class BundleImport {
 		return new ImportReport(accepted, rows, bundle.problems());
 	}
 
-	private Mono<ImportReport> write(long ws, Bundle bundle, Map<PolicyKey, PolicyHead> heads, String message, Requester by) {
+	private Mono<ImportReport> write(long ws, Bundle bundle, Map<PolicyKey, PolicyHead> heads, String message, Actor by) {
 		List<Bundle.Entry> created = new ArrayList<>();
 		List<Bundle.Entry> revived = new ArrayList<>();
 		List<Bundle.Entry> updated = new ArrayList<>();
@@ -288,14 +289,14 @@ public class BundleImport {
 	}
 
 	private Mono<Void> insertVersions(List<Bundle.Entry> chunk, Function<Bundle.Entry, Long> policyId,
-			Function<Bundle.Entry, Integer> version, OffsetDateTime now, String message, Requester by) {
+			Function<Bundle.Entry, Integer> version, OffsetDateTime now, String message, Actor by) {
 		return this.db
 			.sql("INSERT INTO policy_version (policy_id, version, deleted, yaml, canonical, content_hash, labels, author, "
 					+ "message, warnings, created_at) SELECT id, v, false, y, c, h, l::jsonb, :author, :message, w, :now "
 					+ "FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS integer[]), CAST(:yamls AS text[]), "
 					+ "CAST(:canonicals AS text[]), CAST(:hashes AS text[]), CAST(:labels AS text[]), "
 					+ "CAST(:warnings AS integer[])) AS t(id, v, y, c, h, l, w)")
-			.bind("author", by.actor().username())
+			.bind("author", by.username())
 			.bind("message", message)
 			.bind("now", now)
 			.bind("ids", chunk.stream().map(policyId).toArray(Long[]::new))

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.portcullis.engine.doc.Violation;
-import dev.portcullis.identity.CurrentActor;
 import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.InstantParameter;
 import dev.portcullis.web.Quoted;
@@ -146,10 +145,6 @@ final class StoreApi {
 	}
 
 	// ---------------------------------------------------------------- parameters
-
-	static Mono<Requester> requester(ServerWebExchange exchange) {
-		return CurrentActor.get().map((actor) -> new Requester(actor, CurrentActor.clientAddress(exchange)));
-	}
 
 	/** The moment a parameter names, null when it is absent; 400 when present but blank, unreadable or out of range. */
 	static @Nullable Instant instant(String parameter, @Nullable String text) {

@@ -18,7 +18,7 @@ import dev.portcullis.identity.Role;
 import dev.portcullis.policy.Workspaces;
 import dev.portcullis.policy.PolicyChanges;
 import dev.portcullis.policy.BundleImport;
-import dev.portcullis.policy.Requester;
+import dev.portcullis.identity.Actor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -76,11 +76,11 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 	@ValueSource(ints = { 390, 1280 })
 	void everyPageShouldFitTheWindowUnderTheContentSecurityPolicyWithoutErrors(int width) {
 		String ws = "pages-" + UUID.randomUUID().toString().substring(0, 8);
-		this.workspaces.create(ws, "Every page, seen at " + width + " px", Requester.SYSTEM).block();
+		this.workspaces.create(ws, "Every page, seen at " + width + " px", Actor.SYSTEM).block();
 		this.imports.run(ws, policy("web", 80) + "---\n" + policy("db", 5432) + "---\n" + KAFKA, "seed",
-				Requester.SYSTEM).block();
+				Actor.SYSTEM).block();
 		this.changes.save(ws, null, policy("web", 443), 1, "TLS only, and a message long enough to wrap on a phone",
-				Requester.SYSTEM).block();
+				Actor.SYSTEM).block();
 		String moment = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC)
 			.format(Instant.now().plusSeconds(60));
 		this.context.addInitScript("document.addEventListener('securitypolicyviolation', (e) => console.error("

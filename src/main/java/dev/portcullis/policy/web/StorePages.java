@@ -3,10 +3,8 @@ package dev.portcullis.policy.web;
 import java.util.function.Function;
 
 import dev.portcullis.identity.Actor;
-import dev.portcullis.identity.CurrentActor;
 import dev.portcullis.identity.Role;
 import dev.portcullis.policy.PolicyKey;
-import dev.portcullis.policy.Requester;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.web.Htmx;
 import dev.portcullis.web.PageError;
@@ -43,18 +41,8 @@ class StorePages {
 	}
 
 	@ModelAttribute("canWrite")
-	Mono<Boolean> canWrite() {
-		return CurrentActor.get().map(StorePages::canWrite);
-	}
-
-	static boolean canWrite(Actor actor) {
-		Role role = actor.role();
-		return role != null && role.includes(Role.AUTHOR);
-	}
-
-	/** The requester of this exchange, for versions and the audit log. */
-	static Mono<Requester> requester(ServerWebExchange exchange) {
-		return CurrentActor.get().map((actor) -> new Requester(actor, CurrentActor.clientAddress(exchange)));
+	Mono<Boolean> canWrite(ServerWebExchange exchange) {
+		return Actor.current(exchange).map((actor) -> actor.has(Role.AUTHOR));
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.portcullis.engine.api.PolicyKind;
+import dev.portcullis.identity.Actor;
 import dev.portcullis.policy.BundleExport;
 import dev.portcullis.policy.Page;
 import dev.portcullis.policy.Policies;
@@ -88,7 +89,7 @@ class WorkspacePages {
 		if (name.isEmpty()) {
 			return refused(exchange, form, "Give the workspace a name.");
 		}
-		return StorePages.requester(exchange)
+		return Actor.current(exchange)
 			.flatMap((by) -> this.workspaces.create(name, description, by))
 			.map((workspace) -> StorePages.redirect(exchange, Links.INSTANCE.workspace(workspace.name())))
 			.onErrorResume(StoreException.BadRequest.class, (ex) -> refused(exchange, form, ex.getMessage()))
@@ -268,7 +269,7 @@ class WorkspacePages {
 		}
 		String filename = workspace + ((moment != null) ? "-" + Moments.INSTANCE.input(moment).replace(":", "") : "")
 				+ ".yaml";
-		return StorePages.requester(exchange)
+		return Actor.current(exchange)
 			.flatMap((by) -> this.exports.export(workspace, moment, by))
 			.map((yaml) -> ResponseEntity.ok()
 				.contentType(new MediaType("application", "yaml", StandardCharsets.UTF_8))
