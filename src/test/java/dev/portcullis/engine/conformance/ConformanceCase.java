@@ -68,7 +68,7 @@ final class ConformanceCase {
 
 	static final Set<String> AGENT_CONFIG_KEYS = Set.of("enable_policy", "policy_audit_mode", "cluster_name",
 			"allow_localhost", "policy_default_local_cluster", "policy_cidr_match_mode", "enable_node_selector_labels",
-			"enable_non_default_deny_policies", "tofqdns_dns_reject_response_code");
+			"enable_non_default_deny_policies", "tofqdns_dns_reject_response_code", "enable_host_firewall");
 
 	static final Set<String> FLOW_KEYS = Set.of("src", "dst", "proto", "dport", "icmp_type", "http", "kafka", "dns",
 			"tls", "reply", "node_labels", "destination_names", "destination_service", "expect", "decision");
@@ -229,6 +229,7 @@ final class ConformanceCase {
 				case "enable_node_selector_labels" -> options.withNodeSelectorLabels(Boolean.parseBoolean(value));
 				case "enable_non_default_deny_policies" -> options
 					.withNonDefaultDenyPolicies(Boolean.parseBoolean(value));
+				case "enable_host_firewall" -> options.withHostFirewall(Boolean.parseBoolean(value));
 				case "tofqdns_dns_reject_response_code" -> options.withDnsRejectResponse(
 						value.equals("nameError") ? DnsRejectResponse.NAME_ERROR : DnsRejectResponse.REFUSED);
 				default -> throw new IllegalArgumentException("unknown agent_config " + entry.getKey());
