@@ -59,6 +59,14 @@ import org.jspecify.annotations.Nullable;
  * {@code cidrGroupRef}, {@code cidrGroupSelector} and {@code toGroups} select nothing (they need cluster state);
  * {@code fromRequires}/{@code toRequires} (only in policies parsed for Cilium before 1.19) are ANDed into every
  * endpoint selector peer of the endpoints their rule selects, as those releases did.
+ * <p>
+ * Agent settings (pkg/policy/repository.go {@code computePolicyEnforcementAndRules}): with the host firewall off
+ * (the default) the host endpoint is never enforced and host policies are ignored; with enforcement mode
+ * {@code always} every local endpoint (the host too, when the host firewall is on) is default-deny in both
+ * directions; an endpoint whose identity is still {@code reserved:init} is default-deny in both directions
+ * whatever the rules say (only the flow's labels tell the engine so); a policy the agent rejects under the settings
+ * ({@code fromNodes}/{@code toNodes} without enable-node-selector-labels) is not enforced at all
+ * ({@link #agentRejections()}). The explanation names the setting that decided a side.
  */
 public final class CompiledPolicies {
 
