@@ -192,7 +192,7 @@ public final class CompiledPolicies {
 	private SideResult side(Flow flow, Direction direction, SecurityIdentity subject, SecurityIdentity peer,
 			@Nullable String peerIpText, @Nullable Trace trace) {
 		trace(trace, subject, peer, Reason.NOT_ENFORCED);
-		if (subject.isHost() && !this.options.hostFirewall()) {
+		if (subject.hostKeyed && !this.options.hostFirewall() && subject.isLocalEndpoint()) {
 			if (trace != null) {
 				trace.view = subjectView(subject, direction);
 			}
@@ -534,6 +534,11 @@ public final class CompiledPolicies {
 			forcedBy = "the endpoint's identity is still reserved:init (labels not yet resolved), which Cilium always"
 					+ " enforces in default deny";
 		}
+		else if (subject.initKeyed) {
+			forcedBy = "the endpoint carries a label keyed init, and Cilium's reserved:init check"
+					+ " (computePolicyEnforcementAndRules: lbls.Has(\"init\")) matches that key in any source, so it is"
+					+ " enforced in default deny as if its identity were reserved:init";
+		}
 		boolean defaultDeny = forcedBy != null || !defaultDenyBy.isEmpty();
 		view = new SubjectView(List.copyOf(selecting), List.copyOf(allow), List.copyOf(deny), defaultDeny || entries,
 				defaultDeny, List.copyOf(defaultDenyBy), List.copyOf(requires), forcedBy);
@@ -596,8 +601,9 @@ public final class CompiledPolicies {
 	/** Why a side decided as it did (recorded only by {@link #explain}). */
 	enum Reason {
 
-		REPLY, HOST_FIREWALL_OFF, MODE_NEVER, NOT_LOCAL, NOT_ENFORCED, DENY_RULE, LOCALHOST, ALLOWED, NO_MATCH_NOT_DEFAULT_DENY,
-		NO_MATCH_DEFAULT_DENY, L7_VISIBILITY_ONLY, TLS_DENIED, L7_NO_REQUEST, L7_ALLOWED, L7_DENIED
+		REPLY, HOST_FIREWALL_OFF, MODE_NEVER, NOT_LOCAL, NOT_ENFORCED, DENY_RULE, LOCALHOST, ALLOWED,
+		NO_MATCH_NOT_DEFAULT_DENY, NO_MATCH_DEFAULT_DENY, L7_VISIBILITY_ONLY, TLS_DENIED, L7_NO_REQUEST, L7_ALLOWED,
+		L7_DENIED
 
 	}
 

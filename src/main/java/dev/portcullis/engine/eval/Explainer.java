@@ -48,10 +48,12 @@ final class Explainer {
 			}
 			if (trace.reason == CompiledPolicies.Reason.HOST_FIREWALL_OFF && trace.view != null
 					&& !trace.view.selectedBy().isEmpty()) {
-				notes.add(side + ": host policies select this node ("
-						+ String.join(", ", new TreeSet<>(trace.view.selectedBy().stream()
-							.map((r) -> r.policy.toString()).toList()))
-						+ ") but the host firewall is off (enable-host-firewall=false), so Cilium ignores them");
+				String policies = String.join(", ", new TreeSet<>(trace.view.selectedBy().stream()
+					.map((r) -> r.policy.toString()).toList()));
+				notes.add(trace.subject.isHost() ? side + ": host policies select this node (" + policies
+						+ ") but the host firewall is off (enable-host-firewall=false), so Cilium ignores them"
+						: side + ": " + policies + " select this endpoint, but its label keyed host makes Cilium take it"
+								+ " for the host, and with enable-host-firewall=false they are not enforced");
 			}
 		}
 		for (Trace trace : List.of(egress, ingress)) {
@@ -138,8 +140,12 @@ final class Explainer {
 		String rule = (decided != null) ? decided.toString() : "";
 		return switch (trace.reason) {
 			case REPLY -> "not evaluated (reply)";
-			case HOST_FIREWALL_OFF -> "not enforced (the host firewall is off: enable-host-firewall=false, so host"
-					+ " policies are ignored and the host endpoint is never enforced)";
+			case HOST_FIREWALL_OFF -> trace.subject.isHost()
+					? "not enforced (the host firewall is off: enable-host-firewall=false, so host policies are ignored"
+							+ " and the host endpoint is never enforced)"
+					: "not enforced (the endpoint carries a label keyed host, and Cilium's host-firewall check"
+							+ " (computePolicyEnforcementAndRules: lbls.Has(\"host\")) matches that key in any source: with"
+							+ " enable-host-firewall=false its policies are not enforced)";
 			case MODE_NEVER -> "not enforced (policy enforcement mode never: enable-policy=never)";
 			case NOT_LOCAL -> "not enforced (" + trace.subject.kind.name().toLowerCase().replace('_', ' ')
 					+ " is not a local endpoint with policy)";

@@ -41,7 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code agent_config}, {@code namespaces} (namespace labels), {@code dns_cache} (name to IPs, giving world
  * destinations their {@code destination_names}), {@code expect_policy}, and flows with their expectations.
  * <p>
- * Portcullis extensions used by {@code portcullis-cases.yaml}: flow fields {@code reply}, {@code node_labels},
+ * Portcullis extensions used by {@code portcullis-cases.yaml}: {@code agent_config.enable_host_firewall} (false
+ * unless set, as in Cilium; the vectors' host-policy cases are all invalid policies, so none needs it); flow
+ * fields {@code reply}, {@code node_labels},
  * {@code destination_service}, {@code destination_names}, {@code http.protocol}; expectation fields
  * {@code sides: {egress, ingress}} (side outcomes), {@code redirected}, {@code response.grpc_status},
  * {@code response.kafka_injected}, and {@code explanation} ({@code summary_contains}, {@code notes_contain},
