@@ -66,7 +66,9 @@ import org.jspecify.annotations.Nullable;
  * directions; an endpoint whose identity is still {@code reserved:init} is default-deny in both directions
  * whatever the rules say (only the flow's labels tell the engine so); a policy the agent rejects under the settings
  * ({@code fromNodes}/{@code toNodes} without enable-node-selector-labels) is not enforced at all
- * ({@link #agentRejections()}). The explanation names the setting that decided a side.
+ * ({@link #agentRejections()}). The explanation names the setting that decided a side. Cilium tests "host" and
+ * "reserved:init" with {@code LabelArray.Has("host")} / {@code Has("init")}, which match a label of that key from
+ * any source, so a pod labelled {@code host=...} or {@code init=...} is treated the same way; the engine follows.
  */
 public final class CompiledPolicies {
 
