@@ -71,6 +71,9 @@ class WorkspaceSettingsIntegrationTests extends IntegrationTest {
 	@Autowired
 	Policies policies;
 
+	@Autowired
+	WorkspaceStates states;
+
 	String ws;
 
 	String path;
@@ -251,6 +254,28 @@ class WorkspaceSettingsIntegrationTests extends IntegrationTest {
 				dev.portcullis.engine.api.PolicyKind.CILIUM_NETWORK_POLICY, "shop", "orders"), 1).block(TIMEOUT);
 		assertThat(this.policies.warnings(this.ws, first).block(TIMEOUT))
 			.anySatisfy((warning) -> assertThat(warning.message()).contains("removed in Cilium 1.20"));
+	}
+
+	/** What later evaluations of a workspace take: its policies and the settings in force at a moment. */
+	@Test
+	void stateShouldCarryTheSettingsInForceAtItsMoment() {
+		as(Role.AUTHOR).put().uri("/api/v1/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/default/web")
+			.contentType(YAML).bodyValue(PolicyFixtures.cnp("default", "web", "web", 80)).exchange()
+			.expectStatus().isCreated();
+		java.time.Instant before = this.db.sql("SELECT clock_timestamp() AS now")
+			.map((row) -> row.get("now", java.time.OffsetDateTime.class)).one().block(TIMEOUT).toInstant();
+		put(Role.ADMIN, Map.of("policyEnforcementMode", "never", "clusterName", "prod-eu"), null).expectStatus().isOk();
+
+		WorkspaceState now = this.states.at(this.ws, null).block(TIMEOUT);
+		assertThat(now.policies()).extracting((p) -> p.key().name()).containsExactly("web");
+		assertThat(now.settings().engineOptions().clusterName()).isEqualTo("prod-eu");
+		assertThat(now.compile().options()).isEqualTo(now.settings().engineOptions());
+		assertThat(now.parse().policies()).hasSize(1);
+
+		WorkspaceState then = this.states.at(this.ws, before).block(TIMEOUT);
+		assertThat(then.settings()).isEqualTo(AgentSettings.DEFAULTS);
+		assertThat(then.policies()).hasSize(1);
+		assertThat(then.compile().options()).isEqualTo(dev.portcullis.engine.eval.EngineOptions.DEFAULTS);
 	}
 
 	private long count(String sql) {
