@@ -230,6 +230,32 @@ class EvaluateApiIntegrationTests extends IntegrationTest {
 				Map.of("dnsRejectResponseCode", "nameError")));
 		assertThat(nameError.get("results").get(0).get("l7").get("dns_rcode").asString()).isEqualTo("NXDOMAIN");
 
+		// enable-non-default-deny-policies: a rule's enableDefaultDeny: false is honoured unless it is off
+		String notDefaultDeny = L3_POLICY.replace("  ingress:\n", "  enableDefaultDeny:\n    ingress: false\n  ingress:\n");
+		assertThat(verdict(notDefaultDeny, fromOther, Map.of())).isEqualTo("FORWARDED");
+		assertThat(verdict(notDefaultDeny, fromOther, Map.of("nonDefaultDenyPolicies", false))).isEqualTo("DROPPED");
+
+		// a peer of another cluster: selected only when peers are not scoped to the local cluster, or it is the local one
+		Map<String, Object> east = Map.of("namespace", "default", "cluster_name", "east", "labels", List.of(
+				"k8s:role=frontend", "k8s:io.kubernetes.pod.namespace=default", "k8s:io.cilium.k8s.policy.cluster=east"));
+		Map<String, Object> fromEast = tcpFlow(east, pod("default", "role=backend"), 80);
+		assertThat(verdict(L3_POLICY, fromEast, Map.of())).isEqualTo("DROPPED");
+		assertThat(verdict(L3_POLICY, fromEast, Map.of("policyDefaultLocalCluster", false))).isEqualTo("FORWARDED");
+
+		// policy-cidr-match-mode=nodes: a CIDR rule also selects the cluster's nodes
+		String toCidr = """
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata: {name: to-cidr, namespace: default}
+				spec:
+				  endpointSelector: {matchLabels: {app: a}}
+				  egress:
+				  - toCIDR: [10.0.0.0/8]
+				""";
+		Map<String, Object> toNode = tcpFlow(pod("default", "app=a"), Map.of("labels", List.of("reserved:remote-node")), 10250);
+		assertThat(verdict(toCidr, toNode, Map.of())).isEqualTo("DROPPED");
+		assertThat(verdict(toCidr, toNode, Map.of("policyCidrMatchMode", List.of("nodes")))).isEqualTo("FORWARDED");
+
 		// every setting is accepted, written as the settings API writes it
 		Map<String, Object> every = new java.util.LinkedHashMap<>();
 		every.put("ciliumVersion", "1.19");
