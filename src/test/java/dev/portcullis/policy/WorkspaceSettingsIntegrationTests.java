@@ -256,6 +256,26 @@ class WorkspaceSettingsIntegrationTests extends IntegrationTest {
 			.anySatisfy((warning) -> assertThat(warning.message()).contains("removed in Cilium 1.20"));
 	}
 
+	/** Writers racing from the same version: one wins, the others are told, nothing is lost or written twice. */
+	@Test
+	void concurrentChangesFromTheSameVersionShouldLetExactlyOneWin() {
+		List<reactor.core.publisher.Mono<String>> writers = new java.util.ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			AgentSettings.Reading reading = AgentSettings.read(this.json.readTree("{\"clusterName\": \"c" + i + "\"}"),
+					AgentSettings.DEFAULTS, "", java.util.Set.of());
+			writers.add(this.settings.change(this.ws, reading, 0, Requester.SYSTEM)
+				.map((version) -> "won " + version.version())
+				.onErrorResume(StoreException.SettingsConflict.class, (conflict) -> reactor.core.publisher.Mono
+					.just("lost to " + conflict.current().version()))
+				.subscribeOn(reactor.core.scheduler.Schedulers.parallel()));
+		}
+		List<String> outcomes = reactor.core.publisher.Flux.merge(writers).collectList().block(TIMEOUT);
+		assertThat(outcomes).containsOnlyOnce("won 1").hasSize(8);
+		assertThat(outcomes.stream().filter((o) -> !o.equals("won 1"))).allMatch((o) -> o.equals("lost to 1"));
+		assertThat(count("SELECT count(*) AS n FROM workspace_settings s JOIN workspace w ON w.id = s.workspace_id "
+				+ "WHERE w.name = :ws")).isEqualTo(1L);
+	}
+
 	/** What later evaluations of a workspace take: its policies and the settings in force at a moment. */
 	@Test
 	void stateShouldCarryTheSettingsInForceAtItsMoment() {
