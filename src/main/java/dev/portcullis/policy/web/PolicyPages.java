@@ -89,7 +89,7 @@ class PolicyPages {
 					.orElse(text);
 			}
 			boolean wholePage = !"history-rows".equals(fragment);
-			return text.flatMap((textVersion) -> (wholePage ? this.policies.warnings(textVersion)
+			return text.flatMap((textVersion) -> (wholePage ? this.policies.warnings(workspace, textVersion)
 					: Mono.just(List.<Violation>of())).map((warnings) -> StorePages.view(exchange, "policies/show", fragment)
 				.modelAttribute("workspace", workspace)
 				.modelAttribute("key", key)
