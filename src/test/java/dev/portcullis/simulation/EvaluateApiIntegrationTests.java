@@ -203,6 +203,45 @@ class EvaluateApiIntegrationTests extends IntegrationTest {
 			.get("results").get(0).get("verdict").asString();
 	}
 
+	/**
+	 * The host firewall and node-selector-labels settings decide whether host policies and fromNodes rules count at
+	 * all (computePolicyEnforcementAndRules; rule_validation.go), and the explanation names the setting.
+	 */
+	@Test
+	void hostFirewallAndNodeSelectorLabelsShouldDecideWhetherTheirPoliciesCount() {
+		String hostPolicy = """
+				apiVersion: cilium.io/v2
+				kind: CiliumClusterwideNetworkPolicy
+				metadata: {name: host-fw}
+				spec:
+				  nodeSelector: {matchLabels: {node-role: worker}}
+				  ingress:
+				  - fromEntities: [cluster]
+				""";
+		Map<String, Object> sshFromWorld = new java.util.HashMap<>(tcpFlow(Map.of("labels", List.of("reserved:world")),
+				Map.of("labels", List.of("reserved:host")), 22));
+		sshFromWorld.put("node_labels", List.of("node-role=worker"));
+		JsonNode off = evaluate(Map.of("policies", hostPolicy, "flows", List.of(sshFromWorld)));
+		assertThat(off.get("results").get(0).get("verdict").asString()).isEqualTo("FORWARDED");
+		assertThat(off.get("results").get(0).toString()).contains("enable-host-firewall");
+		assertThat(verdict(hostPolicy, sshFromWorld, Map.of("hostFirewall", true))).isEqualTo("DROPPED");
+
+		String fromNodes = """
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata: {name: from-nodes, namespace: default}
+				spec:
+				  endpointSelector: {matchLabels: {role: backend}}
+				  ingress:
+				  - fromNodes:
+				    - matchLabels: {node-role: worker}
+				""";
+		Map<String, Object> fromOther = tcpFlow(pod("default", "role=other"), pod("default", "role=backend"), 80);
+		// without node selector labels the agent refuses the whole policy: nothing selects the backend
+		assertThat(verdict(fromNodes, fromOther, Map.of())).isEqualTo("FORWARDED");
+		assertThat(verdict(fromNodes, fromOther, Map.of("nodeSelectorLabels", true))).isEqualTo("DROPPED");
+	}
+
 	/** The agent settings a workspace stores are evaluate's options, read by the same reader (AgentSettings). */
 	@Test
 	void agentSettingsShouldBeOptionsThatChangeTheVerdictWhereCiliumWould() {
