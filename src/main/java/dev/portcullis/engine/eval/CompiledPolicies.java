@@ -101,10 +101,23 @@ public final class CompiledPolicies {
 
 	private final SecurityIdentity.Table identities;
 
+	/** Whether some allow rule sets {@code authentication}; when none does, decisions skip the auth bookkeeping. */
+	private final boolean authentication;
+
 	private CompiledPolicies(EngineOptions options, List<CompiledRule> rules) {
 		this.options = options;
 		this.rules = rules;
 		this.identities = new SecurityIdentity.Table(options.clusterName());
+		boolean authentication = false;
+		for (CompiledRule rule : rules) {
+			for (CompiledEntry entry : rule.ingress) {
+				authentication |= entry.auth != CompiledEntry.AUTH_UNSET;
+			}
+			for (CompiledEntry entry : rule.egress) {
+				authentication |= entry.auth != CompiledEntry.AUTH_UNSET;
+			}
+		}
+		this.authentication = authentication;
 	}
 
 	/** Compiles valid policies (as {@code PolicyParser} returns them) under the given agent settings. */
@@ -259,20 +272,22 @@ public final class CompiledPolicies {
 				trace.allowMatches.add(match);
 			}
 			PortL7 l7 = candidate.entry().l7Of(l4);
-			int score = mapEntryScore(candidate, l4, l7);
-			int auth = candidate.entry().auth;
-			if (score > bestScore) {
-				bestScore = score;
-				bestAuth = auth;
-				bestAuthMatch = (auth != CompiledEntry.AUTH_UNSET) ? match : null;
-			}
-			else if (score == bestScore && auth > bestAuth) {
-				bestAuth = auth;
-				bestAuthMatch = match;
-			}
-			if (auth > otherAuth) {
-				otherAuth = auth;
-				otherAuthMatch = match;
+			if (this.authentication) {
+				int score = mapEntryScore(candidate, l4, l7);
+				int auth = candidate.entry().auth;
+				if (score > bestScore) {
+					bestScore = score;
+					bestAuth = auth;
+					bestAuthMatch = (auth != CompiledEntry.AUTH_UNSET) ? match : null;
+				}
+				else if (score == bestScore && auth > bestAuth) {
+					bestAuth = auth;
+					bestAuthMatch = match;
+				}
+				if (auth > otherAuth) {
+					otherAuth = auth;
+					otherAuthMatch = match;
+				}
 			}
 			if (l7 == null || l7.plain()) {
 				if (plain == null) {
@@ -292,7 +307,7 @@ public final class CompiledPolicies {
 				l7Matches.add(match);
 			}
 		}
-		if (plain != null || l7Matches != null) {
+		if (this.authentication && (plain != null || l7Matches != null)) {
 			int auth = (bestAuth != CompiledEntry.AUTH_UNSET) ? bestAuth : otherAuth;
 			if (auth != CompiledEntry.AUTH_UNSET && auth != CompiledEntry.AUTH_DISABLED) {
 				Match from = (bestAuth != CompiledEntry.AUTH_UNSET) ? bestAuthMatch : otherAuthMatch;
