@@ -311,7 +311,7 @@ public final class CompiledPolicies {
 			int auth = (bestAuth != CompiledEntry.AUTH_UNSET) ? bestAuth : otherAuth;
 			if (auth != CompiledEntry.AUTH_UNSET && auth != CompiledEntry.AUTH_DISABLED) {
 				Match from = (bestAuth != CompiledEntry.AUTH_UNSET) ? bestAuthMatch : otherAuthMatch;
-				SideResult refused = authenticate(auth, from, trace);
+				SideResult refused = authenticate(auth, from, subject, peer, trace);
 				if (refused != null) {
 					return refused;
 				}
@@ -375,18 +375,24 @@ public final class CompiledPolicies {
 	 * has written one). {@code test-always-fail} is never authenticated (pkg/auth/always_fail_authhandler.go);
 	 * {@code required} is authenticated only when mutual authentication is available
 	 * ({@link EngineOptions#mutualAuthentication()}: without the mutual auth handler pkg/auth/manager.go
-	 * {@code authenticate} fails with "unknown requested auth type"). Audit mode forwards the flow as AUDIT (the
-	 * audit check in {@code policy_can_ingress}/{@code policy_can_egress} runs before {@code auth_lookup}).
+	 * {@code authenticate} fails with "unknown requested auth type"), and only between two pods: the agent skips
+	 * every pair with a reserved identity (host, remote node, world, ...: pkg/auth/manager.go
+	 * {@code handleAuthRequest}), and a {@code cidr:} identity has no SPIFFE identity to authenticate (an
+	 * inference). Audit mode forwards the flow as AUDIT (the audit check in
+	 * {@code policy_can_ingress}/{@code policy_can_egress} runs before {@code auth_lookup}).
 	 *
 	 * @return the refusing result, or null when the flow is (eventually) authenticated
 	 */
-	private @Nullable SideResult authenticate(int auth, @Nullable Match from, @Nullable Trace trace) {
+	private @Nullable SideResult authenticate(int auth, @Nullable Match from, SecurityIdentity subject,
+			SecurityIdentity peer, @Nullable Trace trace) {
+		boolean pods = subject.kind == SecurityIdentity.Kind.POD && peer.kind == SecurityIdentity.Kind.POD;
 		if (trace != null) {
 			trace.auth = auth;
 			trace.authFrom = from;
 			trace.mutualAuthentication = this.options.mutualAuthentication();
+			trace.authBetweenPods = pods;
 		}
-		if (auth == CompiledEntry.AUTH_SPIRE && this.options.mutualAuthentication()) {
+		if (auth == CompiledEntry.AUTH_SPIRE && this.options.mutualAuthentication() && pods) {
 			return null;
 		}
 		if (trace != null) {
@@ -776,6 +782,9 @@ public final class CompiledPolicies {
 
 		/** The {@link EngineOptions#mutualAuthentication()} setting, when {@link #auth} is set. */
 		boolean mutualAuthentication;
+
+		/** Whether both identities are pods (the only pairs Cilium's auth manager authenticates). */
+		boolean authBetweenPods;
 
 		/** An allow without L7 rules for the same peer that did not lift the L7 rules of the port (DNS, Kafka). */
 		@Nullable Match notLifting;

@@ -78,7 +78,12 @@ final class Explainer {
 
 	/** What mutual authentication did on this side, and whether the mutualAuthentication setting decided it. */
 	private static void authNote(Trace trace, String side, List<String> notes) {
-		if (trace.auth == CompiledEntry.AUTH_SPIRE) {
+		if (trace.auth == CompiledEntry.AUTH_SPIRE && trace.mutualAuthentication && !trace.authBetweenPods) {
+			notes.add(side + ": the rule requires mutual authentication, but Cilium authenticates only pairs of pods:"
+					+ " the agent skips reserved identities (host, nodes, world; pkg/auth/manager.go) and a CIDR"
+					+ " identity has no SPIFFE identity, so every packet is dropped with AUTH_REQUIRED (189)");
+		}
+		else if (trace.auth == CompiledEntry.AUTH_SPIRE) {
 			notes.add(trace.mutualAuthentication
 					? side + ": the rule requires mutual authentication (authentication.mode required, Hubble auth_type"
 							+ " SPIRE); with mutual authentication available (setting mutualAuthentication on), the"
@@ -178,8 +183,9 @@ final class Explainer {
 					+ ") allows the request";
 			case AUTH_REQUIRED -> "allowed at L3/L4, but " + rule + " requires authentication.mode "
 					+ ((trace.auth == CompiledEntry.AUTH_ALWAYS_FAIL) ? "test-always-fail, which never authenticates"
-							: "required and mutual authentication is not available (setting mutualAuthentication"
-									+ " off)")
+							: !trace.mutualAuthentication ? "required and mutual authentication is not available"
+									+ " (setting mutualAuthentication off)"
+									: "required, which Cilium cannot complete unless both ends are pods")
 					+ " (drop reason AUTH_REQUIRED 189)";
 		};
 	}
