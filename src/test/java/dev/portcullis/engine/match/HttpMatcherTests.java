@@ -145,6 +145,8 @@ class HttpMatcherTests {
 		assertThat(emptyValue.matches(new Request("GET", "/", "", List.of(new Header("X-Debug", ""))))).isTrue();
 		assertThat(emptyValue.matches(new Request("GET", "/", "", List.of(new Header("X-Debug", "1"))))).isFalse();
 		assertThat(emptyValue.matches(new Request("GET", "/", "", List.of()))).isFalse();
+		HttpMatcher trailingColon = rule(null, null, null, "X-Debug:");
+		assertThat(trailingColon.matches(new Request("GET", "/", "", List.of(new Header("X-Debug", "1"))))).isFalse();
 	}
 
 	@ParameterizedTest
