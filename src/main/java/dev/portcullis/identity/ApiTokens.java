@@ -77,7 +77,7 @@ class ApiTokens {
 			if (expiresAt != null) {
 				details.put("expiresAt", expiresAt.toString());
 			}
-			return this.audit.record(new AuditLog.Event(actor(owner), "token.create", AuditLog.Outcome.SUCCESS,
+			return this.audit.record(new AuditLog.Event(Actor.user(owner.username(), owner.role(), address), "token.create", AuditLog.Outcome.SUCCESS,
 					"token/" + token.id(), null, address, details)).thenReturn(new Created(token, secret));
 		});
 	}
@@ -103,7 +103,7 @@ class ApiTokens {
 			.bind("user", owner.id())
 			.map(TokenRow::of)
 			.one()
-			.flatMap((token) -> this.audit.record(new AuditLog.Event(actor(owner), "token.revoke",
+			.flatMap((token) -> this.audit.record(new AuditLog.Event(Actor.user(owner.username(), owner.role(), address), "token.revoke",
 					AuditLog.Outcome.SUCCESS, "token/" + id, null, address, Map.of("name", token.name())))
 				.thenReturn(token))
 			.switchIfEmpty(Mono.defer(() -> this.db
@@ -165,10 +165,6 @@ class ApiTokens {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
 		}
-	}
-
-	private static Actor actor(SignedInUser owner) {
-		return new Actor(owner.username(), Actor.Kind.USER, owner.role(), null);
 	}
 
 	private static @Nullable Instant instant(@Nullable OffsetDateTime value) {

@@ -60,7 +60,7 @@ final class AuthorizationHeaderFilter implements WebFilter {
 		};
 		return this.audit
 			.record(new AuditLog.Event(Actor.ANONYMOUS, "auth.signin", AuditLog.Outcome.FAILURE, null, null,
-					CurrentActor.clientAddress(exchange),
+					Actor.clientAddress(exchange),
 					Map.of("method", method, "reason", "malformed Authorization header")))
 			.then(this.responses.unauthenticated(exchange,
 					SignInRefused.malformed("The Authorization header is malformed: " + problem)));

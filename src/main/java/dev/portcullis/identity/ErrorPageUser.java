@@ -40,7 +40,7 @@ class ErrorPageUser implements WebFilter, Ordered {
 		}
 		return this.sessions.load(exchange)
 			.mapNotNull(SecurityContext::getAuthentication)
-			.mapNotNull(IdentityModelAdvice.CurrentUser::of)
+			.mapNotNull(SignedInUser::of)
 			.flatMap((user) -> {
 				exchange.getAttributes().put(ErrorPageAttributes.CURRENT_USER, user);
 				Mono<CsrfToken> token = exchange.getAttribute(CsrfToken.class.getName());

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The sign-in page. The form posts to {@code /login}, which Spring Security handles ({@link SecurityConfig});
@@ -42,8 +43,8 @@ class LoginPages {
 	}
 
 	@GetMapping("/login")
-	Mono<String> login(@RequestParam Map<String, String> params, Model model) {
-		return CurrentActor.get().map((actor) -> {
+	Mono<String> login(@RequestParam Map<String, String> params, Model model, ServerWebExchange exchange) {
+		return Actor.current(exchange).map((actor) -> {
 			if (actor.kind() != Actor.Kind.ANONYMOUS) {
 				return "redirect:/";
 			}

@@ -49,7 +49,7 @@ class OidcSignIn implements ReactiveOAuth2UserService<OidcUserRequest, OidcUser>
 	public Mono<OidcUser> loadUser(OidcUserRequest request) {
 		return this.provider.loadUser(request).flatMap((oidc) -> Mono.deferContextual((context) -> {
 			String address = ServerWebExchangeContextFilter.getExchange(context)
-				.map(CurrentActor::clientAddress)
+				.map(Actor::clientAddress)
 				.orElse("unknown");
 			String issuer = String.valueOf(oidc.getIssuer());
 			Role role = roleFor(groups(oidc.getClaims().get(this.settings.groupsClaim())), this.settings);
@@ -61,8 +61,8 @@ class OidcSignIn implements ReactiveOAuth2UserService<OidcUserRequest, OidcUser>
 				.flatMap((row) -> this.users.update(row.with(displayName, role, row.enabled(), row.passwordHash())))
 				.switchIfEmpty(Mono.defer(() -> firstSignIn(oidc, issuer, displayName, role)))
 				.flatMap((row) -> row.enabled() ? Mono.just(row) : Mono.error(denied("the account is disabled")))
-				.flatMap((row) -> this.audit.record(new AuditLog.Event(new Actor(row.username(), Actor.Kind.USER,
-						row.role(), null), "auth.signin", AuditLog.Outcome.SUCCESS, "user/" + row.username(), null,
+				.flatMap((row) -> this.audit.record(new AuditLog.Event(Actor.user(row.username(), row.role(), address),
+						"auth.signin", AuditLog.Outcome.SUCCESS, "user/" + row.username(), null,
 						address, Map.of("method", "oidc", "issuer", issuer))).thenReturn((OidcUser) new OidcAccount(oidc,
 						row.toSignedIn())))
 				.onErrorResume(OAuth2AuthenticationException.class,

@@ -48,7 +48,7 @@ class PasswordPages {
 				return refuse(exchange, model, "The new password and its confirmation differ.");
 			}
 			return this.accounts
-				.changeOwnPassword(pair.getT1(), CurrentActor.clientAddress(exchange),
+				.changeOwnPassword(pair.getT1(), Actor.clientAddress(exchange),
 						pair.getT2().getFirst("currentPassword"), replacement, this.throttle)
 				.flatMap((user) -> this.sessions.keepSignedIn(exchange, user.toSignedIn()))
 				.thenReturn("redirect:/settings/password?changed")

@@ -72,7 +72,7 @@ class PasswordSignIn implements ReactiveAuthenticationManager {
 		String password = (request.getCredentials() != null) ? request.getCredentials().toString() : "";
 		return Mono.deferContextual((context) -> {
 			ServerWebExchange exchange = ServerWebExchangeContextFilter.getExchange(context).orElse(null);
-			String address = (exchange != null) ? CurrentActor.clientAddress(exchange) : "unknown";
+			String address = (exchange != null) ? Actor.clientAddress(exchange) : "unknown";
 			// HTTP Basic, on the API and on pages alike, is "basic": only the form signs in
 			String method = startsSession ? "form" : "basic";
 			return Mono.usingWhen(this.throttle.acquire(username, address),
@@ -128,7 +128,7 @@ class PasswordSignIn implements ReactiveAuthenticationManager {
 			}
 			SignedInUser user = (SignedInUser) authentication.getPrincipal();
 			return this.audit
-				.record(new AuditLog.Event(new Actor(user.username(), Actor.Kind.USER, user.role(), null),
+				.record(new AuditLog.Event(Actor.user(user.username(), user.role(), address),
 						"auth.signin", AuditLog.Outcome.SUCCESS, "user/" + user.username(), null, address,
 						Map.of("method", method)))
 				.thenReturn(authentication);

@@ -17,7 +17,7 @@ import org.springframework.transaction.support.DefaultTransactionDefinition;
  * The role check at the write: every service method that changes something starts with
  * <pre>{@code
  * if (!actor.has(Role.AUTHOR)) {
- *     return this.permissions.refuse(actor, address, Role.AUTHOR, "policy.save");
+ *     return this.permissions.refuse(actor, Role.AUTHOR, "policy.save");
  * }
  * }</pre>
  * so that a caller that skipped or mis-wrote a URL rule of {@link SecurityConfig} still cannot change anything
@@ -40,17 +40,16 @@ public class Permissions {
 	/**
 	 * Records that {@code actor} was refused {@code action}, which needs {@code required}, and fails with
 	 * {@link Forbidden}. Call it only when {@code actor.has(required)} is false.
-	 * @param address the client's address, null when unknown
 	 * @param action what was attempted, as the audit log names it ({@code policy.save})
 	 */
-	public <T> Mono<T> refuse(Actor actor, @Nullable String address, Role required, String action) {
+	public <T> Mono<T> refuse(Actor actor, Role required, String action) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("reason", "role");
 		details.put("required", required.name());
 		details.put("role", (actor.role() != null) ? actor.role().name() : "none");
 		return this.ownTransaction
 			.transactional(this.audit.record(new AuditLog.Event(actor, "auth.denied", AuditLog.Outcome.DENIED, action,
-					null, address, details)))
+					null, actor.address(), details)))
 			.then(Mono.error(new Forbidden(required, action)));
 	}
 

@@ -101,7 +101,7 @@ class SecurityResponses {
 		return (exchange, denied) -> actor(exchange)
 			.flatMap((actor) -> this.audit.record(new AuditLog.Event(actor, "auth.denied", AuditLog.Outcome.DENIED,
 					exchange.getRequest().getMethod().name() + " " + exchange.getRequest().getPath().value(), null,
-					CurrentActor.clientAddress(exchange),
+					Actor.clientAddress(exchange),
 					Map.of("reason", (denied instanceof CsrfException) ? "csrf" : "role"))))
 			.then(Mono.defer(() -> {
 				String detail = (denied instanceof CsrfException)
@@ -120,11 +120,11 @@ class SecurityResponses {
 	 * read here when the context holder is still empty.
 	 */
 	private Mono<Actor> actor(ServerWebExchange exchange) {
-		return CurrentActor.get()
+		return Actor.current(exchange)
 			.filter((actor) -> actor.kind() != Actor.Kind.ANONYMOUS)
 			.switchIfEmpty(Mono.defer(() -> this.sessions.load(exchange)
 				.map(SecurityContext::getAuthentication)
-				.map(CurrentActor::of)
+				.map(Actor::of)
 				.defaultIfEmpty(Actor.ANONYMOUS)));
 	}
 

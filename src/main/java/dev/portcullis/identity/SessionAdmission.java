@@ -88,7 +88,7 @@ class SessionAdmission {
 			return admit(exchange).flatMap((admitted) -> admitted ? chain.filter(exchange)
 					: audit.record(new AuditLog.Event(Actor.ANONYMOUS, "auth.signin", AuditLog.Outcome.FAILURE,
 							"oidc/" + shortened(String.valueOf(match.getVariables().get("registrationId"))), null,
-							CurrentActor.clientAddress(exchange), Map.of("method", "oidc", "reason", FULL)))
+							Actor.clientAddress(exchange), Map.of("method", "oidc", "reason", FULL)))
 						.then(redirects.sendRedirect(exchange, URI.create("/login?full"))));
 		});
 	}

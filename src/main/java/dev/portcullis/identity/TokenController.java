@@ -96,8 +96,8 @@ class TokenController {
 			.flatMap((authentication) -> {
 				if (authentication instanceof ApiTokenAuthentication) {
 					return this.audit
-						.record(new AuditLog.Event(CurrentActor.of(authentication), "auth.denied",
-								AuditLog.Outcome.DENIED, "POST /api/v1/tokens", null, CurrentActor.clientAddress(exchange),
+						.record(new AuditLog.Event(Actor.of(authentication), "auth.denied",
+								AuditLog.Outcome.DENIED, "POST /api/v1/tokens", null, Actor.clientAddress(exchange),
 								Map.of("reason", "a token cannot create tokens")))
 						.then(Mono.error(ApiProblem.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
 								"An API token cannot create API tokens; authenticate with your password (HTTP Basic) "
@@ -106,7 +106,7 @@ class TokenController {
 				return owner(authentication);
 			})
 			.flatMap((owner) -> this.tokens.create(owner, body.name().trim(), body.expiresAt(),
-					CurrentActor.clientAddress(exchange)))
+					Actor.clientAddress(exchange)))
 			.map((created) -> ResponseEntity.created(URI.create("/api/v1/tokens/" + created.token().id()))
 				.body(CreatedView.of(created)));
 	}
@@ -120,7 +120,7 @@ class TokenController {
 		catch (NumberFormatException ex) {
 			return Mono.error(notFound(id));
 		}
-		return owner().flatMap((owner) -> this.tokens.revoke(owner, tokenId, CurrentActor.clientAddress(exchange)))
+		return owner().flatMap((owner) -> this.tokens.revoke(owner, tokenId, Actor.clientAddress(exchange)))
 			.map((token) -> ResponseEntity.noContent().<Void>build())
 			.switchIfEmpty(Mono.error(() -> notFound(id)));
 	}

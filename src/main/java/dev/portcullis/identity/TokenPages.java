@@ -69,7 +69,7 @@ class TokenPages {
 				return render(owner, model, null);
 			}
 			// the secret is shown in this answer only: never stored in the session, never cached
-			return this.tokens.create(owner, name.trim(), expiresAt, CurrentActor.clientAddress(exchange))
+			return this.tokens.create(owner, name.trim(), expiresAt, Actor.clientAddress(exchange))
 				.flatMap((created) -> {
 					exchange.getResponse().getHeaders().setCacheControl(CacheControl.noStore());
 					return render(owner, model, created);
@@ -79,7 +79,7 @@ class TokenPages {
 
 	@PostMapping("/settings/tokens/{id}/revoke")
 	Mono<String> revoke(@PathVariable long id, ServerWebExchange exchange) {
-		return owner().flatMap((owner) -> this.tokens.revoke(owner, id, CurrentActor.clientAddress(exchange)))
+		return owner().flatMap((owner) -> this.tokens.revoke(owner, id, Actor.clientAddress(exchange)))
 			.map((token) -> "redirect:/settings/tokens?revoked=" + token.id())
 			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)));
 	}

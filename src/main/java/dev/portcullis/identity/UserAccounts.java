@@ -97,10 +97,10 @@ class UserAccounts {
 	}
 
 	@Transactional
-	public Mono<UserRow> create(Actor actor, String address, @Nullable String username, @Nullable String displayName,
+	public Mono<UserRow> create(Actor actor, @Nullable String username, @Nullable String displayName,
 			@Nullable Role role, @Nullable String password) {
 		if (!actor.has(Role.ADMIN)) {
-			return this.permissions.refuse(actor, address, Role.ADMIN, "user.create");
+			return this.permissions.refuse(actor, Role.ADMIN, "user.create");
 		}
 		List<FieldViolation> problems = new ArrayList<>();
 		if (username == null || !USERNAME.matcher(username.trim()).matches()) {
@@ -121,19 +121,19 @@ class UserAccounts {
 			.onErrorMap(DataIntegrityViolationException.class, (ex) -> new Refused(Refused.Kind.USERNAME_TAKEN,
 					List.of(FieldViolation.named("username", name + " is taken (usernames ignore case)"))))
 			.flatMap((user) -> this.audit.record(new AuditLog.Event(actor, "user.create", AuditLog.Outcome.SUCCESS,
-					"user/" + user.username(), null, address, Map.of("role", user.role().name()))).thenReturn(user));
+					"user/" + user.username(), null, actor.address(), Map.of("role", user.role().name()))).thenReturn(user));
 	}
 
 	@Transactional
-	public Mono<UserRow> update(Actor actor, String address, String username, Change change) {
+	public Mono<UserRow> update(Actor actor, String username, Change change) {
 		if (!actor.has(Role.ADMIN)) {
-			return this.permissions.refuse(actor, address, Role.ADMIN, "user.update");
+			return this.permissions.refuse(actor, Role.ADMIN, "user.update");
 		}
-		return apply(actor, address, username, change);
+		return apply(actor, username, change);
 	}
 
 	/** {@link #update} without the role check, for a change the actor may make to themselves. */
-	private Mono<UserRow> apply(Actor actor, String address, String username, Change change) {
+	private Mono<UserRow> apply(Actor actor, String username, Change change) {
 		List<FieldViolation> problems = new ArrayList<>();
 		if (change.displayName() != null) {
 			if (change.displayName().isBlank()) {
@@ -167,7 +167,7 @@ class UserAccounts {
 							hash.orElse(user.passwordHash()));
 					return this.users.update(updated).flatMap((saved) -> this.audit
 						.record(new AuditLog.Event(actor, "user.update", AuditLog.Outcome.SUCCESS,
-								"user/" + saved.username(), null, address, changes(user, saved, change)))
+								"user/" + saved.username(), null, actor.address(), changes(user, saved, change)))
 						.thenReturn(saved));
 				})));
 	}
@@ -202,8 +202,8 @@ class UserAccounts {
 								List.of(FieldViolation.named("current password", "that is not your current password"))));
 					}
 					attempt.succeeded();
-					return apply(new Actor(user.username(), Actor.Kind.USER, user.role(), null), address,
-							user.username(), new Change(null, null, null, replacement));
+					return apply(Actor.user(user.username(), user.role(), address), user.username(),
+							new Change(null, null, null, replacement));
 				})), (attempt) -> Mono.fromRunnable(attempt::abandoned),
 				(attempt, error) -> Mono.fromRunnable(attempt::abandoned),
 				(attempt) -> Mono.fromRunnable(attempt::failed));

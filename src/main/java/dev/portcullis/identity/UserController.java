@@ -107,16 +107,9 @@ class UserController {
 	Mono<ResponseEntity<UserView>> create(@RequestBody(required = false) @Nullable CreateRequest request,
 			ServerWebExchange exchange) {
 		CreateRequest body = (request != null) ? request : new CreateRequest(null, null, null, null);
-		Role role;
-		try {
-			role = roleOf(body.role());
-		}
-		catch (UserAccounts.Refused ex) {
-			return Mono.error(problem(ex));
-		}
-		return CurrentActor.get()
-			.flatMap((actor) -> this.accounts.create(actor, CurrentActor.clientAddress(exchange), body.username(),
-					body.displayName(), role, body.password()))
+		return Actor.current(exchange)
+			.flatMap((actor) -> this.accounts.create(actor, body.username(), body.displayName(), roleOf(body.role()),
+					body.password()))
 			.map((user) -> ResponseEntity.created(URI.create("/api/v1/users/" + user.username())).body(UserView.of(user)))
 			.onErrorMap(UserAccounts.Refused.class, UserController::problem);
 	}
@@ -126,16 +119,9 @@ class UserController {
 	Mono<UserView> change(@PathVariable String username, @RequestBody(required = false) @Nullable ChangeRequest request,
 			ServerWebExchange exchange) {
 		ChangeRequest body = (request != null) ? request : new ChangeRequest(null, null, null, null);
-		Role role;
-		try {
-			role = roleOf(body.role());
-		}
-		catch (UserAccounts.Refused ex) {
-			return Mono.error(problem(ex));
-		}
-		UserAccounts.Change change = new UserAccounts.Change(body.displayName(), role, body.enabled(), body.password());
-		return CurrentActor.get()
-			.flatMap((actor) -> this.accounts.update(actor, CurrentActor.clientAddress(exchange), username, change))
+		return Actor.current(exchange)
+			.flatMap((actor) -> this.accounts.update(actor, username,
+					new UserAccounts.Change(body.displayName(), roleOf(body.role()), body.enabled(), body.password())))
 			.map(UserView::of)
 			.onErrorMap(UserAccounts.Refused.class, UserController::problem);
 	}
@@ -152,7 +138,10 @@ class UserController {
 		};
 	}
 
-	/** The role a request names, null when it names none; {@code Refused} (INVALID) when the name is unknown. */
+	/**
+	 * The role a request names, null when it names none; {@code Refused} (INVALID) when the name is unknown, which
+	 * the caller's {@code onErrorMap} answers like every other refusal.
+	 */
 	private static @Nullable Role roleOf(@Nullable String text) {
 		try {
 			return (text != null) ? Role.parse(text) : null;

@@ -58,9 +58,9 @@ class UserPages {
 			String username = form.getFirst("username");
 			Role role = role(form);
 			String password = AdminBootstrap.randomPassword();
-			return CurrentActor.get()
-				.flatMap((actor) -> this.accounts.create(actor, CurrentActor.clientAddress(exchange), username,
-						form.getFirst("displayName"), role, password))
+			return Actor.current(exchange)
+				.flatMap((actor) -> this.accounts.create(actor, username, form.getFirst("displayName"), role,
+						password))
 				.flatMap((user) -> showOnce(exchange, model, new NewPassword(user.username(), password)))
 				.onErrorResume(UserAccounts.Refused.class, (refused) -> {
 					exchange.getResponse().setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
@@ -103,8 +103,8 @@ class UserPages {
 	}
 
 	private Mono<UserRow> apply(String username, UserAccounts.Change change, ServerWebExchange exchange, Model model) {
-		return CurrentActor.get()
-			.flatMap((actor) -> this.accounts.update(actor, CurrentActor.clientAddress(exchange), username, change))
+		return Actor.current(exchange)
+			.flatMap((actor) -> this.accounts.update(actor, username, change))
 			.onErrorResume(UserAccounts.Refused.class, (refused) -> {
 				exchange.getResponse()
 					.setStatusCode((refused.kind() == UserAccounts.Refused.Kind.NOT_FOUND) ? HttpStatus.NOT_FOUND

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.portcullis.audit.AuditLog;
+import dev.portcullis.identity.Actor;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -51,7 +52,7 @@ public class BundleExport {
 	 *
 	 * @param at the moment to export the workspace as of; null for now
 	 */
-	public Mono<Flux<String>> export(String workspace, @Nullable Instant at, Requester by) {
+	public Mono<Flux<String>> export(String workspace, @Nullable Instant at, Actor by) {
 		return this.workspaces.id(workspace).map((ws) -> Flux.defer(() -> {
 			AtomicInteger policies = new AtomicInteger();
 			return canonicals(ws, at)
@@ -60,7 +61,7 @@ public class BundleExport {
 		}));
 	}
 
-	private Mono<Void> audited(String workspace, @Nullable Instant at, int policies, Requester by) {
+	private Mono<Void> audited(String workspace, @Nullable Instant at, int policies, Actor by) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("policies", policies);
 		if (at != null) {

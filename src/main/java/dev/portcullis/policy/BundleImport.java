@@ -11,6 +11,7 @@ import java.util.function.Function;
 import dev.portcullis.audit.AuditLog;
 import dev.portcullis.compute.EnginePool;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Permissions;
 import dev.portcullis.identity.Role;
 import dev.portcullis.yaml.YamlLimits;
@@ -61,8 +62,11 @@ public class BundleImport {
 
 	private final YamlLimits bundleLimits;
 
+	private final WorkspaceSettings workspaceSettings;
+
 	BundleImport(DatabaseClient db, ReactiveTransactionManager transactions, Workspaces workspaces, PolicyRows rows,
-			StoreAudit audit, Permissions permissions, EnginePool engine, YamlProperties yaml, Settings settings) {
+			StoreAudit audit, Permissions permissions, EnginePool engine, YamlProperties yaml, Settings settings,
+			WorkspaceSettings workspaceSettings) {
 		this.db = db;
 		this.tx = TransactionalOperator.create(transactions);
 		this.workspaces = workspaces;
@@ -74,6 +78,7 @@ public class BundleImport {
 			.withMaxInputChars(settings.importMaxChars())
 			.withMaxDocuments(settings.importMaxDocuments())
 			.withMaxNodes(settings.importMaxNodes());
+		this.workspaceSettings = workspaceSettings;
 	}
 
 	/**
@@ -90,21 +95,25 @@ public class BundleImport {
 
 	/**
 	 * Imports a bundle: a multi-document YAML stream, {@code kind: List} objects included (as
-	 * {@code kubectl get cnp,ccnp,netpol -A -o yaml} writes), cluster-set fields stripped. All or nothing: when any
+	 * {@code kubectl get cnp,ccnp,netpol -A -o yaml} writes), cluster-set fields stripped, validated for the
+	 * workspace's Cilium version ({@link WorkspaceSettings}). All or nothing: when any
 	 * object is invalid or a duplicate of another, nothing is written and {@link StoreException.ImportRefused}
 	 * carries the report; otherwise every changed object gets a new version, in one transaction, and the report says
 	 * what happened to each. Policies of the workspace that the bundle does not name are left as they are.
 	 */
-	public Mono<ImportReport> run(String workspace, String yaml, String message, Requester by) {
-		if (!by.actor().has(Role.AUTHOR)) {
-			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "bundle.import");
+	public Mono<ImportReport> run(String workspace, String yaml, String message, Actor by) {
+		if (!by.has(Role.AUTHOR)) {
+			return this.permissions.refuse(by, Role.AUTHOR, "bundle.import");
 		}
 		return importOrRefuse(workspace, yaml, message, by).onErrorResume(StoreException.class,
 				(refused) -> this.audit.refused(by, "bundle.import", null, workspace, null, refused));
 	}
 
-	private Mono<ImportReport> importOrRefuse(String workspace, String yaml, String message, Requester by) {
-		return this.engine.run(() -> Bundle.read(yaml, this.bundleLimits))
+	private Mono<ImportReport> importOrRefuse(String workspace, String yaml, String message, Actor by) {
+		// validated against the workspace's Cilium version
+		return this.workspaceSettings.current(workspace)
+			.flatMap((current) -> this.engine.run(() -> Bundle.read(yaml, this.bundleLimits,
+					current.settings().ciliumVersion())))
 			.flatMap((bundle) -> {
 				if (!bundle.acceptable()) {
 					return this.workspaces.id(workspace)
@@ -213,7 +222,7 @@ public class BundleImport {
 		return new ImportReport(accepted, rows, bundle.problems());
 	}
 
-	private Mono<ImportReport> write(long ws, Bundle bundle, Map<PolicyKey, PolicyHead> heads, String message, Requester by) {
+	private Mono<ImportReport> write(long ws, Bundle bundle, Map<PolicyKey, PolicyHead> heads, String message, Actor by) {
 		List<Bundle.Entry> created = new ArrayList<>();
 		List<Bundle.Entry> revived = new ArrayList<>();
 		List<Bundle.Entry> updated = new ArrayList<>();
@@ -288,14 +297,14 @@ public class BundleImport {
 	}
 
 	private Mono<Void> insertVersions(List<Bundle.Entry> chunk, Function<Bundle.Entry, Long> policyId,
-			Function<Bundle.Entry, Integer> version, OffsetDateTime now, String message, Requester by) {
+			Function<Bundle.Entry, Integer> version, OffsetDateTime now, String message, Actor by) {
 		return this.db
 			.sql("INSERT INTO policy_version (policy_id, version, deleted, yaml, canonical, content_hash, labels, author, "
 					+ "message, warnings, created_at) SELECT id, v, false, y, c, h, l::jsonb, :author, :message, w, :now "
 					+ "FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS integer[]), CAST(:yamls AS text[]), "
 					+ "CAST(:canonicals AS text[]), CAST(:hashes AS text[]), CAST(:labels AS text[]), "
 					+ "CAST(:warnings AS integer[])) AS t(id, v, y, c, h, l, w)")
-			.bind("author", by.actor().username())
+			.bind("author", by.username())
 			.bind("message", message)
 			.bind("now", now)
 			.bind("ids", chunk.stream().map(policyId).toArray(Long[]::new))

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.portcullis.engine.api.PolicyKind;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.identity.Actor;
 import dev.portcullis.policy.StoreApi.PageView;
 import dev.portcullis.policy.StoreApi.PreconditionRequired;
 import dev.portcullis.policy.StoreApi.SummaryView;
@@ -40,7 +41,6 @@ import static dev.portcullis.policy.StoreApi.YAML;
 import static dev.portcullis.policy.StoreApi.etag;
 import static dev.portcullis.policy.StoreApi.instant;
 import static dev.portcullis.policy.StoreApi.readJson;
-import static dev.portcullis.policy.StoreApi.requester;
 import static dev.portcullis.policy.StoreApi.weak;
 
 /**
@@ -188,7 +188,7 @@ class PolicyApiController {
 		boolean createOnly = ifNoneMatch != null;
 		String text = yaml;
 		String reason = (why != null) ? why : "";
-		return requester(exchange)
+		return Actor.current(exchange)
 			.flatMap((by) -> this.changes.save(workspace, key, text, expected, reason, by))
 			.onErrorMap(StoreException.Conflict.class, (conflict) -> (ifMatch == null && !createOnly
 					&& conflict.current() != null) ? StoreApi.preconditionRequired(conflict.current()) : conflict)
@@ -223,7 +223,7 @@ class PolicyApiController {
 	 * (428 with the current version without one, 412 for a weak tag); answers 200 with the new version's ETag.
 	 */
 	private Mono<ResponseEntity<SaveView>> changeOfHead(String workspace, PolicyKey key, @Nullable String ifMatch,
-			ServerWebExchange exchange, java.util.function.BiFunction<Integer, Requester, Mono<SaveResult>> change) {
+			ServerWebExchange exchange, java.util.function.BiFunction<Integer, Actor, Mono<SaveResult>> change) {
 		if (ifMatch == null) {
 			return this.policies.get(workspace, key, null)
 				.flatMap((head) -> Mono.error(StoreApi.preconditionRequired(head.summary())));
@@ -232,7 +232,7 @@ class PolicyApiController {
 			return weakTagRefused(workspace, key, ifMatch);
 		}
 		int expected = StoreApi.version(ifMatch);
-		return requester(exchange).flatMap((by) -> change.apply(expected, by))
+		return Actor.current(exchange).flatMap((by) -> change.apply(expected, by))
 			.map((result) -> ResponseEntity.ok().eTag(etag(result.version().version())).body(SaveView.of(result)));
 	}
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.portcullis.compute.EnginePool;
+import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Permissions;
 import dev.portcullis.identity.Role;
 import dev.portcullis.policy.PolicyText.Parsed;
@@ -31,7 +32,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * workspace, policy or version; {@link StoreException.Invalid} with the engine's violations;
  * {@link StoreException.Conflict} when the expected version is not the head; {@link StoreException.TooLarge} for a
  * policy over {@code portcullis.yaml.max-input-chars}; {@link StoreException.BadRequest} for other bad input;
- * {@link dev.portcullis.identity.Forbidden} when the requester's role is below AUTHOR (every change checks it first,
+ * {@link dev.portcullis.identity.Forbidden} when the actor's role is below AUTHOR (every change checks it first,
  * docs/adr/010); {@link dev.portcullis.compute.EngineBusy} when the engine pool has no room for the parsing a save
  * needs. A refused change writes nothing, and a {@link StoreException} refusal is audited with outcome FAILURE.
  * <p>
@@ -61,8 +62,11 @@ public class PolicyChanges {
 
 	private final YamlLimits policyLimits;
 
+	private final WorkspaceSettings settings;
+
 	PolicyChanges(DatabaseClient db, ReactiveTransactionManager transactions, Workspaces workspaces, PolicyRows rows,
-			StoreAudit audit, Permissions permissions, EnginePool engine, YamlProperties yaml) {
+			StoreAudit audit, Permissions permissions, EnginePool engine, YamlProperties yaml,
+			WorkspaceSettings settings) {
 		this.db = db;
 		this.tx = TransactionalOperator.create(transactions);
 		this.workspaces = workspaces;
@@ -71,6 +75,7 @@ public class PolicyChanges {
 		this.permissions = permissions;
 		this.engine = engine;
 		this.policyLimits = yaml.limits();
+		this.settings = settings;
 	}
 
 	private Mono<Optional<PolicyHead>> lockHead(long workspaceId, PolicyKey key) {
@@ -108,26 +113,42 @@ public class PolicyChanges {
 					version.summary().labels(), false, version.summary().warnings());
 		}
 
+		/** This content as version {@code version} of {@code key}, written at {@code createdAt}. */
+		PolicyVersion as(PolicyKey key, int version, OffsetDateTime createdAt, Actor by, String message) {
+			return new PolicyVersion(new PolicySummary(key, version, this.deleted, createdAt.toInstant(), by.username(),
+					message, this.labels, this.hash, this.warnings), this.yaml, this.canonical);
+		}
+
 	}
 
-	/** Writes version {@code head + 1} of an existing policy and moves its head. */
-	private Mono<PolicyVersion> append(PolicyHead head, PolicyKey key, Content content, String message, Requester by) {
-		int version = head.version() + 1;
-		return warnings(this.db
+	/**
+	 * Inserts version {@code version} of the policy {@code policyId}, created at {@code at} (null: the clock, now) and
+	 * answers that moment.
+	 */
+	private Mono<OffsetDateTime> insertVersion(long policyId, int version, Content content, String message, Actor by,
+			@Nullable OffsetDateTime at) {
+		GenericExecuteSpec insert = warnings(this.db
 			.sql("INSERT INTO policy_version (policy_id, version, deleted, yaml, canonical, content_hash, labels, author, "
 					+ "message, warnings, created_at) VALUES (:id, :version, :deleted, :yaml, :canonical, :hash, :labels, "
-					+ ":author, :message, :warnings, clock_timestamp()) RETURNING created_at")
-			.bind("id", head.id())
+					+ ":author, :message, :warnings, " + ((at != null) ? ":at" : "clock_timestamp()")
+					+ ") RETURNING created_at"), content.warnings())
+			.bind("id", policyId)
 			.bind("version", version)
 			.bind("deleted", content.deleted())
 			.bind("yaml", content.yaml())
 			.bind("canonical", content.canonical())
 			.bind("hash", content.hash())
 			.bind("labels", this.rows.labelsJson(content.labels()))
-			.bind("author", by.actor().username())
-			.bind("message", message), content.warnings())
-			.map((row) -> row.get("created_at", OffsetDateTime.class))
-			.one()
+			.bind("author", by.username())
+			.bind("message", message);
+		return ((at != null) ? insert.bind("at", at) : insert).map((row) -> row.get("created_at", OffsetDateTime.class))
+			.one();
+	}
+
+	/** Writes version {@code head + 1} of an existing policy and moves its head. */
+	private Mono<PolicyVersion> append(PolicyHead head, PolicyKey key, Content content, String message, Actor by) {
+		int version = head.version() + 1;
+		return insertVersion(head.id(), version, content, message, by, null)
 			.flatMap((createdAt) -> warnings(this.db
 				.sql("UPDATE policy SET head_version = :version, head_deleted = :deleted, head_labels = :labels, "
 						+ "head_hash = :hash, head_warnings = :warnings, updated_at = :at WHERE id = :id "
@@ -143,9 +164,7 @@ public class PolicyChanges {
 				.rowsUpdated()
 				.flatMap((updated) -> (updated == 1) ? Mono.just(createdAt)
 						: Mono.error(new IllegalStateException("head of " + key + " moved under a lock"))))
-			.map((createdAt) -> new PolicyVersion(new PolicySummary(key, version, content.deleted(),
-					createdAt.toInstant(), by.actor().username(), message, content.labels(), content.hash(),
-					content.warnings()), content.yaml(), content.canonical()));
+			.map((createdAt) -> content.as(key, version, createdAt, by, message));
 	}
 
 	/** Binds {@code :warnings}, which may be null (unknown). */
@@ -154,7 +173,7 @@ public class PolicyChanges {
 	}
 
 	/** Creates a policy with its first version; empty when another transaction created it first. */
-	private Mono<PolicyVersion> create(long workspaceId, PolicyKey key, Content content, String message, Requester by) {
+	private Mono<PolicyVersion> create(long workspaceId, PolicyKey key, Content content, String message, Actor by) {
 		return warnings(this.db
 			.sql("INSERT INTO policy (workspace_id, kind, namespace, name, head_version, head_deleted, head_labels, "
 					+ "head_hash, head_warnings, updated_at) VALUES (:ws, :kind, :namespace, :name, 1, false, :labels, "
@@ -168,26 +187,13 @@ public class PolicyChanges {
 			.bind("hash", content.hash())
 			.map((row) -> Map.entry(row.get("id", Long.class), row.get("updated_at", OffsetDateTime.class)))
 			.one()
-			.flatMap((created) -> warnings(this.db
-				.sql("INSERT INTO policy_version (policy_id, version, deleted, yaml, canonical, content_hash, labels, "
-						+ "author, message, warnings, created_at) VALUES (:id, 1, false, :yaml, :canonical, :hash, "
-						+ ":labels, :author, :message, :warnings, :at)"), content.warnings())
-				.bind("id", created.getKey())
-				.bind("yaml", content.yaml())
-				.bind("canonical", content.canonical())
-				.bind("hash", content.hash())
-				.bind("labels", this.rows.labelsJson(content.labels()))
-				.bind("author", by.actor().username())
-				.bind("message", message)
-				.bind("at", created.getValue())
-				.then()
-				.thenReturn(new PolicyVersion(new PolicySummary(key, 1, false, created.getValue().toInstant(),
-						by.actor().username(), message, content.labels(), content.hash(), content.warnings()),
-						content.yaml(), content.canonical())));
+			.flatMap((created) -> insertVersion(created.getKey(), 1, content, message, by, created.getValue()))
+			.map((createdAt) -> content.as(key, 1, createdAt, by, message));
 	}
 
 	/**
-	 * Validates one policy object with the engine and saves it as a new version.
+	 * Validates one policy object with the engine, for the workspace's Cilium version ({@link WorkspaceSettings}), and
+	 * saves it as a new version.
 	 * @param key when not null, the text must name this policy ({@link StoreException.BadRequest} otherwise)
 	 * @param yaml one policy object, YAML or JSON, as the author wrote it; kept as written
 	 * @param expectedVersion the head version this change is based on; null to create: then the policy must not exist
@@ -197,9 +203,9 @@ public class PolicyChanges {
 	 * {@link SaveResult.Outcome#UNCHANGED} when the canonical form equals the head's (nothing written)
 	 */
 	public Mono<SaveResult> save(String workspace, @Nullable PolicyKey key, String yaml,
-			@Nullable Integer expectedVersion, String message, Requester by) {
-		if (!by.actor().has(Role.AUTHOR)) {
-			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "policy.save");
+			@Nullable Integer expectedVersion, String message, Actor by) {
+		if (!by.has(Role.AUTHOR)) {
+			return this.permissions.refuse(by, Role.AUTHOR, "policy.save");
 		}
 		return saveOrRefuse(workspace, key, yaml, expectedVersion, message, by)
 			.onErrorResume(StoreException.class, (refused) -> this.audit.refused(by, "policy.save",
@@ -207,13 +213,16 @@ public class PolicyChanges {
 	}
 
 	private Mono<SaveResult> saveOrRefuse(String workspace, @Nullable PolicyKey key, String yaml,
-			@Nullable Integer expectedVersion, String message, Requester by) {
+			@Nullable Integer expectedVersion, String message, Actor by) {
 		if (yaml.length() > this.policyLimits.maxInputChars()) {
 			return Mono.error(new StoreException.TooLarge("The policy has " + yaml.length() + " characters; at most "
 					+ this.policyLimits.maxInputChars() + " are accepted (the Kubernetes API server refuses objects"
 					+ " over 3 MiB)."));
 		}
-		return this.engine.run(() -> PolicyText.one(yaml, this.policyLimits))
+		// validated against the workspace's Cilium version
+		return this.settings.current(workspace)
+			.flatMap((current) -> this.engine.run(() -> PolicyText.one(yaml, this.policyLimits,
+					current.settings().ciliumVersion())))
 			.flatMap((parsed) -> {
 				if (key != null && !key.equals(parsed.key())) {
 					return Mono.error(new StoreException.BadRequest("The text describes " + parsed.key()
@@ -225,7 +234,7 @@ public class PolicyChanges {
 	}
 
 	private Mono<SaveResult> saveLocked(long ws, String workspace, Parsed parsed, @Nullable Integer expected,
-			String message, Requester by) {
+			String message, Actor by) {
 		PolicyKey key = parsed.key();
 		Content content = Content.of(parsed);
 		return lockHead(ws, key).flatMap((found) -> {
@@ -261,7 +270,7 @@ public class PolicyChanges {
 	}
 
 	private Mono<SaveResult> saved(SaveResult.Outcome outcome, PolicyVersion version, Parsed parsed, String workspace,
-			Requester by) {
+			Actor by) {
 		return this.audit.record(by, "policy.save", version.key().toString(), workspace,
 				Map.of("version", version.version(), "outcome", outcome.name()))
 			.thenReturn(new SaveResult(outcome, version, parsed.warnings()));
@@ -292,16 +301,16 @@ public class PolicyChanges {
 	 * is not the head or the head is a tombstone already.
 	 */
 	public Mono<SaveResult> delete(String workspace, PolicyKey key, int expectedVersion, String message,
-			Requester by) {
-		if (!by.actor().has(Role.AUTHOR)) {
-			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "policy.delete");
+			Actor by) {
+		if (!by.has(Role.AUTHOR)) {
+			return this.permissions.refuse(by, Role.AUTHOR, "policy.delete");
 		}
 		return deleteOrRefuse(workspace, key, expectedVersion, message, by).onErrorResume(StoreException.class,
 				(refused) -> this.audit.refused(by, "policy.delete", key, workspace, expectedVersion, refused));
 	}
 
 	private Mono<SaveResult> deleteOrRefuse(String workspace, PolicyKey key, int expectedVersion, String message,
-			Requester by) {
+			Actor by) {
 		return this.tx.transactional(lockedHeadAt(workspace, key, expectedVersion).flatMap((head) -> {
 			if (head.deleted()) {
 				return conflict(key + " is deleted already (version " + head.version() + ").", expectedVersion,
@@ -320,9 +329,9 @@ public class PolicyChanges {
 	 * @param expectedVersion the head version this change is based on
 	 */
 	public Mono<SaveResult> restore(String workspace, PolicyKey key, @Nullable Integer fromVersion,
-			int expectedVersion, String message, Requester by) {
-		if (!by.actor().has(Role.AUTHOR)) {
-			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "policy.restore");
+			int expectedVersion, String message, Actor by) {
+		if (!by.has(Role.AUTHOR)) {
+			return this.permissions.refuse(by, Role.AUTHOR, "policy.restore");
 		}
 		return restoreOrRefuse(workspace, key, fromVersion, expectedVersion, message, by).onErrorResume(
 				StoreException.class, (refused) -> this.audit.refused(by, "policy.restore", key, workspace, expectedVersion,
@@ -330,7 +339,7 @@ public class PolicyChanges {
 	}
 
 	private Mono<SaveResult> restoreOrRefuse(String workspace, PolicyKey key, @Nullable Integer fromVersion,
-			int expectedVersion, String message, Requester by) {
+			int expectedVersion, String message, Actor by) {
 		return this.tx.transactional(lockedHeadAt(workspace, key, expectedVersion).flatMap((head) -> {
 			Mono<PolicyVersion> source = (fromVersion != null)
 					? this.rows.versionOf(head.id(), fromVersion).switchIfEmpty(Mono.error(() -> new StoreException.NotFound(

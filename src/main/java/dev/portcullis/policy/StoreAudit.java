@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.portcullis.audit.AuditLog;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.identity.Actor;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -28,7 +29,7 @@ class StoreAudit {
 	 * refusal on. Recorded on its own, after the change's transaction rolled back: nothing of the change was written,
 	 * so the details count nothing as written.
 	 */
-	<T> Mono<T> refused(Requester by, String action, @Nullable PolicyKey target, String workspace,
+	<T> Mono<T> refused(Actor by, String action, @Nullable PolicyKey target, String workspace,
 			@Nullable Integer expectedVersion, StoreException refusal) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("refused", refusal.getClass().getSimpleName());
@@ -63,15 +64,15 @@ class StoreAudit {
 	}
 
 	/** Audits a change that succeeded. */
-	Mono<Void> record(Requester by, String action, @Nullable String target, String workspace,
+	Mono<Void> record(Actor by, String action, @Nullable String target, String workspace,
 			Map<String, Object> details) {
 		return record(by, action, target, workspace, AuditLog.Outcome.SUCCESS, details);
 	}
 
 	/** Audits an action of the store by {@code by}, in the caller's transaction when it runs in one. */
-	Mono<Void> record(Requester by, String action, @Nullable String target, String workspace,
+	Mono<Void> record(Actor by, String action, @Nullable String target, String workspace,
 			AuditLog.Outcome outcome, Map<String, Object> details) {
-		return this.audit.record(new AuditLog.Event(by.actor(), action, outcome, target, workspace, by.address(),
+		return this.audit.record(new AuditLog.Event(by, action, outcome, target, workspace, by.address(),
 				details));
 	}
 

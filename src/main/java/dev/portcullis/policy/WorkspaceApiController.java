@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
+import dev.portcullis.identity.Actor;
 import dev.portcullis.policy.StoreApi.PageView;
 import dev.portcullis.policy.StoreApi.SummaryView;
 import dev.portcullis.web.ApiProblem;
@@ -35,7 +36,6 @@ import org.springframework.web.server.ServerWebExchange;
 import static dev.portcullis.policy.StoreApi.YAML;
 import static dev.portcullis.policy.StoreApi.instant;
 import static dev.portcullis.policy.StoreApi.readJson;
-import static dev.portcullis.policy.StoreApi.requester;
 
 /**
  * The store's REST API for whole workspaces, {@code /api/v1/workspaces} and {@code /api/v1/workspaces/{workspace}}
@@ -101,7 +101,7 @@ class WorkspaceApiController {
 		if (description != null && description.isString()) {
 			NulCharacters.refuse("description", description.asString());
 		}
-		return requester(exchange)
+		return Actor.current(exchange)
 			.flatMap((by) -> this.workspaces.create(name.asString(),
 					(description != null && description.isString()) ? description.asString() : "", by))
 			.map((ws) -> ResponseEntity.created(URI.create("/api/v1/workspaces/" + ws.name())).body(ws));
@@ -151,7 +151,7 @@ class WorkspaceApiController {
 			throw ApiProblem.badRequest("empty-body", "Empty body",
 					"Send the bundle as the body (application/yaml): one or more policy objects or a kind: List.");
 		}
-		return requester(exchange)
+		return Actor.current(exchange)
 			.flatMap((by) -> this.imports.run(workspace, body, (message != null) ? message : "", by))
 			.onErrorMap(StoreException.Conflict.class, (conflict) -> ApiProblem.of(HttpStatus.CONFLICT,
 					"import-conflict", "Import conflict", conflict.getMessage()));
@@ -161,7 +161,7 @@ class WorkspaceApiController {
 	Mono<ResponseEntity<Flux<String>>> export(@PathVariable String workspace,
 			@RequestParam(required = false) @Nullable String at, ServerWebExchange exchange) {
 		Instant moment = instant("at", at);
-		return requester(exchange)
+		return Actor.current(exchange)
 			.flatMap((by) -> this.exports.export(workspace, moment, by))
 			.map((text) -> ResponseEntity.ok()
 				.contentType(YAML)

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Permissions;
 import dev.portcullis.identity.Role;
 import dev.portcullis.web.Quoted;
@@ -50,9 +51,9 @@ public class Workspaces {
 	 * digit); {@link StoreException.BadRequest} otherwise, {@link StoreException.AlreadyExists} when taken
 	 * @param description free text, may be empty
 	 */
-	public Mono<Workspace> create(String name, String description, Requester by) {
-		if (!by.actor().has(Role.AUTHOR)) {
-			return this.permissions.refuse(by.actor(), by.address(), Role.AUTHOR, "workspace.create");
+	public Mono<Workspace> create(String name, String description, Actor by) {
+		if (!by.has(Role.AUTHOR)) {
+			return this.permissions.refuse(by, Role.AUTHOR, "workspace.create");
 		}
 		if (!WORKSPACE_NAME.matcher(name).matches()) {
 			return Mono.error(new StoreException.BadRequest("The workspace name " + Quoted.of(name) + " is not valid: use at"
@@ -63,7 +64,7 @@ public class Workspaces {
 					+ "ON CONFLICT (name) DO NOTHING RETURNING name, description, created_at, created_by, 0::bigint AS policies")
 			.bind("name", name)
 			.bind("description", description.strip())
-			.bind("by", by.actor().username())
+			.bind("by", by.username())
 			.map(Workspaces::row)
 			.one()
 			.switchIfEmpty(Mono.error(() -> new StoreException.AlreadyExists("A workspace named " + Quoted.of(name)

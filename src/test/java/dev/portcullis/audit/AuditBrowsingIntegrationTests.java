@@ -33,7 +33,7 @@ class AuditBrowsingIntegrationTests extends IntegrationTest {
 		this.workspace = "ws-" + UUID.randomUUID().toString().substring(0, 8);
 		this.actor = "auditor-" + UUID.randomUUID().toString().substring(0, 8);
 		this.start = Instant.now().minusSeconds(1);
-		Actor who = new Actor(this.actor, Actor.Kind.USER, Role.AUTHOR, null);
+		Actor who = new Actor(this.actor, Actor.Kind.USER, Role.AUTHOR, null, null);
 		record(who, "policy.save", AuditLog.Outcome.SUCCESS, "CiliumNetworkPolicy/default/web", Map.of("version", 1));
 		record(who, "policy.save", AuditLog.Outcome.SUCCESS, "CiliumNetworkPolicy/default/api", Map.of("version", 2));
 		record(who, "policy.delete", AuditLog.Outcome.SUCCESS, "NetworkPolicy/kube-system/dns", Map.of());

@@ -25,7 +25,7 @@ class AuditLogIntegrationTests extends IntegrationTest {
 	@Test
 	void recordShouldStoreWhoDidWhatFromWhereWithDetails() {
 		String target = "CiliumNetworkPolicy/default/" + UUID.randomUUID();
-		this.auditLog.record(new AuditLog.Event(new Actor("alice", Actor.Kind.USER, Role.AUTHOR, null), "policy.save",
+		this.auditLog.record(new AuditLog.Event(new Actor("alice", Actor.Kind.USER, Role.AUTHOR, null, "10.1.2.3"), "policy.save",
 				AuditLog.Outcome.SUCCESS, target, "prod", "10.1.2.3", Map.of("version", 3))).block();
 
 		AuditLog.Entry entry = this.db.sql("SELECT * FROM audit_event WHERE target = :target").bind("target", target)

@@ -61,7 +61,7 @@ class OidcSignInIntegrationTests extends IntegrationTest {
 		String username = "oidc-" + subject.substring(0, 8);
 		OidcUser first = signIn(subject, username, "Olivia Oidc", List.of("netpol-authors", "marketing"));
 		assertThat(first.getName()).isEqualTo(username);
-		assertThat(CurrentActor.highestRole(first.getAuthorities())).isEqualTo(Role.AUTHOR);
+		assertThat(Actor.highestRole(first.getAuthorities())).isEqualTo(Role.AUTHOR);
 		UserRow row = this.users.findByOidcSubject(this.issuer, subject).block();
 		assertThat(row.username()).isEqualTo(username);
 		assertThat(row.role()).isEqualTo(Role.AUTHOR);

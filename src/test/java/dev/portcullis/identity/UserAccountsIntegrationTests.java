@@ -49,12 +49,13 @@ class UserAccountsIntegrationTests extends IntegrationTest {
 		String username = "direct-" + suffix();
 		createUser(username, Role.VIEWER);
 		for (Role role : List.of(Role.VIEWER, Role.AUTHOR, Role.REVIEWER)) {
-			Actor actor = new Actor("direct-" + role.name().toLowerCase() + "-" + suffix(), Actor.Kind.USER, role, null);
-			assertThatThrownBy(() -> this.accounts.create(actor, "192.0.2.8", "made-" + suffix(), null, Role.ADMIN,
+			Actor actor = new Actor("direct-" + role.name().toLowerCase() + "-" + suffix(), Actor.Kind.USER, role, null,
+					"192.0.2.8");
+			assertThatThrownBy(() -> this.accounts.create(actor, "made-" + suffix(), null, Role.ADMIN,
 					"long enough password").block(TIMEOUT))
 				.isInstanceOfSatisfying(Forbidden.class, (forbidden) -> assertThat(forbidden.action()).isEqualTo("user.create"));
 			assertThatThrownBy(() -> this.accounts
-				.update(actor, "192.0.2.8", username, new UserAccounts.Change(null, Role.ADMIN, null, "long enough password"))
+				.update(actor, username, new UserAccounts.Change(null, Role.ADMIN, null, "long enough password"))
 				.block(TIMEOUT))
 				.isInstanceOfSatisfying(Forbidden.class, (forbidden) -> {
 					assertThat(forbidden.action()).isEqualTo("user.update");
@@ -65,14 +66,14 @@ class UserAccountsIntegrationTests extends IntegrationTest {
 				.bind("a", actor.username()).map((row) -> row.get("n", Long.class)).one().block(TIMEOUT)).isEqualTo(2L);
 		}
 		assertThatThrownBy(() -> this.accounts
-			.update(Actor.ANONYMOUS, "192.0.2.8", username, new UserAccounts.Change(null, Role.ADMIN, null, null))
+			.update(Actor.ANONYMOUS.withAddress("192.0.2.8"), username, new UserAccounts.Change(null, Role.ADMIN, null, null))
 			.block(TIMEOUT)).isInstanceOf(Forbidden.class);
 		UserRow row = this.users.findByUsername(username).block(TIMEOUT);
 		assertThat(row.role()).isEqualTo(Role.VIEWER);
 		assertThat(this.users.list(null, 10_000).filter((user) -> user.username().startsWith("made-")).count()
 			.block(TIMEOUT)).isZero();
 		// an administrator may
-		this.accounts.update(new Actor("direct-admin", Actor.Kind.USER, Role.ADMIN, null), "192.0.2.8", username,
+		this.accounts.update(new Actor("direct-admin", Actor.Kind.USER, Role.ADMIN, null, "192.0.2.8"), username,
 				new UserAccounts.Change(null, Role.AUTHOR, null, null)).block(TIMEOUT);
 		assertThat(this.users.findByUsername(username).block(TIMEOUT).role()).isEqualTo(Role.AUTHOR);
 	}

@@ -49,8 +49,8 @@ class PolicyStoreAuthorizationIntegrationTests extends IntegrationTest {
 	@BeforeEach
 	void workspaceWithOnePolicy() {
 		this.ws = PolicyFixtures.workspaceName("authz");
-		this.workspaces.create(this.ws, "", Requester.SYSTEM).block(TIMEOUT);
-		this.changes.save(this.ws, null, cnp("default", "web", "web", 80), null, "first", Requester.SYSTEM).block(TIMEOUT);
+		this.workspaces.create(this.ws, "", Actor.SYSTEM).block(TIMEOUT);
+		this.changes.save(this.ws, null, cnp("default", "web", "web", 80), null, "first", Actor.SYSTEM).block(TIMEOUT);
 	}
 
 	record Write(String action, Function<Context, Mono<?>> call) {
@@ -62,10 +62,10 @@ class PolicyStoreAuthorizationIntegrationTests extends IntegrationTest {
 
 	}
 
-	record Context(Workspaces workspaces, PolicyChanges changes, BundleImport imports, String ws, Requester by) {
+	record Context(Workspaces workspaces, PolicyChanges changes, BundleImport imports, String ws, Actor by) {
 	}
 
-	Context context(Requester by) {
+	Context context(Actor by) {
 		return new Context(this.workspaces, this.changes, this.imports, this.ws, by);
 	}
 
@@ -83,8 +83,8 @@ class PolicyStoreAuthorizationIntegrationTests extends IntegrationTest {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("writes")
 	void writeShouldRefuseAViewerAndNobodyAndChangeNothing(Write write) {
-		for (Actor actor : List.of(new Actor("direct-viewer", Actor.Kind.USER, Role.VIEWER, null), Actor.ANONYMOUS)) {
-			Requester by = new Requester(actor, "192.0.2.7");
+		for (Actor actor : List.of(new Actor("direct-viewer", Actor.Kind.USER, Role.VIEWER, null, null), Actor.ANONYMOUS)) {
+			Actor by = actor.withAddress("192.0.2.7");
 			assertThatThrownBy(() -> write.call().apply(context(by)).block(TIMEOUT))
 				.isInstanceOfSatisfying(Forbidden.class, (forbidden) -> {
 					assertThat(forbidden.getStatusCode().value()).isEqualTo(403);
@@ -104,7 +104,7 @@ class PolicyStoreAuthorizationIntegrationTests extends IntegrationTest {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("writes")
 	void writeShouldAdmitAnAuthor(Write write) {
-		Requester by = new Requester(new Actor("direct-author", Actor.Kind.USER, Role.AUTHOR, null), null);
+		Actor by = new Actor("direct-author", Actor.Kind.USER, Role.AUTHOR, null, null);
 		assertThat(write.call().apply(context(by)).block(TIMEOUT)).isNotNull();
 	}
 

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import dev.portcullis.IntegrationTest;
 import dev.portcullis.engine.api.PolicyKind;
+import dev.portcullis.identity.Actor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +52,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 	@BeforeEach
 	void workspace() {
 		this.ws = PolicyFixtures.workspaceName("store");
-		this.workspaces.create(this.ws, "", Requester.SYSTEM).block(TIMEOUT);
+		this.workspaces.create(this.ws, "", Actor.SYSTEM).block(TIMEOUT);
 	}
 
 	<T> T await(Mono<T> mono) {
@@ -60,12 +61,12 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 
 	/** The whole export, its chunks joined. */
 	String exported(String workspace, @Nullable Instant at) {
-		return await(this.exports.export(workspace, at, Requester.SYSTEM)
+		return await(this.exports.export(workspace, at, Actor.SYSTEM)
 			.flatMap((chunks) -> chunks.collect(Collectors.joining())));
 	}
 
 	SaveResult save(String yaml, Integer expected) {
-		return await(this.changes.save(this.ws, null, yaml, expected, "test", Requester.SYSTEM));
+		return await(this.changes.save(this.ws, null, yaml, expected, "test", Actor.SYSTEM));
 	}
 
 	static final PolicyKey WEB = new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default", "web");
@@ -117,7 +118,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 	@Test
 	void saveWhenTextNamesAnotherPolicyThanTheKeyShouldBeRefused() {
 		assertThatThrownBy(() -> await(this.changes.save(this.ws, WEB, cnp("default", "api", "api", 80), null, "",
-				Requester.SYSTEM))).isInstanceOf(StoreException.BadRequest.class).hasMessageContaining("not CiliumNetworkPolicy/default/web");
+				Actor.SYSTEM))).isInstanceOf(StoreException.BadRequest.class).hasMessageContaining("not CiliumNetworkPolicy/default/web");
 	}
 
 	@Test
@@ -135,13 +136,13 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 	@Test
 	void deleteShouldWriteATombstoneThatRestoreUndoes() {
 		SaveResult created = save(cnp("default", "web", "web", 80), null);
-		SaveResult deleted = await(this.changes.delete(this.ws, WEB, 1, "gone", Requester.SYSTEM));
+		SaveResult deleted = await(this.changes.delete(this.ws, WEB, 1, "gone", Actor.SYSTEM));
 		assertThat(deleted.outcome()).isEqualTo(SaveResult.Outcome.DELETED);
 		assertThat(deleted.version().deleted()).isTrue();
 		assertThat(await(this.policies.list(this.ws, PolicyQuery.all())).items()).isEmpty();
-		assertThatThrownBy(() -> await(this.changes.delete(this.ws, WEB, 2, "", Requester.SYSTEM)))
+		assertThatThrownBy(() -> await(this.changes.delete(this.ws, WEB, 2, "", Actor.SYSTEM)))
 			.isInstanceOf(StoreException.Conflict.class);
-		SaveResult restored = await(this.changes.restore(this.ws, WEB, null, 2, "", Requester.SYSTEM));
+		SaveResult restored = await(this.changes.restore(this.ws, WEB, null, 2, "", Actor.SYSTEM));
 		assertThat(restored.outcome()).isEqualTo(SaveResult.Outcome.RESTORED);
 		assertThat(restored.version().version()).isEqualTo(3);
 		assertThat(restored.version().canonicalYaml()).isEqualTo(created.version().canonicalYaml());
@@ -153,7 +154,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 	@Test
 	void saveOverATombstoneShouldCreateThePolicyAgainWithoutAPrecondition() {
 		save(cnp("default", "web", "web", 80), null);
-		await(this.changes.delete(this.ws, WEB, 1, "", Requester.SYSTEM));
+		await(this.changes.delete(this.ws, WEB, 1, "", Actor.SYSTEM));
 		SaveResult again = save(cnp("default", "web", "web", 90), null);
 		assertThat(again.outcome()).isEqualTo(SaveResult.Outcome.CREATED);
 		assertThat(again.version().version()).isEqualTo(3);
@@ -163,7 +164,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 	void restoreShouldRollBackToAnyEarlierVersion() {
 		save(cnp("default", "web", "web", 80), null);
 		save(cnp("default", "web", "web", 81), 1);
-		SaveResult back = await(this.changes.restore(this.ws, WEB, 1, 2, "", Requester.SYSTEM));
+		SaveResult back = await(this.changes.restore(this.ws, WEB, 1, 2, "", Actor.SYSTEM));
 		assertThat(back.version().version()).isEqualTo(3);
 		assertThat(back.version().canonicalYaml()).contains("port: \"80\"");
 		assertThat(back.version().summary().message()).isEqualTo("Restore version 1");
@@ -190,7 +191,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 		Instant t1 = db.version().summary().createdAt();
 		save(cnp("default", "web", "web", 81), 1);
 		await(this.changes.delete(this.ws, new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default", "api"), 1, "",
-				Requester.SYSTEM));
+				Actor.SYSTEM));
 		SaveResult all = save(ccnp("all"), null);
 		Instant t2 = all.version().summary().createdAt();
 		assertThat(await(this.policies.snapshot(this.ws, t1).collectList())).extracting((s) -> s.key().toString())
@@ -266,9 +267,9 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 	@Test
 	void changesShouldBeAudited() {
 		save(cnp("default", "web", "web", 80), null);
-		await(this.changes.delete(this.ws, WEB, 1, "", Requester.SYSTEM));
-		await(this.changes.restore(this.ws, WEB, null, 2, "", Requester.SYSTEM));
-		await(this.imports.run(this.ws, ccnp("all"), "", Requester.SYSTEM));
+		await(this.changes.delete(this.ws, WEB, 1, "", Actor.SYSTEM));
+		await(this.changes.restore(this.ws, WEB, null, 2, "", Actor.SYSTEM));
+		await(this.imports.run(this.ws, ccnp("all"), "", Actor.SYSTEM));
 		exported(this.ws, null);
 		List<String> actions = this.db.sql("SELECT action || ' ' || coalesce(target, '-') AS a FROM audit_event "
 				+ "WHERE workspace = :ws ORDER BY id").bind("ws", this.ws)
@@ -301,9 +302,9 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 
 	@Test
 	void workspaceNamesShouldBeUniqueDnsLabels() {
-		assertThatThrownBy(() -> await(this.workspaces.create(this.ws, "", Requester.SYSTEM)))
+		assertThatThrownBy(() -> await(this.workspaces.create(this.ws, "", Actor.SYSTEM)))
 			.isInstanceOf(StoreException.AlreadyExists.class);
-		assertThatThrownBy(() -> await(this.workspaces.create("Not A Label", "", Requester.SYSTEM)))
+		assertThatThrownBy(() -> await(this.workspaces.create("Not A Label", "", Actor.SYSTEM)))
 			.isInstanceOf(StoreException.BadRequest.class);
 		assertThat(await(this.workspaces.find(this.ws)).policies()).isZero();
 		assertThat(await(this.workspaces.all().map(Workspace::name).collectList())).contains(this.ws);
@@ -318,7 +319,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 		String bundle = cnp("default", "web", "web", 81) + "---\n" + cnp("default", "api", "api", 80) + "---\n"
 				+ cnp("default", "bad", "bad", 80).replace("protocol: TCP", "protocol: TPC") + "---\n"
 				+ "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n";
-		assertThatThrownBy(() -> await(this.imports.run(this.ws, bundle, "", Requester.SYSTEM)))
+		assertThatThrownBy(() -> await(this.imports.run(this.ws, bundle, "", Actor.SYSTEM)))
 			.isInstanceOfSatisfying(StoreException.ImportRefused.class, (ex) -> {
 				ImportReport report = ex.report();
 				assertThat(report.accepted()).isFalse();
@@ -338,7 +339,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 	@Test
 	void importShouldRefuseDuplicatesWithinTheBundle() {
 		String bundle = cnp("default", "web", "web", 80) + "---\n" + cnp("default", "web", "web", 81);
-		assertThatThrownBy(() -> await(this.imports.run(this.ws, bundle, "", Requester.SYSTEM)))
+		assertThatThrownBy(() -> await(this.imports.run(this.ws, bundle, "", Actor.SYSTEM)))
 			.isInstanceOfSatisfying(StoreException.ImportRefused.class, (ex) -> assertThat(ex.report().rows())
 				.extracting(ImportReport.Row::outcome)
 				.containsExactly(ImportReport.Outcome.CREATED, ImportReport.Outcome.DUPLICATE));
@@ -347,7 +348,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 
 	@Test
 	void importShouldRefuseTextThatIsNotYaml() {
-		assertThatThrownBy(() -> await(this.imports.run(this.ws, "kind: [unclosed\n  - x: {", "", Requester.SYSTEM)))
+		assertThatThrownBy(() -> await(this.imports.run(this.ws, "kind: [unclosed\n  - x: {", "", Actor.SYSTEM)))
 			.isInstanceOfSatisfying(StoreException.ImportRefused.class, (ex) -> {
 				assertThat(ex.report().rows()).isEmpty();
 				assertThat(ex.report().problems()).anySatisfy((v) -> assertThat(v.line()).isPositive());
@@ -394,7 +395,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 				metadata:
 				  resourceVersion: ""
 				""";
-		ImportReport report = await(this.imports.run(this.ws, list, "from kubectl", Requester.SYSTEM));
+		ImportReport report = await(this.imports.run(this.ws, list, "from kubectl", Actor.SYSTEM));
 		assertThat(report.accepted()).isTrue();
 		assertThat(report.rows()).extracting((r) -> r.item() + " " + r.kind() + "/" + r.namespace() + "/" + r.name()
 				+ " " + r.outcome() + " v" + r.version())
@@ -415,7 +416,7 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 				    - matchLabels:
 				        role: frontend
 				""");
-		ImportReport again = await(this.imports.run(this.ws, list, "", Requester.SYSTEM));
+		ImportReport again = await(this.imports.run(this.ws, list, "", Actor.SYSTEM));
 		assertThat(again.rows()).extracting(ImportReport.Row::outcome).containsOnly(ImportReport.Outcome.UNCHANGED);
 	}
 
@@ -432,12 +433,12 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 		assertThat(first).startsWith("apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\n");
 		assertThat(first.indexOf("name: api")).isLessThan(first.indexOf("name: web"));
 		assertThat(first.indexOf("name: web")).isLessThan(first.indexOf("kind: NetworkPolicy"));
-		ImportReport report = await(this.imports.run(this.ws, first, "round trip", Requester.SYSTEM));
+		ImportReport report = await(this.imports.run(this.ws, first, "round trip", Actor.SYSTEM));
 		assertThat(report.rows()).hasSize(4).extracting(ImportReport.Row::outcome)
 			.containsOnly(ImportReport.Outcome.UNCHANGED);
 		String other = PolicyFixtures.workspaceName("copy");
-		await(this.workspaces.create(other, "", Requester.SYSTEM));
-		await(this.imports.run(other, first, "copy", Requester.SYSTEM));
+		await(this.workspaces.create(other, "", Actor.SYSTEM));
+		await(this.imports.run(other, first, "copy", Actor.SYSTEM));
 		assertThat(exported(other, null)).isEqualTo(first);
 	}
 
@@ -446,12 +447,12 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 		save(cnp("prod", "web", "web", 80), null);
 		save(ccnp("all"), null);
 		save(netpol("data", "db"), null);
-		List<String> chunks = await(this.exports.export(this.ws, null, Requester.SYSTEM).flatMap(Flux::collectList));
+		List<String> chunks = await(this.exports.export(this.ws, null, Actor.SYSTEM).flatMap(Flux::collectList));
 		assertThat(chunks).hasSize(3);
 		assertThat(chunks.get(0)).startsWith("apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\n");
 		assertThat(chunks.subList(1, 3)).allSatisfy((chunk) -> assertThat(chunk).startsWith("---\n"));
 		assertThat(String.join("", chunks)).isEqualTo(exported(this.ws, null));
-		assertThatThrownBy(() -> await(this.exports.export("no-such-workspace", null, Requester.SYSTEM)))
+		assertThatThrownBy(() -> await(this.exports.export("no-such-workspace", null, Actor.SYSTEM)))
 			.isInstanceOf(StoreException.NotFound.class);
 	}
 
@@ -470,10 +471,10 @@ class PolicyStoreIntegrationTests extends IntegrationTest {
 		save(cnp("default", "same", "same", 80), null);
 		save(cnp("default", "gone", "gone", 80), null);
 		await(this.changes.delete(this.ws, new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default", "gone"), 1, "",
-				Requester.SYSTEM));
+				Actor.SYSTEM));
 		String bundle = cnp("default", "web", "web", 81) + "---\n" + cnp("default", "same", "same", 80) + "---\n"
 				+ cnp("default", "gone", "gone", 80) + "---\n" + ccnp("new-one");
-		ImportReport report = await(this.imports.run(this.ws, bundle, "sync", Requester.SYSTEM));
+		ImportReport report = await(this.imports.run(this.ws, bundle, "sync", Actor.SYSTEM));
 		assertThat(report.rows()).extracting((r) -> r.name() + " " + r.outcome() + " v" + r.version())
 			.containsExactly("web UPDATED v2", "same UNCHANGED v1", "gone CREATED v3", "new-one CREATED v1");
 		assertThat(await(this.policies.get(this.ws, WEB, null)).yaml()).isEqualTo(cnp("default", "web", "web", 81));

@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.portcullis.IntegrationTest;
 import dev.portcullis.engine.api.PolicyKind;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.identity.Actor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -73,7 +74,7 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 	@BeforeEach
 	void workspace() {
 		this.ws = PolicyFixtures.workspaceName("refusals");
-		this.workspaces.create(this.ws, "", Requester.SYSTEM).block(TIMEOUT);
+		this.workspaces.create(this.ws, "", Actor.SYSTEM).block(TIMEOUT);
 	}
 
 	private List<Map.Entry<String, JsonNode>> audited(String action) {
@@ -93,12 +94,12 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 
 	@Test
 	void aRefusedSaveShouldBeAuditedWithTheReason() {
-		refused(this.changes.save(this.ws, null, cnp("default", "web", "web", 99999), null, "bad port", Requester.SYSTEM),
+		refused(this.changes.save(this.ws, null, cnp("default", "web", "web", 99999), null, "bad port", Actor.SYSTEM),
 				StoreException.Invalid.class);
-		this.changes.save(this.ws, null, cnp("default", "web", "web", 80), null, "", Requester.SYSTEM).block(TIMEOUT);
-		refused(this.changes.save(this.ws, null, cnp("default", "web", "web", 81), null, "create again", Requester.SYSTEM),
+		this.changes.save(this.ws, null, cnp("default", "web", "web", 80), null, "", Actor.SYSTEM).block(TIMEOUT);
+		refused(this.changes.save(this.ws, null, cnp("default", "web", "web", 81), null, "create again", Actor.SYSTEM),
 				StoreException.Conflict.class);
-		refused(this.changes.save(this.ws, WEB, cnp("default", "web", "web", 82), 7, "stale", Requester.SYSTEM),
+		refused(this.changes.save(this.ws, WEB, cnp("default", "web", "web", 82), 7, "stale", Actor.SYSTEM),
 				StoreException.Conflict.class);
 
 		List<Map.Entry<String, JsonNode>> saves = audited("policy.save");
@@ -118,7 +119,7 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 	void aRefusedImportShouldBeAuditedWithNothingCountedAsWritten() {
 		String bundle = cnp("default", "a", "a", 80) + "---\n" + cnp("default", "b", "b", 81) + "---\n"
 				+ cnp("default", "c", "c", 99999) + "---\n" + cnp("default", "a", "a", 80);
-		refused(this.imports.run(this.ws, bundle, "", Requester.SYSTEM), StoreException.ImportRefused.class);
+		refused(this.imports.run(this.ws, bundle, "", Actor.SYSTEM), StoreException.ImportRefused.class);
 
 		List<Map.Entry<String, JsonNode>> imports = audited("bundle.import");
 		assertThat(imports).extracting(Map.Entry::getKey).containsExactly("FAILURE -");
@@ -132,7 +133,7 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 		assertThat(details.get("reason").asString())
 			.isEqualTo("Nothing was imported: 2 of 4 objects are invalid or duplicates; each row names its problems.");
 
-		this.imports.run(this.ws, cnp("default", "a", "a", 80), "", Requester.SYSTEM).block(TIMEOUT);
+		this.imports.run(this.ws, cnp("default", "a", "a", 80), "", Actor.SYSTEM).block(TIMEOUT);
 		JsonNode written = audited("bundle.import").get(1).getValue();
 		assertThat(written.get("created").asInt()).isEqualTo(1);
 		assertThat(written.get("written").asInt()).isEqualTo(1);
@@ -141,7 +142,7 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 	@Test
 	void aDuplicateShouldNameTheFirstObjectCountingFromOne() {
 		String bundle = cnp("default", "a", "a", 80) + "---\n" + cnp("default", "a", "a", 80);
-		assertThatThrownBy(() -> this.imports.run(this.ws, bundle, "", Requester.SYSTEM).block(TIMEOUT))
+		assertThatThrownBy(() -> this.imports.run(this.ws, bundle, "", Actor.SYSTEM).block(TIMEOUT))
 			.isInstanceOfSatisfying(StoreException.ImportRefused.class, (refused) -> assertThat(refused.report()
 				.rows()
 				.get(1)
@@ -152,11 +153,11 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 
 	@Test
 	void warningsShouldBeCountedWithEachVersionAndReadBackForItsPage() {
-		SaveResult saved = this.changes.save(this.ws, null, KAFKA_WITHOUT_NAMESPACE, null, "", Requester.SYSTEM)
+		SaveResult saved = this.changes.save(this.ws, null, KAFKA_WITHOUT_NAMESPACE, null, "", Actor.SYSTEM)
 			.block(TIMEOUT);
 		assertThat(saved.warnings()).hasSize(2);
 		this.imports.run(this.ws, cnp("default", "web", "web", 80) + "---\n"
-				+ KAFKA_WITHOUT_NAMESPACE.replace("name: orders", "name: billing"), "", Requester.SYSTEM).block(TIMEOUT);
+				+ KAFKA_WITHOUT_NAMESPACE.replace("name: orders", "name: billing"), "", Actor.SYSTEM).block(TIMEOUT);
 
 		List<PolicySummary> listed = this.policies.list(this.ws, new PolicyQuery(null, null, null, null, null, null, 50))
 			.block(TIMEOUT)
@@ -166,13 +167,13 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 		PolicyVersion orders = this.policies.get(this.ws, new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default",
 				"orders"), null).block(TIMEOUT);
 		assertThat(orders.summary().warnings()).isEqualTo(2);
-		assertThat(this.policies.warnings(orders).block(TIMEOUT)).extracting(Violation::message)
+		assertThat(this.policies.warnings(this.ws, orders).block(TIMEOUT)).extracting(Violation::message)
 			.anySatisfy((message) -> assertThat(message).contains("removed in Cilium 1.20"))
 			.anySatisfy((message) -> assertThat(message).contains("metadata.namespace is not set"));
 
 		// a new version without the Kafka rule: one warning left, in the list (now and as of a moment) and the history
 		String fixed = KAFKA_WITHOUT_NAMESPACE.replaceAll("(?s)      rules:.*", "");
-		this.changes.save(this.ws, null, fixed, 1, "no kafka", Requester.SYSTEM).block(TIMEOUT);
+		this.changes.save(this.ws, null, fixed, 1, "no kafka", Actor.SYSTEM).block(TIMEOUT);
 		assertThat(this.policies.list(this.ws, new PolicyQuery("orders", null, null, null, null, null, 50)).block(TIMEOUT)
 			.items()).extracting(PolicySummary::warnings).containsExactly(1);
 		assertThat(this.policies.list(this.ws, new PolicyQuery("orders", null, null, null, java.time.Instant.now(), null, 50))

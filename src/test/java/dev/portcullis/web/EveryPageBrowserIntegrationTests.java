@@ -18,7 +18,7 @@ import dev.portcullis.identity.Role;
 import dev.portcullis.policy.Workspaces;
 import dev.portcullis.policy.PolicyChanges;
 import dev.portcullis.policy.BundleImport;
-import dev.portcullis.policy.Requester;
+import dev.portcullis.identity.Actor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -76,11 +76,11 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 	@ValueSource(ints = { 390, 1280 })
 	void everyPageShouldFitTheWindowUnderTheContentSecurityPolicyWithoutErrors(int width) {
 		String ws = "pages-" + UUID.randomUUID().toString().substring(0, 8);
-		this.workspaces.create(ws, "Every page, seen at " + width + " px", Requester.SYSTEM).block();
+		this.workspaces.create(ws, "Every page, seen at " + width + " px", Actor.SYSTEM).block();
 		this.imports.run(ws, policy("web", 80) + "---\n" + policy("db", 5432) + "---\n" + KAFKA, "seed",
-				Requester.SYSTEM).block();
+				Actor.SYSTEM).block();
 		this.changes.save(ws, null, policy("web", 443), 1, "TLS only, and a message long enough to wrap on a phone",
-				Requester.SYSTEM).block();
+				Actor.SYSTEM).block();
 		String moment = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC)
 			.format(Instant.now().plusSeconds(60));
 		this.context.addInitScript("document.addEventListener('securitypolicyviolation', (e) => console.error("
@@ -95,6 +95,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("workspace", "/workspaces/" + ws);
 		pages.put("compare", "/workspaces/" + ws + "/compare?from=2020-01-01T00:00:00&to=" + moment);
 		pages.put("import", "/workspaces/" + ws + "/import");
+		pages.put("settings", "/workspaces/" + ws + "/settings");
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws
@@ -143,6 +144,14 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save version")).click();
 		assertThat(this.page.locator("ul.violations")).containsText("Line 18, column 15");
 		checkFits(width, "new-invalid");
+
+		// refused agent settings: the form with a message next to the field
+		this.page.navigate("/workspaces/" + ws + "/settings");
+		expectFailedResponse(422, "/workspaces/" + ws + "/settings");
+		this.page.getByLabel("Cluster name").fill("Not a valid cluster name, and long enough to wrap on a phone");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
+		assertThat(this.page.locator("#setting-clusterName-error")).isVisible();
+		checkFits(width, "settings-invalid");
 
 		// the audit log with what this test did, at its widest
 		this.page.navigate("/admin/audit");

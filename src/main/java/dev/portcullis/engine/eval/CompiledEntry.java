@@ -286,8 +286,15 @@ final class CompiledEntry {
 	}
 
 	/**
-	 * One port of a port rule: a number ({@code port} 0 = every port) with an optional inclusive
-	 * {@code endPort}, or a named port; and the protocols it covers.
+	 * One port of a port rule and the protocols it covers: a numeric range {@code port..endPort} (inclusive, as
+	 * {@link dev.portcullis.engine.match.PortRange#of} builds it from the policy, so {@code 0..65535} is every
+	 * port and {@code port: "0", endPort: 100} is {@code 0..100}), or a named port with the policy's
+	 * {@code endPort}: the name is resolved on the destination endpoint, and the entry covers the resolved port, or
+	 * the range from it to {@code endPort} when {@code endPort} is above it (pkg/policy/l4.go {@code toMapState}:
+	 * {@code PortRangeToMaskedPorts(resolved, EndPort)}).
+	 *
+	 * @param port the first port of a numeric range (0 for a named port)
+	 * @param endPort the last port of a numeric range; for a named port the policy's {@code endPort} (0 = none)
 	 */
 	record PortEntry(String path, String display, int portRuleIndex, int port, int endPort, @Nullable String name,
 			boolean tcp, boolean udp, boolean sctp, @Nullable Protocol other) {
@@ -297,21 +304,18 @@ final class CompiledEntry {
 				return false;
 			}
 			if (this.name != null) {
-				for (NamedPort named : destination.namedPorts()) {
-					if (named.port() == destinationPort && named.protocol() == protocol
-							&& named.name().equalsIgnoreCase(this.name)) {
+				List<NamedPort> namedPorts = destination.namedPorts();
+				for (int i = 0; i < namedPorts.size(); i++) {
+					NamedPort named = namedPorts.get(i);
+					if (named.protocol() == protocol && named.name().equalsIgnoreCase(this.name)
+							&& (named.port() == destinationPort || (this.endPort > named.port()
+									&& destinationPort > named.port() && destinationPort <= this.endPort))) {
 						return true;
 					}
 				}
 				return false;
 			}
-			if (this.port == 0) {
-				return true;
-			}
-			if (this.endPort > this.port) {
-				return destinationPort >= this.port && destinationPort <= this.endPort;
-			}
-			return destinationPort == this.port;
+			return destinationPort >= this.port && destinationPort <= this.endPort;
 		}
 
 		private boolean covers(Protocol protocol) {

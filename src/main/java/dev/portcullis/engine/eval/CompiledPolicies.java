@@ -1,14 +1,17 @@
 package dev.portcullis.engine.eval;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.portcullis.engine.api.Direction;
 import dev.portcullis.engine.api.Policy;
+import dev.portcullis.engine.api.PolicyRef;
 import dev.portcullis.engine.api.PortRule.KafkaRule;
 import dev.portcullis.engine.eval.CompiledEntry.FlowPeer;
 import dev.portcullis.engine.eval.CompiledEntry.LabelPeer;
@@ -63,6 +66,16 @@ import org.jspecify.annotations.Nullable;
  * {@code cidrGroupRef}, {@code cidrGroupSelector} and {@code toGroups} select nothing (they need cluster state);
  * {@code fromRequires}/{@code toRequires} (only in policies parsed for Cilium before 1.19) are ANDed into every
  * endpoint selector peer of the endpoints their rule selects, as those releases did.
+ * <p>
+ * Agent settings (pkg/policy/repository.go {@code computePolicyEnforcementAndRules}): with the host firewall off
+ * (the default) the host endpoint is never enforced and host policies are ignored; with enforcement mode
+ * {@code always} every local endpoint (the host too, when the host firewall is on) is default-deny in both
+ * directions; an endpoint whose identity is still {@code reserved:init} is default-deny in both directions
+ * whatever the rules say (only the flow's labels tell the engine so); a policy the agent rejects under the settings
+ * ({@code fromNodes}/{@code toNodes} without enable-node-selector-labels) is not enforced at all
+ * ({@link #agentRejections()}). The explanation names the setting that decided a side. Cilium tests "host" and
+ * "reserved:init" with {@code LabelArray.Has("host")} / {@code Has("init")}, which match a label of that key from
+ * any source, so a pod labelled {@code host=...} or {@code init=...} is treated the same way; the engine follows.
  */
 public final class CompiledPolicies {
 
@@ -92,6 +105,8 @@ public final class CompiledPolicies {
 	private static final SideResult AUDIT_AUTH = new SideResult(
 			new SideDecision(Outcome.AUDIT, DropReason.AUTH_REQUIRED, false), null);
 
+	private static final String INIT_LABEL = "reserved:init";
+
 	/** Kafka API keys the proxy answers with TOPIC_AUTHORIZATION_FAILED when it denies them. */
 	private static final int[] KAFKA_KEYS_WITH_ERROR_RESPONSE = { 0, 1, 2, 3, 8, 9, 10 };
 
@@ -104,12 +119,15 @@ public final class CompiledPolicies {
 	/** Whether some allow rule sets {@code authentication}; when none does, decisions skip the auth bookkeeping. */
 	private final boolean authentication;
 
-	private CompiledPolicies(EngineOptions options, List<CompiledRule> rules) {
+	private final List<PolicyCompiler.Rejected> rejected;
+
+	private CompiledPolicies(EngineOptions options, PolicyCompiler.Compilation compilation) {
 		this.options = options;
-		this.rules = rules;
+		this.rules = compilation.rules();
+		this.rejected = compilation.rejected();
 		this.identities = new SecurityIdentity.Table(options.clusterName());
 		boolean authentication = false;
-		for (CompiledRule rule : rules) {
+		for (CompiledRule rule : this.rules) {
 			for (CompiledEntry entry : rule.ingress) {
 				authentication |= entry.auth != CompiledEntry.AUTH_UNSET;
 			}
@@ -120,13 +138,30 @@ public final class CompiledPolicies {
 		this.authentication = authentication;
 	}
 
-	/** Compiles valid policies (as {@code PolicyParser} returns them) under the given agent settings. */
+	/**
+	 * Compiles valid policies (as {@code PolicyParser} returns them) under the given agent settings. A policy the
+	 * agent would refuse under these settings ({@code fromNodes}/{@code toNodes} without enable-node-selector-labels)
+	 * is left out, as Cilium leaves it out, and listed by {@link #agentRejections()}.
+	 */
 	public static CompiledPolicies compile(List<Policy> policies, EngineOptions options) {
-		return new CompiledPolicies(options, PolicyCompiler.compile(policies, options));
+		return new CompiledPolicies(options, PolicyCompiler.compileAll(policies, options));
 	}
 
 	public EngineOptions options() {
 		return this.options;
+	}
+
+	/** The policies the agent rejects under these settings, each once, with the reason (in input order). */
+	public List<AgentRejection> agentRejections() {
+		Map<PolicyRef, AgentRejection> byPolicy = new LinkedHashMap<>();
+		for (PolicyCompiler.Rejected rejected : this.rejected) {
+			byPolicy.putIfAbsent(rejected.rule().policy, new AgentRejection(rejected.rule().policy, rejected.reason()));
+		}
+		return List.copyOf(byPolicy.values());
+	}
+
+	/** A valid policy that the agent does not import under the engine's settings, and why. */
+	public record AgentRejection(PolicyRef policy, String reason) {
 	}
 
 	/** Decides a flow; the decision carries no explanation. */
@@ -139,7 +174,9 @@ public final class CompiledPolicies {
 		Trace egress = new Trace(Direction.EGRESS);
 		Trace ingress = new Trace(Direction.INGRESS);
 		Decision decision = evaluate(flow, egress, ingress);
-		return decision.withExplanation(Explainer.explain(flow, decision, egress, ingress, this.options.clusterName()));
+		Decision explained = decision.withExplanation(Explainer.explain(flow, decision, egress, ingress,
+				this.options.clusterName()));
+		return Explainer.withRejections(explained, this.rejected, egress, ingress);
 	}
 
 	private Decision evaluate(Flow flow, @Nullable Trace egressTrace, @Nullable Trace ingressTrace) {
@@ -183,6 +220,12 @@ public final class CompiledPolicies {
 	private SideResult side(Flow flow, Direction direction, SecurityIdentity subject, SecurityIdentity peer,
 			@Nullable String peerIpText, @Nullable Trace trace) {
 		trace(trace, subject, peer, Reason.NOT_ENFORCED);
+		if (subject.hostKeyed && !this.options.hostFirewall() && subject.isLocalEndpoint()) {
+			if (trace != null) {
+				trace.view = subjectView(subject, direction);
+			}
+			return traced(trace, Reason.HOST_FIREWALL_OFF, NOT_ENFORCED);
+		}
 		if (this.options.enforcementMode() == PolicyEnforcementMode.NEVER) {
 			return traced(trace, Reason.MODE_NEVER, NOT_ENFORCED);
 		}
@@ -669,11 +712,25 @@ public final class CompiledPolicies {
 				defaultDenyBy.add(rule);
 			}
 		}
-		boolean always = this.options.enforcementMode() == PolicyEnforcementMode.ALWAYS
-				&& (!subject.isHost() || !selecting.isEmpty());
-		boolean defaultDeny = always || !defaultDenyBy.isEmpty();
+		// computePolicyEnforcementAndRules: enforcement mode always, or an identity still reserved:init, enforces
+		// both directions in default deny whatever the rules say (the host is only evaluated with the host
+		// firewall on, so always mode covers it too).
+		String forcedBy = null;
+		if (this.options.enforcementMode() == PolicyEnforcementMode.ALWAYS) {
+			forcedBy = "policy enforcement mode always (enable-policy=always)";
+		}
+		else if (subject.labelList.contains(INIT_LABEL)) {
+			forcedBy = "the endpoint's identity is still reserved:init (labels not yet resolved), which Cilium always"
+					+ " enforces in default deny";
+		}
+		else if (subject.initKeyed) {
+			forcedBy = "the endpoint carries a label keyed init, and Cilium's reserved:init check"
+					+ " (computePolicyEnforcementAndRules: lbls.Has(\"init\")) matches that key in any source, so it is"
+					+ " enforced in default deny as if its identity were reserved:init";
+		}
+		boolean defaultDeny = forcedBy != null || !defaultDenyBy.isEmpty();
 		view = new SubjectView(List.copyOf(selecting), List.copyOf(allow), List.copyOf(deny), defaultDeny || entries,
-				defaultDeny, List.copyOf(defaultDenyBy), List.copyOf(requires));
+				defaultDeny, List.copyOf(defaultDenyBy), List.copyOf(requires), forcedBy);
 		subject.subjectViews[direction.ordinal()] = view;
 		return view;
 	}
@@ -733,8 +790,9 @@ public final class CompiledPolicies {
 	/** Why a side decided as it did (recorded only by {@link #explain}). */
 	enum Reason {
 
-		REPLY, MODE_NEVER, NOT_LOCAL, NOT_ENFORCED, DENY_RULE, LOCALHOST, ALLOWED, NO_MATCH_NOT_DEFAULT_DENY,
-		NO_MATCH_DEFAULT_DENY, L7_VISIBILITY_ONLY, TLS_DENIED, L7_NO_REQUEST, L7_ALLOWED, L7_DENIED, AUTH_REQUIRED
+		REPLY, HOST_FIREWALL_OFF, MODE_NEVER, NOT_LOCAL, NOT_ENFORCED, DENY_RULE, LOCALHOST, ALLOWED,
+		NO_MATCH_NOT_DEFAULT_DENY, NO_MATCH_DEFAULT_DENY, L7_VISIBILITY_ONLY, TLS_DENIED, L7_NO_REQUEST, L7_ALLOWED,
+		L7_DENIED, AUTH_REQUIRED
 
 	}
 

@@ -1,7 +1,9 @@
 package dev.portcullis.engine.eval;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 import dev.portcullis.engine.api.Direction;
@@ -42,7 +44,7 @@ final class Explainer {
 								? "; the flow carries no L7 request, so L7 rules were not evaluated" : ""));
 			}
 			if (sideDecision.outcome() == Outcome.AUDIT) {
-				notes.add(side + ": audit mode: the flow would have been dropped ("
+				notes.add(side + ": audit mode (policy-audit-mode=true): the flow would have been dropped ("
 						+ sideDecision.dropReason() + ") and is forwarded");
 			}
 			authNote(trace, side, notes);
@@ -57,6 +59,15 @@ final class Explainer {
 			}
 			if (trace.reason == CompiledPolicies.Reason.L7_ALLOWED || trace.reason == CompiledPolicies.Reason.L7_DENIED) {
 				secretNotes(trace, side, notes);
+			}
+			if (trace.reason == CompiledPolicies.Reason.HOST_FIREWALL_OFF && trace.view != null
+					&& !trace.view.selectedBy().isEmpty()) {
+				String policies = String.join(", ", new TreeSet<>(trace.view.selectedBy().stream()
+					.map((r) -> r.policy.toString()).toList()));
+				notes.add(trace.subject.isHost() ? side + ": host policies select this node (" + policies
+						+ ") but the host firewall is off (enable-host-firewall=false), so Cilium ignores them"
+						: side + ": " + policies + " select this endpoint, but its label keyed host makes Cilium take it"
+								+ " for the host, and with enable-host-firewall=false they are not enforced");
 			}
 		}
 		for (Trace trace : List.of(egress, ingress)) {
@@ -122,6 +133,31 @@ final class Explainer {
 		}
 	}
 
+	/**
+	 * Adds a note for every policy the agent rejects under the settings whose rules would select the flow's source
+	 * (egress) or destination (ingress): the verdict was decided without it because of an agent setting.
+	 */
+	static Decision withRejections(Decision decision, List<PolicyCompiler.Rejected> rejected, Trace egress,
+			Trace ingress) {
+		if (rejected.isEmpty() || decision.explanation() == null) {
+			return decision;
+		}
+		List<String> notes = new ArrayList<>(decision.explanation().notes());
+		Set<String> added = new HashSet<>();
+		for (Trace trace : List.of(egress, ingress)) {
+			for (PolicyCompiler.Rejected rule : rejected) {
+				if (trace.subject != null && rule.rule().selects(trace.subject)
+						&& added.add(trace.direction + " " + rule.rule().policy)) {
+					notes.add(trace.direction.name().toLowerCase() + ": " + rule.rule().policy + " selects "
+							+ ((trace == egress) ? "the source" : "the destination") + ", but " + rule.reason());
+				}
+			}
+		}
+		Explanation explanation = decision.explanation();
+		return decision.withExplanation(new Explanation(explanation.summary(), explanation.egress(),
+				explanation.ingress(), List.copyOf(notes)));
+	}
+
 	private static String summary(Decision decision, SideExplanation egress, SideExplanation ingress,
 			String deniedEndpoint) {
 		return switch (decision.verdict()) {
@@ -137,7 +173,7 @@ final class Explainer {
 	}
 
 	private static SideExplanation side(Endpoint endpoint, Trace trace, SideDecision decision) {
-		SubjectView view = trace.view;
+		SubjectView view = (trace.reason == CompiledPolicies.Reason.HOST_FIREWALL_OFF) ? null : trace.view;
 		List<PolicyRef> selectedBy = new ArrayList<>();
 		List<RuleRef> defaultDenyBy = new ArrayList<>();
 		boolean defaultDeny = false;
@@ -151,19 +187,26 @@ final class Explainer {
 		RuleRef decided = (trace.decided != null) ? ref(trace.decided) : null;
 		List<RuleRef> allow = trace.allowMatches.stream().map(Explainer::ref).toList();
 		List<RuleRef> deny = trace.denyMatches.stream().map(Explainer::ref).toList();
-		String reason = reason(trace, decided, defaultDenyBy);
+		String reason = reason(trace, decided, defaultDenyBy, (view != null) ? view.forcedBy() : null);
 		return new SideExplanation(trace.direction, describe(endpoint, trace.subject), selectedBy, defaultDeny,
 				defaultDenyBy, decided, allow, deny, reason);
 	}
 
-	private static String reason(Trace trace, @Nullable RuleRef decided, List<RuleRef> defaultDenyBy) {
-		String dd = defaultDenyBy.isEmpty() ? "policy enforcement mode always"
+	private static String reason(Trace trace, @Nullable RuleRef decided, List<RuleRef> defaultDenyBy,
+			@Nullable String forcedBy) {
+		String dd = (forcedBy != null) ? forcedBy
 				: defaultDenyBy.stream().map((r) -> r.policy() + " " + r.path()).distinct().reduce((a, b) -> a + ", " + b)
 					.orElse("");
 		String rule = (decided != null) ? decided.toString() : "";
 		return switch (trace.reason) {
 			case REPLY -> "not evaluated (reply)";
-			case MODE_NEVER -> "not enforced (policy enforcement mode never)";
+			case HOST_FIREWALL_OFF -> trace.subject.isHost()
+					? "not enforced (the host firewall is off: enable-host-firewall=false, so host policies are ignored"
+							+ " and the host endpoint is never enforced)"
+					: "not enforced (the endpoint carries a label keyed host, and Cilium's host-firewall check"
+							+ " (computePolicyEnforcementAndRules: lbls.Has(\"host\")) matches that key in any source: with"
+							+ " enable-host-firewall=false its policies are not enforced)";
+			case MODE_NEVER -> "not enforced (policy enforcement mode never: enable-policy=never)";
 			case NOT_LOCAL -> "not enforced (" + trace.subject.kind.name().toLowerCase().replace('_', ' ')
 					+ " is not a local endpoint with policy)";
 			case NOT_ENFORCED -> "not enforced (no policy selecting the endpoint has " + side(trace) + " rules)";

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.portcullis.compute.EngineBusy;
+import dev.portcullis.identity.Actor;
 import dev.portcullis.policy.BundleImport;
 import dev.portcullis.policy.ImportReport;
 import dev.portcullis.policy.StoreException;
@@ -85,7 +86,7 @@ class ImportPages {
 					.status(HttpStatus.UNPROCESSABLE_ENTITY)
 					.build());
 			}
-			return StorePages.requester(exchange)
+			return Actor.current(exchange)
 				.flatMap((by) -> this.imports.run(workspace, form.text(), form.message(), by))
 				.map((report) -> view(exchange, workspace, ImportForm.EMPTY, report, "").build())
 				.onErrorResume(StoreException.ImportRefused.class, (ex) -> Mono.just(

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.portcullis.compute.EngineBusy;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.identity.Actor;
 import dev.portcullis.policy.Policies;
 import dev.portcullis.policy.PolicyChanges;
 import dev.portcullis.policy.PolicyDiff;
@@ -151,7 +152,7 @@ class PolicyEditorPages {
 				.status(HttpStatus.UNPROCESSABLE_ENTITY)
 				.build());
 		}
-		return StorePages.requester(exchange)
+		return Actor.current(exchange)
 			.flatMap((by) -> this.changes.save(workspace, key, form.yaml(), form.baseVersion(), form.message(), by))
 			.map((result) -> saved(exchange, workspace, result))
 			.onErrorResume(StoreException.Invalid.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.identity.Actor;
 import dev.portcullis.policy.Page;
 import dev.portcullis.policy.Policies;
 import dev.portcullis.policy.PolicyChanges;
@@ -88,7 +89,7 @@ class PolicyPages {
 					.orElse(text);
 			}
 			boolean wholePage = !"history-rows".equals(fragment);
-			return text.flatMap((textVersion) -> (wholePage ? this.policies.warnings(textVersion)
+			return text.flatMap((textVersion) -> (wholePage ? this.policies.warnings(workspace, textVersion)
 					: Mono.just(List.<Violation>of())).map((warnings) -> StorePages.view(exchange, "policies/show", fragment)
 				.modelAttribute("workspace", workspace)
 				.modelAttribute("key", key)
@@ -182,7 +183,7 @@ class PolicyPages {
 
 	private interface Change {
 
-		Mono<SaveResult> apply(PolicyKey key, int expectedVersion, dev.portcullis.policy.Requester by);
+		Mono<SaveResult> apply(PolicyKey key, int expectedVersion, Actor by);
 
 	}
 
@@ -194,7 +195,7 @@ class PolicyPages {
 				return refused(workspace, key, exchange, HttpStatus.UNPROCESSABLE_ENTITY,
 						"The form did not say which version you saw; reload the page and try again.", "");
 			}
-			return StorePages.requester(exchange)
+			return Actor.current(exchange)
 				.flatMap((by) -> change.apply(key, form.expectedVersion(), by))
 				.map((result) -> StorePages.redirect(exchange, Links.INSTANCE.policy(workspace, key) + "?notice="
 						+ result.outcome().name().toLowerCase(java.util.Locale.ROOT)))

@@ -3,10 +3,8 @@ package dev.portcullis.policy.web;
 import java.util.function.Function;
 
 import dev.portcullis.identity.Actor;
-import dev.portcullis.identity.CurrentActor;
 import dev.portcullis.identity.Role;
 import dev.portcullis.policy.PolicyKey;
-import dev.portcullis.policy.Requester;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.web.Htmx;
 import dev.portcullis.web.PageError;
@@ -20,8 +18,9 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * What every store page shares: the model attributes {@code links}, {@code moments}, {@code diffRows} and {@code canWrite} (whether
- * to show write buttons; the server checks the role on every request regardless), and how a page answers a full
+ * What every store page shares: the model attributes {@code links}, {@code moments}, {@code diffRows}, {@code canWrite} (whether
+ * to show write buttons) and {@code canAdmin} (whether to offer the agent settings' form; the server checks the role
+ * on every request regardless), and how a page answers a full
  * request, an htmx request and a redirect.
  */
 @ControllerAdvice(basePackageClasses = StorePages.class)
@@ -43,18 +42,14 @@ class StorePages {
 	}
 
 	@ModelAttribute("canWrite")
-	Mono<Boolean> canWrite() {
-		return CurrentActor.get().map(StorePages::canWrite);
+	Mono<Boolean> canWrite(ServerWebExchange exchange) {
+		return Actor.current(exchange).map((actor) -> actor.has(Role.AUTHOR));
 	}
 
-	static boolean canWrite(Actor actor) {
-		Role role = actor.role();
-		return role != null && role.includes(Role.AUTHOR);
-	}
-
-	/** The requester of this exchange, for versions and the audit log. */
-	static Mono<Requester> requester(ServerWebExchange exchange) {
-		return CurrentActor.get().map((actor) -> new Requester(actor, CurrentActor.clientAddress(exchange)));
+	/** Whether to show the agent settings' edit form (an administrator's); the server checks again. */
+	@ModelAttribute("canAdmin")
+	Mono<Boolean> canAdmin(ServerWebExchange exchange) {
+		return Actor.current(exchange).map((actor) -> actor.has(Role.ADMIN));
 	}
 
 	/**

@@ -10,7 +10,7 @@ import dev.portcullis.policy.PolicyKey;
 import dev.portcullis.policy.Workspaces;
 import dev.portcullis.policy.Policies;
 import dev.portcullis.policy.PolicyChanges;
-import dev.portcullis.policy.Requester;
+import dev.portcullis.identity.Actor;
 import dev.portcullis.web.Htmx;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +41,7 @@ class PolicyPagesIntegrationTests extends IntegrationTest {
 
 	private String workspace() {
 		String name = "pp-" + UUID.randomUUID().toString().substring(0, 8);
-		this.workspaces.create(name, "", Requester.SYSTEM).block();
+		this.workspaces.create(name, "", Actor.SYSTEM).block();
 		return name;
 	}
 
@@ -62,7 +62,7 @@ class PolicyPagesIntegrationTests extends IntegrationTest {
 	@Test
 	void newPolicyNamingAnExistingOneShouldSayItExistsKeepTheTextAndNeverReplaceIt() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "theirs", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "theirs", Actor.SYSTEM).block();
 		WebTestClient author = as(Role.AUTHOR);
 		String mine = policy("web", 9999);
 		String html = author.post().uri("/workspaces/{ws}/policies/new", ws).header(Htmx.REQUEST, "true")
@@ -89,7 +89,7 @@ class PolicyPagesIntegrationTests extends IntegrationTest {
 	@Test
 	void viewerShouldSeeTheWritePagesReadOnlyWithTheReason() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Actor.SYSTEM).block();
 		String policyPage = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
 		for (String path : new String[] { "/workspaces/" + ws + "/policies/new", policyPage + "/edit",
 				"/workspaces/" + ws + "/import" }) {
@@ -108,8 +108,8 @@ class PolicyPagesIntegrationTests extends IntegrationTest {
 		String ws = workspace();
 		String kafka = policy("orders", 9092).replace("        protocol: TCP\n", "        protocol: TCP\n"
 				+ "      rules:\n        kafka:\n        - role: consume\n          topic: orders\n");
-		this.changes.save(ws, null, kafka, null, "", Requester.SYSTEM).block();
-		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, kafka, null, "", Actor.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Actor.SYSTEM).block();
 		String list = as(Role.VIEWER).get().uri("/workspaces/{ws}", ws).exchange().expectStatus().isOk()
 			.expectBody(String.class).returnResult().getResponseBody();
 		assertThat(list).containsPattern(">orders</a>\\s*<span class=\"badge badge-warn\">1 warning</span>");
@@ -123,7 +123,7 @@ class PolicyPagesIntegrationTests extends IntegrationTest {
 	@Test
 	void aVersionThatIsNotANumberShouldGetA400PageSayingSo() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Actor.SYSTEM).block();
 		String html = as(Role.VIEWER).get().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web?version=abc", ws)
 			.accept(MediaType.TEXT_HTML).exchange()
 			.expectStatus().isBadRequest()
@@ -134,7 +134,7 @@ class PolicyPagesIntegrationTests extends IntegrationTest {
 	@Test
 	void aDiffWithAMissingVersionShouldSayWhichVersionDoesNotExist() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Actor.SYSTEM).block();
 		String html = as(Role.VIEWER).get().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web/diff?to=99", ws)
 			.accept(MediaType.TEXT_HTML).exchange()
 			.expectStatus().isNotFound()
@@ -158,15 +158,15 @@ class PolicyPagesIntegrationTests extends IntegrationTest {
 	@Test
 	void aDeleteShouldShowOneBannerAndNothingChangedShouldNotLookLikeSuccess() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
-		this.changes.delete(ws, PolicyKey.parse("cnp", "shop", "web"), 1, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Actor.SYSTEM).block();
+		this.changes.delete(ws, PolicyKey.parse("cnp", "shop", "web"), 1, "", Actor.SYSTEM).block();
 		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
 		String deleted = as(Role.AUTHOR).get().uri(page + "?notice=deleted").exchange().expectStatus().isOk()
 			.expectBody(String.class).returnResult().getResponseBody();
 		assertThat(deleted).contains("Deleted in version 2").doesNotContain("This policy was deleted in version");
 		assertThat(Pattern.compile("class=\"banner ").matcher(deleted).results().count()).isEqualTo(1);
 
-		this.changes.restore(ws, PolicyKey.parse("cnp", "shop", "web"), null, 2, "", Requester.SYSTEM).block();
+		this.changes.restore(ws, PolicyKey.parse("cnp", "shop", "web"), null, 2, "", Actor.SYSTEM).block();
 		String unchanged = as(Role.AUTHOR).get().uri(page + "?notice=unchanged").exchange().expectStatus().isOk()
 			.expectBody(String.class).returnResult().getResponseBody();
 		assertThat(unchanged).containsPattern("class=\"banner banner-info\" role=\"status\">\\s*<span>Nothing changed")
@@ -176,7 +176,7 @@ class PolicyPagesIntegrationTests extends IntegrationTest {
 	@Test
 	void momentsShouldBeTypedOnA24HourClockAndComeBackAsTyped() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Actor.SYSTEM).block();
 		String html = as(Role.VIEWER).get().uri("/workspaces/{ws}?at={at}", ws, "2099-11-26 23:12:05").exchange()
 			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 		assertThat(html).contains("id=\"filter-at\" name=\"at\" type=\"text\"", "value=\"2099-11-26 23:12:05\"",

@@ -12,7 +12,7 @@ import dev.portcullis.policy.Workspaces;
 import dev.portcullis.policy.Policies;
 import dev.portcullis.policy.PolicyChanges;
 import dev.portcullis.policy.BundleImport;
-import dev.portcullis.policy.Requester;
+import dev.portcullis.identity.Actor;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -153,7 +153,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		link("CiliumNetworkPolicy/shop/web").click();
 		link("Edit").click();
 		this.changes.save(ws, PolicyKey.parse("cnp", "shop", "web"), policy("web", 8443), 2,
-				"someone else", Requester.SYSTEM).block();
+				"someone else", Actor.SYSTEM).block();
 		yaml = this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true));
 		yaml.fill(policy("web", 9443));
 		button("Save version").click();
@@ -187,18 +187,18 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 	@Test
 	void viewerShouldPageTheListSeeAPastMomentCompareMomentsAndNotSeeWriteButtons() {
 		String ws = "browser-" + UUID.randomUUID().toString().substring(0, 8);
-		this.workspaces.create(ws, "Sixty services", Requester.SYSTEM).block();
+		this.workspaces.create(ws, "Sixty services", Actor.SYSTEM).block();
 		String bundle = java.util.stream.IntStream.range(0, 60)
 			.mapToObj((i) -> policy("svc-%02d".formatted(i), 8000 + i))
 			.collect(java.util.stream.Collectors.joining("---\n"));
-		this.imports.run(ws, bundle, "seed", Requester.SYSTEM).block();
+		this.imports.run(ws, bundle, "seed", Actor.SYSTEM).block();
 		java.time.Instant seeded = this.policies.get(ws, PolicyKey.parse("cnp", "shop", "svc-00"), null).block()
 			.summary().createdAt();
 		java.time.Instant changed = this.changes
-			.save(ws, null, policy("svc-00", 443), 1, "tls", Requester.SYSTEM).block()
+			.save(ws, null, policy("svc-00", 443), 1, "tls", Actor.SYSTEM).block()
 			.version().summary().createdAt();
 		java.time.Instant added = this.changes
-			.save(ws, null, policy("late", 80), null, "new", Requester.SYSTEM).block()
+			.save(ws, null, policy("late", 80), null, "new", Actor.SYSTEM).block()
 			.version().summary().createdAt();
 		// moments taken from the versions' recorded times, to the millisecond a datetime-local input carries:
 		// "then" is the seed's millisecond (the import records its time before it writes its 60 rows), and ends
@@ -256,7 +256,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 	@Test
 	void authorShouldImportAnUploadedFile() throws Exception {
 		String ws = "browser-" + UUID.randomUUID().toString().substring(0, 8);
-		this.workspaces.create(ws, "", Requester.SYSTEM).block();
+		this.workspaces.create(ws, "", Actor.SYSTEM).block();
 		java.nio.file.Path file = java.nio.file.Files.createTempFile("bundle", ".yaml");
 		java.nio.file.Files.writeString(file, """
 				apiVersion: v1

@@ -15,7 +15,7 @@ import dev.portcullis.policy.Workspaces;
 import dev.portcullis.policy.Policies;
 import dev.portcullis.policy.PolicyChanges;
 import dev.portcullis.policy.BundleImport;
-import dev.portcullis.policy.Requester;
+import dev.portcullis.identity.Actor;
 import dev.portcullis.web.Htmx;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +58,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 
 	private String workspace() {
 		String name = "pages-" + UUID.randomUUID().toString().substring(0, 8);
-		this.workspaces.create(name, "", Requester.SYSTEM).block();
+		this.workspaces.create(name, "", Actor.SYSTEM).block();
 		return name;
 	}
 
@@ -119,7 +119,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 		String ws = workspace();
 		String bundle = IntStream.range(0, 60).mapToObj((i) -> policy("svc-%02d".formatted(i), 8000 + i))
 			.collect(Collectors.joining("---\n"));
-		this.imports.run(ws, bundle, "seed", Requester.SYSTEM).block();
+		this.imports.run(ws, bundle, "seed", Actor.SYSTEM).block();
 		String first = author().get().uri("/workspaces/" + ws).exchange()
 			.expectStatus().isOk()
 			.expectBody(String.class).returnResult().getResponseBody();
@@ -137,7 +137,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void searchShouldAnswerWithTheResultsFragmentAndFilterByNameKindAndLabel() {
 		String ws = workspace();
-		this.imports.run(ws, policy("web", 80) + "---\n" + policy("db", 5432), "", Requester.SYSTEM).block();
+		this.imports.run(ws, policy("web", 80) + "---\n" + policy("db", 5432), "", Actor.SYSTEM).block();
 		String html = author().get().uri("/workspaces/{ws}?q=we&kind=CiliumNetworkPolicy&label={label}", ws, "team=payments")
 			.header(Htmx.REQUEST, "true").exchange()
 			.expectStatus().isOk()
@@ -151,9 +151,9 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void workspaceAsOfAMomentShouldShowThePoliciesThatExistedThen() {
 		String ws = workspace();
-		Instant early = this.changes.save(ws, null, policy("early", 80), null, "", Requester.SYSTEM).block()
+		Instant early = this.changes.save(ws, null, policy("early", 80), null, "", Actor.SYSTEM).block()
 			.version().summary().createdAt();
-		Instant late = this.changes.save(ws, null, policy("late", 81), null, "", Requester.SYSTEM).block()
+		Instant late = this.changes.save(ws, null, policy("late", 81), null, "", Actor.SYSTEM).block()
 			.version().summary().createdAt();
 		assertThat(late).isAfter(early);
 		// the moment "early" was saved, to the microsecond the store records: "late" did not exist yet
@@ -217,8 +217,8 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void policyPageShouldShowTheYamlWithLineNumbersMetadataAndHistory() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "first", Requester.SYSTEM).block();
-		this.changes.save(ws, null, policy("web", 443), 1, "tls", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "first", Actor.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 443), 1, "tls", Actor.SYSTEM).block();
 		String html = author().get().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web", ws).exchange()
 			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 		assertThat(html).contains("<ol class=\"lines\">", "<code>kind: CiliumNetworkPolicy</code>", ">tls<",
@@ -231,8 +231,8 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void diffPageShouldMarkLinesWithSignsAndSummariseTheStructure() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
-		this.changes.save(ws, null, policy("web", 443), 1, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Actor.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 443), 1, "", Actor.SYSTEM).block();
 		String html = author().get().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web/diff?from=1&to=2", ws)
 			.exchange()
 			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
@@ -255,8 +255,8 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void savingOnAStaleVersionShouldShowWhatChangedKeepTheTextAndRebase() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
-		this.changes.save(ws, null, policy("web", 443), 1, "someone else", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Actor.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 443), 1, "someone else", Actor.SYSTEM).block();
 		String mine = policy("web", 8080);
 		String html = author().post().uri("/workspaces/{ws}/policies/CiliumNetworkPolicy/shop/web/edit", ws)
 			.header(Htmx.REQUEST, "true")
@@ -277,7 +277,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void deleteShouldWriteATombstoneAndRestoreShouldBringThePolicyBack() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Actor.SYSTEM).block();
 		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
 		author().post().uri(page + "/delete").body(BodyInserters.fromFormData(form("expectedVersion", "1",
 				"message", "gone")))
@@ -308,7 +308,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void viewerShouldSeeNoWriteButtonsAndBeRefusedWhenWriting() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Actor.SYSTEM).block();
 		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
 		String html = as(Role.VIEWER).get().uri(page).exchange()
 			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
@@ -326,7 +326,7 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void exportShouldDownloadTheWorkspaceAsOneYamlFile() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Actor.SYSTEM).block();
 		author().get().uri("/workspaces/{ws}/export", ws).exchange()
 			.expectStatus().isOk()
 			.expectHeader().contentTypeCompatibleWith("application/yaml")
@@ -382,9 +382,9 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void editingADeletedPolicyShouldCreateItAgain() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 80), null, "", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 80), null, "", Actor.SYSTEM).block();
 		PolicyKey key = PolicyKey.parse("cnp", "shop", "web");
-		this.changes.delete(ws, key, 1, "gone", Requester.SYSTEM).block();
+		this.changes.delete(ws, key, 1, "gone", Actor.SYSTEM).block();
 		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
 		author().get().uri(page + "/edit").exchange().expectStatus().isOk()
 			.expectBody(String.class).value((html) -> assertThat(html).contains("name=\"baseVersion\" value=\"\"",
@@ -453,9 +453,9 @@ class StorePagesIntegrationTests extends IntegrationTest {
 	@Test
 	void longHistoriesShouldPageByKeysetAndAppendOlderVersionsForHtmx() {
 		String ws = workspace();
-		this.changes.save(ws, null, policy("web", 1000), null, "v1", Requester.SYSTEM).block();
+		this.changes.save(ws, null, policy("web", 1000), null, "v1", Actor.SYSTEM).block();
 		for (int v = 2; v <= 55; v++) {
-			this.changes.save(ws, null, policy("web", 1000 + v), v - 1, "v" + v, Requester.SYSTEM).block();
+			this.changes.save(ws, null, policy("web", 1000 + v), v - 1, "v" + v, Actor.SYSTEM).block();
 		}
 		String page = "/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web";
 		String html = author().get().uri(page).exchange().expectStatus().isOk()
