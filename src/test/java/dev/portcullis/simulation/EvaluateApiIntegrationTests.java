@@ -437,4 +437,16 @@ class EvaluateApiIntegrationTests extends IntegrationTest {
 			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
 	}
 
+	@Test
+	void evaluateWhenRuleRequiresAuthenticationShouldDropWithAuthRequired() {
+		String policy = L3_POLICY.replace("  - fromEndpoints:", "  - authentication:\n      mode: required\n    fromEndpoints:");
+		JsonNode response = evaluate(Map.of("policies", policy, "flows",
+				List.of(tcpFlow(pod("default", "role=frontend"), pod("default", "role=backend"), 80))));
+
+		JsonNode result = response.get("results").get(0);
+		assertThat(result.get("verdict").asString()).isEqualTo("DROPPED");
+		assertThat(result.get("ingress").get("drop_reason").asString()).isEqualTo("AUTH_REQUIRED");
+		assertThat(result.get("ingress").get("drop_reason_code").asInt()).isEqualTo(189);
+		assertThat(result.get("explanation").get("notes").toString()).contains("mutualAuthentication is off");
+	}
 }

@@ -36,6 +36,18 @@ final class CompiledEntry {
 	/** {@link #matchL4} results at or above this are ICMP field indexes plus this offset. */
 	static final int ICMP_OFFSET = 1 << 20;
 
+	/** {@link #auth}: no {@code authentication} on the rule. */
+	static final int AUTH_UNSET = -1;
+
+	/** {@link #auth}: {@code authentication.mode: disabled} (Cilium's AuthTypeDisabled, explicit). */
+	static final int AUTH_DISABLED = 0;
+
+	/** {@link #auth}: {@code authentication.mode: required} (AuthTypeSpire, mutual authentication). */
+	static final int AUTH_SPIRE = 1;
+
+	/** {@link #auth}: {@code authentication.mode: test-always-fail} (AuthTypeAlwaysFail). */
+	static final int AUTH_ALWAYS_FAIL = 2;
+
 	final CompiledRule rule;
 
 	final Direction direction;
@@ -60,9 +72,15 @@ final class CompiledEntry {
 
 	final List<PortL7> portRules;
 
+	/**
+	 * {@code authentication.mode} as Cilium's auth type ({@link #AUTH_UNSET}, {@link #AUTH_DISABLED},
+	 * {@link #AUTH_SPIRE}, {@link #AUTH_ALWAYS_FAIL}; pkg/policy/l4.go {@code getAuthType}); higher wins a merge.
+	 */
+	final int auth;
+
 	CompiledEntry(CompiledRule rule, Direction direction, boolean deny, String path, boolean anyPeer, boolean l3Only,
 			List<LabelPeer> labelPeers, List<FlowPeer> flowPeers, List<PortEntry> ports, List<IcmpEntry> icmps,
-			List<PortL7> portRules) {
+			List<PortL7> portRules, int auth) {
 		this.rule = rule;
 		this.direction = direction;
 		this.deny = deny;
@@ -74,6 +92,20 @@ final class CompiledEntry {
 		this.ports = List.copyOf(ports);
 		this.icmps = List.copyOf(icmps);
 		this.portRules = List.copyOf(portRules);
+		this.auth = auth;
+	}
+
+	/** The auth type of an {@code authentication.mode} as written (null: unset). */
+	static int authOf(@Nullable String mode) {
+		if (mode == null) {
+			return AUTH_UNSET;
+		}
+		return switch (mode) {
+			case "disabled" -> AUTH_DISABLED;
+			case "required" -> AUTH_SPIRE;
+			case "test-always-fail" -> AUTH_ALWAYS_FAIL;
+			default -> AUTH_UNSET;
+		};
 	}
 
 	PolicyRef policy() {

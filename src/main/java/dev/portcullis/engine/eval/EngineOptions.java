@@ -24,8 +24,12 @@ package dev.portcullis.engine.eval;
  * @param hostFirewall {@code enable-host-firewall} (false): when off, host policies ({@code nodeSelector}) are
  *        ignored and host endpoints are never enforced, whatever the enforcement mode (pkg/policy/repository.go
  *        {@code computePolicyEnforcementAndRules} checks it first)
- * @param mutualAuthentication {@code mesh-auth-enabled} with a SPIRE server deployed: whether rules with
- *        {@code authentication.mode: required} can ever be satisfied (false: Cilium's default install has none)
+ * @param mutualAuthentication mutual authentication available ({@code mesh-auth-enabled}, the default, plus the
+ *        mutual auth handler: {@code mesh-auth-mutual-listener-port} and a SPIRE server, Helm
+ *        {@code authentication.mutual.spire.enabled}): whether rules with {@code authentication.mode: required} can
+ *        be satisfied. False (Cilium's default install has no SPIRE): such flows are dropped with AUTH_REQUIRED
+ *        (189) forever. True: they are forwarded once the agents have authenticated the identity pair (the first
+ *        packets are dropped with 189 until then). {@code test-always-fail} drops either way.
  */
 public record EngineOptions(PolicyEnforcementMode enforcementMode, boolean auditMode, String clusterName,
 		AllowLocalhost allowLocalhost, boolean policyDefaultLocalCluster, boolean cidrMatchesNodes,

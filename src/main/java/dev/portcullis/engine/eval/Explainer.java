@@ -18,6 +18,7 @@ import dev.portcullis.engine.eval.Decision.SideDecision;
 import dev.portcullis.engine.eval.Decision.SideExplanation;
 import dev.portcullis.engine.flow.Flow;
 import dev.portcullis.engine.flow.Flow.Endpoint;
+import dev.portcullis.engine.match.HttpMatcher;
 import org.jspecify.annotations.Nullable;
 
 /** Turns the traces of an evaluation into an {@link Explanation}; only {@code explain} pays for the strings. */
@@ -46,6 +47,19 @@ final class Explainer {
 				notes.add(side + ": audit mode (policy-audit-mode=true): the flow would have been dropped ("
 						+ sideDecision.dropReason() + ") and is forwarded");
 			}
+			authNote(trace, side, notes);
+			if (trace.notLifting != null) {
+				boolean dns = flow.l7() instanceof Flow.Dns;
+				notes.add(side + ": " + ref(trace.notLifting) + " allows the peer without L7 rules, but "
+						+ (dns ? "the DNS proxy only receives the rules of its own port (pkg/proxy/dns.go), so the"
+								+ " DNS rules of the port still decide the query"
+								: "Cilium's Kafka parser only looks up the exact port and the all-ports rules"
+										+ " (proxylib policymap.go), so the Kafka rules of the port still decide"
+										+ " the request"));
+			}
+			if (trace.reason == CompiledPolicies.Reason.L7_ALLOWED || trace.reason == CompiledPolicies.Reason.L7_DENIED) {
+				secretNotes(trace, side, notes);
+			}
 			if (trace.reason == CompiledPolicies.Reason.HOST_FIREWALL_OFF && trace.view != null
 					&& !trace.view.selectedBy().isEmpty()) {
 				String policies = String.join(", ", new TreeSet<>(trace.view.selectedBy().stream()
@@ -71,6 +85,52 @@ final class Explainer {
 				shortName((decision.deniedAt() == Direction.EGRESS) ? flow.source() : flow.destination(),
 						(decision.deniedAt() == Direction.EGRESS) ? egress.subject : ingress.subject));
 		return new Explanation(summary, egressSide, ingressSide, notes);
+	}
+
+	/** What mutual authentication did on this side, and whether the mutualAuthentication setting decided it. */
+	private static void authNote(Trace trace, String side, List<String> notes) {
+		if (trace.auth == CompiledEntry.AUTH_SPIRE && trace.mutualAuthentication && !trace.authBetweenPods) {
+			notes.add(side + ": the rule requires mutual authentication, but Cilium authenticates only pairs of pods:"
+					+ " the agent skips reserved identities (host, nodes, world; pkg/auth/manager.go) and a CIDR"
+					+ " identity has no SPIFFE identity, so every packet is dropped with AUTH_REQUIRED (189)");
+		}
+		else if (trace.auth == CompiledEntry.AUTH_SPIRE) {
+			notes.add(trace.mutualAuthentication
+					? side + ": the rule requires mutual authentication (authentication.mode required, Hubble auth_type"
+							+ " SPIRE); with mutual authentication available (setting mutualAuthentication on), the"
+							+ " first packets of a new identity pair are dropped with AUTH_REQUIRED (189) until the"
+							+ " agents complete the handshake, then the flow is forwarded"
+					: side + ": the setting mutualAuthentication is off (no SPIRE-based mutual authentication, Cilium's"
+							+ " default install), so a rule with authentication.mode required can never be"
+							+ " satisfied: every packet is dropped with AUTH_REQUIRED (189)");
+		}
+		else if (trace.auth == CompiledEntry.AUTH_ALWAYS_FAIL) {
+			notes.add(side + ": authentication.mode test-always-fail (Hubble auth_type TEST_ALWAYS_FAIL) never"
+					+ " authenticates: every packet is dropped with AUTH_REQUIRED (189), whatever mutualAuthentication"
+					+ " says");
+		}
+	}
+
+	/** Uncertainty from HTTP header matches against secrets, which the engine cannot read. */
+	private static void secretNotes(Trace trace, String side, List<String> notes) {
+		for (Match match : trace.allowMatches) {
+			CompiledEntry.PortL7 l7 = match.entry().l7Of(match.l4());
+			if (l7 == null) {
+				continue;
+			}
+			for (HttpMatcher http : l7.http()) {
+				for (String secret : http.secretHeaders()) {
+					String note = "uncertain: " + side + ": " + ref(match) + " matches " + secret
+							+ ", a Secret the engine cannot read; it assumes the secret exists with a value: an item"
+							+ " with a mismatch action then lets the rule match whatever the header holds, one without"
+							+ " does not match; if the secret is missing or has no value, the proxy fails that rule for"
+							+ " every request (cilium/proxy HeaderMatch::allowed)";
+					if (!notes.contains(note)) {
+						notes.add(note);
+					}
+				}
+			}
+		}
 	}
 
 	/**
@@ -164,6 +224,12 @@ final class Explainer {
 			case L7_ALLOWED -> "allowed by the L7 rules of " + rule;
 			case L7_DENIED -> "allowed at L3/L4, but no L7 rule of the matching rules (first: " + rule
 					+ ") allows the request";
+			case AUTH_REQUIRED -> "allowed at L3/L4, but " + rule + " requires authentication.mode "
+					+ ((trace.auth == CompiledEntry.AUTH_ALWAYS_FAIL) ? "test-always-fail, which never authenticates"
+							: !trace.mutualAuthentication ? "required and mutual authentication is not available"
+									+ " (setting mutualAuthentication off)"
+									: "required, which Cilium cannot complete unless both ends are pods")
+					+ " (drop reason AUTH_REQUIRED 189)";
 		};
 	}
 

@@ -299,7 +299,8 @@ final class PolicyCompiler {
 			}
 		}
 		return new CompiledEntry(rule, direction, deny, item.path(), anyPeer, !hasPorts && !hasIcmps, labelPeers,
-				flowPeers, ports, icmps, portRules);
+				flowPeers, ports, icmps, portRules, deny ? CompiledEntry.AUTH_UNSET
+						: CompiledEntry.authOf(item.authenticationMode()));
 	}
 
 	static PortEntry port(String path, int portRuleIndex, PortProtocol port) {

@@ -365,6 +365,19 @@ class PolicyParserTests {
 	}
 
 	@Test
+	void parseWhenHttpHeaderHasColonButNoSpaceShouldWarnThatItNamesNoHeader() {
+		for (String header : List.of("X-Token:", "X-Token:abc")) {
+			ParseResult result = parse(cnp("{endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: '80',"
+					+ " protocol: TCP}], rules: {http: [{headers: ['" + header + "']}]}}]}]}"));
+			assertThat(result.errors()).isEmpty();
+			assertThat(result.warnings()).as(header).singleElement().satisfies((w) -> {
+				assertThat(w.path()).isEqualTo("spec.ingress[0].toPorts[0].rules.http[0].headers");
+				assertThat(w.message()).contains("never exists").contains("\"Name\" to require the header");
+			});
+		}
+	}
+
+	@Test
 	void parseWhenDenyPortHasL7RulesShouldWarnLoudlyAndKeepThePortDeny() {
 		ParseResult result = parse(cnp("{endpointSelector: {}, ingressDeny: [{fromEndpoints: [{}], toPorts: [{ports: [{port: '80', protocol: TCP}], rules: {http: [{method: DELETE}]}}]}]}"));
 		assertThat(result.errors()).isEmpty();
