@@ -210,11 +210,16 @@ final class CompiledEntry {
 	}
 
 	/**
-	 * A {@code toServices} item, matched against the flow's {@code destination_service}: {@code k8sService} by
-	 * name, {@code k8sServiceSelector} by the service's labels; {@code namespace} null matches any namespace.
+	 * A {@code toServices} item matched against the flow's {@code destination_service}: {@code k8sService} by
+	 * name, {@code k8sServiceSelector} by the service's labels; {@code namespace} null matches any namespace
+	 * (pkg/policy/k8s/service.go {@code serviceRefMatches}, {@code serviceSelectorMatches}). Used without an
+	 * inventory, and with one for a service without a selector (its backend IPs are not in the inventory).
+	 *
+	 * @param unresolved why the match is a stand-in for what Cilium does (said as the verdict's uncertainty when it
+	 *        did not match)
 	 */
 	record ServicePeer(String path, @Nullable String serviceName, @Nullable SelectorMatcher selector,
-			@Nullable String namespace) implements FlowPeer {
+			@Nullable String namespace, String unresolved) implements FlowPeer {
 
 		@Override
 		public boolean admits(SecurityIdentity peer, boolean cidrMatchesNodes) {
@@ -238,8 +243,11 @@ final class CompiledEntry {
 
 	}
 
-	/** {@code cidrGroupRef}, {@code cidrGroupSelector} and {@code from/toGroups}: unresolvable, select nothing. */
-	record UnresolvablePeer(String path) implements FlowPeer {
+	/**
+	 * {@code cidrGroupRef} and {@code cidrGroupSelector} without an inventory, and {@code from/toGroups}: select
+	 * nothing, and say why a verdict they might change is uncertain.
+	 */
+	record UnresolvablePeer(String path, String unresolved) implements FlowPeer {
 
 		@Override
 		public boolean admits(SecurityIdentity peer, boolean cidrMatchesNodes) {
