@@ -78,6 +78,9 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/export                                   VIEWER
 			GET    /workspaces/{workspace}/import                                   VIEWER
 			POST   /workspaces/{workspace}/import                                   AUTHOR
+			GET    /workspaces/{workspace}/inventory                                VIEWER
+			POST   /workspaces/{workspace}/inventory                                AUTHOR
+			GET    /workspaces/{workspace}/inventory/summary                        VIEWER
 			GET    /workspaces/{workspace}/policies/new                             VIEWER
 			POST   /workspaces/{workspace}/policies/new                             AUTHOR
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}       VIEWER
@@ -112,6 +115,8 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces/{workspace}/compare                           VIEWER
 			POST   /api/v1/workspaces/{workspace}/import                            AUTHOR
 			GET    /api/v1/workspaces/{workspace}/export                            VIEWER
+			GET    /api/v1/workspaces/{workspace}/inventory                         VIEWER
+			PUT    /api/v1/workspaces/{workspace}/inventory                         AUTHOR
 			GET    /actuator                                                        VIEWER
 			GET    /actuator/health                                                 PUBLIC
 			GET    /actuator/health/{*path}                                         PUBLIC

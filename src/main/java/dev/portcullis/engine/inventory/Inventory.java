@@ -66,7 +66,7 @@ public record Inventory(List<Service> services, List<Namespace> namespaces, List
 	}
 
 	/** Whether it holds no object at all. */
-	public boolean isEmpty() {
+	public boolean hasNoObjects() {
 		return this.services.isEmpty() && this.namespaces.isEmpty() && this.nodes.isEmpty()
 				&& this.cidrGroups.isEmpty() && this.workloads.isEmpty() && this.pods.isEmpty();
 	}
