@@ -689,10 +689,9 @@ public final class CompiledPolicies {
 		if (!view.enforced()) {
 			return null;
 		}
-		IpAddress peerIp = parseIp(peerIpText);
 		if (result.decision().dropReason() != DropReason.POLICY_DENY) {
 			for (CompiledEntry entry : view.deny()) {
-				String reason = uncertainty(entry, flow, peer, peerIp);
+				String reason = uncertainty(entry, flow, peer, peerIpText);
 				if (reason != null) {
 					return reason;
 				}
@@ -700,7 +699,7 @@ public final class CompiledPolicies {
 		}
 		if (result.decision().outcome() != Outcome.ALLOWED && view.defaultDeny()) {
 			for (CompiledEntry entry : view.allow()) {
-				String reason = uncertainty(entry, flow, peer, peerIp);
+				String reason = uncertainty(entry, flow, peer, peerIpText);
 				if (reason != null) {
 					return reason;
 				}
@@ -710,7 +709,8 @@ public final class CompiledPolicies {
 	}
 
 	private @Nullable String uncertainty(CompiledEntry entry, Flow flow, SecurityIdentity peer,
-			@Nullable IpAddress peerIp) {
+			@Nullable String peerIpText) {
+		IpAddress peerIp = entry.flowPeers.isEmpty() ? null : parseIp(peerIpText);
 		boolean peerMatched = entry.anyPeer;
 		String peerUnknown = null;
 		for (LabelPeer labelPeer : entry.labelPeers) {
