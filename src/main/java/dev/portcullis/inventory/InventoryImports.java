@@ -109,7 +109,7 @@ public class InventoryImports {
 	private Mono<InventoryVersion> write(String workspace, InventoryReadResult read, String message, Actor actor,
 			@Nullable String address) {
 		Map<String, Integer> counts = read.inventory().counts();
-		return this.db.sql("SELECT id FROM workspace WHERE name = :name FOR UPDATE")
+		return this.db.sql("SELECT id FROM workspace WHERE name = :name FOR NO KEY UPDATE")
 			.bind("name", workspace)
 			.map((row) -> row.get("id", Long.class))
 			.one()

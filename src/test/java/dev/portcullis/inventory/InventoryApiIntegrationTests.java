@@ -146,6 +146,24 @@ class InventoryApiIntegrationTests extends IntegrationTest {
 		assertThat(get("", 200).get("version").asInt()).as("a viewer reads").isEqualTo(1);
 	}
 
+	@Test
+	void concurrentImportsShouldEachGetTheirOwnVersion() {
+		dev.portcullis.identity.Actor author = new dev.portcullis.identity.Actor("racer", dev.portcullis.identity.Actor.Kind.USER,
+				Role.AUTHOR, null);
+		java.util.List<reactor.core.publisher.Mono<InventoryVersion>> imports = new java.util.ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			imports.add(this.imports.run(this.ws, KUBECTL, "race " + i, author, null)
+				.subscribeOn(reactor.core.scheduler.Schedulers.parallel()));
+		}
+		java.util.List<Integer> versions = reactor.core.publisher.Flux.merge(imports).map(InventoryVersion::version)
+			.collectList().block(TIMEOUT);
+		assertThat(versions).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6);
+		assertThat(get("", 200).get("version").asInt()).isEqualTo(6);
+	}
+
+	@Autowired
+	InventoryImports imports;
+
 	private long count(String sql) {
 		return this.db.sql(sql).bind("ws", this.ws).map((row) -> row.get("n", Long.class)).one().block(TIMEOUT);
 	}
