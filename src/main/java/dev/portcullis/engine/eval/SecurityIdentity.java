@@ -127,7 +127,7 @@ final class SecurityIdentity {
 			int slot = System.identityHashCode(endpoint) & (RECENT - 1);
 			Recent hit = this.recent[slot];
 			if (hit != null && hit.endpoint() == endpoint
-					&& (!hit.identity().isHost() && hit.identity().kind != Kind.REMOTE_NODE || hit.nodeLabels() == nodeLabels)) {
+					&& (!takesNodeLabels(hit.identity().kind) || hit.nodeLabels() == nodeLabels)) {
 				return hit.identity();
 			}
 			SecurityIdentity identity = lookUp(endpoint, nodeLabels);
@@ -137,7 +137,7 @@ final class SecurityIdentity {
 
 		private SecurityIdentity lookUp(Endpoint endpoint, List<String> nodeLabels) {
 			boolean node = endpoint.namespace() == null && (endpoint.labels().contains("reserved:host")
-					|| endpoint.labels().contains("reserved:remote-node"));
+					|| (this.inventory != null && endpoint.labels().contains("reserved:remote-node")));
 			Key key = new Key(endpoint.namespace(), endpoint.labels(), endpoint.clusterName(),
 					node ? nodeLabels : List.of());
 			SecurityIdentity identity = this.identities.get(key);
@@ -166,7 +166,7 @@ final class SecurityIdentity {
 			}
 			else {
 				kind = reservedKind(labels);
-				if (kind == Kind.HOST || kind == Kind.REMOTE_NODE) {
+				if (takesNodeLabels(kind)) {
 					for (String label : key.nodeLabels()) {
 						labels.add(label.contains(":") ? label : "k8s:" + label);
 					}
@@ -176,6 +176,14 @@ final class SecurityIdentity {
 				}
 			}
 			return new SecurityIdentity(id, kind, List.copyOf(new ArrayList<>(labels)), namespace);
+		}
+
+		/**
+		 * Whether identities of this kind carry node labels: the host (from the flow's {@code node_labels} or the
+		 * inventory), and with an inventory remote nodes (the labels of the node with their IP).
+		 */
+		private boolean takesNodeLabels(Kind kind) {
+			return kind == Kind.HOST || (kind == Kind.REMOTE_NODE && this.inventory != null);
 		}
 
 		private static Kind reservedKind(TreeSet<String> labels) {
