@@ -217,13 +217,15 @@ final class CompiledEntry {
 	 *
 	 * @param unresolved why the match is a stand-in for what Cilium does (said as the verdict's uncertainty when it
 	 *        did not match)
+	 * @param backendIps whether it stands for a service without a selector, whose backend IPs Cilium selects as
+	 *        CIDRs: then only peers a CIDR can select are admitted
 	 */
 	record ServicePeer(String path, @Nullable String serviceName, @Nullable SelectorMatcher selector,
-			@Nullable String namespace, String unresolved) implements FlowPeer {
+			@Nullable String namespace, String unresolved, boolean backendIps) implements FlowPeer {
 
 		@Override
 		public boolean admits(SecurityIdentity peer, boolean cidrMatchesNodes) {
-			return true;
+			return !this.backendIps || peer.cidrSelectable(cidrMatchesNodes);
 		}
 
 		@Override
@@ -235,10 +237,10 @@ final class CompiledEntry {
 			if (this.namespace != null && !this.namespace.equals(service.namespace())) {
 				return false;
 			}
-			if (this.serviceName != null) {
-				return this.serviceName.equals(service.name());
+			if (this.selector != null) {
+				return this.selector.matches(Labels.of(service.labels()));
 			}
-			return this.selector != null && this.selector.matches(Labels.of(service.labels()));
+			return this.serviceName != null && this.serviceName.equals(service.name());
 		}
 
 	}

@@ -746,7 +746,8 @@ public final class CompiledPolicies {
 			else if (flowPeer.admits(peer, this.options.cidrMatchesNodes()) && flowPeer.matches(flow, peerIp)) {
 				peerMatched = true;
 			}
-			else if (flowPeer instanceof ServicePeer service && flow.destinationService() == null) {
+			else if (flowPeer instanceof ServicePeer service && flow.destinationService() == null
+					&& flowPeer.admits(peer, this.options.cidrMatchesNodes())) {
 				peerUnknown = entry.path + " " + service.unresolved();
 			}
 		}

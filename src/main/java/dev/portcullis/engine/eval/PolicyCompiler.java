@@ -288,19 +288,21 @@ final class PolicyCompiler {
 		SelectorMatcher selector = (service.selector() != null) ? matcher(service.selector()) : null;
 		if (this.inventory == null) {
 			flowPeers.add(new ServicePeer(path, service.serviceName(), selector, serviceNamespace, path
-					+ " needs the Service's selector, and no inventory gives it: matched the flow's destination_service"));
+					+ " needs the Service's selector, and no inventory gives it: matched the flow's destination_service",
+					false));
 			return;
 		}
 		for (Inventory.Service candidate : this.inventory.inventory.services()) {
 			if (serviceNamespace != null && !serviceNamespace.equals(candidate.namespace())) {
 				continue;
 			}
-			boolean named = service.serviceName() != null && service.serviceName().equals(candidate.name());
-			boolean selected = service.serviceName() == null && selector != null
-					&& selector.matches(Labels.of(candidate.labels().entrySet().stream()
+			// processRule tries k8sServiceSelector first, k8sService only without it
+			boolean matches = (selector != null)
+					? selector.matches(Labels.of(candidate.labels().entrySet().stream()
 						.map((e) -> "k8s:" + e.getKey() + "=" + e.getValue())
-						.toList()));
-			if (!named && !selected) {
+						.toList()))
+					: service.serviceName() != null && service.serviceName().equals(candidate.name());
+			if (!matches) {
 				continue;
 			}
 			if (candidate.hasSelector()) {
@@ -312,7 +314,7 @@ final class PolicyCompiler {
 			else {
 				flowPeers.add(new ServicePeer(path, candidate.name(), null, candidate.namespace(), "Service "
 						+ candidate.namespace() + "/" + candidate.name() + " has no selector: its backend IPs"
-						+ " (EndpointSlices) are not in the inventory, and the flow names no destination_service"));
+						+ " (EndpointSlices) are not in the inventory, and the flow names no destination_service", true));
 			}
 		}
 	}
