@@ -166,9 +166,10 @@ public final class CompiledPolicies {
 			destination = this.identities.of(flow.destination(), flow.nodeLabels());
 		}
 		else {
-			flow = withNamedPorts(flow);
+			// identities from the flow's own endpoint objects, so that re-decided flows hit the identity cache
 			source = this.identities.of(flow.source(), nodeLabels(flow, flow.source(), flow.sourceIp()));
 			destination = this.identities.of(flow.destination(), nodeLabels(flow, flow.destination(), flow.destinationIp()));
+			flow = withNamedPorts(flow);
 		}
 		SideResult egress;
 		SideResult ingress;
