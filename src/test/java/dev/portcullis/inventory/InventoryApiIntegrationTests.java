@@ -152,7 +152,10 @@ class InventoryApiIntegrationTests extends IntegrationTest {
 				Role.AUTHOR, null);
 		java.util.List<reactor.core.publisher.Mono<InventoryVersion>> imports = new java.util.ArrayList<>();
 		for (int i = 0; i < 6; i++) {
+			// a full engine pool answers "busy" (429): a client repeats, as Retry-After says
 			imports.add(this.imports.run(this.ws, KUBECTL, "race " + i, author, null)
+				.retryWhen(reactor.util.retry.Retry.fixedDelay(50, Duration.ofMillis(100))
+					.filter(dev.portcullis.compute.EngineBusy.class::isInstance))
 				.subscribeOn(reactor.core.scheduler.Schedulers.parallel()));
 		}
 		java.util.List<Integer> versions = reactor.core.publisher.Flux.merge(imports).map(InventoryVersion::version)
