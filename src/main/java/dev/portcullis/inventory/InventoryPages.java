@@ -89,7 +89,7 @@ class InventoryPages {
 						CurrentActor.clientAddress(exchange)))
 				.switchIfEmpty(Mono.error(() -> new PageError(HttpStatus.NOT_FOUND, "There is no such workspace.")))
 				.flatMap((version) -> render(exchange, workspace, Form.EMPTY, new Outcome(true, "Imported version "
-						+ version.version() + ".", List.of()), HttpStatus.OK))
+						+ version.version() + "." + ignored(version), List.of()), HttpStatus.OK))
 				.onErrorResume(InventoryRefused.class, (ex) -> render(exchange, workspace, form,
 						new Outcome(false, ex.getMessage(), ex.errors()), HttpStatus.UNPROCESSABLE_ENTITY))
 				.onErrorResume(EngineBusy.class, (ex) -> render(exchange, workspace, form,
@@ -102,7 +102,16 @@ class InventoryPages {
 							+ " MiB.", List.of()), HttpStatus.CONTENT_TOO_LARGE));
 	}
 
-	private Mono<Boolean> existing(String workspace) {
+	/** " Ignored: 3 ConfigMap, 1 Secret (kinds an inventory does not keep)." or "". */
+	private static String ignored(InventoryVersion version) {
+		if (version.ignored().isEmpty()) {
+			return "";
+		}
+		return " Ignored: " + version.ignored().entrySet().stream().map((e) -> e.getValue() + " " + e.getKey())
+			.collect(java.util.stream.Collectors.joining(", ")) + " (kinds an inventory does not keep).";
+	}
+
+		private Mono<Boolean> existing(String workspace) {
 		return this.inventories.workspaceExists(workspace).filter(Boolean::booleanValue)
 			.switchIfEmpty(Mono.error(() -> new PageError(HttpStatus.NOT_FOUND, "There is no such workspace.")));
 	}

@@ -50,7 +50,8 @@ class InventoryPagesIntegrationTests extends IntegrationTest {
 		}).contentType(MediaType.parseMediaType("application/yaml"));
 		parts.part("message", "upload");
 		String html = post(Role.AUTHOR, parts, false, 200);
-		assertThat(html).contains("<html", "Imported version 1.", "cart-1", "10.96.0.10", "team=web");
+		assertThat(html).contains("<html", "Imported version 1.", "Ignored: 1 ConfigMap", "cart-1", "10.96.0.10",
+				"team=web");
 		String summary = as(Role.VIEWER).get().uri("/workspaces/{ws}/inventory/summary", this.ws)
 			.header(Htmx.REQUEST, "true").exchange().expectStatus().isOk().expectBody(String.class).returnResult()
 			.getResponseBody();
