@@ -21,8 +21,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * <ul>
  * <li>the header ({@code X-CSRF-TOKEN}, which pages and htmx send) first: then no body is read at all;</li>
  * <li>a URL-encoded form field {@code _csrf} only for the sign-in and sign-out forms and for a signed-in session;</li>
- * <li>a multipart form field only on the import page ({@code POST /workspaces/{workspace}/import}, the only
- * multipart form) and only for a signed-in session.</li>
+ * <li>a multipart form field only on the import pages ({@code POST /workspaces/{workspace}/import} and
+ * {@code .../inventory}, the only multipart forms) and only for a signed-in session.</li>
  * </ul>
  * Anything else has no token and is refused without its body being read.
  */
@@ -33,6 +33,9 @@ final class HeaderFirstCsrfTokens implements ServerCsrfTokenRequestHandler {
 	private static final PathPattern SIGN_OUT = PathPatternParser.defaultInstance.parse("/logout");
 
 	private static final PathPattern IMPORT = PathPatternParser.defaultInstance.parse("/workspaces/{workspace}/import");
+
+	private static final PathPattern INVENTORY = PathPatternParser.defaultInstance
+		.parse("/workspaces/{workspace}/inventory");
 
 	private final XorServerCsrfTokenRequestAttributeHandler forms = new XorServerCsrfTokenRequestAttributeHandler();
 
@@ -55,7 +58,7 @@ final class HeaderFirstCsrfTokens implements ServerCsrfTokenRequestHandler {
 		return signedIn(exchange).flatMap((signedIn) -> {
 			boolean post = exchange.getRequest().getMethod() == HttpMethod.POST;
 			var path = exchange.getRequest().getPath().pathWithinApplication();
-			if (signedIn && post && IMPORT.matches(path)) {
+			if (signedIn && post && (IMPORT.matches(path) || INVENTORY.matches(path))) {
 				return this.multipart.resolveCsrfTokenValue(exchange, csrfToken);
 			}
 			if (signedIn || (post && (SIGN_IN.matches(path) || SIGN_OUT.matches(path)))) {

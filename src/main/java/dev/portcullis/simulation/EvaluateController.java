@@ -94,7 +94,8 @@ class EvaluateController {
 			throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-flows", "Invalid flows",
 					violations.size() + ((violations.size() == 1) ? " problem" : " problems") + " in the flows; each names the flow index and field.", violations);
 		}
-		CompiledPolicies compiled = CompiledPolicies.compile(parsed.policies(), request.engineOptions());
+		CompiledPolicies compiled = CompiledPolicies.compile(parsed.policies(), request.engineOptions(),
+				InlineInventory.read(request.inventory(), this.yaml.limits()));
 		List<EvaluateResponse.Result> results = new ArrayList<>(flows.flows().size());
 		for (FlowParseResult.ParsedFlow flow : flows.flows()) {
 			Decision decision = request.explain() ? compiled.explain(flow.flow()) : compiled.decide(flow.flow());
@@ -117,7 +118,7 @@ class EvaluateController {
 
 	/** The request after its envelope was checked. */
 	private record Request(String policies, List<JsonNode> flows, CiliumVersion ciliumVersion,
-			EngineOptions engineOptions, boolean explain) {
+			EngineOptions engineOptions, boolean explain, @Nullable String inventory) {
 	}
 
 	private Request readRequest(@Nullable String body) {
@@ -142,9 +143,13 @@ class EvaluateController {
 			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
 		}
 		for (String field : root.propertyNames()) {
-			if (!List.of("policies", "flows", "options").contains(field)) {
-				problems.add("unknown field " + Quoted.of(field) + "; allowed: policies, flows, options");
+			if (!List.of("policies", "flows", "options", "inventory").contains(field)) {
+				problems.add("unknown field " + Quoted.of(field) + "; allowed: policies, flows, options, inventory");
 			}
+		}
+		JsonNode inventory = root.get("inventory");
+		if (inventory != null && !inventory.isNull() && !inventory.isString()) {
+			problems.add("\"inventory\" must be a string holding kubectl get ... -o yaml output");
 		}
 		JsonNode policies = root.get("policies");
 		if (policies == null || !policies.isString()) {
@@ -170,7 +175,8 @@ class EvaluateController {
 		List<JsonNode> flowList = new ArrayList<>(flows.size());
 		flows.forEach(flowList::add);
 		return new Request(policies.asString(), flowList, options.settings().ciliumVersion(),
-				options.settings().engineOptions(), explain);
+				options.settings().engineOptions(), explain,
+				(inventory != null && inventory.isString()) ? inventory.asString() : null);
 	}
 
 	private static String firstLine(@Nullable String message) {

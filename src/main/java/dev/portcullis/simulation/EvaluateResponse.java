@@ -29,13 +29,16 @@ record EvaluateResponse(List<Result> results, List<PolicyViolation> warnings, in
 	 * @param ingress what the destination endpoint's ingress side decided
 	 * @param l7 what the client sees when the proxy denied the request, else null
 	 * @param explanation why, unless the request set {@code options.explain} to false
+	 * @param uncertain why the verdict may be wrong for want of cluster state (pass {@code inventory}); absent when
+	 *        it does not depend on missing state
 	 */
 	record Result(int flow, Decision.Verdict verdict, Side egress, Side ingress, @Nullable L7 l7,
-			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Explanation explanation) {
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Explanation explanation,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String uncertain) {
 
 		static Result of(int index, Decision decision) {
 			return new Result(index, decision.verdict(), Side.of(decision.egress()), Side.of(decision.ingress()),
-					L7.of(decision.l7()), Explanation.of(decision.explanation()));
+					L7.of(decision.l7()), Explanation.of(decision.explanation()), decision.uncertain());
 		}
 
 	}

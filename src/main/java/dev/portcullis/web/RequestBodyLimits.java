@@ -32,7 +32,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * <ul>
  * <li>API controllers that take policy text read their body with {@link #text(ServerWebExchange)};</li>
  * <li>the pages' editor and import forms ({@code POST /workspaces/{workspace}/policies/new},
- * {@code .../{kind}/{namespace}/{name}/edit}, {@code /workspaces/{workspace}/import}) get their URL-encoded or
+ * {@code .../{kind}/{namespace}/{name}/edit}, {@code /workspaces/{workspace}/import}, {@code .../inventory}) get their URL-encoded or
  * multipart form read with the larger limit by this filter. It only changes how the form is read, not when:
  * the CSRF filter reads a form before authentication only for a signed-in session.</li>
  * </ul>
@@ -46,7 +46,7 @@ public class RequestBodyLimits implements WebFilter {
 
 	private static final PathPattern[] LARGE_FORMS = { PATTERNS.parse("/workspaces/{workspace}/policies/new"),
 			PATTERNS.parse("/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/edit"),
-			PATTERNS.parse("/workspaces/{workspace}/import") };
+			PATTERNS.parse("/workspaces/{workspace}/import"), PATTERNS.parse("/workspaces/{workspace}/inventory") };
 
 	/** The form fields of the import form (bundle, file, message, _csrf) and some room. */
 	private static final int MAX_PARTS = 8;

@@ -80,6 +80,9 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/settings                                 VIEWER
 			POST   /workspaces/{workspace}/settings                                 ADMIN
 			POST   /workspaces/{workspace}/import                                   AUTHOR
+			GET    /workspaces/{workspace}/inventory                                VIEWER
+			POST   /workspaces/{workspace}/inventory                                AUTHOR
+			GET    /workspaces/{workspace}/inventory/summary                        VIEWER
 			GET    /workspaces/{workspace}/policies/new                             VIEWER
 			POST   /workspaces/{workspace}/policies/new                             AUTHOR
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}       VIEWER
@@ -116,6 +119,8 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces/{workspace}/export                            VIEWER
 			GET    /api/v1/workspaces/{workspace}/settings                          VIEWER
 			PUT    /api/v1/workspaces/{workspace}/settings                          ADMIN
+			GET    /api/v1/workspaces/{workspace}/inventory                         VIEWER
+			PUT    /api/v1/workspaces/{workspace}/inventory                         AUTHOR
 			GET    /actuator                                                        VIEWER
 			GET    /actuator/health                                                 PUBLIC
 			GET    /actuator/health/{*path}                                         PUBLIC

@@ -19,6 +19,7 @@ import dev.portcullis.policy.Workspaces;
 import dev.portcullis.policy.PolicyChanges;
 import dev.portcullis.policy.BundleImport;
 import dev.portcullis.identity.Actor;
+import dev.portcullis.inventory.InventoryImports;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -60,6 +61,34 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 			          topic: orders
 			""";
 
+	private static final String INVENTORY = """
+			apiVersion: v1
+			kind: List
+			items:
+			- apiVersion: v1
+			  kind: Service
+			  metadata: {name: payments-gateway-with-a-long-name, namespace: payments-and-billing, labels: {tier: backend}}
+			  spec:
+			    selector: {app.kubernetes.io/name: payments-gateway, app.kubernetes.io/component: api-server}
+			    clusterIPs: [10.96.100.200, "fd00:10:96::c8"]
+			    ports: [{name: https-gateway, port: 443, targetPort: https-gateway}, {name: metrics, port: 9090}]
+			- {apiVersion: v1, kind: Namespace, metadata: {name: payments-and-billing, labels: {kubernetes.io/metadata.name: payments-and-billing, team: payments}}}
+			- apiVersion: v1
+			  kind: Node
+			  metadata: {name: worker-eu-central-1a-0123456789, labels: {node-role.kubernetes.io/worker: "", topology.kubernetes.io/zone: eu-central-1a}}
+			  status: {addresses: [{type: InternalIP, address: 172.18.0.3}]}
+			- {apiVersion: cilium.io/v2alpha1, kind: CiliumCIDRGroup, metadata: {name: partners}, spec: {externalCIDRs: [192.0.2.0/24, "2001:db8::/32"]}}
+			- apiVersion: apps/v1
+			  kind: Deployment
+			  metadata: {name: payments-gateway, namespace: payments-and-billing}
+			  spec: {template: {metadata: {labels: {app.kubernetes.io/name: payments-gateway}}, spec: {containers: [{name: gw, ports: [{name: https-gateway, containerPort: 8443}]}]}}}
+			- apiVersion: v1
+			  kind: Pod
+			  metadata: {name: payments-gateway-7d9f8b6c5d-x2x4z, namespace: payments-and-billing, labels: {app.kubernetes.io/name: payments-gateway}}
+			  spec: {nodeName: worker-eu-central-1a-0123456789, containers: [{name: gw, ports: [{name: https-gateway, containerPort: 8443}]}]}
+			  status: {podIP: 10.0.1.5, podIPs: [{ip: 10.0.1.5}, {ip: "fd00::1:5"}]}
+			""";
+
 	@Autowired
 	Workspaces workspaces;
 
@@ -68,6 +97,9 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 
 	@Autowired
 	BundleImport imports;
+
+	@Autowired
+	InventoryImports inventories;
 
 	private final List<String> overflowing = new ArrayList<>();
 
@@ -81,6 +113,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 				Actor.SYSTEM).block();
 		this.changes.save(ws, null, policy("web", 443), 1, "TLS only, and a message long enough to wrap on a phone",
 				Actor.SYSTEM).block();
+		this.inventories.run(ws, INVENTORY, "seed", Actor.SYSTEM).block();
 		String moment = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC)
 			.format(Instant.now().plusSeconds(60));
 		this.context.addInitScript("document.addEventListener('securitypolicyviolation', (e) => console.error("
@@ -96,6 +129,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("compare", "/workspaces/" + ws + "/compare?from=2020-01-01T00:00:00&to=" + moment);
 		pages.put("import", "/workspaces/" + ws + "/import");
 		pages.put("settings", "/workspaces/" + ws + "/settings");
+		pages.put("inventory", "/workspaces/" + ws + "/inventory");
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws

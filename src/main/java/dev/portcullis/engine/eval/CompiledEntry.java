@@ -242,15 +242,22 @@ final class CompiledEntry {
 	}
 
 	/**
-	 * A {@code toServices} item, matched against the flow's {@code destination_service}: {@code k8sService} by
-	 * name, {@code k8sServiceSelector} by the service's labels; {@code namespace} null matches any namespace.
+	 * A {@code toServices} item matched against the flow's {@code destination_service}: {@code k8sService} by
+	 * name, {@code k8sServiceSelector} by the service's labels; {@code namespace} null matches any namespace
+	 * (pkg/policy/k8s/service.go {@code serviceRefMatches}, {@code serviceSelectorMatches}). Used without an
+	 * inventory, and with one for a service without a selector (its backend IPs are not in the inventory).
+	 *
+	 * @param unresolved why the match is a stand-in for what Cilium does (said as the verdict's uncertainty when it
+	 *        did not match)
+	 * @param backendIps whether it stands for a service without a selector, whose backend IPs Cilium selects as
+	 *        CIDRs: then only peers a CIDR can select are admitted
 	 */
 	record ServicePeer(String path, @Nullable String serviceName, @Nullable SelectorMatcher selector,
-			@Nullable String namespace) implements FlowPeer {
+			@Nullable String namespace, String unresolved, boolean backendIps) implements FlowPeer {
 
 		@Override
 		public boolean admits(SecurityIdentity peer, boolean cidrMatchesNodes) {
-			return true;
+			return !this.backendIps || peer.cidrSelectable(cidrMatchesNodes);
 		}
 
 		@Override
@@ -262,16 +269,19 @@ final class CompiledEntry {
 			if (this.namespace != null && !this.namespace.equals(service.namespace())) {
 				return false;
 			}
-			if (this.serviceName != null) {
-				return this.serviceName.equals(service.name());
+			if (this.selector != null) {
+				return this.selector.matches(Labels.of(service.labels()));
 			}
-			return this.selector != null && this.selector.matches(Labels.of(service.labels()));
+			return this.serviceName != null && this.serviceName.equals(service.name());
 		}
 
 	}
 
-	/** {@code cidrGroupRef}, {@code cidrGroupSelector} and {@code from/toGroups}: unresolvable, select nothing. */
-	record UnresolvablePeer(String path) implements FlowPeer {
+	/**
+	 * {@code cidrGroupRef} and {@code cidrGroupSelector} without an inventory, and {@code from/toGroups}: select
+	 * nothing, and say why a verdict they might change is uncertain.
+	 */
+	record UnresolvablePeer(String path, String unresolved) implements FlowPeer {
 
 		@Override
 		public boolean admits(SecurityIdentity peer, boolean cidrMatchesNodes) {

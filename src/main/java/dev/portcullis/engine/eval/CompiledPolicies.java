@@ -17,6 +17,8 @@ import dev.portcullis.engine.eval.CompiledEntry.FlowPeer;
 import dev.portcullis.engine.eval.CompiledEntry.LabelPeer;
 import dev.portcullis.engine.eval.CompiledEntry.SelectorPeer;
 import dev.portcullis.engine.eval.CompiledEntry.PortL7;
+import dev.portcullis.engine.eval.CompiledEntry.ServicePeer;
+import dev.portcullis.engine.eval.CompiledEntry.UnresolvablePeer;
 import dev.portcullis.engine.eval.Decision.DropReason;
 import dev.portcullis.engine.eval.Decision.L7Denial;
 import dev.portcullis.engine.eval.Decision.Outcome;
@@ -26,6 +28,7 @@ import dev.portcullis.engine.eval.EngineOptions.AllowLocalhost;
 import dev.portcullis.engine.eval.EngineOptions.PolicyEnforcementMode;
 import dev.portcullis.engine.eval.PeerView.Candidate;
 import dev.portcullis.engine.flow.Flow;
+import dev.portcullis.engine.inventory.Inventory;
 import dev.portcullis.engine.flow.Flow.Header;
 import dev.portcullis.engine.flow.Flow.Http;
 import dev.portcullis.engine.flow.Flow.Kafka;
@@ -76,10 +79,23 @@ import org.jspecify.annotations.Nullable;
  * ({@link #agentRejections()}). The explanation names the setting that decided a side. Cilium tests "host" and
  * "reserved:init" with {@code LabelArray.Has("host")} / {@code Has("init")}, which match a label of that key from
  * any source, so a pod labelled {@code host=...} or {@code init=...} is treated the same way; the engine follows.
+ * <p>
+ * Cluster state ({@link Inventory}, {@link #compile(List, EngineOptions, Inventory)}): {@code toServices} of a
+ * service with a selector selects that selector's pods in the service's namespace (also when the flow does not go
+ * through the service), one without a selector is matched through {@code destination_service}
+ * (pkg/policy/k8s/service.go {@code processRule}); {@code cidrGroupRef}/{@code cidrGroupSelector} select the
+ * CIDRs of the groups (pkg/policy/api/cidr.go); pods without namespace labels get their namespace's
+ * ({@code k8s:io.cilium.k8s.namespace.labels.*}); host and remote-node endpoints without labels get those of the
+ * node with their IP (remote nodes only with enable-node-selector-labels); a destination pod without named ports
+ * gets its container ports. Where a verdict depends on state that neither the flow nor the inventory gives, the
+ * decision says so ({@link Decision#uncertain()}) and the verdict is the one that state would give if it selected
+ * nothing.
  */
 public final class CompiledPolicies {
 
 	private static final SideResult NOT_EVALUATED = new SideResult(SideDecision.NOT_EVALUATED, null);
+
+	private static final String NAMESPACE_LABELS_KEY_PREFIX = "io.cilium.k8s.namespace.labels.";
 
 	private static final SideResult NOT_ENFORCED = new SideResult(SideDecision.NOT_ENFORCED, null);
 
@@ -121,11 +137,19 @@ public final class CompiledPolicies {
 
 	private final List<PolicyCompiler.Rejected> rejected;
 
-	private CompiledPolicies(EngineOptions options, PolicyCompiler.Compilation compilation) {
+	private final @Nullable InventoryIndex inventory;
+
+	/** Whether any rule depends on cluster state, so that a decision may be uncertain. */
+	private final boolean stateDependent;
+
+	private CompiledPolicies(EngineOptions options, PolicyCompiler.Compilation compilation,
+			@Nullable InventoryIndex inventory) {
 		this.options = options;
 		this.rules = compilation.rules();
 		this.rejected = compilation.rejected();
-		this.identities = new SecurityIdentity.Table(options.clusterName());
+		this.inventory = inventory;
+		this.identities = new SecurityIdentity.Table(options.clusterName(), inventory);
+		this.stateDependent = this.rules.stream().anyMatch(CompiledPolicies::dependsOnState);
 		boolean authentication = false;
 		for (CompiledRule rule : this.rules) {
 			for (CompiledEntry entry : rule.ingress) {
@@ -139,12 +163,28 @@ public final class CompiledPolicies {
 	}
 
 	/**
-	 * Compiles valid policies (as {@code PolicyParser} returns them) under the given agent settings. A policy the
-	 * agent would refuse under these settings ({@code fromNodes}/{@code toNodes} without enable-node-selector-labels)
-	 * is left out, as Cilium leaves it out, and listed by {@link #agentRejections()}.
+	 * Compiles valid policies (as {@code PolicyParser} returns them) under the given agent settings, without cluster
+	 * state: decisions that need some say so ({@link Decision#uncertain()}). A policy the agent would refuse under
+	 * these settings ({@code fromNodes}/{@code toNodes} without enable-node-selector-labels) is left out, as Cilium
+	 * leaves it out, and listed by {@link #agentRejections()}.
 	 */
 	public static CompiledPolicies compile(List<Policy> policies, EngineOptions options) {
-		return new CompiledPolicies(options, PolicyCompiler.compileAll(policies, options));
+		return compile(policies, options, null);
+	}
+
+	/**
+	 * Compiles valid policies under the given agent settings against a cluster's state.
+	 * @param inventory the cluster's objects; null when unknown (then as {@link #compile(List, EngineOptions)})
+	 */
+	public static CompiledPolicies compile(List<Policy> policies, EngineOptions options,
+			@Nullable Inventory inventory) {
+		InventoryIndex index = (inventory != null) ? new InventoryIndex(inventory) : null;
+		return new CompiledPolicies(options, PolicyCompiler.compileAll(policies, options, index), index);
+	}
+
+	/** The cluster state the policies were compiled against, or null. */
+	public @Nullable Inventory inventory() {
+		return (this.inventory != null) ? this.inventory.inventory : null;
 	}
 
 	public EngineOptions options() {
@@ -179,9 +219,20 @@ public final class CompiledPolicies {
 		return Explainer.withRejections(explained, this.rejected, egress, ingress);
 	}
 
-	private Decision evaluate(Flow flow, @Nullable Trace egressTrace, @Nullable Trace ingressTrace) {
-		SecurityIdentity source = this.identities.of(flow.source(), flow.nodeLabels());
-		SecurityIdentity destination = this.identities.of(flow.destination(), flow.nodeLabels());
+	private Decision evaluate(Flow given, @Nullable Trace egressTrace, @Nullable Trace ingressTrace) {
+		Flow flow = given;
+		SecurityIdentity source;
+		SecurityIdentity destination;
+		if (this.inventory == null) {
+			source = this.identities.of(flow.source(), flow.nodeLabels());
+			destination = this.identities.of(flow.destination(), flow.nodeLabels());
+		}
+		else {
+			// identities from the flow's own endpoint objects, so that re-decided flows hit the identity cache
+			source = this.identities.of(flow.source(), nodeLabels(flow, flow.source(), flow.sourceIp()));
+			destination = this.identities.of(flow.destination(), nodeLabels(flow, flow.destination(), flow.destinationIp()));
+			flow = withNamedPorts(flow);
+		}
 		SideResult egress;
 		SideResult ingress;
 		if (flow.reply()) {
@@ -206,7 +257,52 @@ public final class CompiledPolicies {
 		else {
 			verdict = Verdict.FORWARDED;
 		}
-		return new Decision(verdict, egress.decision(), ingress.decision(), l7, null);
+		return new Decision(verdict, egress.decision(), ingress.decision(), l7, null,
+				(egress.uncertain() != null) ? egress.uncertain() : ingress.uncertain());
+	}
+
+	/** The destination pod's container ports from the inventory, when the flow does not carry them. */
+	private Flow withNamedPorts(Flow flow) {
+		Flow.Endpoint destination = flow.destination();
+		if (!destination.namedPorts().isEmpty() || destination.namespace() == null) {
+			return flow;
+		}
+		List<Flow.NamedPort> ports = this.inventory.namedPorts(destination.namespace(), destination.podName(),
+				flow.destinationIp());
+		if (ports == null || ports.isEmpty()) {
+			return flow;
+		}
+		Flow.Endpoint withPorts = new Flow.Endpoint(destination.namespace(), destination.labels(),
+				destination.podName(), destination.clusterName(), ports);
+		return new Flow(flow.source(), withPorts, flow.sourceIp(), flow.destinationIp(), flow.protocol(),
+				flow.destinationPort(), flow.icmpType(), flow.l7(), flow.destinationNames(), flow.tlsServerName(),
+				flow.reply(), flow.nodeLabels(), flow.destinationService());
+	}
+
+	/**
+	 * The node labels of a host or remote-node endpoint: for the host, the flow's {@code node_labels}, else those of
+	 * the inventory's node with the endpoint's IP; for a remote node (with enable-node-selector-labels) whose labels
+	 * name no {@code k8s:} label, those of the inventory's node with its IP.
+	 */
+	private List<String> nodeLabels(Flow flow, Flow.Endpoint endpoint, @Nullable String ip) {
+		if (endpoint.namespace() != null) {
+			return flow.nodeLabels();
+		}
+		if (endpoint.labels().contains("reserved:host")) {
+			if (!flow.nodeLabels().isEmpty()) {
+				return flow.nodeLabels();
+			}
+			List<String> labels = this.inventory.nodeLabels(ip);
+			return (labels != null) ? labels : flow.nodeLabels();
+		}
+		if (endpoint.labels().contains("reserved:remote-node")) {
+			if (!this.options.nodeSelectorLabels() || endpoint.labels().stream().anyMatch((l) -> l.startsWith("k8s:"))) {
+				return List.of();
+			}
+			List<String> labels = this.inventory.nodeLabels(ip);
+			return (labels != null) ? labels : List.of();
+		}
+		return flow.nodeLabels();
 	}
 
 	private static void trace(@Nullable Trace trace, SecurityIdentity subject, SecurityIdentity peer, Reason reason) {
@@ -218,6 +314,16 @@ public final class CompiledPolicies {
 	}
 
 	private SideResult side(Flow flow, Direction direction, SecurityIdentity subject, SecurityIdentity peer,
+			@Nullable String peerIpText, @Nullable Trace trace) {
+		SideResult result = decide(flow, direction, subject, peer, peerIpText, trace);
+		if (!this.stateDependent) {
+			return result;
+		}
+		String uncertain = uncertainty(flow, direction, subject, peer, peerIpText, result);
+		return (uncertain != null) ? new SideResult(result.decision(), result.l7(), uncertain) : result;
+	}
+
+	private SideResult decide(Flow flow, Direction direction, SecurityIdentity subject, SecurityIdentity peer,
 			@Nullable String peerIpText, @Nullable Trace trace) {
 		trace(trace, subject, peer, Reason.NOT_ENFORCED);
 		if (subject.hostKeyed && !this.options.hostFirewall() && subject.isLocalEndpoint()) {
@@ -783,8 +889,140 @@ public final class CompiledPolicies {
 		return List.copyOf(candidates);
 	}
 
-	/** One side's decision and, for an L7 denial, what the client sees. */
-	private record SideResult(SideDecision decision, @Nullable L7Denial l7) {
+	private static boolean dependsOnState(CompiledRule rule) {
+		if (rule.nodeSelector && !rule.subject.matchesAll()) {
+			return true;
+		}
+		for (List<CompiledEntry> entries : List.of(rule.ingress, rule.ingressDeny, rule.egress, rule.egressDeny)) {
+			for (CompiledEntry entry : entries) {
+				if (entry.ports.stream().anyMatch((p) -> p.name() != null)
+						|| entry.flowPeers.stream().anyMatch((p) -> p instanceof ServicePeer || p instanceof UnresolvablePeer)
+						|| entry.labelPeers.stream().anyMatch((p) -> p instanceof SelectorPeer selector
+								&& (selector.remoteNodesOnly() || mentionsNamespaceLabels(selector.matcher())))) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static boolean mentionsNamespaceLabels(SelectorMatcher matcher) {
+		return matcher.keys().stream().anyMatch((k) -> k.coversPrefix("k8s", NAMESPACE_LABELS_KEY_PREFIX));
+	}
+
+	/**
+	 * Why a side's result may be wrong for want of cluster state, or null: a deny entry (unless a deny rule already
+	 * decided) or, on a default-deny side that did not allow the flow, an allow entry, whose peer or port could match
+	 * if state that neither the flow nor the inventory gives were known; or host policies whose node selectors need
+	 * node labels that are unknown.
+	 */
+	private @Nullable String uncertainty(Flow flow, Direction direction, SecurityIdentity subject,
+			SecurityIdentity peer, @Nullable String peerIpText, SideResult result) {
+		if (this.options.enforcementMode() == PolicyEnforcementMode.NEVER || !subject.isLocalEndpoint()) {
+			return null;
+		}
+		if (subject.isHost() && !subject.labels.hasSource("k8s")) {
+			for (CompiledRule rule : this.rules) {
+				if (rule.nodeSelector && !rule.subject.matchesAll() && !rule.selects(subject)) {
+					return "host policies select nodes by their labels (" + rule.policy + " " + rule.path
+							+ "), and neither the flow's node_labels nor the inventory give the node's labels";
+				}
+			}
+		}
+		SubjectView view = subjectView(subject, direction);
+		if (!view.enforced()) {
+			return null;
+		}
+		if (result.decision().dropReason() != DropReason.POLICY_DENY) {
+			for (CompiledEntry entry : view.deny()) {
+				String reason = uncertainty(entry, flow, peer, peerIpText);
+				if (reason != null) {
+					return reason;
+				}
+			}
+		}
+		if (result.decision().outcome() != Outcome.ALLOWED && view.defaultDeny()) {
+			for (CompiledEntry entry : view.allow()) {
+				String reason = uncertainty(entry, flow, peer, peerIpText);
+				if (reason != null) {
+					return reason;
+				}
+			}
+		}
+		return null;
+	}
+
+	private @Nullable String uncertainty(CompiledEntry entry, Flow flow, SecurityIdentity peer,
+			@Nullable String peerIpText) {
+		IpAddress peerIp = entry.flowPeers.isEmpty() ? null : parseIp(peerIpText);
+		boolean peerMatched = entry.anyPeer;
+		String peerUnknown = null;
+		for (LabelPeer labelPeer : entry.labelPeers) {
+			if (peerMatched) {
+				break;
+			}
+			if (labelPeer.matches(peer, this.options.clusterName())) {
+				peerMatched = true;
+			}
+			else if (labelPeer instanceof SelectorPeer selector) {
+				if (selector.remoteNodesOnly() && peer.kind == SecurityIdentity.Kind.REMOTE_NODE
+						&& !peer.labels.hasSource("k8s")) {
+					peerUnknown = entry.path + " " + selector.path() + " selects nodes by their labels, and neither the"
+							+ " flow nor the inventory give the remote node's labels";
+				}
+				else if (!selector.remoteNodesOnly() && peer.kind == SecurityIdentity.Kind.POD
+						&& mentionsNamespaceLabels(selector.matcher()) && peer.labelList.stream()
+							.noneMatch((l) -> l.startsWith(InventoryIndex.NAMESPACE_LABELS_PREFIX))) {
+					peerUnknown = entry.path + " " + selector.path() + " selects namespaces by their labels, and neither"
+							+ " the flow nor the inventory give the labels of namespace " + peer.namespace;
+				}
+			}
+		}
+		for (FlowPeer flowPeer : entry.flowPeers) {
+			if (peerMatched) {
+				break;
+			}
+			if (flowPeer instanceof UnresolvablePeer unresolvable) {
+				if (peer.cidrSelectable(this.options.cidrMatchesNodes())) {
+					peerUnknown = entry.path + " " + unresolvable.unresolved();
+				}
+			}
+			else if (flowPeer.admits(peer, this.options.cidrMatchesNodes()) && flowPeer.matches(flow, peerIp)) {
+				peerMatched = true;
+			}
+			else if (flowPeer instanceof ServicePeer service && flow.destinationService() == null
+					&& flowPeer.admits(peer, this.options.cidrMatchesNodes())) {
+				peerUnknown = entry.path + " " + service.unresolved();
+			}
+		}
+		int l4 = entry.matchL4(flow);
+		String portUnknown = (l4 == CompiledEntry.NO_MATCH) ? unknownNamedPort(entry, flow) : null;
+		if (peerMatched) {
+			return (portUnknown != null) ? entry.path + " " + portUnknown : null;
+		}
+		return (peerUnknown != null && (l4 != CompiledEntry.NO_MATCH || portUnknown != null)) ? peerUnknown : null;
+	}
+
+	private static @Nullable String unknownNamedPort(CompiledEntry entry, Flow flow) {
+		if (flow.destination().namespace() == null || !flow.destination().namedPorts().isEmpty()) {
+			return null;
+		}
+		for (CompiledEntry.PortEntry port : entry.ports) {
+			if (port.name() != null) {
+				return port.path() + " is the named port \"" + port.name() + "\", and neither the flow nor the inventory"
+						+ " give the destination pod's container ports";
+			}
+		}
+		return null;
+	}
+
+	/** One side's decision, for an L7 denial what the client sees, and why it may be wrong for want of state. */
+	private record SideResult(SideDecision decision, @Nullable L7Denial l7, @Nullable String uncertain) {
+
+		SideResult(SideDecision decision, @Nullable L7Denial l7) {
+			this(decision, l7, null);
+		}
+
 	}
 
 	/** Why a side decided as it did (recorded only by {@link #explain}). */

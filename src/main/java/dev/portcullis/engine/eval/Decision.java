@@ -24,9 +24,18 @@ import org.jspecify.annotations.Nullable;
  * @param ingress what the destination endpoint's ingress side decided
  * @param l7 what the client sees when the proxy denied the request, else null
  * @param explanation present only from {@link CompiledPolicies#explain}
+ * @param uncertain why the verdict may be wrong, when it depends on cluster state the engine was not given (a
+ *        Service's selector, a CIDR group's CIDRs, namespace or node labels, container port names): the verdict
+ *        is the one Cilium gives if that state selects nothing; null when the verdict does not depend on missing state
  */
 public record Decision(Verdict verdict, SideDecision egress, SideDecision ingress, @Nullable L7Denial l7,
-		@Nullable Explanation explanation) {
+		@Nullable Explanation explanation, @Nullable String uncertain) {
+
+	/** A decision that depends on no missing cluster state. */
+	public Decision(Verdict verdict, SideDecision egress, SideDecision ingress, @Nullable L7Denial l7,
+			@Nullable Explanation explanation) {
+		this(verdict, egress, ingress, l7, explanation, null);
+	}
 
 	/** Whether the flow reaches its destination (forwarded, or forwarded under audit). */
 	public boolean allowed() {
@@ -51,7 +60,7 @@ public record Decision(Verdict verdict, SideDecision egress, SideDecision ingres
 	}
 
 	Decision withExplanation(Explanation explanation) {
-		return new Decision(this.verdict, this.egress, this.ingress, this.l7, explanation);
+		return new Decision(this.verdict, this.egress, this.ingress, this.l7, explanation, this.uncertain);
 	}
 
 	/** Hubble verdicts a policy decision can produce. */

@@ -81,6 +81,9 @@ final class Explainer {
 		if (decision.l7() != null) {
 			notes.add("the client sees: " + decision.l7().description());
 		}
+		if (decision.uncertain() != null) {
+			notes.add("uncertain: " + decision.uncertain());
+		}
 		String summary = summary(decision, egressSide, ingressSide,
 				shortName((decision.deniedAt() == Direction.EGRESS) ? flow.source() : flow.destination(),
 						(decision.deniedAt() == Direction.EGRESS) ? egress.subject : ingress.subject));

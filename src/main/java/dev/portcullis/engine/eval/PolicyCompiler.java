@@ -44,7 +44,9 @@ import dev.portcullis.engine.match.Cidr;
 import dev.portcullis.engine.match.DnsPattern;
 import dev.portcullis.engine.match.Entity;
 import dev.portcullis.engine.match.HttpMatcher;
+import dev.portcullis.engine.inventory.Inventory;
 import dev.portcullis.engine.match.IcmpTypes;
+import dev.portcullis.engine.match.Labels;
 import dev.portcullis.engine.match.KafkaMatcher;
 import dev.portcullis.engine.match.PortRange;
 import dev.portcullis.engine.match.SelectorKey;
@@ -67,6 +69,8 @@ final class PolicyCompiler {
 
 	private final EngineOptions options;
 
+	private final @Nullable InventoryIndex inventory;
+
 	private final Map<LabelSelector, SelectorMatcher> selectors = new HashMap<>();
 
 	private final Map<String, DnsPattern> dnsPatterns = new HashMap<>();
@@ -74,21 +78,28 @@ final class PolicyCompiler {
 	private final Map<HttpRule, HttpMatcher> httpMatchers = new HashMap<>();
 
 	PolicyCompiler(EngineOptions options) {
+		this(options, null);
+	}
+
+	PolicyCompiler(EngineOptions options, @Nullable InventoryIndex inventory) {
 		this.options = options;
+		this.inventory = inventory;
 	}
 
 	static List<CompiledRule> compile(List<Policy> policies, EngineOptions options) {
-		return compileAll(policies, options).rules();
+		return compileAll(policies, options, null).rules();
 	}
 
 	/**
 	 * Compiles the policies the agent imports under these settings; the rules of the ones it rejects (a
 	 * {@code fromNodes}/{@code toNodes} peer without enable-node-selector-labels: pkg/policy/api/rule_validation.go
 	 * returns {@code ErrFromToNodesRequiresNodeSelectorOption} from {@code Rule.Sanitize}, and one failing rule
-	 * rejects the whole object) are compiled apart so that explanations can name them.
+	 * rejects the whole object) are compiled apart so that explanations can name them. With an inventory,
+	 * {@code toServices} and {@code cidrGroupRef}/{@code cidrGroupSelector} are resolved against its services and
+	 * CIDR groups as the agent resolves them.
 	 */
-	static Compilation compileAll(List<Policy> policies, EngineOptions options) {
-		PolicyCompiler compiler = new PolicyCompiler(options);
+	static Compilation compileAll(List<Policy> policies, EngineOptions options, @Nullable InventoryIndex inventory) {
+		PolicyCompiler compiler = new PolicyCompiler(options, inventory);
 		List<CompiledRule> rules = new ArrayList<>();
 		List<Rejected> rejected = new ArrayList<>();
 		for (int i = 0; i < policies.size(); i++) {
@@ -237,14 +248,20 @@ final class PolicyCompiler {
 					flowPeers.add(new CidrPeer(path, Cidr.parse(set.cidr()),
 							set.except().stream().map(Cidr::parse).toList()));
 				}
+				else if (this.inventory != null) {
+					cidrGroups(path, set, flowPeers);
+				}
 				else {
-					flowPeers.add(new UnresolvablePeer(path));
+					flowPeers.add(new UnresolvablePeer(path, path + " names CIDR groups ("
+							+ ((set.cidrGroupRef() != null) ? "cidrGroupRef " + set.cidrGroupRef() : "cidrGroupSelector")
+							+ "), and no inventory gives their CIDRs"));
 				}
 			}
 		}
 		if (item.groups() != null) {
 			for (int i = 0; i < item.groups().size(); i++) {
-				flowPeers.add(new UnresolvablePeer(prefix + "Groups[" + i + "]"));
+				flowPeers.add(new UnresolvablePeer(prefix + "Groups[" + i + "]", prefix + "Groups[" + i
+						+ "] selects cloud provider addresses, which the engine does not know"));
 			}
 		}
 		if (item.fqdns() != null) {
@@ -255,11 +272,10 @@ final class PolicyCompiler {
 		}
 		if (item.services() != null) {
 			for (int i = 0; i < item.services().size(); i++) {
-				ServiceSelector service = item.services().get(i);
-				String serviceNamespace = (service.namespace() != null && !service.namespace().isEmpty())
-						? service.namespace() : namespace;
-				flowPeers.add(new ServicePeer("toServices[" + i + "]", service.serviceName(),
-						(service.selector() != null) ? matcher(service.selector()) : null, serviceNamespace));
+				if (!deny) {
+					services("toServices[" + i + "]", item.services().get(i), namespace, matchesInit, labelPeers,
+							flowPeers);
+				}
 			}
 		}
 		boolean noPeerField = item.endpoints() == null && item.requires() == null && item.cidr() == null
@@ -301,6 +317,81 @@ final class PolicyCompiler {
 		return new CompiledEntry(rule, direction, deny, item.path(), anyPeer, !hasPorts && !hasIcmps, labelPeers,
 				flowPeers, ports, icmps, portRules, deny ? CompiledEntry.AUTH_UNSET
 						: CompiledEntry.authOf(item.authenticationMode()));
+	}
+
+	/**
+	 * A {@code toServices} item. With an inventory, as pkg/policy/k8s/service.go (cilium/cilium v1.19)
+	 * {@code processRule} translates it: every service it names ({@code serviceRefMatches}: the name, and the
+	 * namespace unless omitted) or selects ({@code serviceSelectorMatches}: its labels, whatever their source) becomes,
+	 * when the service has a selector, an endpoint selector of that selector plus
+	 * {@code k8s:io.kubernetes.pod.namespace=<service namespace>} ({@code appendSelector}; scoped further like any
+	 * peer, so to the local cluster), which also allows traffic sent straight to the pods; without a selector, its
+	 * backend IPs ({@code appendEndpoints}), which the inventory lacks, so the flow's {@code destination_service}
+	 * stands in. Without an inventory, the flow's {@code destination_service} stands in for every service.
+	 * {@code toServices} of {@code egressDeny} selects nothing: {@code processRule} translates only
+	 * {@code rule.Egress}.
+	 */
+	private void services(String path, ServiceSelector service, @Nullable String namespace, boolean matchesInit,
+			List<LabelPeer> labelPeers, List<FlowPeer> flowPeers) {
+		String serviceNamespace = (service.namespace() != null && !service.namespace().isEmpty()) ? service.namespace()
+				: null;
+		SelectorMatcher selector = (service.selector() != null) ? matcher(service.selector()) : null;
+		if (this.inventory == null) {
+			flowPeers.add(new ServicePeer(path, service.serviceName(), selector, serviceNamespace, path
+					+ " needs the Service's selector, and no inventory gives it: matched the flow's destination_service",
+					false));
+			return;
+		}
+		for (Inventory.Service candidate : this.inventory.inventory.services()) {
+			if (serviceNamespace != null && !serviceNamespace.equals(candidate.namespace())) {
+				continue;
+			}
+			// processRule tries k8sServiceSelector first, k8sService only without it
+			boolean matches = (selector != null)
+					? selector.matches(Labels.of(candidate.labels().entrySet().stream()
+						.map((e) -> "k8s:" + e.getKey() + "=" + e.getValue())
+						.toList()))
+					: service.serviceName() != null && service.serviceName().equals(candidate.name());
+			if (!matches) {
+				continue;
+			}
+			if (candidate.hasSelector()) {
+				Map<String, String> labels = new LinkedHashMap<>(candidate.selector());
+				labels.put("k8s:" + NAMESPACE_KEY, candidate.namespace());
+				LabelSelector pods = scopePeer(new LabelSelector(labels, List.of()), namespace, matchesInit);
+				labelPeers.add(new SelectorPeer(path, matcher(pods), false));
+			}
+			else {
+				flowPeers.add(new ServicePeer(path, candidate.name(), null, candidate.namespace(), "Service "
+						+ candidate.namespace() + "/" + candidate.name() + " has no selector: its backend IPs"
+						+ " (EndpointSlices) are not in the inventory, and the flow names no destination_service", true));
+			}
+		}
+	}
+
+	/**
+	 * A {@code cidrGroupRef} or {@code cidrGroupSelector} resolved against the inventory's CiliumCIDRGroups: each
+	 * external CIDR of each named or selected group, with the item's excepts (pkg/policy/api/cidr.go
+	 * {@code CIDRRuleSlice.GetAsEndpointSelectors}: the group's prefixes carry
+	 * {@code cidrgroup:io.cilium.policy.cidrgroupname/<name>} and the group's labels; excepts are carved out). A
+	 * group the inventory lacks contributes nothing, as an unknown group does in the agent
+	 * (pkg/policy/k8s/cilium_cidr_group.go {@code applyCIDRGroup}).
+	 */
+	private void cidrGroups(String path, CidrRule set, List<FlowPeer> flowPeers) {
+		List<Cidr> except = set.except().stream().map(Cidr::parse).toList();
+		SelectorMatcher selector = (set.cidrGroupSelector() != null) ? matcher(set.cidrGroupSelector()) : null;
+		for (Inventory.CidrGroup group : this.inventory.inventory.cidrGroups()) {
+			boolean selected = (set.cidrGroupRef() != null) ? set.cidrGroupRef().equals(group.name())
+					: selector != null && selector.matches(Labels.of(group.labels().entrySet().stream()
+						.map((e) -> "cidrgroup:" + e.getKey() + "=" + e.getValue())
+						.toList()));
+			if (!selected) {
+				continue;
+			}
+			for (String cidr : group.externalCidrs()) {
+				flowPeers.add(new CidrPeer(path, Cidr.parse(cidr), except));
+			}
+		}
 	}
 
 	static PortEntry port(String path, int portRuleIndex, PortProtocol port) {

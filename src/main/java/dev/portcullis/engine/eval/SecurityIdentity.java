@@ -118,16 +118,28 @@ final class SecurityIdentity {
 
 		private final String clusterName;
 
+		private final @Nullable InventoryIndex inventory;
+
 		private final AtomicInteger ids = new AtomicInteger();
 
 		Table(String clusterName) {
+			this(clusterName, null);
+		}
+
+		/**
+		 * With an inventory, pods whose labels lack namespace labels get those of their namespace
+		 * ({@code k8s:io.cilium.k8s.namespace.labels.<key>}), as the agent labels pod identities.
+		 */
+		Table(String clusterName, @Nullable InventoryIndex inventory) {
 			this.clusterName = clusterName;
+			this.inventory = inventory;
 		}
 
 		SecurityIdentity of(Endpoint endpoint, List<String> nodeLabels) {
 			int slot = System.identityHashCode(endpoint) & (RECENT - 1);
 			Recent hit = this.recent[slot];
-			if (hit != null && hit.endpoint() == endpoint && (!hit.identity().isHost() || hit.nodeLabels() == nodeLabels)) {
+			if (hit != null && hit.endpoint() == endpoint
+					&& (!takesNodeLabels(hit.identity().kind) || hit.nodeLabels() == nodeLabels)) {
 				return hit.identity();
 			}
 			SecurityIdentity identity = lookUp(endpoint, nodeLabels);
@@ -136,9 +148,10 @@ final class SecurityIdentity {
 		}
 
 		private SecurityIdentity lookUp(Endpoint endpoint, List<String> nodeLabels) {
-			boolean host = endpoint.namespace() == null && endpoint.labels().contains("reserved:host");
+			boolean node = endpoint.namespace() == null && (endpoint.labels().contains("reserved:host")
+					|| (this.inventory != null && endpoint.labels().contains("reserved:remote-node")));
 			Key key = new Key(endpoint.namespace(), endpoint.labels(), endpoint.clusterName(),
-					host ? nodeLabels : List.of());
+					node ? nodeLabels : List.of());
 			SecurityIdentity identity = this.identities.get(key);
 			if (identity == null) {
 				identity = this.identities.computeIfAbsent(key, (k) -> create(k, this.ids.incrementAndGet()));
@@ -156,11 +169,16 @@ final class SecurityIdentity {
 				if (labels.stream().noneMatch((l) -> l.startsWith(CLUSTER_LABEL + "="))) {
 					labels.add(CLUSTER_LABEL + "=" + ((key.clusterName() != null) ? key.clusterName() : this.clusterName));
 				}
+				List<String> namespaceLabels = (this.inventory != null) ? this.inventory.namespaceLabels(namespace) : null;
+				if (namespaceLabels != null
+						&& labels.stream().noneMatch((l) -> l.startsWith(InventoryIndex.NAMESPACE_LABELS_PREFIX))) {
+					labels.addAll(namespaceLabels);
+				}
 				kind = Kind.POD;
 			}
 			else {
 				kind = reservedKind(labels);
-				if (kind == Kind.HOST) {
+				if (takesNodeLabels(kind)) {
 					for (String label : key.nodeLabels()) {
 						labels.add(label.contains(":") ? label : "k8s:" + label);
 					}
@@ -170,6 +188,14 @@ final class SecurityIdentity {
 				}
 			}
 			return new SecurityIdentity(id, kind, List.copyOf(new ArrayList<>(labels)), namespace);
+		}
+
+		/**
+		 * Whether identities of this kind carry node labels: the host (from the flow's {@code node_labels} or the
+		 * inventory), and with an inventory remote nodes (the labels of the node with their IP).
+		 */
+		private boolean takesNodeLabels(Kind kind) {
+			return kind == Kind.HOST || (kind == Kind.REMOTE_NODE && this.inventory != null);
 		}
 
 		private static Kind reservedKind(TreeSet<String> labels) {

@@ -77,7 +77,7 @@ class CiliumVectorsTests {
 					assertThat(decided.explanation()).isNull();
 					assertThat(explained.explanation()).isNotNull();
 					assertThat(new Decision(explained.verdict(), explained.egress(), explained.ingress(),
-							explained.l7(), null))
+							explained.l7(), null, explained.uncertain()))
 						.as("explain() decides as decide() does")
 						.isEqualTo(decided);
 					flow.check(explained);

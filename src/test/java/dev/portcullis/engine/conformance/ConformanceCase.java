@@ -48,7 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code sides: {egress, ingress}} (side outcomes), {@code redirected}, {@code response.grpc_status},
  * {@code response.kafka_injected}, and {@code explanation} ({@code summary_contains}, {@code notes_contain},
  * and per side {@code selected_by}, {@code default_deny}, {@code default_deny_by}, {@code decided_by},
- * {@code reason_contains}).
+ * {@code reason_contains}); case field {@code inventory} (the text of {@code kubectl get ... -o yaml}: the cluster
+ * state the policies are compiled against) and expectation {@code uncertain} ({@code false}: the decision is
+ * certain; a text: the decision is uncertain and its reason contains the text).
  * <p>
  * Every map of a case accepts only the keys listed below and refuses any other with a message naming the key and
  * the case: a misspelt expectation would otherwise be ignored and its check silently lost. Keys that document
@@ -63,7 +65,7 @@ final class ConformanceCase {
 
 	static final Set<String> CASE_KEYS = Set.of("id", "title", "policies", "flows", "rationale", "decision",
 			"confidence", "expect_policy", "agent_config", "cilium_version", "namespaces", "dns_cache",
-			"dns_cache_note");
+			"dns_cache_note", "inventory");
 
 	static final Set<String> EXPECT_POLICY_KEYS = Set.of("policy_valid", "error_contains", "flows_assume",
 			"kubectl_default", "api_client_default");
@@ -78,7 +80,8 @@ final class ConformanceCase {
 
 	static final Set<String> PEER_KEYS = Set.of("pod", "world", "entity", "ip", "labels");
 
-	static final Set<String> POD_KEYS = Set.of("ns", "labels", "sa", "cluster", "ip", "name", "named_ports");
+	static final Set<String> POD_KEYS = Set.of("ns", "labels", "sa", "cluster", "ip", "name", "named_ports",
+			"namespace_labels");
 
 	static final Set<String> NAMED_PORT_KEYS = Set.of("name", "port", "protocol");
 
@@ -93,7 +96,7 @@ final class ConformanceCase {
 	static final Set<String> SERVICE_KEYS = Set.of("name", "namespace", "labels");
 
 	static final Set<String> EXPECT_KEYS = Set.of("verdict", "enforced_at", "drop_reason", "l7_denied", "response",
-			"hubble_policy_verdict", "would_be", "sides", "explanation", "redirected", "note");
+			"hubble_policy_verdict", "would_be", "sides", "explanation", "redirected", "note", "uncertain");
 
 	static final Set<String> RESPONSE_KEYS = Set.of("http_status", "body", "grpc_status", "kafka_error_code",
 			"kafka_error", "kafka_injected", "dns_rcode", "dns_rcode_name", "tcp_reset", "note");
@@ -249,9 +252,23 @@ final class ConformanceCase {
 
 	CompiledPolicies compiled() {
 		if (this.compiled == null) {
-			this.compiled = CompiledPolicies.compile(parsed().policies(), options());
+			this.compiled = CompiledPolicies.compile(parsed().policies(), options(), inventory());
 		}
 		return this.compiled;
+	}
+
+	/** The case's {@code inventory}, read as kubectl output; null when the case has none. */
+	private dev.portcullis.engine.inventory.@Nullable Inventory inventory() {
+		Object text = this.raw.get("inventory");
+		if (text == null) {
+			return null;
+		}
+		YamlDocuments yaml = YamlReader.read(String.valueOf(text));
+		assertThat(yaml.errors()).as("YAML of the case's inventory").isEmpty();
+		dev.portcullis.engine.inventory.InventoryReadResult read = dev.portcullis.engine.inventory.InventoryReader
+			.read(yaml.documents());
+		assertThat(read.errors()).as("the case's inventory").isEmpty();
+		return read.inventory();
 	}
 
 	private ParseResult parsed() {
@@ -393,9 +410,12 @@ final class ConformanceCase {
 				labels.add("k8s:io.kubernetes.pod.namespace=" + ns);
 				labels.add("k8s:io.cilium.k8s.policy.serviceaccount=" + pod.getOrDefault("sa", "default"));
 				labels.add("k8s:io.cilium.k8s.policy.cluster=" + cluster);
-				Map<String, Object> nsLabels = new TreeMap<>(ConformanceCase.this.namespaces.getOrDefault(ns, Map.of()));
-				nsLabels.put("kubernetes.io/metadata.name", ns);
-				nsLabels.forEach((k, v) -> labels.add("k8s:io.cilium.k8s.namespace.labels." + k + "=" + v));
+				// namespace_labels: false gives a pod without namespace labels (a flow that lacks them)
+				if (!Boolean.FALSE.equals(pod.get("namespace_labels"))) {
+					Map<String, Object> nsLabels = new TreeMap<>(ConformanceCase.this.namespaces.getOrDefault(ns, Map.of()));
+					nsLabels.put("kubernetes.io/metadata.name", ns);
+					nsLabels.forEach((k, v) -> labels.add("k8s:io.cilium.k8s.namespace.labels." + k + "=" + v));
+				}
 				List<NamedPort> namedPorts = new ArrayList<>();
 				Object ports = pod.get("named_ports");
 				if (ports instanceof Map<?, ?> byName) {
@@ -437,6 +457,14 @@ final class ConformanceCase {
 			}
 			else {
 				assertThat(decision.verdict()).as(summary).isEqualTo(Decision.Verdict.DROPPED);
+			}
+			Object uncertain = expect.get("uncertain");
+			if (Boolean.FALSE.equals(uncertain)) {
+				assertThat(decision.uncertain()).as("the decision needs no missing cluster state").isNull();
+			}
+			else if (uncertain != null) {
+				assertThat(decision.uncertain()).as("why the decision is uncertain").isNotNull()
+					.contains(String.valueOf(uncertain));
 			}
 			Object enforcedAt = expect.get("enforced_at");
 			if (enforcedAt != null) {

@@ -99,7 +99,7 @@ class CorpusFlowsTests {
 			Decision decided = some.decide(flow);
 			Decision explained = some.explain(flow);
 			assertThat(new Decision(explained.verdict(), explained.egress(), explained.ingress(), explained.l7(),
-					null)).isEqualTo(decided);
+					null, explained.uncertain())).isEqualTo(decided);
 			assertThat(explained.explanation().summary()).startsWith(decided.verdict().name());
 			if (flow.reply()) {
 				assertThat(decided.ingress().outcome()).isEqualTo(Outcome.NOT_EVALUATED);
