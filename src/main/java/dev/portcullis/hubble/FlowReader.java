@@ -307,8 +307,8 @@ public final class FlowReader {
 			parser.skipChildren();
 			return;
 		}
-		Position at = position(parser);
-		FlowFields bare = new FlowFields(at);
+		TokenStreamLocation at = parser.currentTokenLocation();
+		FlowFields bare = null;
 		FlowFields wrapped = null;
 		Violation wrappedError = null;
 		boolean flowKey = false;
@@ -324,7 +324,7 @@ public final class FlowReader {
 					wrapped = null;
 					wrappedError = null;
 					if (parser.currentToken() == JsonToken.START_OBJECT) {
-						wrapped = new FlowFields(position(parser));
+						wrapped = new FlowFields(parser.currentTokenLocation());
 						readFields(parser, wrapped);
 					}
 					else {
@@ -341,9 +341,13 @@ public final class FlowReader {
 					lostEvents = true;
 					parser.skipChildren();
 				}
+				case "node_name", "time" -> parser.skipChildren();
 				default -> {
 					flowField |= name.equals("source") || name.equals("destination") || name.equals("l4")
 							|| name.equals("IP");
+					if (bare == null) {
+						bare = new FlowFields(at);
+					}
 					bare.field(this, name, parser);
 				}
 			}
@@ -357,12 +361,12 @@ public final class FlowReader {
 			return;
 		}
 		if (nodeStatus || lostEvents) {
-			violations.add(Violation.warning(index, path(""), at, "not a flow: a "
+			violations.add(Violation.warning(index, path(""), position(at), "not a flow: a "
 					+ (nodeStatus ? "node_status" : "lost_events") + " response of hubble observe; skipped"));
 			return;
 		}
 		if (!flowField) {
-			violations.add(Violation.error(index, path(""), at, "is not a Hubble flow: expected \"flow\" or the "
+			violations.add(Violation.error(index, path(""), position(at), "is not a Hubble flow: expected \"flow\" or the "
 					+ "flow fields source, destination, IP and l4"));
 			return;
 		}
@@ -401,7 +405,7 @@ public final class FlowReader {
 	/** The fields of one flow object as they stream by; {@link #build} decides once the object is read. */
 	private static final class FlowFields {
 
-		final Position at;
+		final TokenStreamLocation at;
 
 		final List<Ranked> errors = new ArrayList<>(0);
 
@@ -416,17 +420,17 @@ public final class FlowReader {
 		/** 0 absent or null, 1 an object, 2 something else (its error is recorded). */
 		int l4;
 
-		@Nullable Position l4At;
+		@Nullable TokenStreamLocation l4At;
 
 		/** Which of {@link #L4_KINDS} are keys of {@code l4}. */
 		int kinds;
 
-		/** Per kind: 0 null, 1 an object, 2 something else. */
-		final int[] kindShape = new int[L4_KINDS.length];
+		/** The kind last seen (the one that counts when there is exactly one): 0 null, 1 an object, 2 else. */
+		int kindShape;
 
-		final int[] kindValue = new int[L4_KINDS.length];
+		int kindValue;
 
-		final @Nullable List<Ranked>[] kindErrors = newLists(L4_KINDS.length);
+		@Nullable List<Ranked> kindErrors;
 
 		@Nullable Boolean isReply;
 
@@ -437,11 +441,11 @@ public final class FlowReader {
 		@Nullable String l7Type;
 
 		/** The first of http, kafka, dns that was an object, in that order, with the errors of getting there. */
-		final Object[] l7 = new Object[3];
+		Object @Nullable [] l7;
 
-		final int[] l7Shape = new int[3];
+		int @Nullable [] l7Shape;
 
-		final @Nullable List<Ranked>[] l7Errors = newLists(3);
+		@Nullable List<Ranked> @Nullable [] l7Errors;
 
 		List<String> destinationNames = List.of();
 
@@ -459,7 +463,7 @@ public final class FlowReader {
 
 		boolean service;
 
-		FlowFields(Position at) {
+		FlowFields(TokenStreamLocation at) {
 			this.at = at;
 		}
 
@@ -534,7 +538,7 @@ public final class FlowReader {
 				return;
 			}
 			this.l4 = 1;
-			this.l4At = r.position(p);
+			this.l4At = p.currentTokenLocation();
 			String key;
 			while ((key = p.nextName()) != null) {
 				p.nextToken();
@@ -553,21 +557,21 @@ public final class FlowReader {
 					continue;
 				}
 				this.kinds |= 1 << kind;
-				this.kindErrors[kind] = null;
+				this.kindErrors = null;
 				token = p.currentToken();
 				if (token == JsonToken.VALUE_NULL) {
-					this.kindShape[kind] = 0;
+					this.kindShape = 0;
 					continue;
 				}
 				if (token != JsonToken.START_OBJECT) {
-					this.kindShape[kind] = 2;
+					this.kindShape = 2;
 					List<Ranked> errors = new ArrayList<>(1);
 					errors.add(r.ranked(L4 + 1, "l4." + key, p, "must be an object, got " + describe(p)));
-					this.kindErrors[kind] = errors;
+					this.kindErrors = errors;
 					p.skipChildren();
 					continue;
 				}
-				this.kindShape[kind] = 1;
+				this.kindShape = 1;
 				boolean ports = kind <= 2;
 				boolean icmp = kind == 3 || kind == 4;
 				String wanted = ports ? "destination_port" : "type";
@@ -576,31 +580,37 @@ public final class FlowReader {
 				while ((field = p.nextName()) != null) {
 					p.nextToken();
 					if ((ports || icmp) && field.equals(wanted)) {
-						if (this.kindErrors[kind] == null) {
-							this.kindErrors[kind] = new ArrayList<>(1);
+						if (this.kindErrors == null) {
+							this.kindErrors = new ArrayList<>(1);
 						}
 						else {
-							this.kindErrors[kind].clear();
+							this.kindErrors.clear();
 						}
 						value = r.integer(p, "l4." + key + "." + wanted, L4 + 2, 0, ports ? 65535 : 255, 0,
-								this.kindErrors[kind]);
+								this.kindErrors);
 					}
 					else {
 						p.skipChildren();
 					}
 				}
-				this.kindValue[kind] = value;
+				this.kindValue = value;
 			}
 		}
 
 		private void l7(FlowReader r, JsonParser p) {
 			this.l7Type = null;
-			this.l7Shape[0] = 0;
-			this.l7Shape[1] = 0;
-			this.l7Shape[2] = 0;
+			this.l7 = null;
+			this.l7Shape = null;
+			this.l7Errors = null;
 			if (!r.object(p, "l7", L7, this.errors)) {
 				return;
 			}
+			Object[] requests = new Object[3];
+			int[] shapes = new int[3];
+			List<Ranked>[] requestErrors = newLists(3);
+			this.l7 = requests;
+			this.l7Shape = shapes;
+			this.l7Errors = requestErrors;
 			String key;
 			while ((key = p.nextName()) != null) {
 				p.nextToken();
@@ -621,22 +631,22 @@ public final class FlowReader {
 					continue;
 				}
 				List<Ranked> errors = new ArrayList<>(0);
-				this.l7Errors[which] = errors;
-				this.l7[which] = null;
+				requestErrors[which] = errors;
+				requests[which] = null;
 				JsonToken token = p.currentToken();
 				if (token == JsonToken.VALUE_NULL) {
-					this.l7Shape[which] = 0;
+					shapes[which] = 0;
 					continue;
 				}
 				if (token != JsonToken.START_OBJECT) {
-					this.l7Shape[which] = 2;
+					shapes[which] = 2;
 					errors.add(r.ranked(L7 + 2 + which * 32, "l7." + key, p, "must be an object, got " + describe(p)));
 					p.skipChildren();
 					continue;
 				}
-				this.l7Shape[which] = 1;
+				shapes[which] = 1;
 				int rank = L7 + 2 + which * 32;
-				this.l7[which] = switch (which) {
+				requests[which] = switch (which) {
 					case 0 -> r.http(p, rank, errors);
 					case 1 -> r.kafka(p, rank, errors);
 					default -> r.dns(p, rank, errors);
@@ -683,7 +693,7 @@ public final class FlowReader {
 					null, null, List.of()));
 			if (this.l4 != 1) {
 				dropErrorsAfterL4();
-				this.errors.add(new Ranked(L4 + 3, Violation.error(r.index, r.path("l4"), this.at,
+				this.errors.add(new Ranked(L4 + 3, Violation.error(r.index, r.path("l4"), r.position(this.at),
 						"is missing; a flow needs one of TCP, UDP, SCTP, ICMPv4, ICMPv6")));
 				return null;
 			}
@@ -695,16 +705,16 @@ public final class FlowReader {
 					}
 				}
 				dropErrorsAfterL4();
-				this.errors.add(new Ranked(L4, Violation.error(r.index, r.path("l4"), this.l4At,
+				this.errors.add(new Ranked(L4, Violation.error(r.index, r.path("l4"), r.position(this.l4At),
 						"must have exactly one of TCP, UDP, SCTP, ICMPv4, ICMPv6, VRRP, IGMP, got "
 								+ (present.isEmpty() ? "none" : String.join(", ", present)))));
 				return null;
 			}
 			int kind = Integer.numberOfTrailingZeros(this.kinds);
-			if (this.kindErrors[kind] != null) {
-				this.errors.addAll(this.kindErrors[kind]);
+			if (this.kindErrors != null) {
+				this.errors.addAll(this.kindErrors);
 			}
-			if (this.kindShape[kind] != 1) {
+			if (this.kindShape != 1) {
 				dropErrorsAfterL4();
 				return null;
 			}
@@ -716,8 +726,8 @@ public final class FlowReader {
 				case 4 -> Protocol.ICMPV6;
 				default -> Protocol.valueOf(L4_KINDS[kind]);
 			};
-			int port = (kind <= 2) ? this.kindValue[kind] : 0;
-			int icmpType = (kind == 3 || kind == 4) ? this.kindValue[kind] : -1;
+			int port = (kind <= 2) ? this.kindValue : 0;
+			int icmpType = (kind == 3 || kind == 4) ? this.kindValue : -1;
 			Boolean replied = this.isReply;
 			if (replied == null && this.replyErrors != null) {
 				this.errors.addAll(this.replyErrors);
@@ -727,7 +737,7 @@ public final class FlowReader {
 				replied = true;
 			}
 			L7Request l7 = null;
-			for (int i = 0; i < 3; i++) {
+			for (int i = 0; this.l7 != null && i < 3; i++) {
 				if (this.l7Errors[i] != null) {
 					this.errors.addAll(this.l7Errors[i]);
 				}

@@ -1,5 +1,7 @@
 package dev.portcullis.hubble;
 
+import java.util.Arrays;
+
 import tools.jackson.core.JsonParser;
 
 /**
@@ -18,6 +20,9 @@ final class Strings {
 	static final int MAX_ENTRIES = 1 << 16;
 
 	private String[] table = new String[1024];
+
+	/** The characters of each value in {@link #table}, for a vectorized comparison with the parser's. */
+	private char[][] keys = new char[1024][];
 
 	private int size;
 
@@ -40,38 +45,35 @@ final class Strings {
 			if (existing == null) {
 				String value = new String(chars, offset, length);
 				this.table[slot] = value;
+				this.keys[slot] = Arrays.copyOfRange(chars, offset, offset + length);
 				if (++this.size * 2 > this.table.length) {
 					grow();
 				}
 				return value;
 			}
-			if (existing.length() == length && existing.hashCode() == hash && same(existing, chars, offset)) {
+			char[] key = this.keys[slot];
+			if (key.length == length && existing.hashCode() == hash
+					&& Arrays.equals(key, 0, length, chars, offset, offset + length)) {
 				return existing;
 			}
 			slot = (slot + 1) & mask;
 		}
 	}
 
-	private static boolean same(String existing, char[] chars, int offset) {
-		for (int i = 0; i < existing.length(); i++) {
-			if (existing.charAt(i) != chars[offset + i]) {
-				return false;
-			}
-		}
-		return true;
-	}
-
 	private void grow() {
 		String[] old = this.table;
+		char[][] oldKeys = this.keys;
 		this.table = new String[old.length * 2];
+		this.keys = new char[old.length * 2][];
 		int mask = this.table.length - 1;
-		for (String value : old) {
-			if (value != null) {
-				int slot = mix(value.hashCode()) & mask;
+		for (int i = 0; i < old.length; i++) {
+			if (old[i] != null) {
+				int slot = mix(old[i].hashCode()) & mask;
 				while (this.table[slot] != null) {
 					slot = (slot + 1) & mask;
 				}
-				this.table[slot] = value;
+				this.table[slot] = old[i];
+				this.keys[slot] = oldKeys[i];
 			}
 		}
 	}

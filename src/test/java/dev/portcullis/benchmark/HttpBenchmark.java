@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.portcullis.hubble.FlowReader;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
@@ -108,6 +109,21 @@ public final class HttpBenchmark {
 		int flows = Integer.getInteger("bench.flows", 10_000);
 		int requests = Integer.getInteger("bench.requests", 20);
 		int seconds = Integer.getInteger("bench.seconds", 10);
+		if (Boolean.getBoolean("bench.readerOnly")) {
+			// the reader against the yardstick only, without the app (for profiling the reader)
+			byte[] large = body(corpus(), flows);
+			long[] jackson = new long[requests];
+			long[] reader = new long[requests];
+			for (int round = 0; round < 3; round++) {
+				for (int i = 0; i < requests; i++) {
+					jackson[i] = yardstick(large);
+					reader[i] = reader(large, flows);
+				}
+				System.out.printf(Locale.ROOT, "yardstick %.1f ms, reader %.1f ms, ratio %.2f%n", median(jackson) / 1e6,
+						median(reader) / 1e6, median(jackson) / median(reader));
+			}
+			return;
+		}
 		String password = "bench-" + UUID.randomUUID();
 		ConfigurableApplicationContext app = StoreBenchmark.start(password);
 		try {
@@ -155,10 +171,12 @@ public final class HttpBenchmark {
 		long[] bearerTimes = new long[requests];
 		long[] basicTimes = new long[requests];
 		long[] jacksonTimes = new long[requests];
+		long[] readerTimes = new long[requests];
 		for (int i = 0; i < requests; i++) {
 			bearerTimes[i] = evaluate(http, url, bearer, large, flows);
 			basicTimes[i] = evaluate(http, url, basic, large, flows);
 			jacksonTimes[i] = yardstick(large);
+			readerTimes[i] = reader(large, flows);
 		}
 		double bearerRate = flows / (median(bearerTimes) / 1e9);
 		double basicRate = flows / (median(basicTimes) / 1e9);
@@ -172,6 +190,9 @@ public final class HttpBenchmark {
 		report.put("yardstick: Jackson streaming parse of the same body (nextToken to the end), median",
 				String.format(Locale.ROOT, "%.1f ms, %,.0f flows/s, %.0f MB/s", median(jacksonTimes) / 1e6,
 						jacksonRate, large.length / (median(jacksonTimes) / 1e9) / 1e6));
+		report.put("FlowReader alone: the same body read into Flows (no HTTP, no decisions), median",
+				String.format(Locale.ROOT, "%.1f ms, %,.0f flows/s, %.2f of the yardstick", median(readerTimes) / 1e6,
+						flows / (median(readerTimes) / 1e9), median(jacksonTimes) / median(readerTimes)));
 		report.put("HTTP evaluate / yardstick (Bearer)", String.format(Locale.ROOT, "%.2f (the whole request: "
 				+ "receive, read, decide, answer; against parsing alone)", bearerRate / jacksonRate));
 		// small requests: what authentication costs per request
@@ -217,6 +238,28 @@ public final class HttpBenchmark {
 			throw new IllegalStateException("no tokens");
 		}
 		return elapsed;
+	}
+
+	/** The flow reader alone over the body: the envelope skipped token by token, the flows read into Flows. */
+	private static long reader(byte[] body, int flows) {
+		long start = System.nanoTime();
+		try (JsonParser parser = JSON.createParser(body)) {
+			parser.nextToken();
+			String name;
+			while ((name = parser.nextName()) != null) {
+				parser.nextToken();
+				if (name.equals("flows")) {
+					FlowReader.Read read = new FlowReader().readArray(parser, Integer.MAX_VALUE);
+					if (read.result().flows().size() != flows) {
+						throw new IllegalStateException("the reader did not read every flow");
+					}
+				}
+				else {
+					parser.skipChildren();
+				}
+			}
+		}
+		return System.nanoTime() - start;
 	}
 
 	private static String smallLoad(String url, String authorization, byte[] body, int seconds)
