@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -107,7 +108,10 @@ public final class FlowReader {
 
 	private final Strings strings = new Strings();
 
-	private final Map<Endpoint, Endpoint> endpoints = new HashMap<>();
+	private final Map<EndpointKey, Endpoint> endpoints = new HashMap<>();
+
+	/** The namespace a {@code k8s:io.kubernetes.pod.namespace=} label names, per (shared) label instance. */
+	private final Map<String, String> namespaces = new IdentityHashMap<>();
 
 	private final Map<String, Boolean> addresses = new HashMap<>();
 
@@ -760,8 +764,58 @@ public final class FlowReader {
 	}
 
 	private Endpoint intern(Endpoint endpoint) {
-		Endpoint known = this.endpoints.putIfAbsent(endpoint, endpoint);
+		Endpoint known = this.endpoints.putIfAbsent(new EndpointKey(endpoint), endpoint);
 		return (known != null) ? known : endpoint;
+	}
+
+	/**
+	 * An endpoint as a key made of the identities of its strings, which {@link Strings} shares: hashing and
+	 * comparing it costs a few identity hashes, and input made to collide in {@link String#hashCode()} cannot
+	 * make the table slow. Endpoints whose strings were not shared (beyond the table's limits) are merely not
+	 * merged.
+	 */
+	private static final class EndpointKey {
+
+		private final Endpoint endpoint;
+
+		private final int hash;
+
+		EndpointKey(Endpoint endpoint) {
+			this.endpoint = endpoint;
+			int h = System.identityHashCode(endpoint.namespace());
+			h = 31 * h + System.identityHashCode(endpoint.podName());
+			h = 31 * h + System.identityHashCode(endpoint.clusterName());
+			h = 31 * h + endpoint.namedPorts().size();
+			for (String label : endpoint.labels()) {
+				h = 31 * h + System.identityHashCode(label);
+			}
+			this.hash = h;
+		}
+
+		@Override
+		public int hashCode() {
+			return this.hash;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			if (!(other instanceof EndpointKey key) || key.hash != this.hash) {
+				return false;
+			}
+			Endpoint a = this.endpoint;
+			Endpoint b = key.endpoint;
+			if (a.namespace() != b.namespace() || a.podName() != b.podName() || a.clusterName() != b.clusterName()
+					|| a.labels().size() != b.labels().size() || !a.namedPorts().equals(b.namedPorts())) {
+				return false;
+			}
+			for (int i = 0; i < a.labels().size(); i++) {
+				if (a.labels().get(i) != b.labels().get(i)) {
+					return false;
+				}
+			}
+			return true;
+		}
+
 	}
 
 	private @Nullable Endpoint endpoint(JsonParser p, String key, int rank, List<Ranked> errors) {
@@ -789,7 +843,7 @@ public final class FlowReader {
 			namespace = null;
 			for (String label : labels) {
 				if (label.startsWith(NAMESPACE_LABEL)) {
-					namespace = label.substring(NAMESPACE_LABEL.length());
+					namespace = this.namespaces.computeIfAbsent(label, (l) -> l.substring(NAMESPACE_LABEL.length()));
 				}
 			}
 		}
