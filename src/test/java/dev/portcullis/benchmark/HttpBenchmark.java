@@ -54,6 +54,12 @@ public final class HttpBenchmark {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	private static final com.sun.management.OperatingSystemMXBean PROCESS = (com.sun.management.OperatingSystemMXBean)
+		java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+	private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory
+		.getThreadMXBean();
+
 	private static final List<String> FILES = List.of("basic-sample-10-flows.json", "basic-sample-330-dns-flows.json",
 			"basic-sample-348-http-flows.json", "basic-sample-400-icmpv4-flows.json",
 			"basic-sample-400-l7-redirected-flows.json", "basic-sample-400-tcp-flows.json",
@@ -175,10 +181,18 @@ public final class HttpBenchmark {
 		long[] basicTimes = new long[requests];
 		long[] jacksonTimes = new long[requests];
 		long[] readerTimes = new long[requests];
+		long[] bearerCpu = new long[requests];
+		long[] jacksonCpu = new long[requests];
 		for (int i = 0; i < requests; i++) {
+			long cpu = PROCESS.getProcessCpuTime();
 			bearerTimes[i] = evaluate(http, url, bearer, large, flows);
+			bearerCpu[i] = PROCESS.getProcessCpuTime() - cpu;
+			checkAnswer(flows);
 			basicTimes[i] = evaluate(http, url, basic, large, flows);
+			checkAnswer(flows);
+			cpu = THREADS.getCurrentThreadCpuTime();
 			jacksonTimes[i] = yardstick(large);
+			jacksonCpu[i] = THREADS.getCurrentThreadCpuTime() - cpu;
 			readerTimes[i] = reader(large, flows);
 		}
 		double bearerRate = flows / (median(bearerTimes) / 1e9);
@@ -196,6 +210,9 @@ public final class HttpBenchmark {
 		report.put("FlowReader alone: the same body read into Flows (no HTTP, no decisions), median",
 				String.format(Locale.ROOT, "%.1f ms, %,.0f flows/s, %.2f of the yardstick", median(readerTimes) / 1e6,
 						flows / (median(readerTimes) / 1e9), median(jacksonTimes) / median(readerTimes)));
+		report.put("CPU time per Bearer request (the whole JVM: app, client, GC and JIT threads), median", String.format(Locale.ROOT,
+				"%.1f ms, %,.0f flows per CPU-second; yardstick %.1f ms CPU, ratio %.2f", median(bearerCpu) / 1e6,
+				flows / (median(bearerCpu) / 1e9), median(jacksonCpu) / 1e6, median(jacksonCpu) / median(bearerCpu)));
 		report.put("HTTP evaluate / yardstick (Bearer)", String.format(Locale.ROOT, "%.2f (the whole request: "
 				+ "receive, read, decide, answer; against parsing alone)", bearerRate / jacksonRate));
 		// small requests: what authentication costs per request
@@ -206,6 +223,15 @@ public final class HttpBenchmark {
 		report.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs shared with other builds; app, "
 				+ "database and client in one JVM/host (loopback)");
 		return report;
+	}
+
+	private static byte[] lastAnswer = new byte[0];
+
+	/** Checks (outside the timed part) that the last answer has a result for every flow. */
+	private static void checkAnswer(int flows) {
+		if (JSON.readTree(lastAnswer).get("results").size() != flows) {
+			throw new IllegalStateException("evaluate did not answer every flow");
+		}
 	}
 
 	/** One evaluate request; its wall-clock nanoseconds. */
@@ -221,9 +247,7 @@ public final class HttpBenchmark {
 			throw new IllegalStateException("evaluate answered " + response.statusCode() + ": "
 					+ new String(response.body(), 0, Math.min(2000, response.body().length), StandardCharsets.UTF_8));
 		}
-		if (JSON.readTree(response.body()).get("results").size() != flows) {
-			throw new IllegalStateException("evaluate did not answer every flow");
-		}
+		lastAnswer = response.body();
 		return elapsed;
 	}
 

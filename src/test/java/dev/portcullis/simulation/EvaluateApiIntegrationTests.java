@@ -276,6 +276,14 @@ class EvaluateApiIntegrationTests extends IntegrationTest {
 
 		JsonNode notAnObject = problem(List.of(1, 2), 400);
 		assertThat(notAnObject.get("type").asString()).isEqualTo("/problems/invalid-request");
+
+		// a body in another charset than UTF-8 is read with the charset its Content-Type names
+		byte[] latin1 = ("{\"policies\": " + this.json.writeValueAsString(L3_POLICY) + ", \"flows\": ["
+				+ flow.replace("role=frontend", "role=caf\u00e9") + "]}").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+		this.client.post().uri("/api/v1/evaluate").contentType(MediaType.parseMediaType("application/json;charset=ISO-8859-1"))
+			.bodyValue(latin1).exchange()
+			.expectStatus().isOk()
+			.expectBody().jsonPath("$.results[0].verdict").isEqualTo("DROPPED");
 	}
 
 	JsonNode evaluateText(String body) {
