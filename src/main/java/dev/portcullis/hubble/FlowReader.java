@@ -691,10 +691,9 @@ public final class FlowReader {
 
 		/** The flow, or null when it has none; its errors are in {@link #errors}. */
 		@Nullable Flow build(FlowReader r) {
-			Endpoint src = (this.source != null) ? this.source : r.intern(new Endpoint(null, List.of(), null, null,
-					List.of()));
-			Endpoint dst = (this.destination != null) ? this.destination : r.intern(new Endpoint(null, List.of(),
-					null, null, List.of()));
+			Endpoint src = (this.source != null) ? this.source : r.intern(null, List.of(), null, null, List.of());
+			Endpoint dst = (this.destination != null) ? this.destination
+					: r.intern(null, List.of(), null, null, List.of());
 			if (this.l4 != 1) {
 				dropErrorsAfterL4();
 				this.errors.add(new Ranked(L4 + 3, Violation.error(r.index, r.path("l4"), r.position(this.at),
@@ -763,31 +762,51 @@ public final class FlowReader {
 
 	}
 
-	private Endpoint intern(Endpoint endpoint) {
-		Endpoint known = this.endpoints.putIfAbsent(new EndpointKey(endpoint), endpoint);
-		return (known != null) ? known : endpoint;
+	/** The endpoint with these fields, one instance per read for equal fields (see {@link EndpointKey}). */
+	private Endpoint intern(@Nullable String namespace, List<String> labels, @Nullable String podName,
+			@Nullable String clusterName, List<NamedPort> namedPorts) {
+		EndpointKey key = new EndpointKey(namespace, labels, podName, clusterName, namedPorts);
+		Endpoint known = this.endpoints.get(key);
+		if (known == null) {
+			known = new Endpoint(namespace, labels, podName, clusterName, namedPorts);
+			this.endpoints.put(key, known);
+		}
+		return known;
 	}
 
 	/**
-	 * An endpoint as a key made of the identities of its strings, which {@link Strings} shares: hashing and
-	 * comparing it costs a few identity hashes, and input made to collide in {@link String#hashCode()} cannot
-	 * make the table slow. Endpoints whose strings were not shared (beyond the table's limits) are merely not
-	 * merged.
+	 * An endpoint's fields as a key made of the identities of its strings, which {@link Strings} shares: hashing
+	 * and comparing it costs a few identity hashes, a repeated endpoint costs no new record, and input made to
+	 * collide in {@link String#hashCode()} cannot make the table slow. Endpoints whose strings were not shared
+	 * (beyond the table's limits) are merely not merged.
 	 */
 	private static final class EndpointKey {
 
-		private final Endpoint endpoint;
+		private final @Nullable String namespace;
+
+		private final List<String> labels;
+
+		private final @Nullable String podName;
+
+		private final @Nullable String clusterName;
+
+		private final List<NamedPort> namedPorts;
 
 		private final int hash;
 
-		EndpointKey(Endpoint endpoint) {
-			this.endpoint = endpoint;
-			int h = System.identityHashCode(endpoint.namespace());
-			h = 31 * h + System.identityHashCode(endpoint.podName());
-			h = 31 * h + System.identityHashCode(endpoint.clusterName());
-			h = 31 * h + endpoint.namedPorts().size();
-			for (String label : endpoint.labels()) {
-				h = 31 * h + System.identityHashCode(label);
+		EndpointKey(@Nullable String namespace, List<String> labels, @Nullable String podName,
+				@Nullable String clusterName, List<NamedPort> namedPorts) {
+			this.namespace = namespace;
+			this.labels = labels;
+			this.podName = podName;
+			this.clusterName = clusterName;
+			this.namedPorts = namedPorts;
+			int h = System.identityHashCode(namespace);
+			h = 31 * h + System.identityHashCode(podName);
+			h = 31 * h + System.identityHashCode(clusterName);
+			h = 31 * h + namedPorts.size();
+			for (int i = 0; i < labels.size(); i++) {
+				h = 31 * h + System.identityHashCode(labels.get(i));
 			}
 			this.hash = h;
 		}
@@ -802,14 +821,12 @@ public final class FlowReader {
 			if (!(other instanceof EndpointKey key) || key.hash != this.hash) {
 				return false;
 			}
-			Endpoint a = this.endpoint;
-			Endpoint b = key.endpoint;
-			if (a.namespace() != b.namespace() || a.podName() != b.podName() || a.clusterName() != b.clusterName()
-					|| a.labels().size() != b.labels().size() || !a.namedPorts().equals(b.namedPorts())) {
+			if (this.namespace != key.namespace || this.podName != key.podName || this.clusterName != key.clusterName
+					|| this.labels.size() != key.labels.size() || !this.namedPorts.equals(key.namedPorts)) {
 				return false;
 			}
-			for (int i = 0; i < a.labels().size(); i++) {
-				if (a.labels().get(i) != b.labels().get(i)) {
+			for (int i = 0; i < this.labels.size(); i++) {
+				if (this.labels.get(i) != key.labels.get(i)) {
 					return false;
 				}
 			}
@@ -847,7 +864,7 @@ public final class FlowReader {
 				}
 			}
 		}
-		return intern(new Endpoint(namespace, labels, emptyToNull(podName), emptyToNull(clusterName), namedPorts));
+		return intern(namespace, labels, emptyToNull(podName), emptyToNull(clusterName), namedPorts);
 	}
 
 	private List<NamedPort> namedPorts(JsonParser p, String key, int rank, List<Ranked> errors) {
