@@ -25,6 +25,8 @@ import org.springframework.web.server.ServerWebExchange;
  * An unknown username costs as much as a wrong password (a dummy hash is checked), so timing does not tell
  * which usernames exist. Hashes are checked off the event loop. Every form sign-in and every failure is
  * audited as {@code auth.signin}; a successful HTTP Basic request is not (it is one request, not a session).
+ * HTTP Basic credentials that matched within the last minutes skip the hash while the user's row is unchanged
+ * ({@link VerifiedPasswords}, docs/adr/020); everything else, failures included, takes the path above.
  * <p>
  * The sign-in form ({@link #formSignIn()}) also needs a session: after the right password it asks
  * {@link SessionAdmission}, and when the session store is full the sign-in is refused
@@ -44,11 +46,14 @@ class PasswordSignIn implements ReactiveAuthenticationManager {
 
 	private final SessionAdmission sessions;
 
+	private final VerifiedPasswords verifiedPasswords;
+
 	private final String dummyHash;
 
 	PasswordSignIn(Users users, PasswordEncoder encoder, SignInThrottle throttle, AuditLog audit,
-			SessionAdmission sessions) {
+			SessionAdmission sessions, VerifiedPasswords verifiedPasswords) {
 		this.users = users;
+		this.verifiedPasswords = verifiedPasswords;
 		this.encoder = encoder;
 		this.throttle = throttle;
 		this.audit = audit;
@@ -70,38 +75,57 @@ class PasswordSignIn implements ReactiveAuthenticationManager {
 	private Mono<Authentication> authenticate(Authentication request, boolean startsSession) {
 		String username = (request.getName() != null) ? request.getName().trim() : "";
 		String password = (request.getCredentials() != null) ? request.getCredentials().toString() : "";
+		// HTTP Basic may skip the hash for credentials it verified minutes ago (VerifiedPasswords); the form never
+		String remembered = startsSession ? null : this.verifiedPasswords.key(username, password);
 		return Mono.deferContextual((context) -> {
 			ServerWebExchange exchange = ServerWebExchangeContextFilter.getExchange(context).orElse(null);
 			String address = (exchange != null) ? Actor.clientAddress(exchange) : "unknown";
 			// HTTP Basic, on the API and on pages alike, is "basic": only the form signs in
 			String method = startsSession ? "form" : "basic";
-			return Mono.usingWhen(this.throttle.acquire(username, address),
-					(attempt) -> check(attempt, username, password, address, method)
-						.flatMap((authentication) -> startsSession ? admitted(exchange, authentication, username,
-								address, method) : Mono.just(authentication)),
-					(attempt) -> Mono.fromRunnable(attempt::abandoned),
-					(attempt, error) -> Mono.fromRunnable(attempt::abandoned),
-					// the hash may already be running: a cancelled check counts as a failure
-					(attempt) -> Mono.fromRunnable(attempt::failed))
-				.onErrorResume((ex) -> ex instanceof SignInRefused refused
-						&& refused.reason() == SignInRefused.Reason.THROTTLED,
-						(ex) -> failure(username, address, method, "throttled").then(Mono.error(ex)));
+			Mono<Authentication> checked = checked(username, password, address, method, startsSession, exchange,
+					remembered);
+			if (remembered == null || !this.verifiedPasswords.remembers(remembered)
+					|| this.throttle.lockedUntil(username, address) != null) {
+				return checked;
+			}
+			// the same credentials matched this user's current row (id, session_epoch, hash, enabled) within the
+			// TTL: no hash; anything else, a changed password, role or account included, is checked in full
+			return this.users.findByUsername(username)
+				.filter((user) -> this.verifiedPasswords.verified(remembered, user))
+				.map(PasswordSignIn::authenticated)
+				.switchIfEmpty(checked);
 		});
 	}
 
+	private Mono<Authentication> checked(String username, String password, String address, String method,
+			boolean startsSession, @Nullable ServerWebExchange exchange, @Nullable String remembered) {
+		return Mono.usingWhen(this.throttle.acquire(username, address),
+				(attempt) -> check(attempt, username, password, address, method, remembered)
+					.flatMap((authentication) -> startsSession ? admitted(exchange, authentication, username,
+							address, method) : Mono.just(authentication)),
+				(attempt) -> Mono.fromRunnable(attempt::abandoned),
+				(attempt, error) -> Mono.fromRunnable(attempt::abandoned),
+				// the hash may already be running: a cancelled check counts as a failure
+				(attempt) -> Mono.fromRunnable(attempt::failed))
+			.onErrorResume((ex) -> ex instanceof SignInRefused refused
+					&& refused.reason() == SignInRefused.Reason.THROTTLED,
+					(ex) -> failure(username, address, method, "throttled").then(Mono.error(ex)));
+	}
+
 	private Mono<Authentication> check(SignInThrottle.Attempt attempt, String username, String password,
-			String address, String method) {
+			String address, String method, @Nullable String remembered) {
 		return this.users.findByUsername(username)
 			.map(Candidate::new)
 			.defaultIfEmpty(new Candidate(null))
 			.flatMap((candidate) -> Mono
 				.fromCallable(() -> this.encoder.matches(password, candidate.hash(this.dummyHash)))
 				.subscribeOn(Schedulers.boundedElastic())
-				.flatMap((matches) -> decide(attempt, candidate.user, matches, username, address, method)));
+				.flatMap((matches) -> decide(attempt, candidate.user, matches, username, address, method,
+						remembered)));
 	}
 
 	private Mono<Authentication> decide(SignInThrottle.Attempt attempt, @Nullable UserRow user, boolean matches,
-			String username, String address, String method) {
+			String username, String address, String method, @Nullable String remembered) {
 		if (user == null || user.passwordHash() == null || !matches) {
 			attempt.failed();
 			return failure(username, address, method, "bad credentials").then(Mono.error(SignInRefused.badCredentials()));
@@ -110,8 +134,15 @@ class PasswordSignIn implements ReactiveAuthenticationManager {
 		if (!user.enabled()) {
 			return failure(username, address, method, "disabled").then(Mono.error(SignInRefused.disabled()));
 		}
-		return Mono.just(UsernamePasswordAuthenticationToken.authenticated(user.toSignedIn(), null,
-				AuthorityUtils.createAuthorityList(user.role().authorities())));
+		if (remembered != null) {
+			this.verifiedPasswords.remember(remembered, user);
+		}
+		return Mono.just(authenticated(user));
+	}
+
+	private static Authentication authenticated(UserRow user) {
+		return UsernamePasswordAuthenticationToken.authenticated(user.toSignedIn(), null,
+				AuthorityUtils.createAuthorityList(user.role().authorities()));
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.portcullis.simulation;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -10,10 +11,10 @@ import dev.portcullis.engine.eval.CompiledPolicies;
 import dev.portcullis.engine.eval.Decision;
 import dev.portcullis.engine.eval.EngineOptions;
 import dev.portcullis.engine.flow.FlowParseResult;
-import dev.portcullis.engine.flow.FlowParser;
 import dev.portcullis.engine.parse.CiliumVersion;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
+import dev.portcullis.hubble.FlowReader;
 import dev.portcullis.policy.AgentSettings;
 import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.Quoted;
@@ -24,7 +25,12 @@ import dev.portcullis.yaml.YamlReader;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -52,8 +58,12 @@ class EvaluateController {
 
 	private final EnginePool engine;
 
+	/** {@code options} as a tree, read where it stands in the body (the body goes on after it). */
+	private final ObjectReader optionsReader;
+
 	EvaluateController(JsonMapper json, YamlProperties yaml, Settings settings, EnginePool engine) {
 		this.json = json;
+		this.optionsReader = json.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 		this.yaml = yaml;
 		this.settings = settings;
 		this.engine = engine;
@@ -72,7 +82,7 @@ class EvaluateController {
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<EvaluateResponse> evaluate(ServerWebExchange exchange) {
 		// up to 16 MiB; CPU-bound work (reading the JSON included) on the engine's bounded pool, 429 when it is full
-		return RequestBodyLimits.text(exchange).flatMap((body) -> this.engine.run(() -> evaluate(readRequest(body))));
+		return RequestBodyLimits.utf8(exchange).flatMap((body) -> this.engine.run(() -> evaluate(readRequest(body))));
 	}
 
 	private EvaluateResponse evaluate(Request request) {
@@ -84,7 +94,7 @@ class EvaluateController {
 		if (parsed.hasErrors()) {
 			throw invalidPolicies(parsed.errors());
 		}
-		FlowParseResult flows = FlowParser.parseAll(request.flows().stream().map(JsonTrees::toNode).toList());
+		FlowParseResult flows = request.flows();
 		if (flows.hasErrors()) {
 			List<EvaluateResponse.FlowViolation> violations = flows.violations()
 				.stream()
@@ -117,66 +127,126 @@ class EvaluateController {
 	}
 
 	/** The request after its envelope was checked. */
-	private record Request(String policies, List<JsonNode> flows, CiliumVersion ciliumVersion,
+	private record Request(String policies, FlowParseResult flows, CiliumVersion ciliumVersion,
 			EngineOptions engineOptions, boolean explain, @Nullable String inventory) {
 	}
 
-	private Request readRequest(@Nullable String body) {
-		if (body == null || body.isBlank()) {
+	/** The fields of the request body, in the order the problems name them. */
+	private static final List<String> FIELDS = List.of("policies", "flows", "options", "inventory");
+
+	/**
+	 * Reads the body in one streaming pass: {@code policies} as a string, {@code flows} straight into
+	 * {@link FlowReader} (no JSON tree of the flows is built), {@code options} as a small tree.
+	 */
+	private Request readRequest(byte[] body) {
+		if (isBlank(body)) {
 			throw ApiProblem.badRequest("invalid-request", "Invalid request",
 					"The body must be a JSON object {\"policies\": \"<YAML>\", \"flows\": [...], \"options\": {...}}.");
 		}
-		JsonNode root;
-		try {
-			root = this.json.readTree(body);
+		try (JsonParser parser = this.json.createParser(body)) {
+			return readRequest(parser);
 		}
 		catch (JacksonException ex) {
-			int line = (ex.getLocation() != null) ? ex.getLocation().getLineNr() : 0;
-			int column = (ex.getLocation() != null) ? ex.getLocation().getColumnNr() : 0;
-			throw new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
-					"The body is not valid JSON (line " + line + ", column " + column + ").",
-					List.of(new EvaluateResponse.PolicyViolation(null, "", line, column,
-							"not valid JSON: " + firstLine(ex.getOriginalMessage()))));
+			throw malformed(ex.getLocation(), ex.getOriginalMessage());
 		}
-		List<String> problems = new ArrayList<>();
-		if (!root.isObject()) {
+	}
+
+	private Request readRequest(JsonParser parser) {
+		if (parser.nextToken() != JsonToken.START_OBJECT) {
+			parser.skipChildren();
+			requireEnd(parser);
 			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
 		}
-		for (String field : root.propertyNames()) {
-			if (!List.of("policies", "flows", "options", "inventory").contains(field)) {
-				problems.add("unknown field " + Quoted.of(field) + "; allowed: policies, flows, options, inventory");
+		Set<String> unknown = new LinkedHashSet<>();
+		boolean policiesIsString = false;
+		String policies = "";
+		FlowReader.Read flows = null;
+		JsonNode options = null;
+		boolean inventoryIsText = true;
+		String inventory = null;
+		String field;
+		while ((field = parser.nextName()) != null) {
+			JsonToken value = parser.nextToken();
+			switch (field) {
+				case "policies" -> {
+					policiesIsString = value == JsonToken.VALUE_STRING;
+					policies = policiesIsString ? parser.getString() : "";
+					parser.skipChildren();
+				}
+				case "flows" -> {
+					flows = null;
+					if (value == JsonToken.START_ARRAY) {
+						flows = new FlowReader().readArray(parser, this.settings.maxFlows());
+					}
+					else {
+						parser.skipChildren();
+					}
+				}
+				case "options" -> options = this.optionsReader.readValue(parser);
+				case "inventory" -> {
+					inventoryIsText = value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NULL;
+					inventory = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
+					parser.skipChildren();
+				}
+				default -> {
+					unknown.add(field);
+					parser.skipChildren();
+				}
 			}
 		}
-		JsonNode inventory = root.get("inventory");
-		if (inventory != null && !inventory.isNull() && !inventory.isString()) {
+		requireEnd(parser);
+		List<String> problems = new ArrayList<>();
+		for (String name : unknown) {
+			problems.add("unknown field " + Quoted.of(name) + "; allowed: " + String.join(", ", FIELDS));
+		}
+		if (!inventoryIsText) {
 			problems.add("\"inventory\" must be a string holding kubectl get ... -o yaml output");
 		}
-		JsonNode policies = root.get("policies");
-		if (policies == null || !policies.isString()) {
+		if (!policiesIsString) {
 			problems.add("\"policies\" must be a string holding YAML or JSON policy documents");
 		}
-		JsonNode flows = root.get("flows");
-		if (flows == null || !flows.isArray()) {
+		if (flows == null) {
 			problems.add("\"flows\" must be an array of Hubble flows");
 		}
-		else if (flows.size() > this.settings.maxFlows()) {
-			problems.add("\"flows\" has " + flows.size() + " flows; at most " + this.settings.maxFlows() + " are allowed");
+		else if (flows.items() > this.settings.maxFlows()) {
+			problems.add("\"flows\" has " + flows.items() + " flows; at most " + this.settings.maxFlows() + " are allowed");
 		}
-		JsonNode optionsNode = root.get("options");
-		AgentSettings.Reading options = AgentSettings.read(optionsNode, AgentSettings.DEFAULTS, "options",
-				Set.of("explain"));
-		options.violations().forEach((violation) -> problems.add(violation.message()));
-		boolean explain = explain(optionsNode, problems);
+		AgentSettings.Reading read = AgentSettings.read(options, AgentSettings.DEFAULTS, "options", Set.of("explain"));
+		read.violations().forEach((violation) -> problems.add(violation.message()));
+		boolean explain = explain(options, problems);
 		if (!problems.isEmpty()) {
 			throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
 					String.join("; ", problems) + ".", problems.stream().map((p) ->
 						new EvaluateResponse.PolicyViolation(null, "", 0, 0, p)).toList());
 		}
-		List<JsonNode> flowList = new ArrayList<>(flows.size());
-		flows.forEach(flowList::add);
-		return new Request(policies.asString(), flowList, options.settings().ciliumVersion(),
-				options.settings().engineOptions(), explain,
-				(inventory != null && inventory.isString()) ? inventory.asString() : null);
+		return new Request(policies, flows.result(), read.settings().ciliumVersion(), read.settings().engineOptions(),
+				explain, inventory);
+	}
+
+	/** Nothing but whitespace may follow the body's value. */
+	private static void requireEnd(JsonParser parser) {
+		if (parser.nextToken() != null) {
+			throw malformed(parser.currentTokenLocation(), "Trailing token (" + parser.currentToken()
+					+ ") after the JSON value");
+		}
+	}
+
+	private static ApiProblem malformed(@Nullable TokenStreamLocation location, @Nullable String message) {
+		int line = (location != null) ? location.getLineNr() : 0;
+		int column = (location != null) ? location.getColumnNr() : 0;
+		return new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
+				"The body is not valid JSON (line " + line + ", column " + column + ").",
+				List.of(new EvaluateResponse.PolicyViolation(null, "", line, column,
+						"not valid JSON: " + firstLine(message))));
+	}
+
+	private static boolean isBlank(byte[] body) {
+		for (byte b : body) {
+			if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static String firstLine(@Nullable String message) {

@@ -69,6 +69,29 @@ public class RequestBodyLimits implements WebFilter {
 		}).defaultIfEmpty("");
 	}
 
+	/**
+	 * As {@link #text(ServerWebExchange)}, as UTF-8 bytes for a streaming reader: the body as it came when its
+	 * {@code Content-Type} names UTF-8 or no charset, else decoded with its charset and encoded as UTF-8; an empty
+	 * array when there is none.
+	 */
+	public static Mono<byte[]> utf8(ServerWebExchange exchange) {
+		MediaType type = exchange.getRequest().getHeaders().getContentType();
+		Charset charset = (type != null && type.getCharset() != null) ? type.getCharset() : StandardCharsets.UTF_8;
+		return DataBufferUtils.join(exchange.getRequest().getBody(), ApiLimits.MAX_BODY_BYTES).map((buffer) -> {
+			try {
+				if (!charset.equals(StandardCharsets.UTF_8)) {
+					return buffer.toString(charset).getBytes(StandardCharsets.UTF_8);
+				}
+				byte[] bytes = new byte[buffer.readableByteCount()];
+				buffer.read(bytes);
+				return bytes;
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+		}).defaultIfEmpty(new byte[0]);
+	}
+
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		if (exchange.getRequest().getMethod() != HttpMethod.POST || !largeForm(exchange)) {

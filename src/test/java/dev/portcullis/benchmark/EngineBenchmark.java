@@ -76,7 +76,7 @@ public class EngineBenchmark {
 		this.mixed = mix.toArray(Flow[]::new);
 	}
 
-	/** The same flows with equal endpoints as one object, as {@code FlowParser.parseAll} returns a flow log. */
+	/** The same flows with equal endpoints as one object, as {@code FlowReader} returns a flow log. */
 	static Flow[] shareEndpoints(Flow[] flows) {
 		java.util.Map<Flow.Endpoint, Flow.Endpoint> shared = new java.util.HashMap<>();
 		Flow[] result = new Flow[flows.length];

@@ -42,7 +42,7 @@ public final class EngineCpuBenchmark {
 		System.out.printf(Locale.ROOT, "%d policies, %d flows per set, one thread, thread CPU time%n", policies.size(),
 				EngineBenchmark.FLOWS);
 		decisions("L3/L4, a fresh endpoint object per flow", compiled, l3l4, false);
-		decisions("L3/L4, equal endpoints shared (as FlowParser.parseAll)", compiled, shared, false);
+		decisions("L3/L4, equal endpoints shared (as FlowReader reads a log)", compiled, shared, false);
 		decisions("HTTP L7, a fresh endpoint object per flow", compiled, http, false);
 		decisions("mixed L3/L4, HTTP, Kafka, DNS", compiled, mixed, false);
 		decisions("L3/L4 with explanation", compiled, l3l4, true);

@@ -90,7 +90,7 @@ public final class StoreBenchmark {
 		}
 	}
 
-	private static ConfigurableApplicationContext start(String adminPassword) {
+	static ConfigurableApplicationContext start(String adminPassword) {
 		TestDatabase.Connection db = TestDatabase.get();
 		SpringApplication application = new SpringApplication(PortcullisApplication.class);
 		Map<String, Object> properties = new LinkedHashMap<>();

@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +28,9 @@ class ApiAuthenticationIntegrationTests extends IntegrationTest {
 
 	@Autowired
 	JsonMapper json;
+
+	@Autowired
+	PasswordEncoder encoder;
 
 	@Test
 	void missingCredentialsShouldGet401ProblemWithABearerChallenge() {
@@ -54,6 +58,52 @@ class ApiAuthenticationIntegrationTests extends IntegrationTest {
 		as(Role.VIEWER).get().uri("/api/v1/tokens").exchange()
 			.expectStatus().isOk()
 			.expectHeader().doesNotExist(HttpHeaders.SET_COOKIE);
+	}
+
+	@Test
+	void basicAfterARememberedSuccessShouldStillRefuseAWrongPassword() {
+		String username = "again-" + suffix();
+		createUser(username, Role.VIEWER);
+		as(username, PASSWORD).get().uri("/api/v1/tokens").exchange().expectStatus().isOk();
+		as(username, PASSWORD + " ").get().uri("/api/v1/tokens").exchange()
+			.expectStatus().isUnauthorized()
+			.expectBody().jsonPath("$.detail").isEqualTo("Wrong username or password.");
+		as(username, PASSWORD).get().uri("/api/v1/tokens").exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void basicShouldRefuseTheOldPasswordAtOnceAfterAPasswordChange() {
+		String username = "changed-" + suffix();
+		createUser(username, Role.VIEWER);
+		as(username, PASSWORD).get().uri("/api/v1/tokens").exchange().expectStatus().isOk();
+		as(username, PASSWORD).get().uri("/api/v1/tokens").exchange().expectStatus().isOk();
+		this.db.sql("UPDATE app_user SET password_hash = :hash WHERE username = :u")
+			.bind("hash", this.encoder.encode("the new password 2"))
+			.bind("u", username)
+			.then()
+			.block();
+		as(username, PASSWORD).get().uri("/api/v1/tokens").exchange()
+			.expectStatus().isUnauthorized()
+			.expectBody().jsonPath("$.detail").isEqualTo("Wrong username or password.");
+		as(username, "the new password 2").get().uri("/api/v1/tokens").exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void basicShouldRefuseADisabledUserAtOnceAfterARememberedSuccess() {
+		String username = "disabled-" + suffix();
+		createUser(username, Role.VIEWER);
+		as(username, PASSWORD).get().uri("/api/v1/tokens").exchange().expectStatus().isOk();
+		this.db.sql("UPDATE app_user SET enabled = false WHERE username = :u").bind("u", username).then().block();
+		as(username, PASSWORD).get().uri("/api/v1/tokens").exchange().expectStatus().isUnauthorized();
+	}
+
+	@Test
+	void basicShouldActWithTheCurrentRoleAfterARememberedSuccess() {
+		String username = "demoted-" + suffix();
+		createUser(username, Role.ADMIN);
+		as(username, PASSWORD).get().uri("/api/v1/users").exchange().expectStatus().isOk();
+		this.db.sql("UPDATE app_user SET role = 'VIEWER' WHERE username = :u").bind("u", username).then().block();
+		as(username, PASSWORD).get().uri("/api/v1/users").exchange().expectStatus().isForbidden();
 	}
 
 	@Test

@@ -65,6 +65,20 @@ class SignInThrottleIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void aLockedUsernameShouldBeRefusedEvenWithBasicCredentialsThatJustSucceeded() {
+		String username = "remembered-" + suffix();
+		createUser(username, Role.VIEWER);
+		as(username, PASSWORD).get().uri("/api/v1/tokens").exchange().expectStatus().isOk();
+		for (int i = 0; i < 5; i++) {
+			as(username, "wrong password " + i).get().uri("/api/v1/tokens").exchange().expectStatus().isUnauthorized();
+		}
+		assertThat(checkedPasswords("user/" + username)).isEqualTo(5);
+		as(username, PASSWORD).get().uri("/api/v1/tokens").exchange()
+			.expectStatus().isEqualTo(429)
+			.expectBody().jsonPath("$.type").isEqualTo("/problems/too-many-sign-in-failures");
+	}
+
+	@Test
 	void aBurstOfFormSignInsForOneUserShouldCheckAtMostFivePasswordsAndThenRefuseTheRightOne() {
 		String username = "burst-form-" + suffix();
 		createUser(username, Role.VIEWER);

@@ -403,6 +403,47 @@ class EvaluateApiIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void bodyShouldBeReadInOnePassWithTheSameProblemsWhateverTheOrderOfItsFields() {
+		String flow = this.json.writeValueAsString(tcpFlow(pod("default", "role=frontend"), pod("default", "role=backend"), 80));
+		JsonNode answer = evaluateText("{\"options\": {\"explain\": false}, \"flows\": [" + flow + ", {\"flow\": " + flow
+				+ ", \"node_name\": \"n1\"}], \"policies\": " + this.json.writeValueAsString(L3_POLICY) + "}");
+		assertThat(answer.get("results")).hasSize(2);
+		assertThat(answer.get("results").get(1).get("verdict").asString()).isEqualTo("FORWARDED");
+		assertThat(answer.get("results").get(1).has("explanation")).isFalse();
+
+		JsonNode unknown = problem(Map.of("policies", L3_POLICY, "flows", List.of(), "colour", "red"), 400);
+		assertThat(unknown.get("type").asString()).isEqualTo("/problems/invalid-request");
+		assertThat(unknown.get("detail").asString()).contains("unknown field \"colour\"; allowed: policies, flows, options");
+
+		byte[] trailing = this.client.post().uri("/api/v1/evaluate").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"policies\": \"\", \"flows\": []}\n{}").exchange()
+			.expectStatus().isBadRequest()
+			.expectBody().returnResult().getResponseBody();
+		JsonNode malformed = this.json.readTree(trailing);
+		assertThat(malformed.get("type").asString()).isEqualTo("/problems/malformed-json");
+		assertThat(malformed.get("violations").get(0).get("line").asInt()).isEqualTo(2);
+
+		JsonNode notAnObject = problem(List.of(1, 2), 400);
+		assertThat(notAnObject.get("type").asString()).isEqualTo("/problems/invalid-request");
+
+		// a body in another charset than UTF-8 is read with the charset its Content-Type names
+		byte[] latin1 = ("{\"policies\": " + this.json.writeValueAsString(L3_POLICY) + ", \"flows\": ["
+				+ flow.replace("role=frontend", "role=caf\u00e9") + "]}").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+		this.client.post().uri("/api/v1/evaluate").contentType(MediaType.parseMediaType("application/json;charset=ISO-8859-1"))
+			.bodyValue(latin1).exchange()
+			.expectStatus().isOk()
+			.expectBody().jsonPath("$.results[0].verdict").isEqualTo("DROPPED");
+	}
+
+	JsonNode evaluateText(String body) {
+		byte[] answer = this.client.post().uri("/api/v1/evaluate").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body).exchange()
+			.expectStatus().isOk()
+			.expectBody().returnResult().getResponseBody();
+		return this.json.readTree(answer);
+	}
+
+	@Test
 	void hostileInputShouldBeRefusedQuicklyNeverHangOrFail() {
 		String bomb = """
 				a: &a ["x","x","x","x","x","x","x","x","x"]

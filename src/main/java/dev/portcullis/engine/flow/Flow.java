@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.portcullis.engine.api.Protocol;
 import dev.portcullis.engine.match.HttpMatcher;
+import dev.portcullis.engine.match.IpAddress;
 import dev.portcullis.engine.match.KafkaMatcher;
 import org.jspecify.annotations.Nullable;
 
@@ -38,6 +39,14 @@ public record Flow(Endpoint source, Endpoint destination, @Nullable String sourc
 	public Flow {
 		destinationNames = List.copyOf(destinationNames);
 		nodeLabels = List.copyOf(nodeLabels);
+	}
+
+	/**
+	 * Whether {@code text} is an IPv4 or IPv6 address as {@code IP.source} and {@code IP.destination} may hold it
+	 * (what the evaluator can match against CIDRs); flow readers refuse other text.
+	 */
+	public static boolean isIpAddress(String text) {
+		return IpAddress.tryParse(text) != null;
 	}
 
 	/** A flow without node labels and destination service. */
@@ -116,6 +125,14 @@ public record Flow(Endpoint source, Endpoint destination, @Nullable String sourc
 
 		public Kafka {
 			topics = List.copyOf(topics);
+		}
+
+		/**
+		 * The name of a Kafka API key number as {@code api_key} spells it ({@code 0} is {@code produce},
+		 * {@code 1} is {@code fetch}); the number as text when it has no name.
+		 */
+		public static String apiKeyName(int key) {
+			return KafkaMatcher.apiKeyName(key);
 		}
 
 	}

@@ -5,8 +5,9 @@ import java.util.List;
 import dev.portcullis.engine.doc.Violation;
 
 /**
- * What reading flows gave: each valid flow with its input index, and every violation (errors leave the flow out;
- * warnings, such as a skipped {@code node_status} line, do not stop the rest).
+ * What reading flows gave ({@code dev.portcullis.hubble.FlowReader}): each valid flow with its input index, and
+ * every violation (errors leave the flow out; warnings, such as a skipped {@code node_status} line, do not stop
+ * the rest).
  */
 public record FlowParseResult(List<ParsedFlow> flows, List<Violation> violations) {
 

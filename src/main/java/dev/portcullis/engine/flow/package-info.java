@@ -1,4 +1,7 @@
-/** Flows as Hubble prints them ({@code hubble observe -o json}), read into records the evaluator decides. */
+/**
+ * Flows as the evaluator decides them: the fields of a Hubble flow that policy depends on. Reading them from
+ * Hubble's JSON is outside the engine ({@code dev.portcullis.hubble.FlowReader}, docs/adr/019).
+ */
 @NullMarked
 package dev.portcullis.engine.flow;
 

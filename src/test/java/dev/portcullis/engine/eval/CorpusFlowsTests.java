@@ -10,13 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import dev.portcullis.engine.doc.Node;
 import dev.portcullis.engine.eval.Decision.Outcome;
 import dev.portcullis.engine.flow.Flow;
 import dev.portcullis.engine.flow.FlowParseResult;
-import dev.portcullis.engine.flow.FlowParser;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
+import dev.portcullis.hubble.FlowReader;
 import dev.portcullis.yaml.YamlReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,11 +111,7 @@ class CorpusFlowsTests {
 
 	private static List<Flow> flows(String resource) throws IOException {
 		try (InputStream in = CorpusFlowsTests.class.getResourceAsStream(resource)) {
-			List<Node> nodes = new ArrayList<>();
-			new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-				.filter((line) -> !line.isBlank())
-				.forEach((line) -> nodes.add(YamlReader.read(line).documents().get(0)));
-			FlowParseResult result = FlowParser.parseAll(nodes);
+			FlowParseResult result = new FlowReader().readLines(in);
 			assertThat(result.hasErrors()).isFalse();
 			return result.flows().stream().map(FlowParseResult.ParsedFlow::flow).toList();
 		}

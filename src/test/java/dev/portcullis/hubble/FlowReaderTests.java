@@ -1,5 +1,6 @@
-package dev.portcullis.engine.flow;
+package dev.portcullis.hubble;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,20 +8,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.portcullis.engine.api.Protocol;
-import dev.portcullis.engine.doc.Node;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.engine.flow.Flow;
 import dev.portcullis.engine.flow.Flow.Dns;
 import dev.portcullis.engine.flow.Flow.Http;
 import dev.portcullis.engine.flow.Flow.Kafka;
-import dev.portcullis.yaml.YamlDocuments;
-import dev.portcullis.yaml.YamlReader;
+import dev.portcullis.engine.flow.FlowParseResult;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class FlowParserTests {
+class FlowReaderTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final String TCP_FLOW = """
 			{"time":"2021-06-16T16:52:13Z","verdict":"FORWARDED",
@@ -38,13 +43,7 @@ class FlowParserTests {
 			"basic-sample-400-udp-flows.json", "basic-sample-5-dns-flows.json", "basic-sample-5-http-flows.json" })
 	void parseWhenRealHubbleExportShouldAcceptEveryLine(String file) throws IOException {
 		List<String> lines = lines("/flows/" + file);
-		List<Node> nodes = new ArrayList<>();
-		for (String line : lines) {
-			YamlDocuments documents = YamlReader.read(line);
-			assertThat(documents.errors()).isEmpty();
-			nodes.add(documents.documents().get(0));
-		}
-		FlowParseResult result = FlowParser.parseAll(nodes);
+		FlowParseResult result = readArray(lines);
 		assertThat(result.violations()).isEmpty();
 		assertThat(result.flows()).hasSize(lines.size());
 		assertThat(result.flows()).allSatisfy((parsed) -> {
@@ -256,6 +255,97 @@ class FlowParserTests {
 		});
 	}
 
+	@Test
+	void readLinesShouldNameTheLineOfEachProblemAndGoOnWithTheNextLine() throws IOException {
+		String text = TCP_FLOW.replace("\n", " ") + "\n\n{\"flow\": {\n"
+				+ TCP_FLOW.replace("\n", " ").replace("\"destination_port\":8080", "\"destination_port\":\"x\"") + "\n"
+				+ "{\"flow\": [1,\n" + "{\"node_status\":{}}\r\n" + TCP_FLOW.replace("\n", " ") + "\n";
+		// 1 a flow, 2 blank, 3 an object cut short, 4 a flow with a bad port, 5 not JSON, 6 node_status, 7 a flow
+		FlowParseResult result = new FlowReader().readLines(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+		assertThat(result.flows()).extracting(FlowParseResult.ParsedFlow::index).containsExactly(0, 6);
+		assertThat(result.violations()).extracting(Violation::line).containsExactly(3, 4, 5, 6);
+		assertThat(result.violations()).extracting(Violation::document).containsExactly(2, 3, 4, 5);
+		assertThat(result.violations().get(0).message()).startsWith("not valid JSON: ");
+		assertThat(result.violations().get(2).message()).startsWith("not valid JSON: ");
+		assertThat(result.violations().get(3).severity()).isEqualTo(Violation.Severity.WARNING);
+		assertThat(result.flows().get(1).flow()).isEqualTo(result.flows().get(0).flow());
+	}
+
+	@Test
+	void readLinesShouldNameTheFieldWithoutAnArrayIndex() throws IOException {
+		String text = TCP_FLOW.replace("\n", " ") + "\n"
+				+ TCP_FLOW.replace("\n", " ").replace("\"destination_port\":8080", "\"destination_port\":\"x\"");
+		List<FlowParseResult> batches = new ArrayList<>();
+		new FlowReader().readLines(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), 1, batches::add);
+		assertThat(batches).hasSize(2);
+		assertThat(batches.get(0).flows()).hasSize(1);
+		assertThat(batches.get(1).violations()).singleElement().satisfies((v) -> {
+			assertThat(v.path()).isEqualTo("l4.TCP.destination_port");
+			assertThat(v.message()).isEqualTo("must be a number 0..65535, got \"x\"");
+			assertThat(v.line()).isEqualTo(2);
+			assertThat(v.column()).isPositive();
+		});
+	}
+
+	@Test
+	void readLinesWhenALineHoldsTwoValuesShouldRefuseIt() throws IOException {
+		String line = TCP_FLOW.replace("\n", " ");
+		FlowParseResult result = new FlowReader()
+			.readLines(new ByteArrayInputStream((line + " " + line).getBytes(StandardCharsets.UTF_8)));
+		assertThat(result.flows()).isEmpty();
+		assertThat(result.violations()).singleElement().satisfies((v) -> assertThat(v.message())
+			.contains("more than one JSON value"));
+	}
+
+	@Test
+	void readArrayShouldCountButNotReadItemsBeyondTheLimit() {
+		String one = TCP_FLOW.replace("\n", " ");
+		try (JsonParser parser = JSON.createParser("[" + one + "," + one + ",{\"bad\": 1}]")) {
+			parser.nextToken();
+			FlowReader.Read read = new FlowReader().readArray(parser, 2);
+			assertThat(read.items()).isEqualTo(3);
+			assertThat(read.result().flows()).hasSize(2);
+			assertThat(read.result().violations()).isEmpty();
+			assertThat(parser.nextToken()).isNull();
+		}
+	}
+
+	@Test
+	void violationsShouldComeInFieldOrderWhateverTheOrderOfTheJson() {
+		String badFirst = "{\"is_reply\":\"no\",\"l4\":{\"TCP\":{\"destination_port\":-1}},"
+				+ "\"source\":{\"labels\":\"x\"},\"destination_names\":[1]}";
+		assertThat(parse(badFirst, 0).violations()).extracting(Violation::path).containsExactly("flows[0].source.labels",
+				"flows[0].l4.TCP.destination_port", "flows[0].is_reply", "flows[0].destination_names[0]");
+	}
+
+	@Test
+	void withoutL4ShouldReportNothingReadAfterIt() {
+		FlowParseResult result = parse("{\"is_reply\":\"no\",\"source\":{\"labels\":\"x\"},\"l7\":5}", 0);
+		assertThat(result.violations()).extracting(Violation::path).containsExactly("flows[0].source.labels",
+				"flows[0].l4");
+		assertThat(parse("{\"is_reply\":\"no\",\"l4\":{\"TCP\":null}}", 0).violations()).isEmpty();
+	}
+
+	@Test
+	void l7ShouldBeTheFirstOfHttpKafkaDnsThatIsAnObject() {
+		Flow flow = single(TCP_FLOW.replace("\"is_reply\":false",
+				"\"l7\":{\"dns\":{\"query\":\"a.\"},\"kafka\":{\"api_key\":5.5},\"http\":{\"method\":\"GET\"}}"));
+		assertThat(flow.l7()).isEqualTo(new Http("GET", "", List.of(), null));
+		FlowParseResult result = parse(TCP_FLOW.replace("\"is_reply\":false",
+				"\"l7\":{\"http\":\"x\",\"kafka\":{\"api_key\":5.5},\"dns\":{\"query\":1}}"), 0);
+		assertThat(result.violations()).extracting(Violation::path, Violation::message).containsExactly(
+				org.assertj.core.groups.Tuple.tuple("flows[0].l7.http", "must be an object, got \"x\""),
+				org.assertj.core.groups.Tuple.tuple("flows[0].l7.kafka.api_key", "must be a string, got 5.5"));
+	}
+
+	@Test
+	void wrappedFlowShouldIgnoreTheFieldsBesideIt() {
+		Flow flow = single("{\"source\":7,\"flow\":" + TCP_FLOW + ",\"node_name\":\"n1\"}");
+		assertThat(flow).isEqualTo(single(TCP_FLOW));
+		assertThat(errors(parse("{\"flow\":null,\"node_name\":\"n1\"}", 0))).containsExactly(
+				"must be an object, got null");
+	}
+
 	private static List<String> errors(FlowParseResult result) {
 		assertThat(result.flows()).isEmpty();
 		return result.violations().stream().filter(Violation::isError).map(Violation::message).toList();
@@ -268,21 +358,34 @@ class FlowParserTests {
 	}
 
 	private static FlowParseResult parse(String json, int index) {
-		YamlDocuments documents = YamlReader.read(json);
-		assertThat(documents.errors()).isEmpty();
-		return FlowParser.parse(documents.documents().get(0), index);
+		return new FlowReader().read(json, index);
 	}
 
+	/** The flows of an export read as an array (the evaluate API) and as lines (uploads): the same flows. */
 	private static List<Flow> parseLines(String resource) throws IOException {
-		List<Node> nodes = lines(resource).stream().map((line) -> YamlReader.read(line).documents().get(0)).toList();
-		FlowParseResult result = FlowParser.parseAll(nodes);
+		List<String> lines = lines(resource);
+		FlowParseResult result = readArray(lines);
 		assertThat(result.violations()).isEmpty();
-		assertThat(result.flows()).as("one flow per line").hasSize(nodes.size());
+		assertThat(result.flows()).as("one flow per line").hasSize(lines.size());
+		FlowParseResult asLines = new FlowReader().readLines(FlowReaderTests.class.getResourceAsStream(resource));
+		assertThat(asLines.violations()).isEmpty();
+		assertThat(asLines.flows().stream().map(FlowParseResult.ParsedFlow::flow).toList())
+			.isEqualTo(result.flows().stream().map(FlowParseResult.ParsedFlow::flow).toList());
 		return result.flows().stream().map(FlowParseResult.ParsedFlow::flow).toList();
 	}
 
+	/** The lines as the elements of one JSON array, read as the evaluate API reads its {@code flows}. */
+	static FlowParseResult readArray(List<String> lines) {
+		try (JsonParser parser = JSON.createParser("[" + String.join(",\n", lines) + "]")) {
+			assertThat(parser.nextToken()).isEqualTo(JsonToken.START_ARRAY);
+			FlowReader.Read read = new FlowReader().readArray(parser, Integer.MAX_VALUE);
+			assertThat(read.items()).isEqualTo(lines.size());
+			return read.result();
+		}
+	}
+
 	private static List<String> lines(String resource) throws IOException {
-		try (InputStream in = FlowParserTests.class.getResourceAsStream(resource)) {
+		try (InputStream in = FlowReaderTests.class.getResourceAsStream(resource)) {
 			assertThat(in).as(resource).isNotNull();
 			List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
 				.filter((l) -> !l.isBlank())
