@@ -152,7 +152,7 @@ class SecurityConfig {
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.DELETE, "/api/v1/tokens/*")
 				.hasRole(VIEWER)
-				.pathMatchers(HttpMethod.POST, "/api/v1/evaluate")
+				.pathMatchers(HttpMethod.POST, "/api/v1/evaluate", "/api/v1/validate", "/api/v1/describe", "/api/v1/graph")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.GET, "/**")
 				.hasRole(VIEWER)

@@ -1,6 +1,8 @@
 package dev.portcullis.engine.lint;
 
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.portcullis.engine.api.LabelSelector;
 import dev.portcullis.engine.api.PeerRule;
@@ -21,25 +23,38 @@ import org.jspecify.annotations.Nullable;
  */
 final class Coverage {
 
-	private Coverage() {
-	}
+	/** Each rule's subject as requirements, computed once per lint. */
+	private final Map<Rule, Requirements> subjects = new IdentityHashMap<>();
+
+	/** Each peer selector as requirements in its policy's scope, computed once per lint. */
+	private final Map<LabelSelector, Map<Policy, Requirements>> peers = new IdentityHashMap<>();
 
 	/** Whether every endpoint {@code b}'s rule selects is selected by {@code a}'s rule. */
-	static boolean subjectCovers(Policy pa, Rule a, Policy pb, Rule b) {
+	boolean subjectCovers(Policy pa, Rule a, Policy pb, Rule b) {
 		if ((a.nodeSelector() != null) != (b.nodeSelector() != null)) {
 			return false;
 		}
-		if (a.nodeSelector() != null) {
-			return Requirements.of(a.nodeSelector(), null, false).covers(Requirements.of(b.nodeSelector(), null, false));
-		}
-		LabelSelector sa = (a.endpointSelector() != null) ? a.endpointSelector() : LabelSelector.EMPTY;
-		LabelSelector sb = (b.endpointSelector() != null) ? b.endpointSelector() : LabelSelector.EMPTY;
-		// a CNP's subject is its namespace's pods (utils.go ParseToCiliumRule adds the namespace label); a CCNP's any
-		return Requirements.of(sa, pa.ref().namespace(), false).covers(Requirements.of(sb, pb.ref().namespace(), false));
+		return subject(pa, a).covers(subject(pb, b));
+	}
+
+	private Requirements subject(Policy policy, Rule rule) {
+		return this.subjects.computeIfAbsent(rule, (r) -> {
+			if (r.nodeSelector() != null) {
+				return Requirements.of(r.nodeSelector(), null, false);
+			}
+			// a CNP's subject is its namespace's pods (utils.go ParseToCiliumRule adds the namespace label); a CCNP's any
+			return Requirements.of((r.endpointSelector() != null) ? r.endpointSelector() : LabelSelector.EMPTY,
+					policy.ref().namespace(), false);
+		});
+	}
+
+	private Requirements peer(Policy policy, LabelSelector selector) {
+		return this.peers.computeIfAbsent(selector, (s) -> new IdentityHashMap<>())
+			.computeIfAbsent(policy, (p) -> Requirements.of(selector, namespace(p), anyNamespace(p)));
 	}
 
 	/** Whether every peer {@code b} selects is selected by {@code a} (both items of the same direction). */
-	static boolean peersCover(Policy pa, PeerRule a, Policy pb, PeerRule b) {
+	boolean peersCover(Policy pa, PeerRule a, Policy pb, PeerRule b) {
 		if (isWildcard(a)) {
 			return true;
 		}
@@ -56,7 +71,7 @@ final class Coverage {
 		if (b.endpoints() != null) {
 			for (LabelSelector selector : b.endpoints()) {
 				anything = true;
-				if (!endpointCovered(pa, a, Requirements.of(selector, namespace(pb), anyNamespace(pb)))) {
+				if (!endpointCovered(pa, a, peer(pb, selector))) {
 					return false;
 				}
 			}
@@ -117,7 +132,7 @@ final class Coverage {
 		return anything;
 	}
 
-	private static boolean endpointCovered(Policy pa, PeerRule a, Requirements wanted) {
+	private boolean endpointCovered(Policy pa, PeerRule a, Requirements wanted) {
 		if (a.entities() != null && a.entities().contains("cluster")) {
 			return true;
 		}
@@ -125,7 +140,7 @@ final class Coverage {
 			return false;
 		}
 		for (LabelSelector mine : a.endpoints()) {
-			if (Requirements.of(mine, namespace(pa), anyNamespace(pa)).covers(wanted)) {
+			if (peer(pa, mine).covers(wanted)) {
 				return true;
 			}
 		}

@@ -59,6 +59,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PolicyLint {
 
+	/**
+	 * Most rule pairs the lints that compare rules (moot L7, toFQDNs, shadowed allows) look at in one call; beyond
+	 * it they stop and one warning says so, so that a stream of 10,000 policies is linted in bounded time.
+	 */
+	static final long MAX_COMPARISONS = 2_000_000;
+
 	private PolicyLint() {
 	}
 
@@ -75,6 +81,12 @@ public final class PolicyLint {
 				lint.rule(policy, rule);
 			}
 		}
+		if (lint.comparisons > MAX_COMPARISONS && !policies.isEmpty()) {
+			lint.found.add(Violation.warning(policies.get(0).document(), "", Position.UNKNOWN, "These policies have"
+					+ " too many rules to compare every pair: after " + MAX_COMPARISONS + " comparisons the checks for"
+					+ " moot L7 rules, toFQDNs without DNS rules and shadowed allows stopped, so they may be incomplete."
+					+ " Lint fewer policies at once for a complete answer."));
+		}
 		lint.found.sort(Comparator.comparingInt(Violation::document).thenComparingInt(Violation::line)
 			.thenComparingInt(Violation::column).thenComparing(Violation::message));
 		return List.copyOf(lint.found);
@@ -90,7 +102,22 @@ public final class PolicyLint {
 
 		final List<Item> items = new ArrayList<>();
 
+		final List<Item> denies = new ArrayList<>();
+
+		/** Egress allows with DNS rules: what lets toFQDNs names be learned. */
+		final List<Item> dns = new ArrayList<>();
+
 		final List<Violation> found = new ArrayList<>();
+
+		final Coverage coverage = new Coverage();
+
+		/** Rule pairs compared so far (see {@link #MAX_COMPARISONS}). */
+		long comparisons;
+
+		/** Whether another comparison is within the budget. */
+		boolean compare() {
+			return ++this.comparisons <= MAX_COMPARISONS;
+		}
 
 		Lint(List<Node> documents, List<Policy> policies) {
 			this.documents = documents;
@@ -99,6 +126,13 @@ public final class PolicyLint {
 					for (List<PeerRule> list : lists(rule)) {
 						for (PeerRule peer : list) {
 							this.items.add(new Item(policy, rule, peer));
+							if (peer.deny()) {
+								this.denies.add(new Item(policy, rule, peer));
+							}
+							else if (peer.direction() == Direction.EGRESS && peer.toPorts() != null && peer.toPorts()
+								.stream().anyMatch((p) -> p.rules() != null && !p.rules().dns().isEmpty())) {
+								this.dns.add(new Item(policy, rule, peer));
+							}
 						}
 					}
 				}
@@ -278,31 +312,42 @@ public final class PolicyLint {
 
 		private @Nullable Item allowsWithoutL7(Item here, PortRule withL7) {
 			for (Item other : this.items) {
+				if (!compare()) {
+					return null;
+				}
 				PeerRule candidate = other.peer();
 				if (candidate.deny() || candidate.direction() != here.peer().direction()
 						|| isEmpty(candidate)) {
 					continue;
 				}
-				if (!Coverage.subjectCovers(other.policy(), other.rule(), here.policy(), here.rule())
-						|| !Coverage.peersCover(other.policy(), candidate, here.policy(), here.peer())) {
+				if (!allowsWithoutL7(candidate, withL7)) {
 					continue;
 				}
-				if (Coverage.allPorts(candidate)) {
+				if (this.coverage.subjectCovers(other.policy(), other.rule(), here.policy(), here.rule())
+						&& this.coverage.peersCover(other.policy(), candidate, here.policy(), here.peer())) {
 					return other;
-				}
-				if (candidate.toPorts() == null) {
-					continue;
-				}
-				for (PortRule portRule : candidate.toPorts()) {
-					if (portRule == withL7 || (portRule.rules() != null && !portRule.rules().isEmpty())) {
-						continue;
-					}
-					if (withL7.ports().stream().allMatch((port) -> Coverage.portCovered(portRule, port))) {
-						return other;
-					}
 				}
 			}
 			return null;
+		}
+
+		/** Whether {@code candidate} allows every port of {@code withL7} at L4 without L7 rules. */
+		private static boolean allowsWithoutL7(PeerRule candidate, PortRule withL7) {
+			if (Coverage.allPorts(candidate)) {
+				return true;
+			}
+			if (candidate.toPorts() == null) {
+				return false;
+			}
+			for (PortRule portRule : candidate.toPorts()) {
+				if (portRule == withL7 || (portRule.rules() != null && !portRule.rules().isEmpty())) {
+					continue;
+				}
+				if (withL7.ports().stream().allMatch((port) -> Coverage.portCovered(portRule, port))) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 		// ------------------------------------------------------------ 4. toFQDNs without DNS
@@ -313,10 +358,13 @@ public final class PolicyLint {
 				return;
 			}
 			List<DnsPattern> learned = new ArrayList<>();
-			for (Item other : this.items) {
+			for (Item other : this.dns) {
+				if (!compare()) {
+					return;
+				}
 				PeerRule candidate = other.peer();
 				if (candidate.deny() || candidate.direction() != Direction.EGRESS || candidate.toPorts() == null
-						|| !Coverage.subjectCovers(other.policy(), other.rule(), here.policy(), here.rule())) {
+						|| !this.coverage.subjectCovers(other.policy(), other.rule(), here.policy(), here.rule())) {
 					continue;
 				}
 				for (PortRule portRule : candidate.toPorts()) {
@@ -370,13 +418,17 @@ public final class PolicyLint {
 			if (isEmpty(item) || !selectsSomething(item)) {
 				return;
 			}
-			for (Item other : this.items) {
+			for (Item other : this.denies) {
+				if (!compare()) {
+					return;
+				}
 				PeerRule deny = other.peer();
 				if (!deny.deny() || deny.direction() != item.direction() || isEmpty(deny)) {
 					continue;
 				}
-				if (!Coverage.subjectCovers(other.policy(), other.rule(), here.policy(), here.rule())
-						|| !Coverage.peersCover(other.policy(), deny, here.policy(), item) || !portsCovered(deny, item)) {
+				if (!portsCovered(deny, item)
+						|| !this.coverage.subjectCovers(other.policy(), other.rule(), here.policy(), here.rule())
+						|| !this.coverage.peersCover(other.policy(), deny, here.policy(), item)) {
 					continue;
 				}
 				warn(here.policy(), item.path(), "The deny rule " + name(other, here) + " matches everything this allow"
