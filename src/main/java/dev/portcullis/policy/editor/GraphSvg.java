@@ -12,7 +12,7 @@ import dev.portcullis.engine.describe.PolicyGraph.Role;
 
 /**
  * Draws a {@link PolicyGraph} as a standalone SVG document: ingress peers on the left, the selected endpoints in
- * the middle, egress peers on the right; each edge carries its ports and L7 rules as a label next to its peer;
+ * the middle, egress peers on the right (a side without peers takes no room); each edge carries its ports and L7 rules as a label next to its peer;
  * deny edges are red and dashed, allow edges grey and solid; a subject's default-deny directions are written
  * under its name and marked by a red bar on that side.
  * <p>
@@ -75,19 +75,23 @@ public final class GraphSvg {
 			byPeer.computeIfAbsent(peer, (k) -> new ArrayList<>()).add(edge);
 		}
 		Map<String, Box> boxes = new HashMap<>();
-		int leftHeight = column(left, MARGIN, byPeer, boxes, false);
-		int middleHeight = column(middle, MARGIN + BOX_WIDTH + GAP, byPeer, boxes, true);
-		int rightHeight = column(right, MARGIN + 2 * (BOX_WIDTH + GAP), byPeer, boxes, false);
+		// a side without peers takes no room
+		int leftX = MARGIN;
+		int middleX = left.isEmpty() ? MARGIN : MARGIN + BOX_WIDTH + GAP;
+		int rightX = middleX + BOX_WIDTH + GAP;
+		int leftHeight = column(left, leftX, byPeer, boxes, false);
+		int middleHeight = column(middle, middleX, byPeer, boxes, true);
+		int rightHeight = column(right, rightX, byPeer, boxes, false);
 		int height = Math.max(Math.max(leftHeight, middleHeight), Math.max(rightHeight, PEER_HEIGHT));
 		// centre the shorter columns
 		shift(left, boxes, (height - leftHeight) / 2);
 		shift(middle, boxes, (height - middleHeight) / 2);
 		shift(right, boxes, (height - rightHeight) / 2);
-		int width = 2 * MARGIN + 3 * BOX_WIDTH + 2 * GAP;
+		int width = (right.isEmpty() ? middleX + BOX_WIDTH : rightX + BOX_WIDTH) + MARGIN;
 		int totalHeight = HEADER + height + 2 * MARGIN;
 
 		StringBuilder svg = new StringBuilder(4096 + graph.edges().size() * 400 + graph.nodes().size() * 400);
-		svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"policy-graph-title policy-graph-desc\"")
+		svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"policy-graph-title\" aria-describedby=\"policy-graph-desc\"")
 			.append(" class=\"policy-graph\" width=\"").append(width).append("\" height=\"").append(totalHeight)
 			.append("\" viewBox=\"0 0 ").append(width).append(' ').append(totalHeight)
 			.append("\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\n");
@@ -98,9 +102,13 @@ public final class GraphSvg {
 		marker(svg, "policy-graph-deny", DENY);
 		svg.append("</defs>\n");
 		svg.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
-		heading(svg, MARGIN + BOX_WIDTH / 2, "Ingress from");
-		heading(svg, MARGIN + BOX_WIDTH + GAP + BOX_WIDTH / 2, "Selected endpoints");
-		heading(svg, MARGIN + 2 * (BOX_WIDTH + GAP) + BOX_WIDTH / 2, "Egress to");
+		if (!left.isEmpty()) {
+			heading(svg, leftX + BOX_WIDTH / 2, "Ingress from");
+		}
+		heading(svg, middleX + BOX_WIDTH / 2, "Selected endpoints");
+		if (!right.isEmpty()) {
+			heading(svg, rightX + BOX_WIDTH / 2, "Egress to");
+		}
 		if (graph.nodes().isEmpty()) {
 			svg.append("<text x=\"").append(width / 2).append("\" y=\"").append(HEADER + MARGIN + 20)
 				.append("\" text-anchor=\"middle\" fill=\"#475569\">No policy selects any endpoint.</text>\n");
