@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * reported when the same direction allows everything ({@code fromEntities/toEntities: [all]} on all ports), as
  * Cilium's own {@code from_world_deny.yaml} does.</li>
  * <li><b>Rules that can never match</b>: a peer list written empty ({@code fromEndpoints: []}: "an empty non-nil
- * FromEndpoints does not select anything", pkg/policy/api/ingress.go); peers that are only the entity
+ * FromEndpoints does not select anything", pkg/policy/api/ingress.go, and "Case1B" of pkg/policy's rule tests); peers that are only the entity
  * {@code none}; a selector whose requirements contradict each other ({@code app=a} with {@code app In (b)},
  * {@code Exists} with {@code DoesNotExist}), as subject or peer; a {@code toPorts} item without ports (no port
  * filter is made from it: pkg/policy/rule.go iterates the listed ports); a CIDR set entry whose {@code except}
@@ -388,10 +388,11 @@ public final class PolicyLint {
 				}
 				String written = (fqdn.matchName() != null) ? "matchName " + fqdn.matchName()
 						: "matchPattern " + fqdn.matchPattern();
-				warn(here.policy(), item.path() + ".toFQDNs[" + i + "]", "No DNS rule lets these endpoints look up "
-						+ written + " (" + (learned.isEmpty() ? "no egress rule covering them has rules.dns"
-								: "the DNS rules covering them do not match it")
-						+ "), so Cilium's DNS proxy learns no IP for it and this toFQDNs allows nothing. Add an egress"
+				warn(here.policy(), item.path() + ".toFQDNs[" + i + "]", "No DNS rule in these policies lets these"
+						+ " endpoints look up " + written + " (" + (learned.isEmpty()
+								? "no egress rule covering them has rules.dns" : "the DNS rules covering them do not match it")
+						+ "), so unless another policy in the cluster has one, Cilium's DNS proxy learns no IP for it and this"
+						+ " toFQDNs allows nothing. Add an egress"
 						+ " rule to kube-dns on port 53 with rules.dns matching the name (matchPattern: \"*\" for all).");
 			}
 		}

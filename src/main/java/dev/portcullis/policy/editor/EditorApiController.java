@@ -222,9 +222,9 @@ class EditorApiController {
 		ParseResult parsed = PolicyParser.parse(documents.documents(), request.ciliumVersion());
 		List<Violation> all = new ArrayList<>(documents.violations());
 		all.addAll(parsed.violations());
-		if (!documents.hasErrors()) {
-			all.addAll(PolicyLint.lint(documents.documents(), parsed.policies()));
-		}
+		// the policies that could be read are linted even when a later document could not (the editor keeps its
+		// warnings while the user types through a syntax error); the lint bounds its own work
+		all.addAll(PolicyLint.lint(documents.documents(), parsed.policies()));
 		return new Checked(all, parsed.policies());
 	}
 
