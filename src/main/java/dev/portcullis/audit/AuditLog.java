@@ -55,8 +55,8 @@ public class AuditLog {
 	 *
 	 * @param actor who
 	 * @param action what, as {@code area.verb}: {@code policy.save}, {@code policy.delete}, {@code policy.restore},
-	 *        {@code bundle.import}, {@code workspace.export}, {@code workspace.create}, {@code auth.signin},
-	 *        {@code auth.signout}, {@code auth.denied}, {@code token.create}, {@code token.revoke},
+	 *        {@code bundle.import}, {@code workspace.export}, {@code workspace.create}, {@code workspace.settings},
+	 *        {@code auth.signin}, {@code auth.signout}, {@code auth.denied}, {@code token.create}, {@code token.revoke},
 	 *        {@code user.create}, {@code user.update}
 	 * @param outcome how it ended
 	 * @param target what it was done to, for example {@code CiliumNetworkPolicy/default/web}

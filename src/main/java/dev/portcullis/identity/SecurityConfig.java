@@ -64,7 +64,8 @@ import org.springframework.web.server.WebFilterChain;
  * falls back to the session.
  * <p>
  * Roles, the same rules on both chains: reading ({@code GET}, {@code HEAD}) needs VIEWER, writing needs AUTHOR;
- * {@code /admin/**}, {@code /api/v1/users/**} and {@code /api/v1/audit/**} need ADMIN; a signed-in VIEWER may
+ * {@code /admin/**}, {@code /api/v1/users/**}, {@code /api/v1/audit/**} and changing a workspace's agent settings
+ * ({@code PUT /api/v1/workspaces/{ws}/settings}, {@code POST /workspaces/{ws}/settings}) need ADMIN; a signed-in VIEWER may
  * manage their own API tokens ({@code /settings/tokens}, {@code /api/v1/tokens}), change their own password
  * ({@code /settings/password}) and run evaluations ({@code POST /api/v1/evaluate}), each named by method and path;
  * anything else under {@code /settings/**} needs ADMIN. Open to everyone: {@code /login}, {@code /assets/**},
@@ -154,6 +155,8 @@ class SecurityConfig {
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.POST, "/api/v1/evaluate", "/api/v1/validate", "/api/v1/describe", "/api/v1/graph")
 				.hasRole(VIEWER)
+				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/settings")
+				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.GET, "/**")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.HEAD, "/**")
@@ -203,6 +206,8 @@ class SecurityConfig {
 						"/logout")
 				.hasRole(VIEWER)
 				.pathMatchers("/settings", "/settings/**")
+				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/settings")
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.GET, "/**")
 				.hasRole(VIEWER)

@@ -10,6 +10,7 @@ import dev.portcullis.engine.doc.Node.ListNode;
 import dev.portcullis.engine.doc.Node.ScalarNode;
 import dev.portcullis.engine.doc.Position;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.engine.parse.CiliumVersion;
 import dev.portcullis.yaml.YamlDocuments;
 import dev.portcullis.yaml.YamlLimits;
 import dev.portcullis.yaml.YamlReader;
@@ -45,7 +46,7 @@ record Bundle(List<Entry> entries, List<Violation> problems) {
 				&& this.entries.stream().allMatch(Entry::acceptable);
 	}
 
-	static Bundle read(String text, YamlLimits limits) {
+	static Bundle read(String text, YamlLimits limits, CiliumVersion version) {
 		YamlDocuments read = YamlReader.read(text, limits);
 		List<Violation> problems = new ArrayList<>();
 		if (read.violations().stream().anyMatch(Bundle::stopsReading)) {
@@ -72,12 +73,12 @@ record Bundle(List<Entry> entries, List<Violation> problems) {
 						.filter((v) -> v.path().equals(prefix) || v.path().startsWith(prefix + ".")
 								|| v.path().startsWith(prefix + "["))
 						.toList();
-					entries.add(entry(entries.size(), d, i, items.items().get(i), null, own, prefix, seen));
+					entries.add(entry(entries.size(), d, i, items.items().get(i), null, own, prefix, seen, version));
 				}
 			}
 			else {
 				String yaml = (texts != null) ? texts.get(d) : null;
-				entries.add(entry(entries.size(), d, null, document, yaml, readViolations, "", seen));
+				entries.add(entry(entries.size(), d, null, document, yaml, readViolations, "", seen, version));
 			}
 		}
 		if (entries.isEmpty()) {
@@ -92,12 +93,12 @@ record Bundle(List<Entry> entries, List<Violation> problems) {
 	}
 
 	private static Entry entry(int index, int document, @Nullable Integer item, Node node, @Nullable String yaml,
-			List<Violation> readViolations, String prefix, Map<PolicyKey, Integer> seen) {
+			List<Violation> readViolations, String prefix, Map<PolicyKey, Integer> seen, CiliumVersion version) {
 		String kind = orEmpty(PolicyText.kindOf(node));
 		String namespace = orEmpty(PolicyText.scalar(node, "metadata", "namespace"));
 		String name = orEmpty(PolicyText.scalar(node, "metadata", "name"));
 		try {
-			PolicyText.Parsed parsed = PolicyText.validate(node, "", readViolations, document, prefix);
+			PolicyText.Parsed parsed = PolicyText.validate(node, "", readViolations, document, prefix, version);
 			if (readViolations.stream().anyMatch(Violation::isError)) {
 				return new Entry(index, document, item, kind, namespace, name, null, parsed.warnings(), null);
 			}

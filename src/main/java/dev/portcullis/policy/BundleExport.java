@@ -3,7 +3,6 @@ package dev.portcullis.policy;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -60,15 +59,6 @@ public class BundleExport {
 				.map((canonical) -> (policies.getAndIncrement() == 0) ? canonical : "---\n" + canonical)
 				.concatWith(Mono.defer(() -> audited(workspace, at, policies.get(), by)).then(Mono.empty()));
 		}));
-	}
-
-	/**
-	 * The canonical texts of the policies live in {@code workspace} now ({@code at} null) or as of {@code at}, in
-	 * export order, for reading the workspace's state (its graph); not audited, as it hands out nothing the
-	 * snapshot does not. Fails with {@link StoreException.NotFound} for an unknown workspace.
-	 */
-	public Mono<List<String>> texts(String workspace, @Nullable Instant at) {
-		return this.workspaces.id(workspace).flatMap((ws) -> canonicals(ws, at).collectList());
 	}
 
 	private Mono<Void> audited(String workspace, @Nullable Instant at, int policies, Actor by) {

@@ -62,8 +62,11 @@ public class BundleImport {
 
 	private final YamlLimits bundleLimits;
 
+	private final WorkspaceSettings workspaceSettings;
+
 	BundleImport(DatabaseClient db, ReactiveTransactionManager transactions, Workspaces workspaces, PolicyRows rows,
-			StoreAudit audit, Permissions permissions, EnginePool engine, YamlProperties yaml, Settings settings) {
+			StoreAudit audit, Permissions permissions, EnginePool engine, YamlProperties yaml, Settings settings,
+			WorkspaceSettings workspaceSettings) {
 		this.db = db;
 		this.tx = TransactionalOperator.create(transactions);
 		this.workspaces = workspaces;
@@ -75,6 +78,7 @@ public class BundleImport {
 			.withMaxInputChars(settings.importMaxChars())
 			.withMaxDocuments(settings.importMaxDocuments())
 			.withMaxNodes(settings.importMaxNodes());
+		this.workspaceSettings = workspaceSettings;
 	}
 
 	/**
@@ -91,7 +95,8 @@ public class BundleImport {
 
 	/**
 	 * Imports a bundle: a multi-document YAML stream, {@code kind: List} objects included (as
-	 * {@code kubectl get cnp,ccnp,netpol -A -o yaml} writes), cluster-set fields stripped. All or nothing: when any
+	 * {@code kubectl get cnp,ccnp,netpol -A -o yaml} writes), cluster-set fields stripped, validated for the
+	 * workspace's Cilium version ({@link WorkspaceSettings}). All or nothing: when any
 	 * object is invalid or a duplicate of another, nothing is written and {@link StoreException.ImportRefused}
 	 * carries the report; otherwise every changed object gets a new version, in one transaction, and the report says
 	 * what happened to each. Policies of the workspace that the bundle does not name are left as they are.
@@ -105,7 +110,10 @@ public class BundleImport {
 	}
 
 	private Mono<ImportReport> importOrRefuse(String workspace, String yaml, String message, Actor by) {
-		return this.engine.run(() -> Bundle.read(yaml, this.bundleLimits))
+		// validated against the workspace's Cilium version
+		return this.workspaceSettings.current(workspace)
+			.flatMap((current) -> this.engine.run(() -> Bundle.read(yaml, this.bundleLimits,
+					current.settings().ciliumVersion())))
 			.flatMap((bundle) -> {
 				if (!bundle.acceptable()) {
 					return this.workspaces.id(workspace)

@@ -50,12 +50,16 @@ public class Policies {
 
 	private final YamlLimits policyLimits;
 
-	Policies(DatabaseClient db, Workspaces workspaces, PolicyRows rows, EnginePool engine, YamlProperties yaml) {
+	private final WorkspaceSettings settings;
+
+	Policies(DatabaseClient db, Workspaces workspaces, PolicyRows rows, EnginePool engine, YamlProperties yaml,
+			WorkspaceSettings settings) {
 		this.db = db;
 		this.workspaces = workspaces;
 		this.rows = rows;
 		this.engine = engine;
 		this.policyLimits = yaml.limits();
+		this.settings = settings;
 	}
 
 	/**
@@ -179,11 +183,14 @@ public class Policies {
 	 * implicit namespace, ...), with lines and columns in that text; empty for a tombstone. The list shows only the
 	 * count, stored with each version ({@link PolicySummary#warnings()}); this reads the one text a page shows.
 	 */
-	public Mono<List<Violation>> warnings(PolicyVersion version) {
+	public Mono<List<Violation>> warnings(String workspace, PolicyVersion version) {
 		if (version.deleted() || version.yaml().isBlank()) {
 			return Mono.just(List.of());
 		}
-		return this.engine.run(() -> PolicyText.one(version.yaml(), this.policyLimits).warnings())
+		// the Cilium version the workspace's settings named when this version was saved
+		return this.settings.at(workspace, version.summary().createdAt())
+			.flatMap((settings) -> this.engine.run(() -> PolicyText.one(version.yaml(), this.policyLimits,
+					settings.ciliumVersion()).warnings()))
 			// a text stored under other rules (a later engine) may no longer pass: show its warnings, not an error
 			.onErrorResume(StoreException.Invalid.class, (invalid) -> Mono.just(invalid.violations()
 				.stream()

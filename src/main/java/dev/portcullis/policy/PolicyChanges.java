@@ -62,8 +62,11 @@ public class PolicyChanges {
 
 	private final YamlLimits policyLimits;
 
+	private final WorkspaceSettings settings;
+
 	PolicyChanges(DatabaseClient db, ReactiveTransactionManager transactions, Workspaces workspaces, PolicyRows rows,
-			StoreAudit audit, Permissions permissions, EnginePool engine, YamlProperties yaml) {
+			StoreAudit audit, Permissions permissions, EnginePool engine, YamlProperties yaml,
+			WorkspaceSettings settings) {
 		this.db = db;
 		this.tx = TransactionalOperator.create(transactions);
 		this.workspaces = workspaces;
@@ -72,6 +75,7 @@ public class PolicyChanges {
 		this.permissions = permissions;
 		this.engine = engine;
 		this.policyLimits = yaml.limits();
+		this.settings = settings;
 	}
 
 	private Mono<Optional<PolicyHead>> lockHead(long workspaceId, PolicyKey key) {
@@ -188,7 +192,8 @@ public class PolicyChanges {
 	}
 
 	/**
-	 * Validates one policy object with the engine and saves it as a new version.
+	 * Validates one policy object with the engine, for the workspace's Cilium version ({@link WorkspaceSettings}), and
+	 * saves it as a new version.
 	 * @param key when not null, the text must name this policy ({@link StoreException.BadRequest} otherwise)
 	 * @param yaml one policy object, YAML or JSON, as the author wrote it; kept as written
 	 * @param expectedVersion the head version this change is based on; null to create: then the policy must not exist
@@ -214,7 +219,10 @@ public class PolicyChanges {
 					+ this.policyLimits.maxInputChars() + " are accepted (the Kubernetes API server refuses objects"
 					+ " over 3 MiB)."));
 		}
-		return this.engine.run(() -> PolicyText.one(yaml, this.policyLimits))
+		// validated against the workspace's Cilium version
+		return this.settings.current(workspace)
+			.flatMap((current) -> this.engine.run(() -> PolicyText.one(yaml, this.policyLimits,
+					current.settings().ciliumVersion())))
 			.flatMap((parsed) -> {
 				if (key != null && !key.equals(parsed.key())) {
 					return Mono.error(new StoreException.BadRequest("The text describes " + parsed.key()

@@ -11,6 +11,7 @@ import dev.portcullis.engine.doc.Node.ListNode;
 import dev.portcullis.engine.doc.Node.MapNode;
 import dev.portcullis.engine.doc.Node.ScalarNode;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.engine.parse.CiliumVersion;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
 import dev.portcullis.yaml.YamlDocuments;
@@ -43,9 +44,10 @@ final class PolicyText {
 
 	/**
 	 * Reads exactly one policy object.
+	 * @param version the Cilium version validation follows (the workspace's)
 	 * @throws StoreException.Invalid with every violation when the text is not one valid policy object
 	 */
-	static Parsed one(String text, YamlLimits limits) {
+	static Parsed one(String text, YamlLimits limits, CiliumVersion version) {
 		YamlDocuments read = YamlReader.read(text, limits);
 		if (read.hasErrors()) {
 			throw invalid(read.violations());
@@ -64,7 +66,7 @@ final class PolicyText {
 					List.of(Violation.error(read.documents().indexOf(object), "kind", object.position(), "kind \"" + kind
 							+ "\" is a list: save one policy object at a time, or import the list as a bundle.")));
 		}
-		return validate(object, text, read.violations(), read.documents().indexOf(object), "");
+		return validate(object, text, read.violations(), read.documents().indexOf(object), "", version);
 	}
 
 	/**
@@ -72,11 +74,12 @@ final class PolicyText {
 	 * @param readViolations what the YAML reader found in its document (warnings), kept in the result
 	 * @param document the index of its document in the stream, for violations
 	 * @param pathPrefix its path in the document ({@code items[3]} for a list item), for violations
+	 * @param version the Cilium version validation follows (the workspace's)
 	 * @throws StoreException.Invalid when the engine finds an error
 	 */
 	static Parsed validate(Node object, String yaml, List<Violation> readViolations, int document,
-			String pathPrefix) {
-		ParseResult parsed = PolicyParser.parse(List.of(object));
+			String pathPrefix, CiliumVersion version) {
+		ParseResult parsed = PolicyParser.parse(List.of(object), version);
 		List<Violation> violations = new ArrayList<>(readViolations);
 		parsed.violations().forEach((v) -> violations.add(relocate(v, document, pathPrefix)));
 		if (parsed.hasErrors() || parsed.policies().size() != 1) {

@@ -48,6 +48,20 @@ final class StoreApi {
 	record PageView<T>(List<T> items, @Nullable String nextCursor) {
 	}
 
+	/**
+	 * A workspace's agent settings as the API shows them: which version, written when and by whom (null for
+	 * version 0, Cilium's defaults), and every setting ({@link AgentSettings#toJson}).
+	 */
+	record SettingsView(int version, @Nullable Instant changedAt, @Nullable String changedBy,
+			Map<String, Object> settings) {
+
+		static SettingsView of(WorkspaceSettings.Version version) {
+			return new SettingsView(version.version(), version.changedAt(), version.changedBy(),
+					version.settings().toJson());
+		}
+
+	}
+
 	// ---------------------------------------------------------------- refusals
 
 	/** The problem a store refusal answers with. */
@@ -74,6 +88,23 @@ final class StoreApi {
 				.forEach(violations::add));
 			return new ApiProblem(HttpStatus.BAD_REQUEST, "import-refused", "Import refused", ex.getMessage(), violations)
 				.property("report", refused.report());
+		}
+		if (ex instanceof StoreException.InvalidSettings invalid) {
+			return new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-settings", "Invalid settings", ex.getMessage(),
+					invalid.violations());
+		}
+		if (ex instanceof StoreException.SettingsConflict conflict) {
+			Integer expected = conflict.expectedVersion();
+			ApiProblem problem = (expected == null)
+					? ApiProblem.of(HttpStatus.PRECONDITION_REQUIRED, "precondition-required", "Precondition required",
+							ex.getMessage())
+					: ApiProblem.of(HttpStatus.PRECONDITION_FAILED, "version-conflict", "Version conflict",
+							ex.getMessage());
+			if (expected != null && expected >= 0) {
+				problem.property("expectedVersion", expected);
+			}
+			return problem.property("current", SettingsView.of(conflict.current()))
+				.header(HttpHeaders.ETAG, etag(conflict.current().version()));
 		}
 		StoreException.Conflict conflict = (StoreException.Conflict) ex;
 		ApiProblem problem = ApiProblem.of(HttpStatus.PRECONDITION_FAILED, "version-conflict", "Version conflict",

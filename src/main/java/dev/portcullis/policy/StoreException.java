@@ -3,6 +3,7 @@ package dev.portcullis.policy;
 import java.util.List;
 
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.web.FieldViolation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -107,6 +108,50 @@ public abstract sealed class StoreException extends RuntimeException {
 
 		public ImportReport report() {
 			return this.report;
+		}
+
+	}
+
+	/** Agent settings with bad members: one violation per member, its path the member's name. Nothing was written. */
+	public static final class InvalidSettings extends StoreException {
+
+		private final List<FieldViolation> violations;
+
+		public InvalidSettings(String message, List<FieldViolation> violations) {
+			super(message);
+			this.violations = List.copyOf(violations);
+		}
+
+		public List<FieldViolation> violations() {
+			return this.violations;
+		}
+
+	}
+
+	/**
+	 * A settings change based on a version that is no longer the current one, or based on none once the settings were
+	 * changed. Nothing was written.
+	 */
+	public static final class SettingsConflict extends StoreException {
+
+		private final @Nullable Integer expectedVersion;
+
+		private final WorkspaceSettings.Version current;
+
+		public SettingsConflict(String message, @Nullable Integer expectedVersion, WorkspaceSettings.Version current) {
+			super(message);
+			this.expectedVersion = expectedVersion;
+			this.current = current;
+		}
+
+		/** The version the change was based on; null when it named none (the settings had been changed already). */
+		public @Nullable Integer expectedVersion() {
+			return this.expectedVersion;
+		}
+
+		/** The settings now. */
+		public WorkspaceSettings.Version current() {
+			return this.current;
 		}
 
 	}

@@ -2,19 +2,19 @@ package dev.portcullis.simulation;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 
 import dev.portcullis.compute.EnginePool;
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.engine.eval.CompiledPolicies;
 import dev.portcullis.engine.eval.Decision;
 import dev.portcullis.engine.eval.EngineOptions;
-import dev.portcullis.engine.eval.EngineOptions.PolicyEnforcementMode;
 import dev.portcullis.engine.flow.FlowParseResult;
 import dev.portcullis.engine.flow.FlowParser;
 import dev.portcullis.engine.parse.CiliumVersion;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
+import dev.portcullis.policy.AgentSettings;
 import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.Quoted;
 import dev.portcullis.web.RequestBodyLimits;
@@ -157,7 +157,11 @@ class EvaluateController {
 		else if (flows.size() > this.settings.maxFlows()) {
 			problems.add("\"flows\" has " + flows.size() + " flows; at most " + this.settings.maxFlows() + " are allowed");
 		}
-		OptionsReader options = new OptionsReader(root.get("options"), problems);
+		JsonNode optionsNode = root.get("options");
+		AgentSettings.Reading options = AgentSettings.read(optionsNode, AgentSettings.DEFAULTS, "options",
+				Set.of("explain"));
+		options.violations().forEach((violation) -> problems.add(violation.message()));
+		boolean explain = explain(optionsNode, problems);
 		if (!problems.isEmpty()) {
 			throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
 					String.join("; ", problems) + ".", problems.stream().map((p) ->
@@ -165,7 +169,8 @@ class EvaluateController {
 		}
 		List<JsonNode> flowList = new ArrayList<>(flows.size());
 		flows.forEach(flowList::add);
-		return new Request(policies.asString(), flowList, options.version, options.engineOptions, options.explain);
+		return new Request(policies.asString(), flowList, options.settings().ciliumVersion(),
+				options.settings().engineOptions(), explain);
 	}
 
 	private static String firstLine(@Nullable String message) {
@@ -176,74 +181,20 @@ class EvaluateController {
 		return (newline >= 0) ? message.substring(0, newline) : message;
 	}
 
-	/** Reads {@code options}, collecting problems rather than failing at the first. */
-	private static final class OptionsReader {
-
-		CiliumVersion version = CiliumVersion.DEFAULT;
-
-		EngineOptions engineOptions = EngineOptions.DEFAULTS;
-
-		boolean explain = true;
-
-		OptionsReader(@Nullable JsonNode options, List<String> problems) {
-			if (options == null || options.isNull()) {
-				return;
-			}
-			if (!options.isObject()) {
-				problems.add("\"options\" must be an object");
-				return;
-			}
-			for (String field : options.propertyNames()) {
-				JsonNode value = options.get(field);
-				switch (field) {
-					case "ciliumVersion" -> {
-						try {
-							this.version = CiliumVersion.parse(value.asString());
-						}
-						catch (IllegalArgumentException ex) {
-							problems.add("options.ciliumVersion: " + ex.getMessage());
-						}
-					}
-					case "policyEnforcementMode" -> {
-						String mode = value.isString() ? value.asString().toLowerCase(Locale.ROOT) : "";
-						switch (mode) {
-							case "default" -> this.engineOptions = this.engineOptions.withEnforcementMode(PolicyEnforcementMode.DEFAULT);
-							case "always" -> this.engineOptions = this.engineOptions.withEnforcementMode(PolicyEnforcementMode.ALWAYS);
-							case "never" -> this.engineOptions = this.engineOptions.withEnforcementMode(PolicyEnforcementMode.NEVER);
-							default -> problems.add("options.policyEnforcementMode must be \"default\", \"always\" or \"never\", not "
-									+ Quoted.cut(value.toString(), Quoted.MAX_CHARS));
-						}
-					}
-					case "policyAuditMode" -> {
-						if (value.isBoolean()) {
-							this.engineOptions = this.engineOptions.withAuditMode(value.asBoolean());
-						}
-						else {
-							problems.add("options.policyAuditMode must be true or false, not " + Quoted.cut(value.toString(), Quoted.MAX_CHARS));
-						}
-					}
-					case "clusterName" -> {
-						if (value.isString() && !value.asString().isBlank()) {
-							this.engineOptions = this.engineOptions.withClusterName(value.asString());
-						}
-						else {
-							problems.add("options.clusterName must be a non-empty string, not " + Quoted.cut(value.toString(), Quoted.MAX_CHARS));
-						}
-					}
-					case "explain" -> {
-						if (value.isBoolean()) {
-							this.explain = value.asBoolean();
-						}
-						else {
-							problems.add("options.explain must be true or false, not " + Quoted.cut(value.toString(), Quoted.MAX_CHARS));
-						}
-					}
-					default -> problems.add("unknown option " + Quoted.of(field)
-							+ "; allowed: ciliumVersion, policyEnforcementMode, policyAuditMode, clusterName, explain");
-				}
-			}
+	/**
+	 * {@code options.explain} (default true), the one option that is not an agent setting ({@link AgentSettings#read}
+	 * reads those).
+	 */
+	private static boolean explain(@Nullable JsonNode options, List<String> problems) {
+		JsonNode value = (options != null && options.isObject()) ? options.get("explain") : null;
+		if (value == null || value.isNull()) {
+			return true;
 		}
-
+		if (!value.isBoolean()) {
+			problems.add("options.explain: must be true or false, not " + Quoted.cut(value.toString(), Quoted.MAX_CHARS));
+			return true;
+		}
+		return value.asBoolean();
 	}
 
 }

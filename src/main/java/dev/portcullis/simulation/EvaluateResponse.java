@@ -121,8 +121,8 @@ record EvaluateResponse(List<Result> results, List<PolicyViolation> warnings, in
 	 * One side's decision.
 	 *
 	 * @param outcome NOT_EVALUATED (a reply), NOT_ENFORCED, ALLOWED, DENIED, L7_DENIED or AUDIT
-	 * @param dropReason POLICY_DENIED or POLICY_DENY when DENIED or AUDIT
-	 * @param dropReasonCode 133 or 181
+	 * @param dropReason POLICY_DENIED, POLICY_DENY or AUTH_REQUIRED when DENIED or AUDIT
+	 * @param dropReasonCode 133, 181 or 189
 	 * @param redirectedToProxy whether an allowed flow goes through the L7 proxy
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
@@ -142,6 +142,7 @@ record EvaluateResponse(List<Result> results, List<PolicyViolation> warnings, in
 	record L7(Decision.L7Protocol protocol, @JsonProperty("http_status") @Nullable Integer httpStatus,
 			@JsonProperty("grpc_status") @Nullable Integer grpcStatus,
 			@JsonProperty("kafka_error_code") @Nullable Integer kafkaErrorCode,
+			@JsonProperty("kafka_response_injected") @Nullable Boolean kafkaResponseInjected,
 			@JsonProperty("dns_rcode") @Nullable String dnsRcode,
 			@JsonProperty("tcp_reset") @Nullable Boolean tcpReset, String description) {
 
@@ -154,8 +155,9 @@ record EvaluateResponse(List<Result> results, List<PolicyViolation> warnings, in
 				case 3 -> "NXDOMAIN";
 				default -> String.valueOf(denial.dnsRcode());
 			};
-			return new L7(denial.protocol(), denial.httpStatus(), denial.grpcStatus(), denial.kafkaErrorCode(), rcode,
-					denial.tcpReset() ? Boolean.TRUE : null, denial.description());
+			Boolean injected = (denial.protocol() == Decision.L7Protocol.KAFKA) ? denial.kafkaResponseInjected() : null;
+			return new L7(denial.protocol(), denial.httpStatus(), denial.grpcStatus(), denial.kafkaErrorCode(), injected,
+					rcode, denial.tcpReset() ? Boolean.TRUE : null, denial.description());
 		}
 
 	}

@@ -50,6 +50,9 @@ class ApiExceptionHandler {
 	ResponseEntity<ProblemDetail> tooLarge(DataBufferLimitException ex, ServerWebExchange exchange) {
 		return ApiProblem.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
 				"The request body is larger than this endpoint accepts (" + ApiLimits.LIMITS_DESCRIPTION + ").")
+			// the rest of the body is never read, so the connection cannot carry another request: say so, or a
+			// client that reuses it gets a reset on its next request
+			.header(HttpHeaders.CONNECTION, "close")
 			.response(exchange);
 	}
 

@@ -77,6 +77,8 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/compare                                  VIEWER
 			GET    /workspaces/{workspace}/export                                   VIEWER
 			GET    /workspaces/{workspace}/import                                   VIEWER
+			GET    /workspaces/{workspace}/settings                                 VIEWER
+			POST   /workspaces/{workspace}/settings                                 ADMIN
 			POST   /workspaces/{workspace}/import                                   AUTHOR
 			GET    /workspaces/{workspace}/policies/new                             VIEWER
 			POST   /workspaces/{workspace}/policies/new                             AUTHOR
@@ -116,6 +118,8 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /api/v1/workspaces/{workspace}/import                            AUTHOR
 			GET    /api/v1/workspaces/{workspace}/export                            VIEWER
 			GET    /api/v1/workspaces/{workspace}/graph                             VIEWER
+			GET    /api/v1/workspaces/{workspace}/settings                          VIEWER
+			PUT    /api/v1/workspaces/{workspace}/settings                          ADMIN
 			GET    /actuator                                                        VIEWER
 			GET    /actuator/health                                                 PUBLIC
 			GET    /actuator/health/{*path}                                         PUBLIC

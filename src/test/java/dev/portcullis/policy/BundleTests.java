@@ -2,6 +2,7 @@ package dev.portcullis.policy;
 
 import java.util.List;
 
+import dev.portcullis.engine.parse.CiliumVersion;
 import dev.portcullis.yaml.YamlLimits;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class BundleTests {
 	void readShouldKeepEachTopLevelObjectsTextAndExpandLists() {
 		String first = PolicyFixtures.cnp("default", "web", "web", 80);
 		String list = "apiVersion: v1\nkind: List\nitems:\n- " + PolicyFixtures.ccnp("all").replace("\n", "\n  ").strip() + "\n";
-		Bundle bundle = Bundle.read(first + "---\n" + list, YamlLimits.DEFAULTS);
+		Bundle bundle = Bundle.read(first + "---\n" + list, YamlLimits.DEFAULTS, CiliumVersion.DEFAULT);
 		assertThat(bundle.acceptable()).isTrue();
 		assertThat(bundle.entries()).extracting(Bundle.Entry::document).containsExactly(0, 1);
 		assertThat(bundle.entries()).extracting(Bundle.Entry::item).containsExactly(null, 0);
@@ -36,7 +37,7 @@ class BundleTests {
 		String list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: cilium.io/v2\n  kind: CiliumNetworkPolicy\n"
 				+ "  metadata: {name: x, namespace: default}\n  spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: "
 				+ "[{port: \"99999\"}]}]}]}\n";
-		Bundle bundle = Bundle.read(list, YamlLimits.DEFAULTS);
+		Bundle bundle = Bundle.read(list, YamlLimits.DEFAULTS, CiliumVersion.DEFAULT);
 		assertThat(bundle.acceptable()).isFalse();
 		assertThat(bundle.entries().get(0).violations()).anySatisfy((v) -> {
 			assertThat(v.path()).startsWith("items[0].spec.ingress[0].toPorts[0].ports[0]");
@@ -46,7 +47,7 @@ class BundleTests {
 
 	@Test
 	void emptyBundlesShouldNotBeAcceptable() {
-		Bundle bundle = Bundle.read("# nothing\n", YamlLimits.DEFAULTS);
+		Bundle bundle = Bundle.read("# nothing\n", YamlLimits.DEFAULTS, CiliumVersion.DEFAULT);
 		assertThat(bundle.acceptable()).isFalse();
 		assertThat(bundle.problems()).extracting(dev.portcullis.engine.doc.Violation::message)
 			.isEqualTo(List.of("The bundle holds no policy objects."));

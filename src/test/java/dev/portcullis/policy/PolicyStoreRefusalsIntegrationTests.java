@@ -167,7 +167,7 @@ class PolicyStoreRefusalsIntegrationTests extends IntegrationTest {
 		PolicyVersion orders = this.policies.get(this.ws, new PolicyKey(PolicyKind.CILIUM_NETWORK_POLICY, "default",
 				"orders"), null).block(TIMEOUT);
 		assertThat(orders.summary().warnings()).isEqualTo(2);
-		assertThat(this.policies.warnings(orders).block(TIMEOUT)).extracting(Violation::message)
+		assertThat(this.policies.warnings(this.ws, orders).block(TIMEOUT)).extracting(Violation::message)
 			.anySatisfy((message) -> assertThat(message).contains("removed in Cilium 1.20"))
 			.anySatisfy((message) -> assertThat(message).contains("metadata.namespace is not set"));
 

@@ -174,6 +174,155 @@ class EvaluateApiIntegrationTests extends IntegrationTest {
 		assertThat(quiet.get("results").get(0).has("explanation")).isFalse();
 	}
 
+	static final String DNS_POLICY = """
+			apiVersion: cilium.io/v2
+			kind: CiliumNetworkPolicy
+			metadata:
+			  name: dns-only-example
+			  namespace: default
+			spec:
+			  endpointSelector:
+			    matchLabels:
+			      app: a
+			  egress:
+			  - toEndpoints:
+			    - matchLabels:
+			        k8s:io.kubernetes.pod.namespace: kube-system
+			        k8s:k8s-app: kube-dns
+			    toPorts:
+			    - ports:
+			      - port: "53"
+			        protocol: UDP
+			      rules:
+			        dns:
+			        - matchPattern: "*.example.com"
+			""";
+
+	String verdict(String policies, Object flow, Map<String, Object> options) {
+		return evaluate(Map.of("policies", policies, "flows", List.of(flow), "options", options))
+			.get("results").get(0).get("verdict").asString();
+	}
+
+	/**
+	 * The host firewall and node-selector-labels settings decide whether host policies and fromNodes rules count at
+	 * all (computePolicyEnforcementAndRules; rule_validation.go), and the explanation names the setting.
+	 */
+	@Test
+	void hostFirewallAndNodeSelectorLabelsShouldDecideWhetherTheirPoliciesCount() {
+		String hostPolicy = """
+				apiVersion: cilium.io/v2
+				kind: CiliumClusterwideNetworkPolicy
+				metadata: {name: host-fw}
+				spec:
+				  nodeSelector: {matchLabels: {node-role: worker}}
+				  ingress:
+				  - fromEntities: [cluster]
+				""";
+		Map<String, Object> sshFromWorld = new java.util.HashMap<>(tcpFlow(Map.of("labels", List.of("reserved:world")),
+				Map.of("labels", List.of("reserved:host")), 22));
+		sshFromWorld.put("node_labels", List.of("node-role=worker"));
+		JsonNode off = evaluate(Map.of("policies", hostPolicy, "flows", List.of(sshFromWorld)));
+		assertThat(off.get("results").get(0).get("verdict").asString()).isEqualTo("FORWARDED");
+		assertThat(off.get("results").get(0).toString()).contains("enable-host-firewall");
+		assertThat(verdict(hostPolicy, sshFromWorld, Map.of("hostFirewall", true))).isEqualTo("DROPPED");
+
+		String fromNodes = """
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata: {name: from-nodes, namespace: default}
+				spec:
+				  endpointSelector: {matchLabels: {role: backend}}
+				  ingress:
+				  - fromNodes:
+				    - matchLabels: {node-role: worker}
+				""";
+		Map<String, Object> fromOther = tcpFlow(pod("default", "role=other"), pod("default", "role=backend"), 80);
+		// without node selector labels the agent refuses the whole policy: nothing selects the backend
+		assertThat(verdict(fromNodes, fromOther, Map.of())).isEqualTo("FORWARDED");
+		assertThat(verdict(fromNodes, fromOther, Map.of("nodeSelectorLabels", true))).isEqualTo("DROPPED");
+	}
+
+	/** The agent settings a workspace stores are evaluate's options, read by the same reader (AgentSettings). */
+	@Test
+	void agentSettingsShouldBeOptionsThatChangeTheVerdictWhereCiliumWould() {
+		Map<String, Object> fromOther = tcpFlow(pod("default", "role=other"), pod("default", "role=backend"), 80);
+		assertThat(verdict(L3_POLICY, fromOther, Map.of())).isEqualTo("DROPPED");
+		assertThat(verdict(L3_POLICY, fromOther, Map.of("policyEnforcementMode", "never"))).isEqualTo("FORWARDED");
+		assertThat(verdict("", tcpFlow(pod("default", "app=a"), pod("default", "app=b"), 80),
+				Map.of("policyEnforcementMode", "Always"))).isEqualTo("DROPPED");
+
+		// allow-localhost: the node reaches its pods whatever the policies, unless it is "policy"
+		Map<String, Object> fromHost = tcpFlow(Map.of("labels", List.of("reserved:host")), pod("default", "role=backend"), 80);
+		assertThat(verdict(L3_POLICY, fromHost, Map.of())).isEqualTo("FORWARDED");
+		assertThat(verdict(L3_POLICY, fromHost, Map.of("allowLocalhost", "auto"))).isEqualTo("FORWARDED");
+		assertThat(verdict(L3_POLICY, fromHost, Map.of("allowLocalhost", "policy"))).isEqualTo("DROPPED");
+
+		// the DNS proxy's answer to a denied query
+		Map<String, Object> query = Map.of("source", pod("default", "app=a"), "destination",
+				pod("kube-system", "k8s-app=kube-dns"), "l4", Map.of("UDP", Map.of("source_port", 40000,
+						"destination_port", 53)), "l7", Map.of("type", "REQUEST", "dns", Map.of("query", "evil.org.",
+						"qtypes", List.of("A"))));
+		JsonNode refused = evaluate(Map.of("policies", DNS_POLICY, "flows", List.of(query)));
+		assertThat(refused.get("results").get(0).get("verdict").asString()).isEqualTo("DROPPED");
+		assertThat(refused.get("results").get(0).get("l7").get("dns_rcode").asString()).isEqualTo("REFUSED");
+		JsonNode nameError = evaluate(Map.of("policies", DNS_POLICY, "flows", List.of(query), "options",
+				Map.of("dnsRejectResponseCode", "nameError")));
+		assertThat(nameError.get("results").get(0).get("l7").get("dns_rcode").asString()).isEqualTo("NXDOMAIN");
+
+		// enable-non-default-deny-policies: a rule's enableDefaultDeny: false is honoured unless it is off
+		String notDefaultDeny = L3_POLICY.replace("  ingress:\n", "  enableDefaultDeny:\n    ingress: false\n  ingress:\n");
+		assertThat(verdict(notDefaultDeny, fromOther, Map.of())).isEqualTo("FORWARDED");
+		assertThat(verdict(notDefaultDeny, fromOther, Map.of("nonDefaultDenyPolicies", false))).isEqualTo("DROPPED");
+
+		// a peer of another cluster: selected only when peers are not scoped to the local cluster, or it is the local one
+		Map<String, Object> east = Map.of("namespace", "default", "cluster_name", "east", "labels", List.of(
+				"k8s:role=frontend", "k8s:io.kubernetes.pod.namespace=default", "k8s:io.cilium.k8s.policy.cluster=east"));
+		Map<String, Object> fromEast = tcpFlow(east, pod("default", "role=backend"), 80);
+		assertThat(verdict(L3_POLICY, fromEast, Map.of())).isEqualTo("DROPPED");
+		assertThat(verdict(L3_POLICY, fromEast, Map.of("policyDefaultLocalCluster", false))).isEqualTo("FORWARDED");
+
+		// policy-cidr-match-mode=nodes: a CIDR rule also selects the cluster's nodes
+		String toCidr = """
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata: {name: to-cidr, namespace: default}
+				spec:
+				  endpointSelector: {matchLabels: {app: a}}
+				  egress:
+				  - toCIDR: [10.0.0.0/8]
+				""";
+		Map<String, Object> toNode = tcpFlow(pod("default", "app=a"), Map.of("labels", List.of("reserved:remote-node")), 10250);
+		assertThat(verdict(toCidr, toNode, Map.of())).isEqualTo("DROPPED");
+		assertThat(verdict(toCidr, toNode, Map.of("policyCidrMatchMode", List.of("nodes")))).isEqualTo("FORWARDED");
+
+		// every setting is accepted, written as the settings API writes it
+		Map<String, Object> every = new java.util.LinkedHashMap<>();
+		every.put("ciliumVersion", "1.19");
+		every.put("policyEnforcementMode", "default");
+		every.put("policyAuditMode", false);
+		every.put("clusterName", "default");
+		every.put("allowLocalhost", "always");
+		every.put("policyDefaultLocalCluster", true);
+		every.put("policyCidrMatchMode", List.of());
+		every.put("nodeSelectorLabels", false);
+		every.put("nonDefaultDenyPolicies", true);
+		every.put("dnsRejectResponseCode", "refused");
+		every.put("hostFirewall", false);
+		every.put("mutualAuthentication", false);
+		every.put("explain", false);
+		assertThat(verdict(L3_POLICY, fromOther, every)).isEqualTo("DROPPED");
+
+		// bad settings: each named, all at once
+		JsonNode problem = problem(Map.of("policies", L3_POLICY, "flows", List.of(fromOther), "options",
+				Map.of("clusterName", "Bad_Name", "allowLocalhost", "sometimes", "hostFirewall", 1,
+						"dnsRejectResponseCode", "servfail", "explain", "no")), 400);
+		assertThat(problem.get("detail").asString()).contains("options.clusterName: \"Bad_Name\" is not a cluster name")
+			.contains("options.allowLocalhost: must be \"always\" or \"policy\", not \"sometimes\"")
+			.contains("options.hostFirewall: must be true or false, not 1")
+			.contains("options.dnsRejectResponseCode: must be \"refused\" or \"nameError\", not \"servfail\"")
+			.contains("options.explain: must be true or false");
+	}
+
 	@Test
 	void invalidPolicyShouldBeRefusedWithEveryViolationItsPathLineAndColumn() {
 		String invalid = """
@@ -285,7 +434,21 @@ class EvaluateApiIntegrationTests extends IntegrationTest {
 		byte[] huge = ("{\"policies\": \"" + "y".repeat(17 * 1024 * 1024) + "\", \"flows\": []}").getBytes();
 		patient.post().uri("/api/v1/evaluate").contentType(MediaType.APPLICATION_JSON).bodyValue(huge).exchange()
 			.expectStatus().isEqualTo(413)
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			// the unread rest of the body makes the connection unusable: the client is told not to reuse it
+			.expectHeader().valueEquals("Connection", "close");
 	}
 
+	@Test
+	void evaluateWhenRuleRequiresAuthenticationShouldDropWithAuthRequired() {
+		String policy = L3_POLICY.replace("  - fromEndpoints:", "  - authentication:\n      mode: required\n    fromEndpoints:");
+		JsonNode response = evaluate(Map.of("policies", policy, "flows",
+				List.of(tcpFlow(pod("default", "role=frontend"), pod("default", "role=backend"), 80))));
+
+		JsonNode result = response.get("results").get(0);
+		assertThat(result.get("verdict").asString()).isEqualTo("DROPPED");
+		assertThat(result.get("ingress").get("drop_reason").asString()).isEqualTo("AUTH_REQUIRED");
+		assertThat(result.get("ingress").get("drop_reason_code").asInt()).isEqualTo(189);
+		assertThat(result.get("explanation").get("notes").toString()).contains("mutualAuthentication is off");
+	}
 }

@@ -95,6 +95,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("workspace", "/workspaces/" + ws);
 		pages.put("compare", "/workspaces/" + ws + "/compare?from=2020-01-01T00:00:00&to=" + moment);
 		pages.put("import", "/workspaces/" + ws + "/import");
+		pages.put("settings", "/workspaces/" + ws + "/settings");
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws
@@ -143,6 +144,14 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save version")).click();
 		assertThat(this.page.locator("ul.violations")).containsText("Line 18, column 15");
 		checkFits(width, "new-invalid");
+
+		// refused agent settings: the form with a message next to the field
+		this.page.navigate("/workspaces/" + ws + "/settings");
+		expectFailedResponse(422, "/workspaces/" + ws + "/settings");
+		this.page.getByLabel("Cluster name").fill("Not a valid cluster name, and long enough to wrap on a phone");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
+		assertThat(this.page.locator("#setting-clusterName-error")).isVisible();
+		checkFits(width, "settings-invalid");
 
 		// the audit log with what this test did, at its widest
 		this.page.navigate("/admin/audit");

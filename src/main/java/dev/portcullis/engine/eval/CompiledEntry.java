@@ -36,6 +36,18 @@ final class CompiledEntry {
 	/** {@link #matchL4} results at or above this are ICMP field indexes plus this offset. */
 	static final int ICMP_OFFSET = 1 << 20;
 
+	/** {@link #auth}: no {@code authentication} on the rule. */
+	static final int AUTH_UNSET = -1;
+
+	/** {@link #auth}: {@code authentication.mode: disabled} (Cilium's AuthTypeDisabled, explicit). */
+	static final int AUTH_DISABLED = 0;
+
+	/** {@link #auth}: {@code authentication.mode: required} (AuthTypeSpire, mutual authentication). */
+	static final int AUTH_SPIRE = 1;
+
+	/** {@link #auth}: {@code authentication.mode: test-always-fail} (AuthTypeAlwaysFail). */
+	static final int AUTH_ALWAYS_FAIL = 2;
+
 	final CompiledRule rule;
 
 	final Direction direction;
@@ -60,9 +72,15 @@ final class CompiledEntry {
 
 	final List<PortL7> portRules;
 
+	/**
+	 * {@code authentication.mode} as Cilium's auth type ({@link #AUTH_UNSET}, {@link #AUTH_DISABLED},
+	 * {@link #AUTH_SPIRE}, {@link #AUTH_ALWAYS_FAIL}; pkg/policy/l4.go {@code getAuthType}); higher wins a merge.
+	 */
+	final int auth;
+
 	CompiledEntry(CompiledRule rule, Direction direction, boolean deny, String path, boolean anyPeer, boolean l3Only,
 			List<LabelPeer> labelPeers, List<FlowPeer> flowPeers, List<PortEntry> ports, List<IcmpEntry> icmps,
-			List<PortL7> portRules) {
+			List<PortL7> portRules, int auth) {
 		this.rule = rule;
 		this.direction = direction;
 		this.deny = deny;
@@ -74,6 +92,20 @@ final class CompiledEntry {
 		this.ports = List.copyOf(ports);
 		this.icmps = List.copyOf(icmps);
 		this.portRules = List.copyOf(portRules);
+		this.auth = auth;
+	}
+
+	/** The auth type of an {@code authentication.mode} as written (null: unset). */
+	static int authOf(@Nullable String mode) {
+		if (mode == null) {
+			return AUTH_UNSET;
+		}
+		return switch (mode) {
+			case "disabled" -> AUTH_DISABLED;
+			case "required" -> AUTH_SPIRE;
+			case "test-always-fail" -> AUTH_ALWAYS_FAIL;
+			default -> AUTH_UNSET;
+		};
 	}
 
 	PolicyRef policy() {
@@ -254,8 +286,15 @@ final class CompiledEntry {
 	}
 
 	/**
-	 * One port of a port rule: a number ({@code port} 0 = every port) with an optional inclusive
-	 * {@code endPort}, or a named port; and the protocols it covers.
+	 * One port of a port rule and the protocols it covers: a numeric range {@code port..endPort} (inclusive, as
+	 * {@link dev.portcullis.engine.match.PortRange#of} builds it from the policy, so {@code 0..65535} is every
+	 * port and {@code port: "0", endPort: 100} is {@code 0..100}), or a named port with the policy's
+	 * {@code endPort}: the name is resolved on the destination endpoint, and the entry covers the resolved port, or
+	 * the range from it to {@code endPort} when {@code endPort} is above it (pkg/policy/l4.go {@code toMapState}:
+	 * {@code PortRangeToMaskedPorts(resolved, EndPort)}).
+	 *
+	 * @param port the first port of a numeric range (0 for a named port)
+	 * @param endPort the last port of a numeric range; for a named port the policy's {@code endPort} (0 = none)
 	 */
 	record PortEntry(String path, String display, int portRuleIndex, int port, int endPort, @Nullable String name,
 			boolean tcp, boolean udp, boolean sctp, @Nullable Protocol other) {
@@ -265,21 +304,18 @@ final class CompiledEntry {
 				return false;
 			}
 			if (this.name != null) {
-				for (NamedPort named : destination.namedPorts()) {
-					if (named.port() == destinationPort && named.protocol() == protocol
-							&& named.name().equalsIgnoreCase(this.name)) {
+				List<NamedPort> namedPorts = destination.namedPorts();
+				for (int i = 0; i < namedPorts.size(); i++) {
+					NamedPort named = namedPorts.get(i);
+					if (named.protocol() == protocol && named.name().equalsIgnoreCase(this.name)
+							&& (named.port() == destinationPort || (this.endPort > named.port()
+									&& destinationPort > named.port() && destinationPort <= this.endPort))) {
 						return true;
 					}
 				}
 				return false;
 			}
-			if (this.port == 0) {
-				return true;
-			}
-			if (this.endPort > this.port) {
-				return destinationPort >= this.port && destinationPort <= this.endPort;
-			}
-			return destinationPort == this.port;
+			return destinationPort >= this.port && destinationPort <= this.endPort;
 		}
 
 		private boolean covers(Protocol protocol) {

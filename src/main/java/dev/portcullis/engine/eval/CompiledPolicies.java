@@ -1,13 +1,17 @@
 package dev.portcullis.engine.eval;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.portcullis.engine.api.Direction;
 import dev.portcullis.engine.api.Policy;
+import dev.portcullis.engine.api.PolicyRef;
 import dev.portcullis.engine.api.PortRule.KafkaRule;
 import dev.portcullis.engine.eval.CompiledEntry.FlowPeer;
 import dev.portcullis.engine.eval.CompiledEntry.LabelPeer;
@@ -43,9 +47,15 @@ import org.jspecify.annotations.Nullable;
  * sides must allow. Per side: a matching deny rule drops (181), ingress from the local host is allowed
  * (allow-localhost), a matching allow rule allows, and an unmatched flow on a default-deny side drops (133).
  * Matching allow rules that all carry L7 rules send the request to the proxy, which allows it if any of their
- * rules matches (an L3/L4 rule without L7 for the same peer and port lifts L7 filtering; on a side that is not
- * default-deny, L7 rules and {@code serverNames} only add visibility: Cilium ≥1.18, pkg/policy/l4.go
- * {@code ensureWildcard}). Replies ({@code is_reply}) are not evaluated.
+ * rules matches (on a side that is not default-deny, L7 rules and {@code serverNames} only add visibility:
+ * Cilium ≥1.18, pkg/policy/l4.go {@code ensureWildcard}). A matching allow without L7 rules for the same peer
+ * does not stop the redirect (a redirect entry has the higher precedence in the policy map) but may lift the L7
+ * rules in the proxy: for HTTP, gRPC and TLS always (Envoy also evaluates the wildcard-port rules of L3-only
+ * allows), for Kafka when it is L3-only, all ports or the same single port, for DNS only when it is written for the
+ * same port and protocol (the DNS proxy sees only its port's rules, so an L3-only allow does not lift DNS rules).
+ * An allowed flow whose map entry requires {@code authentication} is dropped with AUTH_REQUIRED (189) unless
+ * mutual authentication is available ({@link EngineOptions#mutualAuthentication()}) and the mode is
+ * {@code required}. Replies ({@code is_reply}) are not evaluated.
  * <p>
  * Decisions taken where Cilium's behaviour needed a reading of its source (see the conformance cases):
  * ingress deny rules for the host beat allow-localhost (deny entries win in the policy map); audit mode turns
@@ -56,6 +66,16 @@ import org.jspecify.annotations.Nullable;
  * {@code cidrGroupRef}, {@code cidrGroupSelector} and {@code toGroups} select nothing (they need cluster state);
  * {@code fromRequires}/{@code toRequires} (only in policies parsed for Cilium before 1.19) are ANDed into every
  * endpoint selector peer of the endpoints their rule selects, as those releases did.
+ * <p>
+ * Agent settings (pkg/policy/repository.go {@code computePolicyEnforcementAndRules}): with the host firewall off
+ * (the default) the host endpoint is never enforced and host policies are ignored; with enforcement mode
+ * {@code always} every local endpoint (the host too, when the host firewall is on) is default-deny in both
+ * directions; an endpoint whose identity is still {@code reserved:init} is default-deny in both directions
+ * whatever the rules say (only the flow's labels tell the engine so); a policy the agent rejects under the settings
+ * ({@code fromNodes}/{@code toNodes} without enable-node-selector-labels) is not enforced at all
+ * ({@link #agentRejections()}). The explanation names the setting that decided a side. Cilium tests "host" and
+ * "reserved:init" with {@code LabelArray.Has("host")} / {@code Has("init")}, which match a label of that key from
+ * any source, so a pod labelled {@code host=...} or {@code init=...} is treated the same way; the engine follows.
  */
 public final class CompiledPolicies {
 
@@ -79,6 +99,14 @@ public final class CompiledPolicies {
 	private static final SideResult AUDIT_DEFAULT = new SideResult(
 			new SideDecision(Outcome.AUDIT, DropReason.POLICY_DENIED, false), null);
 
+	private static final SideResult DENIED_AUTH = new SideResult(
+			new SideDecision(Outcome.DENIED, DropReason.AUTH_REQUIRED, false), null);
+
+	private static final SideResult AUDIT_AUTH = new SideResult(
+			new SideDecision(Outcome.AUDIT, DropReason.AUTH_REQUIRED, false), null);
+
+	private static final String INIT_LABEL = "reserved:init";
+
 	/** Kafka API keys the proxy answers with TOPIC_AUTHORIZATION_FAILED when it denies them. */
 	private static final int[] KAFKA_KEYS_WITH_ERROR_RESPONSE = { 0, 1, 2, 3, 8, 9, 10 };
 
@@ -88,19 +116,52 @@ public final class CompiledPolicies {
 
 	private final SecurityIdentity.Table identities;
 
-	private CompiledPolicies(EngineOptions options, List<CompiledRule> rules) {
+	/** Whether some allow rule sets {@code authentication}; when none does, decisions skip the auth bookkeeping. */
+	private final boolean authentication;
+
+	private final List<PolicyCompiler.Rejected> rejected;
+
+	private CompiledPolicies(EngineOptions options, PolicyCompiler.Compilation compilation) {
 		this.options = options;
-		this.rules = rules;
+		this.rules = compilation.rules();
+		this.rejected = compilation.rejected();
 		this.identities = new SecurityIdentity.Table(options.clusterName());
+		boolean authentication = false;
+		for (CompiledRule rule : this.rules) {
+			for (CompiledEntry entry : rule.ingress) {
+				authentication |= entry.auth != CompiledEntry.AUTH_UNSET;
+			}
+			for (CompiledEntry entry : rule.egress) {
+				authentication |= entry.auth != CompiledEntry.AUTH_UNSET;
+			}
+		}
+		this.authentication = authentication;
 	}
 
-	/** Compiles valid policies (as {@code PolicyParser} returns them) under the given agent settings. */
+	/**
+	 * Compiles valid policies (as {@code PolicyParser} returns them) under the given agent settings. A policy the
+	 * agent would refuse under these settings ({@code fromNodes}/{@code toNodes} without enable-node-selector-labels)
+	 * is left out, as Cilium leaves it out, and listed by {@link #agentRejections()}.
+	 */
 	public static CompiledPolicies compile(List<Policy> policies, EngineOptions options) {
-		return new CompiledPolicies(options, PolicyCompiler.compile(policies, options));
+		return new CompiledPolicies(options, PolicyCompiler.compileAll(policies, options));
 	}
 
 	public EngineOptions options() {
 		return this.options;
+	}
+
+	/** The policies the agent rejects under these settings, each once, with the reason (in input order). */
+	public List<AgentRejection> agentRejections() {
+		Map<PolicyRef, AgentRejection> byPolicy = new LinkedHashMap<>();
+		for (PolicyCompiler.Rejected rejected : this.rejected) {
+			byPolicy.putIfAbsent(rejected.rule().policy, new AgentRejection(rejected.rule().policy, rejected.reason()));
+		}
+		return List.copyOf(byPolicy.values());
+	}
+
+	/** A valid policy that the agent does not import under the engine's settings, and why. */
+	public record AgentRejection(PolicyRef policy, String reason) {
 	}
 
 	/** Decides a flow; the decision carries no explanation. */
@@ -113,7 +174,9 @@ public final class CompiledPolicies {
 		Trace egress = new Trace(Direction.EGRESS);
 		Trace ingress = new Trace(Direction.INGRESS);
 		Decision decision = evaluate(flow, egress, ingress);
-		return decision.withExplanation(Explainer.explain(flow, decision, egress, ingress, this.options.clusterName()));
+		Decision explained = decision.withExplanation(Explainer.explain(flow, decision, egress, ingress,
+				this.options.clusterName()));
+		return Explainer.withRejections(explained, this.rejected, egress, ingress);
 	}
 
 	private Decision evaluate(Flow flow, @Nullable Trace egressTrace, @Nullable Trace ingressTrace) {
@@ -157,6 +220,12 @@ public final class CompiledPolicies {
 	private SideResult side(Flow flow, Direction direction, SecurityIdentity subject, SecurityIdentity peer,
 			@Nullable String peerIpText, @Nullable Trace trace) {
 		trace(trace, subject, peer, Reason.NOT_ENFORCED);
+		if (subject.hostKeyed && !this.options.hostFirewall() && subject.isLocalEndpoint()) {
+			if (trace != null) {
+				trace.view = subjectView(subject, direction);
+			}
+			return traced(trace, Reason.HOST_FIREWALL_OFF, NOT_ENFORCED);
+		}
 		if (this.options.enforcementMode() == PolicyEnforcementMode.NEVER) {
 			return traced(trace, Reason.MODE_NEVER, NOT_ENFORCED);
 		}
@@ -215,6 +284,16 @@ public final class CompiledPolicies {
 
 		Match plain = null;
 		List<Match> l7Matches = null;
+		// Only a DNS or Kafka request can be decided differently by which plain match it meets (see lifts).
+		L7Request request = flow.l7();
+		boolean keepPlains = request instanceof Flow.Dns || request instanceof Kafka;
+		List<Match> otherPlains = null;
+		// Mutual authentication: the best map entry's explicit mode, else the strictest explicit mode of the others.
+		int bestScore = -1;
+		int bestAuth = CompiledEntry.AUTH_UNSET;
+		int otherAuth = CompiledEntry.AUTH_UNSET;
+		Match bestAuthMatch = null;
+		Match otherAuthMatch = null;
 		for (Candidate candidate : peers.allow()) {
 			int flowPeer = -1;
 			if (candidate.labelPeer() == PeerView.FLOW_PEERS) {
@@ -236,9 +315,32 @@ public final class CompiledPolicies {
 				trace.allowMatches.add(match);
 			}
 			PortL7 l7 = candidate.entry().l7Of(l4);
+			if (this.authentication) {
+				int score = mapEntryScore(candidate, l4, l7);
+				int auth = candidate.entry().auth;
+				if (score > bestScore) {
+					bestScore = score;
+					bestAuth = auth;
+					bestAuthMatch = (auth != CompiledEntry.AUTH_UNSET) ? match : null;
+				}
+				else if (score == bestScore && auth > bestAuth) {
+					bestAuth = auth;
+					bestAuthMatch = match;
+				}
+				if (auth > otherAuth) {
+					otherAuth = auth;
+					otherAuthMatch = match;
+				}
+			}
 			if (l7 == null || l7.plain()) {
 				if (plain == null) {
 					plain = match;
+				}
+				else if (keepPlains) {
+					if (otherPlains == null) {
+						otherPlains = new ArrayList<>(2);
+					}
+					otherPlains.add(match);
 				}
 			}
 			else {
@@ -247,6 +349,22 @@ public final class CompiledPolicies {
 				}
 				l7Matches.add(match);
 			}
+		}
+		if (this.authentication && (plain != null || l7Matches != null)) {
+			int auth = (bestAuth != CompiledEntry.AUTH_UNSET) ? bestAuth : otherAuth;
+			if (auth != CompiledEntry.AUTH_UNSET && auth != CompiledEntry.AUTH_DISABLED) {
+				Match from = (bestAuth != CompiledEntry.AUTH_UNSET) ? bestAuthMatch : otherAuthMatch;
+				SideResult refused = authenticate(auth, from, subject, peer, trace);
+				if (refused != null) {
+					return refused;
+				}
+			}
+		}
+		if (plain != null && l7Matches != null && keepPlains && !lifts(plain, otherPlains, l7Matches, flow)) {
+			if (trace != null) {
+				trace.notLifting = plain;
+			}
+			plain = null;
 		}
 		if (plain != null) {
 			if (trace != null) {
@@ -270,6 +388,118 @@ public final class CompiledPolicies {
 			return traced(trace, Reason.L7_VISIBILITY_ONLY, ALLOWED_PROXIED);
 		}
 		return l7(flow, l7Matches, trace);
+	}
+
+	/**
+	 * How Cilium's datapath ranks the policy map entry behind a match (bpf/lib/policy.h
+	 * {@code __policy_can_access}): a proxy redirect has the higher precedence, then the longer port prefix
+	 * (port, then protocol only, then L3-only), then an identity-specific key over the any-peer key.
+	 */
+	private static int mapEntryScore(Candidate candidate, int l4, @Nullable PortL7 l7) {
+		boolean redirect = l7 != null && (!l7.plain() || l7.listener());
+		int prefix;
+		if (l4 == CompiledEntry.L3_ONLY) {
+			prefix = 0;
+		}
+		else if (l4 >= CompiledEntry.ICMP_OFFSET) {
+			prefix = 2;
+		}
+		else {
+			CompiledEntry.PortEntry port = candidate.entry().ports.get(l4);
+			prefix = (port.port() == 0 && port.name() == null) ? 1 : 2;
+		}
+		return (redirect ? 8 : 0) + prefix * 2 + ((candidate.labelPeer() != PeerView.ANY_PEER) ? 1 : 0);
+	}
+
+	/**
+	 * The datapath's check of an allowed flow whose map entry carries an auth type (bpf/lib/policy.h
+	 * {@code __policy_check} returns DROP_POLICY_AUTH_REQUIRED, then bpf/lib/auth.h {@code auth_lookup} looks for
+	 * an authenticated identity pair in the auth map and drops with 189 "Authentication required" until the agent
+	 * has written one). {@code test-always-fail} is never authenticated (pkg/auth/always_fail_authhandler.go);
+	 * {@code required} is authenticated only when mutual authentication is available
+	 * ({@link EngineOptions#mutualAuthentication()}: without the mutual auth handler pkg/auth/manager.go
+	 * {@code authenticate} fails with "unknown requested auth type"), and only between two pods: the agent skips
+	 * every pair with a reserved identity (host, remote node, world, ...: pkg/auth/manager.go
+	 * {@code handleAuthRequest}), and a {@code cidr:} identity has no SPIFFE identity to authenticate (an
+	 * inference). Audit mode forwards the flow as AUDIT (the audit check in
+	 * {@code policy_can_ingress}/{@code policy_can_egress} runs before {@code auth_lookup}).
+	 *
+	 * @return the refusing result, or null when the flow is (eventually) authenticated
+	 */
+	private @Nullable SideResult authenticate(int auth, @Nullable Match from, SecurityIdentity subject,
+			SecurityIdentity peer, @Nullable Trace trace) {
+		boolean pods = subject.kind == SecurityIdentity.Kind.POD && peer.kind == SecurityIdentity.Kind.POD;
+		if (trace != null) {
+			trace.auth = auth;
+			trace.authFrom = from;
+			trace.mutualAuthentication = this.options.mutualAuthentication();
+			trace.authBetweenPods = pods;
+		}
+		if (auth == CompiledEntry.AUTH_SPIRE && this.options.mutualAuthentication() && pods) {
+			return null;
+		}
+		if (trace != null) {
+			trace.decided = from;
+		}
+		return traced(trace, Reason.AUTH_REQUIRED, this.options.auditMode() ? AUDIT_AUTH : DENIED_AUTH);
+	}
+
+	/**
+	 * Whether an allow without L7 rules for the same peer lets every request through the proxy of the L7 matches.
+	 * Envoy (HTTP, TLS) evaluates the port's rules and the wildcard-port rules of L3-only allows together
+	 * (cilium/proxy cilium/network_policy.cc {@code PortPolicy::forRange}; pkg/envoy/xds_server.go
+	 * {@code getWildcardNetworkPolicyRules}), so any such allow lifts the L7 rules. Kafka's parser (proxylib
+	 * proxylib/policymap.go {@code PortNetworkPolicies.Matches}) looks up the exact port, then port 0: an L3-only
+	 * allow, an all-ports allow or one for that single port lifts, a port range does not. The DNS proxy receives only
+	 * the rules of the redirect's own port filter (pkg/proxy/proxy.go {@code UpdateRules} with
+	 * {@code GetPerSelectorPolicies}; pkg/fqdn/dnsproxy/proxy.go {@code setPortRulesForID}, where a selector
+	 * without L7 rules matches every name): only an allow written for the same port and protocol lifts DNS rules;
+	 * an L3-only allow does not (the redirect still wins in the datapath: a redirect entry has the higher
+	 * precedence, pkg/policy/types/entry.go).
+	 */
+	private static boolean lifts(Match plain, @Nullable List<Match> otherPlains, List<Match> l7Matches, Flow flow) {
+		if (lifts(plain, l7Matches, flow)) {
+			return true;
+		}
+		if (otherPlains != null) {
+			for (Match other : otherPlains) {
+				if (lifts(other, l7Matches, flow)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static boolean lifts(Match plain, List<Match> l7Matches, Flow flow) {
+		for (Match l7Match : l7Matches) {
+			PortL7 l7 = l7Match.l7();
+			if (!l7.dns().isEmpty()) {
+				if (plain.l4() >= 0 && plain.l4() < CompiledEntry.ICMP_OFFSET) {
+					CompiledEntry.PortEntry own = plain.entry().ports.get(plain.l4());
+					CompiledEntry.PortEntry dns = l7Match.entry().ports.get(l7Match.l4());
+					if (own.port() == dns.port() && own.endPort() == dns.endPort()
+							&& Objects.equals(own.name(), dns.name())) {
+						return true;
+					}
+				}
+			}
+			else if (l7.kafka() != null || l7.l7proto() != null) {
+				if (plain.l4() == CompiledEntry.L3_ONLY) {
+					return true;
+				}
+				if (plain.l4() >= 0 && plain.l4() < CompiledEntry.ICMP_OFFSET) {
+					// a single port (or a named one, or all ports): proxylib finds it by the flow's port or port 0
+					if (plain.entry().ports.get(plain.l4()).endPort() == 0) {
+						return true;
+					}
+				}
+			}
+			else {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private SideResult l7(Flow flow, List<Match> matches, @Nullable Trace trace) {
@@ -482,11 +712,25 @@ public final class CompiledPolicies {
 				defaultDenyBy.add(rule);
 			}
 		}
-		boolean always = this.options.enforcementMode() == PolicyEnforcementMode.ALWAYS
-				&& (!subject.isHost() || !selecting.isEmpty());
-		boolean defaultDeny = always || !defaultDenyBy.isEmpty();
+		// computePolicyEnforcementAndRules: enforcement mode always, or an identity still reserved:init, enforces
+		// both directions in default deny whatever the rules say (the host is only evaluated with the host
+		// firewall on, so always mode covers it too).
+		String forcedBy = null;
+		if (this.options.enforcementMode() == PolicyEnforcementMode.ALWAYS) {
+			forcedBy = "policy enforcement mode always (enable-policy=always)";
+		}
+		else if (subject.labelList.contains(INIT_LABEL)) {
+			forcedBy = "the endpoint's identity is still reserved:init (labels not yet resolved), which Cilium always"
+					+ " enforces in default deny";
+		}
+		else if (subject.initKeyed) {
+			forcedBy = "the endpoint carries a label keyed init, and Cilium's reserved:init check"
+					+ " (computePolicyEnforcementAndRules: lbls.Has(\"init\")) matches that key in any source, so it is"
+					+ " enforced in default deny as if its identity were reserved:init";
+		}
+		boolean defaultDeny = forcedBy != null || !defaultDenyBy.isEmpty();
 		view = new SubjectView(List.copyOf(selecting), List.copyOf(allow), List.copyOf(deny), defaultDeny || entries,
-				defaultDeny, List.copyOf(defaultDenyBy), List.copyOf(requires));
+				defaultDeny, List.copyOf(defaultDenyBy), List.copyOf(requires), forcedBy);
 		subject.subjectViews[direction.ordinal()] = view;
 		return view;
 	}
@@ -546,8 +790,9 @@ public final class CompiledPolicies {
 	/** Why a side decided as it did (recorded only by {@link #explain}). */
 	enum Reason {
 
-		REPLY, MODE_NEVER, NOT_LOCAL, NOT_ENFORCED, DENY_RULE, LOCALHOST, ALLOWED, NO_MATCH_NOT_DEFAULT_DENY,
-		NO_MATCH_DEFAULT_DENY, L7_VISIBILITY_ONLY, TLS_DENIED, L7_NO_REQUEST, L7_ALLOWED, L7_DENIED
+		REPLY, HOST_FIREWALL_OFF, MODE_NEVER, NOT_LOCAL, NOT_ENFORCED, DENY_RULE, LOCALHOST, ALLOWED,
+		NO_MATCH_NOT_DEFAULT_DENY, NO_MATCH_DEFAULT_DENY, L7_VISIBILITY_ONLY, TLS_DENIED, L7_NO_REQUEST, L7_ALLOWED,
+		L7_DENIED, AUTH_REQUIRED
 
 	}
 
@@ -586,6 +831,21 @@ public final class CompiledPolicies {
 		final List<Match> allowMatches = new ArrayList<>();
 
 		final List<Match> denyMatches = new ArrayList<>();
+
+		/** The auth type the allowing map entry carries ({@link CompiledEntry#AUTH_UNSET} when none). */
+		int auth = CompiledEntry.AUTH_UNSET;
+
+		/** The match whose {@code authentication.mode} decided {@link #auth}. */
+		@Nullable Match authFrom;
+
+		/** The {@link EngineOptions#mutualAuthentication()} setting, when {@link #auth} is set. */
+		boolean mutualAuthentication;
+
+		/** Whether both identities are pods (the only pairs Cilium's auth manager authenticates). */
+		boolean authBetweenPods;
+
+		/** An allow without L7 rules for the same peer that did not lift the L7 rules of the port (DNS, Kafka). */
+		@Nullable Match notLifting;
 
 		Trace(Direction direction) {
 			this.direction = direction;

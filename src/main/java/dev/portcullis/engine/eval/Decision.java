@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * The flow is {@link Verdict#FORWARDED} when both sides allow it (a side is only enforced where a policy, or
  * enforcement mode {@code always}, puts that endpoint into default deny for that direction, or a deny rule
  * selects it). A deny rule drops with {@link DropReason#POLICY_DENY} (181), an unmatched flow on a default-deny
- * side with {@link DropReason#POLICY_DENIED} (133); in audit mode such drops become {@link Verdict#AUDIT} and the
- * flow is forwarded. An L7 denial (HTTP 403, gRPC status 7, Kafka error 29, DNS REFUSED, TLS reset) drops the
+ * side with {@link DropReason#POLICY_DENIED} (133), an allowed flow whose rule requires mutual authentication that
+ * cannot complete with {@link DropReason#AUTH_REQUIRED} (189); in audit mode such drops become
+ * {@link Verdict#AUDIT} and the flow is forwarded. An L7 denial (HTTP 403, gRPC status 7, Kafka error 29, DNS REFUSED, TLS reset) drops the
  * request in the proxy: verdict {@link Verdict#DROPPED} with {@link #l7()} set. Replies are not evaluated.
  *
  * @param verdict the Hubble verdict
@@ -84,7 +85,12 @@ public record Decision(Verdict verdict, SideDecision egress, SideDecision ingres
 		/** 133: no rule allowed the flow on a default-deny side. */
 		POLICY_DENIED(133),
 		/** 181: a deny rule matched ("Policy denied by denylist"). */
-		POLICY_DENY(181);
+		POLICY_DENY(181),
+		/**
+		 * 189: the allowing rule requires {@code authentication} and the identity pair is not (yet) authenticated
+		 * ("Authentication required", bpf/lib/auth.h {@code auth_lookup}).
+		 */
+		AUTH_REQUIRED(189);
 
 		private final int code;
 
@@ -132,44 +138,51 @@ public record Decision(Verdict verdict, SideDecision egress, SideDecision ingres
 	 * @param httpStatus HTTP status of the local reply (403), for HTTP
 	 * @param httpBody body of the local reply ({@code Access denied\r\n}), for HTTP and gRPC
 	 * @param grpcStatus gRPC status of the trailers-only reply (7 PERMISSION_DENIED), for gRPC
-	 * @param kafkaErrorCode error code of the injected response (29 TOPIC_AUTHORIZATION_FAILED), for Kafka API
-	 *        keys that get a response; null when the request is dropped without a response
+	 * @param kafkaErrorCode for Kafka, 29 TOPIC_AUTHORIZATION_FAILED: the error code Hubble records
+	 *        ({@code l7.kafka.error_code}) for every denied request, and the code of the injected response when
+	 *        there is one (cilium/proxy proxylib/kafka/parser.go {@code OnData} sets it on the denied log entry
+	 *        before it tries to build a response)
+	 * @param kafkaResponseInjected for Kafka, whether the client gets an error response: only Produce, Fetch,
+	 *        ListOffsets, Metadata, OffsetCommit, OffsetFetch and FindCoordinator requests get one
+	 *        (kafkalib {@code CreateResponse}); the others are dropped silently and the client waits
 	 * @param dnsRcode rcode of the DNS proxy's answer (5 REFUSED, or 3 NXDOMAIN when so configured)
 	 * @param tcpReset whether the connection is reset (TLS {@code serverNames} mismatch or missing SNI)
 	 * @param description one line saying what the client sees
 	 */
 	public record L7Denial(L7Protocol protocol, @Nullable Integer httpStatus, @Nullable String httpBody,
 			@Nullable Integer grpcStatus, @Nullable Integer kafkaErrorCode, @Nullable Integer dnsRcode,
-			boolean tcpReset, String description) {
+			boolean tcpReset, String description, boolean kafkaResponseInjected) {
 
 		static final String ACCESS_DENIED_BODY = "Access denied\r\n";
 
 		static L7Denial http() {
 			return new L7Denial(L7Protocol.HTTP, 403, ACCESS_DENIED_BODY, null, null, null, false,
-					"HTTP 403 Forbidden, body \"Access denied\"");
+					"HTTP 403 Forbidden, body \"Access denied\"", false);
 		}
 
 		static L7Denial grpc() {
 			return new L7Denial(L7Protocol.GRPC, null, ACCESS_DENIED_BODY, 7, null, null, false,
-					"gRPC status 7 PERMISSION_DENIED (grpc-message \"Access denied\")");
+					"gRPC status 7 PERMISSION_DENIED (grpc-message \"Access denied\")", false);
 		}
 
 		static L7Denial kafka(boolean injected) {
 			return injected
 					? new L7Denial(L7Protocol.KAFKA, null, null, null, 29, null, false,
-							"Kafka error 29 TOPIC_AUTHORIZATION_FAILED")
-					: new L7Denial(L7Protocol.KAFKA, null, null, null, null, null, false,
-							"Kafka request dropped; no response is injected for this API key");
+							"Kafka error 29 TOPIC_AUTHORIZATION_FAILED", true)
+					: new L7Denial(L7Protocol.KAFKA, null, null, null, 29, null, false,
+							"Kafka request dropped; no response is injected for this API key (Hubble records error"
+									+ " 29 TOPIC_AUTHORIZATION_FAILED)",
+							false);
 		}
 
 		static L7Denial dns(EngineOptions.DnsRejectResponse response) {
 			return new L7Denial(L7Protocol.DNS, null, null, null, null, response.rcode(), false,
-					"DNS answer " + response.rcodeName() + " (rcode " + response.rcode() + ")");
+					"DNS answer " + response.rcodeName() + " (rcode " + response.rcode() + ")", false);
 		}
 
 		static L7Denial tls() {
 			return new L7Denial(L7Protocol.TLS, null, null, null, null, null, true,
-					"connection reset (TLS server name not allowed)");
+					"connection reset (TLS server name not allowed)", false);
 		}
 
 	}

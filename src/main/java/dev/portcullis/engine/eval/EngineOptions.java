@@ -16,14 +16,20 @@ package dev.portcullis.engine.eval;
  * @param cidrMatchesNodes {@code policy-cidr-match-mode=nodes}: CIDR selectors also select node IPs (host and
  *        remote nodes); by default they select only identities outside the cluster
  * @param nodeSelectorLabels {@code enable-node-selector-labels}: {@code fromNodes}/{@code toNodes} select remote
- *        nodes by their labels; when false those selectors select nothing
+ *        nodes by their labels; when false (the default) the agent rejects every policy that uses them and enforces
+ *        none of its rules (pkg/policy/api/rule_validation.go {@code ErrFromToNodesRequiresNodeSelectorOption})
  * @param nonDefaultDenyPolicies {@code enable-non-default-deny-policies} (true): {@code enableDefaultDeny: false}
  *        is honoured; when false every rule with entries for a direction enables default deny
  * @param dnsRejectResponse {@code tofqdns-dns-reject-response-code}: what the DNS proxy answers to a denied query
  * @param hostFirewall {@code enable-host-firewall} (false): when off, host policies ({@code nodeSelector}) are
- *        ignored and host endpoints are never enforced
- * @param mutualAuthentication {@code mesh-auth-enabled} with a SPIRE server deployed: whether rules with
- *        {@code authentication.mode: required} can ever be satisfied (false: Cilium's default install has none)
+ *        ignored and host endpoints are never enforced, whatever the enforcement mode (pkg/policy/repository.go
+ *        {@code computePolicyEnforcementAndRules} checks it first)
+ * @param mutualAuthentication mutual authentication available ({@code mesh-auth-enabled}, the default, plus the
+ *        mutual auth handler: {@code mesh-auth-mutual-listener-port} and a SPIRE server, Helm
+ *        {@code authentication.mutual.spire.enabled}): whether rules with {@code authentication.mode: required} can
+ *        be satisfied. False (Cilium's default install has no SPIRE): such flows are dropped with AUTH_REQUIRED
+ *        (189) forever. True: they are forwarded once the agents have authenticated the identity pair (the first
+ *        packets are dropped with 189 until then). {@code test-always-fail} drops either way.
  */
 public record EngineOptions(PolicyEnforcementMode enforcementMode, boolean auditMode, String clusterName,
 		AllowLocalhost allowLocalhost, boolean policyDefaultLocalCluster, boolean cidrMatchesNodes,

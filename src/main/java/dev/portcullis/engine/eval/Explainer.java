@@ -1,7 +1,9 @@
 package dev.portcullis.engine.eval;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 import dev.portcullis.engine.api.Direction;
@@ -16,6 +18,7 @@ import dev.portcullis.engine.eval.Decision.SideDecision;
 import dev.portcullis.engine.eval.Decision.SideExplanation;
 import dev.portcullis.engine.flow.Flow;
 import dev.portcullis.engine.flow.Flow.Endpoint;
+import dev.portcullis.engine.match.HttpMatcher;
 import org.jspecify.annotations.Nullable;
 
 /** Turns the traces of an evaluation into an {@link Explanation}; only {@code explain} pays for the strings. */
@@ -41,8 +44,30 @@ final class Explainer {
 								? "; the flow carries no L7 request, so L7 rules were not evaluated" : ""));
 			}
 			if (sideDecision.outcome() == Outcome.AUDIT) {
-				notes.add(side + ": audit mode: the flow would have been dropped ("
+				notes.add(side + ": audit mode (policy-audit-mode=true): the flow would have been dropped ("
 						+ sideDecision.dropReason() + ") and is forwarded");
+			}
+			authNote(trace, side, notes);
+			if (trace.notLifting != null) {
+				boolean dns = flow.l7() instanceof Flow.Dns;
+				notes.add(side + ": " + ref(trace.notLifting) + " allows the peer without L7 rules, but "
+						+ (dns ? "the DNS proxy only receives the rules of its own port (pkg/proxy/dns.go), so the"
+								+ " DNS rules of the port still decide the query"
+								: "Cilium's Kafka parser only looks up the exact port and the all-ports rules"
+										+ " (proxylib policymap.go), so the Kafka rules of the port still decide"
+										+ " the request"));
+			}
+			if (trace.reason == CompiledPolicies.Reason.L7_ALLOWED || trace.reason == CompiledPolicies.Reason.L7_DENIED) {
+				secretNotes(trace, side, notes);
+			}
+			if (trace.reason == CompiledPolicies.Reason.HOST_FIREWALL_OFF && trace.view != null
+					&& !trace.view.selectedBy().isEmpty()) {
+				String policies = String.join(", ", new TreeSet<>(trace.view.selectedBy().stream()
+					.map((r) -> r.policy.toString()).toList()));
+				notes.add(trace.subject.isHost() ? side + ": host policies select this node (" + policies
+						+ ") but the host firewall is off (enable-host-firewall=false), so Cilium ignores them"
+						: side + ": " + policies + " select this endpoint, but its label keyed host makes Cilium take it"
+								+ " for the host, and with enable-host-firewall=false they are not enforced");
 			}
 		}
 		for (Trace trace : List.of(egress, ingress)) {
@@ -62,6 +87,77 @@ final class Explainer {
 		return new Explanation(summary, egressSide, ingressSide, notes);
 	}
 
+	/** What mutual authentication did on this side, and whether the mutualAuthentication setting decided it. */
+	private static void authNote(Trace trace, String side, List<String> notes) {
+		if (trace.auth == CompiledEntry.AUTH_SPIRE && trace.mutualAuthentication && !trace.authBetweenPods) {
+			notes.add(side + ": the rule requires mutual authentication, but Cilium authenticates only pairs of pods:"
+					+ " the agent skips reserved identities (host, nodes, world; pkg/auth/manager.go) and a CIDR"
+					+ " identity has no SPIFFE identity, so every packet is dropped with AUTH_REQUIRED (189)");
+		}
+		else if (trace.auth == CompiledEntry.AUTH_SPIRE) {
+			notes.add(trace.mutualAuthentication
+					? side + ": the rule requires mutual authentication (authentication.mode required, Hubble auth_type"
+							+ " SPIRE); with mutual authentication available (setting mutualAuthentication on), the"
+							+ " first packets of a new identity pair are dropped with AUTH_REQUIRED (189) until the"
+							+ " agents complete the handshake, then the flow is forwarded"
+					: side + ": the setting mutualAuthentication is off (no SPIRE-based mutual authentication, Cilium's"
+							+ " default install), so a rule with authentication.mode required can never be"
+							+ " satisfied: every packet is dropped with AUTH_REQUIRED (189)");
+		}
+		else if (trace.auth == CompiledEntry.AUTH_ALWAYS_FAIL) {
+			notes.add(side + ": authentication.mode test-always-fail (Hubble auth_type TEST_ALWAYS_FAIL) never"
+					+ " authenticates: every packet is dropped with AUTH_REQUIRED (189), whatever mutualAuthentication"
+					+ " says");
+		}
+	}
+
+	/** Uncertainty from HTTP header matches against secrets, which the engine cannot read. */
+	private static void secretNotes(Trace trace, String side, List<String> notes) {
+		for (Match match : trace.allowMatches) {
+			CompiledEntry.PortL7 l7 = match.entry().l7Of(match.l4());
+			if (l7 == null) {
+				continue;
+			}
+			for (HttpMatcher http : l7.http()) {
+				for (String secret : http.secretHeaders()) {
+					String note = "uncertain: " + side + ": " + ref(match) + " matches " + secret
+							+ ", a Secret the engine cannot read; it assumes the secret exists with a value: an item"
+							+ " with a mismatch action then lets the rule match whatever the header holds, one without"
+							+ " does not match; if the secret is missing or has no value, the proxy fails that rule for"
+							+ " every request (cilium/proxy HeaderMatch::allowed)";
+					if (!notes.contains(note)) {
+						notes.add(note);
+					}
+				}
+			}
+		}
+	}
+
+	/**
+	 * Adds a note for every policy the agent rejects under the settings whose rules would select the flow's source
+	 * (egress) or destination (ingress): the verdict was decided without it because of an agent setting.
+	 */
+	static Decision withRejections(Decision decision, List<PolicyCompiler.Rejected> rejected, Trace egress,
+			Trace ingress) {
+		if (rejected.isEmpty() || decision.explanation() == null) {
+			return decision;
+		}
+		List<String> notes = new ArrayList<>(decision.explanation().notes());
+		Set<String> added = new HashSet<>();
+		for (Trace trace : List.of(egress, ingress)) {
+			for (PolicyCompiler.Rejected rule : rejected) {
+				if (trace.subject != null && rule.rule().selects(trace.subject)
+						&& added.add(trace.direction + " " + rule.rule().policy)) {
+					notes.add(trace.direction.name().toLowerCase() + ": " + rule.rule().policy + " selects "
+							+ ((trace == egress) ? "the source" : "the destination") + ", but " + rule.reason());
+				}
+			}
+		}
+		Explanation explanation = decision.explanation();
+		return decision.withExplanation(new Explanation(explanation.summary(), explanation.egress(),
+				explanation.ingress(), List.copyOf(notes)));
+	}
+
 	private static String summary(Decision decision, SideExplanation egress, SideExplanation ingress,
 			String deniedEndpoint) {
 		return switch (decision.verdict()) {
@@ -77,7 +173,7 @@ final class Explainer {
 	}
 
 	private static SideExplanation side(Endpoint endpoint, Trace trace, SideDecision decision) {
-		SubjectView view = trace.view;
+		SubjectView view = (trace.reason == CompiledPolicies.Reason.HOST_FIREWALL_OFF) ? null : trace.view;
 		List<PolicyRef> selectedBy = new ArrayList<>();
 		List<RuleRef> defaultDenyBy = new ArrayList<>();
 		boolean defaultDeny = false;
@@ -91,19 +187,26 @@ final class Explainer {
 		RuleRef decided = (trace.decided != null) ? ref(trace.decided) : null;
 		List<RuleRef> allow = trace.allowMatches.stream().map(Explainer::ref).toList();
 		List<RuleRef> deny = trace.denyMatches.stream().map(Explainer::ref).toList();
-		String reason = reason(trace, decided, defaultDenyBy);
+		String reason = reason(trace, decided, defaultDenyBy, (view != null) ? view.forcedBy() : null);
 		return new SideExplanation(trace.direction, describe(endpoint, trace.subject), selectedBy, defaultDeny,
 				defaultDenyBy, decided, allow, deny, reason);
 	}
 
-	private static String reason(Trace trace, @Nullable RuleRef decided, List<RuleRef> defaultDenyBy) {
-		String dd = defaultDenyBy.isEmpty() ? "policy enforcement mode always"
+	private static String reason(Trace trace, @Nullable RuleRef decided, List<RuleRef> defaultDenyBy,
+			@Nullable String forcedBy) {
+		String dd = (forcedBy != null) ? forcedBy
 				: defaultDenyBy.stream().map((r) -> r.policy() + " " + r.path()).distinct().reduce((a, b) -> a + ", " + b)
 					.orElse("");
 		String rule = (decided != null) ? decided.toString() : "";
 		return switch (trace.reason) {
 			case REPLY -> "not evaluated (reply)";
-			case MODE_NEVER -> "not enforced (policy enforcement mode never)";
+			case HOST_FIREWALL_OFF -> trace.subject.isHost()
+					? "not enforced (the host firewall is off: enable-host-firewall=false, so host policies are ignored"
+							+ " and the host endpoint is never enforced)"
+					: "not enforced (the endpoint carries a label keyed host, and Cilium's host-firewall check"
+							+ " (computePolicyEnforcementAndRules: lbls.Has(\"host\")) matches that key in any source: with"
+							+ " enable-host-firewall=false its policies are not enforced)";
+			case MODE_NEVER -> "not enforced (policy enforcement mode never: enable-policy=never)";
 			case NOT_LOCAL -> "not enforced (" + trace.subject.kind.name().toLowerCase().replace('_', ' ')
 					+ " is not a local endpoint with policy)";
 			case NOT_ENFORCED -> "not enforced (no policy selecting the endpoint has " + side(trace) + " rules)";
@@ -121,6 +224,12 @@ final class Explainer {
 			case L7_ALLOWED -> "allowed by the L7 rules of " + rule;
 			case L7_DENIED -> "allowed at L3/L4, but no L7 rule of the matching rules (first: " + rule
 					+ ") allows the request";
+			case AUTH_REQUIRED -> "allowed at L3/L4, but " + rule + " requires authentication.mode "
+					+ ((trace.auth == CompiledEntry.AUTH_ALWAYS_FAIL) ? "test-always-fail, which never authenticates"
+							: !trace.mutualAuthentication ? "required and mutual authentication is not available"
+									+ " (setting mutualAuthentication off)"
+									: "required, which Cilium cannot complete unless both ends are pods")
+					+ " (drop reason AUTH_REQUIRED 189)";
 		};
 	}
 

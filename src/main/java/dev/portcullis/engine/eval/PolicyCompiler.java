@@ -1,12 +1,14 @@
 package dev.portcullis.engine.eval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.Predicate;
 
 import dev.portcullis.engine.api.Direction;
 import dev.portcullis.engine.api.LabelSelector;
@@ -44,6 +46,8 @@ import dev.portcullis.engine.match.Entity;
 import dev.portcullis.engine.match.HttpMatcher;
 import dev.portcullis.engine.match.IcmpTypes;
 import dev.portcullis.engine.match.KafkaMatcher;
+import dev.portcullis.engine.match.PortRange;
+import dev.portcullis.engine.match.SelectorKey;
 import dev.portcullis.engine.match.SelectorMatcher;
 import dev.portcullis.engine.match.ServerNamePattern;
 import org.jspecify.annotations.Nullable;
@@ -74,18 +78,66 @@ final class PolicyCompiler {
 	}
 
 	static List<CompiledRule> compile(List<Policy> policies, EngineOptions options) {
+		return compileAll(policies, options).rules();
+	}
+
+	/**
+	 * Compiles the policies the agent imports under these settings; the rules of the ones it rejects (a
+	 * {@code fromNodes}/{@code toNodes} peer without enable-node-selector-labels: pkg/policy/api/rule_validation.go
+	 * returns {@code ErrFromToNodesRequiresNodeSelectorOption} from {@code Rule.Sanitize}, and one failing rule
+	 * rejects the whole object) are compiled apart so that explanations can name them.
+	 */
+	static Compilation compileAll(List<Policy> policies, EngineOptions options) {
 		PolicyCompiler compiler = new PolicyCompiler(options);
 		List<CompiledRule> rules = new ArrayList<>();
+		List<Rejected> rejected = new ArrayList<>();
 		for (int i = 0; i < policies.size(); i++) {
 			Policy policy = policies.get(i);
+			String rejection = compiler.agentRejection(policy);
 			for (Rule rule : policy.rules()) {
 				CompiledRule compiled = compiler.rule(policy, i, rule);
 				if (compiled != null) {
-					rules.add(compiled);
+					if (rejection == null) {
+						rules.add(compiled);
+					}
+					else {
+						rejected.add(new Rejected(compiled, rejection));
+					}
 				}
 			}
 		}
-		return List.copyOf(rules);
+		return new Compilation(List.copyOf(rules), List.copyOf(rejected));
+	}
+
+	/** The rules the agent imports, and the rules of policies it rejects under the settings. */
+	record Compilation(List<CompiledRule> rules, List<Rejected> rejected) {
+	}
+
+	/** A rule of a policy the agent rejects, and the agent's reason. */
+	record Rejected(CompiledRule rule, String reason) {
+	}
+
+	/** Why the agent refuses the policy under these settings (validation that depends on agent flags), or null. */
+	private @Nullable String agentRejection(Policy policy) {
+		if (this.options.nodeSelectorLabels()) {
+			return null;
+		}
+		for (Rule rule : policy.rules()) {
+			for (List<PeerRule> items : Arrays.asList(rule.ingress(), rule.ingressDeny(), rule.egress(),
+					rule.egressDeny())) {
+				if (items == null) {
+					continue;
+				}
+				for (PeerRule item : items) {
+					if (item.nodes() != null && !item.nodes().isEmpty()) {
+						return "the agent rejects it: " + item.path() + " uses "
+								+ ((item.direction() == Direction.INGRESS) ? "fromNodes" : "toNodes")
+								+ ", which needs enable-node-selector-labels (off), so none of its rules are enforced";
+					}
+				}
+			}
+		}
+		return null;
 	}
 
 	private @Nullable CompiledRule rule(Policy policy, int order, Rule rule) {
@@ -97,12 +149,16 @@ final class PolicyCompiler {
 			return null;
 		}
 		if (namespace != null && !nodeSelector) {
+			// ParseToCiliumRule: AddMatch replaces the matchLabels entry with the same extended key, however spelt.
 			Map<String, String> labels = new LinkedHashMap<>(subject.matchLabels());
-			labels.remove("k8s:" + NAMESPACE_KEY);
+			labels.keySet().removeIf((k) -> {
+				SelectorKey key = SelectorKey.parse(k);
+				return key.source().equals("k8s") && key.key().equals(NAMESPACE_KEY);
+			});
 			labels.put("k8s:" + NAMESPACE_KEY, namespace);
 			subject = new LabelSelector(labels, subject.matchExpressions());
 		}
-		boolean matchesInit = hasKey(subject, "reserved:init");
+		boolean matchesInit = hasKey(subject, "reserved", "init");
 		CompiledRule compiled = new CompiledRule(policy.ref(), order, rule.path(), matcher(subject), nodeSelector,
 				defaultDeny(rule.ingress(), rule.ingressDeny(), rule.enableDefaultDenyIngress()),
 				defaultDeny(rule.egress(), rule.egressDeny(), rule.enableDefaultDenyEgress()));
@@ -157,7 +213,7 @@ final class PolicyCompiler {
 				labelPeers.add(new SelectorPeer(prefix + "Endpoints[" + i + "]", matcher(scoped), false));
 			}
 		}
-		if (item.nodes() != null && this.options.nodeSelectorLabels()) {
+		if (item.nodes() != null) {
 			for (int i = 0; i < item.nodes().size(); i++) {
 				labelPeers.add(new SelectorPeer(prefix + "Nodes[" + i + "]", matcher(item.nodes().get(i)), true));
 			}
@@ -243,7 +299,8 @@ final class PolicyCompiler {
 			}
 		}
 		return new CompiledEntry(rule, direction, deny, item.path(), anyPeer, !hasPorts && !hasIcmps, labelPeers,
-				flowPeers, ports, icmps, portRules);
+				flowPeers, ports, icmps, portRules, deny ? CompiledEntry.AUTH_UNSET
+						: CompiledEntry.authOf(item.authenticationMode()));
 	}
 
 	static PortEntry port(String path, int portRuleIndex, PortProtocol port) {
@@ -256,14 +313,16 @@ final class PolicyCompiler {
 		String text = port.port().trim();
 		String protocolName = any ? "ANY" : protocol.name();
 		if (text.isEmpty() || text.chars().allMatch(Character::isDigit)) {
-			int number = text.isEmpty() ? 0 : Integer.parseInt(text);
-			int end = (port.endPort() > number) ? port.endPort() : 0;
-			String display = ((number == 0) ? "all ports" : (end > 0) ? number + "-" + end : String.valueOf(number))
-					+ "/" + protocolName;
-			return new PortEntry(path, display, portRuleIndex, number, end, null, tcp, udp, sctp, other);
+			PortRange range = PortRange.of(text.isEmpty() ? 0 : Integer.parseInt(text), port.endPort());
+			String display = (range.isAll() ? "all ports" : range.toString()) + "/" + protocolName;
+			return new PortEntry(path, display, portRuleIndex, range.from(), range.to(), null, tcp, udp, sctp, other);
 		}
+		// A named port keeps its endPort: the datapath key is the range from the resolved port to endPort
+		// (pkg/policy/l4.go createL4Filter keeps EndPort for named ports; toMapState resolves the name, then
+		// PortRangeToMaskedPorts(resolved, EndPort)).
 		String name = text.toLowerCase(Locale.ROOT);
-		return new PortEntry(path, name + "/" + protocolName, portRuleIndex, 0, 0, name, tcp, udp, sctp, other);
+		String display = name + ((port.endPort() > 0) ? "-" + port.endPort() : "") + "/" + protocolName;
+		return new PortEntry(path, display, portRuleIndex, 0, port.endPort(), name, tcp, udp, sctp, other);
 	}
 
 	private PortL7 l7(String path, PortRule portRule) {
@@ -293,13 +352,14 @@ final class PolicyCompiler {
 	}
 
 	/**
-	 * getEndpointSelector: a selector with a {@code reserved:} key is left alone; otherwise, unless it names the
+	 * getEndpointSelector: a selector with a reserved key ({@code reserved:x}, {@code reserved.x}, {@code $x}: keys
+	 * are compared as {@link SelectorKey} reads them) is left alone; otherwise, unless it names the
 	 * namespace, a namespaced policy adds its namespace (unless the selector uses namespace labels) and a
 	 * cluster-wide one requires some namespace (unless the subject selects {@code reserved:init}); then, unless it
 	 * names a cluster, the local cluster is added (policy-default-local-cluster).
 	 */
 	LabelSelector scopePeer(LabelSelector selector, @Nullable String namespace, boolean matchesInit) {
-		if (hasKeyPrefix(selector, "reserved:")) {
+		if (anyKey(selector, SelectorKey::isReserved)) {
 			return selector;
 		}
 		Map<String, String> labels = new LinkedHashMap<>(selector.matchLabels());
@@ -324,24 +384,37 @@ final class PolicyCompiler {
 		return this.selectors.computeIfAbsent(selector, SelectorMatcher::compile);
 	}
 
-	private static boolean hasKey(LabelSelector selector, String key) {
-		return selector.matchLabels().containsKey(key)
-				|| selector.matchExpressions().stream().anyMatch((r) -> r.key().equals(key));
+	/** Whether a key of the selector (matchLabels or matchExpressions), read as Cilium reads it, satisfies the test. */
+	private static boolean anyKey(LabelSelector selector, Predicate<SelectorKey> test) {
+		for (String key : selector.matchLabels().keySet()) {
+			if (test.test(SelectorKey.parse(key))) {
+				return true;
+			}
+		}
+		for (Requirement requirement : selector.matchExpressions()) {
+			if (test.test(SelectorKey.parse(requirement.key()))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
-	private static boolean hasKeyPrefix(LabelSelector selector, String prefix) {
-		return selector.matchLabels().keySet().stream().anyMatch((k) -> k.startsWith(prefix))
-				|| selector.matchExpressions().stream().anyMatch((r) -> r.key().startsWith(prefix));
+	/** Whether the selector has {@code source:key} exactly ({@code reserved:init}, however spelt). */
+	private static boolean hasKey(LabelSelector selector, String source, String key) {
+		return anyKey(selector, (k) -> k.source().equals(source) && k.key().equals(key));
 	}
 
-	/** Whether the selector has {@code key}, {@code k8s:key} or {@code any:key}. */
+	/** Whether the selector has {@code key} with source {@code k8s} or {@code any}, however spelt. */
 	private static boolean hasAnyOrK8sKey(LabelSelector selector, String key) {
-		return hasKey(selector, key) || hasKey(selector, "k8s:" + key) || hasKey(selector, "any:" + key);
+		return anyKey(selector, (k) -> isAnyOrK8s(k) && k.key().equals(key));
 	}
 
 	private static boolean hasAnyOrK8sKeyPrefix(LabelSelector selector, String prefix) {
-		return hasKeyPrefix(selector, prefix) || hasKeyPrefix(selector, "k8s:" + prefix)
-				|| hasKeyPrefix(selector, "any:" + prefix);
+		return anyKey(selector, (k) -> isAnyOrK8s(k) && k.key().startsWith(prefix));
+	}
+
+	private static boolean isAnyOrK8s(SelectorKey key) {
+		return key.isAnySource() || key.source().equals("k8s");
 	}
 
 }

@@ -33,6 +33,16 @@ final class SecurityIdentity {
 
 	final @Nullable String namespace;
 
+	/**
+	 * Whether a label keyed {@code host} of any source is present ({@code reserved:host}, but also a pod label
+	 * {@code k8s:host=...}): pkg/policy/repository.go {@code computePolicyEnforcementAndRules} tests
+	 * {@code lbls.Has(labels.IDNameHost)}, and {@code LabelArray.Has} reads the bare key {@code host} as any source.
+	 */
+	final boolean hostKeyed;
+
+	/** Likewise for {@code init} ({@code lbls.Has(labels.IDNameInit)}): {@code reserved:init} or any label keyed init. */
+	final boolean initKeyed;
+
 	@SuppressWarnings("unchecked")
 	final ConcurrentHashMap<SecurityIdentity, PeerView>[] peerViews = new ConcurrentHashMap[] { new ConcurrentHashMap<>(),
 			new ConcurrentHashMap<>() };
@@ -45,6 +55,8 @@ final class SecurityIdentity {
 		this.labelList = labelList;
 		this.labels = Labels.of(labelList);
 		this.namespace = namespace;
+		this.hostKeyed = this.labels.has("host");
+		this.initKeyed = this.labels.has("init");
 	}
 
 	/** The kinds of endpoints a flow can name. */

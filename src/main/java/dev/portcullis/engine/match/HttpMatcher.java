@@ -27,9 +27,24 @@ import org.jspecify.annotations.Nullable;
  * <li>a {@code headers} string is split at its first space: {@code "X-Token"} requires presence,
  * {@code "X-Token: abc"} (trailing colons trimmed from the name) or {@code "X-Token abc"} requires the value
  * {@code abc} exactly; {@code "X-A:1"} names a header {@code X-A:1}, which never occurs.</li>
- * <li>a {@code headerMatches} item without value and secret requires presence; with a value, the header's value
- * (several occurrences joined with {@code ,}) must equal it; with only a secret (unavailable here) it never
- * matches. A failed item fails the rule only when {@code mismatch} is unset.</li>
+ * <li>a {@code headers} string with an empty value ({@code "X-Token: "}) becomes Envoy's {@code string_match}
+ * {@code exact: ""}, which matches only a header that is present with an empty value (Envoy's
+ * {@code StringMatcherImpl}; the "empty exact matches any value" rule belonged to the deprecated
+ * {@code exact_match} field, which Cilium does not use).</li>
+ * <li>a {@code headerMatches} item without value and secret (or with {@code value: ""}) requires presence
+ * (xds translator: a {@code present_match}, or a cilium {@code HeaderMatch} with an empty value, which
+ * cilium/proxy treats as a presence match); with a value, the header's value (several occurrences joined with
+ * {@code ,}) must equal it. A failed item fails the rule only when {@code mismatch} is unset; with LOG, ADD,
+ * DELETE or REPLACE the proxy acts on the header and the rule still matches.</li>
+ * <li>a {@code headerMatches} item with a {@code secret}: with a {@code value} too, the value is matched (with
+ * secret sync, Cilium 1.19's default, pkg/envoy/policy/envoy_l7_rules_translator.go {@code getSecretString} falls
+ * back to the value and never reads the secret). With only a secret, the proxy matches the secret's value, a secret
+ * with an empty value is a presence match, and a missing secret fails the rule for every request whatever the
+ * mismatch action (cilium/proxy cilium/network_policy.cc {@code HeaderMatch::allowed} returns false before the
+ * mismatch action; without secret sync the translator adds an inverted exact-"" matcher instead, which matches only
+ * a non-empty header). The engine cannot read Secrets and assumes the secret exists with a value it does not
+ * know: with a mismatch action the item passes; without one the item fails (no request is known to carry the
+ * value). {@link #secretHeaders()} lists such items so that explanations can say the result is uncertain.</li>
  * </ul>
  */
 public final class HttpMatcher {
@@ -108,13 +123,24 @@ public final class HttpMatcher {
 
 	private final @Nullable String[] headerValues;
 
+	private final List<String> secretHeaders;
+
 	private HttpMatcher(@Nullable ValueMatcher path, @Nullable ValueMatcher method, @Nullable ValueMatcher host,
-			String[] headerNames, @Nullable String[] headerValues) {
+			String[] headerNames, @Nullable String[] headerValues, List<String> secretHeaders) {
 		this.path = path;
 		this.method = method;
 		this.host = host;
 		this.headerNames = headerNames;
 		this.headerValues = headerValues;
+		this.secretHeaders = List.copyOf(secretHeaders);
+	}
+
+	/**
+	 * The {@code headerMatches} items whose outcome depends on a Secret the engine cannot read (a secret and no
+	 * value), described as {@code header X-Token against secret ns/name (mismatch LOG)}; empty for most rules.
+	 */
+	public List<String> secretHeaders() {
+		return this.secretHeaders;
 	}
 
 	/** Compiles a rule the parser has validated (its regexes compile). */
@@ -132,7 +158,16 @@ public final class HttpMatcher {
 				values.add(null);
 			}
 		}
+		List<String> secrets = new ArrayList<>();
+		boolean never = false;
 		for (HeaderMatch match : rule.headerMatches()) {
+			boolean secretOnly = (match.value() == null || match.value().isEmpty()) && match.secretName() != null
+					&& !match.secretName().isEmpty();
+			if (secretOnly) {
+				secrets.add("header " + match.name() + " against secret "
+						+ ((match.secretNamespace() != null) ? match.secretNamespace() + "/" : "") + match.secretName()
+						+ ((match.mismatch() != null) ? " (mismatch " + match.mismatch() + ")" : " (fail on mismatch)"));
+			}
 			if (isNonFailingMismatch(match.mismatch())) {
 				continue;
 			}
@@ -141,17 +176,20 @@ public final class HttpMatcher {
 				names.add(name);
 				values.add(match.value());
 			}
-			else if (match.secretName() == null || match.secretName().isEmpty()) {
+			else if (!secretOnly) {
 				names.add(name);
 				values.add(null);
 			}
 			else {
-				// a secret we cannot read and no value: this item never matches, so neither does the rule
-				return new HttpMatcher(ValueMatcher.NEVER, null, null, new String[0], new String[0]);
+				// a secret value we cannot know: no request is known to carry it, so the rule does not match
+				never = true;
 			}
 		}
+		if (never) {
+			return new HttpMatcher(ValueMatcher.NEVER, null, null, new String[0], new String[0], secrets);
+		}
 		return new HttpMatcher(ValueMatcher.of(rule.path()), ValueMatcher.of(rule.method()),
-				ValueMatcher.of(rule.host()), names.toArray(new String[0]), values.toArray(new String[0]));
+				ValueMatcher.of(rule.host()), names.toArray(new String[0]), values.toArray(new String[0]), secrets);
 	}
 
 	/** Whether a {@code mismatch} action keeps the rule matching when the header does not match. */

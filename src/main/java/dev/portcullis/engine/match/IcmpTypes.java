@@ -3,6 +3,8 @@ package dev.portcullis.engine.match;
 import java.util.Map;
 import java.util.OptionalInt;
 
+import com.google.re2j.Pattern;
+
 /**
  * ICMP type numbers for the names Cilium's {@code icmps} accept, per family ({@code IPv4} / {@code IPv6}).
  * <p>
@@ -35,7 +37,29 @@ public final class IcmpTypes {
 			Map.entry("DuplicateAddressConfirmationCodeSuffix", 158), Map.entry("ExtendedEchoRequest", 160),
 			Map.entry("ExtendedEchoReply", 161));
 
+	/**
+	 * The cilium.io/v2 CRD's pattern for an ICMP {@code type} string, as the API server reads it: the generated
+	 * schema writes the pattern as a plain YAML scalar broken across two lines inside {@code ExtendedEchoReply}, and
+	 * YAML folds that line break into a space, so the pattern holds {@code ExtendedEcho Reply} and the API server
+	 * rejects {@code ExtendedEchoReply} for both families (numbers 43 / 161 work). The names are not checked
+	 * against the family here (the agent does that).
+	 */
+	private static final Pattern CRD_PATTERN = Pattern.compile("^([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]"
+			+ "|EchoReply|DestinationUnreachable|Redirect|Echo|RouterAdvertisement|RouterSelection|TimeExceeded"
+			+ "|ParameterProblem|Timestamp|TimestampReply|Photuris|ExtendedEchoRequest|ExtendedEcho Reply|PacketTooBig"
+			+ "|ParameterProblem|EchoRequest|MulticastListenerQuery|MulticastListenerReport|MulticastListenerDone"
+			+ "|RouterSolicitation|RouterAdvertisement|NeighborSolicitation|NeighborAdvertisement|RedirectMessage"
+			+ "|RouterRenumbering|ICMPNodeInformationQuery|ICMPNodeInformationResponse"
+			+ "|InverseNeighborDiscoverySolicitation|InverseNeighborDiscoveryAdvertisement"
+			+ "|HomeAgentAddressDiscoveryRequest|HomeAgentAddressDiscoveryReply|MobilePrefixSolicitation"
+			+ "|MobilePrefixAdvertisement|DuplicateAddressRequestCodeSuffix|DuplicateAddressConfirmationCodeSuffix)$");
+
 	private IcmpTypes() {
+	}
+
+	/** Whether the API server accepts {@code type} written as a string (the CRD pattern; see {@link #CRD_PATTERN}). */
+	public static boolean crdAccepts(String type) {
+		return CRD_PATTERN.matches(type);
 	}
 
 	/** The type for a number 0..255 or a name valid in the family; empty when neither (or the family is unknown). */

@@ -17,6 +17,13 @@ import org.jspecify.annotations.Nullable;
  * (role {@code produce}/{@code consume} expands to a key set), version, client ID, and, for API keys that carry
  * topics, every topic of the request is matched by some rule.
  * <p>
+ * The request is taken as Cilium's parser sees it (cilium/proxy proxylib/kafka/kafkalib/request.go
+ * {@code ReadRequest}): a request of API version 0 has no client ID ({@code extractClientID} returns "" for
+ * version 0), so a rule with {@code clientID} never matches it; topics are parsed only for Produce, Fetch,
+ * ListOffsets, Metadata, OffsetCommit and OffsetFetch ({@code setTopics}), so for the other API keys that carry
+ * topics (CreateTopics, DeleteTopics, DeleteRecords, LeaderAndIsr, ...) the request names no topic and a rule with
+ * a {@code topic} can never match them, whatever topics the flow lists.
+ * <p>
  * Precisely (proxylib/kafka/kafkalib/policy.go {@code Rule.Matches}, pkg/policy/api/kafka): a rule matches the
  * request's key when it has neither {@code apiKey} nor {@code role}, or the key is in its set; {@code apiVersion}
  * (when set) must equal the request's version; {@code clientID} (when set) must equal the request's client ID. A
@@ -39,6 +46,7 @@ public final class KafkaMatcher {
 
 		int apiVersion();
 
+		/** The client ID as sent; the matcher ignores it for API version 0, as Cilium's parser does. */
 		@Nullable String clientId();
 
 		/** The topics the request names; empty for a request for all topics or an API key without topics. */
@@ -53,6 +61,9 @@ public final class KafkaMatcher {
 	private static final long CONSUME_KEYS = bits(1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 18);
 
 	private static final long TOPIC_KEYS = bits(0, 1, 2, 3, 4, 5, 6, 8, 9, 19, 20, 21, 23, 24, 27, 28, 34, 35, 37);
+
+	/** API keys whose requests kafkalib parses for topics ({@code RequestMessage.setTopics}). */
+	private static final long PARSED_TOPIC_KEYS = bits(0, 1, 2, 3, 8, 9);
 
 	private static final int MAX_TOPIC_LENGTH = 255;
 
@@ -73,9 +84,9 @@ public final class KafkaMatcher {
 
 	public boolean allows(Request request) {
 		int key = apiKeyOf(request.apiKey());
-		String clientId = (request.clientId() != null) ? request.clientId() : "";
+		String clientId = (request.clientId() != null && request.apiVersion() != 0) ? request.clientId() : "";
 		boolean topicKey = isTopicApiKey(key);
-		List<String> topics = request.topics();
+		List<String> topics = hasParsedTopics(key) ? request.topics() : List.of();
 		boolean[] ticked = null;
 		int remaining = 0;
 		for (CompiledRule rule : this.rules) {
@@ -167,6 +178,14 @@ public final class KafkaMatcher {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Whether Cilium's parser reads the topics of requests of this API key (Produce, Fetch, ListOffsets, Metadata,
+	 * OffsetCommit, OffsetFetch: kafkalib {@code RequestMessage.setTopics}); for the other keys it sees none.
+	 */
+	public static boolean hasParsedTopics(int key) {
+		return key >= 0 && key < 64 && (PARSED_TOPIC_KEYS & (1L << key)) != 0;
 	}
 
 	/** Whether requests of this API key carry topics (kafkalib {@code isTopicAPIKey}). */

@@ -5,10 +5,12 @@ import java.util.OptionalInt;
 /**
  * An inclusive port range a {@code toPorts} entry covers; {@code 0..65535} is every port.
  * <p>
- * Built from {@code port}/{@code endPort} as Cilium's datapath does (pkg/policy/types/port.go
- * {@code PortRangeToMaskedPorts}): port 0 with endPort 0 (or 65535) is every port; an {@code endPort} of 0 or not
+ * Built from {@code port}/{@code endPort} as Cilium's datapath does (pkg/policy/portrange.go
+ * {@code PortRangeToMaskedPorts}, used by pkg/policy/l4.go {@code toMapState}): port 0 with endPort 0 (or 65535)
+ * is every port; port 0 with another endPort is {@code 0..endPort}, not every port; an {@code endPort} of 0 or not
  * above {@code port} means the single {@code port} (so {@code port: 90, endPort: 80} covers only 90, it is not an
- * error and not a reversed range).
+ * error and not a reversed range). A named port's {@code endPort} applies the same way to the port the name
+ * resolves to.
  */
 public record PortRange(int from, int to) {
 

@@ -4,10 +4,15 @@ import com.google.re2j.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A label key as a selector (or a policy) writes it, split into Cilium source and key the way pkg/labels
- * {@code ParseSelectLabel} splits it: the source is the text before the first {@code :}; a key without {@code :}
- * has source {@code any} (matches labels of every source); {@code $host} and {@code reserved.host} mean
- * {@code reserved:host}. The key keeps any further colons ({@code k8s:a:b} is source {@code k8s}, key {@code a:b}).
+ * A label key as a selector (or a policy) writes it, split into Cilium source and key the way Cilium reads
+ * selector keys: pkg/labels {@code GetExtendedKeyFrom} (via {@code parseSource(key, ':')}) turns the key into the
+ * extended form {@code source.key} (the source is the text before the first {@code :}; a key without {@code :} has
+ * source {@code any}, which matches labels of every source; {@code $host} and {@code reserved.host} mean
+ * {@code reserved:host}; a value after {@code =} is dropped), and label lookups ({@code LabelArray.Has}/{@code Get})
+ * split that extended key again at its first {@code .}. So a source written with a dot moves its tail into the key:
+ * {@code k8s.io:kubernetes.pod.namespace} is the same key as {@code k8s:io.kubernetes.pod.namespace}, and
+ * {@code reserved.foo:bar} is source {@code reserved}, key {@code foo.bar}. The key keeps any further colons
+ * ({@code k8s:a:b} is source {@code k8s}, key {@code a:b}).
  *
  * @param source the source, {@code any} when none was written
  * @param key the key without its source
@@ -23,7 +28,22 @@ public record SelectorKey(String source, String key) {
 	/** Parses a selector key such as {@code k8s:app}, {@code app} or {@code any:app}. */
 	public static SelectorKey parse(String text) {
 		Label label = Label.split(text, ANY);
-		return new SelectorKey(label.source(), label.key());
+		String source = label.source();
+		int dot = source.indexOf('.');
+		if (dot < 0) {
+			return new SelectorKey(source, label.key());
+		}
+		String head = source.substring(0, dot);
+		return new SelectorKey(head.isEmpty() ? ANY : head, source.substring(dot + 1) + "." + label.key());
+	}
+
+	/**
+	 * Whether Cilium treats the key as a reserved one: its extended form starts with {@code reserved.}
+	 * ({@code reserved:host}, {@code reserved.host}, {@code $host}). A selector with such a key gets no implicit
+	 * namespace or cluster (pkg/k8s/apis/cilium.io/utils/utils.go {@code getEndpointSelector}).
+	 */
+	public boolean isReserved() {
+		return Label.RESERVED.equals(this.source);
 	}
 
 	/**

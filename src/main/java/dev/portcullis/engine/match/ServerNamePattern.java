@@ -16,6 +16,11 @@ import org.jspecify.annotations.Nullable;
  * {@code www.cilium.io}); a leading {@code **.} matches one or more labels; a pattern of only stars matches every
  * well-formed name. The prefix-only forms of earlier releases ({@code *.x.y}, {@code **.x.y}) keep their meaning. A
  * trailing dot on the pattern or the server name is ignored (an SNI never carries one).
+ * <p>
+ * Which spellings a policy may use depends on its Cilium version: the 1.18/1.19 CRD accepts a wildcard only as a
+ * leading {@code *.} or {@code **.} (pkg/policy/api/l4.go {@code ServerName} pattern
+ * {@code ^(\*?\*\.)?([-a-zA-Z0-9_]+\.?)+$}), the 1.20 CRD a {@code *} anywhere; the parser checks the
+ * target version, this class matches every accepted form.
  */
 public final class ServerNamePattern {
 

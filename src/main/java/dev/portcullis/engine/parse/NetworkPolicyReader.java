@@ -72,8 +72,10 @@ final class NetworkPolicyReader {
 					+ " \"podSelector: {}\" to select every pod of the namespace.");
 		}
 		List<String> types = policyTypes(spec, specPath, reading);
-		List<PeerRule> ingress = rules(spec, "ingress", specPath, Direction.INGRESS, reading, selectors);
-		List<PeerRule> egress = rules(spec, "egress", specPath, Direction.EGRESS, reading, selectors);
+		String namespace = (metadata != null && metadata.namespace() != null && !metadata.namespace().isEmpty())
+				? metadata.namespace() : "default";
+		List<PeerRule> ingress = rules(spec, "ingress", specPath, Direction.INGRESS, reading, selectors, namespace);
+		List<PeerRule> egress = rules(spec, "egress", specPath, Direction.EGRESS, reading, selectors, namespace);
 		boolean hasEgressRules = egress != null && !egress.isEmpty();
 		boolean hasIngressRules = ingress != null && !ingress.isEmpty();
 		if (types == null) {
@@ -85,9 +87,8 @@ final class NetworkPolicyReader {
 		}
 		if (!types.contains("Egress") && hasEgressRules) {
 			reading.warning(child(specPath, "egress"), spec.keyPosition("egress"), "policyTypes does not list"
-					+ " Egress: these egress rules have no effect.");
-			egress = null;
-			hasEgressRules = false;
+					+ " Egress, so Kubernetes ignores these egress rules, but Cilium still enforces them (and egress"
+					+ " becomes default-deny for the selected pods).");
 		}
 		List<PeerRule> ingressOut = hasIngressRules ? ingress : null;
 		if (!hasIngressRules && (types.contains("Ingress") || !types.contains("Egress"))) {
@@ -125,7 +126,7 @@ final class NetworkPolicyReader {
 	}
 
 	private static @Nullable List<PeerRule> rules(MapNode spec, String key, String specPath, Direction direction,
-			Reading reading, SelectorReader selectors) {
+			Reading reading, SelectorReader selectors, String namespace) {
 		List<Node> items = reading.array(spec, key, specPath);
 		if (items == null) {
 			return null;
@@ -148,7 +149,7 @@ final class NetworkPolicyReader {
 			}
 			for (int j = 0; j < peers.size(); j++) {
 				PeerRule peer = peer(peers.get(j), item(child(rulePath, peersKey), j), direction, ports, reading,
-						selectors);
+						selectors, namespace);
 				if (peer != null) {
 					rules.add(peer);
 				}
@@ -158,7 +159,7 @@ final class NetworkPolicyReader {
 	}
 
 	private static @Nullable PeerRule peer(Node node, String path, Direction direction, @Nullable List<PortRule> ports,
-			Reading reading, SelectorReader selectors) {
+			Reading reading, SelectorReader selectors, String namespace) {
 		MapNode peer = reading.object(node, path);
 		if (peer == null) {
 			return null;
@@ -189,7 +190,12 @@ final class NetworkPolicyReader {
 		}
 		Map<String, String> labels = new LinkedHashMap<>(withSource(pods).matchLabels());
 		List<Requirement> requirements = new ArrayList<>(withSource(pods).matchExpressions());
-		if (namespaces != null) {
+		if (namespaces == null) {
+			// parsePodSelector: a podSelector alone selects pods of the policy's namespace, whatever it says about
+			// the namespace label itself (a matchLabels entry for it is overwritten, expressions on it are kept).
+			labels.put(NAMESPACE_KEY, namespace);
+		}
+		else {
 			if (namespaces.isEmpty()) {
 				requirements.add(new Requirement(NAMESPACE_KEY, Operator.EXISTS, List.of()));
 			}

@@ -62,8 +62,10 @@ import static dev.portcullis.engine.parse.Reading.quote;
  * {@code from}/{@code to} becomes its own allow {@link dev.portcullis.engine.api.PeerRule} (path
  * {@code spec.ingress[i].from[j]}) carrying that rule's ports:
  * <ul>
- * <li>{@code podSelector} only: {@code endpoints} = [the selector with {@code k8s:} keys] (namespace added by the
- * evaluator as for a CNP);</li>
+ * <li>{@code podSelector} only: {@code endpoints} = [the selector with {@code k8s:} keys and
+ * {@code k8s:io.kubernetes.pod.namespace} set to the policy's namespace (parsePodSelector): a matchLabels entry
+ * for the namespace label is overwritten, a matchExpressions requirement on it is kept and ANDed, so such a peer
+ * never reaches another namespace];</li>
  * <li>{@code namespaceSelector} (with or without {@code podSelector}): {@code endpoints} = [one selector holding the
  * pod keys as {@code k8s:<key>} and the namespace keys as {@code k8s:io.cilium.k8s.namespace.labels.<key>}];
  * {@code namespaceSelector: {}} adds {@code k8s:io.kubernetes.pod.namespace Exists} instead (every
@@ -78,7 +80,10 @@ import static dev.portcullis.engine.parse.Reading.quote;
  * Default deny: {@code policyTypes} defaults to [Ingress] plus Egress when egress rules exist. When a direction has
  * no rules and is covered (ingress: Ingress listed or Egress not listed; egress: Egress listed), its list holds one
  * all-null PeerRule (no peers, no ports): it selects nothing but, as Cilium's empty rule, puts the direction into
- * default deny. Ingress rules are translated even when {@code policyTypes} is [Egress], as Cilium does.</li>
+ * default deny. ParseNetworkPolicy translates every {@code ingress} and {@code egress} rule whatever
+ * {@code policyTypes} lists (policyTypes only decides the default-deny entries of directions without rules), so
+ * ingress rules under [Egress] and egress rules under [Ingress] are enforced, with a WARNING (Kubernetes would
+ * ignore them).</li>
  * </ul>
  */
 public final class PolicyParser {

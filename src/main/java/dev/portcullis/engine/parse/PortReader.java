@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
+import com.google.re2j.Pattern;
 import dev.portcullis.engine.api.PeerRule.IcmpField;
 import dev.portcullis.engine.api.PeerRule.IcmpRule;
 import dev.portcullis.engine.api.PolicyKind;
@@ -25,6 +26,7 @@ import dev.portcullis.engine.match.ServerNamePattern;
 import org.jspecify.annotations.Nullable;
 
 import static dev.portcullis.engine.parse.CiliumVersion.V1_19;
+import static dev.portcullis.engine.parse.CiliumVersion.V1_20;
 import static dev.portcullis.engine.parse.Reading.WIDENED;
 import static dev.portcullis.engine.parse.Reading.at;
 import static dev.portcullis.engine.parse.Reading.child;
@@ -42,6 +44,13 @@ import static dev.portcullis.engine.parse.Reading.quote;
 final class PortReader {
 
 	private static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP", "VRRP", "IGMP", "ANY");
+
+	/**
+	 * The {@code ServerName} pattern of the Cilium 1.18/1.19 CRD (pkg/policy/api/l4.go): an optional leading
+	 * {@code *.} or {@code **.} and then plain labels. Cilium 1.20 (cilium/cilium#43674) loosened it to
+	 * {@code ^([-a-zA-Z0-9_*]+[.]?)+$}, a {@code *} anywhere within a label.
+	 */
+	private static final Pattern PREFIX_ONLY_SERVER_NAME = Pattern.compile("^(\\*?\\*\\.)?([-a-zA-Z0-9_]+\\.?)+$");
 
 	private static final int MAX_PORTS = 40;
 
@@ -180,9 +189,12 @@ final class PortReader {
 		if (Ports.isServiceName(port)) {
 			canonical = port.toLowerCase(Locale.ROOT);
 			if (end != 0) {
-				this.reading.warning(child(path, "endPort"), at(map, "endPort"), "endPort " + end
-						+ " is ignored for the named port " + quote(port) + ": ranges need numeric ports.");
-				end = 0;
+				// pkg/policy/l4.go createL4Filter keeps EndPort for a named port; toMapState resolves the name and
+				// covers PortRangeToMaskedPorts(resolved, EndPort).
+				this.reading.warning(child(path, "endPort"), at(map, "endPort"), "endPort " + end + " with the named"
+						+ " port " + quote(port) + ": Cilium resolves the name on each pod and then allows every port"
+						+ " from the resolved one up to " + end + " (only the resolved port when it is " + end
+						+ " or above). Use a numeric port for a range.");
 			}
 		}
 		else {
@@ -203,6 +215,12 @@ final class PortReader {
 				this.reading.error(child(path, "endPort"), at(map, "endPort"),
 						"DNS rules do not support port ranges: remove endPort.");
 				return null;
+			}
+			if (number.getAsInt() == 0 && end != 0 && end != 65535) {
+				// pkg/policy/portrange.go PortRangeToMaskedPorts: only 0 with endPort 0 or 65535 is the wildcard port.
+				this.reading.warning(child(path, "endPort"), at(map, "endPort"), "port \"0\" with endPort " + end
+						+ " covers ports 0 to " + end + " only, not every port: omit endPort (or use 65535) for every"
+						+ " port.");
 			}
 			if (end != 0 && end < number.getAsInt()) {
 				this.reading.warning(child(path, "endPort"), at(map, "endPort"), "endPort " + end + " is below port "
@@ -228,6 +246,12 @@ final class PortReader {
 					(v) -> problem(() -> ServerNamePattern.parse(v)));
 			if (problem.isPresent()) {
 				this.reading.error(child(path, "serverNames"), at(map, "serverNames"), problem.get());
+			}
+			else if (this.reading.target.isBefore(V1_20) && !PREFIX_ONLY_SERVER_NAME.matches(name)) {
+				this.reading.error(child(path, "serverNames"), at(map, "serverNames"), "The Cilium "
+						+ this.reading.target + " CRD rejects the server name " + quote(name) + ": it allows a"
+						+ " wildcard only as a leading \"*.\" (one label) or \"**.\" (one or more labels) before a"
+						+ " full name, such as *.example.com. A \"*\" anywhere else needs Cilium 1.20.");
 			}
 			else {
 				valid.add(name);
@@ -354,6 +378,14 @@ final class PortReader {
 			return null;
 		}
 		String type = scalar.value();
+		if (scalar.type() == ScalarType.STRING && !IcmpTypes.crdAccepts(type)
+				&& IcmpTypes.resolve(effectiveFamily, type).isPresent()) {
+			this.reading.error(child(path, "type"), typeNode.position(), "The API server rejects the ICMP type "
+					+ quote(type) + ": the CRD's pattern for it reads \"ExtendedEcho Reply\" (a line break in the"
+					+ " generated schema became a space), so this name never matches. Write the number "
+					+ IcmpTypes.resolve(effectiveFamily, type).getAsInt() + " instead.");
+			return null;
+		}
 		if (IcmpTypes.resolve(effectiveFamily, type).isEmpty()) {
 			this.reading.error(child(path, "type"), typeNode.position(), "The ICMP type " + quote(type)
 					+ " is not valid for family " + effectiveFamily + ": use a number from 0 to 255 or an "

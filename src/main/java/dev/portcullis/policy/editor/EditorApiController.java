@@ -13,8 +13,8 @@ import dev.portcullis.engine.lint.PolicyLint;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
 import dev.portcullis.engine.api.Policy;
-import dev.portcullis.policy.BundleExport;
 import dev.portcullis.policy.StoreException;
+import dev.portcullis.policy.WorkspaceStates;
 import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.InstantParameter;
 import dev.portcullis.web.RequestBodyLimits;
@@ -68,13 +68,13 @@ class EditorApiController {
 
 	private final EnginePool engine;
 
-	private final BundleExport exports;
+	private final WorkspaceStates states;
 
-	EditorApiController(JsonMapper json, YamlProperties yaml, EnginePool engine, BundleExport exports) {
+	EditorApiController(JsonMapper json, YamlProperties yaml, EnginePool engine, WorkspaceStates states) {
 		this.json = json;
 		this.yaml = yaml;
 		this.engine = engine;
-		this.exports = exports;
+		this.states = states;
 	}
 
 	// ---------------------------------------------------------------- answers
@@ -148,15 +148,17 @@ class EditorApiController {
 			@RequestParam(required = false) @Nullable String at, ServerWebExchange exchange) {
 		boolean json = wantsJson(exchange);
 		Instant moment = moment(at);
-		return this.exports.texts(workspace, moment).flatMap((texts) -> this.engine.run(() -> {
-			WorkspacePolicies read = WorkspacePolicies.read(texts, this.yaml.limits());
-			PolicyGraph graph = PolicyGraph.of(read.policies());
+		return this.states.at(workspace, moment).flatMap((state) -> this.engine.run(() -> {
+			// validated for the workspace's Cilium version; a stored text that no longer passes is left out
+			ParseResult parsed = state.parse();
+			PolicyGraph graph = PolicyGraph.of(parsed.policies());
 			if (json) {
 				return json(graph);
 			}
+			long unreadable = parsed.errors().stream().mapToInt(Violation::document).distinct().count();
 			String description = "Workspace " + workspace + ((moment != null) ? " at " + moment : "") + ": "
-					+ read.policies().size() + ((read.policies().size() == 1) ? " policy; " : " policies; ")
-					+ graph.outline() + ((read.unreadable() > 0) ? " " + read.unreadable()
+					+ parsed.policies().size() + ((parsed.policies().size() == 1) ? " policy; " : " policies; ")
+					+ graph.outline() + ((unreadable > 0) ? " " + unreadable
 							+ " stored policies no longer pass validation and are left out." : "");
 			return svg(GraphSvg.render(graph, description));
 		}));

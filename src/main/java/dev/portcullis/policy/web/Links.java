@@ -34,6 +34,10 @@ public final class Links {
 		return workspace(workspace) + "/export";
 	}
 
+	public String settings(String workspace) {
+		return workspace(workspace) + "/settings";
+	}
+
 	public String compare(String workspace) {
 		return workspace(workspace) + "/compare";
 	}

@@ -94,7 +94,7 @@ class PolicyPages {
 					.orElse(text);
 			}
 			boolean wholePage = !"history-rows".equals(fragment);
-			return text.flatMap((textVersion) -> Mono.zip(wholePage ? this.policies.warnings(textVersion)
+			return text.flatMap((textVersion) -> Mono.zip(wholePage ? this.policies.warnings(workspace, textVersion)
 					: Mono.just(List.<Violation>of()), wholePage ? this.overviews.of(textVersion.yaml())
 					: Mono.just(Overview.NONE)).map((extras) -> StorePages.view(exchange, "policies/show", fragment)
 				.modelAttribute("workspace", workspace)

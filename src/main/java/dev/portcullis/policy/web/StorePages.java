@@ -18,8 +18,9 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * What every store page shares: the model attributes {@code links}, {@code moments}, {@code diffRows} and {@code canWrite} (whether
- * to show write buttons; the server checks the role on every request regardless), and how a page answers a full
+ * What every store page shares: the model attributes {@code links}, {@code moments}, {@code diffRows}, {@code canWrite} (whether
+ * to show write buttons) and {@code canAdmin} (whether to offer the agent settings' form; the server checks the role
+ * on every request regardless), and how a page answers a full
  * request, an htmx request and a redirect.
  */
 @ControllerAdvice(basePackageClasses = StorePages.class)
@@ -43,6 +44,12 @@ class StorePages {
 	@ModelAttribute("canWrite")
 	Mono<Boolean> canWrite(ServerWebExchange exchange) {
 		return Actor.current(exchange).map((actor) -> actor.has(Role.AUTHOR));
+	}
+
+	/** Whether to show the agent settings' edit form (an administrator's); the server checks again. */
+	@ModelAttribute("canAdmin")
+	Mono<Boolean> canAdmin(ServerWebExchange exchange) {
+		return Actor.current(exchange).map((actor) -> actor.has(Role.ADMIN));
 	}
 
 	/**

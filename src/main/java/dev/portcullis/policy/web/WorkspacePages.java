@@ -17,6 +17,7 @@ import dev.portcullis.policy.PolicySummary;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.policy.Workspace;
 import dev.portcullis.policy.WorkspaceComparison;
+import dev.portcullis.policy.WorkspaceSettings;
 import dev.portcullis.policy.Workspaces;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -40,7 +41,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The workspaces page (list and create form), a workspace's policy list (search, kind filter, keyset pages, the
- * workspace as of a moment), the comparison of two moments, and the export download.
+ * workspace as of a moment) with its agent settings' summary ({@link SettingsPages}), the comparison of two moments, and the export download.
  */
 @Controller
 class WorkspacePages {
@@ -53,10 +54,13 @@ class WorkspacePages {
 
 	private final BundleExport exports;
 
-	WorkspacePages(Workspaces workspaces, Policies policies, BundleExport exports) {
+	private final WorkspaceSettings settings;
+
+	WorkspacePages(Workspaces workspaces, Policies policies, BundleExport exports, WorkspaceSettings settings) {
 		this.workspaces = workspaces;
 		this.policies = policies;
 		this.exports = exports;
+		this.settings = settings;
 	}
 
 	/** The create form's fields as posted. */
@@ -180,10 +184,12 @@ class WorkspacePages {
 					errors.put("q", ex.getMessage());
 					return Mono.just(new Page<>(List.of(), null));
 				}) : Mono.just(new Page<>(List.of(), null));
-		return this.workspaces.find(workspace)
-			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named \"" + workspace + "\".")))
-			.zipWith(page)
+		return Mono.zip(this.workspaces.find(workspace)
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named \"" + workspace + "\"."))),
+				page, this.settings.current(workspace))
 			.map((found) -> StorePages.view(exchange, "workspaces/show", moreRows ? "rows" : "results")
+				.modelAttribute("agentSettings", SettingsPages.Summary.of(found.getT3()))
+				.modelAttribute("saved", false)
 				.status(errors.isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
 				.modelAttribute("workspace", found.getT1())
 				.modelAttribute("filters", filters)

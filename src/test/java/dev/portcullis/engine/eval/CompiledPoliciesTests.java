@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 
 import dev.portcullis.engine.api.Direction;
 import dev.portcullis.engine.api.LabelSelector;
+import dev.portcullis.engine.api.PeerRule;
 import dev.portcullis.engine.api.Policy;
 import dev.portcullis.engine.api.Protocol;
 import dev.portcullis.engine.eval.Decision.DropReason;
@@ -223,6 +224,36 @@ class CompiledPoliciesTests {
 			.isEqualTo(Verdict.FORWARDED);
 		assertThat(policies.decide(tcp(pod("default", "role", "nope"), pod("default", "app", "x"), 1)).verdict())
 			.isEqualTo(Verdict.DROPPED);
+	}
+
+	@Test
+	void compileWhenNodeSelectorLabelsAreOffShouldLeaveOutPoliciesWithFromNodesAndListThem() {
+		PeerRule fromNodes = new PeerRule("", Direction.INGRESS, false, null, null, null, null, null,
+				List.of(selector("role", "cp")), null, null, null, null, null, null);
+		Policy policy = cnp("default", "from-cp", rule(selector("app", "api"), fromNodes));
+		Flow flow = tcp(world(), pod("default", "app", "api"), 443);
+
+		CompiledPolicies off = compile(EngineOptions.DEFAULTS, policy);
+		assertThat(off.agentRejections()).singleElement().satisfies((r) -> {
+			assertThat(r.policy()).isEqualTo(policy.ref());
+			assertThat(r.reason()).contains("fromNodes").contains("enable-node-selector-labels");
+		});
+		assertThat(off.decide(flow).ingress().outcome()).isEqualTo(Outcome.NOT_ENFORCED);
+
+		CompiledPolicies on = compile(EngineOptions.DEFAULTS.withNodeSelectorLabels(true), policy);
+		assertThat(on.agentRejections()).isEmpty();
+		assertThat(on.decide(flow).dropReason()).isEqualTo(DropReason.POLICY_DENIED);
+	}
+
+	@Test
+	void decideWhenHostFirewallIsOffShouldNotEnforceTheHostEvenInAlwaysMode() {
+		Flow toHost = tcp(world(), reserved("reserved:host"), 22);
+		EngineOptions always = EngineOptions.DEFAULTS.withEnforcementMode(PolicyEnforcementMode.ALWAYS);
+		Decision off = compile(always).explain(toHost);
+		assertThat(off.ingress().outcome()).isEqualTo(Outcome.NOT_ENFORCED);
+		assertThat(off.explanation().ingress().reason()).contains("enable-host-firewall=false");
+		Decision on = compile(always.withHostFirewall(true)).decide(toHost);
+		assertThat(on.dropReason()).isEqualTo(DropReason.POLICY_DENIED);
 	}
 
 }

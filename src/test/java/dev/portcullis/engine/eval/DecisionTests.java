@@ -65,7 +65,9 @@ class DecisionTests {
 		assertThat(L7Denial.grpc().grpcStatus()).isEqualTo(7);
 		assertThat(L7Denial.grpc().httpStatus()).isNull();
 		assertThat(L7Denial.kafka(true).kafkaErrorCode()).isEqualTo(29);
-		assertThat(L7Denial.kafka(false).kafkaErrorCode()).isNull();
+		assertThat(L7Denial.kafka(true).kafkaResponseInjected()).isTrue();
+		assertThat(L7Denial.kafka(false).kafkaErrorCode()).isEqualTo(29);
+		assertThat(L7Denial.kafka(false).kafkaResponseInjected()).isFalse();
 		assertThat(L7Denial.dns(EngineOptions.DnsRejectResponse.REFUSED).dnsRcode()).isEqualTo(5);
 		assertThat(L7Denial.dns(EngineOptions.DnsRejectResponse.NAME_ERROR).dnsRcode()).isEqualTo(3);
 		assertThat(L7Denial.tls().tcpReset()).isTrue();

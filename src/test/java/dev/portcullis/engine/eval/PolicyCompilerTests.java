@@ -107,7 +107,10 @@ class PolicyCompilerTests {
 			"80, 444, TCP, TCP, 79, false", "80, 70, TCP, TCP, 80, true", "80, 70, TCP, TCP, 75, false",
 			"0, 0, TCP, TCP, 12345, true", "0, 0, UDP, TCP, 12345, false", "http-alt, 0, TCP, TCP, 8080, true",
 			"HTTP-ALT, 0, TCP, TCP, 8080, true", "http-alt, 0, TCP, TCP, 80, false", "http-alt, 0, UDP, UDP, 8080, false",
-			"53, 0, VRRP, VRRP, 0, false", "0, 0, VRRP, VRRP, 0, true" })
+			"53, 0, VRRP, VRRP, 0, false", "0, 0, VRRP, VRRP, 0, true", "0, 100, TCP, TCP, 100, true",
+			"0, 100, TCP, TCP, 101, false", "0, 65535, TCP, TCP, 40000, true", "http-alt, 8090, TCP, TCP, 8085, true",
+			"http-alt, 8090, TCP, TCP, 8091, false", "http-alt, 8000, TCP, TCP, 8080, true",
+			"http-alt, 8000, TCP, TCP, 8000, false", "http-alt, 8090, TCP, TCP, 8079, false" })
 	void portEntryShouldCoverPortsRangesNamesAndProtocols(String port, int endPort, Protocol protocol,
 			Protocol flowProtocol, int flowPort, boolean matches) {
 		PortEntry entry = PolicyCompiler.port("ports[0]", 0, new PortProtocol(port, endPort, protocol));

@@ -129,6 +129,26 @@ class HttpMatcherTests {
 		assertThat(headerMatch(name, value, secret, mismatch).matches(GET_PUBLIC)).isEqualTo(expected);
 	}
 
+	@Test
+	void secretHeadersShouldListItemsThatOnlyASecretDecides() {
+		assertThat(headerMatch("X-Token", null, "token", "LOG").secretHeaders())
+			.containsExactly("header X-Token against secret ns/token (mismatch LOG)");
+		assertThat(headerMatch("X-Token", null, "token", null).secretHeaders())
+			.containsExactly("header X-Token against secret ns/token (fail on mismatch)");
+		assertThat(headerMatch("X-Token", "abc", "token", null).secretHeaders()).isEmpty();
+		assertThat(headerMatch("X-Token", null, null, null).secretHeaders()).isEmpty();
+	}
+
+	@Test
+	void matchesWhenHeaderIsWrittenWithEmptyValueShouldNeedAnEmptyValue() {
+		HttpMatcher emptyValue = rule(null, null, null, "X-Debug: ");
+		assertThat(emptyValue.matches(new Request("GET", "/", "", List.of(new Header("X-Debug", ""))))).isTrue();
+		assertThat(emptyValue.matches(new Request("GET", "/", "", List.of(new Header("X-Debug", "1"))))).isFalse();
+		assertThat(emptyValue.matches(new Request("GET", "/", "", List.of()))).isFalse();
+		HttpMatcher trailingColon = rule(null, null, null, "X-Debug:");
+		assertThat(trailingColon.matches(new Request("GET", "/", "", List.of(new Header("X-Debug", "1"))))).isFalse();
+	}
+
 	@ParameterizedTest
 	@CsvSource(delimiter = ';', textBlock = """
 			http://productpage:9080/productpage ; productpage:9080 ; /productpage

@@ -1,5 +1,6 @@
 package dev.portcullis.engine.match;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -61,6 +62,17 @@ class IcmpTypesTests {
 		else {
 			assertThat(IcmpTypes.resolve(family, type)).hasValue(expected);
 		}
+	}
+
+	@Test
+	void crdShouldRejectExtendedEchoReplyByNameButAcceptItsNumbers() {
+		assertThat(IcmpTypes.crdAccepts("ExtendedEchoReply")).isFalse();
+		assertThat(IcmpTypes.crdAccepts("ExtendedEcho Reply")).isTrue();
+		assertThat(IcmpTypes.crdAccepts("ExtendedEchoRequest")).isTrue();
+		assertThat(IcmpTypes.crdAccepts("43")).isTrue();
+		assertThat(IcmpTypes.crdAccepts("161")).isTrue();
+		assertThat(IcmpTypes.crdAccepts("256")).isFalse();
+		assertThat(IcmpTypes.crdAccepts("EchoRequest")).isTrue();
 	}
 
 }

@@ -115,8 +115,42 @@ class KafkaMatcherTests {
 	void allowsWhenRuleWithoutTopicMatchesShouldAllowEveryTopic() {
 		KafkaMatcher matcher = KafkaMatcher.compile(List.of(rule(null, "produce", null, null, "a"),
 				rule(null, "produce", null, "trusted", null)));
-		assertThat(matcher.allows(request("produce", 0, "trusted", "x", "y"))).isTrue();
-		assertThat(matcher.allows(request("produce", 0, "other", "a", "y"))).isFalse();
+		assertThat(matcher.allows(request("produce", 2, "trusted", "x", "y"))).isTrue();
+		assertThat(matcher.allows(request("produce", 2, "other", "a", "y"))).isFalse();
+	}
+
+	@Test
+	void allowsWhenRequestIsVersionZeroShouldSeeNoClientId() {
+		KafkaMatcher withClient = KafkaMatcher.compile(List.of(rule(null, "produce", null, "trusted", null)));
+		assertThat(withClient.allows(request("produce", 1, "trusted", "t"))).isTrue();
+		assertThat(withClient.allows(request("produce", 0, "trusted", "t"))).isFalse();
+		KafkaMatcher anyClient = KafkaMatcher.compile(List.of(rule(null, "produce", null, null, null)));
+		assertThat(anyClient.allows(request("produce", 0, "trusted", "t"))).isTrue();
+	}
+
+	/** Columns: API key; whether Cilium's parser reads its topics (then a topic rule can allow it). */
+	@ParameterizedTest
+	@CsvSource(delimiter = ';', textBlock = """
+			produce         ; true
+			fetch           ; true
+			offsets         ; true
+			metadata        ; true
+			offsetcommit    ; true
+			offsetfetch     ; true
+			createtopics    ; false
+			deletetopics    ; false
+			deleterecords   ; false
+			leaderandisr    ; false
+			txnoffsetcommit ; false
+			""")
+	void allowsWhenTopicsAreNotParsedShouldNeverMatchTopicRule(String apiKey, boolean parsed) {
+		int key = KafkaMatcher.apiKey(apiKey).getAsInt();
+		assertThat(KafkaMatcher.isTopicApiKey(key)).isTrue();
+		assertThat(KafkaMatcher.hasParsedTopics(key)).isEqualTo(parsed);
+		assertThat(KafkaMatcher.compile(List.of(rule(null, apiKey, null, null, "orders")))
+			.allows(request(apiKey, 1, null, "orders"))).isEqualTo(parsed);
+		assertThat(KafkaMatcher.compile(List.of(rule(null, apiKey, null, null, null)))
+			.allows(request(apiKey, 1, null, "orders"))).isTrue();
 	}
 
 	@Test

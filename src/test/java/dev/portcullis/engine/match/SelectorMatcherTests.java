@@ -113,4 +113,20 @@ class SelectorMatcherTests {
 		assertThat(new SelectorKey("any", "app").covers("k8s", "app")).isTrue();
 	}
 
+	@Test
+	void selectorKeyWithADotInItsSourceShouldReadAsCiliumsExtendedKey() {
+		assertThat(SelectorKey.parse("k8s.io:kubernetes.pod.namespace"))
+			.isEqualTo(new SelectorKey("k8s", "io.kubernetes.pod.namespace"));
+		assertThat(SelectorKey.parse("reserved.foo:bar")).isEqualTo(new SelectorKey("reserved", "foo.bar"));
+		assertThat(SelectorKey.parse(".x:y")).isEqualTo(new SelectorKey("any", "x.y"));
+		assertThat(SelectorKey.parse("k8s.app")).isEqualTo(new SelectorKey("any", "k8s.app"));
+		assertThat(SelectorKey.parse("$host").isReserved()).isTrue();
+		assertThat(SelectorKey.parse("reserved.host").isReserved()).isTrue();
+		assertThat(SelectorKey.parse("reserved:host").isReserved()).isTrue();
+		assertThat(SelectorKey.parse("any:reserved.host").isReserved()).isFalse();
+		Labels labels = Labels.of(List.of("k8s:io.kubernetes.pod.namespace=other"));
+		assertThat(SelectorMatcher.compile(new LabelSelector(Map.of("k8s.io:kubernetes.pod.namespace", "other"),
+				List.of())).matches(labels)).isTrue();
+	}
+
 }

@@ -78,7 +78,7 @@ class NetworkPolicyTranslationTests {
 			[Egress]          | yes | no  | rule | deny
 			[Ingress, Egress] | no  | no  | deny | deny
 			[Ingress, Egress] | no  | yes | deny | rule
-			[Ingress]         | no  | yes | deny | absent
+			[Ingress]         | no  | yes | deny | rule
 			""")
 	void translateShouldApplyPolicyTypesAsCiliumDoes(String types, String ingress, String egress, String expectIngress,
 			String expectEgress) {
@@ -124,7 +124,8 @@ class NetworkPolicyTranslationTests {
 		assertThat(egress).hasSize(5);
 		assertThat(egress).extracting(PeerRule::path).containsExactly("spec.egress[0].to[0]", "spec.egress[0].to[1]",
 				"spec.egress[0].to[2]", "spec.egress[0].to[3]", "spec.egress[0].to[4]");
-		assertThat(egress.get(0).endpoints()).containsExactly(new LabelSelector(Map.of("k8s:app", "api"), List.of()));
+		assertThat(egress.get(0).endpoints()).containsExactly(new LabelSelector(
+				Map.of("k8s:app", "api", "k8s:io.kubernetes.pod.namespace", "shop"), List.of()));
 		assertThat(egress.get(1).endpoints()).containsExactly(
 				new LabelSelector(Map.of("k8s:io.cilium.k8s.namespace.labels.team", "a"), List.of()));
 		assertThat(egress.get(2).endpoints()).containsExactly(new LabelSelector(Map.of("k8s:app", "x"),
@@ -152,6 +153,30 @@ class NetworkPolicyTranslationTests {
 			.satisfies((w) -> assertThat(w.message()).contains("Cilium still enforces them"));
 		Rule rule = result.policies().get(0).rules().get(0);
 		assertThat(rule.ingress()).singleElement().satisfies((r) -> assertThat(r.endpoints()).isNotNull());
+	}
+
+	@Test
+	void translateWhenPolicyTypesOmitsEgressShouldStillTranslateEgressRulesWithAWarning() {
+		ParseResult result = PolicyParserTests
+			.parse(np("{podSelector: {}, policyTypes: [Ingress], egress: [{to: [{podSelector: {}}]}]}"));
+		assertThat(result.warnings()).singleElement()
+			.satisfies((w) -> assertThat(w.message()).contains("Cilium still enforces them"));
+		Rule rule = result.policies().get(0).rules().get(0);
+		assertThat(rule.egress()).singleElement().satisfies((r) -> assertThat(r.endpoints()).isNotNull());
+	}
+
+	@Test
+	void translateWhenPodSelectorNamesTheNamespaceLabelShouldKeepThePolicyNamespace() {
+		Rule rule = rule("""
+				{podSelector: {}, ingress: [{from: [
+				  {podSelector: {matchLabels: {io.kubernetes.pod.namespace: other, app: a}}},
+				  {podSelector: {matchExpressions: [{key: io.kubernetes.pod.namespace, operator: Exists}]}}]}]}
+				""".replace("\n", " "));
+		assertThat(rule.ingress().get(0).endpoints()).containsExactly(new LabelSelector(
+				Map.of("k8s:app", "a", "k8s:io.kubernetes.pod.namespace", "shop"), List.of()));
+		assertThat(rule.ingress().get(1).endpoints()).containsExactly(new LabelSelector(
+				Map.of("k8s:io.kubernetes.pod.namespace", "shop"),
+				List.of(new Requirement("k8s:io.kubernetes.pod.namespace", Operator.EXISTS, List.of()))));
 	}
 
 	@Test

@@ -18,6 +18,7 @@ import dev.portcullis.yaml.YamlReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -364,6 +365,19 @@ class PolicyParserTests {
 	}
 
 	@Test
+	void parseWhenHttpHeaderHasColonButNoSpaceShouldWarnThatItNamesNoHeader() {
+		for (String header : List.of("X-Token:", "X-Token:abc")) {
+			ParseResult result = parse(cnp("{endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: '80',"
+					+ " protocol: TCP}], rules: {http: [{headers: ['" + header + "']}]}}]}]}"));
+			assertThat(result.errors()).isEmpty();
+			assertThat(result.warnings()).as(header).singleElement().satisfies((w) -> {
+				assertThat(w.path()).isEqualTo("spec.ingress[0].toPorts[0].rules.http[0].headers");
+				assertThat(w.message()).contains("never exists").contains("\"Name\" to require the header");
+			});
+		}
+	}
+
+	@Test
 	void parseWhenDenyPortHasL7RulesShouldWarnLoudlyAndKeepThePortDeny() {
 		ParseResult result = parse(cnp("{endpointSelector: {}, ingressDeny: [{fromEndpoints: [{}], toPorts: [{ports: [{port: '80', protocol: TCP}], rules: {http: [{method: DELETE}]}}]}]}"));
 		assertThat(result.errors()).isEmpty();
@@ -641,6 +655,52 @@ class PolicyParserTests {
 		assertThat(result.violations()).extracting(Violation::severity)
 			.containsExactly(Severity.WARNING, Severity.ERROR);
 		assertThat(List.copyOf(result.violations())).hasSize(2);
+	}
+
+	@Test
+	void parseWhenPortZeroHasAnEndPortShouldWarnThatItIsNotEveryPort() {
+		ParseResult result = parse(cnp("{endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: '0', endPort: 100,"
+				+ " protocol: TCP}]}]}]}"));
+		assertThat(result.errors()).isEmpty();
+		assertThat(result.warnings()).singleElement()
+			.satisfies((w) -> assertThat(w.message()).contains("covers ports 0 to 100 only"));
+		assertThat(result.policies().get(0).rules().get(0).ingress().get(0).toPorts().get(0).ports().get(0).endPort())
+			.isEqualTo(100);
+	}
+
+	@Test
+	void parseWhenANamedPortHasAnEndPortShouldKeepItAndWarn() {
+		ParseResult result = parse(cnp("{endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: http, endPort: 8090,"
+				+ " protocol: TCP}]}]}]}"));
+		assertThat(result.errors()).isEmpty();
+		assertThat(result.warnings()).singleElement()
+			.satisfies((w) -> assertThat(w.message()).contains("from the resolved one up to 8090"));
+		assertThat(result.policies().get(0).rules().get(0).ingress().get(0).toPorts().get(0).ports().get(0).endPort())
+			.isEqualTo(8090);
+	}
+
+	@Test
+	void parseWhenIcmpTypeIsExtendedEchoReplyShouldReportTheApiServersRejection() {
+		ParseResult result = parse(cnp("{endpointSelector: {}, egress: [{icmps: [{fields: [{type: ExtendedEchoReply,"
+				+ " family: IPv6}]}]}]}"));
+		assertThat(result.policies()).isEmpty();
+		assertThat(result.errors()).singleElement().satisfies((v) -> {
+			assertThat(v.path()).isEqualTo("spec.egress[0].icmps[0].fields[0].type");
+			assertThat(v.message()).contains("API server rejects").contains("number 161");
+		});
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "1.19, '*.example.com', true", "1.19, '**.example.com', true", "1.19, api.example.com, true",
+			"1.19, '*example.com', false", "1.19, 'api.*.example.com', false", "1.19, '*', false",
+			"1.18, 'a*.example.com', false", "1.20, '*example.com', true", "1.20, 'api.*.example.com', true",
+			"1.20, '*', true" })
+	void parseShouldCheckServerNamesAgainstTheTargetVersionsCrd(String version, String serverName, boolean valid) {
+		ParseResult result = parse(cnp("{endpointSelector: {}, egress: [{toEntities: [world], toPorts: [{ports:"
+				+ " [{port: '443', protocol: TCP}], serverNames: ['" + serverName + "']}]}]}"), CiliumVersion.parse(version));
+		assertThat(result.errors()).as(result.errors().toString())
+			.filteredOn((v) -> v.path().endsWith("serverNames"))
+			.hasSize(valid ? 0 : 1);
 	}
 
 }
