@@ -155,13 +155,16 @@ final class Words {
 			return scoped.reserved();
 		}
 		String where;
-		if (scoped.namespace() != null) {
+		boolean ownNamespace = policy.ref().namespace() != null
+				&& ("in " + policy.ref().namespace()).equals(scoped.namespace());
+		if (scoped.namespace() != null && !ownNamespace) {
 			where = " " + scoped.namespace();
 		}
 		else if (scoped.namespaceLabels() != null) {
 			where = " in namespaces " + scoped.namespaceLabels();
 		}
-		else if (policy.ref().kind().namespaced()) {
+		else if (policy.ref().kind().namespaced() || ownNamespace) {
+			// the policy's own namespace, written or implicit (a NetworkPolicy's pod selector names it)
 			where = "";
 		}
 		else {
