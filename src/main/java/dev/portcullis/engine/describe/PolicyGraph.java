@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * {@code Rule.Sanitize}).
  * <p>
  * Nodes are identified by their words ({@link Words}): two rules whose subjects read the same share a node, so a
- * workspace graph shows each subject once. Nodes and edges come in the order their policies and rules give them.
+ * workspace graph shows each subject once; pod peers always name their namespace ("env=prod pods in default"), so
+ * that peers of different namespaces stay apart. Nodes and edges come in the order their policies and rules give them.
  *
  * @param nodes subjects and peers
  * @param edges peer to subject (ingress) or subject to peer (egress)
@@ -143,7 +144,7 @@ public record PolicyGraph(List<GraphNode> nodes, List<GraphEdge> edges) {
 				}
 				boolean ingress = item.direction() == Direction.INGRESS;
 				List<String> labels = labels(item);
-				for (String peerText : Words.peers(policy, item)) {
+				for (String peerText : Words.peers(policy, item, true)) {
 					MutableNode peer = ingress ? node(this.ingressPeers, "i", Role.INGRESS_PEER, peerText, ref)
 							: node(this.egressPeers, "e", Role.EGRESS_PEER, peerText, ref);
 					for (String label : labels) {

@@ -86,10 +86,18 @@ final class Words {
 	 * wildcard), [] for an item that selects nothing.
 	 */
 	static List<String> peers(Policy policy, PeerRule item) {
+		return peers(policy, item, false);
+	}
+
+	/**
+	 * The peers in words; with {@code namespaced}, pods of the policy's own namespace say so ("env=prod pods in
+	 * default"), as a graph of several namespaces must to tell them apart.
+	 */
+	static List<String> peers(Policy policy, PeerRule item, boolean namespaced) {
 		List<String> out = new ArrayList<>();
 		if (item.endpoints() != null) {
 			for (LabelSelector selector : item.endpoints()) {
-				out.add(pods(policy, selector));
+				out.add(pods(policy, selector, namespaced));
 			}
 		}
 		if (item.entities() != null) {
@@ -149,7 +157,7 @@ final class Words {
 		return !hasPeerField(item) && !hasPorts(item) && (item.icmps() == null || item.icmps().isEmpty());
 	}
 
-	static String pods(Policy policy, LabelSelector selector) {
+	static String pods(Policy policy, LabelSelector selector, boolean namespaced) {
 		Scoped scoped = Scoped.of(selector);
 		if (scoped.reserved() != null) {
 			return scoped.reserved();
@@ -171,8 +179,8 @@ final class Words {
 			where = " in any namespace";
 		}
 		String who = scoped.labels().isEmpty() ? "all pods" : scoped.labels() + " pods";
-		if (where.isEmpty() && scoped.labels().isEmpty()) {
-			return "all pods in " + policy.ref().namespace();
+		if (where.isEmpty() && (scoped.labels().isEmpty() || namespaced)) {
+			return who + " in " + policy.ref().namespace();
 		}
 		return who + where;
 	}

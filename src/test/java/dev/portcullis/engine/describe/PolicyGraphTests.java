@@ -16,7 +16,7 @@ class PolicyGraphTests {
 	void graphWhenHttpExampleShouldHaveThePeerOnTheLeftAndTheL7RuleOnTheEdge() {
 		PolicyGraph graph = PolicyGraph.of(BriefExamples.parse(BriefExamples.HTTP));
 		assertThat(graph.nodes()).containsExactly(
-				new GraphNode("i1", Role.INGRESS_PEER, "env=prod pods", false, false,
+				new GraphNode("i1", Role.INGRESS_PEER, "env=prod pods in default", false, false,
 						List.of("CiliumNetworkPolicy/default/service-get-public")),
 				new GraphNode("s1", Role.SUBJECT, "Pods app=service in default", true, false,
 						List.of("CiliumNetworkPolicy/default/service-get-public")));
@@ -49,6 +49,15 @@ class PolicyGraphTests {
 		assertThat(graph.edges().get(0).policies()).containsExactly("CiliumNetworkPolicy/default/service-get-public",
 				"CiliumNetworkPolicy/default/second");
 		assertThat(graph.outline()).isEqualTo("2 subjects, 2 peers, 2 allow edges and 0 deny edges.");
+	}
+
+	@Test
+	void graphWhenPeersOfTwoNamespacesReadTheSameShouldKeepThemApart() {
+		PolicyGraph graph = PolicyGraph.of(BriefExamples.parse(BriefExamples.HTTP + "---\n"
+				+ BriefExamples.HTTP.replace("namespace: default", "namespace: shop")));
+		assertThat(graph.nodes()).filteredOn((node) -> node.role() == Role.INGRESS_PEER)
+			.extracting(GraphNode::label)
+			.containsExactly("env=prod pods in default", "env=prod pods in shop");
 	}
 
 	@Test
