@@ -153,7 +153,7 @@ class SecurityConfig {
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.DELETE, "/api/v1/tokens/*")
 				.hasRole(VIEWER)
-				.pathMatchers(HttpMethod.POST, "/api/v1/evaluate")
+				.pathMatchers(HttpMethod.POST, "/api/v1/evaluate", "/api/v1/validate", "/api/v1/describe", "/api/v1/graph")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/settings")
 				.hasRole(ADMIN)

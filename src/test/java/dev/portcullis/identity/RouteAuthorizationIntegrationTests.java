@@ -94,6 +94,9 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/docs                                                        VIEWER
 			GET    /api/v1/openapi.yaml                                             VIEWER
 			POST   /api/v1/evaluate                                                 VIEWER
+			POST   /api/v1/validate                                                 VIEWER
+			POST   /api/v1/describe                                                 VIEWER
+			POST   /api/v1/graph                                                    VIEWER
 			GET    /api/v1/tokens                                                   VIEWER
 			POST   /api/v1/tokens                                                   VIEWER
 			DELETE /api/v1/tokens/{id}                                              VIEWER
@@ -117,6 +120,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces/{workspace}/compare                           VIEWER
 			POST   /api/v1/workspaces/{workspace}/import                            AUTHOR
 			GET    /api/v1/workspaces/{workspace}/export                            VIEWER
+			GET    /api/v1/workspaces/{workspace}/graph                             VIEWER
 			GET    /api/v1/workspaces/{workspace}/settings                          VIEWER
 			PUT    /api/v1/workspaces/{workspace}/settings                          ADMIN
 			GET    /api/v1/workspaces/{workspace}/inventory                         VIEWER

@@ -14,6 +14,8 @@ import dev.portcullis.policy.PolicySummary;
 import dev.portcullis.policy.PolicyVersion;
 import dev.portcullis.policy.SaveResult;
 import dev.portcullis.policy.StoreException;
+import dev.portcullis.policy.editor.PolicyOverviews;
+import dev.portcullis.policy.editor.PolicyOverviews.Overview;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -45,9 +47,12 @@ class PolicyPages {
 
 	private final PolicyChanges changes;
 
-	PolicyPages(Policies policies, PolicyChanges changes) {
+	private final PolicyOverviews overviews;
+
+	PolicyPages(Policies policies, PolicyChanges changes, PolicyOverviews overviews) {
 		this.policies = policies;
 		this.changes = changes;
+		this.overviews = overviews;
 	}
 
 	/**
@@ -89,8 +94,9 @@ class PolicyPages {
 					.orElse(text);
 			}
 			boolean wholePage = !"history-rows".equals(fragment);
-			return text.flatMap((textVersion) -> (wholePage ? this.policies.warnings(workspace, textVersion)
-					: Mono.just(List.<Violation>of())).map((warnings) -> StorePages.view(exchange, "policies/show", fragment)
+			return text.flatMap((textVersion) -> Mono.zip(wholePage ? this.policies.warnings(workspace, textVersion)
+					: Mono.just(List.<Violation>of()), wholePage ? this.overviews.of(textVersion.yaml())
+					: Mono.just(Overview.NONE)).map((extras) -> StorePages.view(exchange, "policies/show", fragment)
 				.modelAttribute("workspace", workspace)
 				.modelAttribute("key", key)
 				.modelAttribute("head", current)
@@ -101,7 +107,8 @@ class PolicyPages {
 				.modelAttribute("history", versions)
 				.modelAttribute("nextHistory", (versions.nextCursor() != null)
 						? Links.INSTANCE.policy(workspace, key) + "?cursor=" + encode(versions.nextCursor()) : "")
-				.modelAttribute("warnings", warnings)
+				.modelAttribute("warnings", extras.getT1())
+				.modelAttribute("overview", extras.getT2())
 				.modelAttribute("diffFrom", defaultFrom(viewed.version()))
 				.modelAttribute("diffTo", viewed.version())));
 		});
