@@ -493,7 +493,8 @@ public final class CompiledPolicies {
 			}
 			return traced(trace, Reason.L7_VISIBILITY_ONLY, ALLOWED_PROXIED);
 		}
-		return l7(flow, l7Matches, trace);
+		SideResult result = l7(flow, l7Matches, trace);
+		return (flow.l7() instanceof Http) ? withSecretUncertainty(result, l7Matches) : result;
 	}
 
 	/**
@@ -671,6 +672,25 @@ public final class CompiledPolicies {
 			trace.decided = firstSniAllowed;
 		}
 		return traced(trace, Reason.L7_DENIED, new SideResult(SideDecision.L7_DENIED, denial(request)));
+	}
+
+	/**
+	 * An HTTP verdict that an HTTP rule matching a header against a Secret could change is uncertain: the engine
+	 * cannot read Secrets (see {@link HttpMatcher}); the verdict stays the one it assumes.
+	 */
+	private static SideResult withSecretUncertainty(SideResult result, List<Match> matches) {
+		if (result.uncertain() != null) {
+			return result;
+		}
+		for (Match match : matches) {
+			for (HttpMatcher http : match.l7().http()) {
+				if (!http.secretHeaders().isEmpty()) {
+					return new SideResult(result.decision(), result.l7(), "an HTTP rule of " + match.entry().rule.policy
+							+ " matches " + http.secretHeaders().get(0) + ", a Secret the engine cannot read");
+				}
+			}
+		}
+		return result;
 	}
 
 	private L7Denial denial(L7Request request) {
