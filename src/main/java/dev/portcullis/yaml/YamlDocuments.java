@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.portcullis.engine.doc.Node;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.engine.doc.Violations;
 
 /**
  * What {@link YamlReader} read: one tree per document of the stream, and the problems found.
@@ -13,19 +14,11 @@ import dev.portcullis.engine.doc.Violation;
  * keep their indexes. Reading stops at the first syntax error or exceeded limit; documents after it are absent.
  * Errors that do not stop reading (a duplicate key) leave a best-effort tree.
  */
-public record YamlDocuments(List<Node> documents, List<Violation> violations) {
+public record YamlDocuments(List<Node> documents, List<Violation> violations) implements Violations {
 
 	public YamlDocuments {
 		documents = List.copyOf(documents);
 		violations = List.copyOf(violations);
-	}
-
-	public boolean hasErrors() {
-		return this.violations.stream().anyMatch(Violation::isError);
-	}
-
-	public List<Violation> errors() {
-		return this.violations.stream().filter(Violation::isError).toList();
 	}
 
 }

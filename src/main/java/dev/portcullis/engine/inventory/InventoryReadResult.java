@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.engine.doc.Violations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,23 +13,11 @@ import org.jspecify.annotations.Nullable;
  * not keep were ignored.
  */
 public record InventoryReadResult(@Nullable Inventory inventory, List<Violation> violations,
-		Map<String, Integer> ignoredKinds) {
+		Map<String, Integer> ignoredKinds) implements Violations {
 
 	public InventoryReadResult {
 		violations = List.copyOf(violations);
 		ignoredKinds = Map.copyOf(ignoredKinds);
-	}
-
-	public boolean hasErrors() {
-		return this.violations.stream().anyMatch(Violation::isError);
-	}
-
-	public List<Violation> errors() {
-		return this.violations.stream().filter(Violation::isError).toList();
-	}
-
-	public List<Violation> warnings() {
-		return this.violations.stream().filter((v) -> !v.isError()).toList();
 	}
 
 	/** How many objects were ignored in all. */

@@ -4,28 +4,17 @@ import java.util.List;
 
 import dev.portcullis.engine.api.Policy;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.engine.doc.Violations;
 
 /**
  * What parsing a set of documents gave: the valid policy objects (an object with any error is left out whole,
  * as Cilium rejects it whole) and every violation found, errors and warnings, in document order.
  */
-public record ParseResult(List<Policy> policies, List<Violation> violations) {
+public record ParseResult(List<Policy> policies, List<Violation> violations) implements Violations {
 
 	public ParseResult {
 		policies = List.copyOf(policies);
 		violations = List.copyOf(violations);
-	}
-
-	public boolean hasErrors() {
-		return this.violations.stream().anyMatch(Violation::isError);
-	}
-
-	public List<Violation> errors() {
-		return this.violations.stream().filter(Violation::isError).toList();
-	}
-
-	public List<Violation> warnings() {
-		return this.violations.stream().filter((v) -> !v.isError()).toList();
 	}
 
 }
