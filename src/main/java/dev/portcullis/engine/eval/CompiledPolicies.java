@@ -3,41 +3,25 @@ package dev.portcullis.engine.eval;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.portcullis.engine.api.Direction;
 import dev.portcullis.engine.api.Policy;
 import dev.portcullis.engine.api.PolicyRef;
-import dev.portcullis.engine.api.PortRule.KafkaRule;
 import dev.portcullis.engine.eval.CompiledEntry.FlowPeer;
-import dev.portcullis.engine.eval.CompiledEntry.LabelPeer;
-import dev.portcullis.engine.eval.CompiledEntry.SelectorPeer;
 import dev.portcullis.engine.eval.CompiledEntry.PortL7;
-import dev.portcullis.engine.eval.CompiledEntry.ServicePeer;
-import dev.portcullis.engine.eval.CompiledEntry.UnresolvablePeer;
-import dev.portcullis.engine.eval.Decision.DropReason;
 import dev.portcullis.engine.eval.Decision.L7Denial;
 import dev.portcullis.engine.eval.Decision.Outcome;
-import dev.portcullis.engine.eval.Decision.SideDecision;
 import dev.portcullis.engine.eval.Decision.Verdict;
 import dev.portcullis.engine.eval.EngineOptions.AllowLocalhost;
 import dev.portcullis.engine.eval.EngineOptions.PolicyEnforcementMode;
 import dev.portcullis.engine.eval.PeerView.Candidate;
 import dev.portcullis.engine.flow.Flow;
 import dev.portcullis.engine.inventory.Inventory;
-import dev.portcullis.engine.flow.Flow.Header;
 import dev.portcullis.engine.flow.Flow.Http;
 import dev.portcullis.engine.flow.Flow.Kafka;
 import dev.portcullis.engine.flow.Flow.L7Request;
-import dev.portcullis.engine.match.DnsPattern;
-import dev.portcullis.engine.match.HttpMatcher;
 import dev.portcullis.engine.match.IpAddress;
-import dev.portcullis.engine.match.KafkaMatcher;
-import dev.portcullis.engine.match.SelectorMatcher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,42 +77,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CompiledPolicies {
 
-	private static final SideResult NOT_EVALUATED = new SideResult(SideDecision.NOT_EVALUATED, null);
-
-	private static final String NAMESPACE_LABELS_KEY_PREFIX = "io.cilium.k8s.namespace.labels.";
-
-	private static final SideResult NOT_ENFORCED = new SideResult(SideDecision.NOT_ENFORCED, null);
-
-	private static final SideResult ALLOWED = new SideResult(SideDecision.ALLOWED, null);
-
-	private static final SideResult ALLOWED_PROXIED = new SideResult(SideDecision.ALLOWED_PROXIED, null);
-
-	private static final SideResult DENIED_BY_RULE = new SideResult(
-			new SideDecision(Outcome.DENIED, DropReason.POLICY_DENY, false), null);
-
-	private static final SideResult DENIED_BY_DEFAULT = new SideResult(
-			new SideDecision(Outcome.DENIED, DropReason.POLICY_DENIED, false), null);
-
-	private static final SideResult AUDIT_DENY_RULE = new SideResult(
-			new SideDecision(Outcome.AUDIT, DropReason.POLICY_DENY, false), null);
-
-	private static final SideResult AUDIT_DEFAULT = new SideResult(
-			new SideDecision(Outcome.AUDIT, DropReason.POLICY_DENIED, false), null);
-
-	private static final SideResult DENIED_AUTH = new SideResult(
-			new SideDecision(Outcome.DENIED, DropReason.AUTH_REQUIRED, false), null);
-
-	private static final SideResult AUDIT_AUTH = new SideResult(
-			new SideDecision(Outcome.AUDIT, DropReason.AUTH_REQUIRED, false), null);
-
-	private static final String INIT_LABEL = "reserved:init";
-
-	/** Kafka API keys the proxy answers with TOPIC_AUTHORIZATION_FAILED when it denies them. */
-	private static final int[] KAFKA_KEYS_WITH_ERROR_RESPONSE = { 0, 1, 2, 3, 8, 9, 10 };
-
 	private final EngineOptions options;
-
-	private final List<CompiledRule> rules;
 
 	private final SecurityIdentity.Table identities;
 
@@ -139,27 +88,20 @@ public final class CompiledPolicies {
 
 	private final @Nullable InventoryIndex inventory;
 
-	/** Whether any rule depends on cluster state, so that a decision may be uncertain. */
-	private final boolean stateDependent;
+	private final Views views;
+
+	/** Why a side's decision may be uncertain; null when no rule depends on cluster state, so none can be. */
+	private final @Nullable Uncertainty uncertainty;
 
 	private CompiledPolicies(EngineOptions options, PolicyCompiler.Compilation compilation,
 			@Nullable InventoryIndex inventory) {
 		this.options = options;
-		this.rules = compilation.rules();
 		this.rejected = compilation.rejected();
 		this.inventory = inventory;
 		this.identities = new SecurityIdentity.Table(options.clusterName(), inventory);
-		this.stateDependent = this.rules.stream().anyMatch(CompiledPolicies::dependsOnState);
-		boolean authentication = false;
-		for (CompiledRule rule : this.rules) {
-			for (CompiledEntry entry : rule.ingress) {
-				authentication |= entry.auth != CompiledEntry.AUTH_UNSET;
-			}
-			for (CompiledEntry entry : rule.egress) {
-				authentication |= entry.auth != CompiledEntry.AUTH_UNSET;
-			}
-		}
-		this.authentication = authentication;
+		this.views = new Views(options, compilation.rules());
+		this.uncertainty = Uncertainty.of(options, compilation.rules(), this.views);
+		this.authentication = Authentication.required(compilation.rules());
 	}
 
 	/**
@@ -229,15 +171,17 @@ public final class CompiledPolicies {
 		}
 		else {
 			// identities from the flow's own endpoint objects, so that re-decided flows hit the identity cache
-			source = this.identities.of(flow.source(), nodeLabels(flow, flow.source(), flow.sourceIp()));
-			destination = this.identities.of(flow.destination(), nodeLabels(flow, flow.destination(), flow.destinationIp()));
-			flow = withNamedPorts(flow);
+			source = this.identities.of(flow.source(),
+					this.inventory.nodeLabels(flow, flow.source(), flow.sourceIp(), this.options.nodeSelectorLabels()));
+			destination = this.identities.of(flow.destination(), this.inventory.nodeLabels(flow, flow.destination(),
+					flow.destinationIp(), this.options.nodeSelectorLabels()));
+			flow = this.inventory.withNamedPorts(flow);
 		}
 		SideResult egress;
 		SideResult ingress;
 		if (flow.reply()) {
-			egress = NOT_EVALUATED;
-			ingress = NOT_EVALUATED;
+			egress = SideResult.NOT_EVALUATED;
+			ingress = SideResult.NOT_EVALUATED;
 			trace(egressTrace, source, destination, Reason.REPLY);
 			trace(ingressTrace, destination, source, Reason.REPLY);
 		}
@@ -261,50 +205,6 @@ public final class CompiledPolicies {
 				(egress.uncertain() != null) ? egress.uncertain() : ingress.uncertain());
 	}
 
-	/** The destination pod's container ports from the inventory, when the flow does not carry them. */
-	private Flow withNamedPorts(Flow flow) {
-		Flow.Endpoint destination = flow.destination();
-		if (!destination.namedPorts().isEmpty() || destination.namespace() == null) {
-			return flow;
-		}
-		List<Flow.NamedPort> ports = this.inventory.namedPorts(destination.namespace(), destination.podName(),
-				flow.destinationIp());
-		if (ports == null || ports.isEmpty()) {
-			return flow;
-		}
-		Flow.Endpoint withPorts = new Flow.Endpoint(destination.namespace(), destination.labels(),
-				destination.podName(), destination.clusterName(), ports);
-		return new Flow(flow.source(), withPorts, flow.sourceIp(), flow.destinationIp(), flow.protocol(),
-				flow.destinationPort(), flow.icmpType(), flow.l7(), flow.destinationNames(), flow.tlsServerName(),
-				flow.reply(), flow.nodeLabels(), flow.destinationService());
-	}
-
-	/**
-	 * The node labels of a host or remote-node endpoint: for the host, the flow's {@code node_labels}, else those of
-	 * the inventory's node with the endpoint's IP; for a remote node (with enable-node-selector-labels) whose labels
-	 * name no {@code k8s:} label, those of the inventory's node with its IP.
-	 */
-	private List<String> nodeLabels(Flow flow, Flow.Endpoint endpoint, @Nullable String ip) {
-		if (endpoint.namespace() != null) {
-			return flow.nodeLabels();
-		}
-		if (endpoint.labels().contains("reserved:host")) {
-			if (!flow.nodeLabels().isEmpty()) {
-				return flow.nodeLabels();
-			}
-			List<String> labels = this.inventory.nodeLabels(ip);
-			return (labels != null) ? labels : flow.nodeLabels();
-		}
-		if (endpoint.labels().contains("reserved:remote-node")) {
-			if (!this.options.nodeSelectorLabels() || endpoint.labels().stream().anyMatch((l) -> l.startsWith("k8s:"))) {
-				return List.of();
-			}
-			List<String> labels = this.inventory.nodeLabels(ip);
-			return (labels != null) ? labels : List.of();
-		}
-		return flow.nodeLabels();
-	}
-
 	private static void trace(@Nullable Trace trace, SecurityIdentity subject, SecurityIdentity peer, Reason reason) {
 		if (trace != null) {
 			trace.subject = subject;
@@ -316,10 +216,10 @@ public final class CompiledPolicies {
 	private SideResult side(Flow flow, Direction direction, SecurityIdentity subject, SecurityIdentity peer,
 			@Nullable String peerIpText, @Nullable Trace trace) {
 		SideResult result = decide(flow, direction, subject, peer, peerIpText, trace);
-		if (!this.stateDependent) {
+		if (this.uncertainty == null) {
 			return result;
 		}
-		String uncertain = uncertainty(flow, direction, subject, peer, peerIpText, result);
+		String uncertain = this.uncertainty.why(flow, direction, subject, peer, peerIpText, result);
 		return (uncertain != null) ? new SideResult(result.decision(), result.l7(), uncertain) : result;
 	}
 
@@ -328,24 +228,24 @@ public final class CompiledPolicies {
 		trace(trace, subject, peer, Reason.NOT_ENFORCED);
 		if (subject.hostKeyed && !this.options.hostFirewall() && subject.isLocalEndpoint()) {
 			if (trace != null) {
-				trace.view = subjectView(subject, direction);
+				trace.view = this.views.subjectView(subject, direction);
 			}
-			return traced(trace, Reason.HOST_FIREWALL_OFF, NOT_ENFORCED);
+			return traced(trace, Reason.HOST_FIREWALL_OFF, SideResult.NOT_ENFORCED);
 		}
 		if (this.options.enforcementMode() == PolicyEnforcementMode.NEVER) {
-			return traced(trace, Reason.MODE_NEVER, NOT_ENFORCED);
+			return traced(trace, Reason.MODE_NEVER, SideResult.NOT_ENFORCED);
 		}
 		if (!subject.isLocalEndpoint()) {
-			return traced(trace, Reason.NOT_LOCAL, NOT_ENFORCED);
+			return traced(trace, Reason.NOT_LOCAL, SideResult.NOT_ENFORCED);
 		}
-		SubjectView view = subjectView(subject, direction);
+		SubjectView view = this.views.subjectView(subject, direction);
 		if (trace != null) {
 			trace.view = view;
 		}
 		if (!view.enforced()) {
-			return traced(trace, Reason.NOT_ENFORCED, NOT_ENFORCED);
+			return traced(trace, Reason.NOT_ENFORCED, SideResult.NOT_ENFORCED);
 		}
-		PeerView peers = peerView(subject, peer, direction, view);
+		PeerView peers = this.views.peerView(subject, peer, direction, view);
 		// The deny and allow loops below repeat their matching on purpose: a shared helper needs an object for the
 		// lazily parsed peer IP, and that allocation cost a quarter of the L3/L4 decision rate (docs/benchmarks.md).
 		IpAddress peerIp = null;
@@ -381,11 +281,12 @@ public final class CompiledPolicies {
 			if (trace != null) {
 				trace.decided = denied;
 			}
-			return traced(trace, Reason.DENY_RULE, this.options.auditMode() ? AUDIT_DENY_RULE : DENIED_BY_RULE);
+			return traced(trace, Reason.DENY_RULE,
+					this.options.auditMode() ? SideResult.AUDIT_DENY_RULE : SideResult.DENIED_BY_RULE);
 		}
 		if (direction == Direction.INGRESS && this.options.allowLocalhost() == AllowLocalhost.ALWAYS && peer.isHost()
 				&& !subject.isHost()) {
-			return traced(trace, Reason.LOCALHOST, ALLOWED);
+			return traced(trace, Reason.LOCALHOST, SideResult.ALLOWED);
 		}
 
 		Match plain = null;
@@ -422,7 +323,7 @@ public final class CompiledPolicies {
 			}
 			PortL7 l7 = candidate.entry().l7Of(l4);
 			if (this.authentication) {
-				int score = mapEntryScore(candidate, l4, l7);
+				int score = Authentication.mapEntryScore(candidate, l4, l7);
 				int auth = candidate.entry().auth;
 				if (score > bestScore) {
 					bestScore = score;
@@ -460,13 +361,14 @@ public final class CompiledPolicies {
 			int auth = (bestAuth != CompiledEntry.AUTH_UNSET) ? bestAuth : otherAuth;
 			if (auth != CompiledEntry.AUTH_UNSET && auth != CompiledEntry.AUTH_DISABLED) {
 				Match from = (bestAuth != CompiledEntry.AUTH_UNSET) ? bestAuthMatch : otherAuthMatch;
-				SideResult refused = authenticate(auth, from, subject, peer, trace);
+				SideResult refused = Authentication.authenticate(auth, from, subject, peer, trace, this.options);
 				if (refused != null) {
 					return refused;
 				}
 			}
 		}
-		if (plain != null && l7Matches != null && keepPlains && !lifts(plain, otherPlains, l7Matches, flow)) {
+		if (plain != null && l7Matches != null && keepPlains
+				&& !L7Decisions.lifts(plain, otherPlains, l7Matches, flow)) {
 			if (trace != null) {
 				trace.notLifting = plain;
 			}
@@ -478,310 +380,23 @@ public final class CompiledPolicies {
 			}
 			PortL7 plainL7 = plain.entry().l7Of(plain.l4());
 			boolean proxied = l7Matches != null || (plainL7 != null && plainL7.listener());
-			return traced(trace, Reason.ALLOWED, proxied ? ALLOWED_PROXIED : ALLOWED);
+			return traced(trace, Reason.ALLOWED, proxied ? SideResult.ALLOWED_PROXIED : SideResult.ALLOWED);
 		}
 		if (l7Matches == null) {
 			if (!view.defaultDeny()) {
-				return traced(trace, Reason.NO_MATCH_NOT_DEFAULT_DENY, ALLOWED);
+				return traced(trace, Reason.NO_MATCH_NOT_DEFAULT_DENY, SideResult.ALLOWED);
 			}
-			return traced(trace, Reason.NO_MATCH_DEFAULT_DENY, this.options.auditMode() ? AUDIT_DEFAULT
-					: DENIED_BY_DEFAULT);
+			return traced(trace, Reason.NO_MATCH_DEFAULT_DENY, this.options.auditMode() ? SideResult.AUDIT_DEFAULT
+					: SideResult.DENIED_BY_DEFAULT);
 		}
 		if (!view.defaultDeny()) {
 			if (trace != null) {
 				trace.decided = l7Matches.get(0);
 			}
-			return traced(trace, Reason.L7_VISIBILITY_ONLY, ALLOWED_PROXIED);
+			return traced(trace, Reason.L7_VISIBILITY_ONLY, SideResult.ALLOWED_PROXIED);
 		}
-		SideResult result = l7(flow, l7Matches, trace);
-		return (flow.l7() instanceof Http) ? withSecretUncertainty(result, l7Matches) : result;
-	}
-
-	/**
-	 * How Cilium's datapath ranks the policy map entry behind a match (bpf/lib/policy.h
-	 * {@code __policy_can_access}): a proxy redirect has the higher precedence, then the longer port prefix
-	 * (port, then protocol only, then L3-only), then an identity-specific key over the any-peer key.
-	 */
-	private static int mapEntryScore(Candidate candidate, int l4, @Nullable PortL7 l7) {
-		boolean redirect = l7 != null && (!l7.plain() || l7.listener());
-		int prefix;
-		if (l4 == CompiledEntry.L3_ONLY) {
-			prefix = 0;
-		}
-		else if (l4 >= CompiledEntry.ICMP_OFFSET) {
-			prefix = 2;
-		}
-		else {
-			CompiledEntry.PortEntry port = candidate.entry().ports.get(l4);
-			prefix = (port.port() == 0 && port.name() == null) ? 1 : 2;
-		}
-		return (redirect ? 8 : 0) + prefix * 2 + ((candidate.labelPeer() != PeerView.ANY_PEER) ? 1 : 0);
-	}
-
-	/**
-	 * The datapath's check of an allowed flow whose map entry carries an auth type (bpf/lib/policy.h
-	 * {@code __policy_check} returns DROP_POLICY_AUTH_REQUIRED, then bpf/lib/auth.h {@code auth_lookup} looks for
-	 * an authenticated identity pair in the auth map and drops with 189 "Authentication required" until the agent
-	 * has written one). {@code test-always-fail} is never authenticated (pkg/auth/always_fail_authhandler.go);
-	 * {@code required} is authenticated only when mutual authentication is available
-	 * ({@link EngineOptions#mutualAuthentication()}: without the mutual auth handler pkg/auth/manager.go
-	 * {@code authenticate} fails with "unknown requested auth type"), and only between two pods: the agent skips
-	 * every pair with a reserved identity (host, remote node, world, ...: pkg/auth/manager.go
-	 * {@code handleAuthRequest}), and a {@code cidr:} identity has no SPIFFE identity to authenticate (an
-	 * inference). Audit mode forwards the flow as AUDIT (the audit check in
-	 * {@code policy_can_ingress}/{@code policy_can_egress} runs before {@code auth_lookup}).
-	 *
-	 * @return the refusing result, or null when the flow is (eventually) authenticated
-	 */
-	private @Nullable SideResult authenticate(int auth, @Nullable Match from, SecurityIdentity subject,
-			SecurityIdentity peer, @Nullable Trace trace) {
-		boolean pods = subject.kind == SecurityIdentity.Kind.POD && peer.kind == SecurityIdentity.Kind.POD;
-		if (trace != null) {
-			trace.auth = auth;
-			trace.authFrom = from;
-			trace.mutualAuthentication = this.options.mutualAuthentication();
-			trace.authBetweenPods = pods;
-		}
-		if (auth == CompiledEntry.AUTH_SPIRE && this.options.mutualAuthentication() && pods) {
-			return null;
-		}
-		if (trace != null) {
-			trace.decided = from;
-		}
-		return traced(trace, Reason.AUTH_REQUIRED, this.options.auditMode() ? AUDIT_AUTH : DENIED_AUTH);
-	}
-
-	/**
-	 * Whether an allow without L7 rules for the same peer lets every request through the proxy of the L7 matches.
-	 * Envoy (HTTP, TLS) evaluates the port's rules and the wildcard-port rules of L3-only allows together
-	 * (cilium/proxy cilium/network_policy.cc {@code PortPolicy::forRange}; pkg/envoy/xds_server.go
-	 * {@code getWildcardNetworkPolicyRules}), so any such allow lifts the L7 rules. Kafka's parser (proxylib
-	 * proxylib/policymap.go {@code PortNetworkPolicies.Matches}) looks up the exact port, then port 0: an L3-only
-	 * allow, an all-ports allow or one for that single port lifts, a port range does not. The DNS proxy receives only
-	 * the rules of the redirect's own port filter (pkg/proxy/proxy.go {@code UpdateRules} with
-	 * {@code GetPerSelectorPolicies}; pkg/fqdn/dnsproxy/proxy.go {@code setPortRulesForID}, where a selector
-	 * without L7 rules matches every name): only an allow written for the same port and protocol lifts DNS rules;
-	 * an L3-only allow does not (the redirect still wins in the datapath: a redirect entry has the higher
-	 * precedence, pkg/policy/types/entry.go).
-	 */
-	private static boolean lifts(Match plain, @Nullable List<Match> otherPlains, List<Match> l7Matches, Flow flow) {
-		if (lifts(plain, l7Matches, flow)) {
-			return true;
-		}
-		if (otherPlains != null) {
-			for (Match other : otherPlains) {
-				if (lifts(other, l7Matches, flow)) {
-					return true;
-				}
-			}
-		}
-		return false;
-	}
-
-	private static boolean lifts(Match plain, List<Match> l7Matches, Flow flow) {
-		for (Match l7Match : l7Matches) {
-			PortL7 l7 = l7Match.l7();
-			if (!l7.dns().isEmpty()) {
-				if (plain.l4() >= 0 && plain.l4() < CompiledEntry.ICMP_OFFSET) {
-					CompiledEntry.PortEntry own = plain.entry().ports.get(plain.l4());
-					CompiledEntry.PortEntry dns = l7Match.entry().ports.get(l7Match.l4());
-					if (own.port() == dns.port() && own.endPort() == dns.endPort()
-							&& Objects.equals(own.name(), dns.name())) {
-						return true;
-					}
-				}
-			}
-			else if (l7.kafka() != null || l7.l7proto() != null) {
-				if (plain.l4() == CompiledEntry.L3_ONLY) {
-					return true;
-				}
-				if (plain.l4() >= 0 && plain.l4() < CompiledEntry.ICMP_OFFSET) {
-					// a single port (or a named one, or all ports): proxylib finds it by the flow's port or port 0
-					if (plain.entry().ports.get(plain.l4()).endPort() == 0) {
-						return true;
-					}
-				}
-			}
-			else {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private SideResult l7(Flow flow, List<Match> matches, @Nullable Trace trace) {
-		String sni = flow.tlsServerName();
-		Match firstSniAllowed = null;
-		for (Match match : matches) {
-			if (match.l7().serverNameAllowed(sni)) {
-				firstSniAllowed = match;
-				break;
-			}
-		}
-		if (firstSniAllowed == null) {
-			if (trace != null) {
-				trace.decided = matches.get(0);
-			}
-			return traced(trace, Reason.TLS_DENIED, new SideResult(SideDecision.L7_DENIED, L7Denial.tls()));
-		}
-		L7Request request = flow.l7();
-		if (request == null) {
-			if (trace != null) {
-				trace.decided = firstSniAllowed;
-			}
-			return traced(trace, Reason.L7_NO_REQUEST, ALLOWED_PROXIED);
-		}
-		HttpMatcher.Request httpRequest = (request instanceof Http http) ? httpRequest(http) : null;
-		List<KafkaRule> kafkaRules = null;
-		Match firstKafka = null;
-		KafkaMatcher onlyKafka = null;
-		for (Match match : matches) {
-			PortL7 l7 = match.l7();
-			if (!l7.serverNameAllowed(sni)) {
-				continue;
-			}
-			if (!l7.hasL7Rules() || requestMatches(l7, request, httpRequest)) {
-				if (trace != null) {
-					trace.decided = match;
-				}
-				return traced(trace, Reason.L7_ALLOWED, ALLOWED_PROXIED);
-			}
-			if (request instanceof Kafka && l7.kafka() != null) {
-				if (firstKafka == null) {
-					firstKafka = match;
-					onlyKafka = l7.kafka();
-					kafkaRules = new ArrayList<>(l7.kafkaRules());
-				}
-				else {
-					onlyKafka = null;
-					kafkaRules.addAll(l7.kafkaRules());
-				}
-			}
-		}
-		if (firstKafka != null) {
-			// Kafka topics of one request may be allowed by rules of different port rules: match the union.
-			KafkaMatcher union = (onlyKafka != null) ? onlyKafka : KafkaMatcher.compile(kafkaRules);
-			if (union.allows((Kafka) request)) {
-				if (trace != null) {
-					trace.decided = firstKafka;
-				}
-				return traced(trace, Reason.L7_ALLOWED, ALLOWED_PROXIED);
-			}
-		}
-		if (trace != null) {
-			trace.decided = firstSniAllowed;
-		}
-		return traced(trace, Reason.L7_DENIED, new SideResult(SideDecision.L7_DENIED, denial(request)));
-	}
-
-	/**
-	 * An HTTP verdict that an HTTP rule matching a header against a Secret could change is uncertain: the engine
-	 * cannot read Secrets (see {@link HttpMatcher}); the verdict stays the one it assumes.
-	 */
-	private static SideResult withSecretUncertainty(SideResult result, List<Match> matches) {
-		if (result.uncertain() != null) {
-			return result;
-		}
-		for (Match match : matches) {
-			for (HttpMatcher http : match.l7().http()) {
-				if (!http.secretHeaders().isEmpty()) {
-					return new SideResult(result.decision(), result.l7(), "an HTTP rule of " + match.entry().rule.policy
-							+ " matches " + http.secretHeaders().get(0) + ", a Secret the engine cannot read");
-				}
-			}
-		}
-		return result;
-	}
-
-	private L7Denial denial(L7Request request) {
-		if (request instanceof Http http) {
-			return isGrpc(http) ? L7Denial.grpc() : L7Denial.http();
-		}
-		if (request instanceof Kafka kafka) {
-			int key = kafkaApiKey(kafka.apiKey());
-			for (int withResponse : KAFKA_KEYS_WITH_ERROR_RESPONSE) {
-				if (withResponse == key) {
-					return L7Denial.kafka(true);
-				}
-			}
-			return L7Denial.kafka(false);
-		}
-		return L7Denial.dns(this.options.dnsRejectResponse());
-	}
-
-	static int kafkaApiKey(String name) {
-		if (!name.isEmpty() && name.chars().allMatch(Character::isDigit) && name.length() < 6) {
-			return Integer.parseInt(name);
-		}
-		OptionalInt key = KafkaMatcher.apiKey(name);
-		return key.isPresent() ? key.getAsInt() : -1;
-	}
-
-	private static boolean requestMatches(PortL7 l7, L7Request request, HttpMatcher.@Nullable Request http) {
-		if (http != null) {
-			for (HttpMatcher matcher : l7.http()) {
-				if (matcher.matches(http)) {
-					return true;
-				}
-			}
-			return false;
-		}
-		if (request instanceof Flow.Dns dns) {
-			for (DnsPattern pattern : l7.dns()) {
-				if (pattern.matches(dns.query())) {
-					return true;
-				}
-			}
-			return false;
-		}
-		if (request instanceof Kafka kafka && l7.kafka() != null) {
-			return l7.kafka().allows(kafka);
-		}
-		return false;
-	}
-
-	/** gRPC: an HTTP/2 request with {@code content-type: application/grpc...} (Documentation/security/grpc.rst). */
-	static boolean isGrpc(Http http) {
-		if (http.protocol() == null || !http.protocol().toUpperCase(Locale.ROOT).startsWith("HTTP/2")) {
-			return false;
-		}
-		for (Header header : http.headers()) {
-			if (header.key().equalsIgnoreCase("content-type")
-					&& header.value().toLowerCase(Locale.ROOT).startsWith("application/grpc")) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/**
-	 * The request as Envoy sees it: {@code :path} is the URL's path with its query (a URL that is not absolute is
-	 * taken as the path), {@code :authority} the {@code :authority} or {@code Host} header, else the URL's
-	 * authority (with its port).
-	 */
-	static HttpMatcher.Request httpRequest(Http http) {
-		String url = http.url();
-		String authority = "";
-		String path = url;
-		int scheme = url.indexOf("://");
-		if (scheme > 0 && url.indexOf('/') > scheme) {
-			int start = scheme + 3;
-			int slash = url.indexOf('/', start);
-			int query = url.indexOf('?', start);
-			int end = (slash < 0) ? ((query < 0) ? url.length() : query) : ((query < 0) ? slash : Math.min(slash, query));
-			authority = url.substring(start, end);
-			path = url.substring(end);
-			if (path.isEmpty() || path.charAt(0) == '?') {
-				path = "/" + path;
-			}
-		}
-		for (Header header : http.headers()) {
-			if (header.key().equalsIgnoreCase(":authority") || header.key().equalsIgnoreCase("host")) {
-				authority = header.value();
-				break;
-			}
-		}
-		return new HttpMatcher.Request(http.method(), path, authority, http.headers());
+		SideResult result = L7Decisions.decide(flow, l7Matches, trace, this.options);
+		return (flow.l7() instanceof Http) ? L7Decisions.withSecretUncertainty(result, l7Matches) : result;
 	}
 
 	private int matchFlowPeers(CompiledEntry entry, Flow flow, @Nullable IpAddress peerIp, SecurityIdentity peer) {
@@ -795,7 +410,7 @@ public final class CompiledPolicies {
 		return -1;
 	}
 
-	private static @Nullable IpAddress parseIp(@Nullable String text) {
+	static @Nullable IpAddress parseIp(@Nullable String text) {
 		if (text == null || text.isEmpty()) {
 			return null;
 		}
@@ -807,242 +422,11 @@ public final class CompiledPolicies {
 		}
 	}
 
-	private static SideResult traced(@Nullable Trace trace, Reason reason, SideResult result) {
+	static SideResult traced(@Nullable Trace trace, Reason reason, SideResult result) {
 		if (trace != null) {
 			trace.reason = reason;
 		}
 		return result;
-	}
-
-	SubjectView subjectView(SecurityIdentity subject, Direction direction) {
-		SubjectView view = subject.subjectViews[direction.ordinal()];
-		if (view != null) {
-			return view;
-		}
-		List<CompiledRule> selecting = new ArrayList<>();
-		List<CompiledEntry> allow = new ArrayList<>();
-		List<CompiledEntry> deny = new ArrayList<>();
-		List<CompiledRule> defaultDenyBy = new ArrayList<>();
-		List<SelectorMatcher> requires = new ArrayList<>();
-		boolean entries = false;
-		for (CompiledRule rule : this.rules) {
-			if (!rule.selects(subject)) {
-				continue;
-			}
-			selecting.add(rule);
-			allow.addAll(rule.allow(direction));
-			deny.addAll(rule.deny(direction));
-			entries |= rule.hasEntries(direction);
-			requires.addAll(rule.requires(direction));
-			if (rule.defaultDeny(direction)) {
-				defaultDenyBy.add(rule);
-			}
-		}
-		// computePolicyEnforcementAndRules: enforcement mode always, or an identity still reserved:init, enforces
-		// both directions in default deny whatever the rules say (the host is only evaluated with the host
-		// firewall on, so always mode covers it too).
-		String forcedBy = null;
-		if (this.options.enforcementMode() == PolicyEnforcementMode.ALWAYS) {
-			forcedBy = "policy enforcement mode always (enable-policy=always)";
-		}
-		else if (subject.labelList.contains(INIT_LABEL)) {
-			forcedBy = "the endpoint's identity is still reserved:init (labels not yet resolved), which Cilium always"
-					+ " enforces in default deny";
-		}
-		else if (subject.initKeyed) {
-			forcedBy = "the endpoint carries a label keyed init, and Cilium's reserved:init check"
-					+ " (computePolicyEnforcementAndRules: lbls.Has(\"init\")) matches that key in any source, so it is"
-					+ " enforced in default deny as if its identity were reserved:init";
-		}
-		boolean defaultDeny = forcedBy != null || !defaultDenyBy.isEmpty();
-		view = new SubjectView(List.copyOf(selecting), List.copyOf(allow), List.copyOf(deny), defaultDeny || entries,
-				defaultDeny, List.copyOf(defaultDenyBy), List.copyOf(requires), forcedBy);
-		subject.subjectViews[direction.ordinal()] = view;
-		return view;
-	}
-
-	private PeerView peerView(SecurityIdentity subject, SecurityIdentity peer, Direction direction, SubjectView view) {
-		ConcurrentHashMap<SecurityIdentity, PeerView> views = subject.peerViews[direction.ordinal()];
-		PeerView peerView = views.get(peer);
-		if (peerView == null) {
-			boolean meetsRequirements = true;
-			for (SelectorMatcher required : view.requires()) {
-				meetsRequirements &= required.matches(peer.labels);
-			}
-			peerView = new PeerView(candidates(view.allow(), peer, meetsRequirements),
-					candidates(view.deny(), peer, meetsRequirements));
-			PeerView raced = views.putIfAbsent(peer, peerView);
-			if (raced != null) {
-				peerView = raced;
-			}
-		}
-		return peerView;
-	}
-
-	private List<Candidate> candidates(List<CompiledEntry> entries, SecurityIdentity peer, boolean meetsRequirements) {
-		List<Candidate> candidates = new ArrayList<>();
-		for (CompiledEntry entry : entries) {
-			if (entry.anyPeer) {
-				candidates.add(new Candidate(entry, PeerView.ANY_PEER));
-				continue;
-			}
-			int matched = -1;
-			for (int i = 0; i < entry.labelPeers.size(); i++) {
-				LabelPeer labelPeer = entry.labelPeers.get(i);
-				boolean endpointSelector = labelPeer instanceof SelectorPeer selector && !selector.remoteNodesOnly();
-				if ((meetsRequirements || !endpointSelector) && labelPeer.matches(peer, this.options.clusterName())) {
-					matched = i;
-					break;
-				}
-			}
-			if (matched >= 0) {
-				candidates.add(new Candidate(entry, matched));
-				continue;
-			}
-			for (FlowPeer flowPeer : entry.flowPeers) {
-				if (flowPeer.admits(peer, this.options.cidrMatchesNodes())) {
-					candidates.add(new Candidate(entry, PeerView.FLOW_PEERS));
-					break;
-				}
-			}
-		}
-		return List.copyOf(candidates);
-	}
-
-	private static boolean dependsOnState(CompiledRule rule) {
-		if (rule.nodeSelector && !rule.subject.matchesAll()) {
-			return true;
-		}
-		for (List<CompiledEntry> entries : List.of(rule.ingress, rule.ingressDeny, rule.egress, rule.egressDeny)) {
-			for (CompiledEntry entry : entries) {
-				if (entry.ports.stream().anyMatch((p) -> p.name() != null)
-						|| entry.flowPeers.stream().anyMatch((p) -> p instanceof ServicePeer || p instanceof UnresolvablePeer)
-						|| entry.labelPeers.stream().anyMatch((p) -> p instanceof SelectorPeer selector
-								&& (selector.remoteNodesOnly() || mentionsNamespaceLabels(selector.matcher())))) {
-					return true;
-				}
-			}
-		}
-		return false;
-	}
-
-	private static boolean mentionsNamespaceLabels(SelectorMatcher matcher) {
-		return matcher.keys().stream().anyMatch((k) -> k.coversPrefix("k8s", NAMESPACE_LABELS_KEY_PREFIX));
-	}
-
-	/**
-	 * Why a side's result may be wrong for want of cluster state, or null: a deny entry (unless a deny rule already
-	 * decided) or, on a default-deny side that did not allow the flow, an allow entry, whose peer or port could match
-	 * if state that neither the flow nor the inventory gives were known; or host policies whose node selectors need
-	 * node labels that are unknown.
-	 */
-	private @Nullable String uncertainty(Flow flow, Direction direction, SecurityIdentity subject,
-			SecurityIdentity peer, @Nullable String peerIpText, SideResult result) {
-		if (this.options.enforcementMode() == PolicyEnforcementMode.NEVER || !subject.isLocalEndpoint()) {
-			return null;
-		}
-		if (subject.isHost() && !subject.labels.hasSource("k8s")) {
-			for (CompiledRule rule : this.rules) {
-				if (rule.nodeSelector && !rule.subject.matchesAll() && !rule.selects(subject)) {
-					return "host policies select nodes by their labels (" + rule.policy + " " + rule.path
-							+ "), and neither the flow's node_labels nor the inventory give the node's labels";
-				}
-			}
-		}
-		SubjectView view = subjectView(subject, direction);
-		if (!view.enforced()) {
-			return null;
-		}
-		if (result.decision().dropReason() != DropReason.POLICY_DENY) {
-			for (CompiledEntry entry : view.deny()) {
-				String reason = uncertainty(entry, flow, peer, peerIpText);
-				if (reason != null) {
-					return reason;
-				}
-			}
-		}
-		if (result.decision().outcome() != Outcome.ALLOWED && view.defaultDeny()) {
-			for (CompiledEntry entry : view.allow()) {
-				String reason = uncertainty(entry, flow, peer, peerIpText);
-				if (reason != null) {
-					return reason;
-				}
-			}
-		}
-		return null;
-	}
-
-	private @Nullable String uncertainty(CompiledEntry entry, Flow flow, SecurityIdentity peer,
-			@Nullable String peerIpText) {
-		IpAddress peerIp = entry.flowPeers.isEmpty() ? null : parseIp(peerIpText);
-		boolean peerMatched = entry.anyPeer;
-		String peerUnknown = null;
-		for (LabelPeer labelPeer : entry.labelPeers) {
-			if (peerMatched) {
-				break;
-			}
-			if (labelPeer.matches(peer, this.options.clusterName())) {
-				peerMatched = true;
-			}
-			else if (labelPeer instanceof SelectorPeer selector) {
-				if (selector.remoteNodesOnly() && peer.kind == SecurityIdentity.Kind.REMOTE_NODE
-						&& !peer.labels.hasSource("k8s")) {
-					peerUnknown = entry.path + " " + selector.path() + " selects nodes by their labels, and neither the"
-							+ " flow nor the inventory give the remote node's labels";
-				}
-				else if (!selector.remoteNodesOnly() && peer.kind == SecurityIdentity.Kind.POD
-						&& mentionsNamespaceLabels(selector.matcher()) && peer.labelList.stream()
-							.noneMatch((l) -> l.startsWith(InventoryIndex.NAMESPACE_LABELS_PREFIX))) {
-					peerUnknown = entry.path + " " + selector.path() + " selects namespaces by their labels, and neither"
-							+ " the flow nor the inventory give the labels of namespace " + peer.namespace;
-				}
-			}
-		}
-		for (FlowPeer flowPeer : entry.flowPeers) {
-			if (peerMatched) {
-				break;
-			}
-			if (flowPeer instanceof UnresolvablePeer unresolvable) {
-				if (peer.cidrSelectable(this.options.cidrMatchesNodes())) {
-					peerUnknown = entry.path + " " + unresolvable.unresolved();
-				}
-			}
-			else if (flowPeer.admits(peer, this.options.cidrMatchesNodes()) && flowPeer.matches(flow, peerIp)) {
-				peerMatched = true;
-			}
-			else if (flowPeer instanceof ServicePeer service && flow.destinationService() == null
-					&& flowPeer.admits(peer, this.options.cidrMatchesNodes())) {
-				peerUnknown = entry.path + " " + service.unresolved();
-			}
-		}
-		int l4 = entry.matchL4(flow);
-		String portUnknown = (l4 == CompiledEntry.NO_MATCH) ? unknownNamedPort(entry, flow) : null;
-		if (peerMatched) {
-			return (portUnknown != null) ? entry.path + " " + portUnknown : null;
-		}
-		return (peerUnknown != null && (l4 != CompiledEntry.NO_MATCH || portUnknown != null)) ? peerUnknown : null;
-	}
-
-	private static @Nullable String unknownNamedPort(CompiledEntry entry, Flow flow) {
-		if (flow.destination().namespace() == null || !flow.destination().namedPorts().isEmpty()) {
-			return null;
-		}
-		for (CompiledEntry.PortEntry port : entry.ports) {
-			if (port.name() != null) {
-				return port.path() + " is the named port \"" + port.name() + "\", and neither the flow nor the inventory"
-						+ " give the destination pod's container ports";
-			}
-		}
-		return null;
-	}
-
-	/** One side's decision, for an L7 denial what the client sees, and why it may be wrong for want of state. */
-	private record SideResult(SideDecision decision, @Nullable L7Denial l7, @Nullable String uncertain) {
-
-		SideResult(SideDecision decision, @Nullable L7Denial l7) {
-			this(decision, l7, null);
-		}
-
 	}
 
 	/** Why a side decided as it did (recorded only by {@link #explain}). */

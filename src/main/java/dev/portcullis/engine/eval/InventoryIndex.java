@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.portcullis.engine.api.Protocol;
+import dev.portcullis.engine.flow.Flow;
 import dev.portcullis.engine.flow.Flow.NamedPort;
 import dev.portcullis.engine.inventory.Inventory;
 import dev.portcullis.engine.match.IpAddress;
@@ -14,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link Inventory} indexed for the evaluator: namespace labels as identity labels, node labels by internal IP,
- * pods' named ports by name and by IP. Label lists are built once, so that identities interned with them can be
- * recognised by reference.
+ * pods' named ports by name and by IP; and a flow's endpoints completed from it (node labels, a destination pod's
+ * named ports). Label lists are built once, so that identities interned with them can be recognised by reference.
  */
 final class InventoryIndex {
 
@@ -91,6 +92,49 @@ final class InventoryIndex {
 		}
 		IpAddress address = (ip != null) ? IpAddress.tryParse(ip) : null;
 		return (address != null) ? this.podPortsByIp.get(address) : null;
+	}
+
+	/** The destination pod's container ports from the inventory, when the flow does not carry them. */
+	Flow withNamedPorts(Flow flow) {
+		Flow.Endpoint destination = flow.destination();
+		if (!destination.namedPorts().isEmpty() || destination.namespace() == null) {
+			return flow;
+		}
+		List<NamedPort> ports = namedPorts(destination.namespace(), destination.podName(), flow.destinationIp());
+		if (ports == null || ports.isEmpty()) {
+			return flow;
+		}
+		Flow.Endpoint withPorts = new Flow.Endpoint(destination.namespace(), destination.labels(),
+				destination.podName(), destination.clusterName(), ports);
+		return new Flow(flow.source(), withPorts, flow.sourceIp(), flow.destinationIp(), flow.protocol(),
+				flow.destinationPort(), flow.icmpType(), flow.l7(), flow.destinationNames(), flow.tlsServerName(),
+				flow.reply(), flow.nodeLabels(), flow.destinationService());
+	}
+
+	/**
+	 * The node labels of a host or remote-node endpoint: for the host, the flow's {@code node_labels}, else those of
+	 * the inventory's node with the endpoint's IP; for a remote node (with enable-node-selector-labels,
+	 * {@code nodeSelectorLabels}) whose labels name no {@code k8s:} label, those of the inventory's node with its IP.
+	 */
+	List<String> nodeLabels(Flow flow, Flow.Endpoint endpoint, @Nullable String ip, boolean nodeSelectorLabels) {
+		if (endpoint.namespace() != null) {
+			return flow.nodeLabels();
+		}
+		if (endpoint.labels().contains("reserved:host")) {
+			if (!flow.nodeLabels().isEmpty()) {
+				return flow.nodeLabels();
+			}
+			List<String> labels = nodeLabels(ip);
+			return (labels != null) ? labels : flow.nodeLabels();
+		}
+		if (endpoint.labels().contains("reserved:remote-node")) {
+			if (!nodeSelectorLabels || endpoint.labels().stream().anyMatch((l) -> l.startsWith("k8s:"))) {
+				return List.of();
+			}
+			List<String> labels = nodeLabels(ip);
+			return (labels != null) ? labels : List.of();
+		}
+		return flow.nodeLabels();
 	}
 
 }
