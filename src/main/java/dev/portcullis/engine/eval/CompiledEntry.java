@@ -78,6 +78,9 @@ final class CompiledEntry {
 	 */
 	final int auth;
 
+	/** Whether its match can depend on cluster state the flow may lack ({@link Uncertainty#dependsOnState}). */
+	final boolean stateDependent;
+
 	CompiledEntry(CompiledRule rule, Direction direction, boolean deny, String path, boolean anyPeer, boolean l3Only,
 			List<LabelPeer> labelPeers, List<FlowPeer> flowPeers, List<PortEntry> ports, List<IcmpEntry> icmps,
 			List<PortL7> portRules, int auth) {
@@ -93,6 +96,7 @@ final class CompiledEntry {
 		this.icmps = List.copyOf(icmps);
 		this.portRules = List.copyOf(portRules);
 		this.auth = auth;
+		this.stateDependent = Uncertainty.dependsOnState(this);
 	}
 
 	/** The auth type of an {@code authentication.mode} as written (null: unset). */

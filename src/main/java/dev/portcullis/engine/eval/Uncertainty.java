@@ -48,15 +48,24 @@ final class Uncertainty {
 		}
 		for (List<CompiledEntry> entries : List.of(rule.ingress, rule.ingressDeny, rule.egress, rule.egressDeny)) {
 			for (CompiledEntry entry : entries) {
-				if (entry.ports.stream().anyMatch((p) -> p.name() != null)
-						|| entry.flowPeers.stream().anyMatch((p) -> p instanceof ServicePeer || p instanceof UnresolvablePeer)
-						|| entry.labelPeers.stream().anyMatch((p) -> p instanceof SelectorPeer selector
-								&& (selector.remoteNodesOnly() || mentionsNamespaceLabels(selector.matcher())))) {
+				if (entry.stateDependent) {
 					return true;
 				}
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether an entry's match can depend on state the flow may lack: a named port, a service or an unresolvable
+	 * peer, a node selector, or a selector on namespace labels. Only such entries can make a verdict uncertain, so
+	 * {@link #why} looks at no other (computed once per entry: the check runs on every decision).
+	 */
+	static boolean dependsOnState(CompiledEntry entry) {
+		return entry.ports.stream().anyMatch((p) -> p.name() != null)
+				|| entry.flowPeers.stream().anyMatch((p) -> p instanceof ServicePeer || p instanceof UnresolvablePeer)
+				|| entry.labelPeers.stream().anyMatch((p) -> p instanceof SelectorPeer selector
+						&& (selector.remoteNodesOnly() || mentionsNamespaceLabels(selector.matcher())));
 	}
 
 	private static boolean mentionsNamespaceLabels(SelectorMatcher matcher) {
@@ -88,6 +97,9 @@ final class Uncertainty {
 		}
 		if (result.decision().dropReason() != DropReason.POLICY_DENY) {
 			for (CompiledEntry entry : view.deny()) {
+				if (!entry.stateDependent) {
+					continue;
+				}
 				String reason = why(entry, flow, peer, peerIpText);
 				if (reason != null) {
 					return reason;
@@ -96,6 +108,9 @@ final class Uncertainty {
 		}
 		if (result.decision().outcome() != Outcome.ALLOWED && view.defaultDeny()) {
 			for (CompiledEntry entry : view.allow()) {
+				if (!entry.stateDependent) {
+					continue;
+				}
 				String reason = why(entry, flow, peer, peerIpText);
 				if (reason != null) {
 					return reason;
