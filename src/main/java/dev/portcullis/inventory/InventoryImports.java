@@ -6,16 +6,12 @@ import java.util.Map;
 import dev.portcullis.audit.AuditLog;
 import dev.portcullis.compute.EnginePool;
 import dev.portcullis.engine.inventory.InventoryReadResult;
-import dev.portcullis.engine.inventory.InventoryReader;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Permissions;
 import dev.portcullis.identity.Role;
-import dev.portcullis.yaml.YamlDocuments;
 import dev.portcullis.yaml.YamlLimits;
 import dev.portcullis.yaml.YamlProperties;
-import dev.portcullis.yaml.YamlReader;
 import io.r2dbc.postgresql.codec.Json;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,11 +30,6 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 @Component
 @EnableConfigurationProperties(YamlProperties.class)
 public class InventoryImports {
-
-	/** kubectl output for a whole cluster is large; limits follow the 16 MiB request body. */
-	private static final int MAX_INPUT_CHARS = 16 * 1024 * 1024;
-
-	private static final int MAX_NODES = 4_000_000;
 
 	private final DatabaseClient db;
 
@@ -65,9 +56,7 @@ public class InventoryImports {
 		this.permissions = permissions;
 		this.audit = audit;
 		this.inventories = inventories;
-		YamlLimits base = yaml.limits();
-		this.limits = base.withMaxInputChars(Math.max(base.maxInputChars(), MAX_INPUT_CHARS))
-			.withMaxNodes(Math.max(base.maxNodes(), MAX_NODES));
+		this.limits = yaml.limits();
 	}
 
 	/**
@@ -82,7 +71,7 @@ public class InventoryImports {
 			if (!exists) {
 				return Mono.empty();
 			}
-			return this.engine.run(() -> read(text)).flatMap((read) -> {
+			return this.engine.run(() -> InventoryText.read(text, this.limits)).flatMap((read) -> {
 				if (read.hasErrors()) {
 					Map<String, Object> details = new LinkedHashMap<>();
 					details.put("refused", "invalid");
@@ -94,14 +83,6 @@ public class InventoryImports {
 				return this.tx.transactional(write(workspace, read, message, actor));
 			});
 		});
-	}
-
-	private InventoryReadResult read(String text) {
-		YamlDocuments documents = YamlReader.read(text, this.limits);
-		if (documents.hasErrors()) {
-			return new InventoryReadResult(null, documents.errors(), Map.of());
-		}
-		return InventoryReader.read(documents.documents());
 	}
 
 	private Mono<InventoryVersion> write(String workspace, InventoryReadResult read, String message, Actor actor) {

@@ -5,11 +5,9 @@ import java.util.List;
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.engine.inventory.Inventory;
 import dev.portcullis.engine.inventory.InventoryReadResult;
-import dev.portcullis.engine.inventory.InventoryReader;
+import dev.portcullis.inventory.InventoryText;
 import dev.portcullis.web.ApiProblem;
-import dev.portcullis.yaml.YamlDocuments;
 import dev.portcullis.yaml.YamlLimits;
-import dev.portcullis.yaml.YamlReader;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -29,13 +27,7 @@ final class InlineInventory {
 		if (text == null) {
 			return null;
 		}
-		// the request body may be 16 MiB, and kubectl output is mostly fields the reader skips
-		YamlDocuments documents = YamlReader.read(text, limits.withMaxInputChars(Math.max(limits.maxInputChars(),
-				16 * 1024 * 1024)).withMaxNodes(Math.max(limits.maxNodes(), 4_000_000)));
-		if (documents.hasErrors()) {
-			throw invalid(documents.errors());
-		}
-		InventoryReadResult result = InventoryReader.read(documents.documents());
+		InventoryReadResult result = InventoryText.read(text, limits);
 		if (result.hasErrors()) {
 			throw invalid(result.errors());
 		}
