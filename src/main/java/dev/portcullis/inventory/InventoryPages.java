@@ -1,6 +1,5 @@
 package dev.portcullis.inventory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.portcullis.compute.EngineBusy;
@@ -10,19 +9,14 @@ import dev.portcullis.identity.Role;
 import dev.portcullis.web.ApiLimits;
 import dev.portcullis.web.Htmx;
 import dev.portcullis.web.PageError;
+import dev.portcullis.web.TextUpload;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.codec.multipart.FilePart;
-import org.springframework.http.codec.multipart.FormFieldPart;
-import org.springframework.http.codec.multipart.Part;
 import org.springframework.stereotype.Controller;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -135,36 +129,9 @@ class InventoryPages {
 			});
 	}
 
-	/** Reads the form: multipart (with a file) or URL-encoded (pasted text only). */
+	/** Reads the form: multipart (with a file) or URL-encoded (pasted text only); an uploaded file wins. */
 	private static Mono<Form> read(ServerWebExchange exchange) {
-		MediaType type = exchange.getRequest().getHeaders().getContentType();
-		if (type != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
-			return exchange.getMultipartData().flatMap(InventoryPages::read);
-		}
-		return exchange.getFormData().map((data) -> new Form(orEmpty(data.getFirst("text")),
-				orEmpty(data.getFirst("message")).strip()));
+		return TextUpload.read(exchange, "text").map((upload) -> new Form(upload.text(), upload.message()));
 	}
-
-	private static Mono<Form> read(MultiValueMap<String, Part> parts) {
-		String text = field(parts.getFirst("text"));
-		String message = field(parts.getFirst("message")).strip();
-		if (parts.getFirst("file") instanceof FilePart file && !file.filename().isEmpty()) {
-			return DataBufferUtils.join(file.content(), ApiLimits.MAX_BODY_BYTES).map((buffer) -> {
-				String upload = buffer.toString(StandardCharsets.UTF_8);
-				DataBufferUtils.release(buffer);
-				return new Form(upload, message);
-			}).defaultIfEmpty(new Form(text, message));
-		}
-		return Mono.just(new Form(text, message));
-	}
-
-	private static String field(@Nullable Part part) {
-		return (part instanceof FormFieldPart field) ? field.value() : "";
-	}
-
-	private static String orEmpty(@Nullable String value) {
-		return (value != null) ? value : "";
-	}
-
 
 }

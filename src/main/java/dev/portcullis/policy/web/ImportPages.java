@@ -1,6 +1,5 @@
 package dev.portcullis.policy.web;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.portcullis.compute.EngineBusy;
@@ -10,19 +9,14 @@ import dev.portcullis.policy.ImportReport;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.policy.Workspaces;
 import dev.portcullis.web.ApiLimits;
+import dev.portcullis.web.TextUpload;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.codec.multipart.FilePart;
-import org.springframework.http.codec.multipart.FormFieldPart;
-import org.springframework.http.codec.multipart.Part;
 import org.springframework.stereotype.Controller;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -136,33 +130,8 @@ class ImportPages {
 
 	/** Reads the form, multipart (with a file) or URL-encoded (pasted text only). */
 	private static Mono<ImportForm> read(ServerWebExchange exchange) {
-		MediaType type = exchange.getRequest().getHeaders().getContentType();
-		if (type != null && MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
-			return exchange.getMultipartData().flatMap(ImportPages::read);
-		}
-		return exchange.getFormData().map((data) -> new ImportForm(orEmpty(data.getFirst("bundle")),
-				orEmpty(data.getFirst("message")).strip(), "", ""));
-	}
-
-	private static Mono<ImportForm> read(MultiValueMap<String, Part> parts) {
-		String bundle = field(parts.getFirst("bundle"));
-		String message = field(parts.getFirst("message")).strip();
-		if (parts.getFirst("file") instanceof FilePart file && !file.filename().isEmpty()) {
-			return DataBufferUtils.join(file.content(), ApiLimits.MAX_BODY_BYTES).map((buffer) -> {
-				String text = buffer.toString(StandardCharsets.UTF_8);
-				DataBufferUtils.release(buffer);
-				return new ImportForm(bundle, message, file.filename(), text);
-			}).defaultIfEmpty(new ImportForm(bundle, message, file.filename(), ""));
-		}
-		return Mono.just(new ImportForm(bundle, message, "", ""));
-	}
-
-	private static String field(@Nullable Part part) {
-		return (part instanceof FormFieldPart field) ? field.value() : "";
-	}
-
-	private static String orEmpty(@Nullable String value) {
-		return (value != null) ? value : "";
+		return TextUpload.read(exchange, "bundle")
+			.map((upload) -> new ImportForm(upload.pasted(), upload.message(), upload.fileName(), upload.upload()));
 	}
 
 }
