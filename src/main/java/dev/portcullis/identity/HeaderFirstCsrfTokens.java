@@ -1,5 +1,6 @@
 package dev.portcullis.identity;
 
+import dev.portcullis.web.RequestBodyLimits;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpMethod;
@@ -32,11 +33,6 @@ final class HeaderFirstCsrfTokens implements ServerCsrfTokenRequestHandler {
 
 	private static final PathPattern SIGN_OUT = PathPatternParser.defaultInstance.parse("/logout");
 
-	private static final PathPattern IMPORT = PathPatternParser.defaultInstance.parse("/workspaces/{workspace}/import");
-
-	private static final PathPattern INVENTORY = PathPatternParser.defaultInstance
-		.parse("/workspaces/{workspace}/inventory");
-
 	private final XorServerCsrfTokenRequestAttributeHandler forms = new XorServerCsrfTokenRequestAttributeHandler();
 
 	private final XorServerCsrfTokenRequestAttributeHandler multipart = new XorServerCsrfTokenRequestAttributeHandler();
@@ -58,7 +54,7 @@ final class HeaderFirstCsrfTokens implements ServerCsrfTokenRequestHandler {
 		return signedIn(exchange).flatMap((signedIn) -> {
 			boolean post = exchange.getRequest().getMethod() == HttpMethod.POST;
 			var path = exchange.getRequest().getPath().pathWithinApplication();
-			if (signedIn && post && (IMPORT.matches(path) || INVENTORY.matches(path))) {
+			if (signedIn && post && RequestBodyLimits.isUploadForm(path)) {
 				return this.multipart.resolveCsrfTokenValue(exchange, csrfToken);
 			}
 			if (signedIn || (post && (SIGN_IN.matches(path) || SIGN_OUT.matches(path)))) {

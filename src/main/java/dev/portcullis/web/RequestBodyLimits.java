@@ -13,6 +13,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.PathContainer;
 import org.springframework.http.codec.FormHttpMessageReader;
 import org.springframework.http.codec.multipart.DefaultPartHttpMessageReader;
 import org.springframework.http.codec.multipart.MultipartHttpMessageReader;
@@ -44,9 +45,14 @@ public class RequestBodyLimits implements WebFilter {
 
 	private static final PathPatternParser PATTERNS = PathPatternParser.defaultInstance;
 
+	/** The page forms that take an uploaded file (multipart): the bundle import and the inventory import. */
+	private static final PathPattern[] UPLOAD_FORMS = { PATTERNS.parse("/workspaces/{workspace}/import"),
+			PATTERNS.parse("/workspaces/{workspace}/inventory") };
+
+	/** The page forms that carry policy or cluster text: the editor's two forms and the upload forms. */
 	private static final PathPattern[] LARGE_FORMS = { PATTERNS.parse("/workspaces/{workspace}/policies/new"),
-			PATTERNS.parse("/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/edit"),
-			PATTERNS.parse("/workspaces/{workspace}/import"), PATTERNS.parse("/workspaces/{workspace}/inventory") };
+			PATTERNS.parse("/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/edit"), UPLOAD_FORMS[0],
+			UPLOAD_FORMS[1] };
 
 	/** The form fields of the import form (bundle, file, message, _csrf) and some room. */
 	private static final int MAX_PARTS = 8;
@@ -102,8 +108,19 @@ public class RequestBodyLimits implements WebFilter {
 	}
 
 	private static boolean largeForm(ServerWebExchange exchange) {
-		var path = exchange.getRequest().getPath().pathWithinApplication();
-		for (PathPattern pattern : LARGE_FORMS) {
+		return matches(LARGE_FORMS, exchange.getRequest().getPath().pathWithinApplication());
+	}
+
+	/**
+	 * Whether the path is that of a page form that takes an uploaded file (multipart): the only forms whose
+	 * multipart body the CSRF check may read for its token.
+	 */
+	public static boolean isUploadForm(PathContainer path) {
+		return matches(UPLOAD_FORMS, path);
+	}
+
+	private static boolean matches(PathPattern[] patterns, PathContainer path) {
+		for (PathPattern pattern : patterns) {
 			if (pattern.matches(path)) {
 				return true;
 			}
