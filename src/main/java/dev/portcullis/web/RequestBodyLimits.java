@@ -4,12 +4,14 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -63,16 +65,7 @@ public class RequestBodyLimits implements WebFilter {
 	 * {@link org.springframework.core.io.buffer.DataBufferLimitException} (413) beyond {@link ApiLimits#MAX_BODY_BYTES}.
 	 */
 	public static Mono<String> text(ServerWebExchange exchange) {
-		MediaType type = exchange.getRequest().getHeaders().getContentType();
-		Charset charset = (type != null && type.getCharset() != null) ? type.getCharset() : StandardCharsets.UTF_8;
-		return DataBufferUtils.join(exchange.getRequest().getBody(), ApiLimits.MAX_BODY_BYTES).map((buffer) -> {
-			try {
-				return buffer.toString(charset);
-			}
-			finally {
-				DataBufferUtils.release(buffer);
-			}
-		}).defaultIfEmpty("");
+		return body(exchange, DataBuffer::toString, "");
 	}
 
 	/**
@@ -81,21 +74,28 @@ public class RequestBodyLimits implements WebFilter {
 	 * array when there is none.
 	 */
 	public static Mono<byte[]> utf8(ServerWebExchange exchange) {
+		return body(exchange, (buffer, charset) -> {
+			if (!charset.equals(StandardCharsets.UTF_8)) {
+				return buffer.toString(charset).getBytes(StandardCharsets.UTF_8);
+			}
+			byte[] bytes = new byte[buffer.readableByteCount()];
+			buffer.read(bytes);
+			return bytes;
+		}, new byte[0]);
+	}
+
+	/** The body joined up to the limit, converted with the charset of its {@code Content-Type} (UTF-8 when none). */
+	private static <T> Mono<T> body(ServerWebExchange exchange, BiFunction<DataBuffer, Charset, T> convert, T none) {
 		MediaType type = exchange.getRequest().getHeaders().getContentType();
 		Charset charset = (type != null && type.getCharset() != null) ? type.getCharset() : StandardCharsets.UTF_8;
 		return DataBufferUtils.join(exchange.getRequest().getBody(), ApiLimits.MAX_BODY_BYTES).map((buffer) -> {
 			try {
-				if (!charset.equals(StandardCharsets.UTF_8)) {
-					return buffer.toString(charset).getBytes(StandardCharsets.UTF_8);
-				}
-				byte[] bytes = new byte[buffer.readableByteCount()];
-				buffer.read(bytes);
-				return bytes;
+				return convert.apply(buffer, charset);
 			}
 			finally {
 				DataBufferUtils.release(buffer);
 			}
-		}).defaultIfEmpty(new byte[0]);
+		}).defaultIfEmpty(none);
 	}
 
 	@Override
