@@ -46,7 +46,7 @@ public class EnginePool implements DisposableBean {
 	 * The engine pool's size ({@code portcullis.engine-pool.*}).
 	 *
 	 * @param threads how many pieces of engine work run at once; 0 (the default) means one per processor
-	 * @param queueSize how many more may wait for a thread; 0 (the default) means twice the threads
+	 * @param queueSize how many more may wait for a thread; 0 (the default) means eight per thread, at least 16
 	 * @param retryAfter what {@code Retry-After} tells a refused client (default 2 seconds)
 	 */
 	@ConfigurationProperties("portcullis.engine-pool")
@@ -65,7 +65,7 @@ public class EnginePool implements DisposableBean {
 		}
 
 		int effectiveQueueSize() {
-			return (this.queueSize > 0) ? this.queueSize : 2 * effectiveThreads();
+			return (this.queueSize > 0) ? this.queueSize : Math.max(16, 8 * effectiveThreads());
 		}
 
 	}

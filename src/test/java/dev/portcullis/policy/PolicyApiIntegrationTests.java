@@ -202,8 +202,8 @@ class PolicyApiIntegrationTests extends IntegrationTest {
 				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())), writers)
 			.collectList()
 			.block(Duration.ofSeconds(30));
-		assertThat(statuses).filteredOn((s) -> s == 201).hasSize(1);
-		assertThat(statuses).filteredOn((s) -> s == 412).hasSize(writers - 1);
+		assertThat(statuses).as("every status: %s", statuses).filteredOn((s) -> s == 201).hasSize(1);
+		assertThat(statuses).as("every status: %s", statuses).filteredOn((s) -> s == 412).hasSize(writers - 1);
 	}
 
 	@Test
