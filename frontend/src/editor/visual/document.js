@@ -92,7 +92,8 @@ export function load(text) {
       : problems[0].message };
   }
   const style = styleOf(text);
-  return { status: 'ok', text, doc, model, problems, kept, style, rendered: doc.toString(style) };
+  // value: what the document holds, as the model writes it (equal to doc.toJS(), but not shared with the model)
+  return { status: 'ok', text, doc, value: writePolicy(model), model, problems, kept, style, rendered: doc.toString(style) };
 }
 
 /**
@@ -101,12 +102,15 @@ export function load(text) {
  */
 export function update(loaded) {
   const value = writePolicy(loaded.model);
-  patchDocument(loaded.doc, value);
+  patchDocument(loaded.doc, value, loaded.value);
   const after = loaded.doc.toString(loaded.style);
-  let text = mergeText(loaded.text, loaded.rendered, after);
-  if (text === null || !meansSame(text, value)) {
+  const merged = mergeText(loaded.text, loaded.rendered, after);
+  let text = merged === null ? after : merged.text;
+  // lines the user formatted differently next to a change: keep the merge only if it still means the same
+  if (merged !== null && merged.conflict && !meansSame(text, value)) {
     text = after;
   }
+  loaded.value = value;
   loaded.rendered = after;
   loaded.text = text;
   return text;
@@ -128,17 +132,31 @@ function meansSame(text, value) {
 export function roundTrip(text) {
   const docs = parseAllDocuments(text);
   return (Array.isArray(docs) ? docs : []).filter((d) => d.contents !== null).map((doc) => {
+    if (doc.errors.length) {
+      return { kind: null, policy: false, problems: [{ path: '', message: doc.errors[0].message }] };
+    }
     const value = doc.toJS();
     const { model, problems, kept } = readPolicy(value);
     if (!model) {
       return { kind: value?.kind ?? null, policy: false, problems };
     }
-    const loaded = load(doc.toString());
+    // the document's own text (its range in the file), so that formatting is compared with what the user wrote
+    const loaded = load(text.slice(doc.range[0], doc.range[2]));
     const written = writePolicy(model);
     let patched = null;
+    let edited = null;
+    let editedExpected = null;
     if (loaded.status === 'ok') {
       patched = update(loaded);
+      const m = loaded.model;
+      m.top.metadata = { ...(m.top.metadata ?? {}), name: `${m.top.metadata?.name ?? 'policy'}-edited` };
+      const subject = m.kind === 'NetworkPolicy' ? m.np.podSelector : (m.spec ?? m.specs?.[0])?.subject;
+      if (subject) {
+        subject.matchLabels = [...(subject.matchLabels ?? []), { key: 'edited', value: 'yes' }];
+      }
+      edited = update(loaded);
+      editedExpected = JSON.stringify(writePolicy(m));
     }
-    return { kind: model.kind, policy: true, problems, kept, written: JSON.stringify(written), patched };
+    return { kind: model.kind, policy: true, problems, kept, written: JSON.stringify(written), patched, edited, editedExpected };
   });
 }

@@ -478,8 +478,9 @@ function put(target, key, value) {
 /** Writes the model back into a plain value, the fields in Cilium's order. */
 export function writePolicy(model) {
   const out = {};
+  // copied: the form edits metadata in place, and the caller keeps this value to compare the next one with
   for (const [key, v] of Object.entries(model.top)) {
-    out[key] = v;
+    out[key] = v !== null && typeof v === 'object' ? structuredClone(v) : v;
   }
   if (model.kind === 'NetworkPolicy') {
     out.spec = writeNetworkPolicySpec(model.np);

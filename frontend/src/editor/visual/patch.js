@@ -2,7 +2,27 @@
 // whose value differs: equal subtrees keep their nodes, and so their comments, flow or block style, quoting and key
 // order; a changed scalar keeps its node (and comment) and gets the new value; a new key is appended to its mapping;
 // a list that gained or lost one item gains or loses exactly that item. docs/adr/023-visual-editor-form-model.md.
-import { isMap, isScalar, isSeq, Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, Scalar, visit } from 'yaml';
+
+// Strings that YAML 1.1 readers (kubectl's, go-yaml v2) take for booleans: written quoted when the form writes them.
+const YAML11_BOOLEAN = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+
+function quoted(node) {
+  if (isScalar(node)) {
+    if (typeof node.value === 'string' && YAML11_BOOLEAN.test(node.value)) {
+      node.type = Scalar.QUOTE_DOUBLE;
+    }
+    return node;
+  }
+  visit(node, { Scalar(_, scalar) {
+    if (typeof scalar.value === 'string' && YAML11_BOOLEAN.test(scalar.value)) {
+      scalar.type = Scalar.QUOTE_DOUBLE;
+    }
+  } });
+  return node;
+}
+
+const create = (doc, value) => quoted(doc.createNode(value));
 
 /** Deep equality of plain values (objects compared by their keys, whatever the order). */
 export function same(a, b) {
@@ -23,32 +43,37 @@ export function same(a, b) {
   return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && same(a[k], b[k]));
 }
 
-const plain = (node) => (node == null ? node : (typeof node.toJSON === 'function' ? node.toJSON() : node));
-
-/** Makes doc's contents equal to value, touching only what differs. */
-export function patchDocument(doc, value) {
+/**
+ * Makes doc's contents equal to value, touching only what differs. old is the plain value the contents hold now
+ * (Document#toJS() after reading, then the value of the previous patch): comparing plain values is much cheaper
+ * than converting nodes back.
+ */
+export function patchDocument(doc, value, old) {
   if (doc.contents == null) {
-    doc.contents = doc.createNode(value);
+    doc.contents = create(doc, value);
     return;
   }
-  doc.contents = patchNode(doc, doc.contents, value);
+  doc.contents = patchNode(doc, doc.contents, old, value);
 }
 
-// Returns the node to keep in place of node (node itself, patched, or a new node).
-function patchNode(doc, node, value) {
+// Returns the node to keep in place of node (node itself, patched, or a new node). old is node's plain value.
+function patchNode(doc, node, old, value) {
   if (isScalar(node) && (value === null || typeof value !== 'object')) {
     if (node.value !== value) {
       node.value = value;
-      // a string that was written plain may need quotes now (and the reverse): let the stringifier choose again
-      if (node.type !== Scalar.BLOCK_LITERAL && node.type !== Scalar.BLOCK_FOLDED) {
+      // the written quoting stays (the stringifier quotes a plain string that would read as something else), unless
+      // it was only there for an empty string; a block scalar only for text that has line breaks
+      if (old === '' || ((node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED)
+        && !String(value).includes('\n'))) {
         delete node.type;
       }
       delete node.format;
       delete node.source;
+      quoted(node);
     }
     return node;
   }
-  if (isMap(node) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+  if (isMap(node) && isObject(old) && isObject(value)) {
     for (const pair of [...node.items]) {
       const key = isScalar(pair.key) ? pair.key.value : pair.key;
       if (!Object.prototype.hasOwnProperty.call(value, key)) {
@@ -56,26 +81,26 @@ function patchNode(doc, node, value) {
       }
     }
     for (const [key, v] of Object.entries(value)) {
+      const before = old[key];
+      if (Object.prototype.hasOwnProperty.call(old, key) && same(before, v)) {
+        continue;
+      }
       const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
-      if (pair) {
-        if (pair.value == null) {
-          if (v !== null) {
-            pair.value = doc.createNode(v);
-          }
-        } else if (!same(plain(pair.value), v)) {
-          pair.value = patchNode(doc, pair.value, v);
-        }
+      if (!pair) {
+        node.items.push(doc.createPair(key, quoted(doc.createNode(v))));
+      } else if (pair.value == null) {
+        pair.value = v === null ? pair.value : create(doc, v);
       } else {
-        node.items.push(doc.createPair(key, v));
+        pair.value = patchNode(doc, pair.value, before, v);
       }
     }
     return node;
   }
-  if (isSeq(node) && Array.isArray(value)) {
-    patchSeq(doc, node, value);
+  if (isSeq(node) && Array.isArray(old) && Array.isArray(value) && old.length === node.items.length) {
+    patchSeq(doc, node, old, value);
     return node;
   }
-  const created = doc.createNode(value);
+  const created = create(doc, value);
   if (node && created && typeof created === 'object') {
     created.commentBefore = node.commentBefore;
     created.comment = node.comment;
@@ -86,8 +111,9 @@ function patchNode(doc, node, value) {
   return created;
 }
 
-function patchSeq(doc, node, value) {
-  const old = node.items.map(plain);
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function patchSeq(doc, node, old, value) {
   // one item removed or inserted somewhere: remove or insert exactly that one, so the others keep their comments
   if (old.length === value.length + 1) {
     const at = firstDifference(old, value);
@@ -98,19 +124,19 @@ function patchSeq(doc, node, value) {
   } else if (old.length + 1 === value.length) {
     const at = firstDifference(old, value);
     if (old.slice(at).every((v, i) => same(v, value[at + 1 + i]))) {
-      node.items.splice(at, 0, doc.createNode(value[at]));
+      node.items.splice(at, 0, create(doc, value[at]));
       return;
     }
   }
   const length = Math.min(old.length, value.length);
   for (let i = 0; i < length; i++) {
     if (!same(old[i], value[i])) {
-      node.items[i] = patchNode(doc, node.items[i], value[i]);
+      node.items[i] = patchNode(doc, node.items[i], old[i], value[i]);
     }
   }
   node.items.splice(value.length);
   for (let i = old.length; i < value.length; i++) {
-    node.items.push(doc.createNode(value[i]));
+    node.items.push(create(doc, value[i]));
   }
 }
 
@@ -129,7 +155,8 @@ function firstDifference(a, b) {
  * before and after a patch, original is the text the user wrote (which the stringifier may render differently:
  * blank lines, indentation of lists, spacing). A three-way merge over lines: between lines common to all three,
  * a stretch the patch did not change keeps the original's lines, a stretch it changed takes the new lines.
- * Returns the merged text; the caller checks that it means the same as after (else it uses after).
+ * Returns {text, conflict}: conflict when a changed stretch was also formatted differently by the user (then the
+ * new lines may not fit the lines around them, and the caller checks that the text means the same as after).
  */
 export function mergeText(original, before, after) {
   const o = original.split('\n');
@@ -141,6 +168,7 @@ export function mergeText(original, before, after) {
     return null;
   }
   const out = [];
+  let conflict = false;
   let pb = 0;
   let po = 0;
   let pa = 0;
@@ -160,6 +188,7 @@ export function mergeText(original, before, after) {
     if (equalLines(bChunk, aChunk)) {
       out.push(...oChunk);
     } else {
+      conflict = conflict || !equalLines(bChunk, oChunk);
       out.push(...aChunk);
     }
     if (!end) {
@@ -169,7 +198,7 @@ export function mergeText(original, before, after) {
     po = oi + 1;
     pa = ai + 1;
   }
-  return out.join('\n');
+  return { text: out.join('\n'), conflict };
 }
 
 function equalLines(x, y) {
