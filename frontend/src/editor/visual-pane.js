@@ -79,9 +79,10 @@ class VisualPane {
     }
     const previous = this.loaded;
     this.loaded = load(text);
-    if (this.loaded.status === 'invalid' && previous && previous.model) {
-      this.loaded.stale = previous.model;
-      this.loaded.staleKept = previous.kept;
+    // while the YAML is being fixed, the last form that could be read stays visible (disabled)
+    if (this.loaded.status === 'invalid' && previous && (previous.model || previous.stale)) {
+      this.loaded.stale = previous.model ?? previous.stale;
+      this.loaded.staleKept = previous.model ? previous.kept : previous.staleKept;
     }
     this.render();
   }
@@ -196,7 +197,8 @@ window.portcullisEditor.visual = {
     }
     const rule = loaded.model.spec ?? loaded.model.specs?.[0];
     const times = [];
-    for (let i = 0; i < n; i++) {
+    // the first edits also measure the JIT compiling the code: warm up as a user's first keystrokes do
+    for (let i = -50; i < n; i++) {
       const start = performance.now();
       if (rule) {
         rule.description = `edit ${i}`;
@@ -204,7 +206,9 @@ window.portcullisEditor.visual = {
         loaded.model.top.metadata.name = `edit-${i}`;
       }
       update(loaded);
-      times.push(performance.now() - start);
+      if (i >= 0) {
+        times.push(performance.now() - start);
+      }
     }
     times.sort((a, b) => a - b);
     return { loadMs, p50: times[Math.floor(n * 0.5)], p95: times[Math.floor(n * 0.95)], max: times[n - 1], lines: text.split('\n').length };

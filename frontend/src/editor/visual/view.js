@@ -109,7 +109,7 @@ function renderMetadata(model, ctx) {
 function keptNote(ctx, prefix) {
   const kept = ctx.kept.filter((p) => (prefix === '' ? !/^specs?[.[]/.test(p) : p.startsWith(prefix)));
   if (!kept.length) {
-    return null;
+    return '';
   }
   return h('p', { class: 'vp-kept', text: `Kept as written (edit in YAML): ${kept.map((p) => p.slice(prefix.length).replace(/^\./, '')).join(', ')}` });
 }
