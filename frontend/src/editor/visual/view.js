@@ -67,7 +67,8 @@ export function renderForm(model, ctx) {
   return root;
 }
 
-function renderDefaultDeny(model) {
+/** The default-deny indicator of the selected pods, per direction (#vp-default-deny). */
+export function renderDefaultDeny(model) {
   const dd = defaultDeny(model);
   const item = (dir) => h('li', { class: dd[dir].deny ? 'vp-deny' : 'vp-open', attrs: { 'data-vp-direction': dir } },
     h('strong', { text: dir === 'ingress' ? 'Ingress: ' : 'Egress: ' }),

@@ -467,7 +467,8 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 		assertThat(times).containsKey("p95").containsKey("paneP95").doesNotContainKey("error");
 		System.out.println("Visual pane, one edit of a " + times.get("lines") + "-line policy (model → patched document → text): "
 				+ "load " + times.get("loadMs") + " ms, p50 " + times.get("p50") + " ms, p95 " + times.get("p95")
-				+ " ms, max " + times.get("max") + " ms; through the pane with the form rendered again: p50 "
+				+ " ms, max " + times.get("max") + " ms; typed in the pane (text, event, indicator): p50 " + times.get("keyP50")
+				+ " ms, p95 " + times.get("keyP95") + " ms; with the form rendered again: p50 "
 				+ times.get("paneP50") + " ms, p95 " + times.get("paneP95") + " ms");
 	}
 
