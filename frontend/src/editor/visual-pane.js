@@ -128,10 +128,12 @@ class VisualPane {
     this.status.textContent = `Editing ${loaded.model.kind} ${loaded.model.top.metadata?.name ?? ''}: changes here update the YAML at once.`;
     const ctx = {
       kept: loaded.kept,
+      live: [],
       change: (fn) => {
         fn();
         this.commit();
         this.refreshDefaultDeny();
+        ctx.live.forEach((refresh) => refresh());
       },
       restructure: (fn) => {
         fn();

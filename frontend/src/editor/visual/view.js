@@ -1,6 +1,7 @@
 // The visual pane's form: renders the form model (model.js) as labelled controls and edits it in place. A typed
-// value calls ctx.commit() (the YAML follows, the form stays as it is, so focus and caret stay); adding, removing or
-// switching something calls ctx.restructure(), which commits and renders the form again.
+// value calls ctx.change() (the YAML follows, the form stays as it is, so focus and caret stay; the functions in
+// ctx.live refresh the texts that describe what was typed); adding, removing or switching something calls
+// ctx.restructure(), which commits and renders the form again.
 import { h, textField, selectField, checkbox, button } from './dom.js';
 import {
   ENTITIES, NAMESPACE_KEY, NAMESPACE_LABEL_PREFIX, PROTOCOLS, SECTIONS, defaultDeny, emptySelector, grpcOf, grpcPath,
@@ -185,9 +186,12 @@ function renderSection(rule, section, path, ctx) {
 
 function renderPeerRule(item, section, path, ctx, remove) {
   const deny = section.endsWith('Deny');
+  const heading = h('h4', { text: describeItem(item, section) });
+  ctx.live?.push(() => {
+    heading.textContent = describeItem(item, section);
+  });
   const card = h('div', { class: 'vp-card', attrs: { 'data-vp-item': path } },
-    h('div', { class: 'vp-card-head' }, h('h4', { text: describeItem(item, section) }),
-      button('Remove', remove, { label: `Remove ${path}`, kind: 'danger' })));
+    h('div', { class: 'vp-card-head' }, heading, button('Remove', remove, { label: `Remove ${path}`, kind: 'danger' })));
   // peers
   const peers = h('div', { class: 'vp-peers' });
   if (!item.peers.length) {

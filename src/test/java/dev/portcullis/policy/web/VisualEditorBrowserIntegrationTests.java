@@ -235,6 +235,7 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 		field(second, "Pattern").fill("*.cilium.io");
 		button(pane(), "Add ports to spec.egress[1]").click();
 		field(ports("spec.egress[1].toPorts[0]"), "Port").fill("443");
+		assertThat(second.locator("h4").first()).hasText("Allow to dns names on TCP 443");
 		assertThat(pane().locator("[data-vp-direction=egress]")).containsText("default deny");
 		assertThat(pane().locator("[data-vp-direction=ingress]")).containsText("not default deny");
 		screenshot("visual-dns-example");
