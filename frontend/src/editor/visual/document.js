@@ -53,6 +53,11 @@ export function load(text) {
   if (text.length > MAX_TEXT) {
     return { status: 'invalid', text, message: `The text is larger than ${MAX_TEXT / 1024} KB: edit it in the YAML pane.` };
   }
+  // many documents (a pasted bundle): say so without parsing them all
+  const separators = text.match(/^---(?=\s|$)/gm)?.length ?? 0;
+  if (separators > 3) {
+    return { status: 'invalid', text, message: `The text holds ${separators} or more documents; the visual editor shows one policy.` };
+  }
   let docs;
   try {
     docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
