@@ -239,6 +239,10 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 		assertThat(pane().locator("[data-vp-direction=egress]")).containsText("default deny");
 		assertThat(pane().locator("[data-vp-direction=ingress]")).containsText("not default deny");
 		screenshot("visual-dns-example");
+		this.page.setViewportSize(390, 900);
+		screenshot("visual-dns-example-390");
+		assertThat(this.page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth"))
+			.as("the form fits 390 px").isEqualTo(true);
 		saveAndCompare(ws, "cilium-io-only", DNS);
 	}
 
