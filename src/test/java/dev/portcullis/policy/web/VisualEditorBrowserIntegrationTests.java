@@ -203,6 +203,22 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 		field(ports, "Role").selectOption("produce");
 		field(ports, "Topic").fill("empire-announce");
 		screenshot("visual-kafka-example");
+
+		// Cilium's default deny: any rule in a direction, even an empty one, unless enableDefaultDeny says false
+		Locator ingress = pane().locator("[data-vp-direction=ingress]");
+		Locator egress = pane().locator("[data-vp-direction=egress]");
+		assertThat(ingress).containsText("default deny — the policy has ingress rules");
+		assertThat(egress).containsText("not default deny");
+		button(pane(), "Add egress rule").click();
+		assertThat(this.page.locator("#policy-yaml")).hasValue(Pattern.compile(".*\n  egress:\n    - \{\}\n.*", Pattern.DOTALL));
+		assertThat(egress).containsText("default deny — the policy has egress rules");
+		button(pane(), "Remove spec.egress[0]").click();
+		assertThat(egress).containsText("not default deny");
+		field(pane(), "enableDefaultDeny.ingress").selectOption("false");
+		assertThat(ingress).containsText("not default deny — enableDefaultDeny.ingress is false");
+		assertThat(this.page.locator("#policy-yaml")).hasValue(Pattern.compile(".*enableDefaultDeny:\n    ingress: false\n.*", Pattern.DOTALL));
+		field(pane(), "enableDefaultDeny.ingress").selectOption("");
+		assertThat(ingress).containsText("default deny — the policy has ingress rules");
 		saveAndCompare(ws, "empire-announce-produce", BriefExamples.KAFKA);
 	}
 
