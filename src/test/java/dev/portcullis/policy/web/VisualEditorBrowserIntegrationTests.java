@@ -210,7 +210,7 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 		assertThat(ingress).containsText("default deny — the policy has ingress rules");
 		assertThat(egress).containsText("not default deny");
 		button(pane(), "Add egress rule").click();
-		assertThat(this.page.locator("#policy-yaml")).hasValue(Pattern.compile(".*\n  egress:\n    - \{\}\n.*", Pattern.DOTALL));
+		assertThat(this.page.locator("#policy-yaml")).hasValue(Pattern.compile(".*\n  egress:\n    - \\{\\}\n.*", Pattern.DOTALL));
 		assertThat(egress).containsText("default deny — the policy has egress rules");
 		button(pane(), "Remove spec.egress[0]").click();
 		assertThat(egress).containsText("not default deny");
