@@ -1,4 +1,4 @@
-package dev.portcullis.flow.relay;
+package dev.portcullis.flow.sources;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,8 +9,8 @@ import java.util.stream.Stream;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.portcullis.flow.relay.ObserverCodec.Carries;
-import dev.portcullis.flow.relay.ObserverCodec.GetFlowsRequest;
+import dev.portcullis.flow.sources.ObserverCodec.Carries;
+import dev.portcullis.flow.sources.ObserverCodec.GetFlowsRequest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

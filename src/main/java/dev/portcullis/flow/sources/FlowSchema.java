@@ -1,4 +1,4 @@
-package dev.portcullis.flow.relay;
+package dev.portcullis.flow.sources;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.portcullis.flow.relay;
+package dev.portcullis.flow.sources;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.portcullis.flow.relay.ObserverCodec.GetFlowsRequest;
+import dev.portcullis.flow.sources.ObserverCodec.GetFlowsRequest;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.Marshaller;
 import io.grpc.Status;

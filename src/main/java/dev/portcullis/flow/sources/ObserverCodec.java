@@ -1,4 +1,4 @@
-package dev.portcullis.flow.relay;
+package dev.portcullis.flow.sources;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,9 +15,9 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
-import dev.portcullis.flow.relay.FlowSchema.Field;
-import dev.portcullis.flow.relay.FlowSchema.Kind;
-import dev.portcullis.flow.relay.FlowSchema.Message;
+import dev.portcullis.flow.sources.FlowSchema.Field;
+import dev.portcullis.flow.sources.FlowSchema.Kind;
+import dev.portcullis.flow.sources.FlowSchema.Message;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
