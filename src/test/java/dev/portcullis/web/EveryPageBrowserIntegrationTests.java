@@ -130,6 +130,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("import", "/workspaces/" + ws + "/import");
 		pages.put("settings", "/workspaces/" + ws + "/settings");
 		pages.put("inventory", "/workspaces/" + ws + "/inventory");
+		pages.put("flow-sources", "/workspaces/" + ws + "/flows/sources");
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws
@@ -157,6 +158,21 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 			}
 			checkFits(width, entry.getKey());
 		}
+
+		// flow sources: a refused form, then a Relay that cannot be reached (its long error must fit)
+		this.page.navigate("/workspaces/" + ws + "/flows/sources");
+		expectFailedResponse(422, "/workspaces/" + ws + "/flows/sources/relay");
+		this.page.getByLabel("Address").fill("not an address");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save Relay")).click();
+		assertThat(this.page.locator("#flow-sources .field-error").first()).containsText("host:port");
+		this.page.getByLabel("Address").fill("127.0.0.1:1");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save Relay")).click();
+		assertThat(this.page.locator("#flow-sources .banner-ok")).containsText("Saved");
+		assertThat(this.page.locator("#flow-source-status")).containsText("retrying",
+				new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(20_000));
+		checkFits(width, "flow-sources-retrying");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove Relay")).click();
+		assertThat(this.page.locator("#flow-sources .banner-ok")).containsText("removed");
 
 		// a refused import: its report (long problems) must fit too
 		this.page.navigate("/workspaces/" + ws + "/import");
