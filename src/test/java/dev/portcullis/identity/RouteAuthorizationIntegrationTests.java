@@ -87,6 +87,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/flows/sources/status                     VIEWER
 			POST   /workspaces/{workspace}/flows/sources/relay                      ADMIN
 			POST   /workspaces/{workspace}/flows/sources/files                      ADMIN
+			GET    /workspaces/{workspace}/flows/upload                             VIEWER
 			GET    /workspaces/{workspace}/policies/new                             VIEWER
 			POST   /workspaces/{workspace}/policies/new                             AUTHOR
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}       VIEWER
@@ -131,6 +132,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			PUT    /api/v1/workspaces/{workspace}/settings                          ADMIN
 			GET    /api/v1/workspaces/{workspace}/inventory                         VIEWER
 			PUT    /api/v1/workspaces/{workspace}/inventory                         AUTHOR
+			POST   /api/v1/workspaces/{workspace}/flows                             AUTHOR
 			GET    /actuator                                                        VIEWER
 			GET    /actuator/health                                                 PUBLIC
 			GET    /actuator/health/{*path}                                         PUBLIC

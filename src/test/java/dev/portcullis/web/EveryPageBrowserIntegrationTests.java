@@ -131,6 +131,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("settings", "/workspaces/" + ws + "/settings");
 		pages.put("inventory", "/workspaces/" + ws + "/inventory");
 		pages.put("flow-sources", "/workspaces/" + ws + "/flows/sources");
+		pages.put("flow-upload", "/workspaces/" + ws + "/flows/upload");
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws
