@@ -19,7 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.TestPropertySource;
 
 import static dev.portcullis.flow.sources.RelaySourceIntegrationTests.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,10 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the active file rotated to a backup and the backup compressed as Hubble's exporter does, a restart of the
  * follower in the middle: every line stored exactly once.
  */
-@TestPropertySource(properties = { "portcullis.flows.sources.tick=300ms", "portcullis.flows.sources.lease=3s",
-		"portcullis.flows.sources.files-poll=200ms", "portcullis.flows.sources.batch-size=40",
-		"portcullis.flows.sources.file-roots=${java.io.tmpdir}/portcullis-exporter-tests",
-		"portcullis.flows.sources.secret-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" })
+@FollowingSources
 class ExporterFilesIntegrationTests extends IntegrationTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -23,7 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,10 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * set through the API, the follower of the running app storing flows through the flow store's ingest, and the
  * status the API and the page show.
  */
-@TestPropertySource(properties = { "portcullis.flows.sources.tick=300ms", "portcullis.flows.sources.lease=3s",
-		"portcullis.flows.sources.backoff-initial=200ms", "portcullis.flows.sources.backoff-max=800ms",
-		"portcullis.flows.sources.batch-size=50",
-		"portcullis.flows.sources.secret-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" })
+@FollowingSources
 class RelaySourceIntegrationTests extends IntegrationTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
