@@ -44,8 +44,21 @@ class FlowUploadPages {
 			.map((actor) -> Rendering.view("flows/upload")
 				.modelAttribute("workspace", workspace)
 				.modelAttribute("canWrite", actor.has(Role.AUTHOR))
-				.modelAttribute("maxUpload", this.settings.maxUploadSize().toString())
+				.modelAttribute("maxUpload", size(this.settings.maxUploadSize().toBytes()))
 				.build());
+	}
+
+	/** "16 GB", "512 MB", "300 KB" (binary units, as Spring's DataSize counts them). */
+	static String size(long bytes) {
+		String[] units = { "B", "KB", "MB", "GB", "TB" };
+		int unit = 0;
+		double value = bytes;
+		while (value >= 1024 && unit < units.length - 1) {
+			value /= 1024;
+			unit++;
+		}
+		return ((value == Math.rint(value)) ? Long.toString((long) value) : String.format(java.util.Locale.ROOT, "%.1f",
+				value)) + " " + units[unit];
 	}
 
 }

@@ -43,6 +43,9 @@ class FlowUploadMemoryIntegrationTests extends IntegrationTest {
 	@LocalServerPort
 	int port;
 
+	@Autowired
+	org.springframework.r2dbc.core.DatabaseClient db;
+
 	@Test
 	void uploadOfTwoHundredMegabytesShouldKeepTheHeapFlatAndNumberABadLineDeepInside() throws Exception {
 		String ws = "flowmem-" + UUID.randomUUID().toString().substring(0, 8);
@@ -104,6 +107,33 @@ class FlowUploadMemoryIntegrationTests extends IntegrationTest {
 				bytes / 1048576, before, growth / 1048576);
 		assertThat(growth).as("live heap growth while streaming %d MiB", bytes / 1048576)
 			.isLessThan(bytes / 3);
+	}
+
+	@Test
+	void uploadCutOffByTheClientShouldKeepNothing() throws Exception {
+		String ws = "flowcut-" + UUID.randomUUID().toString().substring(0, 8);
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", ws)).exchange().expectStatus().isCreated();
+		createUser(username(Role.AUTHOR), Role.AUTHOR);
+		byte[] lines = new GeneratedFlows(2_000, Instant.now().minusSeconds(60), Duration.ofMinutes(10))
+			.readAllBytes();
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", this.port)) {
+			var out = socket.getOutputStream();
+			out.write(("POST /api/v1/workspaces/" + ws + "/flows HTTP/1.1\r\nHost: localhost\r\n"
+					+ "Authorization: Basic " + Base64.getEncoder().encodeToString((username(Role.AUTHOR) + ":" + PASSWORD)
+						.getBytes(StandardCharsets.UTF_8))
+					+ "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + (lines.length * 10L)
+					+ "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			out.write(lines);
+			out.flush();
+			Thread.sleep(3000);
+		}
+		// the server saw the body end early: whatever it had read is rolled back
+		Thread.sleep(5000);
+		long rows = this.db.sql("SELECT count(*) FROM flow_upload WHERE workspace_id = (SELECT id FROM workspace "
+				+ "WHERE name = :ws)").bind("ws", ws).map((row) -> row.get(0, Long.class)).one()
+			.block(Duration.ofSeconds(30));
+		assertThat(rows).isZero();
 	}
 
 }
