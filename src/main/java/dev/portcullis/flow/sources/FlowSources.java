@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 
 import dev.portcullis.flow.sources.SourceRow.Cursor;
@@ -269,10 +268,6 @@ class FlowSources {
 	private static @Nullable Instant instantOrNull(Readable row, String column) {
 		OffsetDateTime value = row.get(column, OffsetDateTime.class);
 		return (value != null) ? value.toInstant() : null;
-	}
-
-	static String[] array(List<String> values) {
-		return Arrays.copyOf(values.toArray(new String[0]), values.size());
 	}
 
 }
