@@ -376,6 +376,14 @@ public record Traffic(Endpoint from, Endpoint to, Protocol protocol, int port, @
 		return new Reading(reader.violations.isEmpty() ? traffic : null, List.copyOf(reader.violations));
 	}
 
+	/**
+	 * Reads a description given as maps, lists and scalars (a page's form fields, a decoded JSON value), with the same
+	 * checks and messages as {@link #read}; fields are named from {@code path}.
+	 */
+	public static Reading read(Map<String, ?> description, String path) {
+		return read(JsonNodes.ofValue(description), path, Set.of());
+	}
+
 	/** Reads one endpoint ({@code {pod: ...}}, {@code {entity: world}}, ...) as a matrix row or column. */
 	public static Reading readEndpoint(@Nullable Node node, String path, boolean source) {
 		Reader reader = new Reader("");
