@@ -1,0 +1,255 @@
+package dev.portcullis.simulation.web;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.portcullis.compute.EngineBusy;
+import dev.portcullis.compute.EnginePool;
+import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.engine.eval.Decision;
+import dev.portcullis.policy.web.Moments;
+import dev.portcullis.simulation.DraftRefused;
+import dev.portcullis.simulation.Scenario;
+import dev.portcullis.simulation.Simulations;
+import dev.portcullis.simulation.StateChoice;
+import dev.portcullis.simulation.Traffic;
+import dev.portcullis.web.Htmx;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.reactive.result.view.Rendering;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The what-if page ({@code /workspaces/{ws}/what-if}): traffic described as a person thinks of it, decided against
+ * the latest versions, a past moment or a draft, and optionally a second state side by side. GET with the form's
+ * parameters reproduces a simulation (the page's link); POST takes the same fields (a draft too long for a link),
+ * and {@code .../what-if/draft} takes the editor's text ({@code yaml}) as the draft. Impossible traffic is refused
+ * field by field, never decided.
+ */
+@Controller
+class WhatIfPages {
+
+	static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP");
+
+	private final Simulations simulations;
+
+	private final SimulationPages pages;
+
+	private final EnginePool engine;
+
+	WhatIfPages(Simulations simulations, SimulationPages pages, EnginePool engine) {
+		this.simulations = simulations;
+		this.pages = pages;
+		this.engine = engine;
+	}
+
+	/** The editor's text handed over as a draft. */
+	record EditorDraft(@Nullable String yaml) {
+	}
+
+	/**
+	 * What the page shows under the form.
+	 *
+	 * @param first the verdict against the chosen state, null when the state could not be read
+	 * @param compared the verdict against the compared state, or null
+	 * @param changed whether the two differ
+	 * @param problem a sentence when something other than a field went wrong, else ""
+	 * @param parameters the form's parameters (the suggest form carries them)
+	 * @param link the link that reproduces the simulation
+	 * @param linkWithoutDraft whether the link had to leave a draft out (too long for a URL)
+	 * @param suggestion a suggested rule, or null
+	 */
+	record Result(@Nullable VerdictView first, @Nullable VerdictView compared, boolean changed, String problem,
+			Map<String, String> parameters, String link, boolean linkWithoutDraft, @Nullable Suggestion suggestion) {
+
+		Result withSuggestion(Suggestion suggestion) {
+			return new Result(this.first, this.compared, this.changed, this.problem, this.parameters, this.link,
+					this.linkWithoutDraft, suggestion);
+		}
+
+	}
+
+	/** A draft rule that would allow denied traffic: what it does, and its YAML. */
+	record Suggestion(String summary, String yaml) {
+	}
+
+	@GetMapping("/workspaces/{workspace}/what-if")
+	Mono<Rendering> page(@PathVariable String workspace, @ModelAttribute TrafficForm form, ServerWebExchange exchange) {
+		return render(workspace, form, exchange);
+	}
+
+	@PostMapping("/workspaces/{workspace}/what-if")
+	Mono<Rendering> post(@PathVariable String workspace, @ModelAttribute TrafficForm form, ServerWebExchange exchange) {
+		return render(workspace, form, exchange);
+	}
+
+	/** The editor's "Try in what-if": its text becomes the draft, the rest of the form is empty. */
+	@PostMapping("/workspaces/{workspace}/what-if/draft")
+	Mono<Rendering> fromEditor(@PathVariable String workspace, @ModelAttribute EditorDraft draft,
+			ServerWebExchange exchange) {
+		TrafficForm form = TrafficForm.withDraft((draft.yaml() != null) ? draft.yaml().replace("\r\n", "\n") : "");
+		return this.pages.pickers(workspace).map((pickers) -> Rendering.view("simulation/what-if")
+			.modelAttribute("workspace", workspace)
+			.modelAttribute("pickers", pickers)
+			.modelAttribute("form", form)
+			.modelAttribute("protocols", PROTOCOLS)
+			.modelAttribute("errors", Map.of())
+			.modelAttribute("draftViolations", List.of())
+			.build());
+	}
+
+	private Mono<Rendering> render(String workspace, TrafficForm form, ServerWebExchange exchange) {
+		Map<String, String> errors = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+		return this.pages.pickers(workspace).flatMap((pickers) -> {
+			Mono<Optional<Decided>> decided = form.isSubmitted() ? decide(workspace, form, errors).map(Optional::of)
+					: Mono.just(Optional.empty());
+			return decided.map((outcome) -> {
+				Result result = outcome.map((d) -> result(workspace, form, d)).orElse(null);
+				if (result != null && errors.isEmpty() && Htmx.isPartial(exchange)) {
+					exchange.getResponse().getHeaders().set("HX-Push-Url", result.link());
+				}
+				return SimulationPages.view(exchange, "simulation/what-if", "simulation")
+					.status(errors.isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
+					.modelAttribute("workspace", workspace)
+					.modelAttribute("pickers", pickers)
+					.modelAttribute("form", form)
+					.modelAttribute("protocols", PROTOCOLS)
+					.modelAttribute("errors", errors)
+					.modelAttribute("draftViolations", outcome.map(Decided::draftViolations).orElse(List.of()))
+					.modelAttribute("result", errors.isEmpty() ? result : null)
+					.build();
+			});
+		});
+	}
+
+	/**
+	 * What deciding the form's traffic came to.
+	 *
+	 * @param first the decision against the chosen state (null when it could not be made)
+	 * @param compared the decision against the compared state, or null
+	 * @param draftViolations the problems of a refused draft
+	 * @param problem a sentence for other failures, or ""
+	 */
+	record Decided(@Nullable Decision first, @Nullable Decision compared, List<Violation> draftViolations,
+			String problem) {
+	}
+
+	/** Decides the form's traffic; field problems go into {@code errors} (and nothing is decided). */
+	Mono<Decided> decide(String workspace, TrafficForm form, Map<String, String> errors) {
+		TrafficFields.Reading reading = TrafficFields.read(form);
+		errors.putAll(reading.errors());
+		StateChoice first = choice(form.state(), form.at(), form.draft(), "at", "draft", errors);
+		StateChoice second = form.comparing()
+				? choice(form.compare(), form.compareAt(), form.compareDraft(), "compareAt", "compareDraft", errors) : null;
+		Traffic traffic = reading.traffic();
+		if (!errors.isEmpty() || traffic == null || first == null) {
+			return Mono.just(new Decided(null, null, List.of(), ""));
+		}
+		List<Violation> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+		Mono<Optional<Scenario>> one = scenario(workspace, first, "draft", errors, refused);
+		Mono<Optional<Scenario>> two = (second != null)
+				? scenario(workspace, second, "compareDraft", errors, refused) : Mono.just(Optional.empty());
+		return one.zipWith(two)
+			.flatMap((both) -> {
+				if (!errors.isEmpty()) {
+					return Mono.just(new Decided(null, null, List.copyOf(refused), ""));
+				}
+				Scenario a = both.getT1().orElseThrow();
+				Scenario b = both.getT2().orElse(null);
+				return this.engine.run(() -> new Decided(a.decide(traffic, true),
+						(b != null) ? b.decide(traffic, true) : null, List.of(), ""));
+			})
+			.onErrorResume(EngineBusy.class, (ex) -> Mono.just(new Decided(null, null, List.of(),
+					"The engine is busy; try again in " + ex.retryAfterSeconds() + " s.")));
+	}
+
+	/** The compiled state; a refused draft puts its message on {@code draftField} and its problems in {@code refused}. */
+	private Mono<Optional<Scenario>> scenario(String workspace, StateChoice choice, String draftField,
+			Map<String, String> errors, List<Violation> refused) {
+		return this.simulations.scenario(workspace, choice)
+			.map(Optional::of)
+			.onErrorResume(DraftRefused.class, (ex) -> {
+				Violation first = ex.errors().get(0);
+				refused.addAll(ex.errors());
+				errors.put(draftField, "The draft is not valid: " + ex.errors().size()
+						+ ((ex.errors().size() == 1) ? " problem" : " problems") + "; the first"
+						+ ((first.line() > 0) ? " at line " + first.line() + ", column " + first.column() : "") + ": "
+						+ first.message());
+				return Mono.just(Optional.empty());
+			});
+	}
+
+	private static @Nullable StateChoice choice(String state, String at, String draft, String atField,
+			String draftField, Map<String, String> errors) {
+		switch (state) {
+			case "latest" -> {
+				return StateChoice.LATEST;
+			}
+			case "at" -> {
+				try {
+					Instant moment = Moments.parse(at);
+					if (moment == null) {
+						errors.put(atField, "Give the moment to decide at: 2026-11-26 14:12:00 (UTC).");
+						return null;
+					}
+					return StateChoice.at(moment);
+				}
+				catch (IllegalArgumentException ex) {
+					errors.put(atField, ex.getMessage());
+					return null;
+				}
+			}
+			case "draft" -> {
+				if (draft.isBlank()) {
+					errors.put(draftField, "Paste the draft's policy YAML, or choose another state.");
+					return null;
+				}
+				return StateChoice.draft(draft);
+			}
+			default -> {
+				errors.put(atField, "Choose the latest versions, a past moment or a draft.");
+				return null;
+			}
+		}
+	}
+
+	private Result result(String workspace, TrafficForm form, Decided decided) {
+		VerdictView first = (decided.first() != null)
+				? VerdictView.of(workspace, stateName(form.state(), form.at(), false), decided.first()) : null;
+		VerdictView compared = (decided.compared() != null)
+				? VerdictView.of(workspace, stateName(form.compare(), form.compareAt(), true), decided.compared()) : null;
+		boolean changed = first != null && first.differsFrom(compared);
+		Map<String, String> parameters = form.parameters();
+		String link = SimulationPages.link(SimulationPages.wsHref(workspace) + "/what-if", parameters);
+		boolean withoutDraft = false;
+		if (link.length() > TrafficForm.MAX_LINK_LENGTH) {
+			Map<String, String> shorter = new LinkedHashMap<>(parameters);
+			shorter.remove("draft");
+			shorter.remove("compareDraft");
+			shorter.computeIfPresent("state", (k, v) -> "draft".equals(v) ? "latest" : v);
+			shorter.computeIfPresent("compare", (k, v) -> "draft".equals(v) ? "latest" : v);
+			link = SimulationPages.link(SimulationPages.wsHref(workspace) + "/what-if", shorter);
+			withoutDraft = true;
+		}
+		return new Result(first, compared, changed, decided.problem(), parameters, link, withoutDraft, null);
+	}
+
+	private static String stateName(String state, String at, boolean compared) {
+		return switch (state) {
+			case "at" -> "At " + at + " UTC";
+			case "draft" -> compared ? "With the second draft" : "With the draft";
+			default -> "Latest versions";
+		};
+	}
+
+}
