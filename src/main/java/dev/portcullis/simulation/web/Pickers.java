@@ -42,7 +42,7 @@ record Pickers(List<String> namespaces, List<String> labels, List<Workload> work
 	record Workload(String namespace, String labels) implements Comparable<Workload> {
 
 		/** {@code default: app=web} or {@code default: (any pod)}. */
-		String display() {
+		public String display() {
 			return (this.namespace.isEmpty() ? "(any namespace)" : this.namespace) + ": "
 					+ (this.labels.isEmpty() ? "(any pod)" : this.labels);
 		}

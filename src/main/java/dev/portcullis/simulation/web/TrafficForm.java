@@ -106,13 +106,13 @@ record TrafficForm(String fromKind, String fromNamespace, String fromLabels, Str
 	}
 
 	/** Whether the user asked for anything: a destination or a port (an empty form shows no verdict). */
-	boolean isSubmitted() {
+	public boolean isSubmitted() {
 		return !this.port.isEmpty() || !this.toNamespace.isEmpty() || !this.toLabels.isEmpty()
 				|| !this.toEntity.isEmpty() || !this.toIp.isEmpty() || !this.toFqdn.isEmpty();
 	}
 
 	/** Whether a second state is compared with the first. */
-	boolean comparing() {
+	public boolean comparing() {
 		return !this.compare.isEmpty() && !"none".equals(this.compare);
 	}
 

@@ -80,7 +80,7 @@ record VerdictView(String state, boolean allowed, String verdict, String headlin
 	}
 
 	/** Egress then ingress, as the packet goes. */
-	List<SideView> sides() {
+	public List<SideView> sides() {
 		return List.of(this.egress, this.ingress);
 	}
 
