@@ -155,6 +155,10 @@ class SecurityConfig {
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.POST, "/api/v1/evaluate", "/api/v1/validate", "/api/v1/describe", "/api/v1/graph")
 				.hasRole(VIEWER)
+				// what-if simulation only reads: viewers may ask (docs/adr/024)
+				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/evaluate", "/api/v1/workspaces/*/matrix",
+						"/api/v1/workspaces/*/suggest", "/api/v1/workspaces/*/expectations/run")
+				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/settings")
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.GET, "/**")
