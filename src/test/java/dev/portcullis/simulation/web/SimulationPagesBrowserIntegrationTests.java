@@ -284,7 +284,7 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 		this.page.locator("#fromEntity").fill("galaxy");
 		this.page.getByLabel("Destination port").fill("80");
 		button("Decide").click();
-		assertThat(this.page.locator("#fromEntity + .field-error")).containsText("unknown entity");
+		assertThat(this.page.locator("#fromEntity + .field-error")).containsText("Unknown entity \"galaxy\"");
 		assertThat(this.page.locator("#protocol + .field-error")).containsText("HTTP runs over TCP, not UDP");
 	}
 
