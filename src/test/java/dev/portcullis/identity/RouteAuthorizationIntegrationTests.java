@@ -83,6 +83,11 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/inventory                                VIEWER
 			POST   /workspaces/{workspace}/inventory                                AUTHOR
 			GET    /workspaces/{workspace}/inventory/summary                        VIEWER
+			GET    /workspaces/{workspace}/what-if                                  VIEWER
+			POST   /workspaces/{workspace}/what-if                                  VIEWER
+			POST   /workspaces/{workspace}/what-if/draft                            VIEWER
+			GET    /workspaces/{workspace}/matrix                                   VIEWER
+			POST   /workspaces/{workspace}/matrix                                   VIEWER
 			GET    /workspaces/{workspace}/policies/new                             VIEWER
 			POST   /workspaces/{workspace}/policies/new                             AUTHOR
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}       VIEWER

@@ -288,6 +288,54 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator("#protocol + .field-error")).containsText("HTTP runs over TCP, not UDP");
 	}
 
+	@Test
+	void matrixCellShouldFlipWhenADraftOpensThePortAndLinkToItsExplanation() {
+		String ws = examples();
+		this.page.setViewportSize(1280, 900);
+		signIn(Role.VIEWER);
+		this.page.navigate("/workspaces/" + ws + "/matrix");
+		this.page.getByLabel("Sources").fill("default: env=prod\ndefault: env=dev");
+		this.page.getByLabel("Destinations").fill("default: app=service");
+		this.page.getByLabel("Ports").fill("80, 8080");
+		button("Show the matrix").click();
+		Locator cells = this.page.locator("table.matrix tbody td");
+		assertThat(cells).hasCount(4);
+		assertThat(cells.nth(0)).hasText("allowed");
+		assertThat(cells.nth(1)).hasText("denied");
+		assertThat(cells.nth(2)).hasText("denied");
+
+		this.page.getByLabel("Draft").fill(HTTP.replace("- port: \"80\"", "- port: \"80\"\n        protocol: TCP\n      - port: \"8080\""));
+		button("Show the matrix").click();
+		assertThat(this.page.locator("td.cell-changed")).hasCount(1);
+		assertThat(cells.nth(1)).hasText("denied → allowed");
+		assertThat(this.page.getByText("The draft changes 1 cell (highlighted).")).isVisible();
+		screenshot("matrix-1280-draft");
+
+		// a cell explains itself on the what-if page, the draft compared with the latest versions
+		cells.nth(1).locator("a").click();
+		assertThat(this.page.locator("article.verdict")).hasCount(2);
+		assertThat(this.page.locator("article.verdict-changed")).hasCount(2);
+		assertThat(this.page.getByText("The two states decide this traffic differently.")).isVisible();
+	}
+
+	@Test
+	void editorTextShouldOpenAsADraftOnTheWhatIfPage() {
+		String ws = examples();
+		signIn(Role.AUTHOR);
+		this.page.navigate("/workspaces/" + ws + "/policies/CiliumNetworkPolicy/default/rule1/edit");
+		button("Try in what-if").click();
+		assertThat(this.page).hasURL(baseUrl() + "/workspaces/" + ws + "/what-if");
+		assertThat(this.page.locator("input[name=state][value=draft]")).isChecked();
+		assertThat(this.page.locator("#draft")).hasValue(java.util.regex.Pattern.compile("(?s).*name: rule1.*"));
+		pod("Source", "default", "env=prod");
+		pod("Destination", "default", "app=service");
+		this.page.getByLabel("Destination port").fill("80");
+		this.page.getByLabel("Compare with").selectOption("latest");
+		button("Decide").click();
+		assertThat(this.page.locator("article.verdict")).hasCount(2);
+		assertThat(this.page.getByText("Both states decide this traffic the same way.")).isVisible();
+	}
+
 	private boolean fits() {
 		Object fits = this.page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth");
 		return Boolean.TRUE.equals(fits);
