@@ -58,8 +58,9 @@ record VerdictView(String state, boolean allowed, String verdict, String headlin
 	 * @param path where the rule is in the policy ({@code specs[0].ingress[1]})
 	 * @param detail the peer and port that matched, "" when none
 	 * @param deny whether it is a deny rule
+	 * @param where "draft, line 12" for a rule of the draft, "line 12" for a stored one, "" when unknown
 	 */
-	record RuleView(String policy, String href, String path, String detail, boolean deny) {
+	record RuleView(String policy, String href, String path, String detail, boolean deny, String where) {
 	}
 
 	/** A policy, linked to its page. */
@@ -68,11 +69,16 @@ record VerdictView(String state, boolean allowed, String verdict, String headlin
 
 	/** The view of a decision that {@code CompiledPolicies.explain} made, against the named state. */
 	static VerdictView of(String workspace, String state, Decision decision) {
+		return of(workspace, state, decision, RuleLines.NONE);
+	}
+
+	/** The view of a decision, each rule linked to its line where {@code lines} knows it. */
+	static VerdictView of(String workspace, String state, Decision decision, RuleLines lines) {
 		Decision.Explanation explanation = decision.explanation();
 		SideView egress = side(workspace, "egress", "at the source", decision.egress(),
-				(explanation != null) ? explanation.egress() : null);
+				(explanation != null) ? explanation.egress() : null, lines);
 		SideView ingress = side(workspace, "ingress", "at the destination", decision.ingress(),
-				(explanation != null) ? explanation.ingress() : null);
+				(explanation != null) ? explanation.ingress() : null, lines);
 		return new VerdictView(state, decision.allowed(), decision.verdict().name(), headline(decision),
 				client(decision), egress, ingress, (explanation != null) ? explanation.summary() : "",
 				(explanation != null) ? explanation.notes() : List.of(),
@@ -124,7 +130,7 @@ record VerdictView(String state, boolean allowed, String verdict, String headlin
 	}
 
 	private static SideView side(String workspace, String direction, String where, Decision.SideDecision side,
-			Decision.@Nullable SideExplanation explanation) {
+			Decision.@Nullable SideExplanation explanation, RuleLines lines) {
 		String outcome = side.outcome().name();
 		String text = switch (side.outcome()) {
 			case NOT_EVALUATED -> "not evaluated (a reply)";
@@ -140,17 +146,17 @@ record VerdictView(String state, boolean allowed, String verdict, String headlin
 					List.of(), List.of());
 		}
 		List<RuleView> matched = new java.util.ArrayList<>();
-		explanation.matchedDenyRules().forEach((rule) -> matched.add(rule(workspace, rule)));
-		explanation.matchedAllowRules().forEach((rule) -> matched.add(rule(workspace, rule)));
+		explanation.matchedDenyRules().forEach((rule) -> matched.add(rule(workspace, rule, lines)));
+		explanation.matchedAllowRules().forEach((rule) -> matched.add(rule(workspace, rule, lines)));
 		return new SideView(direction, where, outcome, text, side.denies(), explanation.endpoint(), explanation.reason(),
 				explanation.defaultDeny(),
-				(explanation.decidedBy() != null) ? rule(workspace, explanation.decidedBy()) : null, List.copyOf(matched),
-				explanation.defaultDenyBy().stream().map((rule) -> rule(workspace, rule)).toList(),
+				(explanation.decidedBy() != null) ? rule(workspace, explanation.decidedBy(), lines) : null, List.copyOf(matched),
+				explanation.defaultDenyBy().stream().map((rule) -> rule(workspace, rule, lines)).toList(),
 				explanation.selectedBy().stream().map((ref) -> new PolicyView(ref.toString(), href(workspace, ref)))
 					.toList());
 	}
 
-	static RuleView rule(String workspace, Decision.RuleRef rule) {
+	static RuleView rule(String workspace, Decision.RuleRef rule, RuleLines lines) {
 		StringBuilder detail = new StringBuilder();
 		if (rule.peer() != null) {
 			detail.append("peer ").append(rule.peer());
@@ -158,8 +164,15 @@ record VerdictView(String state, boolean allowed, String verdict, String headlin
 		if (rule.port() != null) {
 			detail.append((detail.length() > 0) ? ", " : "").append("port ").append(rule.port());
 		}
-		return new RuleView(rule.policy().toString(), href(workspace, rule.policy()), rule.path(), detail.toString(),
-				rule.deny());
+		if (lines.fromDraft(rule.policy())) {
+			int line = lines.draftLine(rule.policy(), rule.path());
+			return new RuleView(rule.policy().toString(), "#draft", rule.path(), detail.toString(), rule.deny(),
+					(line > 0) ? "draft, line " + line : "draft");
+		}
+		String anchor = lines.anchor(rule.policy(), rule.path());
+		int hash = anchor.indexOf("#L");
+		return new RuleView(rule.policy().toString(), href(workspace, rule.policy()) + anchor, rule.path(),
+				detail.toString(), rule.deny(), (hash >= 0) ? "line " + anchor.substring(hash + 2) : "");
 	}
 
 	/** The page of a policy in the workspace ({@code _} as the namespace of cluster-wide kinds). */

@@ -10,6 +10,8 @@ import dev.portcullis.compute.EngineBusy;
 import dev.portcullis.compute.EnginePool;
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.engine.eval.Decision;
+import dev.portcullis.policy.WorkspaceState;
+import dev.portcullis.policy.WorkspaceStates;
 import dev.portcullis.policy.web.Moments;
 import dev.portcullis.simulation.DraftRefused;
 import dev.portcullis.simulation.Scenario;
@@ -47,10 +49,13 @@ class WhatIfPages {
 
 	private final EnginePool engine;
 
-	WhatIfPages(Simulations simulations, SimulationPages pages, EnginePool engine) {
+	private final WorkspaceStates states;
+
+	WhatIfPages(Simulations simulations, SimulationPages pages, EnginePool engine, WorkspaceStates states) {
 		this.simulations = simulations;
 		this.pages = pages;
 		this.engine = engine;
+		this.states = states;
 	}
 
 	/** The editor's text handed over as a draft. */
@@ -137,11 +142,18 @@ class WhatIfPages {
 	 *
 	 * @param first the decision against the chosen state (null when it could not be made)
 	 * @param compared the decision against the compared state, or null
+	 * @param firstLines where the rules of the first state are written
+	 * @param comparedLines where the rules of the compared state are written
 	 * @param draftViolations the problems of a refused draft
 	 * @param problem a sentence for other failures, or ""
 	 */
-	record Decided(@Nullable Decision first, @Nullable Decision compared, List<Violation> draftViolations,
-			String problem) {
+	record Decided(@Nullable Decision first, @Nullable Decision compared, RuleLines firstLines,
+			RuleLines comparedLines, List<Violation> draftViolations, String problem) {
+
+		static Decided nothing(List<Violation> draftViolations, String problem) {
+			return new Decided(null, null, RuleLines.NONE, RuleLines.NONE, draftViolations, problem);
+		}
+
 	}
 
 	/** Decides the form's traffic; field problems go into {@code errors} (and nothing is decided). */
@@ -153,7 +165,7 @@ class WhatIfPages {
 				? choice(form.compare(), form.compareAt(), form.compareDraft(), "compareAt", "compareDraft", errors) : null;
 		Traffic traffic = reading.traffic();
 		if (!errors.isEmpty() || traffic == null || first == null) {
-			return Mono.just(new Decided(null, null, List.of(), ""));
+			return Mono.just(Decided.nothing(List.of(), ""));
 		}
 		List<Violation> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
 		Mono<Optional<Scenario>> one = scenario(workspace, first, "draft", errors, refused);
@@ -162,14 +174,21 @@ class WhatIfPages {
 		return one.zipWith(two)
 			.flatMap((both) -> {
 				if (!errors.isEmpty()) {
-					return Mono.just(new Decided(null, null, List.copyOf(refused), ""));
+					return Mono.just(Decided.nothing(List.copyOf(refused), ""));
 				}
 				Scenario a = both.getT1().orElseThrow();
 				Scenario b = both.getT2().orElse(null);
-				return this.engine.run(() -> new Decided(a.decide(traffic, true),
-						(b != null) ? b.decide(traffic, true) : null, List.of(), ""));
+				Mono<Optional<WorkspaceState>> secondState = (second != null)
+						? this.states.at(workspace, second.at()).map(Optional::of) : Mono.just(Optional.empty());
+				return this.states.at(workspace, first.at()).zipWith(secondState)
+					.flatMap((stored) -> this.engine.run(() -> new Decided(a.decide(traffic, true),
+							(b != null) ? b.decide(traffic, true) : null,
+							new RuleLines(stored.getT1(), a, first.draft(), first.at() != null),
+							(b != null) ? new RuleLines(stored.getT2().orElse(null), b, second.draft(), second.at() != null)
+									: RuleLines.NONE,
+							List.of(), "")));
 			})
-			.onErrorResume(EngineBusy.class, (ex) -> Mono.just(new Decided(null, null, List.of(),
+			.onErrorResume(EngineBusy.class, (ex) -> Mono.just(Decided.nothing(List.of(),
 					"The engine is busy; try again in " + ex.retryAfterSeconds() + " s.")));
 	}
 
@@ -225,9 +244,11 @@ class WhatIfPages {
 
 	private Result result(String workspace, TrafficForm form, Decided decided) {
 		VerdictView first = (decided.first() != null)
-				? VerdictView.of(workspace, stateName(form.state(), form.at(), false), decided.first()) : null;
+				? VerdictView.of(workspace, stateName(form.state(), form.at(), false), decided.first(),
+						decided.firstLines()) : null;
 		VerdictView compared = (decided.compared() != null)
-				? VerdictView.of(workspace, stateName(form.compare(), form.compareAt(), true), decided.compared()) : null;
+				? VerdictView.of(workspace, stateName(form.compare(), form.compareAt(), true), decided.compared(),
+						decided.comparedLines()) : null;
 		boolean changed = first != null && first.differsFrom(compared);
 		Map<String, String> parameters = form.parameters();
 		String link = SimulationPages.link(SimulationPages.wsHref(workspace) + "/what-if", parameters);
