@@ -14,6 +14,7 @@ import dev.portcullis.engine.api.PolicyRef;
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.engine.eval.CompiledPolicies;
 import dev.portcullis.engine.eval.Decision;
+import dev.portcullis.engine.eval.EndpointSelection;
 import dev.portcullis.engine.inventory.Inventory;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
@@ -132,6 +133,20 @@ public class Simulations {
 			}
 			return new Simulation(current.state(), (other != null) ? other.state() : null, results, warnings);
 		}));
+	}
+
+	/**
+	 * Which policies select an endpoint and which rules name it as a peer, per direction, in a state.
+	 * @param state the state asked about
+	 * @param selection the engine's answer
+	 */
+	public record Selects(StateUsed state, EndpointSelection selection) {
+	}
+
+	/** Which policies select {@code endpoint} (as subject) and which rules name it as a peer, in a state. */
+	public Mono<Selects> selects(String workspace, StateChoice state, Traffic.Endpoint endpoint) {
+		return scenario(workspace, state).flatMap((scenario) -> this.engine.run(() -> new Selects(scenario.state(),
+				scenario.compiled().selection(Traffic.endpoint(endpoint)))));
 	}
 
 	/**

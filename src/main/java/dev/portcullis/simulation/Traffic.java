@@ -340,7 +340,7 @@ public record Traffic(Endpoint from, Endpoint to, Protocol protocol, int port, @
 				-1, request, names, null, false);
 	}
 
-	private static Flow.Endpoint endpoint(Endpoint endpoint) {
+	static Flow.Endpoint endpoint(Endpoint endpoint) {
 		if (endpoint instanceof Pod pod) {
 			List<String> labels = new ArrayList<>();
 			pod.labels().forEach((k, v) -> labels.add("k8s:" + k + "=" + v));
