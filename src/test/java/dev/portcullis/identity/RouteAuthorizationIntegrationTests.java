@@ -88,6 +88,11 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /workspaces/{workspace}/what-if/draft                            VIEWER
 			GET    /workspaces/{workspace}/matrix                                   VIEWER
 			POST   /workspaces/{workspace}/matrix                                   VIEWER
+			POST   /workspaces/{workspace}/what-if/suggest                          VIEWER
+			GET    /workspaces/{workspace}/selects                                  VIEWER
+			GET    /workspaces/{workspace}/expectations                             VIEWER
+			POST   /workspaces/{workspace}/expectations                             AUTHOR
+			POST   /workspaces/{workspace}/expectations/run                         VIEWER
 			GET    /workspaces/{workspace}/policies/new                             VIEWER
 			POST   /workspaces/{workspace}/policies/new                             AUTHOR
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}       VIEWER

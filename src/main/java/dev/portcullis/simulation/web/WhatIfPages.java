@@ -17,6 +17,7 @@ import dev.portcullis.simulation.DraftRefused;
 import dev.portcullis.simulation.Scenario;
 import dev.portcullis.simulation.Simulations;
 import dev.portcullis.simulation.StateChoice;
+import dev.portcullis.simulation.Suggestions;
 import dev.portcullis.simulation.Traffic;
 import dev.portcullis.web.Htmx;
 import org.jspecify.annotations.Nullable;
@@ -51,11 +52,15 @@ class WhatIfPages {
 
 	private final WorkspaceStates states;
 
-	WhatIfPages(Simulations simulations, SimulationPages pages, EnginePool engine, WorkspaceStates states) {
+	private final Suggestions suggestions;
+
+	WhatIfPages(Simulations simulations, SimulationPages pages, EnginePool engine, WorkspaceStates states,
+			Suggestions suggestions) {
 		this.simulations = simulations;
 		this.pages = pages;
 		this.engine = engine;
 		this.states = states;
+		this.suggestions = suggestions;
 	}
 
 	/** The editor's text handed over as a draft. */
@@ -84,8 +89,14 @@ class WhatIfPages {
 
 	}
 
-	/** A draft rule that would allow denied traffic: what it does, and its YAML. */
-	record Suggestion(String summary, String yaml) {
+	/**
+	 * A draft rule that would allow denied traffic.
+	 *
+	 * @param notes why, and what a draft cannot fix (a deny rule wins over any allow)
+	 * @param yaml the suggested policies, "" when none can help
+	 * @param policies their names
+	 */
+	record Suggestion(List<String> notes, String yaml, List<String> policies) {
 	}
 
 	@GetMapping("/workspaces/{workspace}/what-if")
@@ -113,13 +124,44 @@ class WhatIfPages {
 			.build());
 	}
 
+	/**
+	 * "Suggest a rule that allows it": the least-privilege policies for the denied traffic become the draft (on top
+	 * of the draft already tried, if any), compared with the state that denied it, and are decided at once.
+	 */
+	@PostMapping("/workspaces/{workspace}/what-if/suggest")
+	Mono<Rendering> suggest(@PathVariable String workspace, @ModelAttribute TrafficForm form,
+			ServerWebExchange exchange) {
+		Map<String, String> errors = new LinkedHashMap<>();
+		TrafficFields.Reading reading = TrafficFields.read(form);
+		StateChoice state = choice(form.state(), form.at(), form.draft(), "at", "draft", errors);
+		if (reading.traffic() == null || state == null || !errors.isEmpty()) {
+			return render(workspace, form, exchange);
+		}
+		return this.suggestions.suggest(workspace, state, reading.traffic())
+			.flatMap((found) -> {
+				Suggestion suggestion = new Suggestion(found.notes(), found.yaml(), found.policies());
+				TrafficForm next = found.yaml().isBlank() ? form
+						: form.withDraftState(("draft".equals(form.state()) ? form.draft().stripTrailing() + "\n---\n" : "")
+								+ found.yaml());
+				return render(workspace, next, exchange, suggestion);
+			})
+			.onErrorResume(DraftRefused.class, (ex) -> render(workspace, form, exchange));
+	}
+
 	private Mono<Rendering> render(String workspace, TrafficForm form, ServerWebExchange exchange) {
+		return render(workspace, form, exchange, null);
+	}
+
+	private Mono<Rendering> render(String workspace, TrafficForm form, ServerWebExchange exchange,
+			@Nullable Suggestion suggestion) {
 		Map<String, String> errors = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 		return this.pages.pickers(workspace).flatMap((pickers) -> {
 			Mono<Optional<Decided>> decided = form.isSubmitted() ? decide(workspace, form, errors).map(Optional::of)
 					: Mono.just(Optional.empty());
 			return decided.map((outcome) -> {
-				Result result = outcome.map((d) -> result(workspace, form, d)).orElse(null);
+				Result decidedResult = outcome.map((d) -> result(workspace, form, d)).orElse(null);
+				Result result = (decidedResult != null && suggestion != null) ? decidedResult.withSuggestion(suggestion)
+						: decidedResult;
 				if (result != null && errors.isEmpty() && Htmx.isPartial(exchange)) {
 					exchange.getResponse().getHeaders().set("HX-Push-Url", result.link());
 				}

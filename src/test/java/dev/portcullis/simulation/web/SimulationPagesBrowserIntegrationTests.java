@@ -336,6 +336,71 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.getByText("Both states decide this traffic the same way.")).isVisible();
 	}
 
+	@Test
+	void failingExpectationShouldTurnRedWithItsExplanation() {
+		String ws = examples();
+		this.page.setViewportSize(390, 900);
+		signIn(Role.AUTHOR);
+		this.page.navigate("/workspaces/" + ws + "/expectations");
+		this.page.getByLabel("Expectations (YAML)").fill("""
+				expectations:
+				- name: prod reads the public page
+				  from: {pod: {namespace: default, labels: {env: prod}}}
+				  to: {pod: {namespace: default, labels: {app: service}}}
+				  port: 80
+				  http: {method: GET, path: /public}
+				  expect: allowed
+				- name: prod may post to the public page
+				  from: {pod: {namespace: default, labels: {env: prod}}}
+				  to: {pod: {namespace: default, labels: {app: service}}}
+				  port: 80
+				  http: {method: POST, path: /public}
+				  expect: allowed
+				""");
+		button("Save").click();
+		assertThat(this.page.locator("#outcome")).containsText("Saved as version 1 (2 expectations).");
+		button("Run").click();
+		assertThat(this.page.locator("#run-heading")).containsText("1 failed");
+		Locator failed = this.page.locator(".expectation-results li.failed");
+		assertThat(failed).hasCount(1);
+		assertThat(failed).containsText("prod may post to the public page");
+		assertThat(failed).containsText("HTTP 403 Forbidden");
+		assertThat(failed.locator("details")).hasAttribute("open", "");
+		assertThat(this.page.locator(".expectation-results li.passed")).containsText("prod reads the public page");
+		screenshot("expectations-390-failed");
+		assertThat(fits()).isTrue();
+
+		// a document with an error is refused with its line and column, nothing saved
+		expectFailedResponse(422, "/workspaces/" + ws + "/expectations");
+		this.page.getByLabel("Expectations (YAML)").fill("expectations:\n- name: bad\n  from: {pod: {namespace: default}}\n  to: {entity: world}\n  port: 99999\n  expect: allowed\n");
+		button("Save").click();
+		assertThat(this.page.locator("#outcome")).containsText("Nothing was saved");
+		assertThat(this.page.locator("#outcome .problems")).containsText("Line 5, column");
+	}
+
+	@Test
+	void deniedRequestShouldTurnIntoADraftRuleThatThenPasses() {
+		String ws = examples();
+		this.page.setViewportSize(1280, 900);
+		signIn(Role.VIEWER);
+		this.page.navigate("/workspaces/" + ws + "/what-if");
+		pod("Source", "default", "env=prod");
+		pod("Destination", "default", "app=service");
+		this.page.getByLabel("Destination port").fill("80");
+		this.page.getByLabel("HTTP", new Page.GetByLabelOptions().setExact(true)).check();
+		this.page.locator("#httpMethod").fill("POST");
+		this.page.getByLabel("Path").fill("/orders");
+		button("Decide").click();
+		assertThat(verdict().locator(".client-text")).containsText("HTTP 403 Forbidden");
+		button("Suggest a rule that allows it").click();
+		assertThat(this.page.locator("#suggestion pre")).containsText("POST");
+		assertThat(this.page.locator("input[name=state][value=draft]")).isChecked();
+		assertThat(this.page.locator("article.verdict")).hasCount(2);
+		assertThat(verdict().locator(".headline")).hasText("Allowed");
+		assertThat(this.page.locator("article.verdict").nth(1).locator(".headline")).hasText("Denied by the HTTP proxy");
+		screenshot("what-if-1280-suggested");
+	}
+
 	private boolean fits() {
 		Object fits = this.page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth");
 		return Boolean.TRUE.equals(fits);
