@@ -365,7 +365,7 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(failed).hasCount(1);
 		assertThat(failed).containsText("prod may post to the public page");
 		assertThat(failed).containsText("HTTP 403 Forbidden");
-		assertThat(failed.locator("details")).hasAttribute("open", "");
+		assertThat(failed.locator("details")).hasAttribute("open", "open");
 		assertThat(this.page.locator(".expectation-results li.passed")).containsText("prod reads the public page");
 		screenshot("expectations-390-failed");
 		assertThat(fits()).isTrue();
