@@ -135,6 +135,13 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			PUT    /api/v1/workspaces/{workspace}/settings                          ADMIN
 			GET    /api/v1/workspaces/{workspace}/inventory                         VIEWER
 			PUT    /api/v1/workspaces/{workspace}/inventory                         AUTHOR
+			POST   /api/v1/workspaces/{workspace}/evaluate                          VIEWER
+			GET    /api/v1/workspaces/{workspace}/selects                           VIEWER
+			GET    /api/v1/workspaces/{workspace}/expectations                      VIEWER
+			PUT    /api/v1/workspaces/{workspace}/expectations                      AUTHOR
+			POST   /api/v1/workspaces/{workspace}/expectations/run                  VIEWER
+			POST   /api/v1/workspaces/{workspace}/matrix                            VIEWER
+			POST   /api/v1/workspaces/{workspace}/suggest                           VIEWER
 			GET    /actuator                                                        VIEWER
 			GET    /actuator/health                                                 PUBLIC
 			GET    /actuator/health/{*path}                                         PUBLIC
