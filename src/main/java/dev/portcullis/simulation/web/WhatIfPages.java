@@ -44,6 +44,22 @@ class WhatIfPages {
 
 	static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP");
 
+	/** The fields' names as the error summary says them. */
+	static final Map<String, String> FIELD_NAMES = Map.ofEntries(Map.entry("fromKind", "Source"),
+			Map.entry("fromNamespace", "Source namespace"), Map.entry("fromLabels", "Source labels"),
+			Map.entry("fromEntity", "Source entity"), Map.entry("fromIp", "Source IP"),
+			Map.entry("fromFqdn", "Source FQDN"), Map.entry("toKind", "Destination"),
+			Map.entry("toNamespace", "Destination namespace"), Map.entry("toLabels", "Destination labels"),
+			Map.entry("toEntity", "Destination entity"), Map.entry("toIp", "Destination IP"),
+			Map.entry("toFqdn", "Destination FQDN"), Map.entry("protocol", "Protocol"),
+			Map.entry("port", "Destination port"), Map.entry("l7", "Request"), Map.entry("httpMethod", "HTTP method"),
+			Map.entry("httpPath", "HTTP path"), Map.entry("httpHost", "HTTP host"),
+			Map.entry("httpHeaders", "HTTP headers"), Map.entry("grpcService", "gRPC service"),
+			Map.entry("grpcMethod", "gRPC method"), Map.entry("kafkaApiKey", "Kafka API key"),
+			Map.entry("kafkaRole", "Kafka role"), Map.entry("kafkaTopic", "Kafka topic"),
+			Map.entry("dnsQuery", "DNS query name"), Map.entry("at", "Moment"), Map.entry("draft", "Draft"),
+			Map.entry("compareAt", "Compared moment"), Map.entry("compareDraft", "Compared draft"));
+
 	private final Simulations simulations;
 
 	private final SimulationPages pages;
@@ -119,6 +135,7 @@ class WhatIfPages {
 			.modelAttribute("pickers", pickers)
 			.modelAttribute("form", form)
 			.modelAttribute("protocols", PROTOCOLS)
+			.modelAttribute("fieldNames", FIELD_NAMES)
 			.modelAttribute("errors", Map.of())
 			.modelAttribute("draftViolations", List.of())
 			.build());
@@ -171,6 +188,7 @@ class WhatIfPages {
 					.modelAttribute("pickers", pickers)
 					.modelAttribute("form", form)
 					.modelAttribute("protocols", PROTOCOLS)
+					.modelAttribute("fieldNames", FIELD_NAMES)
 					.modelAttribute("errors", errors)
 					.modelAttribute("draftViolations", outcome.map(Decided::draftViolations).orElse(List.of()))
 					.modelAttribute("result", errors.isEmpty() ? result : null)
