@@ -55,6 +55,7 @@ class SuggestController {
 	}
 
 	/** A decision: {@link EvaluateResponse.Result} without an index. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record CompareResult(Decision.Verdict verdict, EvaluateResponse.Side egress, EvaluateResponse.Side ingress,
 			EvaluateResponse.@Nullable L7 l7, EvaluateResponse.@Nullable Explanation explanation) {
 
