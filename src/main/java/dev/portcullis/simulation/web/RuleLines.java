@@ -95,12 +95,15 @@ final class RuleLines {
 	/** The line where {@code path} ({@code specs[0].ingress[1]}) starts in the document, 0 when not found. */
 	static int line(Node root, String path) {
 		Node node = root;
+		int keyLine = 0;
 		for (String part : path.split("\\.")) {
 			Matcher segment = SEGMENT.matcher(part);
 			if (!segment.matches() || !(node instanceof Node.MapNode map)) {
 				return 0;
 			}
 			node = map.get(segment.group(1));
+			// a map value starts at its first key: the key's own line says where the field is written
+			keyLine = (node != null && segment.group(2).isEmpty()) ? map.keyPosition(segment.group(1)).line() : 0;
 			Matcher index = INDEX.matcher(segment.group(2));
 			while (node != null && index.find()) {
 				if (!(node instanceof Node.ListNode list)) {
@@ -113,7 +116,7 @@ final class RuleLines {
 				return 0;
 			}
 		}
-		return node.position().line();
+		return (keyLine > 0) ? keyLine : node.position().line();
 	}
 
 }
