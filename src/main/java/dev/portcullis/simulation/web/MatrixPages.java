@@ -100,7 +100,7 @@ class MatrixPages {
 	 * @param draftAllowed whether the draft does (null without a draft)
 	 * @param changed whether the draft changes the verdict
 	 * @param href the what-if page for this traffic
-	 * @param title a tooltip: the engine's summary
+	 * @param title a tooltip: the verdict, and where and why it dropped
 	 */
 	record Cell(boolean allowed, @Nullable Boolean draftAllowed, boolean changed, String href, String title) {
 
@@ -177,7 +177,8 @@ class MatrixPages {
 		Mono<Optional<Scenario>> draft = withDraft ? this.simulations.scenario(workspace, StateChoice.draft(form.draft()))
 			.map(Optional::of) : Mono.just(Optional.empty());
 		return latest.zipWith(draft).flatMap((both) -> this.engine.run(() -> {
-			List<Decision> now = both.getT1().decideAll(traffic, true);
+			// no explanations: a cell links to the what-if page, which explains it (and 7,500 explanations cost)
+			List<Decision> now = both.getT1().decideAll(traffic, false);
 			List<Decision> then = both.getT2().map((scenario) -> scenario.decideAll(traffic, false)).orElse(null);
 			List<Row> table = new ArrayList<>(rows.size());
 			int index = 0;
@@ -192,7 +193,7 @@ class MatrixPages {
 						changed += differs ? 1 : 0;
 						cells.add(new Cell(decision.allowed(), draftAllowed, differs,
 								whatIf(workspace, row, column, port, withDraft ? form.draft() : ""),
-								(decision.explanation() != null) ? decision.explanation().summary() : ""));
+								title(decision)));
 						index++;
 					}
 				}
@@ -210,6 +211,16 @@ class MatrixPages {
 				errors.put("rows", "The engine is busy; try again in " + ex.retryAfterSeconds() + " s.");
 				return Mono.just(Optional.empty());
 			});
+	}
+
+	/** A cell's tooltip: the verdict and, for a drop, where and why. */
+	private static String title(Decision decision) {
+		if (decision.allowed()) {
+			return decision.verdict().name();
+		}
+		Decision.DropReason reason = decision.dropReason();
+		return "DROPPED" + ((decision.deniedAt() != null) ? " at " + decision.deniedAt().name().toLowerCase(Locale.ROOT)
+				: "") + ((reason != null) ? " (" + reason.name() + ")" : "");
 	}
 
 	/** The what-if page for one cell, with the draft compared when it fits in a link. */
