@@ -18,6 +18,27 @@ final class JsonNodes {
 	private JsonNodes() {
 	}
 
+	/** Maps, lists and scalars (a form's values) as a positioned tree; null is YAML null. */
+	static Node ofValue(@org.jspecify.annotations.Nullable Object value) {
+		if (value instanceof Map<?, ?> map) {
+			Map<String, Node> entries = new LinkedHashMap<>();
+			map.forEach((k, v) -> entries.put(String.valueOf(k), ofValue(v)));
+			return new Node.MapNode(entries, Map.of(), Position.UNKNOWN);
+		}
+		if (value instanceof List<?> list) {
+			List<Node> items = new ArrayList<>();
+			list.forEach((item) -> items.add(ofValue(item)));
+			return new Node.ListNode(items, Position.UNKNOWN);
+		}
+		if (value == null) {
+			return new Node.ScalarNode("", Node.ScalarType.NULL, Position.UNKNOWN);
+		}
+		Node.ScalarType type = (value instanceof Boolean) ? Node.ScalarType.BOOL
+				: (value instanceof Integer || value instanceof Long) ? Node.ScalarType.INT
+				: (value instanceof Number) ? Node.ScalarType.FLOAT : Node.ScalarType.STRING;
+		return new Node.ScalarNode(String.valueOf(value), type, Position.UNKNOWN);
+	}
+
 	static Node of(JsonNode json) {
 		if (json.isObject()) {
 			Map<String, Node> entries = new LinkedHashMap<>();

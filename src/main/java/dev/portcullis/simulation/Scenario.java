@@ -30,6 +30,86 @@ public record Scenario(StateUsed state, AgentSettings settings, List<Policy> pol
 		warnings = List.copyOf(warnings);
 	}
 
+	/**
+	 * The label keys and values the policies use in selectors (subject and peer {@code matchLabels} and
+	 * {@code matchExpressions} values; Kubernetes source prefixes removed, the namespace label left out), sorted: what a
+	 * page offers in its label pickers.
+	 */
+	public java.util.SortedMap<String, java.util.SortedSet<String>> labelsInUse() {
+		java.util.SortedMap<String, java.util.SortedSet<String>> labels = new java.util.TreeMap<>();
+		for (Policy policy : this.policies) {
+			for (dev.portcullis.engine.api.Rule rule : policy.rules()) {
+				addLabels(rule.endpointSelector(), labels);
+				for (List<dev.portcullis.engine.api.PeerRule> peers : java.util.Arrays.asList(rule.ingress(),
+						rule.ingressDeny(), rule.egress(), rule.egressDeny())) {
+					if (peers == null) {
+						continue;
+					}
+					for (dev.portcullis.engine.api.PeerRule peer : peers) {
+						if (peer.endpoints() != null) {
+							peer.endpoints().forEach((selector) -> addLabels(selector, labels));
+						}
+					}
+				}
+			}
+		}
+		return labels;
+	}
+
+	/** The namespaces the policies live in or name in selectors, sorted: what a page offers in its namespace picker. */
+	public java.util.SortedSet<String> namespacesInUse() {
+		java.util.SortedSet<String> namespaces = new java.util.TreeSet<>();
+		for (Policy policy : this.policies) {
+			if (policy.ref().namespace() != null && !policy.ref().namespace().isEmpty()) {
+				namespaces.add(policy.ref().namespace());
+			}
+		}
+		java.util.SortedMap<String, java.util.SortedSet<String>> all = new java.util.TreeMap<>();
+		for (Policy policy : this.policies) {
+			for (dev.portcullis.engine.api.Rule rule : policy.rules()) {
+				for (List<dev.portcullis.engine.api.PeerRule> peers : java.util.Arrays.asList(rule.ingress(),
+						rule.ingressDeny(), rule.egress(), rule.egressDeny())) {
+					if (peers != null) {
+						for (dev.portcullis.engine.api.PeerRule peer : peers) {
+							if (peer.endpoints() != null) {
+								peer.endpoints().forEach((selector) -> collect(selector, all, true));
+							}
+						}
+					}
+				}
+			}
+		}
+		namespaces.addAll(all.getOrDefault(NAMESPACE_KEY, new java.util.TreeSet<>()));
+		return namespaces;
+	}
+
+	private static final String NAMESPACE_KEY = "io.kubernetes.pod.namespace";
+
+	private static void addLabels(dev.portcullis.engine.api.@org.jspecify.annotations.Nullable LabelSelector selector,
+			java.util.SortedMap<String, java.util.SortedSet<String>> labels) {
+		collect(selector, labels, false);
+	}
+
+	private static void collect(dev.portcullis.engine.api.@org.jspecify.annotations.Nullable LabelSelector selector,
+			java.util.SortedMap<String, java.util.SortedSet<String>> labels, boolean namespaceToo) {
+		if (selector == null) {
+			return;
+		}
+		selector.matchLabels().forEach((key, value) -> put(key, List.of(value), labels, namespaceToo));
+		for (dev.portcullis.engine.api.LabelSelector.Requirement requirement : selector.matchExpressions()) {
+			put(requirement.key(), requirement.values(), labels, namespaceToo);
+		}
+	}
+
+	private static void put(String key, List<String> values, java.util.SortedMap<String, java.util.SortedSet<String>> labels,
+			boolean namespaceToo) {
+		String bare = key.startsWith("k8s:") ? key.substring(4) : key.startsWith("any:") ? key.substring(4) : key;
+		if (bare.contains(":") || (bare.equals(NAMESPACE_KEY) != namespaceToo) || bare.startsWith("io.cilium.")) {
+			return;
+		}
+		labels.computeIfAbsent(bare, (k) -> new java.util.TreeSet<>()).addAll(values);
+	}
+
 	/** Decides one traffic description; {@code explain} adds the explanation. */
 	public Decision decide(Traffic traffic, boolean explain) {
 		return explain ? this.compiled.explain(traffic.toFlow()) : this.compiled.decide(traffic.toFlow());

@@ -12,9 +12,6 @@ import dev.portcullis.engine.api.Protocol;
 import dev.portcullis.engine.doc.Node;
 import dev.portcullis.engine.doc.Position;
 import dev.portcullis.engine.flow.Flow;
-import dev.portcullis.engine.match.Cidr;
-import dev.portcullis.engine.match.IpAddress;
-import dev.portcullis.engine.match.KafkaMatcher;
 import dev.portcullis.web.FieldViolation;
 import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +50,20 @@ public record Traffic(Endpoint from, Endpoint to, Protocol protocol, int port, @
 	/** Entities that name an identity a flow can have, in their policy spelling. */
 	public static final List<String> ENTITIES = List.of("world", "world-ipv4", "world-ipv6", "host", "remote-node",
 			"kube-apiserver", "health", "ingress", "init", "unmanaged");
+
+	/** The Kafka API key names the engine knows ({@code produce}, {@code fetch}, ...). */
+	static final Set<String> KAFKA_API_KEYS = kafkaApiKeys();
+
+	private static Set<String> kafkaApiKeys() {
+		Set<String> names = new java.util.HashSet<>();
+		for (int key = 0; key < 128; key++) {
+			String name = Flow.Kafka.apiKeyName(key);
+			if (!name.chars().allMatch(Character::isDigit)) {
+				names.add(name);
+			}
+		}
+		return Set.copyOf(names);
+	}
 
 	static final Set<String> KEYS = Set.of("from", "to", "protocol", "port", "http", "grpc", "kafka", "dns");
 
@@ -120,7 +131,7 @@ public record Traffic(Endpoint from, Endpoint to, Protocol protocol, int port, @
 	}
 
 	/**
-	 * An address outside the cluster (world), as an IP or a CIDR; a CIDR stands for its first address.
+	 * An address outside the cluster (world), as an IP or a CIDR; a CIDR stands for the address written before its prefix (10.0.0.0/8: 10.0.0.0).
 	 */
 	public record Ip(String address) implements Endpoint {
 
@@ -134,12 +145,24 @@ public record Traffic(Endpoint from, Endpoint to, Protocol protocol, int port, @
 			return Map.of("ip", this.address);
 		}
 
-		/** The address a flow carries: the IP, or a CIDR's network address. */
+		/** The address a flow carries: the IP, or a CIDR's address as written (an address inside the CIDR). */
 		String flowAddress() {
-			if (this.address.contains("/")) {
-				return Cidr.parse(this.address).address().toString();
+			int slash = this.address.indexOf('/');
+			return (slash >= 0) ? this.address.substring(0, slash) : this.address;
+		}
+
+		/** Whether {@code text} is an IPv4 or IPv6 address, or such an address with a fitting prefix length. */
+		static boolean isAddressOrCidr(String text) {
+			int slash = text.indexOf('/');
+			if (slash < 0) {
+				return Flow.isIpAddress(text);
 			}
-			return this.address;
+			String address = text.substring(0, slash);
+			String prefix = text.substring(slash + 1);
+			if (!Flow.isIpAddress(address) || !prefix.matches("[0-9]{1,3}")) {
+				return false;
+			}
+			return Integer.parseInt(prefix) <= (address.contains(":") ? 128 : 32);
 		}
 
 	}
@@ -376,6 +399,14 @@ public record Traffic(Endpoint from, Endpoint to, Protocol protocol, int port, @
 		return new Reading(reader.violations.isEmpty() ? traffic : null, List.copyOf(reader.violations));
 	}
 
+	/**
+	 * Reads a description given as maps, lists and scalars (a page's form fields, a decoded JSON value), with the same
+	 * checks and messages as {@link #read}; fields are named from {@code path}.
+	 */
+	public static Reading read(Map<String, ?> description, String path) {
+		return read(JsonNodes.ofValue(description), path, Set.of());
+	}
+
 	/** Reads one endpoint ({@code {pod: ...}}, {@code {entity: world}}, ...) as a matrix row or column. */
 	public static Reading readEndpoint(@Nullable Node node, String path, boolean source) {
 		Reader reader = new Reader("");
@@ -566,15 +597,8 @@ public record Traffic(Endpoint from, Endpoint to, Protocol protocol, int port, @
 					String text = scalar(value);
 					if (text != null) {
 						text = text.strip();
-						if (IpAddress.tryParse(text) != null) {
+						if (Ip.isAddressOrCidr(text)) {
 							return new Ip(text);
-						}
-						try {
-							Cidr.parse(text);
-							return new Ip(text);
-						}
-						catch (IllegalArgumentException ex) {
-							// below
 						}
 					}
 					add(at, value.position(), "must be an IPv4 or IPv6 address or a CIDR, not " + shown(value));
@@ -684,7 +708,7 @@ public record Traffic(Endpoint from, Endpoint to, Protocol protocol, int port, @
 						}
 						apiKey = role.equals("produce") ? "produce" : "fetch";
 					}
-					else if (KafkaMatcher.apiKey(apiKey.toLowerCase(Locale.ROOT)).isEmpty()) {
+					else if (!KAFKA_API_KEYS.contains(apiKey.toLowerCase(Locale.ROOT))) {
 						add(at + ".apiKey", map.get("apiKey").position(), "unknown Kafka API key " + Quoted.of(apiKey)
 								+ "; for example produce, fetch, metadata");
 						return null;
