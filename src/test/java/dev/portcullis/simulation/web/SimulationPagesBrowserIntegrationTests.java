@@ -401,6 +401,26 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 		screenshot("what-if-1280-suggested");
 	}
 
+	@Test
+	void selectsShouldShowThePoliciesSelectingAPodAndTheRulesNamingItAsAPeer() {
+		String ws = examples();
+		signIn(Role.VIEWER);
+		this.page.navigate("/workspaces/" + ws);
+		this.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Which policies select")).click();
+		this.page.getByLabel("Namespace").fill("default");
+		this.page.getByLabel("Labels").fill("app=service");
+		button("Show").click();
+		assertThat(this.page.locator("#side-ingress")).containsText("default deny");
+		assertThat(this.page.locator("#side-ingress")).containsText("CiliumNetworkPolicy/default/rule1");
+		assertThat(this.page.locator("#side-egress")).containsText("not enforced");
+		assertThat(this.page).hasURL(java.util.regex.Pattern.compile(".*/selects\\?namespace=default&labels=app%3Dservice.*"));
+
+		this.page.getByLabel("Labels").fill("env=prod");
+		button("Show").click();
+		assertThat(this.page.locator("#side-ingress")).containsText("not enforced");
+		assertThat(this.page.locator("#side-ingress")).containsText("spec.ingress[0]");
+	}
+
 	private boolean fits() {
 		Object fits = this.page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth");
 		return Boolean.TRUE.equals(fits);
