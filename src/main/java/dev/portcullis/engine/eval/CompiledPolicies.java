@@ -169,7 +169,10 @@ public final class CompiledPolicies {
 		if (identity.isLocalEndpoint()) {
 			SubjectView view = this.views.subjectView(identity, direction);
 			for (CompiledRule rule : view.selectedBy()) {
-				subjectOf.add(new Decision.RuleRef(rule.policy, direction, false, rule.path, null, null));
+				// per direction: the rules that speak of it (entries, or default deny), not every rule selecting it
+				if (rule.hasEntries(direction) || rule.defaultDeny(direction)) {
+					subjectOf.add(new Decision.RuleRef(rule.policy, direction, false, rule.path, null, null));
+				}
 			}
 			for (CompiledRule rule : view.defaultDenyBy()) {
 				defaultDenyBy.add(new Decision.RuleRef(rule.policy, direction, false, rule.path, null, null));

@@ -24,7 +24,8 @@ public record EndpointSelection(String endpoint, Side ingress, Side egress) {
 	 * One direction of the endpoint.
 	 *
 	 * @param direction INGRESS or EGRESS
-	 * @param subjectOf the rules selecting the endpoint (path {@code spec} or {@code specs[i]}), in policy order
+	 * @param subjectOf the rules selecting the endpoint that have rules for this direction or make it default-deny
+	 *        (path {@code spec} or {@code specs[i]}), in policy order
 	 * @param enforced whether policy is enforced in this direction (a selecting rule has rules for it, or the agent
 	 *        settings force it)
 	 * @param defaultDeny whether traffic no rule allows is dropped
