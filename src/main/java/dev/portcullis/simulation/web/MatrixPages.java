@@ -192,7 +192,8 @@ class MatrixPages {
 						boolean differs = draftAllowed != null && draftAllowed != decision.allowed();
 						changed += differs ? 1 : 0;
 						cells.add(new Cell(decision.allowed(), draftAllowed, differs,
-								whatIf(workspace, row, column, port, withDraft ? form.draft() : ""),
+								// only a changed cell's link carries the draft (an unchanged one is explained by the latest)
+								whatIf(workspace, row, column, port, differs ? form.draft() : ""),
 								title(decision)));
 						index++;
 					}
