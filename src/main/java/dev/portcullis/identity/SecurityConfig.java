@@ -217,6 +217,10 @@ class SecurityConfig {
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/flows/sources/*")
 				.hasRole(ADMIN)
+				// simulating changes nothing: viewers may post the what-if, matrix and expectation-run forms
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/what-if", "/workspaces/*/what-if/*",
+						"/workspaces/*/matrix", "/workspaces/*/expectations/run")
+				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.GET, "/**")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.HEAD, "/**")

@@ -88,6 +88,16 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /workspaces/{workspace}/flows/sources/relay                      ADMIN
 			POST   /workspaces/{workspace}/flows/sources/files                      ADMIN
 			GET    /workspaces/{workspace}/flows/upload                             VIEWER
+			GET    /workspaces/{workspace}/what-if                                  VIEWER
+			POST   /workspaces/{workspace}/what-if                                  VIEWER
+			POST   /workspaces/{workspace}/what-if/draft                            VIEWER
+			GET    /workspaces/{workspace}/matrix                                   VIEWER
+			POST   /workspaces/{workspace}/matrix                                   VIEWER
+			POST   /workspaces/{workspace}/what-if/suggest                          VIEWER
+			GET    /workspaces/{workspace}/selects                                  VIEWER
+			GET    /workspaces/{workspace}/expectations                             VIEWER
+			POST   /workspaces/{workspace}/expectations                             AUTHOR
+			POST   /workspaces/{workspace}/expectations/run                         VIEWER
 			GET    /workspaces/{workspace}/policies/new                             VIEWER
 			POST   /workspaces/{workspace}/policies/new                             AUTHOR
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}       VIEWER

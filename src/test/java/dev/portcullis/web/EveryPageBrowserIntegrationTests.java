@@ -132,6 +132,13 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("inventory", "/workspaces/" + ws + "/inventory");
 		pages.put("flow-sources", "/workspaces/" + ws + "/flows/sources");
 		pages.put("flow-upload", "/workspaces/" + ws + "/flows/upload");
+		pages.put("what-if", "/workspaces/" + ws + "/what-if?fromKind=pod&fromNamespace=shop&fromLabels=app%3Dbilling"
+				+ "&toKind=pod&toNamespace=shop&toLabels=app%3Dorders&port=9092&l7=kafka&kafkaApiKey=produce"
+				+ "&kafkaTopic=orders&compare=latest");
+		pages.put("selects", "/workspaces/" + ws + "/selects?namespace=shop&labels=app%3Dorders");
+		pages.put("expectations", "/workspaces/" + ws + "/expectations");
+		pages.put("matrix", "/workspaces/" + ws + "/matrix?rows=shop%3A+app%3Dbilling%0Ashop%3A+app%3Dweb"
+				+ "&columns=shop%3A+app%3Dorders%0Ashop%3A+app%3Dweb%0Afqdn%3A+api.example.com&ports=80%2C9092%2C53%2FUDP");
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Moments {
 
-	static final Moments INSTANCE = new Moments();
+	public static final Moments INSTANCE = new Moments();
 
 	private static final DateTimeFormatter DISPLAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
 		.withZone(ZoneOffset.UTC);
@@ -51,7 +51,7 @@ public final class Moments {
 	 * value), meaning the end of its last digit; null when blank.
 	 * @throws IllegalArgumentException with a message for the user when it is not such a value
 	 */
-	static @Nullable Instant parse(@Nullable String text) {
+	public static @Nullable Instant parse(@Nullable String text) {
 		if (text == null || text.isBlank()) {
 			return null;
 		}
