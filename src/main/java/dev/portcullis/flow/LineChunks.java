@@ -14,11 +14,13 @@ import org.jspecify.annotations.Nullable;
  * its newline. Reading stops after {@code maxBytes}, and at a broken input (a truncated or corrupt gzip stream):
  * both end the input with {@link Chunk#stop}. An {@link Aborted} input (the client went away) is thrown.
  */
-final class LineChunks {
+final class LineChunks implements AutoCloseable {
 
 	static final int TARGET = 256 * 1024;
 
-	private final InputStream in;
+	private final FlowIngest.Input input;
+
+	private @Nullable InputStream in;
 
 	private final long maxBytes;
 
@@ -51,8 +53,8 @@ final class LineChunks {
 
 	}
 
-	LineChunks(InputStream in, long maxBytes) {
-		this.in = in;
+	LineChunks(FlowIngest.Input input, long maxBytes) {
+		this.input = input;
 		this.maxBytes = maxBytes;
 	}
 
@@ -112,6 +114,13 @@ final class LineChunks {
 		return chunk;
 	}
 
+	@Override
+	public void close() throws IOException {
+		if (this.in != null) {
+			this.in.close();
+		}
+	}
+
 	private Chunk skipLongLine() throws IOException {
 		int number = this.line;
 		while (true) {
@@ -145,6 +154,9 @@ final class LineChunks {
 		}
 		int n;
 		try {
+			if (this.in == null) {
+				this.in = this.input.open();
+			}
 			n = this.in.read(this.buffer, this.end, (int) Math.min(this.buffer.length - this.end, room));
 		}
 		catch (Aborted ex) {
