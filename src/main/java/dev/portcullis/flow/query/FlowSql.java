@@ -115,7 +115,8 @@ final class FlowSql {
 				}
 			}
 			if (this.exact) {
-				this.query.append(" AND NOT (" + String.join(" AND ", parts) + ")");
+				// IS NOT TRUE: a NULL column (a flow without a namespace) is not excluded
+				this.query.append(" AND (" + String.join(" AND ", parts) + ") IS NOT TRUE");
 				this.exact = before;
 			}
 			else {
