@@ -69,6 +69,10 @@ class FlowApiController {
 	Mono<ResponseEntity<String>> page(@PathVariable String workspace, ServerWebExchange exchange) {
 		MultiValueMap<String, String> parameters = exchange.getRequest().getQueryParams();
 		FlowFilter filter = filter(parameters);
+		if (parameters.containsKey("format")) {
+			throw refused(new FilterRefused("format", 0, "format must be ndjson or csv, not "
+					+ Quoted.of(parameters.getFirst("format"))));
+		}
 		if (isTrue(parameters, "follow")) {
 			throw ApiProblem.of(HttpStatus.NOT_ACCEPTABLE, "follow-needs-event-stream", "Follow needs an event stream",
 					"follow=true tails the flow log as server-sent events: send Accept: text/event-stream.");
@@ -89,6 +93,16 @@ class FlowApiController {
 					.append('}');
 				return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body.toString());
 			}));
+	}
+
+	@GetMapping(path = "/api/v1/workspaces/{workspace}/flows", params = "format=ndjson")
+	Mono<Void> ndjsonLink(@PathVariable String workspace, ServerWebExchange exchange) {
+		return ndjson(workspace, exchange);
+	}
+
+	@GetMapping(path = "/api/v1/workspaces/{workspace}/flows", params = "format=csv")
+	Mono<Void> csvLink(@PathVariable String workspace, ServerWebExchange exchange) {
+		return csv(workspace, exchange);
 	}
 
 	@GetMapping(path = "/api/v1/workspaces/{workspace}/flows", produces = NDJSON)
@@ -161,6 +175,10 @@ class FlowApiController {
 	private FlowFilter exportFilter(ServerWebExchange exchange) {
 		MultiValueMap<String, String> parameters = exchange.getRequest().getQueryParams();
 		FlowFilter filter = filter(parameters);
+		String format = parameters.getFirst("format");
+		if (format != null && !format.equals("ndjson") && !format.equals("csv")) {
+			throw refused(new FilterRefused("format", 0, "format must be ndjson or csv, not " + Quoted.of(format)));
+		}
 		if (parameters.containsKey("cursor") || parameters.containsKey("limit") || isTrue(parameters, "follow")) {
 			throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter", "An export streams every match:"
 					+ " limit, cursor and follow do not apply to NDJSON or CSV.");

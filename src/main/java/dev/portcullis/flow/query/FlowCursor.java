@@ -14,11 +14,11 @@ import java.util.Base64;
  */
 public record FlowCursor(long micros, long id) {
 
-	static FlowCursor of(Instant time, long id) {
+	public static FlowCursor of(Instant time, long id) {
 		return new FlowCursor(Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1000), id);
 	}
 
-	Instant time() {
+	public Instant time() {
 		return Instant.ofEpochSecond(Math.floorDiv(this.micros, 1_000_000L), Math.floorMod(this.micros, 1_000_000L) * 1000L);
 	}
 

@@ -46,7 +46,7 @@ public record FlowFilter(List<FilterTerm> terms, @Nullable TimeBound since, @Nul
 
 	/** The parameters that are not flags: paging and output. */
 	public static final Set<String> OTHER_PARAMETERS = Set.of("q", "limit", "cursor", "follow", "hide", "since",
-			"until");
+			"until", "format");
 
 	public FlowFilter {
 		terms = List.copyOf(terms);

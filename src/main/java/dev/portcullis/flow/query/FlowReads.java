@@ -194,4 +194,18 @@ public class FlowReads {
 		return read;
 	}
 
+	/** The row at {@code cursor}'s position (its time and id), if it is stored. */
+	public Mono<StoredRow> one(String workspace, FlowCursor cursor) {
+		return this.workspaces.id(workspace).flatMap((ws) -> this.db
+			.sql("SELECT " + FlowSql.COLUMNS + " FROM flow WHERE workspace_id = :ws AND time = :time AND id = :id")
+			.bind("ws", ws)
+			.bind("time", cursor.time().atOffset(java.time.ZoneOffset.UTC))
+			.bind("id", cursor.id())
+			.map(this::raw)
+			.all()
+			.collectList()
+			.flatMap((rows) -> this.engine.run(() -> read(rows)))
+			.flatMap((rows) -> rows.isEmpty() ? Mono.empty() : Mono.just(rows.get(0))));
+	}
+
 }
