@@ -27,7 +27,7 @@ record FlowRowView(String token, String time, FlowSummary summary, String decide
 	}
 
 	/** The verdict's CSS modifier: forwarded, dropped, audit, other. */
-	String verdictClass() {
+	public String verdictClass() {
 		return switch (this.summary.verdict()) {
 			case "FORWARDED", "REDIRECTED", "TRANSLATED", "TRACED" -> "verdict-forwarded";
 			case "DROPPED", "ERROR" -> "verdict-dropped";
