@@ -256,6 +256,20 @@ function setUpFilter() {
   });
 }
 
+// The detail panel opens above the table: bring it into view, and let it be closed.
+document.addEventListener('htmx:afterSwap', (event) => {
+  if (event.detail.target && event.detail.target.id === 'detail') {
+    event.detail.target.scrollIntoView({ block: 'start' });
+  }
+});
+document.addEventListener('click', (event) => {
+  if (event.target.closest('[data-close-detail]')) {
+    const detail = document.getElementById('detail');
+    detail.innerHTML = '';
+    for (const tr of document.querySelectorAll('#flow-rows tr.selected')) tr.classList.remove('selected');
+  }
+});
+
 document.addEventListener('DOMContentLoaded', () => {
   setUpLive();
   setUpColumns();

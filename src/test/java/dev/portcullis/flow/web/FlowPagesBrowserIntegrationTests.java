@@ -100,7 +100,8 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(((Number) overflow).intValue()).as("horizontal overflow of the page").isLessThanOrEqualTo(0);
 		this.page.getByText("Older flows").click();
 		assertThat(this.page.locator("#flow-rows tr")).hasCount(100);
-		screenshot("flows-390");
+		this.page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target", "screenshots",
+				"flows-390.png")));
 		this.page.navigate("/workspaces/" + this.ws + "/flows/map?since=2021-06-01T00:00:00Z");
 		assertThat(this.page.locator("svg.service-map")).isVisible();
 		screenshot("flows-map-390");
