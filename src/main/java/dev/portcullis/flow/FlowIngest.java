@@ -178,11 +178,12 @@ public class FlowIngest {
 							}
 						})
 					.subscribeOn(Schedulers.boundedElastic())
-					.concatMap((chunk) -> this.engine.run(() -> run.parse(chunk, this.flows))
+					// delayed errors: a failing input lets the COPY in flight finish, so that the rollback is clean
+					.concatMapDelayError((chunk) -> this.engine.run(() -> run.parse(chunk, this.flows))
 						.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
 							.maxBackoff(Duration.ofSeconds(1))
-							.filter(EngineBusy.class::isInstance)), 1)
-					.concatMap((batch) -> write(run, batch), 1)
+							.filter(EngineBusy.class::isInstance)), false, 1)
+					.concatMapDelayError((batch) -> write(run, batch), false, 1)
 					.then(Mono.defer(() -> flushEdges(run)))
 					.then(Mono.defer(() -> flushLost(run)))
 					.then(Mono.defer(() -> finish(run, actor, remoteAddress)));

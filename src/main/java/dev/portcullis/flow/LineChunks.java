@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class LineChunks implements AutoCloseable {
 
-	static final int TARGET = 256 * 1024;
+	static final int TARGET = 1024 * 1024;
 
 	private final FlowIngest.Input input;
 

@@ -83,6 +83,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/inventory                                VIEWER
 			POST   /workspaces/{workspace}/inventory                                AUTHOR
 			GET    /workspaces/{workspace}/inventory/summary                        VIEWER
+			GET    /workspaces/{workspace}/flows/upload                             VIEWER
 			GET    /workspaces/{workspace}/policies/new                             VIEWER
 			POST   /workspaces/{workspace}/policies/new                             AUTHOR
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}       VIEWER
@@ -125,6 +126,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			PUT    /api/v1/workspaces/{workspace}/settings                          ADMIN
 			GET    /api/v1/workspaces/{workspace}/inventory                         VIEWER
 			PUT    /api/v1/workspaces/{workspace}/inventory                         AUTHOR
+			POST   /api/v1/workspaces/{workspace}/flows                             AUTHOR
 			GET    /actuator                                                        VIEWER
 			GET    /actuator/health                                                 PUBLIC
 			GET    /actuator/health/{*path}                                         PUBLIC

@@ -130,6 +130,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("import", "/workspaces/" + ws + "/import");
 		pages.put("settings", "/workspaces/" + ws + "/settings");
 		pages.put("inventory", "/workspaces/" + ws + "/inventory");
+		pages.put("flow-upload", "/workspaces/" + ws + "/flows/upload");
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws
