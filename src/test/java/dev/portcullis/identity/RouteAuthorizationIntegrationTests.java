@@ -84,6 +84,9 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /workspaces/{workspace}/inventory                                AUTHOR
 			GET    /workspaces/{workspace}/inventory/summary                        VIEWER
 			GET    /workspaces/{workspace}/flows/upload                             VIEWER
+			GET    /workspaces/{workspace}/flows                                    VIEWER
+			GET    /workspaces/{workspace}/flows/detail                             VIEWER
+			GET    /workspaces/{workspace}/flows/map                                VIEWER
 			GET    /workspaces/{workspace}/policies/new                             VIEWER
 			POST   /workspaces/{workspace}/policies/new                             AUTHOR
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}       VIEWER
@@ -127,6 +130,8 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces/{workspace}/inventory                         VIEWER
 			PUT    /api/v1/workspaces/{workspace}/inventory                         AUTHOR
 			POST   /api/v1/workspaces/{workspace}/flows                             AUTHOR
+			GET    /api/v1/workspaces/{workspace}/flows                             VIEWER
+			GET    /api/v1/workspaces/{workspace}/flows/edges                       VIEWER
 			GET    /actuator                                                        VIEWER
 			GET    /actuator/health                                                 PUBLIC
 			GET    /actuator/health/{*path}                                         PUBLIC

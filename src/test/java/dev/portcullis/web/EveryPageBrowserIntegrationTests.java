@@ -131,6 +131,8 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("settings", "/workspaces/" + ws + "/settings");
 		pages.put("inventory", "/workspaces/" + ws + "/inventory");
 		pages.put("flow-upload", "/workspaces/" + ws + "/flows/upload");
+		pages.put("flows", "/workspaces/" + ws + "/flows?q=--verdict+DROPPED+--since+1h");
+		pages.put("flow-map", "/workspaces/" + ws + "/flows/map");
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws

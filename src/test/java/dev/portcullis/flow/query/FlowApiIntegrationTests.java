@@ -14,8 +14,11 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 import dev.portcullis.IntegrationTest;
+import dev.portcullis.OpenApiSchemas;
 import dev.portcullis.identity.Role;
 import org.junit.jupiter.api.BeforeAll;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -336,6 +339,22 @@ class FlowApiIntegrationTests extends IntegrationTest {
 			total += edge.get("count").asLong();
 		}
 		assertThat(total).isPositive().isLessThanOrEqualTo(this.corpus.size());
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void answersShouldMatchTheirOpenApiSchemas() {
+		String yaml = as(Role.VIEWER).get().uri("/api/v1/openapi.yaml").exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		OpenApiSchemas schemas = new OpenApiSchemas(
+				(Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(yaml));
+		Object page = this.json.readValue(get("?limit=3", 200).toString(), Object.class);
+		assertThat(schemas.errors(page, schemas.ref("FlowPage"))).isEmpty();
+		Object problem = this.json.readValue(get("?verdict=NO", 400).toString(), Object.class);
+		assertThat(schemas.errors(problem, schemas.ref("Problem"))).isEmpty();
+		byte[] edges = as(Role.VIEWER).get().uri("/api/v1/workspaces/" + this.ws + "/flows/edges?since=2021-01-01")
+			.exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody();
+		assertThat(schemas.errors(this.json.readValue(edges, Object.class), schemas.ref("FlowEdges"))).isEmpty();
 	}
 
 	static String enc(String text) {
