@@ -34,6 +34,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * (default 300) one after the other, p50/p95/p99; and how long a flow takes from its upload's answer to a
  * live-tailing client ({@code follow=true}, server-sent events), {@code bench.tails} times (default 20). Not a test:
  * it prints a report and writes it to {@code bench.report} (default {@code target/flow-query-benchmark.md}).
+ * {@code bench.user} / {@code bench.password} sign in (default {@code admin} and the password given to the app).
  * <p>
  * The flows are made in SQL ({@code INSERT ... SELECT} from {@code generate_series}, compact flow JSON), not
  * through the ingest, so that 10 million take minutes. Run against a fresh database:
@@ -63,7 +64,7 @@ public final class FlowQueryBenchmark {
 		try {
 			HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 			String basic = "Basic " + Base64.getEncoder()
-				.encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
+				.encodeToString((System.getProperty("bench.user", "admin") + ":" + password).getBytes(StandardCharsets.UTF_8));
 			String ws = "benchq-" + Long.toString(System.currentTimeMillis(), 36);
 			send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/workspaces")).header("Authorization", basic)
 				.header("Content-Type", "application/json")

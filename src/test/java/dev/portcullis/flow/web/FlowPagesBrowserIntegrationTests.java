@@ -107,6 +107,34 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 		screenshot("flows-map-390");
 	}
 
+	@Test
+	void liveTailShouldShowANewFlowAndHoldItWhilePaused() {
+		signIn(Role.VIEWER);
+		this.page.navigate("/workspaces/" + this.ws + "/flows?verdict=DROPPED");
+		button("Live").click();
+		assertThat(this.page.locator("#live-status")).containsText("Live");
+		String flow = "{\"flow\":{\"time\":\"" + java.time.Instant.now() + "\",\"verdict\":\"DROPPED\","
+				+ "\"drop_reason_desc\":\"POLICY_DENIED\",\"IP\":{\"source\":\"10.7.7.7\",\"destination\":\"10.0.0.2\"},"
+				+ "\"l4\":{\"TCP\":{\"destination_port\":8080}},\"source\":{\"labels\":[\"reserved:world\"]},"
+				+ "\"destination\":{\"namespace\":\"shop\",\"pod_name\":\"cart-1\",\"labels\":[\"k8s:app=cart\"]}}}\n";
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/flows")
+			.contentType(MediaType.parseMediaType("application/x-ndjson")).bodyValue(flow).exchange()
+			.expectStatus().isOk();
+		assertThat(this.page.locator("#flow-rows tr").first()).containsText("shop/cart-1");
+		assertThat(this.page.locator("#flow-rows tr").first()).containsText("POLICY_DENIED");
+
+		button("Pause").click();
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/flows")
+			.contentType(MediaType.parseMediaType("application/x-ndjson"))
+			.bodyValue(flow.replace("cart-1", "cart-2").replace(flow.substring(flow.indexOf("\"time\":\"") + 8,
+					flow.indexOf("\",\"verdict")), java.time.Instant.now().toString()))
+			.exchange().expectStatus().isOk();
+		assertThat(this.page.locator("#live-status")).containsText("1 new");
+		assertThat(this.page.locator("#flow-rows")).not().containsText("cart-2");
+		button("Resume").click();
+		assertThat(this.page.locator("#flow-rows tr").first()).containsText("shop/cart-2");
+	}
+
 	private Locator button(String name) {
 		return this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
 	}
