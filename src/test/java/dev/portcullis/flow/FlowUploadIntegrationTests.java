@@ -163,7 +163,7 @@ class FlowUploadIntegrationTests extends IntegrationTest {
 	@Test
 	void badLinesShouldBeRejectedByNumberAndTheGoodOnesKept() {
 		Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
-		char[] huge = new char[2 * 1024 * 1024];
+		char[] huge = new char[10 * 1024 * 1024];
 		Arrays.fill(huge, 'x');
 		String body = String.join("\n",
 				flow(now, ""), // 1
