@@ -37,16 +37,55 @@ final class FlowSql {
 	 * newest first.
 	 */
 	static FlowSql page(long workspace, FlowMatcher matcher, @Nullable FlowCursor after, int limit) {
+		if (matcher.allow().size() == 2) {
+			// a both-sides flag (--namespace, --pod, --ip, ...): UNION ALL of two ordered index scans, each with the
+			// limit, instead of OR (a BitmapOr and a sort of every match; docs/adr/025 measured 158 ms against 0.26)
+			FlowSql sql = new FlowSql(new Query("SELECT * FROM (("));
+			String first = sql.conjunction(matcher.allow().get(0));
+			String second = sql.conjunction(matcher.allow().get(1));
+			if (first != null && second != null) {
+				sql.branch(workspace, matcher, after, limit, first);
+				sql.query.append(") UNION ALL (");
+				sql.branch(workspace, matcher, after, limit, second + " AND (" + first + ") IS NOT TRUE");
+				sql.query.append(")) both_sides ORDER BY time DESC, id DESC LIMIT :limit");
+				return sql;
+			}
+		}
 		FlowSql sql = new FlowSql(new Query("SELECT " + COLUMNS + " FROM flow WHERE workspace_id = :ws"));
 		sql.query.bind("ws", workspace);
 		sql.where(matcher);
+		sql.keyset(after, limit);
+		return sql;
+	}
+
+	/** One branch of a UNION ALL: the common conditions, {@code alternative}, the keyset and the limit. */
+	private void branch(long workspace, FlowMatcher matcher, @Nullable FlowCursor after, int limit,
+			String alternative) {
+		this.query.append("SELECT " + COLUMNS + " FROM flow WHERE workspace_id = :ws").bind("ws", workspace);
+		common(matcher);
+		this.query.append(" AND " + alternative);
+		keyset(after, limit);
+	}
+
+	private void keyset(@Nullable FlowCursor after, int limit) {
 		if (after != null) {
-			sql.query.append(" AND (time, id) < (:after_time, :after_id)")
+			this.query.append(" AND (time, id) < (:after_time, :after_id)")
 				.bind("after_time", after.time().atOffset(ZoneOffset.UTC))
 				.bind("after_id", after.id());
 		}
-		sql.query.append(" ORDER BY time DESC, id DESC LIMIT :limit").bind("limit", limit);
-		return sql;
+		this.query.append(" ORDER BY time DESC, id DESC LIMIT :limit").bind("limit", limit);
+	}
+
+	/** The SQL of the conditions of one alternative that the columns can narrow, or null when none can. */
+	private @Nullable String conjunction(List<Condition> conjunction) {
+		List<String> parts = new ArrayList<>();
+		for (Condition condition : conjunction) {
+			String part = condition(condition);
+			if (part != null) {
+				parts.add(part);
+			}
+		}
+		return parts.isEmpty() ? null : "(" + String.join(" AND ", parts) + ")";
 	}
 
 	/** Rows of {@code workspace} of time from {@code from} on, oldest first (for the live tail). */
@@ -68,6 +107,12 @@ final class FlowSql {
 	}
 
 	private void where(FlowMatcher matcher) {
+		common(matcher);
+		allow(matcher);
+	}
+
+	/** Time, hide-noise and the exclusions: what every alternative shares. */
+	private void common(FlowMatcher matcher) {
 		if (matcher.since() != null) {
 			this.query.append(" AND time >= :since").bind("since", matcher.since().atOffset(ZoneOffset.UTC));
 		}
@@ -84,6 +129,10 @@ final class FlowSql {
 			this.query.append(" AND NOT (source_labels @> ARRAY[CAST(:" + name + " AS text)] OR destination_labels"
 					+ " @> ARRAY[CAST(:" + name + " AS text)])");
 		}
+		deny(matcher);
+	}
+
+	private void allow(FlowMatcher matcher) {
 		if (!matcher.allow().isEmpty()) {
 			List<String> alternatives = new ArrayList<>();
 			boolean everyAlternativeNarrows = true;
@@ -104,6 +153,9 @@ final class FlowSql {
 				this.query.append(" AND ((" + String.join(") OR (", alternatives) + "))");
 			}
 		}
+	}
+
+	private void deny(FlowMatcher matcher) {
 		for (List<Condition> conjunction : matcher.deny()) {
 			boolean before = this.exact;
 			this.exact = true;
