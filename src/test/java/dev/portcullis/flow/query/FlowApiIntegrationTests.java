@@ -271,6 +271,44 @@ class FlowApiIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void decidedByShouldNameThePolicyAndVersionInForceAtTheFlowsTime() {
+		String workspace = "flowpol-" + UUID.randomUUID().toString().substring(0, 8);
+		createWorkspace(workspace);
+		String before = "{\"flow\":{\"time\":\"2021-06-16T16:52:13Z\",\"verdict\":\"FORWARDED\","
+				+ "\"IP\":{\"source\":\"10.0.0.1\",\"destination\":\"10.0.0.2\"},\"l4\":{\"TCP\":{\"destination_port\":8080}},"
+				+ "\"source\":{\"namespace\":\"shop\",\"pod_name\":\"web-1\",\"labels\":[\"k8s:app=web\","
+				+ "\"k8s:io.kubernetes.pod.namespace=shop\"]},\"destination\":{\"namespace\":\"shop\",\"pod_name\":\"cart-1\","
+				+ "\"labels\":[\"k8s:app=cart\",\"k8s:io.kubernetes.pod.namespace=shop\"]}}}";
+		as(Role.AUTHOR).put().uri("/api/v1/workspaces/" + workspace + "/policies/CiliumNetworkPolicy/shop/cart")
+			.contentType(MediaType.parseMediaType("application/yaml"))
+			.bodyValue("""
+					apiVersion: cilium.io/v2
+					kind: CiliumNetworkPolicy
+					metadata: {name: cart, namespace: shop}
+					spec:
+					  endpointSelector: {matchLabels: {app: cart}}
+					  ingress:
+					  - fromEndpoints: [{matchLabels: {app: web}}]
+					    toPorts: [{ports: [{port: "8080", protocol: TCP}]}]
+					""")
+			.exchange().expectStatus().is2xxSuccessful();
+		String after = before.replace("2021-06-16T16:52:13Z", Instant.now().toString()).replace("8080", "9090");
+		upload(workspace, before + "\n" + after + "\n");
+		byte[] answer = as(Role.VIEWER).get().uri("/api/v1/workspaces/" + workspace + "/flows")
+			.accept(MediaType.APPLICATION_JSON).exchange().expectStatus().isOk().expectBody().returnResult()
+			.getResponseBody();
+		JsonNode flows = this.json.readTree(answer).get("flows");
+		JsonNode now = flows.get(0).get("portcullis").get("decided_by");
+		assertThat(now.get("verdict").asString()).as(now.toString()).isEqualTo("DROPPED");
+		assertThat(now.get("rules").get(0).get("policy").asString()).isEqualTo("CiliumNetworkPolicy/shop/cart");
+		assertThat(now.get("rules").get(0).get("version").asInt()).isEqualTo(1);
+		assertThat(now.get("rules").get(0).get("defaultDeny").asBoolean()).isTrue();
+		JsonNode then = flows.get(1).get("portcullis").get("decided_by");
+		assertThat(then.get("verdict").asString()).as("before the policy existed").isEqualTo("FORWARDED");
+		assertThat(then.get("rules")).isEmpty();
+	}
+
+	@Test
 	void followShouldSendAFlowStoredAfterItStarted() {
 		String workspace = "flowtail-" + UUID.randomUUID().toString().substring(0, 8);
 		createWorkspace(workspace);
