@@ -224,14 +224,14 @@ class EvaluateController {
 	}
 
 	/** Nothing but whitespace may follow the body's value. */
-	private static void requireEnd(JsonParser parser) {
+	static void requireEnd(JsonParser parser) {
 		if (parser.nextToken() != null) {
 			throw malformed(parser.currentTokenLocation(), "Trailing token (" + parser.currentToken()
 					+ ") after the JSON value");
 		}
 	}
 
-	private static ApiProblem malformed(@Nullable TokenStreamLocation location, @Nullable String message) {
+	static ApiProblem malformed(@Nullable TokenStreamLocation location, @Nullable String message) {
 		int line = (location != null) ? location.getLineNr() : 0;
 		int column = (location != null) ? location.getColumnNr() : 0;
 		return new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
@@ -240,7 +240,7 @@ class EvaluateController {
 						"not valid JSON: " + firstLine(message))));
 	}
 
-	private static boolean isBlank(byte[] body) {
+	static boolean isBlank(byte[] body) {
 		for (byte b : body) {
 			if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
 				return false;
@@ -261,7 +261,7 @@ class EvaluateController {
 	 * {@code options.explain} (default true), the one option that is not an agent setting ({@link AgentSettings#read}
 	 * reads those).
 	 */
-	private static boolean explain(@Nullable JsonNode options, List<String> problems) {
+	static boolean explain(@Nullable JsonNode options, List<String> problems) {
 		JsonNode value = (options != null && options.isObject()) ? options.get("explain") : null;
 		if (value == null || value.isNull()) {
 			return true;

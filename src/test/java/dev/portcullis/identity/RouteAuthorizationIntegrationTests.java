@@ -83,6 +83,10 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/inventory                                VIEWER
 			POST   /workspaces/{workspace}/inventory                                AUTHOR
 			GET    /workspaces/{workspace}/inventory/summary                        VIEWER
+			GET    /workspaces/{workspace}/flows/sources                            VIEWER
+			GET    /workspaces/{workspace}/flows/sources/status                     VIEWER
+			POST   /workspaces/{workspace}/flows/sources/relay                      ADMIN
+			POST   /workspaces/{workspace}/flows/sources/files                      ADMIN
 			GET    /workspaces/{workspace}/flows/upload                             VIEWER
 			GET    /workspaces/{workspace}/flows                                    VIEWER
 			GET    /workspaces/{workspace}/flows/detail                             VIEWER
@@ -112,6 +116,8 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces                                               VIEWER
 			POST   /api/v1/workspaces                                               AUTHOR
 			GET    /api/v1/workspaces/{workspace}                                   VIEWER
+			GET    /api/v1/workspaces/{workspace}/flow-sources                      VIEWER
+			PUT    /api/v1/workspaces/{workspace}/flow-sources                      ADMIN
 			GET    /api/v1/workspaces/{workspace}/policies                          VIEWER
 			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} VIEWER
 			PUT    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} AUTHOR
@@ -132,6 +138,13 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /api/v1/workspaces/{workspace}/flows                             AUTHOR
 			GET    /api/v1/workspaces/{workspace}/flows                             VIEWER
 			GET    /api/v1/workspaces/{workspace}/flows/edges                       VIEWER
+			POST   /api/v1/workspaces/{workspace}/evaluate                          VIEWER
+			GET    /api/v1/workspaces/{workspace}/selects                           VIEWER
+			GET    /api/v1/workspaces/{workspace}/expectations                      VIEWER
+			PUT    /api/v1/workspaces/{workspace}/expectations                      AUTHOR
+			POST   /api/v1/workspaces/{workspace}/expectations/run                  VIEWER
+			POST   /api/v1/workspaces/{workspace}/matrix                            VIEWER
+			POST   /api/v1/workspaces/{workspace}/suggest                           VIEWER
 			GET    /actuator                                                        VIEWER
 			GET    /actuator/health                                                 PUBLIC
 			GET    /actuator/health/{*path}                                         PUBLIC

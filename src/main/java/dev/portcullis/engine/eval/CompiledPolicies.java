@@ -90,6 +90,8 @@ public final class CompiledPolicies {
 
 	private final Views views;
 
+	private final List<CompiledRule> rules;
+
 	/** Why a side's decision may be uncertain; null when no rule depends on cluster state, so none can be. */
 	private final @Nullable Uncertainty uncertainty;
 
@@ -100,6 +102,7 @@ public final class CompiledPolicies {
 		this.inventory = inventory;
 		this.identities = new SecurityIdentity.Table(options.clusterName(), inventory);
 		this.views = new Views(options, compilation.rules());
+		this.rules = compilation.rules();
 		this.uncertainty = Uncertainty.of(options, compilation.rules(), this.views);
 		this.authentication = Authentication.required(compilation.rules());
 	}
@@ -144,6 +147,57 @@ public final class CompiledPolicies {
 
 	/** A valid policy that the agent does not import under the engine's settings, and why. */
 	public record AgentRejection(PolicyRef policy, String reason) {
+	}
+
+	/**
+	 * Which rules select an endpoint as subject and which name it as a peer, per direction (see
+	 * {@link EndpointSelection}). An endpoint is given as a flow gives it: a pod with its namespace and labels, or
+	 * {@code reserved:} labels for the host, world and the other entities.
+	 */
+	public EndpointSelection selection(Flow.Endpoint endpoint) {
+		SecurityIdentity identity = this.identities.of(endpoint, List.of());
+		return new EndpointSelection(Explainer.describe(endpoint, identity),
+				selectionSide(identity, Direction.INGRESS), selectionSide(identity, Direction.EGRESS));
+	}
+
+	private EndpointSelection.Side selectionSide(SecurityIdentity identity, Direction direction) {
+		List<Decision.RuleRef> subjectOf = new ArrayList<>();
+		List<Decision.RuleRef> defaultDenyBy = new ArrayList<>();
+		boolean enforced = false;
+		boolean defaultDeny = false;
+		String forcedBy = null;
+		if (identity.isLocalEndpoint()) {
+			SubjectView view = this.views.subjectView(identity, direction);
+			for (CompiledRule rule : view.selectedBy()) {
+				// per direction: the rules that speak of it (entries, or default deny), not every rule selecting it
+				if (rule.hasEntries(direction) || rule.defaultDeny(direction)) {
+					subjectOf.add(new Decision.RuleRef(rule.policy, direction, false, rule.path, null, null));
+				}
+			}
+			for (CompiledRule rule : view.defaultDenyBy()) {
+				defaultDenyBy.add(new Decision.RuleRef(rule.policy, direction, false, rule.path, null, null));
+			}
+			boolean hostOff = identity.hostKeyed && !this.options.hostFirewall();
+			boolean never = this.options.enforcementMode() == PolicyEnforcementMode.NEVER;
+			enforced = view.enforced() && !hostOff && !never;
+			defaultDeny = view.defaultDeny() && !hostOff && !never;
+			forcedBy = view.forcedBy();
+		}
+		List<Decision.RuleRef> peerOf = new ArrayList<>();
+		for (CompiledRule rule : this.rules) {
+			for (List<CompiledEntry> entries : List.of(rule.allow(direction), rule.deny(direction))) {
+				for (CompiledEntry entry : entries) {
+					for (CompiledEntry.LabelPeer peer : entry.labelPeers) {
+						if (peer.matches(identity, this.options.clusterName())) {
+							peerOf.add(new Decision.RuleRef(rule.policy, direction, entry.deny, entry.path, peer.path(),
+									null));
+							break;
+						}
+					}
+				}
+			}
+		}
+		return new EndpointSelection.Side(direction, subjectOf, enforced, defaultDeny, defaultDenyBy, forcedBy, peerOf);
 	}
 
 	/** Decides a flow; the decision carries no explanation. */

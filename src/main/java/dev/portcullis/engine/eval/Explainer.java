@@ -265,7 +265,7 @@ final class Explainer {
 		return new RuleRef(entry.policy(), entry.direction, entry.deny, entry.path, peer, port);
 	}
 
-	private static String describe(Endpoint endpoint, SecurityIdentity identity) {
+	static String describe(Endpoint endpoint, SecurityIdentity identity) {
 		return shortName(endpoint, identity) + " " + identity.labelList;
 	}
 
