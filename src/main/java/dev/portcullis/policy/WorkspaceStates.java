@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.util.Comparator;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -60,6 +61,23 @@ public class WorkspaceStates {
 				.collectList())
 				.map((found) -> new WorkspaceState(workspace, moment, found.getT1(), found.getT2()));
 		});
+	}
+
+	/**
+	 * The moments in {@code (from, to]} at which what is in force in {@code workspace} changed (a policy version or
+	 * a settings version was written), oldest first: between two such moments {@link #at} answers the same state.
+	 * For callers that need the state at many moments (the flow log's "decided by").
+	 */
+	public Flux<Instant> changes(String workspace, Instant from, Instant to) {
+		return this.workspaces.id(workspace).flatMapMany((ws) -> this.db
+			.sql("SELECT created_at FROM policy_version v JOIN policy p ON p.id = v.policy_id WHERE p.workspace_id = :ws"
+					+ " AND v.created_at > :from AND v.created_at <= :to UNION SELECT created_at FROM workspace_settings"
+					+ " WHERE workspace_id = :ws AND created_at > :from AND created_at <= :to ORDER BY 1")
+			.bind("ws", ws)
+			.bind("from", from.atOffset(ZoneOffset.UTC))
+			.bind("to", to.atOffset(ZoneOffset.UTC))
+			.map((row) -> row.get(0, java.time.OffsetDateTime.class).toInstant())
+			.all());
 	}
 
 }

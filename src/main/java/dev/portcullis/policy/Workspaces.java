@@ -102,7 +102,7 @@ public class Workspaces {
 	 * The id of a workspace, or {@link StoreException.NotFound}. Ids are cached: a workspace is never renamed or
 	 * removed, so a name, once found, names the same row for good.
 	 */
-	Mono<Long> id(String name) {
+	public Mono<Long> id(String name) {
 		Long cached = this.ids.get(name);
 		if (cached != null) {
 			return Mono.just(cached);

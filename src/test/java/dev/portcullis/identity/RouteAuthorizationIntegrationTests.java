@@ -98,6 +98,9 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/expectations                             VIEWER
 			POST   /workspaces/{workspace}/expectations                             AUTHOR
 			POST   /workspaces/{workspace}/expectations/run                         VIEWER
+			GET    /workspaces/{workspace}/flows                                    VIEWER
+			GET    /workspaces/{workspace}/flows/detail                             VIEWER
+			GET    /workspaces/{workspace}/flows/map                                VIEWER
 			GET    /workspaces/{workspace}/policies/new                             VIEWER
 			POST   /workspaces/{workspace}/policies/new                             AUTHOR
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}       VIEWER
@@ -143,6 +146,8 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces/{workspace}/inventory                         VIEWER
 			PUT    /api/v1/workspaces/{workspace}/inventory                         AUTHOR
 			POST   /api/v1/workspaces/{workspace}/flows                             AUTHOR
+			GET    /api/v1/workspaces/{workspace}/flows                             VIEWER
+			GET    /api/v1/workspaces/{workspace}/flows/edges                       VIEWER
 			POST   /api/v1/workspaces/{workspace}/evaluate                          VIEWER
 			GET    /api/v1/workspaces/{workspace}/selects                           VIEWER
 			GET    /api/v1/workspaces/{workspace}/expectations                      VIEWER

@@ -139,6 +139,8 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("expectations", "/workspaces/" + ws + "/expectations");
 		pages.put("matrix", "/workspaces/" + ws + "/matrix?rows=shop%3A+app%3Dbilling%0Ashop%3A+app%3Dweb"
 				+ "&columns=shop%3A+app%3Dorders%0Ashop%3A+app%3Dweb%0Afqdn%3A+api.example.com&ports=80%2C9092%2C53%2FUDP");
+		pages.put("flows", "/workspaces/" + ws + "/flows?q=--verdict+DROPPED+--since+1h");
+		pages.put("flow-map", "/workspaces/" + ws + "/flows/map");
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws

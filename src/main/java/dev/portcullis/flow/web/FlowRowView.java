@@ -1,0 +1,39 @@
+package dev.portcullis.flow.web;
+
+import dev.portcullis.flow.query.DecidedBy;
+import dev.portcullis.flow.query.FlowSummary;
+import dev.portcullis.flow.query.StoredRow;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One row of the flow table.
+ *
+ * @param token the row's cursor (it names the flow in detail links)
+ * @param time ISO-8601
+ * @param summary the Hubble UI columns
+ * @param decidedBy the deciding policies and versions ("" when none), or why no decision was made
+ * @param decidedVerdict the engine's verdict under the policies then, or ""
+ */
+record FlowRowView(String token, String time, FlowSummary summary, String decidedBy, String decidedVerdict) {
+
+	static FlowRowView of(StoredRow row, @Nullable DecidedBy decided) {
+		String by = "";
+		String verdict = "";
+		if (decided != null) {
+			by = (decided.error() != null) ? "— (" + decided.error() + ")" : decided.policiesText();
+			verdict = (decided.verdict() != null) ? decided.verdict() : "";
+		}
+		return new FlowRowView(row.cursor().token(), row.time().toString(), FlowSummary.of(row.facts()), by, verdict);
+	}
+
+	/** The verdict's CSS modifier: forwarded, dropped, audit, other. */
+	public String verdictClass() {
+		return switch (this.summary.verdict()) {
+			case "FORWARDED", "REDIRECTED", "TRANSLATED", "TRACED" -> "verdict-forwarded";
+			case "DROPPED", "ERROR" -> "verdict-dropped";
+			case "AUDIT" -> "verdict-audit";
+			default -> "verdict-other";
+		};
+	}
+
+}

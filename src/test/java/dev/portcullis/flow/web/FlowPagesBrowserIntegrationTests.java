@@ -1,0 +1,142 @@
+package dev.portcullis.flow.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import dev.portcullis.BrowserTest;
+import dev.portcullis.identity.Role;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.MediaType;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The flow log in a real browser, with real Hubble flows: filter by a flag line, open a flow's detail, a label
+ * becomes a filter, older pages, at 390 px and 1280 px.
+ */
+class FlowPagesBrowserIntegrationTests extends BrowserTest {
+
+	String ws;
+
+	@BeforeEach
+	void uploadFlows() throws IOException {
+		this.ws = "flowpage-" + UUID.randomUUID().toString().substring(0, 8);
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", this.ws)).exchange().expectStatus().isCreated();
+		StringBuilder ndjson = new StringBuilder();
+		for (String file : new String[] { "basic-sample-10-flows.json", "basic-sample-348-http-flows.json" }) {
+			try (InputStream in = getClass().getResourceAsStream("/flows/" + file)) {
+				ndjson.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+			}
+		}
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/flows")
+			.contentType(MediaType.parseMediaType("application/x-ndjson")).bodyValue(ndjson.toString()).exchange()
+			.expectStatus().isOk();
+	}
+
+	@Test
+	void viewerShouldFilterByAFlagLineOpenAFlowAndFilterByOneOfItsLabels() {
+		this.page.setViewportSize(1280, 900);
+		signIn(Role.VIEWER);
+		this.page.navigate("/workspaces/" + this.ws + "/flows");
+		assertThat(this.page.locator("h1")).hasText("Flow log");
+		assertThat(this.page.locator("#flow-rows tr")).hasCount(50);
+		this.page.getByLabel("Filter (hubble observe flags)").fill("--to-namespace bookinfo --http-status 2+ --http-method GET");
+		button("Apply").click();
+		assertThat(this.page.locator(".chip")).hasCount(3);
+		assertThat(this.page.locator("#command")).hasText("hubble observe --to-namespace bookinfo --http-status 2+ --http-method GET");
+		Locator rows = this.page.locator("#flow-rows tr");
+		assertThat(rows.first()).containsText("bookinfo/");
+		assertThat(rows.first().locator(".col-l7")).containsText("HTTP GET");
+		for (String l7 : rows.locator(".col-l7").allTextContents()) {
+			assertThat(l7).startsWith("HTTP GET").containsPattern("→ 2[0-9][0-9]");
+		}
+		screenshot("flows-filtered");
+
+		rows.first().locator("a.flow-link").click();
+		assertThat(this.page.locator("#flow-panel")).isVisible();
+		assertThat(this.page.locator("#flow-panel h3").first()).hasText("Policies then");
+		assertThat(this.page.locator("#flow-panel .engine-verdict").first()).isVisible();
+		this.page.getByText("Raw JSON").click();
+		assertThat(this.page.locator(".raw-json")).containsText("\"verdict\"");
+		screenshot("flows-detail");
+
+		this.page.locator("#destination-labels a", new Page.LocatorOptions().setHasText("k8s:app=")).first().click();
+		assertThat(this.page.locator(".chip").last()).containsText("to-label k8s:app=");
+		String chip = this.page.locator(".chip").last().textContent();
+		String app = chip.substring(chip.indexOf("k8s:app=") + "k8s:app=".length()).replace("×", "").strip();
+		for (String destination : this.page.locator("#flow-rows .col-destination").allTextContents()) {
+			assertThat(destination).contains(app);
+		}
+	}
+
+	@Test
+	void badFlagLineShouldBeShownOnThePage() {
+		signIn(Role.VIEWER);
+		expectFailedResponse(400, "/workspaces/" + this.ws + "/flows?q=--verdict+MAYBE");
+		this.page.navigate("/workspaces/" + this.ws + "/flows");
+		this.page.getByLabel("Filter (hubble observe flags)").fill("--verdict MAYBE");
+		button("Apply").click();
+		assertThat(this.page.locator("#filter-error")).containsText("\"MAYBE\"");
+		assertThat(this.page.locator("#flow-rows tr")).hasCount(0);
+	}
+
+	@Test
+	void pageShouldFitA390PxScreenAndLoadOlderFlows() {
+		this.page.setViewportSize(390, 844);
+		signIn(Role.VIEWER);
+		this.page.navigate("/workspaces/" + this.ws + "/flows");
+		assertThat(this.page.locator("#flow-rows tr")).hasCount(50);
+		Object overflow = this.page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+		assertThat(((Number) overflow).intValue()).as("horizontal overflow of the page").isLessThanOrEqualTo(0);
+		this.page.getByText("Older flows").click();
+		assertThat(this.page.locator("#flow-rows tr")).hasCount(100);
+		this.page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target", "screenshots",
+				"flows-390.png")));
+		this.page.navigate("/workspaces/" + this.ws + "/flows/map?since=2021-06-01T00:00:00Z");
+		assertThat(this.page.locator("svg.service-map")).isVisible();
+		screenshot("flows-map-390");
+	}
+
+	@Test
+	void liveTailShouldShowANewFlowAndHoldItWhilePaused() {
+		signIn(Role.VIEWER);
+		this.page.navigate("/workspaces/" + this.ws + "/flows?verdict=DROPPED");
+		button("Live").click();
+		assertThat(this.page.locator("#live-status")).containsText("Live");
+		String flow = "{\"flow\":{\"time\":\"" + java.time.Instant.now() + "\",\"verdict\":\"DROPPED\","
+				+ "\"drop_reason_desc\":\"POLICY_DENIED\",\"IP\":{\"source\":\"10.7.7.7\",\"destination\":\"10.0.0.2\"},"
+				+ "\"l4\":{\"TCP\":{\"destination_port\":8080}},\"source\":{\"labels\":[\"reserved:world\"]},"
+				+ "\"destination\":{\"namespace\":\"shop\",\"pod_name\":\"cart-1\",\"labels\":[\"k8s:app=cart\"]}}}\n";
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/flows")
+			.contentType(MediaType.parseMediaType("application/x-ndjson")).bodyValue(flow).exchange()
+			.expectStatus().isOk();
+		assertThat(this.page.locator("#flow-rows tr").first()).containsText("shop/cart-1");
+		assertThat(this.page.locator("#flow-rows tr").first()).containsText("POLICY_DENIED");
+
+		button("Pause").click();
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/flows")
+			.contentType(MediaType.parseMediaType("application/x-ndjson"))
+			.bodyValue(flow.replace("cart-1", "cart-2").replace(flow.substring(flow.indexOf("\"time\":\"") + 8,
+					flow.indexOf("\",\"verdict")), java.time.Instant.now().toString()))
+			.exchange().expectStatus().isOk();
+		assertThat(this.page.locator("#live-status")).containsText("1 new");
+		assertThat(this.page.locator("#flow-rows")).not().containsText("cart-2");
+		button("Resume").click();
+		assertThat(this.page.locator("#flow-rows tr").first()).containsText("shop/cart-2");
+	}
+
+	private Locator button(String name) {
+		return this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+	}
+
+}
