@@ -10,12 +10,13 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * The one context in which the app follows flow sources during tests (every other test context has
  * {@code portcullis.flows.sources.enabled=false}, so that no cached context claims a test's source): fast ticks,
- * short leases and backoff, the exporter tests' directory as the allowed root, a fixed sealing key.
+ * leases long enough for a loaded build machine (20 s: a 3 s lease lapsed under load and another instance
+ * could claim it), short backoff, the exporter tests' directory as the allowed root, a fixed sealing key.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 @TestPropertySource(properties = { "portcullis.flows.sources.enabled=true", "portcullis.flows.sources.tick=300ms",
-		"portcullis.flows.sources.lease=3s", "portcullis.flows.sources.backoff-initial=200ms",
+		"portcullis.flows.sources.lease=20s", "portcullis.flows.sources.backoff-initial=200ms",
 		"portcullis.flows.sources.backoff-max=800ms", "portcullis.flows.sources.files-poll=200ms",
 		"portcullis.flows.sources.batch-size=50",
 		"portcullis.flows.sources.file-roots=${java.io.tmpdir}/portcullis-exporter-tests",
