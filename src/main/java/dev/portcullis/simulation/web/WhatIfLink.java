@@ -136,9 +136,10 @@ public final class WhatIfLink {
 		return (found == null && reserved) ? "world" : found;
 	}
 
-	/** The labels a person would type, {@code app=web, version=v1}. */
+	/** The labels a person would type, {@code app=web, version=v1}, the service account last. */
 	private static String labels(List<String> labels) {
 		List<String> typed = new ArrayList<>();
+		List<String> last = new ArrayList<>();
 		for (String label : labels) {
 			String text = label.startsWith(K8S) ? label.substring(K8S.length()) : label;
 			if (text.equals(label) && label.indexOf(':') >= 0 && label.indexOf(':') < label.indexOf('=')) {
@@ -150,8 +151,9 @@ public final class WhatIfLink {
 					|| text.contains(",")) {
 				continue;
 			}
-			typed.add(text);
+			(text.startsWith("io.cilium.k8s.policy.serviceaccount=") ? last : typed).add(text);
 		}
+		typed.addAll(last);
 		return String.join(", ", typed);
 	}
 

@@ -68,9 +68,9 @@ class WhatIfLinkTests {
 		assertThat(link).startsWith("/workspaces/team-a/what-if?");
 		Map<String, String> p = query(link);
 		assertThat(p).containsExactly(Map.entry("fromKind", "pod"), Map.entry("fromNamespace", "istio-system"),
-				Map.entry("fromLabels", "app=prometheus, io.cilium.k8s.policy.serviceaccount=prometheus, release=istio"),
+				Map.entry("fromLabels", "app=prometheus, release=istio, io.cilium.k8s.policy.serviceaccount=prometheus"),
 				Map.entry("toKind", "pod"), Map.entry("toNamespace", "kube-system"),
-				Map.entry("toLabels", "io.cilium.k8s.policy.serviceaccount=kube-dns, k8s-app=kube-dns"),
+				Map.entry("toLabels", "k8s-app=kube-dns, io.cilium.k8s.policy.serviceaccount=kube-dns"),
 				Map.entry("protocol", "TCP"), Map.entry("port", "10054"), Map.entry("l7", "http"),
 				Map.entry("httpMethod", "GET"), Map.entry("httpPath", "/metrics"),
 				Map.entry("httpHost", "10.156.2.3:10054"), Map.entry("state", "latest"));
@@ -88,8 +88,8 @@ class WhatIfLinkTests {
 		Map<String, String> p = query(WhatIfLink.of("ws", flow));
 
 		assertThat(p).containsEntry("fromNamespace", "kube-system")
-			.containsEntry("fromLabels", "io.cilium.k8s.policy.serviceaccount=node-local-dns, k8s-app=node-local-dns")
-			.containsEntry("toLabels", "io.cilium.k8s.policy.serviceaccount=kube-dns, k8s-app=kube-dns")
+			.containsEntry("fromLabels", "k8s-app=node-local-dns, io.cilium.k8s.policy.serviceaccount=node-local-dns")
+			.containsEntry("toLabels", "k8s-app=kube-dns, io.cilium.k8s.policy.serviceaccount=kube-dns")
 			.containsEntry("protocol", "TCP").containsEntry("port", "53").containsEntry("l7", "dns")
 			.containsEntry("dnsQuery", "istiod-istio-1611.istio-system.svc.istio-system.svc.cluster.local.")
 			.doesNotContainKeys("httpMethod", "httpPath");
