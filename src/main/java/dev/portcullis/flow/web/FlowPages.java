@@ -1,6 +1,5 @@
 package dev.portcullis.flow.web;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.portcullis.engine.flow.FlowParseResult;
 import dev.portcullis.flow.query.FilterRefused;
 import dev.portcullis.flow.query.FilterTerm;
 import dev.portcullis.flow.query.Flag;
@@ -20,7 +20,9 @@ import dev.portcullis.flow.query.FlowReads;
 import dev.portcullis.flow.query.FlowSummary;
 import dev.portcullis.flow.query.StoredRow;
 import dev.portcullis.flow.query.TimeBound;
+import dev.portcullis.hubble.FlowReader;
 import dev.portcullis.policy.StoreException;
+import dev.portcullis.simulation.web.WhatIfLink;
 import dev.portcullis.web.Htmx;
 import dev.portcullis.web.PageError;
 import reactor.core.publisher.Mono;
@@ -36,6 +38,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.reactive.result.view.Rendering;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.UriUtils;
 
 /**
  * The flow log's pages: {@code /workspaces/{ws}/flows} (the table: filters as a {@code hubble observe} flag line
@@ -216,8 +219,7 @@ class FlowPages {
 							.modelAttribute("now", decided.getT2())
 							.modelAttribute("backHref", base + (current.toQueryString().isEmpty() ? ""
 									: "?" + current.toQueryString()))
-							.modelAttribute("whatIfHref", "/workspaces/" + workspace + "/what-if?flow="
-									+ URLEncoder.encode(row.json(), StandardCharsets.UTF_8))
+							.modelAttribute("whatIfHref", whatIfHref(workspace, row))
 							.modelAttribute("ndjsonHref", "/api/v1/workspaces/" + workspace + "/flows?format=ndjson"
 									+ (current.toQueryString().isEmpty() ? "" : "&" + current.toQueryString()))
 							.modelAttribute("csvHref", "/api/v1/workspaces/" + workspace + "/flows?format=csv"
@@ -226,6 +228,22 @@ class FlowPages {
 					}))
 			.onErrorMap(StoreException.NotFound.class, (ex) -> new PageError(HttpStatus.NOT_FOUND,
 					"There is no such workspace."));
+	}
+
+	/**
+	 * The what-if page filled with the flow's traffic; the empty what-if page when the stored flow cannot be read as
+	 * one (its decision then says why).
+	 */
+	private static String whatIfHref(String workspace, StoredRow row) {
+		FlowParseResult read;
+		try {
+			read = new FlowReader().read(row.json(), 0);
+		}
+		catch (RuntimeException ex) {
+			read = null;
+		}
+		return (read != null && !read.flows().isEmpty()) ? WhatIfLink.of(workspace, read.flows().get(0).flow())
+				: "/workspaces/" + UriUtils.encodePathSegment(workspace, StandardCharsets.UTF_8) + "/what-if";
 	}
 
 	private static List<LabelLink> labels(String base, FlowFilter filter, Flag flag, List<String> labels) {

@@ -10,10 +10,13 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.portcullis.BrowserTest;
+import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Role;
+import dev.portcullis.policy.BundleImport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
@@ -24,6 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * becomes a filter, older pages, at 390 px and 1280 px.
  */
 class FlowPagesBrowserIntegrationTests extends BrowserTest {
+
+	@Autowired
+	BundleImport imports;
 
 	String ws;
 
@@ -77,6 +83,53 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 		for (String destination : this.page.locator("#flow-rows .col-destination").allTextContents()) {
 			assertThat(destination).contains(app);
 		}
+	}
+
+	@Test
+	void draftARuleInWhatIfShouldOpenTheWhatIfPageFilledWithTheFlowAndDecided() {
+		// kube-dns takes ingress from node-local-dns only, so Prometheus scraping it is denied
+		this.imports.run(this.ws, """
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata:
+				  name: dns-only
+				  namespace: kube-system
+				spec:
+				  endpointSelector:
+				    matchLabels:
+				      k8s-app: kube-dns
+				  ingress:
+				  - fromEndpoints:
+				    - matchLabels:
+				        k8s-app: node-local-dns
+				""", "kube-dns ingress", Actor.SYSTEM).block();
+		this.page.setViewportSize(1280, 900);
+		signIn(Role.AUTHOR);
+		this.page.navigate("/workspaces/" + this.ws + "/flows");
+		this.page.getByLabel("Filter (hubble observe flags)")
+			.fill("--from-label k8s:app=prometheus --to-label k8s:k8s-app=kube-dns --http-method GET");
+		button("Apply").click();
+		assertThat(this.page.locator(".chip")).hasCount(3);
+		this.page.locator("#flow-rows tr").first().locator("a.flow-link").click();
+		assertThat(this.page.locator("#flow-panel")).isVisible();
+
+		this.page.getByText("Draft a rule in what-if").click();
+
+		assertThat(this.page.locator("h1")).containsText("What if");
+		assertThat(this.page.locator("input[type=radio][name=fromKind][value=pod]")).isChecked();
+		assertThat(this.page.locator("#fromNamespace")).hasValue("istio-system");
+		assertThat(this.page.locator("#fromLabels")).hasValue(java.util.regex.Pattern.compile(".*app=prometheus.*"));
+		assertThat(this.page.locator("#toNamespace")).hasValue("kube-system");
+		assertThat(this.page.locator("#toLabels")).hasValue(java.util.regex.Pattern.compile(".*k8s-app=kube-dns.*"));
+		assertThat(this.page.locator("#port")).hasValue("10054");
+		assertThat(this.page.locator("#httpPath")).hasValue("/metrics");
+		Locator verdict = this.page.locator("article.verdict").first();
+		assertThat(verdict.locator(".headline")).containsText("Denied");
+		screenshot("flows-what-if-from-flow");
+
+		button("Suggest a rule that allows it").click();
+		assertThat(this.page.locator("#suggestion")).isVisible();
+		assertThat(this.page.locator("article.verdict").first().locator(".headline")).containsText("Allowed");
 	}
 
 	@Test
