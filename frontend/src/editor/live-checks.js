@@ -89,7 +89,7 @@ export function liveChecks(form) {
       const button = el('button', 'link-button');
       button.type = 'button';
       button.append(el('span', 'problem-where', where), ' ',
-        el('span', `badge ${finding.severity === 'error' ? 'badge-error' : 'badge-warn'}`, finding.severity), ' ',
+        el('span', `badge ${finding.severity === 'error' ? 'badge-bad' : 'badge-warn'}`, finding.severity), ' ',
         el('span', 'problem-message', finding.message));
       button.addEventListener('click', () => {
         if (!view) {

@@ -28,7 +28,9 @@ export function guardUnsavedChanges() {
     }
     const yaml = form.querySelector('#policy-yaml');
     const message = form.querySelector('#policy-message');
-    const changed = (yaml && yaml.value !== yaml.defaultValue) || (message && message.value !== message.defaultValue);
+    // a refused save (data-unsaved) holds text that is not stored either
+    const changed = form.dataset.unsaved === 'true' || (yaml && yaml.value !== yaml.defaultValue)
+      || (message && message.value !== message.defaultValue);
     if (changed) {
       event.preventDefault();
       event.returnValue = '';

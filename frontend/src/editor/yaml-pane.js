@@ -19,6 +19,26 @@ import { liveChecks } from './live-checks.js';
 const SOURCE = 'yaml';
 
 /**
+ * Text typed or inserted over a selection, or holding line breaks, is applied as one transaction instead of by the
+ * browser's contenteditable editing: Chrome, merging the selected lines, writes style attributes into the
+ * editor's lines, which the Content-Security-Policy blocks (and reports). IME composition keeps its native path.
+ */
+const replaceSelectionOnInput = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    if (event.isComposing || typeof event.data !== 'string'
+      || (event.inputType !== 'insertText' && event.inputType !== 'insertReplacementText')) {
+      return false;
+    }
+    if (view.state.selection.main.empty && !event.data.includes('\n')) {
+      return false;
+    }
+    event.preventDefault();
+    view.dispatch(view.state.replaceSelection(event.data), { userEvent: 'input.type', scrollIntoView: true });
+    return true;
+  },
+});
+
+/**
  * Mounts the pane on the form's textarea. Returns the EditorView (or null when the page has no place for it).
  */
 export function mountYamlPane(textarea) {
@@ -74,6 +94,7 @@ export function mountYamlPane(textarea) {
         ...lintKeymap, indentWithTab]),
       contentAttributes,
       EditorView.lineWrapping,
+      replaceSelectionOnInput,
       EditorView.updateListener.of((update) => {
         if (!update.docChanged) {
           return;
