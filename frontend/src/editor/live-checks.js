@@ -8,6 +8,9 @@ import { setDiagnostics } from '@codemirror/lint';
 
 const DEBOUNCE_MS = 250;
 
+/** The list shows and the editor underlines at most this many problems (10,000 documents can have 20,000). */
+const MAX_SHOWN = 200;
+
 function csrfHeaders() {
   const token = document.querySelector('meta[name="_csrf"]');
   const header = document.querySelector('meta[name="_csrf_header"]');
@@ -82,7 +85,7 @@ export function liveChecks(form) {
       return;
     }
     problems.replaceChildren();
-    for (const finding of findings) {
+    for (const finding of findings.slice(0, MAX_SHOWN)) {
       const item = el('li', `problem problem-${finding.severity}`);
       const where = finding.line > 0
         ? `Line ${finding.line}${finding.column > 0 ? `, column ${finding.column}` : ''}` : 'Whole text';
@@ -102,6 +105,10 @@ export function liveChecks(form) {
       item.append(button);
       problems.append(item);
     }
+    if (findings.length > MAX_SHOWN) {
+      problems.append(el('li', 'hint', `… and ${plural(findings.length - MAX_SHOWN, 'more problem')}: `
+        + 'fix these first.'));
+    }
     if (problemsCount) {
       const errors = findings.filter((f) => f.severity === 'error').length;
       const warnings = findings.length - errors;
@@ -112,7 +119,7 @@ export function liveChecks(form) {
 
   function mark(findings) {
     const doc = view.state.doc;
-    const diagnostics = findings.map((finding) => ({
+    const diagnostics = findings.slice(0, MAX_SHOWN).map((finding) => ({
       ...range(doc, finding.line, finding.column),
       severity: finding.severity === 'error' ? 'error' : 'warning',
       message: finding.message,
@@ -139,6 +146,10 @@ export function liveChecks(form) {
     }
     if (described.policies.length === 0) {
       summary.append(el('p', 'hint', 'No policy in the text yet.'));
+    }
+    if (described.policies.length > 50) {
+      summary.replaceChildren(el('p', 'hint', `${described.policies.length.toLocaleString('en')} policies: `
+        + 'the summary lists at most 50; POST /api/v1/describe gives them all.'), ...[...summary.children].slice(0, 100));
     }
     return sentences.join(' ');
   }
