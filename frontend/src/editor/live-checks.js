@@ -250,6 +250,11 @@ export function liveChecks(form) {
       }
       const alt = showSummary(description);
       showGraph(svg, alt);
+      // the graph counts as updated once its new picture is decoded, not when its source is set
+      await graph?.decode?.().catch(() => {});
+      if (mine !== seq) {
+        return;
+      }
       say('');
       stale(false);
       done({ seq: mine, text, state: 'valid', ms: performance.now() - started });

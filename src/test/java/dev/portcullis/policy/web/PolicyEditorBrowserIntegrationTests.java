@@ -220,4 +220,61 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		assertThat(button("Save version")).hasCount(0);
 	}
 
+
+	@Test
+	void binaryJunkAYamlBombAndTenThousandDocumentsShouldEachGiveAProblemNotAStuckPage() {
+		signIn(Role.AUTHOR);
+		newPolicyPage();
+		Locator count = this.page.locator("#problems-count");
+
+		yaml().fill("\u0000\u0001\u0002PK\u0003\u0004\u00ff\ufffd binary");
+		assertThat(problems()).containsText("U+0000");
+		screenshot("editor-binary-junk");
+
+		StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+		for (int i = 1; i < 14; i++) {
+			String previous = "*a" + (i - 1);
+			bomb.append("a").append(i).append(": &a").append(i).append(" [")
+				.append(String.join(", ", java.util.Collections.nCopies(9, previous)))
+				.append("]\n");
+		}
+		yaml().fill(bomb.toString());
+		assertThat(problems()).containsText("YAML bomb");
+		screenshot("editor-yaml-bomb");
+
+		yaml().fill("kind: x\n---\n".repeat(10_001));
+		assertThat(problems()).containsText("more than 10000 documents");
+		assertThat(count).containsText("error");
+		// the list stays short and the page answers
+		assertThat(problems().locator("li").count()).isLessThanOrEqualTo(201);
+		this.page.keyboard().press("Control+Home");
+		assertThat(this.page.locator(".cm-activeLine")).containsText("kind: x");
+		screenshot("editor-ten-thousand-documents");
+	}
+
+	@Test
+	void aConflictShouldShowTheirChangesAndLetTheUserLoadTheirVersionOrOverwrite() {
+		this.changes.save(this.ws, null, policy("web", 80), null, "first", Actor.SYSTEM).block();
+		signIn(Role.AUTHOR);
+		String edit = "/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/shop/web/edit";
+		expectFailedResponse(409, edit);
+		this.page.navigate(edit);
+		this.changes.save(this.ws, PolicyKey.parse("cnp", "shop", "web"), policy("web", 8443), 1, "someone else",
+				Actor.SYSTEM).block();
+		yaml().fill(policy("web", 9443));
+		button("Save version").click();
+		assertThat(this.page.getByText("Someone saved this policy while you were editing")).isVisible();
+		assertThat(this.page.locator(".conflict tr.line-added")).containsText("8443");
+		button("Load their version into the editor").click();
+		assertThat(this.page.locator(".cm-content")).containsText("8443");
+		assertThat(this.page.locator("#policy-yaml")).hasValue(Pattern.compile("8443"));
+		screenshot("editor-conflict-theirs-loaded");
+		button("Back to my text").click();
+		assertThat(this.page.locator(".cm-content")).containsText("9443");
+		button("Save version").click();
+		this.page.waitForURL("**?notice=updated");
+		assertThat(this.policies.get(this.ws, PolicyKey.parse("cnp", "shop", "web"), null).block().yaml())
+			.contains("9443");
+	}
+
 }
