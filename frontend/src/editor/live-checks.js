@@ -85,7 +85,13 @@ export function liveChecks(form) {
       return;
     }
     problems.replaceChildren();
-    for (const finding of findings.slice(0, MAX_SHOWN)) {
+    // a long list keeps its last entry: where the reader stopped (a limit) is said there
+    const shown = findings.length > MAX_SHOWN ? [...findings.slice(0, MAX_SHOWN - 1), findings.at(-1)] : findings;
+    const more = findings.length - shown.length;
+    shown.forEach((finding, index) => {
+      if (more > 0 && index === shown.length - 1) {
+        problems.append(el('li', 'hint', `… ${plural(more, 'more problem')} …`));
+      }
       const item = el('li', `problem problem-${finding.severity}`);
       const where = finding.line > 0
         ? `Line ${finding.line}${finding.column > 0 ? `, column ${finding.column}` : ''}` : 'Whole text';
@@ -104,11 +110,7 @@ export function liveChecks(form) {
       });
       item.append(button);
       problems.append(item);
-    }
-    if (findings.length > MAX_SHOWN) {
-      problems.append(el('li', 'hint', `… and ${plural(findings.length - MAX_SHOWN, 'more problem')}: `
-        + 'fix these first.'));
-    }
+    });
     if (problemsCount) {
       const errors = findings.filter((f) => f.severity === 'error').length;
       const warnings = findings.length - errors;
@@ -119,7 +121,8 @@ export function liveChecks(form) {
 
   function mark(findings) {
     const doc = view.state.doc;
-    const diagnostics = findings.slice(0, MAX_SHOWN).map((finding) => ({
+    const marked = findings.length > MAX_SHOWN ? [...findings.slice(0, MAX_SHOWN - 1), findings.at(-1)] : findings;
+    const diagnostics = marked.map((finding) => ({
       ...range(doc, finding.line, finding.column),
       severity: finding.severity === 'error' ? 'error' : 'warning',
       message: finding.message,

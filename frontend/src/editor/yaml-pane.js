@@ -110,6 +110,7 @@ export function mountYamlPane(textarea) {
   });
 
   const view = new EditorView({ state });
+  const hadFocus = document.activeElement === textarea;
   host.appendChild(view.dom);
   host.hidden = false;
   textarea.hidden = true;
@@ -119,6 +120,9 @@ export function mountYamlPane(textarea) {
   if (label) {
     label.removeAttribute('for');
     label.addEventListener('click', () => view.focus());
+  }
+  if (hadFocus) {
+    view.focus();
   }
 
   // another pane changed the document: follow it, replacing only the part that differs (keeps cursor and folds)

@@ -127,6 +127,17 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		assertThat(options.first()).containsText("ingress");
 		assertThat(this.page.locator(".cm-tooltip-autocomplete")).containsText("ingressDeny");
 		screenshot("editor-completion");
+		// enum values after "key: ", by the path: toPorts[].ports[].protocol
+		this.page.keyboard().press("Escape");
+		this.page.keyboard().type("ess:");
+		this.page.keyboard().insertText("\n  - toPorts:\n    - ports:\n      - protocol: ");
+		this.page.keyboard().press("Control+Space");
+		assertThat(this.page.locator(".cm-tooltip-autocomplete")).containsText("SCTP");
+		this.page.keyboard().press("Escape");
+		// each field's description on hover
+		this.page.locator(".cm-line").nth(3).getByText("endpointSelector").hover();
+		assertThat(this.page.locator(".cm-field-help")).containsText("spec.endpointSelector");
+		assertThat(this.page.locator(".cm-field-help")).containsText("endpoints");
 	}
 
 	@Test
@@ -171,6 +182,7 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		signIn(Role.AUTHOR);
 		String edit = "/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/shop/web/edit";
 		this.page.navigate(edit);
+		assertThat(this.page.locator(".cm-editor")).isVisible();
 		yaml().fill(policy("web", 443));
 		this.page.getByLabel("Message").fill("TLS only");
 		button("Save version").click();
@@ -242,11 +254,11 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		assertThat(problems()).containsText("YAML bomb");
 		screenshot("editor-yaml-bomb");
 
-		yaml().fill("kind: x\n---\n".repeat(10_001));
+		yaml().fill("kind: x\n---\n".repeat(10_100));
 		assertThat(problems()).containsText("more than 10000 documents");
 		assertThat(count).containsText("error");
 		// the list stays short and the page answers
-		assertThat(problems().locator("li").count()).isLessThanOrEqualTo(201);
+		assertThat(problems().locator("li")).hasCount(201);
 		this.page.keyboard().press("Control+Home");
 		assertThat(this.page.locator(".cm-activeLine")).containsText("kind: x");
 		screenshot("editor-ten-thousand-documents");
@@ -259,6 +271,7 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		String edit = "/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/shop/web/edit";
 		expectFailedResponse(409, edit);
 		this.page.navigate(edit);
+		assertThat(this.page.locator(".cm-editor")).isVisible();
 		this.changes.save(this.ws, PolicyKey.parse("cnp", "shop", "web"), policy("web", 8443), 1, "someone else",
 				Actor.SYSTEM).block();
 		yaml().fill(policy("web", 9443));
@@ -275,6 +288,55 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		this.page.waitForURL("**?notice=updated");
 		assertThat(this.policies.get(this.ws, PolicyKey.parse("cnp", "shop", "web"), null).block().yaml())
 			.contains("9443");
+	}
+
+
+	@Test
+	void aSemanticLintWarningShouldShowLiveAndBeStoredForThePolicyPageAndTheListBadge() {
+		signIn(Role.AUTHOR);
+		newPolicyPage();
+		String fqdnWithoutDns = """
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata:
+				  name: to-cilium-io
+				  namespace: default
+				spec:
+				  endpointSelector:
+				    matchLabels:
+				      app: client
+				  egress:
+				  - toFQDNs:
+				    - matchName: docs.cilium.io
+				""";
+		yaml().fill(fqdnWithoutDns);
+		assertThat(problems()).containsText("No DNS rule");
+		assertThat(problems().getByRole(AriaRole.BUTTON).first()).containsText("Line 12");
+		button("Save version").click();
+		assertThat(this.page.getByText("Created as version 1.")).isVisible();
+		assertThat(this.page.locator("#warnings")).containsText("No DNS rule");
+		this.page.navigate("/workspaces/" + this.ws);
+		assertThat(this.page.locator("table.policies .badge-warn")).hasText("1 warning");
+		screenshot("editor-lint-warning-badge");
+	}
+
+
+	@Test
+	void leavingWithUnsavedChangesShouldAskFirst() {
+		signIn(Role.AUTHOR);
+		newPolicyPage();
+		java.util.List<String> dialogs = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.page.onDialog((dialog) -> {
+			dialogs.add(dialog.type());
+			dialog.dismiss();
+		});
+		yaml().fill(policy("web", 80));
+		this.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Cancel")).click();
+		// dismissed: the page stays, with the text
+		this.page.waitForCondition(() -> !dialogs.isEmpty());
+		assertThat(dialogs).containsExactly("beforeunload");
+		assertThat(this.page).hasURL(Pattern.compile("/policies/new$"));
+		assertThat(this.page.locator(".cm-content")).containsText("name: web");
 	}
 
 }

@@ -111,6 +111,8 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 
 		// write a new policy: the engine's violations show inline with line and column, the text stays
 		link("New policy").click();
+		// the YAML pane (CodeMirror) takes the textarea's place once the editor's script has run
+		assertThat(this.page.locator(".cm-editor")).isVisible();
 		Locator text = this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true));
 		text.fill(policy("cache", 99999));
 		button("Save version").click();
@@ -132,6 +134,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator("h1")).containsText("web");
 		assertThat(this.page.locator("ol.lines li").first()).hasText("apiVersion: cilium.io/v2");
 		link("Edit").click();
+		assertThat(this.page.locator(".cm-editor")).isVisible();
 		Locator yaml = this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true));
 		yaml.fill(policy("web", 443));
 		this.page.getByLabel("Message").fill("TLS only");
@@ -152,6 +155,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		// lose a race: someone saves version 3 while this editor is open on version 2
 		link("CiliumNetworkPolicy/shop/web").click();
 		link("Edit").click();
+		assertThat(this.page.locator(".cm-editor")).isVisible();
 		this.changes.save(ws, PolicyKey.parse("cnp", "shop", "web"), policy("web", 8443), 2,
 				"someone else", Actor.SYSTEM).block();
 		yaml = this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true));
