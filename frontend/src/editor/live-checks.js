@@ -194,7 +194,11 @@ export function liveChecks(form) {
       say('');
       mark([]);
       showProblems([]);
-      stale(true);
+      summary?.replaceChildren(el('p', 'hint', 'Write or paste a policy, or start from a template.'));
+      if (graph) {
+        graph.hidden = true;
+      }
+      stale(false);
       done({ seq: mine, text, state: 'empty', ms: performance.now() - started });
       return;
     }
