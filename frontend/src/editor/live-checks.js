@@ -66,6 +66,7 @@ export function liveChecks(form) {
   let seq = 0;
   let scheduledAt = 0;
   let view = null;
+  let lastValid = false;
 
   const say = (text) => {
     if (status) {
@@ -176,6 +177,13 @@ export function liveChecks(form) {
     });
   }
 
+  function both(body, signal) {
+    return Promise.all([
+      post('describe', body, 'application/json', signal),
+      post('graph', body, 'image/svg+xml', signal),
+    ]);
+  }
+
   async function problemText(response) {
     try {
       const problem = await response.json();
@@ -215,6 +223,10 @@ export function liveChecks(form) {
     }
     const body = JSON.stringify(ciliumVersion ? { policies: text, ciliumVersion } : { policies: text });
     try {
+      // while the text was valid at the last check (the common case: editing a valid policy), the summary and
+      // the graph are asked for at once, beside validate; after an invalid text they wait for its answer
+      const early = lastValid ? both(body, signal) : null;
+      early?.catch(() => {});
       const response = await post('validate', body, 'application/json', signal);
       if (response.status === 429) {
         say('The engine is busy; checking again in a moment.');
@@ -235,16 +247,14 @@ export function liveChecks(form) {
         .sort((a, b) => a.document - b.document || a.line - b.line || a.column - b.column);
       mark(findings);
       showProblems(findings);
+      lastValid = result.valid;
       if (!result.valid) {
         say('');
         stale(true);
         done({ seq: mine, text, state: 'invalid', ms: performance.now() - started });
         return;
       }
-      const [described, drawn] = await Promise.all([
-        post('describe', body, 'application/json', signal),
-        post('graph', body, 'image/svg+xml', signal),
-      ]);
+      const [described, drawn] = await (early ?? both(body, signal));
       if (!described.ok || !drawn.ok) {
         say('The summary and graph could not be updated; they show the last valid text.');
         stale(true);
