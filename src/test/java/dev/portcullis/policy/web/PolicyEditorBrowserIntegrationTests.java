@@ -341,4 +341,22 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator(".cm-content")).containsText("name: web");
 	}
 
+
+	@Test
+	void tabShouldIndentAndCtrlMThenTabShouldLeaveTheEditor() {
+		signIn(Role.AUTHOR);
+		newPolicyPage();
+		yaml().click();
+		this.page.keyboard().type("spec:");
+		this.page.keyboard().press("Enter");
+		this.page.keyboard().press("Tab");
+		this.page.keyboard().type("x");
+		assertThat(yaml()).isFocused();
+		assertThat(this.page.locator("#policy-yaml")).hasValue(Pattern.compile("spec:\\n\\s{2,}x"));
+		// Esc then Tab (within 2 s: timing-dependent on a loaded machine) or Ctrl+M (a switch) let Tab move focus
+		this.page.keyboard().press("Control+m");
+		this.page.keyboard().press("Tab");
+		assertThat(yaml()).not().isFocused();
+	}
+
 }
