@@ -13,7 +13,7 @@ for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css', 'LICENSE']) {
 }
 
 const options = {
-  entryPoints: ['src/app.js', 'src/app.css', 'src/api-docs.js', { in: 'src/editor/index.js', out: 'editor' }],
+  entryPoints: ['src/app.js', 'src/app.css', 'src/api-docs.js', { in: 'src/editor/index.js', out: 'editor' }, 'src/flow-upload.js'],
   entryNames: '[name]',
   outdir: 'dist/assets',
   bundle: true,

@@ -77,14 +77,13 @@ public abstract class BrowserTest extends IntegrationTest {
 	@BeforeEach
 	void openPage() {
 		this.context = browser.newContext(new Browser.NewContextOptions().setBaseURL(baseUrl()));
-		this.context.route("**/*", (route) -> {
-			String url = route.request().url();
-			if (url.startsWith(baseUrl()) || url.startsWith("data:")) {
-				route.resume();
-			}
-			else {
+		// observed, not intercepted: routing every request through a Java handler held an htmx request back for
+		// 40 s now and then on a busy machine (the handler runs only when the test thread is inside Playwright); the
+		// pages' Content-Security-Policy blocks foreign loads anyway, and any attempt still fails the test
+		this.context.onRequest((request) -> {
+			String url = request.url();
+			if (!url.startsWith(baseUrl()) && !url.startsWith("data:")) {
 				this.foreignRequests.add(url);
-				route.abort();
 			}
 		});
 		this.page = this.context.newPage();

@@ -111,8 +111,12 @@ final class Endpoints {
 
 	}
 
+	/** The {@code identity} of the endpoint {@link #endpoint} read last, -1 when absent or not recording. */
+	long identity = -1;
+
 	@Nullable Endpoint endpoint(JsonParser p, String key, int rank, List<Ranked> errors) {
 		Tokens t = this.tokens;
+		this.identity = -1;
 		if (!t.object(p, key, rank, errors)) {
 			return null;
 		}
@@ -130,6 +134,14 @@ final class Endpoints {
 				case "named_ports" -> namedPorts = namedPorts(p, key, rank + 3, errors);
 				case "pod_name" -> podName = t.string(p, key + ".pod_name", rank + 4, errors);
 				case "cluster_name" -> clusterName = t.string(p, key + ".cluster_name", rank + 5, errors);
+				case "identity" -> {
+					if (t.recording) {
+						this.identity = t.integer(p, key + ".identity", rank + 6, 0, Integer.MAX_VALUE, -1, errors);
+					}
+					else {
+						p.skipChildren();
+					}
+				}
 				default -> p.skipChildren();
 			}
 		}

@@ -47,6 +47,9 @@ final class FlowFields {
 
 	private static final int DESTINATION_SERVICE = 10 << 8;
 
+	// the fields only the flow store reads (FlowReader#readStored)
+	private static final int STORED = 11 << 8;
+
 	final TokenStreamLocation at;
 
 	final List<Ranked> errors = new ArrayList<>(0);
@@ -105,6 +108,31 @@ final class FlowFields {
 
 	boolean service;
 
+	// read only when the reader records (FlowReader#readStored); see StoredFlow
+	@Nullable String time;
+
+	@Nullable String verdict;
+
+	@Nullable String dropReasonDesc;
+
+	@Nullable String trafficDirection;
+
+	@Nullable String type;
+
+	@Nullable String nodeName;
+
+	long sourceIdentity = -1;
+
+	long destinationIdentity = -1;
+
+	int sourcePort = -1;
+
+	int httpStatus = -1;
+
+	List<String> sourceNames = List.of();
+
+	int count = 1;
+
 	FlowFields(TokenStreamLocation at) {
 		this.at = at;
 	}
@@ -117,8 +145,23 @@ final class FlowFields {
 	void field(FlowReader r, String name, JsonParser p) {
 		Tokens t = r.tokens;
 		switch (name) {
-			case "source" -> this.source = r.endpoints.endpoint(p, "source", SOURCE, this.errors);
-			case "destination" -> this.destination = r.endpoints.endpoint(p, "destination", DESTINATION, this.errors);
+			case "source" -> {
+				this.source = r.endpoints.endpoint(p, "source", SOURCE, this.errors);
+				this.sourceIdentity = r.endpoints.identity;
+			}
+			case "destination" -> {
+				this.destination = r.endpoints.endpoint(p, "destination", DESTINATION, this.errors);
+				this.destinationIdentity = r.endpoints.identity;
+			}
+			case "time", "verdict", "drop_reason_desc", "traffic_direction", "Type", "node_name", "source_names",
+					"aggregate" -> {
+				if (t.recording) {
+					stored(t, name, p);
+				}
+				else {
+					p.skipChildren();
+				}
+			}
 			case "IP" -> ip(r, p);
 			case "l4" -> l4(r, p);
 			case "is_reply" -> this.isReply = t.bool(p, "is_reply", IS_REPLY, this.errors);
@@ -224,7 +267,10 @@ final class FlowFields {
 			String field;
 			while ((field = p.nextName()) != null) {
 				p.nextToken();
-				if ((ports || icmp) && field.equals(wanted)) {
+				if (ports && t.recording && field.equals("source_port")) {
+					this.sourcePort = t.integer(p, "l4." + key + ".source_port", L4 + 3, 0, 65535, -1, this.errors);
+				}
+				else if ((ports || icmp) && field.equals(wanted)) {
 					if (this.kindErrors == null) {
 						this.kindErrors = new ArrayList<>(1);
 					}
@@ -294,10 +340,45 @@ final class FlowFields {
 			shapes[which] = 1;
 			int rank = L7 + 2 + which * 32;
 			requests[which] = switch (which) {
-				case 0 -> r.l7.http(p, rank, errors);
+				case 0 -> {
+					Object http = r.l7.http(p, rank, errors);
+					this.httpStatus = r.l7.httpStatus;
+					yield http;
+				}
 				case 1 -> r.l7.kafka(p, rank, errors);
 				default -> r.l7.dns(p, rank, errors);
 			};
+		}
+	}
+
+	private void stored(Tokens t, String name, JsonParser p) {
+		switch (name) {
+			case "time" -> this.time = t.string(p, "time", STORED, this.errors);
+			case "verdict" -> this.verdict = Tokens.emptyToNull(t.string(p, "verdict", STORED + 1, this.errors));
+			case "drop_reason_desc" -> this.dropReasonDesc = Tokens.emptyToNull(t.string(p, "drop_reason_desc",
+					STORED + 2, this.errors));
+			case "traffic_direction" -> this.trafficDirection = Tokens.emptyToNull(t.string(p, "traffic_direction",
+					STORED + 3, this.errors));
+			case "Type" -> this.type = Tokens.emptyToNull(t.string(p, "Type", STORED + 4, this.errors));
+			case "node_name" -> this.nodeName = Tokens.emptyToNull(t.string(p, "node_name", STORED + 5, this.errors));
+			case "source_names" -> this.sourceNames = t.strings(p, "source_names", STORED + 6, this.errors);
+			default -> {
+				this.count = 1;
+				if (!t.object(p, "aggregate", STORED + 7, this.errors)) {
+					return;
+				}
+				long sum = 0;
+				String key;
+				while ((key = p.nextName()) != null) {
+					p.nextToken();
+					switch (key) {
+						case "ingress_flow_count", "egress_flow_count", "unknown_direction_flow_count" -> sum += t
+							.integer(p, "aggregate." + key, STORED + 8, 0, Integer.MAX_VALUE, 0, this.errors);
+						default -> p.skipChildren();
+					}
+				}
+				this.count = (int) Math.max(1, Math.min(sum, Integer.MAX_VALUE));
+			}
 		}
 	}
 

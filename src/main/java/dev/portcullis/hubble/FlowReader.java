@@ -2,6 +2,9 @@ package dev.portcullis.hubble;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -72,6 +75,25 @@ public final class FlowReader {
 
 	final L7Fields l7 = new L7Fields(this.tokens);
 
+	private static final int NODE_STATUS = 1;
+
+	private static final int LOST_EVENTS = 2;
+
+	// the state of the line readStored reads (set by readValue and finish)
+	private int kind;
+
+	private @Nullable FlowFields built;
+
+	private @Nullable String responseTime;
+
+	private @Nullable String responseNode;
+
+	private @Nullable LostEvents lost;
+
+	private long jsonFrom = -1;
+
+	private long jsonTo = -1;
+
 	/** What {@link #readArray} read: the flows and violations, and how many items the array had. */
 	public record Read(FlowParseResult result, int items) {
 	}
@@ -84,6 +106,7 @@ public final class FlowReader {
 	 * @throws JacksonException when the text is not valid JSON (the parser's location says where)
 	 */
 	public Read readArray(JsonParser parser, int maxFlows) {
+		this.tokens.recording = false;
 		if (parser.currentToken() != JsonToken.START_ARRAY) {
 			throw new IllegalStateException("the parser is not at the start of an array");
 		}
@@ -110,6 +133,7 @@ public final class FlowReader {
 	 * @throws JacksonException when the text is not valid JSON
 	 */
 	public FlowParseResult read(String json, int index) {
+		this.tokens.recording = false;
 		List<ParsedFlow> flows = new ArrayList<>(1);
 		List<Violation> violations = new ArrayList<>();
 		this.tokens.prefixed = true;
@@ -131,6 +155,7 @@ public final class FlowReader {
 	 * @throws IOException when the input cannot be read
 	 */
 	public void readLines(InputStream in, int batchSize, Consumer<FlowParseResult> batches) throws IOException {
+		this.tokens.recording = false;
 		this.tokens.prefixed = false;
 		List<ParsedFlow> flows = new ArrayList<>();
 		List<Violation> violations = new ArrayList<>();
@@ -203,6 +228,170 @@ public final class FlowReader {
 			violations.addAll(batch.violations());
 		});
 		return new FlowParseResult(flows, violations);
+	}
+
+	/** What {@link #readStored} hands over, line by line, in input order. */
+	public interface StoredLines {
+
+		/** A flow to keep. */
+		void flow(StoredFlow flow);
+
+		/** A {@code lost_events} response (not a flow; also counted by {@link #ignored}). */
+		void lostEvents(LostEvents lost);
+
+		/** A line that is not a flow and not wrong (a {@code node_status} or {@code lost_events} response). */
+		void ignored(int line, String why);
+
+		/** A line left out: not valid JSON, not a flow, or a flow with the error {@code first} (the first of them). */
+		void rejected(int line, Violation first);
+
+	}
+
+	/**
+	 * Reads the lines of {@code input[from, to)} for the flow store (as {@link #readLines}, plus the fields of
+	 * {@link StoredFlow}, which are then checked too: a wrong type in them leaves the flow out), the first line
+	 * being number {@code firstLine} (1-based). Blank lines are skipped; a flow without a time is rejected. The
+	 * caller cuts the input at line ends and keeps lines shorter than {@link #MAX_LINE_BYTES}; the flows handed
+	 * over point into {@code input}.
+	 */
+	public void readStored(byte[] input, int from, int to, int firstLine, StoredLines lines) {
+		this.tokens.prefixed = false;
+		this.tokens.recording = true;
+		List<ParsedFlow> flows = new ArrayList<>(1);
+		List<Violation> violations = new ArrayList<>(1);
+		int start = from;
+		int line = firstLine - 1;
+		while (start < to) {
+			int end = start;
+			while (end < to && input[end] != '\n') {
+				end++;
+			}
+			storedLine(input, start, end, line, flows, violations, lines);
+			line++;
+			start = end + 1;
+		}
+	}
+
+	private void storedLine(byte[] input, int from, int to, int line, List<ParsedFlow> flows,
+			List<Violation> violations, StoredLines lines) {
+		flows.clear();
+		violations.clear();
+		this.kind = 0;
+		this.built = null;
+		this.responseTime = null;
+		this.responseNode = null;
+		this.lost = null;
+		int first = from;
+		while (first < to && isBlank(input[first])) {
+			first++;
+		}
+		int last = to;
+		while (last > first && isBlank(input[last - 1])) {
+			last--;
+		}
+		if (first == last) {
+			return;
+		}
+		readLine(input, first, last, line, flows, violations);
+		if (this.kind == LOST_EVENTS && flows.isEmpty()) {
+			LostEvents lost = this.lost;
+			if (lost != null) {
+				lines.lostEvents(new LostEvents(line + 1, this.responseNode, instant(this.responseTime),
+						lost.source(), lost.count()));
+			}
+			lines.ignored(line + 1, "lost_events");
+			return;
+		}
+		if (this.kind == NODE_STATUS && flows.isEmpty()) {
+			lines.ignored(line + 1, "node_status");
+			return;
+		}
+		for (Violation violation : violations) {
+			if (violation.severity() == Violation.Severity.ERROR) {
+				lines.rejected(line + 1, violation);
+				return;
+			}
+		}
+		FlowFields f = this.built;
+		if (flows.isEmpty() || f == null) {
+			lines.rejected(line + 1, Violation.error(line, "", new Position(line + 1, 1), "is not a Hubble flow"));
+			return;
+		}
+		String timeText = (f.time != null) ? f.time : this.responseTime;
+		if (timeText == null) {
+			lines.rejected(line + 1, Violation.error(line, "time", new Position(line + 1, 1),
+					"is required to keep a flow (an RFC 3339 time such as \"2026-12-04T10:00:00Z\")"));
+			return;
+		}
+		Instant time = instant(timeText);
+		if (time == null) {
+			lines.rejected(line + 1, Violation.error(line, "time", new Position(line + 1, 1),
+					"must be an RFC 3339 time such as \"2026-12-04T10:00:00Z\", got " + quote(timeText)));
+			return;
+		}
+		int jsonFrom = first;
+		int jsonTo = last;
+		if (this.jsonFrom >= 0) {
+			jsonFrom = first + (int) this.jsonFrom;
+			jsonTo = first + (int) this.jsonTo;
+		}
+		Boolean isReply = (f.isReply != null) ? f.isReply : f.reply;
+		lines.flow(new StoredFlow(line + 1, flows.get(0).flow(), time, f.verdict, f.dropReasonDesc,
+				f.trafficDirection, f.type, (f.nodeName != null) ? f.nodeName : this.responseNode, isReply,
+				f.sourceIdentity, f.destinationIdentity, f.sourcePort, f.httpStatus, f.l7Type, f.sourceNames, f.count,
+				input, jsonFrom, jsonTo));
+	}
+
+	private static String quote(String text) {
+		return "\"" + ((text.length() > 64) ? text.substring(0, 64) + "..." : text) + "\"";
+	}
+
+	private static @Nullable Instant instant(@Nullable String text) {
+		if (text == null) {
+			return null;
+		}
+		try {
+			return OffsetDateTime.parse(text).toInstant();
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
+	}
+
+	private void lostEvents(JsonParser parser) {
+		if (parser.currentToken() != JsonToken.START_OBJECT) {
+			parser.skipChildren();
+			return;
+		}
+		String source = "UNKNOWN_LOST_EVENT_SOURCE";
+		long count = 0;
+		String name;
+		while ((name = parser.nextName()) != null) {
+			JsonToken token = parser.nextToken();
+			if (name.equals("source") && token == JsonToken.VALUE_STRING) {
+				source = parser.getString();
+			}
+			else if (name.equals("num_events_lost")) {
+				if (token == JsonToken.VALUE_NUMBER_INT) {
+					count = Math.max(0, parser.getLongValue());
+				}
+				else if (token == JsonToken.VALUE_STRING) {
+					try {
+						count = Math.max(0, Long.parseLong(parser.getString()));
+					}
+					catch (NumberFormatException ex) {
+						count = 0;
+					}
+				}
+				else {
+					parser.skipChildren();
+				}
+			}
+			else {
+				parser.skipChildren();
+			}
+		}
+		this.lost = new LostEvents(0, null, null, source, count);
 	}
 
 	private void readLine(byte[] buffer, int from, int to, int line, List<ParsedFlow> flows,
@@ -279,7 +468,9 @@ public final class FlowReader {
 					wrappedError = null;
 					if (parser.currentToken() == JsonToken.START_OBJECT) {
 						wrapped = new FlowFields(parser.currentTokenLocation());
+						this.jsonFrom = parser.currentTokenLocation().getByteOffset();
 						readFields(parser, wrapped);
+						this.jsonTo = parser.currentLocation().getByteOffset();
 					}
 					else {
 						wrappedError = Violation.error(index, t.path("flow"), t.position(parser),
@@ -293,9 +484,26 @@ public final class FlowReader {
 				}
 				case "lost_events" -> {
 					lostEvents = true;
-					parser.skipChildren();
+					if (t.recording) {
+						lostEvents(parser);
+					}
+					else {
+						parser.skipChildren();
+					}
 				}
-				case "node_name", "time" -> parser.skipChildren();
+				case "node_name", "time" -> {
+					if (t.recording && parser.currentToken() == JsonToken.VALUE_STRING) {
+						if (name.equals("time")) {
+							this.responseTime = parser.getString();
+						}
+						else {
+							this.responseNode = parser.getString();
+						}
+					}
+					else {
+						parser.skipChildren();
+					}
+				}
 				default -> {
 					flowField |= name.equals("source") || name.equals("destination") || name.equals("l4")
 							|| name.equals("IP");
@@ -306,6 +514,9 @@ public final class FlowReader {
 				}
 			}
 		}
+		if (!flowKey) {
+			this.jsonFrom = -1;
+		}
 		if (flowKey) {
 			if (wrappedError != null) {
 				violations.add(wrappedError);
@@ -315,6 +526,7 @@ public final class FlowReader {
 			return;
 		}
 		if (nodeStatus || lostEvents) {
+			this.kind = lostEvents ? LOST_EVENTS : NODE_STATUS;
 			violations.add(Violation.warning(index, t.path(""), t.position(at), "not a flow: a "
 					+ (nodeStatus ? "node_status" : "lost_events") + " response of hubble observe; skipped"));
 			return;
@@ -343,6 +555,7 @@ public final class FlowReader {
 		if (fields.errors.isEmpty()) {
 			if (flow != null) {
 				flows.add(new ParsedFlow(this.tokens.index, flow));
+				this.built = fields;
 			}
 			return;
 		}

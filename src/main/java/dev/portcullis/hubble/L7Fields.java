@@ -27,8 +27,12 @@ final class L7Fields {
 		this.tokens = tokens;
 	}
 
+	/** The {@code code} of the HTTP request {@link #http} read last, -1 when absent or not recording. */
+	int httpStatus = -1;
+
 	Http http(JsonParser p, int rank, List<Ranked> errors) {
 		Tokens t = this.tokens;
+		this.httpStatus = -1;
 		List<Header> headers = List.of();
 		String method = null;
 		String url = null;
@@ -41,6 +45,14 @@ final class L7Fields {
 				case "method" -> method = t.string(p, "l7.http.method", rank + 2, errors);
 				case "url" -> url = t.string(p, "l7.http.url", rank + 3, errors);
 				case "protocol" -> protocol = t.string(p, "l7.http.protocol", rank + 4, errors);
+				case "code" -> {
+					if (t.recording) {
+						this.httpStatus = t.integer(p, "l7.http.code", rank + 5, 0, 999, -1, errors);
+					}
+					else {
+						p.skipChildren();
+					}
+				}
 				default -> p.skipChildren();
 			}
 		}

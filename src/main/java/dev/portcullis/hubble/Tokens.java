@@ -32,6 +32,9 @@ final class Tokens {
 	/** Whether violation paths start with {@code flows[index]} (an array) or not (lines). */
 	boolean prefixed;
 
+	/** Whether the fields only the flow store keeps are read too (FlowReader#readStored). */
+	boolean recording;
+
 	/** Added to the parser's line numbers (lines: the parser reads one line). */
 	int lineOffset;
 

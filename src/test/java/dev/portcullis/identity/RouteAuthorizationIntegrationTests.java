@@ -83,6 +83,11 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/inventory                                VIEWER
 			POST   /workspaces/{workspace}/inventory                                AUTHOR
 			GET    /workspaces/{workspace}/inventory/summary                        VIEWER
+			GET    /workspaces/{workspace}/flows/sources                            VIEWER
+			GET    /workspaces/{workspace}/flows/sources/status                     VIEWER
+			POST   /workspaces/{workspace}/flows/sources/relay                      ADMIN
+			POST   /workspaces/{workspace}/flows/sources/files                      ADMIN
+			GET    /workspaces/{workspace}/flows/upload                             VIEWER
 			GET    /workspaces/{workspace}/policies/new                             VIEWER
 			POST   /workspaces/{workspace}/policies/new                             AUTHOR
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}       VIEWER
@@ -108,6 +113,8 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces                                               VIEWER
 			POST   /api/v1/workspaces                                               AUTHOR
 			GET    /api/v1/workspaces/{workspace}                                   VIEWER
+			GET    /api/v1/workspaces/{workspace}/flow-sources                      VIEWER
+			PUT    /api/v1/workspaces/{workspace}/flow-sources                      ADMIN
 			GET    /api/v1/workspaces/{workspace}/policies                          VIEWER
 			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} VIEWER
 			PUT    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} AUTHOR
@@ -125,6 +132,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			PUT    /api/v1/workspaces/{workspace}/settings                          ADMIN
 			GET    /api/v1/workspaces/{workspace}/inventory                         VIEWER
 			PUT    /api/v1/workspaces/{workspace}/inventory                         AUTHOR
+			POST   /api/v1/workspaces/{workspace}/flows                             AUTHOR
 			GET    /actuator                                                        VIEWER
 			GET    /actuator/health                                                 PUBLIC
 			GET    /actuator/health/{*path}                                         PUBLIC

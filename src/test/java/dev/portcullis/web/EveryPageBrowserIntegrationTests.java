@@ -130,6 +130,8 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("import", "/workspaces/" + ws + "/import");
 		pages.put("settings", "/workspaces/" + ws + "/settings");
 		pages.put("inventory", "/workspaces/" + ws + "/inventory");
+		pages.put("flow-sources", "/workspaces/" + ws + "/flows/sources");
+		pages.put("flow-upload", "/workspaces/" + ws + "/flows/upload");
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws
@@ -157,6 +159,22 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 			}
 			checkFits(width, entry.getKey());
 		}
+
+		// flow sources: a refused form, then a saved Relay with its status
+		this.page.navigate("/workspaces/" + ws + "/flows/sources");
+		expectFailedResponse(422, "/workspaces/" + ws + "/flows/sources/relay");
+		this.page.getByLabel("Address").fill("not an address");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save Relay")).click();
+		assertThat(this.page.locator("#flow-sources .field-error").first()).containsText("host:port");
+		this.page.getByLabel("Address").fill("127.0.0.1:1");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save Relay")).click();
+		assertThat(this.page.locator("#flow-sources .banner-ok")).containsText("Saved");
+		// no instance follows sources in this test context (IntegrationTest): the status says stopped
+		this.page.navigate("/workspaces/" + ws + "/flows/sources");
+		assertThat(this.page.locator("#flow-source-status")).containsText("stopped");
+		checkFits(width, "flow-sources-saved");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove Relay")).click();
+		assertThat(this.page.locator("#flow-sources .banner-ok")).containsText("removed");
 
 		// a refused import: its report (long problems) must fit too
 		this.page.navigate("/workspaces/" + ws + "/import");

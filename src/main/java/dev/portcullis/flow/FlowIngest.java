@@ -1,0 +1,571 @@
+package dev.portcullis.flow;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.GZIPInputStream;
+
+import dev.portcullis.audit.AuditLog;
+import dev.portcullis.compute.EngineBusy;
+import dev.portcullis.compute.EnginePool;
+import dev.portcullis.engine.api.Protocol;
+import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.engine.flow.Flow;
+import dev.portcullis.engine.flow.Flow.Endpoint;
+import dev.portcullis.hubble.FlowReader;
+import dev.portcullis.hubble.LostEvents;
+import dev.portcullis.hubble.StoredFlow;
+import dev.portcullis.policy.WorkspaceSettings;
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Wrapped;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * Ingests Hubble flows, one JSON object per line ({@code hubble observe -o json}, the exporter's files, with or
+ * without the {@code {"flow": ...}} wrapper), into a workspace's flow log: the one way flows get into the store,
+ * for uploads, the Relay client and exporter files.
+ * <p>
+ * One call is one transaction: its flows are committed (with their edge rollups, lost events and one audit event)
+ * before the report is emitted, or none is (the caller cancelled, the database failed). The input is read once, in
+ * chunks of lines parsed on the {@link EnginePool} by {@link FlowReader#readStored} and written with
+ * {@code COPY}, so memory does not grow with its size. Bad lines do not stop it: a line that is not valid JSON,
+ * not a flow, has a field of the wrong type, no time, a time more than {@link FlowSettings#maxFuture()} ahead, or
+ * is longer than {@link FlowReader#MAX_LINE_BYTES} is rejected with its number, and the rest is kept; a truncated
+ * gzip stream or an input beyond {@link FlowSettings#maxUploadSize()} ends the reading with a rejection at the line
+ * where it stopped. {@code node_status} and {@code lost_events} lines are ignored (lost events kept as gaps).
+ * A live source calls this once per batch of lines (each batch committed on its own).
+ */
+@Component
+@EnableConfigurationProperties(FlowSettings.class)
+public class FlowIngest {
+
+	/** Columns of {@code flow} in the order {@link #row} writes them. */
+	static final String COPY_FLOW = "COPY flow (workspace_id, time, upload_id, count, node_name, verdict, "
+			+ "drop_reason_desc, traffic_direction, flow_type, is_reply, source_namespace, source_pod, source_workload, "
+			+ "source_labels, source_identity, source_cluster, source_ip, source_port, source_names, "
+			+ "destination_namespace, destination_pod, destination_workload, destination_labels, destination_identity, "
+			+ "destination_cluster, destination_ip, destination_port, destination_names, protocol, l7_type, "
+			+ "http_method, http_status, http_url, dns_query, flow) FROM STDIN";
+
+	private static final String CLUSTER_LABEL = "k8s:io.cilium.k8s.policy.cluster=";
+
+	private final DatabaseClient db;
+
+	private final ConnectionFactory connections;
+
+	private final TransactionalOperator transaction;
+
+	private final EnginePool engine;
+
+	private final WorkspaceSettings settings;
+
+	private final AuditLog audit;
+
+	private final FlowSettings flows;
+
+	FlowIngest(DatabaseClient db, ConnectionFactory connections, ReactiveTransactionManager transactions,
+			EnginePool engine, WorkspaceSettings settings, AuditLog audit, FlowSettings flows) {
+		this.db = db;
+		this.connections = connections;
+		this.transaction = TransactionalOperator.create(transactions);
+		this.engine = engine;
+		this.settings = settings;
+		this.audit = audit;
+		this.flows = flows;
+	}
+
+	/** The flow log's settings. */
+	public FlowSettings settings() {
+		return this.flows;
+	}
+
+	/**
+	 * Ingests the NDJSON body of a request (gzip-compressed when {@code gzip}); see the class comment. Empty when the
+	 * workspace does not exist.
+	 *
+	 * @param remoteAddress the client's address for the audit log, null for internal sources
+	 */
+	public Mono<IngestReport> ingest(String workspace, Flux<DataBuffer> body, boolean gzip, Source source,
+			AuditLog.Who actor, @Nullable String remoteAddress) {
+		return ingest(workspace, () -> {
+			InputStream in = new AbortingInputStream(DataBufferUtils.subscriberInputStream(body, 4));
+			return gzip ? new GZIPInputStream(in, 64 * 1024) : in;
+		}, source, actor, remoteAddress);
+	}
+
+	/** Opens an input (on a thread that may block). */
+	@FunctionalInterface
+	public interface Input {
+
+		InputStream open() throws IOException;
+
+	}
+
+	/**
+	 * Ingests NDJSON read from {@code input} (opened and read on a thread that may block, closed at the end); see the
+	 * class comment. Empty when the workspace does not exist.
+	 */
+	public Mono<IngestReport> ingest(String workspace, Input input, Source source, AuditLog.Who actor,
+			@Nullable String remoteAddress) {
+		return this.db.sql("SELECT id FROM workspace WHERE name = :name")
+			.bind("name", workspace)
+			.map((row) -> row.get("id", Long.class))
+			.one()
+			.flatMap((id) -> this.settings.at(workspace, Instant.now())
+				.map((s) -> s.engineOptions().clusterName())
+				.flatMap((cluster) -> run(new Run(id, workspace, cluster, source), input, actor, remoteAddress)));
+	}
+
+	private Mono<IngestReport> run(Run run, Input input, AuditLog.Who actor, @Nullable String remoteAddress) {
+		Mono<IngestReport> work = this.db
+			.sql("INSERT INTO flow_upload (workspace_id, source, author) VALUES (:ws, :source, :author) RETURNING id")
+			.bind("ws", run.workspaceId)
+			.bind("source", run.source.column())
+			.bind("author", actor.username())
+			.map((row) -> row.get("id", Long.class))
+			.one()
+			.flatMap((uploadId) -> {
+				run.uploadId = uploadId;
+				return Flux.using(() -> new LineChunks(input, this.flows.maxUploadSize().toBytes()),
+						(chunks) -> Flux.<LineChunks.Chunk>generate((sink) -> {
+							try {
+								LineChunks.Chunk chunk = chunks.next();
+								if (chunk == null) {
+									sink.complete();
+								}
+								else {
+									sink.next(chunk);
+								}
+							}
+							catch (IOException ex) {
+								sink.error(ex);
+							}
+						}), (chunks) -> {
+							try {
+								chunks.close();
+							}
+							catch (IOException ex) {
+								// the input is done with either way
+							}
+						})
+					.subscribeOn(Schedulers.boundedElastic())
+					// delayed errors: a failing input lets the COPY in flight finish, so that the rollback is clean
+					.concatMapDelayError((chunk) -> this.engine.run(() -> run.parse(chunk, this.flows))
+						.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
+							.maxBackoff(Duration.ofSeconds(1))
+							.filter(EngineBusy.class::isInstance)), false, 1)
+					.concatMapDelayError((batch) -> write(run, batch), false, 1)
+					.then(Mono.defer(() -> flushEdges(run)))
+					.then(Mono.defer(() -> flushLost(run)))
+					.then(Mono.defer(() -> finish(run, actor, remoteAddress)));
+			});
+		return this.transaction.transactional(work);
+	}
+
+	private Mono<Void> write(Run run, Batch batch) {
+		Mono<Void> partitions = Mono.empty();
+		if (!batch.newDays.isEmpty()) {
+			partitions = Flux.fromIterable(batch.newDays).concatMap((day) -> ensurePartitions(run.workspaceId, day))
+				.then();
+		}
+		Mono<Void> copy = (batch.rows == 0) ? Mono.empty()
+				: this.db.inConnection((c) -> postgres(c).copyIn(COPY_FLOW).from(batch.copy, 0, batch.length).build())
+					.then();
+		Mono<Void> edges = (run.edges.size() > 100_000) ? Mono.defer(() -> flushEdges(run)) : Mono.empty();
+		return partitions.then(copy).then(edges);
+	}
+
+	/** Makes the day's partitions of both tables on a connection of its own (committed at once). */
+	Mono<Void> ensurePartitions(long workspaceId, LocalDate day) {
+		return Mono.usingWhen(Mono.from(this.connections.create()),
+				(c) -> Flux.from(c.createStatement("SELECT flow_ensure_partitions($1, $2, $2)")
+					.bind("$1", workspaceId)
+					.bind("$2", day)
+					.execute()).concatMap((result) -> result.map((row, meta) -> 1)).then(),
+				Connection::close);
+	}
+
+	private static PostgresqlConnection postgres(Connection connection) {
+		Object c = connection;
+		while (!(c instanceof PostgresqlConnection) && c instanceof Wrapped<?> wrapped) {
+			c = wrapped.unwrap();
+		}
+		if (c instanceof PostgresqlConnection postgres) {
+			return postgres;
+		}
+		throw new IllegalStateException("the flow store needs r2dbc-postgresql, not " + connection.getClass());
+	}
+
+	private Mono<Void> flushEdges(Run run) {
+		if (run.edges.isEmpty()) {
+			return Mono.empty();
+		}
+		CopyText text = new CopyText(run.edges.size() * 96);
+		for (Map.Entry<Edge, long[]> entry : run.edges.entrySet()) {
+			Edge e = entry.getKey();
+			text.number(run.workspaceId).text(e.minute.toString()).text(e.source).text(e.destination)
+				.number(e.port).text(e.protocol).text(e.verdict).number(entry.getValue()[0]);
+			text.endRow();
+		}
+		run.edges.clear();
+		String create = run.stageCreated ? ""
+				: "CREATE TEMP TABLE IF NOT EXISTS flow_edge_stage (LIKE flow_edge_minute) ON COMMIT DROP";
+		run.stageCreated = true;
+		Mono<Void> stage = create.isEmpty() ? Mono.empty() : this.db.sql(create).then();
+		return stage
+			.then(this.db.inConnection((c) -> postgres(c)
+				.copyIn("COPY flow_edge_stage (workspace_id, minute, source_workload, destination_workload, "
+						+ "destination_port, protocol, verdict, count) FROM STDIN")
+				.from(text.bytes(), 0, text.length())
+				.build()))
+			.then(this.db.sql("INSERT INTO flow_edge_minute SELECT * FROM flow_edge_stage "
+					+ "ON CONFLICT (workspace_id, minute, source_workload, destination_workload, destination_port, "
+					+ "protocol, verdict) DO UPDATE SET count = flow_edge_minute.count + EXCLUDED.count")
+				.then())
+			.then(this.db.sql("TRUNCATE flow_edge_stage").then());
+	}
+
+	private Mono<Void> flushLost(Run run) {
+		return Flux.fromIterable(run.lost.entrySet())
+			.concatMap((entry) -> this.db.sql("INSERT INTO flow_lost_event (workspace_id, node_name, minute, source, "
+					+ "count) VALUES (:ws, :node, :minute, :source, :count) ON CONFLICT (workspace_id, minute, node_name,"
+					+ " source) DO UPDATE SET count = flow_lost_event.count + EXCLUDED.count")
+				.bind("ws", run.workspaceId)
+				.bind("node", entry.getKey().node)
+				.bind("minute", entry.getKey().minute.atOffset(ZoneOffset.UTC))
+				.bind("source", entry.getKey().source)
+				.bind("count", entry.getValue()[0])
+				.then())
+			.then();
+	}
+
+	private Mono<IngestReport> finish(Run run, AuditLog.Who actor, @Nullable String remoteAddress) {
+		IngestReport report = run.report();
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("source", run.source.column());
+		details.put("upload", run.uploadId);
+		details.put("accepted", report.accepted());
+		details.put("flows", report.flows());
+		details.put("rejected", report.rejectedCount());
+		details.put("ignored", report.ignored());
+		details.put("lostEvents", report.lostEvents());
+		if (report.cluster() != null) {
+			details.put("otherClusterFlows", report.cluster().flows());
+		}
+		return this.db.sql("UPDATE flow_upload SET accepted = :accepted, rejected = :rejected, ignored = :ignored, "
+				+ "finished_at = clock_timestamp() WHERE id = :id")
+			.bind("accepted", report.accepted())
+			.bind("rejected", report.rejectedCount())
+			.bind("ignored", report.ignored())
+			.bind("id", run.uploadId)
+			.then()
+			.then(this.audit.record(new AuditLog.Event(actor, "flow.ingest", AuditLog.Outcome.SUCCESS,
+					"flows/" + run.uploadId, run.workspace, remoteAddress, details)))
+			.thenReturn(report);
+	}
+
+	/** One chunk parsed: its rows as COPY text and the days that need partitions first. */
+	record Batch(byte[] copy, int length, int rows, List<LocalDate> newDays) {
+	}
+
+	record Edge(Instant minute, String source, String destination, int port, String protocol, String verdict) {
+	}
+
+	record Lost(String node, Instant minute, String source) {
+	}
+
+	/** The state of one ingest; used by one thread at a time (each step follows the one before). */
+	static final class Run implements FlowReader.StoredLines {
+
+		final long workspaceId;
+
+		final String workspace;
+
+		final String cluster;
+
+		final Source source;
+
+		long uploadId;
+
+		final FlowReader reader = new FlowReader();
+
+		final Set<LocalDate> days = new HashSet<>();
+
+		final Map<Edge, long[]> edges = new HashMap<>();
+
+		final Map<Lost, long[]> lost = new HashMap<>();
+
+		final List<IngestReport.Rejected> rejected = new ArrayList<>();
+
+		final Map<String, Long> otherClusters = new HashMap<>();
+
+		long otherClusterFlows;
+
+		long rejectedCount;
+
+		long accepted;
+
+		long flowCount;
+
+		long ignored;
+
+		long lostEvents;
+
+		boolean stageCreated;
+
+		// per chunk
+		private @Nullable CopyText text;
+
+		private int rows;
+
+		private List<LocalDate> newDays = new ArrayList<>();
+
+		private Instant notAfter = Instant.MAX;
+
+		private int maxDays;
+
+		Run(long workspaceId, String workspace, String cluster, Source source) {
+			this.workspaceId = workspaceId;
+			this.workspace = workspace;
+			this.cluster = cluster;
+			this.source = source;
+		}
+
+		Batch parse(LineChunks.Chunk chunk, FlowSettings settings) {
+			this.text = new CopyText(chunk.length() + chunk.length() / 2 + 1024);
+			this.rows = 0;
+			this.newDays = new ArrayList<>(1);
+			this.notAfter = Instant.now().plus(settings.maxFuture());
+			this.maxDays = settings.maxDaysPerIngest();
+			if (chunk.tooLong()) {
+				reject(chunk.firstLine(), "the line is longer than " + FlowReader.MAX_LINE_BYTES + " bytes; skipped");
+			}
+			else if (chunk.length() > 0) {
+				this.reader.readStored(chunk.bytes(), 0, chunk.length(), chunk.firstLine(), this);
+			}
+			if (chunk.stop() != null) {
+				reject(chunk.firstLine(), chunk.stop());
+			}
+			CopyText done = this.text;
+			this.text = null;
+			return new Batch(done.bytes(), done.length(), this.rows, this.newDays);
+		}
+
+		@Override
+		public void flow(StoredFlow f) {
+			if (f.time().isAfter(this.notAfter)) {
+				reject(f.line(), "time: " + f.time() + " is in the future (more than the allowed "
+						+ "portcullis.flows.max-future ahead of this server's clock)");
+				return;
+			}
+			if (!validUtf8(f.json(), f.jsonFrom(), f.jsonTo())) {
+				reject(f.line(), "is not valid UTF-8 text, or holds a control character");
+				return;
+			}
+			LocalDate day = LocalDate.ofInstant(f.time(), ZoneOffset.UTC);
+			if (!this.days.contains(day)) {
+				if (this.days.size() >= this.maxDays) {
+					reject(f.line(), "time: " + f.time() + " is on a day beyond the " + this.maxDays
+							+ " distinct days one ingest may write (portcullis.flows.max-days-per-ingest)");
+					return;
+				}
+				this.days.add(day);
+				this.newDays.add(day);
+			}
+			Flow flow = f.flow();
+			String sourceCluster = cluster(flow.source());
+			String destinationCluster = cluster(flow.destination());
+			String sourceWorkload = Workloads.of(flow.source());
+			String destinationWorkload = Workloads.of(flow.destination());
+			String protocol = protocol(flow.protocol());
+			Integer port = (flow.destinationPort() > 0) ? flow.destinationPort() : null;
+			CopyText t = this.text;
+			t.number(this.workspaceId).text(f.time().toString()).number(this.uploadId).number(f.count())
+				.text(f.nodeName()).text(f.verdict()).text(f.dropReasonDesc()).text(f.trafficDirection())
+				.text(f.type()).bool(f.isReply());
+			endpoint(t, flow.source(), sourceWorkload, f.sourceIdentity(), sourceCluster);
+			t.text(flow.sourceIp()).optional(f.sourcePort()).array(f.sourceNames());
+			endpoint(t, flow.destination(), destinationWorkload, f.destinationIdentity(), destinationCluster);
+			t.text(flow.destinationIp()).optional((port != null) ? port : -1).array(flow.destinationNames());
+			t.text(protocol).text(f.l7Type());
+			if (flow.l7() instanceof Flow.Http http) {
+				t.text(http.method().isEmpty() ? null : http.method()).optional(f.httpStatus())
+					.text(http.url().isEmpty() ? null : http.url());
+			}
+			else {
+				t.nul().optional(f.httpStatus()).nul();
+			}
+			t.text((flow.l7() instanceof Flow.Dns dns) ? dns.query() : null);
+			t.raw(f.json(), f.jsonFrom(), f.jsonTo());
+			t.endRow();
+			this.rows++;
+			this.accepted++;
+			this.flowCount += f.count();
+			Edge edge = new Edge(f.time().truncatedTo(ChronoUnit.MINUTES), sourceWorkload, destinationWorkload,
+					(port != null) ? port : 0, (protocol != null) ? protocol : "",
+					(f.verdict() != null) ? f.verdict() : "");
+			this.edges.computeIfAbsent(edge, (e) -> new long[1])[0] += f.count();
+			String other = (sourceCluster != null && !sourceCluster.equals(this.cluster)) ? sourceCluster
+					: (destinationCluster != null && !destinationCluster.equals(this.cluster)) ? destinationCluster
+							: null;
+			if (other != null) {
+				this.otherClusterFlows += f.count();
+				if (this.otherClusters.containsKey(other) || this.otherClusters.size() < 10) {
+					this.otherClusters.merge(other, (long) f.count(), Long::sum);
+				}
+			}
+		}
+
+		private static void endpoint(CopyText t, Endpoint e, String workload, long identity,
+				@Nullable String cluster) {
+			t.text(e.namespace()).text(e.podName()).text(workload).array(e.labels()).optional(identity).text(cluster);
+		}
+
+		private static @Nullable String cluster(Endpoint e) {
+			if (e.clusterName() != null) {
+				return e.clusterName();
+			}
+			for (String label : e.labels()) {
+				if (label.startsWith(CLUSTER_LABEL)) {
+					return label.substring(CLUSTER_LABEL.length());
+				}
+			}
+			return null;
+		}
+
+		private static @Nullable String protocol(Protocol protocol) {
+			return switch (protocol) {
+				case ANY -> null;
+				case ICMPV4 -> "ICMPv4";
+				case ICMPV6 -> "ICMPv6";
+				default -> protocol.name();
+			};
+		}
+
+		@Override
+		public void lostEvents(LostEvents events) {
+			Instant at = (events.time() != null) ? events.time() : Instant.now();
+			Lost key = new Lost((events.nodeName() != null) ? events.nodeName() : "",
+					at.truncatedTo(ChronoUnit.MINUTES), events.source());
+			this.lost.computeIfAbsent(key, (k) -> new long[1])[0] += events.count();
+			this.lostEvents += events.count();
+		}
+
+		@Override
+		public void ignored(int line, String why) {
+			this.ignored++;
+		}
+
+		@Override
+		public void rejected(int line, Violation first) {
+			reject(line, first.path().isEmpty() ? first.message() : first.path() + ": " + first.message());
+		}
+
+		void reject(long line, String message) {
+			this.rejectedCount++;
+			if (this.rejected.size() < IngestReport.MAX_LISTED) {
+				this.rejected.add(new IngestReport.Rejected(line, message));
+			}
+		}
+
+		IngestReport report() {
+			IngestReport.ClusterMismatch mismatch = (this.otherClusterFlows == 0) ? null
+					: new IngestReport.ClusterMismatch(this.cluster, this.otherClusterFlows, this.otherClusters);
+			return new IngestReport(this.accepted, this.flowCount, this.rejected, this.rejectedCount, this.ignored,
+					this.lostEvents, mismatch, this.uploadId);
+		}
+
+		private static boolean validUtf8(byte[] bytes, int from, int to) {
+			boolean ascii = true;
+			for (int i = from; i < to; i++) {
+				byte b = bytes[i];
+				if (b < 0) {
+					ascii = false;
+				}
+				else if (b < 0x20 && b != '\t' && b != '\r') {
+					return false;
+				}
+			}
+			if (ascii) {
+				return true;
+			}
+			try {
+				StandardCharsets.UTF_8.newDecoder()
+					.onMalformedInput(CodingErrorAction.REPORT)
+					.onUnmappableCharacter(CodingErrorAction.REPORT)
+					.decode(ByteBuffer.wrap(bytes, from, to - from));
+				return true;
+			}
+			catch (CharacterCodingException ex) {
+				return false;
+			}
+		}
+
+	}
+
+	/** Marks a failure to read the request body as the client's going away, not as broken input. */
+	private static final class AbortingInputStream extends java.io.FilterInputStream {
+
+		AbortingInputStream(InputStream in) {
+			super(in);
+		}
+
+		@Override
+		public int read() throws IOException {
+			try {
+				return super.read();
+			}
+			catch (IOException ex) {
+				throw new LineChunks.Aborted(ex);
+			}
+			catch (RuntimeException ex) {
+				throw new LineChunks.Aborted(new IOException(ex));
+			}
+		}
+
+		@Override
+		public int read(byte[] b, int off, int len) throws IOException {
+			try {
+				return super.read(b, off, len);
+			}
+			catch (IOException ex) {
+				throw new LineChunks.Aborted(ex);
+			}
+			catch (RuntimeException ex) {
+				throw new LineChunks.Aborted(new IOException(ex));
+			}
+		}
+
+	}
+
+
+}

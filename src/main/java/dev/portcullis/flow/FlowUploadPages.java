@@ -1,0 +1,64 @@
+package dev.portcullis.flow;
+
+import dev.portcullis.identity.Actor;
+import dev.portcullis.identity.Role;
+import dev.portcullis.web.PageError;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.reactive.result.view.Rendering;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The upload page of a workspace's flow log ({@code /workspaces/{workspace}/flows/upload}): drop or choose a Hubble
+ * export ({@code hubble observe -o json} output or an exporter file, gzip-compressed or not); the browser streams the
+ * file to {@code POST /api/v1/workspaces/{workspace}/flows} with a progress bar (rate, bytes, an estimate of the
+ * flows sent) and a cancel button, then shows the answer (frontend/src/flow-upload.js). Authors upload; viewers see
+ * the page read-only.
+ */
+@Controller
+class FlowUploadPages {
+
+	private final DatabaseClient db;
+
+	private final FlowSettings settings;
+
+	FlowUploadPages(DatabaseClient db, FlowIngest ingest) {
+		this.db = db;
+		this.settings = ingest.settings();
+	}
+
+	@GetMapping("/workspaces/{workspace}/flows/upload")
+	Mono<Rendering> page(@PathVariable String workspace, ServerWebExchange exchange) {
+		return this.db.sql("SELECT count(*) FROM workspace WHERE name = :name")
+			.bind("name", workspace)
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.filter((n) -> n > 0)
+			.switchIfEmpty(Mono.error(() -> new PageError(HttpStatus.NOT_FOUND, "There is no such workspace.")))
+			.then(Actor.current(exchange))
+			.map((actor) -> Rendering.view("flows/upload")
+				.modelAttribute("workspace", workspace)
+				.modelAttribute("canWrite", actor.has(Role.AUTHOR))
+				.modelAttribute("maxUpload", size(this.settings.maxUploadSize().toBytes()))
+				.build());
+	}
+
+	/** "16 GB", "512 MB", "300 KB" (binary units, as Spring's DataSize counts them). */
+	static String size(long bytes) {
+		String[] units = { "B", "KB", "MB", "GB", "TB" };
+		int unit = 0;
+		double value = bytes;
+		while (value >= 1024 && unit < units.length - 1) {
+			value /= 1024;
+			unit++;
+		}
+		return ((value == Math.rint(value)) ? Long.toString((long) value) : String.format(java.util.Locale.ROOT, "%.1f",
+				value)) + " " + units[unit];
+	}
+
+}

@@ -1,0 +1,10 @@
+/**
+ * Live flow sources of a workspace: a Hubble Relay followed over gRPC ({@code Observer.GetFlows}, a hand-written
+ * codec of the fields Portcullis reads) and a directory of Hubble exporter files, each followed by one instance
+ * under a lease, resuming without loss or duplicates, and storing flows through {@code flow.FlowIngest}
+ * (docs/adr/027).
+ */
+@NullMarked
+package dev.portcullis.flow.sources;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,273 @@
+package dev.portcullis.flow;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+
+import dev.portcullis.IntegrationTest;
+import dev.portcullis.identity.Actor;
+import dev.portcullis.identity.Role;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code POST /api/v1/workspaces/{ws}/flows} with real PostgreSQL and the real Hubble exports of
+ * {@code src/test/resources/flows}: counts, aggregates, gzip, rejected lines by number, ignored records, gaps,
+ * the cluster check, roles, audit, and nothing written by an ingest that fails.
+ */
+class FlowUploadIntegrationTests extends IntegrationTest {
+
+	static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+
+	static final String[] CORPUS = { "basic-sample-10-flows.json", "basic-sample-330-dns-flows.json",
+			"basic-sample-348-http-flows.json", "basic-sample-400-icmpv4-flows.json",
+			"basic-sample-400-l7-redirected-flows.json", "basic-sample-400-tcp-flows.json",
+			"basic-sample-400-udp-flows.json", "basic-sample-5-dns-flows.json", "basic-sample-5-http-flows.json" };
+
+	/** Lines of each corpus file (its README). */
+	static final int CORPUS_FLOWS = 10 + 330 + 348 + 18 + 400 + 400 + 400 + 5 + 5;
+
+	@Autowired
+	JsonMapper json;
+
+	@Autowired
+	DatabaseClient db;
+
+	@Autowired
+	FlowIngest ingest;
+
+	@Autowired
+	FlowRetention retention;
+
+	String ws;
+
+	String uri;
+
+	@BeforeEach
+	void createWorkspace() {
+		this.ws = "flows-" + UUID.randomUUID().toString().substring(0, 8);
+		this.uri = "/api/v1/workspaces/" + this.ws + "/flows";
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", this.ws)).exchange().expectStatus().isCreated();
+	}
+
+	static byte[] corpus() throws IOException {
+		ByteArrayOutputStream all = new ByteArrayOutputStream();
+		for (String name : CORPUS) {
+			try (InputStream in = FlowUploadIntegrationTests.class.getResourceAsStream("/flows/" + name)) {
+				byte[] bytes = in.readAllBytes();
+				all.write(bytes);
+				if (bytes[bytes.length - 1] != '\n') {
+					all.write('\n');
+				}
+			}
+		}
+		return all.toByteArray();
+	}
+
+	static byte[] gzip(byte[] bytes) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+			gzip.write(bytes);
+		}
+		return out.toByteArray();
+	}
+
+	JsonNode post(WebTestClient client, byte[] body, boolean gzip, int status) {
+		byte[] answer = client.post().uri(this.uri).contentType(NDJSON)
+			.headers((h) -> {
+				if (gzip) {
+					h.set("Content-Encoding", "gzip");
+				}
+			})
+			.bodyValue(body).exchange().expectStatus().isEqualTo(status).expectBody().returnResult()
+			.getResponseBody();
+		return this.json.readTree(answer);
+	}
+
+	long count(String sql) {
+		return this.db.sql(sql).bind("ws", this.ws).map((row) -> row.get(0, Long.class)).one()
+			.block(Duration.ofSeconds(30));
+	}
+
+	long rows() {
+		return count("SELECT count(*) FROM flow WHERE workspace_id = (SELECT id FROM workspace WHERE name = :ws)");
+	}
+
+	@Test
+	void uploadOfTheRealHubbleExportsShouldKeepEveryFlowWithItsFieldsAndRollUpTheEdges() throws IOException {
+		JsonNode report = post(as(Role.AUTHOR), corpus(), false, 200);
+		assertThat(report.get("accepted").asLong()).isEqualTo(CORPUS_FLOWS);
+		assertThat(report.get("flows").asLong()).isEqualTo(CORPUS_FLOWS);
+		assertThat(report.get("rejected")).isEmpty();
+		assertThat(report.get("ignored").asLong()).isZero();
+		assertThat(rows()).isEqualTo(CORPUS_FLOWS);
+		assertThat(count("SELECT sum(count)::bigint FROM flow_edge_minute WHERE workspace_id = "
+				+ "(SELECT id FROM workspace WHERE name = :ws)")).isEqualTo(CORPUS_FLOWS);
+		// the first line of basic-sample-10-flows.json, field by field
+		Map<String, Object> first = this.db.sql("SELECT * FROM flow WHERE workspace_id = (SELECT id FROM workspace "
+				+ "WHERE name = :ws) AND time = '2021-06-16T16:52:13.136834Z' AND source_port = 15020")
+			.bind("ws", this.ws).fetch().one().block(Duration.ofSeconds(30));
+		assertThat(first).containsEntry("verdict", "FORWARDED").containsEntry("source_namespace", "bookinfo")
+			.containsEntry("source_pod", "reviews-v1-545db77b95-s6jb8").containsEntry("source_workload",
+					"bookinfo/reviews-v1")
+			.containsEntry("destination_workload", "reserved:host").containsEntry("source_identity", 25339L)
+			.containsEntry("destination_identity", 1L).containsEntry("destination_port", 42044)
+			.containsEntry("protocol", "TCP").containsEntry("traffic_direction", "INGRESS")
+			.containsEntry("flow_type", "L3_L4").containsEntry("is_reply", true).containsEntry("source_cluster", "default")
+			.containsEntry("node_name", "gke-ilya-otel-demo-1-ilya-otel-demo-1-6114bb84-zr1l");
+		assertThat(((io.r2dbc.postgresql.codec.Json) first.get("flow")).asString()).startsWith("{\"time\":\"2021-06-16T16:52:13.136834446Z\"")
+			.endsWith("\"Summary\":\"TCP Flags: ACK, FIN\"}");
+		assertThat(count("SELECT count(*) FROM flow WHERE workspace_id = (SELECT id FROM workspace WHERE name = :ws)"
+				+ " AND http_method = 'GET' AND http_url LIKE 'http://%'")).isPositive();
+		assertThat(count("SELECT count(*) FROM flow WHERE workspace_id = (SELECT id FROM workspace WHERE name = :ws)"
+				+ " AND dns_query IS NOT NULL")).isPositive();
+		assertThat(count("SELECT count(*) FROM audit_event WHERE workspace = :ws AND action = 'flow.ingest' "
+				+ "AND (details->>'accepted')::bigint = " + CORPUS_FLOWS)).isEqualTo(1);
+	}
+
+	@Test
+	void gzipUploadShouldKeepTheSameFlows() throws IOException {
+		JsonNode report = post(as(Role.AUTHOR), gzip(corpus()), true, 200);
+		assertThat(report.get("accepted").asLong()).isEqualTo(CORPUS_FLOWS);
+		assertThat(rows()).isEqualTo(CORPUS_FLOWS);
+	}
+
+	static String flow(Instant time, String extra) {
+		return "{\"flow\":{\"time\":\"" + time + "\",\"verdict\":\"DROPPED\",\"drop_reason_desc\":\"POLICY_DENIED\","
+				+ "\"IP\":{\"source\":\"10.0.0.1\",\"destination\":\"10.0.0.2\"},\"l4\":{\"TCP\":{\"source_port\":4000,"
+				+ "\"destination_port\":80}},\"source\":{\"identity\":100,\"namespace\":\"shop\",\"pod_name\":\"cart-1\","
+				+ "\"labels\":[\"k8s:app=cart\",\"k8s:io.cilium.k8s.policy.cluster=default\"]},\"destination\":{"
+				+ "\"identity\":200,\"namespace\":\"shop\",\"pod_name\":\"db-0\",\"labels\":[\"k8s:app=db\"]}" + extra
+				+ "},\"node_name\":\"n1\",\"time\":\"" + time + "\"}";
+	}
+
+	@Test
+	void badLinesShouldBeRejectedByNumberAndTheGoodOnesKept() {
+		Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+		char[] huge = new char[10 * 1024 * 1024];
+		Arrays.fill(huge, 'x');
+		String body = String.join("\n",
+				flow(now, ""), // 1
+				"", // 2 blank: skipped
+				"{\"flow\": {\"time\": ", // 3 invalid JSON
+				flow(now, ",\"aggregate\":{\"ingress_flow_count\":3,\"egress_flow_count\":2}"), // 4: counts 5
+				flow(now, "").replace("\"destination_port\":80", "\"destination_port\":\"x\""), // 5 wrong type
+				flow(now.plus(Duration.ofDays(400)), ""), // 6 far future
+				"{\"node_status\":{\"state_change\":\"NODE_CONNECTED\",\"node_names\":[\"n1\"]},\"node_name\":\"n1\"}", // 7
+				"{\"lost_events\":{\"source\":\"PERF_EVENT_RING_BUFFER\",\"num_events_lost\":\"7\",\"cpu\":{\"value\":1}},"
+						+ "\"node_name\":\"n1\",\"time\":\"" + now + "\"}", // 8
+				"{\"x\": \"" + new String(huge) + "\"}", // 9 too long
+				flow(now, "").replace("\"time\":\"" + now + "\",", "").replace(",\"time\":\"" + now + "\"", ""), // 10 no time
+				flow(now, "").replace("\"verdict\":\"DROPPED\"", "\"verdict\":42"), // 11 wrong type (stored field)
+				flow(now, "").replace("cluster=default", "cluster=prod"), // 12 another cluster
+				flow(now, "").substring(0, 100)); // 13 half a line at the end
+		JsonNode report = post(as(Role.AUTHOR), body.getBytes(StandardCharsets.UTF_8), false, 200);
+		assertThat(report.get("accepted").asLong()).isEqualTo(3);
+		assertThat(report.get("flows").asLong()).isEqualTo(7);
+		assertThat(report.get("ignored").asLong()).isEqualTo(2);
+		assertThat(report.get("lostEvents").asLong()).isEqualTo(7);
+		assertThat(report.get("rejectedCount").asLong()).isEqualTo(7);
+		assertThat(report.get("rejected").findValues("line").stream().map(JsonNode::asInt))
+			.containsExactly(3, 5, 6, 9, 10, 11, 13);
+		assertThat(report.get("rejected").get(1).get("message").asString()).contains("l4.TCP.destination_port")
+			.contains("\"x\"");
+		assertThat(report.get("rejected").get(2).get("message").asString()).contains("future");
+		assertThat(report.get("cluster").get("flows").asLong()).isEqualTo(1);
+		assertThat(report.get("cluster").get("seen").get("prod").asLong()).isEqualTo(1);
+		assertThat(report.get("cluster").get("workspaceCluster").asString()).isEqualTo("default");
+		assertThat(rows()).isEqualTo(3);
+		assertThat(count("SELECT sum(count)::bigint FROM flow_lost_event WHERE workspace_id = "
+				+ "(SELECT id FROM workspace WHERE name = :ws) AND node_name = 'n1'")).isEqualTo(7);
+		assertThat(count("SELECT sum(count)::bigint FROM flow_edge_minute WHERE workspace_id = "
+				+ "(SELECT id FROM workspace WHERE name = :ws) AND source_workload = 'shop/cart' "
+				+ "AND destination_workload = 'shop/db' AND destination_port = 80 AND verdict = 'DROPPED'"))
+			.isEqualTo(7);
+	}
+
+	@Test
+	void truncatedGzipShouldKeepTheLinesBeforeTheBreakAndSaySo() throws IOException {
+		byte[] whole = gzip(corpus());
+		byte[] truncated = Arrays.copyOf(whole, whole.length / 2);
+		JsonNode report = post(as(Role.AUTHOR), truncated, true, 200);
+		long accepted = report.get("accepted").asLong();
+		assertThat(accepted).isBetween(100L, (long) CORPUS_FLOWS - 1);
+		JsonNode last = report.get("rejected").get(report.get("rejected").size() - 1);
+		assertThat(last.get("message").asString()).contains("ends early");
+		assertThat(rows()).isEqualTo(accepted);
+	}
+
+	@Test
+	void viewerShouldNotUpload() throws IOException {
+		post(as(Role.VIEWER), corpus(), false, 403);
+		assertThat(rows()).isZero();
+	}
+
+	@Test
+	void unknownWorkspaceShouldBeNotFound() {
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces/no-such-ws/flows").contentType(NDJSON)
+			.bodyValue("{}".getBytes(StandardCharsets.UTF_8)).exchange().expectStatus().isNotFound();
+	}
+
+	@Test
+	void ingestThatFailsMidwayShouldWriteNothing() throws IOException {
+		byte[] corpus = corpus();
+		FlowIngest.Input failing = () -> new InputStream() {
+			int at;
+
+			@Override
+			public int read() throws IOException {
+				if (this.at >= corpus.length / 2) {
+					throw new LineChunks.Aborted(new IOException("the client went away"));
+				}
+				return corpus[this.at++];
+			}
+		};
+		assertThatThrownBy(() -> this.ingest.ingest(this.ws, failing, Source.UPLOAD, Actor.SYSTEM, null)
+			.block(Duration.ofSeconds(60))).hasMessageContaining("went away");
+		assertThat(rows()).isZero();
+		assertThat(count("SELECT count(*) FROM flow_upload WHERE workspace_id = "
+				+ "(SELECT id FROM workspace WHERE name = :ws)")).isZero();
+	}
+
+	@Test
+	void retentionShouldDropWholePartitionsOnlyOnceTheirDayAndTheirLastWriteAreOld() throws IOException {
+		Instant old = Instant.now().minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
+		Instant recent = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+		String body = flow(old, "") + "\n" + flow(recent, "") + "\n";
+		post(as(Role.AUTHOR), body.getBytes(StandardCharsets.UTF_8), false, 200);
+		assertThat(rows()).isEqualTo(2);
+		// just written: the old day stays (an import of an old export is kept for the retention period)
+		this.retention.run(Instant.now()).block(Duration.ofSeconds(60));
+		assertThat(rows()).isEqualTo(2);
+		this.db.sql("UPDATE flow_partition SET written_at = now() - interval '20 days' WHERE workspace_id = "
+				+ "(SELECT id FROM workspace WHERE name = :ws)").bind("ws", this.ws).then().block(Duration.ofSeconds(30));
+		this.retention.run(Instant.now()).block(Duration.ofSeconds(60));
+		// raw flows: 8 days by default, so the old day's partition is gone; its edges (30 days) stay
+		assertThat(rows()).isEqualTo(1);
+		assertThat(count("SELECT sum(count)::bigint FROM flow_edge_minute WHERE workspace_id = "
+				+ "(SELECT id FROM workspace WHERE name = :ws)")).isEqualTo(2);
+		// the days ahead exist
+		assertThat(count("SELECT count(*) FROM flow_partition WHERE workspace_id = (SELECT id FROM workspace "
+				+ "WHERE name = :ws) AND kind = 'flow' AND day > current_date")).isEqualTo(2);
+	}
+
+}
