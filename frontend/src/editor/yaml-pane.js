@@ -29,11 +29,23 @@ const replaceSelectionOnInput = EditorView.domEventHandlers({
       || (event.inputType !== 'insertText' && event.inputType !== 'insertReplacementText')) {
       return false;
     }
-    if (view.state.selection.main.empty && !event.data.includes('\n')) {
+    // the range the browser is about to replace: the DOM selection, which CodeMirror may not have read yet
+    let { from, to } = view.state.selection.main;
+    const target = event.getTargetRanges ? event.getTargetRanges()[0] : null;
+    if (target) {
+      try {
+        from = view.posAtDOM(target.startContainer, target.startOffset);
+        to = view.posAtDOM(target.endContainer, target.endOffset);
+      } catch {
+        ({ from, to } = view.state.selection.main);
+      }
+    }
+    if (from === to && !event.data.includes('\n')) {
       return false;
     }
     event.preventDefault();
-    view.dispatch(view.state.replaceSelection(event.data), { userEvent: 'input.type', scrollIntoView: true });
+    view.dispatch({ changes: { from, to, insert: event.data }, selection: { anchor: from + event.data.length },
+      userEvent: 'input.type', scrollIntoView: true });
     return true;
   },
 });
