@@ -29,10 +29,16 @@ const replaceSelectionOnInput = EditorView.domEventHandlers({
       || (event.inputType !== 'insertText' && event.inputType !== 'insertReplacementText')) {
       return false;
     }
-    // the range the browser is about to replace: the DOM selection, which CodeMirror may not have read yet
+    // the range the browser is about to replace: the DOM selection, which CodeMirror may not have read yet (a
+    // script's select-all): let it read it first, else map the browser's target range
+    try {
+      view.observer.flush();
+    } catch {
+      // an internal API: without it the target range below decides
+    }
     let { from, to } = view.state.selection.main;
-    const target = event.getTargetRanges ? event.getTargetRanges()[0] : null;
-    if (target) {
+    const target = from === to && event.getTargetRanges ? event.getTargetRanges()[0] : null;
+    if (target && !target.collapsed) {
       try {
         from = view.posAtDOM(target.startContainer, target.startOffset);
         to = view.posAtDOM(target.endContainer, target.endOffset);
