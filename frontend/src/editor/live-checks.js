@@ -223,10 +223,8 @@ export function liveChecks(form) {
     }
     const body = JSON.stringify(ciliumVersion ? { policies: text, ciliumVersion } : { policies: text });
     try {
-      // while the text was valid at the last check (the common case: editing a valid policy), the summary and
-      // the graph are asked for at once, beside validate; after an invalid text they wait for its answer
-      const early = lastValid ? both(body, signal) : null;
-      early?.catch(() => {});
+      // describe and graph answer 400 for invalid text: they are asked for only once validate says it is valid
+      // (asking beside validate saves a round trip but fills the console with 400s whenever the text turns invalid)
       const response = await post('validate', body, 'application/json', signal);
       if (response.status === 429) {
         say('The engine is busy; checking again in a moment.');
@@ -254,7 +252,7 @@ export function liveChecks(form) {
         done({ seq: mine, text, state: 'invalid', ms: performance.now() - started });
         return;
       }
-      const [described, drawn] = await (early ?? both(body, signal));
+      const [described, drawn] = await both(body, signal);
       if (!described.ok || !drawn.ok) {
         say('The summary and graph could not be updated; they show the last valid text.');
         stale(true);
