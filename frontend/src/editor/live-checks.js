@@ -66,7 +66,6 @@ export function liveChecks(form) {
   let seq = 0;
   let scheduledAt = 0;
   let view = null;
-  let lastValid = false;
 
   const say = (text) => {
     if (status) {
@@ -245,7 +244,6 @@ export function liveChecks(form) {
         .sort((a, b) => a.document - b.document || a.line - b.line || a.column - b.column);
       mark(findings);
       showProblems(findings);
-      lastValid = result.valid;
       if (!result.valid) {
         say('');
         stale(true);
