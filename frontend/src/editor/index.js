@@ -2,16 +2,21 @@
 // #policy-yaml, which is what the form submits. A pane that changes the text sets the textarea's value and
 // dispatches a "portcullis:yaml" CustomEvent on it with detail {source: 'yaml' | 'visual'}; each pane listens for
 // that event (and "input") and follows changes whose source is not itself.
+// A refused save re-renders the form through htmx (409, 413, 422): the panes are mounted again on the new form.
 import { mountYamlPane } from './yaml-pane.js';
 import { mountVisualPane } from './visual-pane.js';
+import { guardUnsavedChanges, mountConflict } from './page.js';
 
 function start() {
   const textarea = document.getElementById('policy-yaml');
-  if (!textarea) {
+  if (!textarea || textarea.dataset.editorStarted === 'true') {
     return;
   }
-  mountYamlPane(textarea);
+  textarea.dataset.editorStarted = 'true';
+  const view = mountYamlPane(textarea);
   mountVisualPane(textarea);
+  mountConflict(textarea.form, view);
+  guardUnsavedChanges();
 }
 
 if (document.readyState === 'loading') {
@@ -19,3 +24,4 @@ if (document.readyState === 'loading') {
 } else {
   start();
 }
+document.addEventListener('htmx:load', start);

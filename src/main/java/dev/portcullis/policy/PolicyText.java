@@ -11,6 +11,7 @@ import dev.portcullis.engine.doc.Node.ListNode;
 import dev.portcullis.engine.doc.Node.MapNode;
 import dev.portcullis.engine.doc.Node.ScalarNode;
 import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.engine.lint.PolicyLint;
 import dev.portcullis.engine.parse.CiliumVersion;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
@@ -85,6 +86,9 @@ final class PolicyText {
 		if (parsed.hasErrors() || parsed.policies().size() != 1) {
 			throw invalid(violations);
 		}
+		// the semantic lint's warnings about this object alone are stored with the version like the parser's
+		PolicyLint.lint(List.of(object), parsed.policies())
+			.forEach((v) -> violations.add(relocate(v, document, pathPrefix)));
 		Policy policy = parsed.policies().get(0);
 		PolicyKey key = PolicyKey.of(policy.ref());
 		String canonical = Canonical.write((MapNode) object, key);

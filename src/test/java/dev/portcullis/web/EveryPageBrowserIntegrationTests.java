@@ -201,6 +201,8 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		// a refused save swaps the form in place (the bundle's one htmx listener, no inline handler)
 		this.page.navigate("/workspaces/" + ws + "/policies/new");
 		expectFailedResponse(422, "/workspaces/" + ws + "/policies/new");
+		// the YAML pane (CodeMirror) takes the textarea's place once the editor's script has run
+		assertThat(this.page.locator(".cm-editor")).isVisible();
 		this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true)).fill(policy("cache", 99999));
 		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save version")).click();
 		assertThat(this.page.locator("ul.violations")).containsText("Line 18, column 15");

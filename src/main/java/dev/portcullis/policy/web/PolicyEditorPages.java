@@ -12,7 +12,9 @@ import dev.portcullis.policy.PolicyKey;
 import dev.portcullis.policy.PolicySummary;
 import dev.portcullis.policy.SaveResult;
 import dev.portcullis.policy.StoreException;
+import dev.portcullis.policy.WorkspaceSettings;
 import dev.portcullis.policy.Workspaces;
+import dev.portcullis.yaml.YamlProperties;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -23,6 +25,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.reactive.result.view.Rendering;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -42,10 +45,17 @@ class PolicyEditorPages {
 
 	private final PolicyChanges changes;
 
-	PolicyEditorPages(Workspaces workspaces, Policies policies, PolicyChanges changes) {
+	private final WorkspaceSettings settings;
+
+	private final int maxChars;
+
+	PolicyEditorPages(Workspaces workspaces, Policies policies, PolicyChanges changes, WorkspaceSettings settings,
+			YamlProperties yaml) {
 		this.workspaces = workspaces;
 		this.policies = policies;
 		this.changes = changes;
+		this.settings = settings;
+		this.maxChars = yaml.maxInputChars();
 	}
 
 	/**
@@ -93,16 +103,23 @@ class PolicyEditorPages {
 	 * @param base the version the user started from, null when they created a policy that exists meanwhile
 	 * @param current the head now
 	 * @param diff from the base to the head, null when there is no base
+	 * @param theirs the head's text, which the editor can load to merge by hand; "" when the head is a delete
 	 */
-	record ConflictView(@Nullable Integer base, PolicySummary current, @Nullable PolicyDiff diff) {
+	record ConflictView(@Nullable Integer base, PolicySummary current, @Nullable PolicyDiff diff, String theirs) {
 	}
 
+	/** The new-policy editor, empty or filled with a {@link PolicyTemplate} ({@code ?template=http}). */
 	@GetMapping("/workspaces/{workspace}/policies/new")
-	Mono<Rendering> create(@PathVariable String workspace, ServerWebExchange exchange) {
+	Mono<Rendering> create(@PathVariable String workspace, @RequestParam(required = false) @Nullable String template,
+			ServerWebExchange exchange) {
+		String yaml = (template != null) ? PolicyTemplate.find(template).map(PolicyTemplate::yaml).orElse("") : "";
+		Feedback feedback = (template != null && yaml.isEmpty())
+				? Feedback.message("There is no template called \"" + template + "\"; pick one from the list.")
+				: Feedback.NONE;
 		return this.workspaces.find(workspace)
 			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)))
-			.map((found) -> editor(exchange, workspace, null, new PolicyForm("", "", null), Feedback.NONE)
-				.build());
+			.flatMap((found) -> editor(exchange, workspace, null, new PolicyForm(yaml, "", null), feedback))
+			.map((editor) -> editor.modelAttribute("chosenTemplate", (template != null) ? template : "").build());
 	}
 
 	@PostMapping("/workspaces/{workspace}/policies/new")
@@ -122,7 +139,7 @@ class PolicyEditorPages {
 				}
 				// editing a deleted policy creates it again, from the text it had before the delete
 				return lastLiveText(workspace, key).map((yaml) -> new PolicyForm(yaml, "", null));
-			}).map((form) -> editor(exchange, workspace, key, form, Feedback.NONE).build());
+			}).flatMap((form) -> editor(exchange, workspace, key, form, Feedback.NONE)).map(Rendering.Builder::build);
 		}).onErrorMap(StorePages.notFound());
 	}
 
@@ -147,32 +164,24 @@ class PolicyEditorPages {
 	private Mono<Rendering> save(String workspace, @Nullable PolicyKey key, PolicyForm form,
 			ServerWebExchange exchange) {
 		if (form.yaml().isBlank()) {
-			return Mono.just(editor(exchange, workspace, key, form,
-					Feedback.message("Write the policy's YAML first."))
-				.status(HttpStatus.UNPROCESSABLE_ENTITY)
-				.build());
+			return refused(exchange, workspace, key, form, Feedback.message("Write the policy's YAML first."),
+					HttpStatus.UNPROCESSABLE_ENTITY);
 		}
 		return Actor.current(exchange)
 			.flatMap((by) -> this.changes.save(workspace, key, form.yaml(), form.baseVersion(), form.message(), by))
 			.map((result) -> saved(exchange, workspace, result))
-			.onErrorResume(StoreException.Invalid.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
-					new Feedback(ex.getMessage(), ex.violations(), null, null))
-				.status(HttpStatus.UNPROCESSABLE_ENTITY)
-				.build()))
-			.onErrorResume(StoreException.BadRequest.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
-					Feedback.message(ex.getMessage()))
-				.status(HttpStatus.UNPROCESSABLE_ENTITY)
-				.build()))
-			.onErrorResume(StoreException.TooLarge.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
-					Feedback.message(ex.getMessage()))
-				.status(HttpStatus.CONTENT_TOO_LARGE)
-				.build()))
+			.onErrorResume(StoreException.Invalid.class, (ex) -> refused(exchange, workspace, key, form,
+					new Feedback(ex.getMessage(), ex.violations(), null, null), HttpStatus.UNPROCESSABLE_ENTITY))
+			.onErrorResume(StoreException.BadRequest.class, (ex) -> refused(exchange, workspace, key, form,
+					Feedback.message(ex.getMessage()), HttpStatus.UNPROCESSABLE_ENTITY))
+			.onErrorResume(StoreException.TooLarge.class, (ex) -> refused(exchange, workspace, key, form,
+					Feedback.message(ex.getMessage()), HttpStatus.CONTENT_TOO_LARGE))
 			.onErrorResume(StoreException.Conflict.class, (ex) -> conflict(exchange, workspace, key, form, ex))
-			.onErrorResume(EngineBusy.class, (ex) -> Mono.just(editor(exchange, workspace, key, form,
+			.onErrorResume(EngineBusy.class, (ex) -> editor(exchange, workspace, key, form,
 					Feedback.message(ex.getReason()))
-				.status(HttpStatus.TOO_MANY_REQUESTS)
-				.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
-				.build()));
+				.map((editor) -> editor.status(HttpStatus.TOO_MANY_REQUESTS)
+					.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
+					.build()));
 	}
 
 	private static Rendering saved(ServerWebExchange exchange, String workspace, SaveResult result) {
@@ -192,40 +201,55 @@ class PolicyEditorPages {
 		PolicySummary current = conflict.current();
 		if (current == null) {
 			// the policy the user edited is gone entirely; what they wrote can only be created anew
-			return Mono.just(editor(exchange, workspace, key, form.basedOn(null),
-					Feedback.message(conflict.getMessage()))
-				.status(HttpStatus.CONFLICT)
-				.build());
+			return refused(exchange, workspace, key, form.basedOn(null), Feedback.message(conflict.getMessage()),
+					HttpStatus.CONFLICT);
 		}
 		if (key == null) {
-			return Mono.just(editor(exchange, workspace, null, form.basedOn(null),
-					new Feedback(conflict.getMessage(), List.of(), null, current))
-				.status(HttpStatus.CONFLICT)
-				.build());
+			return refused(exchange, workspace, null, form.basedOn(null),
+					new Feedback(conflict.getMessage(), List.of(), null, current), HttpStatus.CONFLICT);
 		}
 		Integer base = conflict.expectedVersion();
 		Integer rebased = current.deleted() ? null : current.version();
-		Mono<@Nullable PolicyDiff> diff = (base != null)
-				? this.policies.diff(workspace, current.key(), base, current.version()) : Mono.empty();
-		return diff.map((changes) -> new ConflictView(base, current, changes))
-			.defaultIfEmpty(new ConflictView(base, current, null))
-			.map((view) -> editor(exchange, workspace, (key != null) ? key : current.key(), form.basedOn(rebased),
-					new Feedback(conflict.getMessage(), List.of(), view, null))
-				.status(HttpStatus.CONFLICT)
-				.build());
+		Mono<String> theirs = current.deleted() ? Mono.just("")
+				: this.policies.version(workspace, current.key(), current.version()).map((version) -> version.yaml());
+		return theirs.flatMap((text) -> {
+			Mono<@Nullable PolicyDiff> diff = (base != null)
+					? this.policies.diff(workspace, current.key(), base, current.version()) : Mono.empty();
+			return diff.map((changes) -> new ConflictView(base, current, changes, text))
+				.defaultIfEmpty(new ConflictView(base, current, null, text));
+		})
+			.flatMap((view) -> refused(exchange, workspace, key, form.basedOn(rebased),
+					new Feedback(conflict.getMessage(), List.of(), view, null), HttpStatus.CONFLICT));
 	}
 
-	private static Rendering.Builder<?> editor(ServerWebExchange exchange, String workspace, @Nullable PolicyKey key,
+	/**
+	 * The editor page (or its form fragment for htmx), with what its live checks need: the workspace's Cilium
+	 * version, the longest text the server accepts, and the templates to start from.
+	 */
+	private Mono<Rendering.Builder<?>> editor(ServerWebExchange exchange, String workspace, @Nullable PolicyKey key,
 			PolicyForm form, Feedback feedback) {
 		boolean creating = key == null;
 		String action = creating ? Links.INSTANCE.newPolicy(workspace) : Links.INSTANCE.edit(workspace, key);
-		return StorePages.view(exchange, "policies/edit", "editor")
-			.modelAttribute("workspace", workspace)
-			.modelAttribute("key", (key != null) ? key : "")
-			.modelAttribute("creating", creating)
-			.modelAttribute("action", action)
-			.modelAttribute("form", form)
-			.modelAttribute("feedback", feedback);
+		return this.settings.current(workspace)
+			.map((current) -> current.settings().ciliumVersion().toString())
+			.onErrorReturn(StoreException.NotFound.class, "")
+			.map((ciliumVersion) -> StorePages.view(exchange, "policies/edit", "editor")
+				.modelAttribute("workspace", workspace)
+				.modelAttribute("key", (key != null) ? key : "")
+				.modelAttribute("creating", creating)
+				.modelAttribute("action", action)
+				.modelAttribute("form", form)
+				.modelAttribute("feedback", feedback)
+				.modelAttribute("unsaved", feedback != Feedback.NONE)
+				.modelAttribute("ciliumVersion", ciliumVersion)
+				.modelAttribute("maxChars", this.maxChars)
+				.modelAttribute("templates", PolicyTemplate.ALL)
+				.modelAttribute("chosenTemplate", ""));
+	}
+
+	private Mono<Rendering> refused(ServerWebExchange exchange, String workspace, @Nullable PolicyKey key,
+			PolicyForm form, Feedback feedback, HttpStatus status) {
+		return editor(exchange, workspace, key, form, feedback).map((editor) -> editor.status(status).build());
 	}
 
 }

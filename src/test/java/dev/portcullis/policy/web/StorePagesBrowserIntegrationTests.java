@@ -111,12 +111,14 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 
 		// write a new policy: the engine's violations show inline with line and column, the text stays
 		link("New policy").click();
+		// the YAML pane (CodeMirror) takes the textarea's place once the editor's script has run
+		assertThat(this.page.locator(".cm-editor")).isVisible();
 		Locator text = this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true));
 		text.fill(policy("cache", 99999));
 		button("Save version").click();
 		assertThat(this.page.locator("ul.violations")).containsText("Line 18, column 15");
 		assertThat(text).hasAttribute("aria-invalid", "true");
-		assertThat(text).hasValue(java.util.regex.Pattern.compile("99999"));
+		assertThat(this.page.locator("#policy-yaml")).hasValue(java.util.regex.Pattern.compile("99999"));
 		screenshot("store-new-policy-invalid");
 		text.fill(policy("cache", 6379));
 		button("Save version").click();
@@ -132,6 +134,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator("h1")).containsText("web");
 		assertThat(this.page.locator("ol.lines li").first()).hasText("apiVersion: cilium.io/v2");
 		link("Edit").click();
+		assertThat(this.page.locator(".cm-editor")).isVisible();
 		Locator yaml = this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true));
 		yaml.fill(policy("web", 443));
 		this.page.getByLabel("Message").fill("TLS only");
@@ -152,6 +155,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		// lose a race: someone saves version 3 while this editor is open on version 2
 		link("CiliumNetworkPolicy/shop/web").click();
 		link("Edit").click();
+		assertThat(this.page.locator(".cm-editor")).isVisible();
 		this.changes.save(ws, PolicyKey.parse("cnp", "shop", "web"), policy("web", 8443), 2,
 				"someone else", Actor.SYSTEM).block();
 		yaml = this.page.getByLabel("YAML", new Page.GetByLabelOptions().setExact(true));
@@ -159,7 +163,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		button("Save version").click();
 		assertThat(this.page.getByText("Someone saved this policy while you were editing")).isVisible();
 		assertThat(this.page.locator(".conflict tr.line-added")).containsText("8443");
-		assertThat(yaml).hasValue(java.util.regex.Pattern.compile("9443"));
+		assertThat(this.page.locator("#policy-yaml")).hasValue(java.util.regex.Pattern.compile("9443"));
 		screenshot("store-edit-conflict");
 		button("Save version").click();
 		this.page.waitForURL("**?notice=updated");

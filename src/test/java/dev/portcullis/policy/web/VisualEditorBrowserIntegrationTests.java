@@ -89,6 +89,11 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 	@Autowired
 	PolicyChanges changes;
 
+	/** The YAML pane (CodeMirror, the textbox named "YAML"): typing there updates #policy-yaml and the form. */
+	private Locator yamlPane() {
+		return this.page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("YAML").setExact(true));
+	}
+
 	private Locator pane() {
 		return this.page.locator("#visual-pane");
 	}
@@ -322,25 +327,21 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 		screenshot("visual-comment-kept");
 
 		// editing the YAML updates the form
-		yaml.fill(text.replace("\"80\"", "\"443\"").replace("app: frontend", "app: checkout"));
-		yaml.dispatchEvent("input");
+		yamlPane().fill(text.replace("\"80\"", "\"443\"").replace("app: frontend", "app: checkout"));
 		assertThat(port).hasValue("443");
 		assertThat(selector("spec.ingress[0].Endpoints[0]").locator(".vp-chips")).containsText("app=checkout");
 
 		// YAML the form cannot show (or cannot read) makes it read-only until fixed, and it never rewrites it
 		String unknown = text.replace("      toPorts:", "      toPortz:");
-		yaml.fill(unknown);
-		yaml.dispatchEvent("input");
+		yamlPane().fill(unknown);
 		assertThat(pane().locator("#vp-state")).containsText("Read-only until the YAML is fixed");
 		assertThat(pane().locator(".vp-problems")).containsText("spec.ingress[0].toPortz");
 		assertThat(pane().locator("fieldset.vp-frozen input").first()).isDisabled();
-		yaml.fill("spec: [unclosed");
-		yaml.dispatchEvent("input");
+		yamlPane().fill("spec: [unclosed");
 		assertThat(pane().locator("#vp-state")).containsText("cannot be read (line 1)");
 		screenshot("visual-read-only");
 		assertThat(yaml).hasValue("spec: [unclosed");
-		yaml.fill(text);
-		yaml.dispatchEvent("input");
+		yamlPane().fill(text);
 		assertThat(port).hasValue("80");
 		assertThat(port).isEditable();
 	}
