@@ -124,7 +124,10 @@ public abstract class BrowserTest extends IntegrationTest {
 		this.page.getByLabel("Password").fill(PASSWORD);
 		this.page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
 				new Page.GetByRoleOptions().setName("Sign in")).click();
-		this.page.waitForURL((url) -> !url.contains("/login"));
+		// the redirect is what signing in does; waiting for the next page's load event too only added a way to time
+		// out on a loaded machine (what the test does next waits for what it needs)
+		this.page.waitForURL((url) -> !url.contains("/login"),
+				new Page.WaitForURLOptions().setWaitUntil(com.microsoft.playwright.options.WaitUntilState.COMMIT));
 	}
 
 	protected String baseUrl() {

@@ -249,6 +249,18 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 	 */
 	private void settle() {
 		try {
+			settleOnce();
+		}
+		catch (com.microsoft.playwright.TimeoutError ex) {
+			// seen a few times in a hundred runs on a loaded two-core machine: every response served (access log),
+			// yet the page's deferred scripts ran only 40 s later; one reload, and the checks that follow still apply
+			this.page.reload();
+			settleOnce();
+		}
+	}
+
+	private void settleOnce() {
+		try {
 			this.page.waitForLoadState(LoadState.NETWORKIDLE, new Page.WaitForLoadStateOptions().setTimeout(10_000));
 		}
 		catch (com.microsoft.playwright.TimeoutError ex) {
