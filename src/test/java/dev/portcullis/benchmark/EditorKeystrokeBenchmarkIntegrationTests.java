@@ -41,7 +41,7 @@ class EditorKeystrokeBenchmarkIntegrationTests extends BrowserTest {
 		String ws = "bench-" + UUID.randomUUID().toString().substring(0, 8);
 		this.workspaces.create(ws, "", Actor.SYSTEM).block();
 		signIn(Role.AUTHOR);
-		this.page.navigate("/workspaces/" + ws + "/policies/new");
+		open("/workspaces/" + ws + "/policies/new");
 		String policy = EditorBenchmark.twoHundredLines() + "# keystrokes: ";
 		this.page.getByRole(com.microsoft.playwright.options.AriaRole.TEXTBOX,
 				new com.microsoft.playwright.Page.GetByRoleOptions().setName("YAML").setExact(true)).fill(policy);

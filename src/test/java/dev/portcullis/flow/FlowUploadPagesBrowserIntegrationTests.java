@@ -32,7 +32,7 @@ class FlowUploadPagesBrowserIntegrationTests extends BrowserTest {
 				java.nio.file.StandardOpenOption.APPEND);
 		this.page.setViewportSize(390, 900);
 		signIn(Role.AUTHOR);
-		this.page.navigate("/workspaces/" + ws + "/flows/upload");
+		open("/workspaces/" + ws + "/flows/upload");
 		assertThat(this.page.locator("h1")).hasText("Upload flows");
 		this.page.locator("#flow-file").setInputFiles(file);
 		assertThat(this.page.locator("#upload-result [role=status]")).containsText("Kept 10 flows");
@@ -49,7 +49,7 @@ class FlowUploadPagesBrowserIntegrationTests extends BrowserTest {
 		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("name", ws)).exchange().expectStatus().isCreated();
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws + "/flows/upload");
+		open("/workspaces/" + ws + "/flows/upload");
 		assertThat(this.page.locator("#read-only")).isVisible();
 		assertThat(this.page.locator("#drop-zone")).hasCount(0);
 	}

@@ -20,7 +20,7 @@ class IdentityBrowserIntegrationTests extends BrowserTest {
 	@Test
 	void userShouldSignInCreateATokenSeeItOnceAndSignOut() {
 		this.throttle.reset();
-		this.page.navigate("/");
+		open("/");
 		assertThat(this.page).hasTitle("Sign in · Portcullis");
 		assertThat(this.page.locator("#nav")).hasCount(0);
 		screenshot("identity-sign-in");
@@ -51,7 +51,7 @@ class IdentityBrowserIntegrationTests extends BrowserTest {
 		screenshot("identity-token-created");
 
 		// the token was in the answer to the form only: the page shows it no more
-		this.page.navigate("/settings/tokens");
+		open("/settings/tokens");
 		assertThat(this.page.locator("#new-token")).hasCount(0);
 		assertThat(this.page.content()).doesNotContain(token);
 		assertThat(this.page.locator("#tokens")).containsText(token.substring(0, 10) + "…");
@@ -63,7 +63,7 @@ class IdentityBrowserIntegrationTests extends BrowserTest {
 		button("Sign out").click();
 		assertThat(this.page).hasTitle("Sign in · Portcullis");
 		assertThat(this.page.getByText("You are signed out.")).isVisible();
-		this.page.navigate("/settings/tokens");
+		open("/settings/tokens");
 		assertThat(this.page).hasTitle("Sign in · Portcullis");
 	}
 
@@ -92,7 +92,7 @@ class IdentityBrowserIntegrationTests extends BrowserTest {
 	void pageScriptsShouldCallTheApiWithTheSessionOnlyWhenTheySendTheCsrfHeader() {
 		this.throttle.reset();
 		signIn(Role.VIEWER);
-		this.page.navigate("/api/docs");
+		open("/api/docs");
 		String script = """
 				async (withCsrf) => {
 				  const headers = {'Content-Type': 'application/json'};

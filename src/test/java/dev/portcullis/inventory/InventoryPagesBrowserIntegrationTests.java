@@ -24,7 +24,7 @@ class InventoryPagesBrowserIntegrationTests extends BrowserTest {
 		expectFailedResponse(422, "/workspaces/" + ws + "/inventory");
 		this.page.setViewportSize(390, 900);
 		signIn(Role.AUTHOR);
-		this.page.navigate("/workspaces/" + ws + "/inventory");
+		open("/workspaces/" + ws + "/inventory");
 		assertThat(this.page.locator("h1")).hasText("Cluster inventory");
 		assertThat(this.page.getByText("No inventory yet")).isVisible();
 
@@ -42,12 +42,12 @@ class InventoryPagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.getByText("Imported version 1.")).isVisible();
 		screenshot("inventory-imported");
 
-		this.page.navigate("/workspaces/" + ws + "/inventory");
+		open("/workspaces/" + ws + "/inventory");
 		assertThat(this.page.locator("#services-heading")).isVisible();
 		assertThat(this.page.locator("table").last()).containsText("cart-1");
 		assertThat(this.page.getByText("first export")).isVisible();
 
-		this.page.navigate("/workspaces/" + ws);
+		open("/workspaces/" + ws);
 		assertThat(this.page.locator("#inventory-summary")).containsText("version 1");
 		assertThat(this.page.locator("#inventory-summary")).containsText("1 Service");
 	}
@@ -61,7 +61,7 @@ class InventoryPagesBrowserIntegrationTests extends BrowserTest {
 			.contentType(MediaType.parseMediaType("application/yaml")).bodyValue(InventoryApiIntegrationTests.KUBECTL)
 			.exchange().expectStatus().isOk();
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws + "/inventory");
+		open("/workspaces/" + ws + "/inventory");
 		assertThat(this.page.locator("#read-only")).isVisible();
 		assertThat(this.page.locator("#inventory-form")).hasCount(0);
 		assertThat(this.page.locator("#namespaces-heading")).isVisible();

@@ -11,7 +11,7 @@ class ApiDocsBrowserIntegrationTests extends BrowserTest {
 	@Test
 	void apiPageShouldBrowseTheOpenApiDocumentWithoutLeavingTheApp() {
 		signIn(Role.VIEWER);
-		this.page.navigate("/");
+		open("/");
 		this.page.locator("#nav").getByText("API", new com.microsoft.playwright.Locator.GetByTextOptions().setExact(true)).click();
 		assertThat(this.page).hasTitle("API · Portcullis");
 		// other features document their endpoints too: pick the evaluate operation, wherever it is listed

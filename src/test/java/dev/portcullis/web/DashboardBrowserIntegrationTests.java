@@ -14,7 +14,7 @@ class DashboardBrowserIntegrationTests extends BrowserTest {
 	@Test
 	void dashboardShouldShowNavigationAndLoadTheDatabaseStatusThroughHtmx() {
 		signIn(Role.VIEWER);
-		this.page.navigate("/");
+		open("/");
 		assertThat(this.page).hasTitle("Dashboard · Portcullis");
 		assertThat(this.page.getByRole(AriaRole.NAVIGATION).getByRole(AriaRole.LINK,
 				new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Dashboard")))
@@ -31,7 +31,7 @@ class DashboardBrowserIntegrationTests extends BrowserTest {
 	void narrowScreenShouldFoldTheNavigationIntoAMenu() {
 		this.page.setViewportSize(390, 800);
 		signIn(Role.VIEWER);
-		this.page.navigate("/");
+		open("/");
 		assertThat(this.page.locator("#nav")).isHidden();
 		this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions().setName("Menu"))
 			.click();
@@ -43,7 +43,7 @@ class DashboardBrowserIntegrationTests extends BrowserTest {
 	@Test
 	void missingPageShouldShowTheFriendlyErrorPage() {
 		signIn(Role.VIEWER);
-		Response response = this.page.navigate("/does-not-exist");
+		Response response = open("/does-not-exist");
 		assertThat(response.status()).isEqualTo(404);
 		assertThat(this.page.locator("h1")).hasText("This page does not exist");
 		screenshot("error-404");

@@ -157,7 +157,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("error-400", policyPath + "?version=abc");
 		List<String> missingPolicy = new ArrayList<>();
 		for (Map.Entry<String, String> entry : pages.entrySet()) {
-			Response response = this.page.navigate(entry.getValue());
+			Response response = open(entry.getValue());
 			if ("api-docs".equals(entry.getKey())) {
 				assertThat(this.page.locator(".opblock").first()).isVisible();
 			}
@@ -170,7 +170,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		}
 
 		// flow sources: a refused form, then a saved Relay with its status
-		this.page.navigate("/workspaces/" + ws + "/flows/sources");
+		open("/workspaces/" + ws + "/flows/sources");
 		expectFailedResponse(422, "/workspaces/" + ws + "/flows/sources/relay");
 		this.page.getByLabel("Address").fill("not an address");
 		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save Relay")).click();
@@ -179,14 +179,14 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save Relay")).click();
 		assertThat(this.page.locator("#flow-sources .banner-ok")).containsText("Saved");
 		// no instance follows sources in this test context (IntegrationTest): the status says stopped
-		this.page.navigate("/workspaces/" + ws + "/flows/sources");
+		open("/workspaces/" + ws + "/flows/sources");
 		assertThat(this.page.locator("#flow-source-status")).containsText("stopped");
 		checkFits(width, "flow-sources-saved");
 		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove Relay")).click();
 		assertThat(this.page.locator("#flow-sources .banner-ok")).containsText("removed");
 
 		// a refused import: its report (long problems) must fit too
-		this.page.navigate("/workspaces/" + ws + "/import");
+		open("/workspaces/" + ws + "/import");
 		expectFailedResponse(422, "/workspaces/" + ws + "/import");
 		this.page.getByLabel("Bundle (YAML)").fill(policy("fine", 80) + "---\n" + policy("broken", 99999) + "---\n"
 				+ policy("fine", 80));
@@ -199,7 +199,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		checkTableFits("table.report");
 
 		// a refused save swaps the form in place (the bundle's one htmx listener, no inline handler)
-		this.page.navigate("/workspaces/" + ws + "/policies/new");
+		open("/workspaces/" + ws + "/policies/new");
 		expectFailedResponse(422, "/workspaces/" + ws + "/policies/new");
 		// the YAML pane (CodeMirror) takes the textarea's place once the editor's script has run
 		assertThat(this.page.locator(".cm-editor")).isVisible();
@@ -209,7 +209,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		checkFits(width, "new-invalid");
 
 		// refused agent settings: the form with a message next to the field
-		this.page.navigate("/workspaces/" + ws + "/settings");
+		open("/workspaces/" + ws + "/settings");
 		expectFailedResponse(422, "/workspaces/" + ws + "/settings");
 		this.page.getByLabel("Cluster name").fill("Not a valid cluster name, and long enough to wrap on a phone");
 		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
@@ -217,7 +217,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		checkFits(width, "settings-invalid");
 
 		// the audit log with what this test did, at its widest
-		this.page.navigate("/admin/audit");
+		open("/admin/audit");
 		checkFits(width, "audit-filled");
 		checkTableFits("#audit-table");
 
@@ -233,7 +233,7 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 
 		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
 		this.page.waitForURL("**/login**");
-		Response login = this.page.navigate("/login");
+		Response login = open("/login");
 		if (login.headerValue("content-security-policy") == null) {
 			missingPolicy.add("login");
 		}

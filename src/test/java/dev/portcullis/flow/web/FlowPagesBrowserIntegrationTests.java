@@ -53,7 +53,7 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 	void viewerShouldFilterByAFlagLineOpenAFlowAndFilterByOneOfItsLabels() {
 		this.page.setViewportSize(1280, 900);
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + this.ws + "/flows");
+		open("/workspaces/" + this.ws + "/flows");
 		assertThat(this.page.locator("h1")).hasText("Flow log");
 		assertThat(this.page.locator("#flow-rows tr")).hasCount(50);
 		this.page.getByLabel("Filter (hubble observe flags)").fill("--to-namespace bookinfo --http-status 2+ --http-method GET");
@@ -105,7 +105,7 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 				""", "kube-dns ingress", Actor.SYSTEM).block();
 		this.page.setViewportSize(1280, 900);
 		signIn(Role.AUTHOR);
-		this.page.navigate("/workspaces/" + this.ws + "/flows");
+		open("/workspaces/" + this.ws + "/flows");
 		this.page.getByLabel("Filter (hubble observe flags)")
 			.fill("--from-label k8s:app=prometheus --to-label k8s:k8s-app=kube-dns --http-method GET");
 		button("Apply").click();
@@ -136,7 +136,7 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 	void badFlagLineShouldBeShownOnThePage() {
 		signIn(Role.VIEWER);
 		expectFailedResponse(400, "/workspaces/" + this.ws + "/flows?q=--verdict+MAYBE");
-		this.page.navigate("/workspaces/" + this.ws + "/flows");
+		open("/workspaces/" + this.ws + "/flows");
 		this.page.getByLabel("Filter (hubble observe flags)").fill("--verdict MAYBE");
 		button("Apply").click();
 		assertThat(this.page.locator("#filter-error")).containsText("\"MAYBE\"");
@@ -147,7 +147,7 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 	void pageShouldFitA390PxScreenAndLoadOlderFlows() {
 		this.page.setViewportSize(390, 844);
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + this.ws + "/flows");
+		open("/workspaces/" + this.ws + "/flows");
 		assertThat(this.page.locator("#flow-rows tr")).hasCount(50);
 		Object overflow = this.page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
 		assertThat(((Number) overflow).intValue()).as("horizontal overflow of the page").isLessThanOrEqualTo(0);
@@ -155,7 +155,7 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator("#flow-rows tr")).hasCount(100);
 		this.page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target", "screenshots",
 				"flows-390.png")));
-		this.page.navigate("/workspaces/" + this.ws + "/flows/map?since=2021-06-01T00:00:00Z");
+		open("/workspaces/" + this.ws + "/flows/map?since=2021-06-01T00:00:00Z");
 		assertThat(this.page.locator("svg.service-map")).isVisible();
 		screenshot("flows-map-390");
 	}
@@ -163,7 +163,7 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 	@Test
 	void liveTailShouldShowANewFlowAndHoldItWhilePaused() {
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + this.ws + "/flows?verdict=DROPPED");
+		open("/workspaces/" + this.ws + "/flows?verdict=DROPPED");
 		button("Live").click();
 		assertThat(this.page.locator("#live-status")).containsText("Live");
 		String flow = "{\"flow\":{\"time\":\"" + java.time.Instant.now() + "\",\"verdict\":\"DROPPED\","

@@ -66,7 +66,7 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 	}
 
 	private void newPolicyPage() {
-		this.page.navigate("/workspaces/" + this.ws + "/policies/new");
+		open("/workspaces/" + this.ws + "/policies/new");
 		assertThat(this.page.locator(".cm-editor")).isVisible();
 	}
 
@@ -181,7 +181,7 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		this.changes.save(this.ws, null, policy("web", 80), null, "first", Actor.SYSTEM).block();
 		signIn(Role.AUTHOR);
 		String edit = "/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/shop/web/edit";
-		this.page.navigate(edit);
+		open(edit);
 		assertThat(this.page.locator(".cm-editor")).isVisible();
 		yaml().fill(policy("web", 443));
 		this.page.getByLabel("Message").fill("TLS only");
@@ -190,7 +190,7 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator(".history tbody tr")).hasCount(2);
 		this.page.reload();
 		assertThat(this.page.locator(".history tbody tr")).hasCount(2);
-		this.page.navigate(edit);
+		open(edit);
 		assertThat(this.page.locator(".cm-content")).containsText("443");
 		yaml().fill(policy("web", 8443));
 		button("Save version").click();
@@ -226,7 +226,7 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 	void aViewerOpeningAnEditUrlShouldGetAReadOnlyViewSayingWhy() {
 		this.changes.save(this.ws, null, policy("web", 80), null, "first", Actor.SYSTEM).block();
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/shop/web/edit");
+		open("/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/shop/web/edit");
 		assertThat(this.page.locator("#read-only")).containsText("Read-only: you have the");
 		assertThat(this.page.locator(".cm-editor")).hasCount(0);
 		assertThat(button("Save version")).hasCount(0);
@@ -272,7 +272,7 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		signIn(Role.AUTHOR);
 		String edit = "/workspaces/" + this.ws + "/policies/CiliumNetworkPolicy/shop/web/edit";
 		expectFailedResponse(409, edit);
-		this.page.navigate(edit);
+		open(edit);
 		assertThat(this.page.locator(".cm-editor")).isVisible();
 		this.changes.save(this.ws, PolicyKey.parse("cnp", "shop", "web"), policy("web", 8443), 1, "someone else",
 				Actor.SYSTEM).block();
@@ -317,7 +317,7 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		button("Save version").click();
 		assertThat(this.page.getByText("Created as version 1.")).isVisible();
 		assertThat(this.page.locator("#warnings")).containsText("No DNS rule");
-		this.page.navigate("/workspaces/" + this.ws);
+		open("/workspaces/" + this.ws);
 		assertThat(this.page.locator("table.policies .badge-warn")).hasText("1 warning");
 		screenshot("editor-lint-warning-badge");
 	}

@@ -32,7 +32,7 @@ class PolicyOverviewBrowserIntegrationTests extends BrowserTest {
 		this.workspaces.create(ws, "Overview", Actor.SYSTEM).block();
 		this.changes.save(ws, null, BriefExamples.DNS, null, "DNS example", Actor.SYSTEM).block();
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws + "/policies/CiliumNetworkPolicy/default/cilium-io-only");
+		open("/workspaces/" + ws + "/policies/CiliumNetworkPolicy/default/cilium-io-only");
 
 		Locator summary = this.page.locator(".policy-summary li");
 		assertThat(summary.nth(2)).hasText("Pods app=crawler in default may send TCP 443 to names matching *.cilium.io.");

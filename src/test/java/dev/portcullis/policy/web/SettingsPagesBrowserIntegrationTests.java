@@ -45,7 +45,7 @@ class SettingsPagesBrowserIntegrationTests extends BrowserTest {
 		String ws = newWorkspace();
 		this.page.setViewportSize(390, 900);
 		signIn(Role.ADMIN);
-		this.page.navigate("/workspaces/" + ws);
+		open("/workspaces/" + ws);
 		Locator card = this.page.locator("#agent-settings");
 		assertThat(card.getByText("Never changed: these are Cilium's defaults.")).isVisible();
 		assertThat(card.getByText("Cilium default")).hasCount(12);
@@ -86,7 +86,7 @@ class SettingsPagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(saved.enforcementMode().name()).isEqualTo("ALWAYS");
 
 		// the settings page itself, without htmx, says the same after a reload
-		this.page.navigate("/workspaces/" + ws + "/settings");
+		open("/workspaces/" + ws + "/settings");
 		assertThat(this.page.getByLabel("Host firewall")).isChecked();
 		assertThat(this.page.getByLabel("DNS reject response code")).hasValue("nameError");
 	}
@@ -95,11 +95,11 @@ class SettingsPagesBrowserIntegrationTests extends BrowserTest {
 	void viewerShouldSeeTheSettingsReadOnlyWithTheReason() {
 		String ws = newWorkspace();
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws);
+		open("/workspaces/" + ws);
 		Locator card = this.page.locator("#agent-settings");
 		assertThat(card.getByText("Read-only: only administrators change agent settings")).isVisible();
 		assertThat(card.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Edit settings"))).hasCount(0);
-		this.page.navigate("/workspaces/" + ws + "/settings");
+		open("/workspaces/" + ws + "/settings");
 		assertThat(this.page.locator("form#settings-form")).hasCount(0);
 		assertThat(this.page.locator("#agent-settings dl dt").first()).hasText("Cilium version");
 	}

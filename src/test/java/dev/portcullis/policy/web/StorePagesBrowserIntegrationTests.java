@@ -53,7 +53,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		String ws = "browser-" + UUID.randomUUID().toString().substring(0, 8);
 
 		// create a workspace: a bad name is refused inline, a good one opens the workspace
-		this.page.navigate("/workspaces");
+		open("/workspaces");
 		// refused htmx forms answer 422/409 with the re-rendered form (STYLE.md): expected, not failed loads
 		expectFailedResponse(422, "/workspaces");
 		expectFailedResponse(422, "/workspaces/" + ws + "/import");
@@ -184,7 +184,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		// sign out
 		button("Sign out").click();
 		this.page.waitForURL("**/login**");
-		this.page.navigate("/workspaces/" + ws);
+		open("/workspaces/" + ws);
 		assertThat(this.page).hasURL(java.util.regex.Pattern.compile("/login"));
 	}
 
@@ -212,7 +212,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 		java.time.Instant later = millisecondAtOrAfter(added);
 
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws);
+		open("/workspaces/" + ws);
 		assertThat(link("New policy")).hasCount(0);
 		assertThat(link("Import")).hasCount(0);
 		assertThat(link("Export YAML")).isVisible();
@@ -269,7 +269,7 @@ class StorePagesBrowserIntegrationTests extends BrowserTest {
 				""" + policy("up", 80).indent(2).replaceFirst("^  ", "- ")
 				.replace("\n  apiVersion", "\n  apiVersion"));
 		signIn(Role.AUTHOR);
-		this.page.navigate("/workspaces/" + ws + "/import");
+		open("/workspaces/" + ws + "/import");
 		this.page.getByLabel("…or upload a file").setInputFiles(file);
 		button("Import").click();
 		assertThat(this.page.getByText("1 created, 0 updated, 0 unchanged.")).isVisible();

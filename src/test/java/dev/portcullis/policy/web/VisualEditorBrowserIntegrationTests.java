@@ -132,7 +132,7 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 	}
 
 	private void startPolicy(String ws, String name) {
-		this.page.navigate("/workspaces/" + ws + "/policies/new");
+		open("/workspaces/" + ws + "/policies/new");
 		button(pane(), "Start a CiliumNetworkPolicy").click();
 		field(pane(), "Name").fill(name);
 		field(pane(), "Namespace").fill("default");
@@ -314,7 +314,7 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 				""";
 		this.changes.save(ws, null, text, null, "with comments", Actor.SYSTEM).block();
 		signIn(Role.AUTHOR);
-		this.page.navigate("/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web/edit");
+		open("/workspaces/" + ws + "/policies/CiliumNetworkPolicy/shop/web/edit");
 		Locator yaml = this.page.locator("#policy-yaml");
 		Locator port = field(ports("spec.ingress[0].toPorts[0]"), "Port");
 		assertThat(port).hasValue("80");
@@ -375,7 +375,7 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 				    - port: 5432
 				""", null, "np", Actor.SYSTEM).block();
 		signIn(Role.AUTHOR);
-		this.page.navigate("/workspaces/" + ws + "/policies/NetworkPolicy/shop/db/edit");
+		open("/workspaces/" + ws + "/policies/NetworkPolicy/shop/db/edit");
 		assertThat(pane().locator("[data-vp-direction=egress]")).containsText("default deny");
 		assertThat(field(pane(), "Except (comma-separated)")).hasValue("10.1.0.0/16");
 		field(pane(), "Egress").uncheck();
@@ -391,7 +391,7 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 	void formModelRoundTripShouldKeepEveryCorpusPolicySemanticallyEqual() throws IOException {
 		signIn(Role.AUTHOR);
 		String ws = newWorkspace();
-		this.page.navigate("/workspaces/" + ws + "/policies/new");
+		open("/workspaces/" + ws + "/policies/new");
 		assertThat(pane()).containsText("Start a CiliumNetworkPolicy");
 		Path root = corpus();
 		List<Path> files;
@@ -453,7 +453,7 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 	void visualEditOfATwoHundredLinePolicyShouldBeMeasured() {
 		signIn(Role.AUTHOR);
 		String ws = newWorkspace();
-		this.page.navigate("/workspaces/" + ws + "/policies/new");
+		open("/workspaces/" + ws + "/policies/new");
 		assertThat(pane()).containsText("Start a CiliumNetworkPolicy");
 		StringBuilder text = new StringBuilder("""
 				apiVersion: cilium.io/v2

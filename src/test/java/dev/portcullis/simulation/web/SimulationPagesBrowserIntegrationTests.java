@@ -166,7 +166,7 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 		String ws = examples();
 		this.page.setViewportSize(1280, 900);
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws);
+		open("/workspaces/" + ws);
 		this.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("What if…")).click();
 		pod("Source", "default", "env=prod");
 		pod("Destination", "default", "app=service");
@@ -196,7 +196,7 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 		String ws = examples();
 		this.page.setViewportSize(390, 900);
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws + "/what-if");
+		open("/workspaces/" + ws + "/what-if");
 		pod("Source", "default", "app=public-terminal");
 		pod("Destination", "default", "app=cc-door-mgr");
 		this.page.getByLabel("Destination port").fill("50051");
@@ -216,7 +216,7 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 	void kafkaProduceShouldBeAllowedToEmpireAnnounceOnlyAndAnsweredWithError29Otherwise() {
 		String ws = examples();
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws + "/what-if");
+		open("/workspaces/" + ws + "/what-if");
 		pod("Source", "default", "app=empire-hq");
 		pod("Destination", "default", "app=kafka");
 		this.page.getByLabel("Destination port").fill("9092");
@@ -234,7 +234,7 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 	void dnsShouldBeAnsweredOnlyForCiliumIoAndRefusedOtherwiseAndTheNamesReachableOn443() {
 		String ws = examples();
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws + "/what-if");
+		open("/workspaces/" + ws + "/what-if");
 		pod("Source", "default", "app=test-app");
 		pod("Destination", "kube-system", "k8s-app=kube-dns");
 		this.page.getByLabel("Protocol").selectOption("UDP");
@@ -264,7 +264,7 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 	void impossibleTrafficShouldBeRefusedOnItsFieldsWithoutAVerdict() {
 		String ws = examples();
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws + "/what-if");
+		open("/workspaces/" + ws + "/what-if");
 		expectFailedResponse(422, "/workspaces/" + ws + "/what-if");
 		kind("from", "fqdn");
 		this.page.locator("#fromFqdn").fill("api.example.com");
@@ -293,7 +293,7 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 		String ws = examples();
 		this.page.setViewportSize(1280, 900);
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws + "/matrix");
+		open("/workspaces/" + ws + "/matrix");
 		this.page.getByLabel("Sources").fill("default: env=prod\ndefault: env=dev");
 		this.page.getByLabel("Destinations").fill("default: app=service");
 		this.page.getByLabel("Ports").fill("80, 8080");
@@ -322,7 +322,7 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 	void editorTextShouldOpenAsADraftOnTheWhatIfPage() {
 		String ws = examples();
 		signIn(Role.AUTHOR);
-		this.page.navigate("/workspaces/" + ws + "/policies/CiliumNetworkPolicy/default/rule1/edit");
+		open("/workspaces/" + ws + "/policies/CiliumNetworkPolicy/default/rule1/edit");
 		button("Try in what-if").click();
 		assertThat(this.page).hasURL(baseUrl() + "/workspaces/" + ws + "/what-if");
 		assertThat(this.page.locator("input[name=state][value=draft]")).isChecked();
@@ -341,7 +341,7 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 		String ws = examples();
 		this.page.setViewportSize(390, 900);
 		signIn(Role.AUTHOR);
-		this.page.navigate("/workspaces/" + ws + "/expectations");
+		open("/workspaces/" + ws + "/expectations");
 		this.page.getByLabel("Expectations (YAML)").fill("""
 				expectations:
 				- name: prod reads the public page
@@ -383,7 +383,7 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 		String ws = examples();
 		this.page.setViewportSize(1280, 900);
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws + "/what-if");
+		open("/workspaces/" + ws + "/what-if");
 		pod("Source", "default", "env=prod");
 		pod("Destination", "default", "app=service");
 		this.page.getByLabel("Destination port").fill("80");
@@ -405,7 +405,7 @@ class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 	void selectsShouldShowThePoliciesSelectingAPodAndTheRulesNamingItAsAPeer() {
 		String ws = examples();
 		signIn(Role.VIEWER);
-		this.page.navigate("/workspaces/" + ws);
+		open("/workspaces/" + ws);
 		this.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Which policies select")).click();
 		this.page.getByLabel("Namespace").fill("default");
 		this.page.getByLabel("Labels").fill("app=service");
