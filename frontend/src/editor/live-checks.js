@@ -1,4 +1,4 @@
-// The engine's checks as the user types: 250 ms after the last change the text goes to POST /api/v1/validate (a
+// The engine's checks as the user types: 60 ms after the last change the text goes to POST /api/v1/validate (a
 // newer change aborts the request in flight); its errors and warnings are underlined in the editor and listed in
 // line order in #problems, each a button that moves the cursor there. When the text is valid, POST
 // /api/v1/describe and /api/v1/graph update the summary (#policy-summary) and the graph (#policy-graph, an image
@@ -6,7 +6,7 @@
 // pane says so. Every update ends with a "portcullis:checked" event on the form (used by tests and the benchmark).
 import { setDiagnostics } from '@codemirror/lint';
 
-const DEBOUNCE_MS = 250;
+const DEBOUNCE_MS = 60;
 
 /** The list shows and the editor underlines at most this many problems (10,000 documents can have 20,000). */
 const MAX_SHOWN = 200;

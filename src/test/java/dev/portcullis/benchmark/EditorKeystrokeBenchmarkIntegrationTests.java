@@ -21,14 +21,14 @@ import org.springframework.beans.factory.annotation.Autowired;
  * policy, measured in Chromium through the real path (the page's fetches over HTTP to the app on PostgreSQL). Each
  * round types one character into a comment at the end of the policy and times, in the page, from the keydown to
  * the editor's {@code portcullis:checked} event (problems underlined and listed, summary rendered, graph image
- * decoded). That includes the 250 ms typing debounce; the report also gives the time after it. Opt-in, never a
+ * decoded). That includes the 60 ms typing debounce; the report also gives the time after it. Opt-in, never a
  * timing assertion: {@code -Dbench.editor=true -Dit.test=EditorKeystrokeBenchmarkIntegrationTests} (rounds:
  * {@code -Dbench.rounds=60}).
  */
 @EnabledIfSystemProperty(named = "bench.editor", matches = "true")
 class EditorKeystrokeBenchmarkIntegrationTests extends BrowserTest {
 
-	private static final double DEBOUNCE_MS = 250;
+	private static final double DEBOUNCE_MS = 60;
 
 	@Autowired
 	Workspaces workspaces;
