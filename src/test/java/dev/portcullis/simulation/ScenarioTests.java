@@ -1,8 +1,6 @@
 package dev.portcullis.simulation;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import dev.portcullis.engine.api.Policy;
 import dev.portcullis.engine.eval.CompiledPolicies;
@@ -13,31 +11,13 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What a scenario offers the pages: the labels and namespaces in use, and decisions of distinct traffic once. */
+/** What a scenario offers the pages: decisions of distinct traffic once. */
 class ScenarioTests {
 
 	static Scenario scenario(String yaml) {
 		List<Policy> policies = SuggestionsTests.parse(yaml);
 		return new Scenario(new StateUsed("ws", null, List.of(), List.of(), "1.19", false), AgentSettings.DEFAULTS,
 				policies, CompiledPolicies.compile(policies, EngineOptions.DEFAULTS), List.of());
-	}
-
-	@Test
-	void labelsAndNamespacesInUseShouldComeFromSubjectAndPeerSelectors() {
-		Scenario scenario = scenario("""
-				apiVersion: cilium.io/v2
-				kind: CiliumNetworkPolicy
-				metadata: {name: api, namespace: shop}
-				spec:
-				  endpointSelector: {matchLabels: {app: api, k8s:tier: back}}
-				  ingress:
-				  - fromEndpoints:
-				    - matchLabels: {app: web, k8s:io.kubernetes.pod.namespace: front}
-				    - matchExpressions: [{key: team, operator: In, values: [a, b]}]
-				""");
-		assertThat(scenario.labelsInUse()).isEqualTo(Map.of("app", Set.of("api", "web"), "tier", Set.of("back"),
-				"team", Set.of("a", "b")));
-		assertThat(scenario.namespacesInUse()).containsExactly("front", "shop");
 	}
 
 	@Test
