@@ -75,13 +75,23 @@ public class ConnectivityMatrix {
 
 	}
 
-	/** Decides the matrix; rows, columns and ports within {@link #MAX_ENDPOINTS} and {@link #MAX_PORTS}. */
-	public Mono<Matrix> matrix(String workspace, StateChoice state, @Nullable StateChoice compare,
+	/**
+	 * Every cell's decision, row by row, column by column, port by port, against a state and, when given, a second
+	 * one. Equal traffic is decided once, on the engine pool; the result is emitted from the pool's thread, so that
+	 * what a caller builds from it does not run on the event loop either. No limits: callers set their own.
+	 *
+	 * @param first the decisions against {@code state}
+	 * @param compared the decisions against {@code compare}, or null without one
+	 * @param state the state decided against
+	 * @param compareState the compared state, or null
+	 */
+	public record Decisions(List<Decision> first, @Nullable List<Decision> compared, StateUsed state,
+			@Nullable StateUsed compareState) {
+	}
+
+	/** Decides every row against every column on every port (see {@link Decisions}). */
+	public Mono<Decisions> decide(String workspace, StateChoice state, @Nullable StateChoice compare,
 			List<Traffic.Endpoint> rows, List<Traffic.Endpoint> columns, List<Port> ports) {
-		if (rows.size() > MAX_ENDPOINTS || columns.size() > MAX_ENDPOINTS || ports.size() > MAX_PORTS) {
-			return Mono.error(new IllegalArgumentException("at most " + MAX_ENDPOINTS + " rows and columns and "
-					+ MAX_PORTS + " ports"));
-		}
 		Mono<Scenario> first = this.simulations.scenario(workspace, state);
 		Mono<Optional<Scenario>> second = (compare != null)
 				? this.simulations.scenario(workspace, compare).map(Optional::of) : Mono.just(Optional.empty());
@@ -95,9 +105,23 @@ public class ConnectivityMatrix {
 				}
 			}
 			Scenario other = both.getT2().orElse(null);
-			List<Decision> decisions = both.getT1().decideAll(traffic, false);
-			List<Decision> compared = (other != null) ? other.decideAll(traffic, false) : null;
-			List<Cell> cells = new ArrayList<>(traffic.size());
+			return new Decisions(both.getT1().decideAll(traffic, false),
+					(other != null) ? other.decideAll(traffic, false) : null, both.getT1().state(),
+					(other != null) ? other.state() : null);
+		}));
+	}
+
+	/** Decides the matrix; rows, columns and ports within {@link #MAX_ENDPOINTS} and {@link #MAX_PORTS}. */
+	public Mono<Matrix> matrix(String workspace, StateChoice state, @Nullable StateChoice compare,
+			List<Traffic.Endpoint> rows, List<Traffic.Endpoint> columns, List<Port> ports) {
+		if (rows.size() > MAX_ENDPOINTS || columns.size() > MAX_ENDPOINTS || ports.size() > MAX_PORTS) {
+			return Mono.error(new IllegalArgumentException("at most " + MAX_ENDPOINTS + " rows and columns and "
+					+ MAX_PORTS + " ports"));
+		}
+		return decide(workspace, state, compare, rows, columns, ports).map((decided) -> {
+			List<Decision> decisions = decided.first();
+			List<Decision> compared = decided.compared();
+			List<Cell> cells = new ArrayList<>(decisions.size());
 			int changed = 0;
 			int i = 0;
 			for (int r = 0; r < rows.size(); r++) {
@@ -112,9 +136,9 @@ public class ConnectivityMatrix {
 					}
 				}
 			}
-			return new Matrix(both.getT1().state(), (other != null) ? other.state() : null, List.copyOf(rows),
-					List.copyOf(columns), List.copyOf(ports), cells, changed);
-		}));
+			return new Matrix(decided.state(), decided.compareState(), List.copyOf(rows), List.copyOf(columns),
+					List.copyOf(ports), cells, changed);
+		});
 	}
 
 }

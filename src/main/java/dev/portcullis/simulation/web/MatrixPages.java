@@ -8,14 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.portcullis.compute.EngineBusy;
-import dev.portcullis.compute.EnginePool;
 import dev.portcullis.engine.api.Protocol;
 import dev.portcullis.engine.doc.Node;
 import dev.portcullis.engine.doc.Position;
 import dev.portcullis.engine.eval.Decision;
+import dev.portcullis.simulation.ConnectivityMatrix;
 import dev.portcullis.simulation.DraftRefused;
-import dev.portcullis.simulation.Scenario;
-import dev.portcullis.simulation.Simulations;
 import dev.portcullis.simulation.StateChoice;
 import dev.portcullis.simulation.Traffic;
 import dev.portcullis.web.FieldViolation;
@@ -44,16 +42,13 @@ class MatrixPages {
 	/** The most cells one matrix decides (rows x columns x ports). */
 	static final int MAX_CELLS = 20_000;
 
-	private final Simulations simulations;
+	private final ConnectivityMatrix matrix;
 
 	private final SimulationPages pages;
 
-	private final EnginePool engine;
-
-	MatrixPages(Simulations simulations, SimulationPages pages, EnginePool engine) {
-		this.simulations = simulations;
+	MatrixPages(ConnectivityMatrix matrix, SimulationPages pages) {
+		this.matrix = matrix;
 		this.pages = pages;
-		this.engine = engine;
 	}
 
 	/**
@@ -164,44 +159,36 @@ class MatrixPages {
 		if (!errors.isEmpty()) {
 			return Mono.just(Optional.empty());
 		}
-		List<Traffic> traffic = new ArrayList<>(rows.size() * columns.size() * ports.size());
-		for (Workload row : rows) {
-			for (Workload column : columns) {
-				for (Port port : ports) {
-					traffic.add(new Traffic(row.endpoint(), column.endpoint(), port.protocol(), port.port(), null));
-				}
-			}
-		}
 		boolean withDraft = !form.draft().isBlank();
-		Mono<Scenario> latest = this.simulations.scenario(workspace, StateChoice.LATEST);
-		Mono<Optional<Scenario>> draft = withDraft ? this.simulations.scenario(workspace, StateChoice.draft(form.draft()))
-			.map(Optional::of) : Mono.just(Optional.empty());
-		return latest.zipWith(draft).flatMap((both) -> this.engine.run(() -> {
-			// no explanations: a cell links to the what-if page, which explains it (and 7,500 explanations cost)
-			List<Decision> now = both.getT1().decideAll(traffic, false);
-			List<Decision> then = both.getT2().map((scenario) -> scenario.decideAll(traffic, false)).orElse(null);
-			List<Row> table = new ArrayList<>(rows.size());
-			int index = 0;
-			int changed = 0;
-			for (Workload row : rows) {
-				List<Cell> cells = new ArrayList<>(columns.size() * ports.size());
-				for (Workload column : columns) {
-					for (Port port : ports) {
-						Decision decision = now.get(index);
-						Boolean draftAllowed = (then != null) ? then.get(index).allowed() : null;
-						boolean differs = draftAllowed != null && draftAllowed != decision.allowed();
-						changed += differs ? 1 : 0;
-						cells.add(new Cell(decision.allowed(), draftAllowed, differs,
-								// only a changed cell's link carries the draft (an unchanged one is explained by the latest)
-								whatIf(workspace, row, column, port, differs ? form.draft() : ""),
-								title(decision)));
-						index++;
+		return this.matrix.decide(workspace, StateChoice.LATEST, withDraft ? StateChoice.draft(form.draft()) : null,
+				rows.stream().map(Workload::endpoint).toList(), columns.stream().map(Workload::endpoint).toList(),
+				ports.stream().map((port) -> new ConnectivityMatrix.Port(port.port(), port.protocol())).toList())
+			.map((decided) -> {
+				// no explanations: a cell links to the what-if page, which explains it (and 7,500 explanations cost)
+				List<Decision> now = decided.first();
+				List<Decision> then = decided.compared();
+				List<Row> table = new ArrayList<>(rows.size());
+				int index = 0;
+				int changed = 0;
+				for (Workload row : rows) {
+					List<Cell> cells = new ArrayList<>(columns.size() * ports.size());
+					for (Workload column : columns) {
+						for (Port port : ports) {
+							Decision decision = now.get(index);
+							Boolean draftAllowed = (then != null) ? then.get(index).allowed() : null;
+							boolean differs = draftAllowed != null && draftAllowed != decision.allowed();
+							changed += differs ? 1 : 0;
+							cells.add(new Cell(decision.allowed(), draftAllowed, differs,
+									// only a changed cell's link carries the draft (an unchanged one is explained by the latest)
+									whatIf(workspace, row, column, port, differs ? form.draft() : ""),
+									title(decision)));
+							index++;
+						}
 					}
+					table.add(new Row(row, cells));
 				}
-				table.add(new Row(row, cells));
-			}
-			return Optional.of(new Matrix(columns, ports, table, changed, withDraft));
-		}))
+				return Optional.of(new Matrix(columns, ports, table, changed, withDraft));
+			})
 			.onErrorResume(DraftRefused.class, (ex) -> {
 				dev.portcullis.engine.doc.Violation first = ex.errors().get(0);
 				errors.put("draft", "The draft is not valid" + ((first.line() > 0)
