@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.portcullis.IntegrationTest;
+import dev.portcullis.web.ApiLimits;
 import dev.portcullis.identity.Role;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -472,7 +473,7 @@ class EvaluateApiIntegrationTests extends IntegrationTest {
 			.expectStatus().isOk()
 			.expectBody().jsonPath("$.results[0].verdict").isEqualTo("DROPPED");
 
-		byte[] huge = ("{\"policies\": \"" + "y".repeat(17 * 1024 * 1024) + "\", \"flows\": []}").getBytes();
+		byte[] huge = ("{\"policies\": \"" + "y".repeat(ApiLimits.MAX_BODY_BYTES + 64 * 1024) + "\", \"flows\": []}").getBytes();
 		patient.post().uri("/api/v1/evaluate").contentType(MediaType.APPLICATION_JSON).bodyValue(huge).exchange()
 			.expectStatus().isEqualTo(413)
 			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)

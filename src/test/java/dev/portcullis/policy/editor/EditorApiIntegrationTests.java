@@ -6,6 +6,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import dev.portcullis.IntegrationTest;
+import dev.portcullis.web.ApiLimits;
 import dev.portcullis.engine.describe.BriefExamples;
 import dev.portcullis.identity.Role;
 import org.junit.jupiter.api.Test;
@@ -161,7 +162,7 @@ class EditorApiIntegrationTests extends IntegrationTest {
 		assertThat(documents.get("violations").toString()).contains("more than 10000 documents");
 
 		problem(as(Role.VIEWER).post().uri("/api/v1/validate").contentType(YAML)
-			.bodyValue(new byte[17 * 1024 * 1024]), 413);
+			.bodyValue(new byte[ApiLimits.MAX_BODY_BYTES + 64 * 1024]), 413);
 	}
 
 	@Test
