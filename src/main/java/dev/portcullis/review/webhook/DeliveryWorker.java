@@ -93,7 +93,7 @@ class DeliveryWorker implements SmartLifecycle {
 	 * polling loop calls it; tests call it to run a worker by hand.
 	 */
 	Mono<Integer> deliverDue() {
-		return claim().flatMap((claim) -> send(claim).flatMap((outcome) -> record(claim, outcome)), 8)
+		return claim().flatMap((claim) -> send(claim).flatMap((outcome) -> record(claim, outcome)).thenReturn(claim), 8)
 			.count()
 			.map(Long::intValue);
 	}

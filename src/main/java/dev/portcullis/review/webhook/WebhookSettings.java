@@ -13,7 +13,8 @@ import org.springframework.util.unit.DataSize;
  *        instance
  * @param poll how often the worker looks for due deliveries (1s)
  * @param batchSize how many deliveries one look claims at most (20)
- * @param maxAttempts attempts before a delivery is FAILED (8: about an hour and a half with the default backoff)
+ * @param maxAttempts attempts before a delivery is FAILED (8: the last one 10 to 20 minutes after the first with the
+ *        default backoff)
  * @param backoffInitial the wait after the first failed attempt (10s); each further failure doubles it
  * @param backoffMax the longest wait (30m); each wait is drawn at random from its upper half (jitter)
  * @param connectTimeout how long connecting may take (5s)
