@@ -79,11 +79,11 @@ class DeliveryWorker implements SmartLifecycle {
 			boolean active) {
 	}
 
-	/** How one attempt ended. */
-	private record Outcome(boolean delivered, @Nullable Integer status, @Nullable String error) {
+	/** How one attempt ended; {@code last}: a failure that no retry can mend. */
+	private record Outcome(boolean delivered, @Nullable Integer status, @Nullable String error, boolean last) {
 
 		static Outcome failed(@Nullable Integer status, String error) {
-			return new Outcome(false, status, error);
+			return new Outcome(false, status, error, false);
 		}
 
 	}
@@ -122,7 +122,7 @@ class DeliveryWorker implements SmartLifecycle {
 
 	private Mono<Outcome> send(Claim claim) {
 		if (!claim.active()) {
-			return Mono.just(Outcome.failed(null, "not sent: the webhook is inactive"));
+			return Mono.just(new Outcome(false, null, "not sent: the webhook was made inactive", true));
 		}
 		URI uri = URI.create(claim.url());
 		byte[] body = claim.body().getBytes(StandardCharsets.UTF_8);
@@ -167,7 +167,7 @@ class DeliveryWorker implements SmartLifecycle {
 
 	private Outcome outcome(int status, String answer) {
 		if (status >= 200 && status < 300) {
-			return new Outcome(true, status, null);
+			return new Outcome(true, status, null, false);
 		}
 		String excerpt = answer.replaceAll("\\s+", " ").strip();
 		if (excerpt.length() > 200) {
@@ -217,7 +217,7 @@ class DeliveryWorker implements SmartLifecycle {
 				+ " >= :max THEN 'FAILED' ELSE 'PENDING' END, next_attempt_at = clock_timestamp()"
 				+ " + make_interval(secs => :wait), last_status_code = :status, last_error = :error, claimed_by = NULL"
 				+ " WHERE id = :id AND claimed_by = :owner AND attempts = :attempt")
-			.bind("max", this.settings.maxAttempts())
+			.bind("max", outcome.last() ? claim.attempt() : this.settings.maxAttempts())
 			.bind("wait", (double) wait.toMillis() / 1000.0)
 			.bind("error", (outcome.error() != null) ? outcome.error() : "failed")
 			.bind("id", claim.id())

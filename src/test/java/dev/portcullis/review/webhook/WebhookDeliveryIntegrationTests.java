@@ -181,6 +181,41 @@ class WebhookDeliveryIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void deliveryClaimedByAWorkerThatDiedShouldBeSentByAnotherOnceTheLeasePasses() {
+		long id = createWebhook("crash", this.receiver.url(), List.of(Webhooks.OPENED));
+		enqueue(Webhooks.OPENED, Map.of("id", 6));
+		// what a worker's claim leaves behind when its instance dies before recording the result
+		this.db.sql("UPDATE webhook_delivery SET attempts = 1, claimed_by = 'worker-that-died',"
+				+ " next_attempt_at = clock_timestamp() + interval '1 hour' WHERE webhook_id = :id")
+			.bind("id", id).then().block();
+		DeliveryWorker survivor = worker();
+		survivor.deliverDue().block();
+		assertThat(this.receiver.requests).isEmpty();
+		this.db.sql("UPDATE webhook_delivery SET next_attempt_at = clock_timestamp() WHERE webhook_id = :id")
+			.bind("id", id).then().block();
+		survivor.deliverDue().block();
+		assertThat(this.receiver.requests).hasSize(1);
+		assertThat(this.receiver.requests.get(0).header("X-Portcullis-Attempt")).isEqualTo("2");
+		assertThat(deliveries(id).get(0).get("status").asString()).isEqualTo("DELIVERED");
+	}
+
+	@Test
+	void deliveryQueuedBeforeItsWebhookWasMadeInactiveShouldFailAtOnceWithoutBeingSent() {
+		long id = createWebhook("paused", this.receiver.url(), List.of(Webhooks.OPENED));
+		enqueue(Webhooks.OPENED, Map.of("id", 7));
+		as(Role.ADMIN).put().uri("/api/v1/workspaces/{ws}/webhooks/{id}", this.workspace, id)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "paused", "url", this.receiver.url(), "events", List.of(Webhooks.OPENED), "active", false))
+			.exchange().expectStatus().isOk();
+		worker().deliverDue().block();
+		JsonNode delivery = deliveries(id).get(0);
+		assertThat(delivery.get("status").asString()).isEqualTo("FAILED");
+		assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
+		assertThat(delivery.get("lastError").asString()).isEqualTo("not sent: the webhook was made inactive");
+		assertThat(this.receiver.requests).isEmpty();
+	}
+
+	@Test
 	void enqueueInATransactionThatRollsBackShouldSendNothing() {
 		long id = createWebhook("rollback", this.receiver.url(), List.of(Webhooks.OPENED));
 		TransactionalOperator tx = TransactionalOperator.create(this.transactions);
