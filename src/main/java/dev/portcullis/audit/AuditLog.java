@@ -58,7 +58,8 @@ public class AuditLog {
 	 *        {@code bundle.import}, {@code workspace.export}, {@code workspace.create}, {@code workspace.settings},
 	 *        {@code auth.signin}, {@code auth.signout}, {@code auth.denied}, {@code token.create}, {@code token.revoke},
 	 *        {@code user.create}, {@code user.update},
-	 *        {@code inventory.import}
+	 *        {@code inventory.import}, {@code webhook.create}, {@code webhook.update}, {@code webhook.delete},
+	 *        {@code webhook.ping}, {@code webhook.redeliver}
 	 * @param outcome how it ended
 	 * @param target what it was done to, for example {@code CiliumNetworkPolicy/default/web}
 	 * @param workspace the workspace's name, when it happened in one

@@ -87,6 +87,14 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/flows/sources/status                     VIEWER
 			POST   /workspaces/{workspace}/flows/sources/relay                      ADMIN
 			POST   /workspaces/{workspace}/flows/sources/files                      ADMIN
+			GET    /workspaces/{workspace}/webhooks                                 ADMIN
+			POST   /workspaces/{workspace}/webhooks                                 ADMIN
+			GET    /workspaces/{workspace}/webhooks/{id}                            ADMIN
+			POST   /workspaces/{workspace}/webhooks/{id}                            ADMIN
+			POST   /workspaces/{workspace}/webhooks/{id}/delete                     ADMIN
+			POST   /workspaces/{workspace}/webhooks/{id}/ping                       ADMIN
+			GET    /workspaces/{workspace}/webhooks/{id}/deliveries                 ADMIN
+			POST   /workspaces/{workspace}/webhooks/{id}/deliveries/{delivery}/redeliver ADMIN
 			GET    /workspaces/{workspace}/flows/upload                             VIEWER
 			GET    /workspaces/{workspace}/what-if                                  VIEWER
 			POST   /workspaces/{workspace}/what-if                                  VIEWER
@@ -128,6 +136,14 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces/{workspace}                                   VIEWER
 			GET    /api/v1/workspaces/{workspace}/flow-sources                      VIEWER
 			PUT    /api/v1/workspaces/{workspace}/flow-sources                      ADMIN
+			GET    /api/v1/workspaces/{workspace}/webhooks                          ADMIN
+			POST   /api/v1/workspaces/{workspace}/webhooks                          ADMIN
+			GET    /api/v1/workspaces/{workspace}/webhooks/{id}                     ADMIN
+			PUT    /api/v1/workspaces/{workspace}/webhooks/{id}                     ADMIN
+			DELETE /api/v1/workspaces/{workspace}/webhooks/{id}                     ADMIN
+			GET    /api/v1/workspaces/{workspace}/webhooks/{id}/deliveries          ADMIN
+			POST   /api/v1/workspaces/{workspace}/webhooks/{id}/ping                ADMIN
+			POST   /api/v1/workspaces/{workspace}/webhooks/{id}/deliveries/{delivery}/redeliver ADMIN
 			GET    /api/v1/workspaces/{workspace}/policies                          VIEWER
 			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} VIEWER
 			PUT    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} AUTHOR
@@ -172,7 +188,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 	/** Values for path variables: names that exist nowhere, so that no request finds anything to change. */
 	private static final Map<String, String> SAMPLES = Map.of("workspace", "no-such-workspace", "kind",
 			"CiliumNetworkPolicy", "namespace", "default", "name", "no-such-policy", "username", "no-such-user", "id", "0",
-			"version", "1", "*path", "liveness");
+			"version", "1", "*path", "liveness", "delivery", "0");
 
 	private static final List<String> ROLES = List.of("PUBLIC", "VIEWER", "AUTHOR", "REVIEWER", "ADMIN");
 

@@ -101,6 +101,9 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 	@Autowired
 	InventoryImports inventories;
 
+	@Autowired
+	org.springframework.r2dbc.core.DatabaseClient db;
+
 	private final List<String> overflowing = new ArrayList<>();
 
 
@@ -184,6 +187,36 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		checkFits(width, "flow-sources-saved");
 		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove Relay")).click();
 		assertThat(this.page.locator("#flow-sources .banner-ok")).containsText("removed");
+
+		// webhooks: a refused form, a saved webhook, its page with a queued test delivery and a long failure
+		open("/workspaces/" + ws + "/webhooks");
+		checkFits(width, "webhooks");
+		expectFailedResponse(422, "/workspaces/" + ws + "/webhooks");
+		this.page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("team chat");
+		this.page.getByLabel("URL", new Page.GetByLabelOptions().setExact(true)).fill("http://169.254.169.254/latest/meta-data/iam/security-credentials/a-role-name");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add webhook")).click();
+		assertThat(this.page.locator("#webhook-form .field-error").first()).containsText("link-local");
+		checkFits(width, "webhooks-invalid");
+		this.page.getByLabel("URL", new Page.GetByLabelOptions().setExact(true)).fill("https://chat.example.com/hooks/a-rather-long-token-that-must-wrap-on-a-phone-0123456789");
+		this.page.getByLabel("Secret", new Page.GetByLabelOptions().setExact(true)).fill("a shared secret of the team chat");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add webhook")).click();
+		assertThat(this.page.locator(".banner-ok")).containsText("Saved");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send a test delivery")).click();
+		assertThat(this.page.locator("#deliveries-table")).containsText("pending");
+		String hook = this.page.url().replaceAll(".*/webhooks/(\\d+).*", "$1");
+		this.db.sql("INSERT INTO webhook_delivery (webhook_id, event, body, status, attempts, last_status_code,"
+				+ " last_error) VALUES (:id, 'change_request.merged', '{}', 'FAILED', 8, 502, :error)")
+			.bind("id", Long.parseLong(hook))
+			.bind("error", "the receiver answered HTTP 502: <html><head><title>502 Bad Gateway</title></head><body>"
+					+ "<center><h1>502 Bad Gateway</h1></center><hr><center>nginx/1.27.0-a-long-version-string</center>")
+			.then().block();
+		open("/workspaces/" + ws + "/webhooks/" + hook);
+		assertThat(this.page.locator("#deliveries-table")).containsText("502 Bad Gateway");
+		checkFits(width, "webhook");
+		checkTableFits("#deliveries-table");
+		open("/workspaces/" + ws + "/webhooks");
+		checkFits(width, "webhooks-filled");
+		checkTableFits("#webhooks-table");
 
 		// a refused import: its report (long problems) must fit too
 		open("/workspaces/" + ws + "/import");
