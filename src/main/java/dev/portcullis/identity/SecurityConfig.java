@@ -157,7 +157,8 @@ class SecurityConfig {
 				.hasRole(VIEWER)
 				// what-if simulation only reads: viewers may ask (docs/adr/024)
 				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/evaluate", "/api/v1/workspaces/*/matrix",
-						"/api/v1/workspaces/*/suggest", "/api/v1/workspaces/*/expectations/run")
+						"/api/v1/workspaces/*/suggest", "/api/v1/workspaces/*/expectations/run",
+						"/api/v1/workspaces/*/recommend")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/settings")
 				.hasRole(ADMIN)
