@@ -222,6 +222,9 @@ class SecurityConfig {
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/what-if", "/workspaces/*/what-if/*",
 						"/workspaces/*/matrix", "/workspaces/*/expectations/run")
 				.hasRole(VIEWER)
+				// opening a drafted policy in the editor saves nothing (saving it needs AUTHOR)
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/policies/new/draft")
+				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.GET, "/**")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.HEAD, "/**")

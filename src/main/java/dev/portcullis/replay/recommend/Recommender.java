@@ -470,7 +470,7 @@ final class Recommender {
 				if (!gotThrough(tuple)) {
 					continue;
 				}
-				if (tuple.reply() == null
+				if (tuple.reply() == null && (getsPolicy(tuple.source()) || getsPolicy(tuple.destination()))
 						&& requests.contains(workload(tuple.destination()) + " > " + workload(tuple.source()))
 						&& !requests.contains(workload(tuple.source()) + " > " + workload(tuple.destination()) + " "
 								+ port(tuple))) {
@@ -674,8 +674,7 @@ final class Recommender {
 			String workload = workload(side);
 			Map<String, String> selector = this.selectors.get(workload);
 			if (selector == null) {
-				this.notes.add(workload + " has no stable labels to select it by: it gets no policy (a"
-						+ " selector without labels would select every pod of namespace " + namespace + ").");
+				this.notes.add(noLabels(workload, namespace));
 				return null;
 			}
 			return this.policies.computeIfAbsent(workload, (w) -> new Policy(namespace, w, selector));
@@ -701,8 +700,7 @@ final class Recommender {
 					}
 				}
 				if (selector == null) {
-					this.notes.add(workload + " has no stable labels: rules name every pod of namespace "
-							+ namespace + " as its peer.");
+					this.notes.add(noLabels(workload, namespace));
 				}
 				return new Pods(workload, labels);
 			}
@@ -733,6 +731,16 @@ final class Recommender {
 				}
 			}
 			return null;
+		}
+
+		private static String noLabels(String workload, String namespace) {
+			return workload + ": Hubble gave this endpoint without stable labels, so it gets no policy (a selector"
+					+ " without labels would select every pod of namespace " + namespace + ") and rules that name it"
+					+ " as a peer name every pod of that namespace.";
+		}
+
+		private boolean getsPolicy(Side side) {
+			return namespace(side) != null && this.selectors.containsKey(workload(side));
 		}
 
 		private static String withoutDot(String name) {

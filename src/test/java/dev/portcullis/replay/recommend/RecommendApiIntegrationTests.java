@@ -10,6 +10,12 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 import dev.portcullis.IntegrationTest;
+import dev.portcullis.OpenApiSchemas;
+import dev.portcullis.flow.query.FlowFilter;
+import dev.portcullis.flow.query.FlowTuples;
+import dev.portcullis.web.ApiProblem;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import dev.portcullis.engine.eval.Decision;
 import dev.portcullis.engine.flow.Flow;
 import dev.portcullis.engine.flow.FlowParseResult;
@@ -28,6 +34,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code POST /api/v1/workspaces/{ws}/recommend} on every real Hubble export of the corpus
@@ -53,6 +60,9 @@ class RecommendApiIntegrationTests extends IntegrationTest {
 
 	@Autowired
 	Simulations simulations;
+
+	@Autowired
+	FlowTuples tuples;
 
 	static List<String> files() {
 		return FILES;
@@ -135,6 +145,48 @@ class RecommendApiIntegrationTests extends IntegrationTest {
 			assertThat(yaml).doesNotContain("pod-template-hash").doesNotContain("controller-revision-hash")
 				.doesNotContain("statefulset.kubernetes.io/pod-name");
 		}
+	}
+
+	@Test
+	void badInputShouldBeRefusedNamingTheFieldAndAnEmptyOrTooLargeWindowShouldSaySo() throws IOException {
+		String ws = workspaceWith("basic-sample-5-http-flows.json");
+		JsonNode empty = this.json.readTree(recommend(ws, "{\"flows\": {\"namespace\": \"nothing-here\"}}", 422));
+		assertThat(empty.get("type").asString()).isEqualTo("/problems/empty-window");
+		JsonNode unknown = this.json.readTree(recommend(ws, "{\"flows\": {}, \"l8\": true}", 400));
+		assertThat(unknown.get("violations").get(0).get("path").asString()).isEqualTo("l8");
+		JsonNode filter = this.json.readTree(recommend(ws, "{\"flows\": {\"verdict\": \"MAYBE\"}}", 400));
+		assertThat(filter.get("type").asString()).isEqualTo("/problems/invalid-filter");
+		assertThat(filter.get("violations").get(0).get("path").asString()).isEqualTo("flows.verdict");
+		JsonNode perFlow = this.json.readTree(recommend(ws, "{\"flows\": {\"http_path\": \"/x\"}}", 400));
+		assertThat(perFlow.get("detail").asString()).contains("read one by one");
+		this.json.readTree(recommend(ws, "{\"flows\": [1]}", 400));
+		this.json.readTree(recommend(ws, "{\"flows\": ", 400));
+		recommend("no-such-workspace-x", "{}", 404);
+		// the limit counts stored flows before grouping them; one more than the limit is refused with both numbers
+		assertThatThrownBy(() -> this.tuples.group(ws, FlowFilter.ALL, 2).block())
+			.isInstanceOfSatisfying(ApiProblem.class, (problem) -> {
+				assertThat(problem.slug()).isEqualTo("window-too-large");
+				assertThat(problem.getMessage()).contains("More than 2 flows");
+			});
+		assertThat(this.tuples.group(ws, FlowFilter.ALL, 3).block()).isNotEmpty();
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void answersShouldMatchTheOpenApiDocument() throws IOException {
+		String document = as(Role.VIEWER).get().uri("/api/v1/openapi.yaml").exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		OpenApiSchemas schemas = new OpenApiSchemas(
+				(Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(document));
+		String ws = workspaceWith("basic-sample-348-http-flows.json");
+		for (String body : List.of("{\"flows\": {}, \"l7\": true}", "{\"flows\": {\"q\": \"--namespace bookinfo\"}}")) {
+			Object answer = this.json.readValue(recommend(ws, body, 200), Object.class);
+			assertThat(schemas.errors(answer, schemas.ref("RecommendResponse"))).isEmpty();
+		}
+		Object problem = this.json.readValue(recommend(ws, "{\"flows\": {\"verdict\": \"MAYBE\"}}", 400), Object.class);
+		assertThat(schemas.errors(problem, schemas.ref("Problem"))).isEmpty();
+		assertThat(schemas.errors(Map.of("flows", Map.of("namespace", "a", "verdict", List.of("DROPPED")), "l7", true),
+				schemas.ref("RecommendRequest"))).isEmpty();
 	}
 
 	@Test
