@@ -900,8 +900,13 @@ final class Recommender {
 					if (part.isEmpty()) {
 						continue;
 					}
-					yaml.line(1, "# " + count(rule.flows.count) + (ingress ? " from " : " to ") + rule.peer.words()
-							+ ", " + TIME.format(rule.flows.first) + " to " + TIME.format(rule.flows.last) + " UTC");
+					if (rule.flows.first == null || rule.flows.last == null) {
+						yaml.line(1, "# no flow in the window: lets Cilium learn the addresses of the toFQDNs names");
+					}
+					else {
+						yaml.line(1, "# " + count(rule.flows.count) + (ingress ? " from " : " to ") + rule.peer.words()
+								+ ", " + TIME.format(rule.flows.first) + " to " + TIME.format(rule.flows.last) + " UTC");
+					}
 					int line = yaml.lines() + 1;
 					String path = "spec." + direction + "[" + index + "]";
 					peer(yaml, rule.peer, ingress);
@@ -976,63 +981,86 @@ final class Recommender {
 					yaml.line(4, "protocol: " + port.protocol());
 				}
 			}
+			// ports whose L7 rules read the same share one entry (DNS on 53/UDP and 53/TCP)
+			Map<String, List<PortKey>> byRules = new LinkedHashMap<>();
+			Map<String, Yaml> rendered = new LinkedHashMap<>();
+			Map<String, List<String>> words = new LinkedHashMap<>();
 			for (PortKey port : withRules) {
-				PortRules rules = rule.ports.get(port);
+				Yaml lines = new Yaml();
+				List<String> l7Words = new ArrayList<>();
+				l7Rules(lines, rule, port, rule.ports.get(port), l7Words);
+				byRules.computeIfAbsent(lines.text(), (k) -> new ArrayList<>()).add(port);
+				rendered.putIfAbsent(lines.text(), lines);
+				words.putIfAbsent(lines.text(), l7Words);
+			}
+			for (Map.Entry<String, List<PortKey>> entry : byRules.entrySet()) {
 				yaml.line(2, "- ports:");
-				yaml.line(3, "- port: " + Yaml.scalar(String.valueOf(port.port())));
-				yaml.line(4, "protocol: " + port.protocol());
+				for (PortKey port : entry.getValue()) {
+					yaml.line(3, "- port: " + Yaml.scalar(String.valueOf(port.port())));
+					yaml.line(4, "protocol: " + port.protocol());
+				}
 				yaml.line(3, "rules:");
-				if (!rules.http.isEmpty() || !rules.grpc.isEmpty()) {
-					yaml.line(4, "http:");
-					List<String> http = new ArrayList<>(rules.http);
-					if (http.size() > MAX_HTTP_RULES) {
-						TreeSet<String> methods = new TreeSet<>();
-						http.forEach((h) -> methods.add(h.substring(0, h.indexOf(' '))));
-						this.notes.add(rule.peer.words() + " on " + port.words() + ": " + http.size()
-								+ " distinct paths; the draft allows their methods on any path instead.");
-						for (String method : methods) {
-							yaml.line(4, "- method: " + Yaml.scalar(Suggestions.anchored(method)));
-							l7.add(method + " any path");
-						}
-					}
-					else {
-						for (String rule2 : http) {
-							int space = rule2.indexOf(' ');
-							yaml.line(4, "- method: " + Yaml.scalar(Suggestions.anchored(rule2.substring(0, space))));
-							yaml.line(5, "path: " + Yaml.scalar(rule2.substring(space + 1)));
-							l7.add(rule2);
-						}
-					}
-					for (String grpc : rules.grpc) {
-						yaml.line(4, "# gRPC " + grpc.replace("\\", ""));
-						yaml.line(4, "- method: POST");
-						yaml.line(5, "path: " + Yaml.scalar(grpc));
-						l7.add("gRPC " + grpc.replace("\\", ""));
+				yaml.append(rendered.get(entry.getKey()));
+				for (String word : words.get(entry.getKey())) {
+					if (!l7.contains(word)) {
+						l7.add(word);
 					}
 				}
-				else if (!rules.kafka.isEmpty()) {
-					yaml.line(4, "kafka:");
-					for (String kafka : rules.kafka) {
-						int space = kafka.indexOf(' ');
-						String topic = kafka.substring(space + 1);
-						yaml.line(4, "- apiKey: " + Yaml.scalar(kafka.substring(0, space)));
-						if (!topic.isEmpty()) {
-							yaml.line(5, "topic: " + Yaml.scalar(topic));
-						}
-						l7.add("Kafka " + kafka.strip());
+			}
+		}
+
+		/** The L7 rules of one port, under {@code rules:}. */
+		private void l7Rules(Yaml yaml, Rule rule, PortKey port, PortRules rules, List<String> l7) {
+			if (!rules.http.isEmpty() || !rules.grpc.isEmpty()) {
+				yaml.line(4, "http:");
+				List<String> http = new ArrayList<>(rules.http);
+				if (http.size() > MAX_HTTP_RULES) {
+					TreeSet<String> methods = new TreeSet<>();
+					http.forEach((h) -> methods.add(h.substring(0, h.indexOf(' '))));
+					this.notes.add(rule.peer.words() + " on " + port.words() + ": " + http.size()
+							+ " distinct paths; the draft allows their methods on any path instead.");
+					for (String method : methods) {
+						yaml.line(4, "- method: " + Yaml.scalar(Suggestions.anchored(method)));
+						l7.add(method + " any path");
 					}
 				}
 				else {
-					yaml.line(4, "dns:");
-					if (rules.dnsEverything) {
-						yaml.line(4, "- matchPattern: \"*\"");
-						l7.add("DNS *");
+					for (String rule2 : http) {
+						int space = rule2.indexOf(' ');
+						yaml.line(4, "- method: " + Yaml.scalar(Suggestions.anchored(rule2.substring(0, space))));
+						yaml.line(5, "path: " + Yaml.scalar(rule2.substring(space + 1)));
+						l7.add(rule2);
 					}
-					else {
-						for (String name : rules.dns) {
-							yaml.line(4, "- matchName: " + Yaml.scalar(name));
-							l7.add("DNS " + name);
-						}
+				}
+				for (String grpc : rules.grpc) {
+					yaml.line(4, "# gRPC " + grpc.replace("\\", ""));
+					yaml.line(4, "- method: POST");
+					yaml.line(5, "path: " + Yaml.scalar(grpc));
+					l7.add("gRPC " + grpc.replace("\\", ""));
+				}
+			}
+			else if (!rules.kafka.isEmpty()) {
+				yaml.line(4, "kafka:");
+				for (String kafka : rules.kafka) {
+					int space = kafka.indexOf(' ');
+					String topic = kafka.substring(space + 1);
+					yaml.line(4, "- apiKey: " + Yaml.scalar(kafka.substring(0, space)));
+					if (!topic.isEmpty()) {
+						yaml.line(5, "topic: " + Yaml.scalar(topic));
+					}
+					l7.add("Kafka " + kafka.strip());
+				}
+			}
+			else {
+				yaml.line(4, "dns:");
+				if (rules.dnsEverything) {
+					yaml.line(4, "- matchPattern: \"*\"");
+					l7.add("DNS *");
+				}
+				else {
+					for (String name : rules.dns) {
+						yaml.line(4, "- matchName: " + Yaml.scalar(name));
+						l7.add("DNS " + name);
 					}
 				}
 			}
@@ -1079,6 +1107,11 @@ final class Recommender {
 
 		int lines() {
 			return this.lines;
+		}
+
+		void append(Yaml other) {
+			this.text.append(other.text);
+			this.lines += other.lines;
 		}
 
 		String text() {

@@ -129,7 +129,7 @@ class RecommenderTests {
 				"198.51.100.1"), List.of(), "TCP", 443, -1, "FORWARDED", false, null, null, null, null, null, null, 5, T, T);
 		Recommender.Draft draft = Recommender.recommend(List.of(named, bare), false, "default");
 		assertThat(draft.yaml()).contains("- toFQDNs:\n    - matchName: api.example.com\n")
-			.contains("- toCIDR:\n    - 198.51.100.1/32\n")
+			.contains("- toCIDR:\n    - \"198.51.100.1/32\"\n")
 			.contains("k8s-app: kube-dns").contains("- matchPattern: \"*\"");
 	}
 
