@@ -158,7 +158,8 @@ class SecurityConfig {
 				.hasRole(VIEWER)
 				// what-if simulation only reads: viewers may ask (docs/adr/024)
 				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/evaluate", "/api/v1/workspaces/*/matrix",
-						"/api/v1/workspaces/*/suggest", "/api/v1/workspaces/*/expectations/run")
+						"/api/v1/workspaces/*/suggest", "/api/v1/workspaces/*/expectations/run",
+						"/api/v1/workspaces/*/recommend")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/settings")
 				.hasRole(ADMIN)
@@ -226,6 +227,9 @@ class SecurityConfig {
 				// simulating changes nothing: viewers may post the what-if, matrix and expectation-run forms
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/what-if", "/workspaces/*/what-if/*",
 						"/workspaces/*/matrix", "/workspaces/*/expectations/run")
+				.hasRole(VIEWER)
+				// opening a drafted policy in the editor saves nothing (saving it needs AUTHOR)
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/policies/new/draft")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.GET, "/**")
 				.hasRole(VIEWER)

@@ -194,8 +194,11 @@ public class Suggestions {
 		return null;
 	}
 
-	/** An RE2 pattern matching exactly {@code text} (Envoy matches the whole value). */
-	private static String anchored(String text) {
+	/**
+	 * An RE2 pattern matching exactly {@code text} (Envoy matches the whole value): every RE2 metacharacter escaped,
+	 * {@code /reviews/1.0} is {@code /reviews/1\\.0}.
+	 */
+	public static String anchored(String text) {
 		StringBuilder escaped = new StringBuilder();
 		for (char c : text.toCharArray()) {
 			if ("\\.^$|?*+()[]{}".indexOf(c) >= 0) {

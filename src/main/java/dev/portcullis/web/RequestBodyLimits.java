@@ -34,7 +34,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * except where policy text is meant to arrive, which may be up to {@link ApiLimits#MAX_BODY_BYTES}:
  * <ul>
  * <li>API controllers that take policy text read their body with {@link #text(ServerWebExchange)};</li>
- * <li>the pages' editor and import forms ({@code POST /workspaces/{workspace}/policies/new},
+ * <li>the pages' editor and import forms ({@code POST /workspaces/{workspace}/policies/new} and {@code .../new/draft},
  * {@code .../{kind}/{namespace}/{name}/edit}, {@code /workspaces/{workspace}/import}, {@code .../inventory}) get their URL-encoded or
  * multipart form read with the larger limit by this filter. It only changes how the form is read, not when:
  * the CSRF filter reads a form before authentication only for a signed-in session.</li>
@@ -53,6 +53,7 @@ public class RequestBodyLimits implements WebFilter {
 
 	/** The page forms that carry policy or cluster text: the editor's two forms and the upload forms. */
 	private static final PathPattern[] LARGE_FORMS = { PATTERNS.parse("/workspaces/{workspace}/policies/new"),
+			PATTERNS.parse("/workspaces/{workspace}/policies/new/draft"),
 			PATTERNS.parse("/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/edit"), UPLOAD_FORMS[0],
 			UPLOAD_FORMS[1] };
 

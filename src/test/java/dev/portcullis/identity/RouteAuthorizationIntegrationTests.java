@@ -111,6 +111,8 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/flows/map                                VIEWER
 			GET    /workspaces/{workspace}/policies/new                             VIEWER
 			POST   /workspaces/{workspace}/policies/new                             AUTHOR
+			POST   /workspaces/{workspace}/policies/new/draft                       VIEWER
+			GET    /workspaces/{workspace}/recommend                                VIEWER
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}       VIEWER
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/diff  VIEWER
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/edit  VIEWER
@@ -171,6 +173,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /api/v1/workspaces/{workspace}/expectations/run                  VIEWER
 			POST   /api/v1/workspaces/{workspace}/matrix                            VIEWER
 			POST   /api/v1/workspaces/{workspace}/suggest                           VIEWER
+			POST   /api/v1/workspaces/{workspace}/recommend                         VIEWER
 			GET    /actuator                                                        VIEWER
 			GET    /actuator/health                                                 PUBLIC
 			GET    /actuator/health/{*path}                                         PUBLIC

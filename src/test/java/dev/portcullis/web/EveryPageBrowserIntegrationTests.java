@@ -106,6 +106,22 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 
 	private final List<String> overflowing = new ArrayList<>();
 
+	/** A second workspace holding a real Hubble export, for the pages that show flows' results. */
+	private String flows(String ws) {
+		String name = ws + "-flows";
+		this.workspaces.create(name, "Flows", Actor.SYSTEM).block();
+		try (java.io.InputStream in = getClass().getResourceAsStream("/flows/basic-sample-400-tcp-flows.json")) {
+			as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + name + "/flows")
+				.contentType(org.springframework.http.MediaType.parseMediaType("application/x-ndjson"))
+				.bodyValue(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).exchange()
+				.expectStatus().isOk();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		return name;
+	}
+
 
 	@ParameterizedTest
 	@ValueSource(ints = { 390, 1280 })
@@ -144,6 +160,8 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 				+ "&columns=shop%3A+app%3Dorders%0Ashop%3A+app%3Dweb%0Afqdn%3A+api.example.com&ports=80%2C9092%2C53%2FUDP");
 		pages.put("flows", "/workspaces/" + ws + "/flows?q=--verdict+DROPPED+--since+1h");
 		pages.put("flow-map", "/workspaces/" + ws + "/flows/map");
+		pages.put("recommend", "/workspaces/" + ws + "/recommend");
+		pages.put("recommend-result", "/workspaces/" + flows(ws) + "/recommend?q=&l7=true&run=1");
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws

@@ -58,6 +58,28 @@ final class FlowSql {
 		return sql;
 	}
 
+	/**
+	 * {@code SELECT select FROM flow} for the rows of workspace {@code ws} that may match, followed by {@code tail}
+	 * (a GROUP BY or a LIMIT); {@link #exact()} says whether they are exactly the matches.
+	 */
+	static FlowSql select(long workspace, FlowMatcher matcher, String select, String where, String tail) {
+		FlowSql sql = new FlowSql(new Query("SELECT " + select + " FROM flow WHERE workspace_id = :ws" + where));
+		sql.query.bind("ws", workspace);
+		sql.where(matcher);
+		sql.query.append(tail);
+		return sql;
+	}
+
+	/** How many rows of workspace {@code ws} may match, counting at most {@code cap} of them. */
+	static FlowSql count(long workspace, FlowMatcher matcher, String where, long cap) {
+		FlowSql sql = new FlowSql(new Query("SELECT count(*) AS n FROM (SELECT 1 FROM flow WHERE workspace_id = :ws"
+				+ where));
+		sql.query.bind("ws", workspace);
+		sql.where(matcher);
+		sql.query.append(" LIMIT :cap) capped").bind("cap", cap);
+		return sql;
+	}
+
 	/** One branch of a UNION ALL: the common conditions, {@code alternative}, the keyset and the limit. */
 	private void branch(long workspace, FlowMatcher matcher, @Nullable FlowCursor after, int limit,
 			String alternative) {

@@ -122,6 +122,20 @@ class PolicyEditorPages {
 			.map((editor) -> editor.modelAttribute("chosenTemplate", (template != null) ? template : "").build());
 	}
 
+	/**
+	 * The new-policy editor filled with a drafted text posted by another page (the recommendations page's "Open in
+	 * the editor"): nothing is saved; the form is a create form marked unsaved, and saving it needs AUTHOR as ever.
+	 * Posted, not put in a URL, because a draft may be large.
+	 */
+	@PostMapping("/workspaces/{workspace}/policies/new/draft")
+	Mono<Rendering> createFromDraft(@PathVariable String workspace, @ModelAttribute PolicyForm form,
+			ServerWebExchange exchange) {
+		return this.workspaces.find(workspace)
+			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)))
+			.flatMap((found) -> editor(exchange, workspace, null, form.basedOn(null), Feedback.message("")))
+			.map((editor) -> editor.build());
+	}
+
 	@PostMapping("/workspaces/{workspace}/policies/new")
 	Mono<Rendering> saveNew(@PathVariable String workspace, @ModelAttribute PolicyForm form,
 			ServerWebExchange exchange) {
