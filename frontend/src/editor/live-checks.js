@@ -1,9 +1,11 @@
-// The engine's checks as the user types: 60 ms after the last change the text goes to POST /api/v1/validate (a
-// newer change aborts the request in flight); its errors and warnings are underlined in the editor and listed in
-// line order in #problems, each a button that moves the cursor there. When the text is valid, POST
-// /api/v1/describe and /api/v1/graph update the summary (#policy-summary) and the graph (#policy-graph, an image
-// named "Policy graph" whose text alternative is the summary). Text over the server's limit is not sent: the
-// pane says so. Every update ends with a "portcullis:checked" event on the form (used by tests and the benchmark).
+// The engine's checks as the user types: 60 ms after the last change the text goes to POST /api/v1/check, one
+// request that validates, describes and draws the text from one parse (docs/adr/035); a newer change aborts the
+// request in flight, and an answer to an older text is dropped. Its errors and warnings are underlined in the
+// editor and listed in line order in #problems, each a button that moves the cursor there. When the text is valid,
+// the same answer updates the summary (#policy-summary) and the graph (#policy-graph, an image named "Policy graph"
+// whose text alternative is the summary); each is rebuilt only when it differs from what is shown (typing in a
+// comment changes neither). Text over the server's limit is not sent: the pane says so. Every update ends with a
+// "portcullis:checked" event on the form (used by tests and the benchmark).
 import { setDiagnostics } from '@codemirror/lint';
 
 const DEBOUNCE_MS = 60;
@@ -66,6 +68,9 @@ export function liveChecks(form) {
   let seq = 0;
   let scheduledAt = 0;
   let view = null;
+  // what the summary and the graph show now, to skip rebuilding them when an answer repeats it
+  let shownSummary = null;
+  let shownSvg = null;
 
   const say = (text) => {
     if (status) {
@@ -131,56 +136,55 @@ export function liveChecks(form) {
     view.dispatch(setDiagnostics(view.state, diagnostics));
   }
 
-  function showSummary(described) {
-    if (!summary) {
-      return '';
+  /** Shows the summaries (as describe answers them); returns the text alternative for the graph. */
+  function showSummary(policies) {
+    const names = policies.map((policy) => [policy.kind, policy.namespace, policy.name].filter(Boolean).join('/'));
+    const sentences = policies.map((policy, index) => `${names[index]}: ${policy.summary.join(' ')}`);
+    const key = JSON.stringify(policies);
+    if (!summary || key === shownSummary) {
+      return sentences.join(' ');
     }
+    shownSummary = key;
     summary.replaceChildren();
-    const sentences = [];
-    for (const policy of described.policies) {
-      const name = [policy.kind, policy.namespace, policy.name].filter(Boolean).join('/');
-      summary.append(el('h3', null, name));
+    policies.forEach((policy, index) => {
+      summary.append(el('h3', null, names[index]));
       const list = el('ul');
       for (const sentence of policy.summary) {
         list.append(el('li', null, sentence));
       }
       summary.append(list);
-      sentences.push(`${name}: ${policy.summary.join(' ')}`);
-    }
-    if (described.policies.length === 0) {
+    });
+    if (policies.length === 0) {
       summary.append(el('p', 'hint', 'No policy in the text yet.'));
     }
-    if (described.policies.length > 50) {
-      summary.replaceChildren(el('p', 'hint', `${described.policies.length.toLocaleString('en')} policies: `
+    if (policies.length > 50) {
+      summary.replaceChildren(el('p', 'hint', `${policies.length.toLocaleString('en')} policies: `
         + 'the summary lists at most 50; POST /api/v1/describe gives them all.'), ...[...summary.children].slice(0, 100));
     }
     return sentences.join(' ');
   }
 
+  /** Shows the SVG; true when the image changed (and must be decoded before it counts as shown). */
   function showGraph(svg, alt) {
     if (!graph) {
-      return;
+      return false;
     }
-    graph.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
     graph.alt = alt || 'No policy in the text yet.';
     graph.hidden = false;
+    if (svg === shownSvg) {
+      return false;
+    }
+    shownSvg = svg;
+    graph.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+    return true;
   }
 
-  async function post(path, body, accept, signal) {
-    return fetch(`${api}/${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: accept, ...csrfHeaders() },
-      body,
-      signal,
-      credentials: 'same-origin',
-    });
-  }
-
-  function both(body, signal) {
-    return Promise.all([
-      post('describe', body, 'application/json', signal),
-      post('graph', body, 'image/svg+xml', signal),
-    ]);
+  function hideGraph() {
+    if (graph) {
+      graph.hidden = true;
+      graph.removeAttribute('src');
+    }
+    shownSvg = null;
   }
 
   async function problemText(response) {
@@ -202,9 +206,8 @@ export function liveChecks(form) {
       mark([]);
       showProblems([]);
       summary?.replaceChildren(el('p', 'hint', 'Write or paste a policy, or start from a template.'));
-      if (graph) {
-        graph.hidden = true;
-      }
+      shownSummary = null;
+      hideGraph();
       stale(false);
       done({ seq: mine, text, state: 'empty', ms: performance.now() - started });
       return;
@@ -222,9 +225,16 @@ export function liveChecks(form) {
     }
     const body = JSON.stringify(ciliumVersion ? { policies: text, ciliumVersion } : { policies: text });
     try {
-      // describe and graph answer 400 for invalid text: they are asked for only once validate says it is valid
-      // (asking beside validate saves a round trip but fills the console with 400s whenever the text turns invalid)
-      const response = await post('validate', body, 'application/json', signal);
+      const response = await fetch(`${api}/check`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...csrfHeaders() },
+        body,
+        signal,
+        credentials: 'same-origin',
+      });
+      if (mine !== seq) {
+        return;
+      }
       if (response.status === 429) {
         say('The engine is busy; checking again in a moment.');
         timer = setTimeout(() => run(view.state.doc.toString(), started), 1000);
@@ -250,23 +260,13 @@ export function liveChecks(form) {
         done({ seq: mine, text, state: 'invalid', ms: performance.now() - started });
         return;
       }
-      const [described, drawn] = await both(body, signal);
-      if (!described.ok || !drawn.ok) {
-        say('The summary and graph could not be updated; they show the last valid text.');
-        stale(true);
-        done({ seq: mine, text, state: 'refused', ms: performance.now() - started });
-        return;
-      }
-      const [description, svg] = await Promise.all([described.json(), drawn.text()]);
-      if (mine !== seq) {
-        return;
-      }
-      const alt = showSummary(description);
-      showGraph(svg, alt);
+      const alt = showSummary(result.summaries ?? []);
       // the graph counts as updated once its new picture is decoded, not when its source is set
-      await graph?.decode?.().catch(() => {});
-      if (mine !== seq) {
-        return;
+      if (showGraph(result.graph ?? '', alt)) {
+        await graph?.decode?.().catch(() => {});
+        if (mine !== seq) {
+          return;
+        }
       }
       say('');
       stale(false);

@@ -154,7 +154,8 @@ class SecurityConfig {
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.DELETE, "/api/v1/tokens/*")
 				.hasRole(VIEWER)
-				.pathMatchers(HttpMethod.POST, "/api/v1/evaluate", "/api/v1/validate", "/api/v1/describe", "/api/v1/graph")
+				.pathMatchers(HttpMethod.POST, "/api/v1/evaluate", "/api/v1/validate", "/api/v1/describe", "/api/v1/graph",
+						"/api/v1/check")
 				.hasRole(VIEWER)
 				// what-if simulation only reads: viewers may ask (docs/adr/024)
 				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/evaluate", "/api/v1/workspaces/*/matrix",

@@ -54,7 +54,7 @@ class EditorKeystrokeBenchmarkIntegrationTests extends BrowserTest {
 				  document.getElementById('editor').addEventListener('portcullis:checked', (e) => {
 				    const since = window.__down;
 				    const requests = performance.getEntriesByType('resource')
-				      .filter((r) => new RegExp('/api/v1/(validate|describe|graph)$').test(r.name) && r.startTime >= since);
+				      .filter((r) => new RegExp('/api/v1/(check|validate|describe|graph)$').test(r.name) && r.startTime >= since);
 				    const server = requests.length ? Math.max(...requests.map((r) => r.responseEnd)) - Math.min(...requests.map((r) => r.startTime)) : 0;
 				    performance.clearResourceTimings();
 				    window.__rounds.push({ state: e.detail.state, ms: performance.now() - since, requests: server });

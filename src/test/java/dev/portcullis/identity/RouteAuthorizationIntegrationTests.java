@@ -125,6 +125,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /api/v1/validate                                                 VIEWER
 			POST   /api/v1/describe                                                 VIEWER
 			POST   /api/v1/graph                                                    VIEWER
+			POST   /api/v1/check                                                    VIEWER
 			GET    /api/v1/tokens                                                   VIEWER
 			POST   /api/v1/tokens                                                   VIEWER
 			DELETE /api/v1/tokens/{id}                                              VIEWER

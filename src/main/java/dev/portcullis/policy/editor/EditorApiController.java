@@ -45,6 +45,8 @@ import org.springframework.web.server.ServerWebExchange;
  * {@code {"valid", "violations", "warnings"}} in text order, the engine's schema and agent checks plus
  * {@link PolicyLint}'s semantic warnings.</li>
  * <li>{@code POST /api/v1/describe}: each policy in plain language ({@link PolicyDescription}).</li>
+ * <li>{@code POST /api/v1/check}: what the editor asks on every change, in one round trip from one parse: validate's
+ * answer and, when the text is valid, describe's summaries and the graph's SVG (docs/adr/035).</li>
  * <li>{@code POST /api/v1/graph} and {@code GET /api/v1/workspaces/{workspace}/graph?at=}: who may talk to whom
  * ({@link PolicyGraph}) as SVG ({@link GraphSvg}), or as nodes and edges with {@code Accept: application/json}.</li>
  * </ul>
@@ -106,6 +108,21 @@ class EditorApiController {
 	record DescribeResponse(List<DescribedPolicy> policies, List<Finding> warnings) {
 	}
 
+	/**
+	 * What {@code check} answers: validate's fields, and for a valid text describe's summaries and the graph.
+	 *
+	 * @param valid whether no violation is an error
+	 * @param violations the errors, in text order
+	 * @param warnings the warnings, in text order
+	 * @param policies how many valid policy objects the text holds
+	 * @param ciliumVersion the Cilium version validation followed
+	 * @param summaries each policy in plain language, in input order; null when the text is not valid
+	 * @param graph the graph as SVG, as {@code POST /api/v1/graph} draws it; null when the text is not valid
+	 */
+	record CheckResponse(boolean valid, List<Finding> violations, List<Finding> warnings, int policies,
+			String ciliumVersion, @Nullable List<DescribedPolicy> summaries, @Nullable String graph) {
+	}
+
 	// ---------------------------------------------------------------- validate, describe
 
 	@PostMapping(path = "/api/v1/validate", consumes = { MediaType.APPLICATION_JSON_VALUE, "application/yaml",
@@ -113,10 +130,32 @@ class EditorApiController {
 	Mono<ValidateResponse> validate(ServerWebExchange exchange) {
 		return request(exchange).flatMap((request) -> this.engine.run(() -> {
 			Checked checked = check(request);
-			List<Violation> errors = checked.all().stream().filter(Violation::isError).toList();
-			List<Violation> warnings = checked.all().stream().filter((v) -> !v.isError()).toList();
-			return new ValidateResponse(errors.isEmpty(), Finding.inTextOrder(errors), Finding.inTextOrder(warnings),
-					checked.policies().size(), request.ciliumVersion().toString());
+			return new ValidateResponse(checked.errors().isEmpty(), Finding.inTextOrder(checked.errors()),
+					Finding.inTextOrder(checked.warnings()), checked.policies().size(), request.ciliumVersion().toString());
+		}));
+	}
+
+	/**
+	 * Validate, describe and graph for one text in one request and one parse: the editor's live checks, which
+	 * otherwise need two round trips (describe and graph answer 400 for an invalid text, so they could only be asked
+	 * after validate). Always 200 for policy text; {@code summaries} and {@code graph} are null when it is invalid.
+	 */
+	@PostMapping(path = "/api/v1/check", consumes = { MediaType.APPLICATION_JSON_VALUE, "application/yaml",
+			"text/yaml", MediaType.TEXT_PLAIN_VALUE }, produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<CheckResponse> checkAll(ServerWebExchange exchange) {
+		return request(exchange).flatMap((request) -> this.engine.run(() -> {
+			Checked checked = check(request);
+			List<Finding> violations = Finding.inTextOrder(checked.errors());
+			List<Finding> warnings = Finding.inTextOrder(checked.warnings());
+			String version = request.ciliumVersion().toString();
+			if (!checked.errors().isEmpty()) {
+				return new CheckResponse(false, violations, warnings, checked.policies().size(), version, null, null);
+			}
+			List<PolicyDescription> described = PolicyDescription.of(checked.policies());
+			PolicyGraph graph = PolicyGraph.of(checked.policies());
+			return new CheckResponse(true, violations, warnings, checked.policies().size(), version,
+					described.stream().map(DescribedPolicy::of).toList(),
+					GraphSvg.render(graph, description(described, graph)));
 		}));
 	}
 
@@ -126,7 +165,7 @@ class EditorApiController {
 		return request(exchange).flatMap((request) -> this.engine.run(() -> {
 			Checked checked = valid(request);
 			return new DescribeResponse(PolicyDescription.of(checked.policies()).stream().map(DescribedPolicy::of).toList(),
-					Finding.inTextOrder(checked.all().stream().filter((v) -> !v.isError()).toList()));
+					Finding.inTextOrder(checked.warnings()));
 		}));
 	}
 
@@ -139,7 +178,7 @@ class EditorApiController {
 		return request(exchange).flatMap((request) -> this.engine.run(() -> {
 			List<Policy> policies = valid(request).policies();
 			PolicyGraph graph = PolicyGraph.of(policies);
-			return json ? json(graph) : svg(GraphSvg.render(graph, description(policies, graph)));
+			return json ? json(graph) : svg(GraphSvg.render(graph, description(PolicyDescription.of(policies), graph)));
 		}));
 	}
 
@@ -217,6 +256,15 @@ class EditorApiController {
 
 	/** Every violation of the text (reader, parser, lint) and its valid policies. */
 	private record Checked(List<Violation> all, List<Policy> policies) {
+
+		List<Violation> errors() {
+			return this.all.stream().filter(Violation::isError).toList();
+		}
+
+		List<Violation> warnings() {
+			return this.all.stream().filter((v) -> !v.isError()).toList();
+		}
+
 	}
 
 	private Checked check(PolicyTextRequest request) {
@@ -233,7 +281,7 @@ class EditorApiController {
 	/** The checked text; a 400 {@code /problems/invalid-policies} naming every error when it has any. */
 	private Checked valid(PolicyTextRequest request) {
 		Checked checked = check(request);
-		List<Violation> errors = checked.all().stream().filter(Violation::isError).toList();
+		List<Violation> errors = checked.errors();
 		if (!errors.isEmpty()) {
 			throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-policies", "Invalid policies",
 					errors.size() + ((errors.size() == 1) ? " problem" : " problems")
@@ -243,9 +291,9 @@ class EditorApiController {
 		return checked;
 	}
 
-	private static String description(List<Policy> policies, PolicyGraph graph) {
+	private static String description(List<PolicyDescription> described, PolicyGraph graph) {
 		List<String> sentences = new ArrayList<>();
-		for (PolicyDescription description : PolicyDescription.of(policies)) {
+		for (PolicyDescription description : described) {
 			sentences.add(description.ref() + ":");
 			sentences.addAll(description.summary());
 		}

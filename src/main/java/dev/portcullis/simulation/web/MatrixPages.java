@@ -21,7 +21,6 @@ import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -134,18 +133,8 @@ class MatrixPages {
 
 	private Mono<Rendering> render(String workspace, MatrixForm form, ServerWebExchange exchange) {
 		Map<String, String> errors = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
-		return this.pages.pickers(workspace).flatMap((pickers) -> {
-			Mono<Optional<Matrix>> matrix = form.isSubmitted() ? matrix(workspace, form, errors)
-					: Mono.just(Optional.empty());
-			return matrix.map((found) -> SimulationPages.view(exchange, "simulation/matrix", "matrix")
-				.status(errors.isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
-				.modelAttribute("workspace", workspace)
-				.modelAttribute("pickers", pickers)
-				.modelAttribute("form", form)
-				.modelAttribute("errors", errors)
-				.modelAttribute("matrix", found.orElse(null))
-				.build());
-		});
+		return this.pages.formPage(exchange, workspace, "matrix", form, form.isSubmitted(), errors,
+				() -> matrix(workspace, form, errors));
 	}
 
 	private Mono<Optional<Matrix>> matrix(String workspace, MatrixForm form, Map<String, String> errors) {

@@ -16,7 +16,6 @@ import dev.portcullis.simulation.Traffic;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -97,18 +96,8 @@ class SelectsPages {
 	@GetMapping("/workspaces/{workspace}/selects")
 	Mono<Rendering> page(@PathVariable String workspace, @ModelAttribute SelectsForm form, ServerWebExchange exchange) {
 		Map<String, String> errors = new LinkedHashMap<>();
-		return this.pages.pickers(workspace).flatMap((pickers) -> {
-			Mono<Optional<SelectsView>> answer = form.isSubmitted() ? selects(workspace, form, errors)
-					: Mono.just(Optional.empty());
-			return answer.map((found) -> SimulationPages.view(exchange, "simulation/selects", "selects")
-				.status(errors.isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
-				.modelAttribute("workspace", workspace)
-				.modelAttribute("pickers", pickers)
-				.modelAttribute("form", form)
-				.modelAttribute("errors", errors)
-				.modelAttribute("selects", found.orElse(null))
-				.build());
-		});
+		return this.pages.formPage(exchange, workspace, "selects", form, form.isSubmitted(), errors,
+				() -> selects(workspace, form, errors));
 	}
 
 	private Mono<Optional<SelectsView>> selects(String workspace, SelectsForm form, Map<String, String> errors) {

@@ -3,6 +3,8 @@ package dev.portcullis.simulation.web;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.portcullis.compute.EngineBusy;
 import dev.portcullis.identity.Actor;
@@ -63,6 +65,24 @@ class SimulationPages {
 			.onErrorResume(EngineBusy.class, (ex) -> Mono.just(Pickers.NONE))
 			.onErrorMap(StoreException.NotFound.class,
 					(ex) -> new PageError(HttpStatus.NOT_FOUND, "There is no workspace named \"" + workspace + "\"."));
+	}
+
+	/**
+	 * The page {@code simulation/<name>} with a form: the workspace's pickers, the form, its field errors, and under
+	 * {@code <name>} the answer once the form was submitted (null before, or when the answer refused it). For an
+	 * htmx request the fragment {@code <name>}; 422 when {@code answer} left field errors in {@code errors}.
+	 */
+	<T> Mono<Rendering> formPage(ServerWebExchange exchange, String workspace, String name, Object form,
+			boolean submitted, Map<String, String> errors, Supplier<Mono<Optional<T>>> answer) {
+		return pickers(workspace).flatMap((pickers) -> (submitted ? answer.get() : Mono.just(Optional.<T>empty()))
+			.map((found) -> view(exchange, "simulation/" + name, name)
+				.status(errors.isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY)
+				.modelAttribute("workspace", workspace)
+				.modelAttribute("pickers", pickers)
+				.modelAttribute("form", form)
+				.modelAttribute("errors", errors)
+				.modelAttribute(name, found.orElse(null))
+				.build()));
 	}
 
 	/** The whole template, or for an htmx request one fragment of it; either way the response varies on HX-Request. */

@@ -229,6 +229,37 @@ class EditorApiIntegrationTests extends IntegrationTest {
 		assertThat(problem.get("type").asString()).endsWith("/problems/invalid-policies");
 	}
 
+	// ---------------------------------------------------------------- check
+
+	@Test
+	void checkShouldAnswerValidateDescribeAndGraphInOneRequest() {
+		String text = BriefExamples.HTTP + "---\n" + BriefExamples.KAFKA;
+		JsonNode answer = ok("/api/v1/check", YAML, text);
+		JsonNode validated = ok("/api/v1/validate", YAML, text);
+		JsonNode described = ok("/api/v1/describe", YAML, text);
+		String svg = as(Role.VIEWER).post().uri("/api/v1/graph").contentType(YAML).accept(SVG).bodyValue(text).exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(answer.get("valid").asBoolean()).isTrue();
+		for (String field : new String[] { "violations", "warnings", "policies", "ciliumVersion" }) {
+			assertThat(answer.get(field)).as(field).isEqualTo(validated.get(field));
+		}
+		assertThat(answer.get("summaries")).isEqualTo(described.get("policies"));
+		assertThat(answer.get("graph").asString()).isEqualTo(svg);
+	}
+
+	@Test
+	void checkWhenInvalidShouldAnswer200WithTheErrorsAndNoSummaryOrGraph() {
+		JsonNode answer = ok("/api/v1/check", MediaType.APPLICATION_JSON,
+				Map.of("policies", "kind: CiliumNetworkPolicy\n", "ciliumVersion", "1.19"));
+		assertThat(answer.get("valid").asBoolean()).isFalse();
+		assertThat(answer.get("violations").get(0).get("message").asString()).contains("apiVersion is required");
+		assertThat(answer.get("summaries").isNull()).isTrue();
+		assertThat(answer.get("graph").isNull()).isTrue();
+		JsonNode malformed = problem(as(Role.VIEWER).post().uri("/api/v1/check").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("[1"), 400);
+		assertThat(malformed.get("type").asString()).endsWith("/problems/malformed-json");
+	}
+
 	@Test
 	void workspaceGraphShouldShowTheWorkspaceNowAndAtAMoment() {
 		String ws = "graph-" + UUID.randomUUID().toString().substring(0, 8);

@@ -72,6 +72,10 @@ class EditorOpenApiIntegrationTests extends IntegrationTest {
 		String lint = BriefExamples.HTTP.replace("- fromEndpoints:", "- fromEndpoints: []\n  - fromEndpoints:");
 		assertMatches(viewer.post().uri("/api/v1/validate").contentType(YAML).bodyValue(lint + "---\nkind: Nope\n")
 			.exchange().expectStatus().isOk(), "ValidateResponse");
+		assertMatches(viewer.post().uri("/api/v1/check").contentType(YAML).bodyValue(BriefExamples.DNS)
+			.exchange().expectStatus().isOk(), "CheckResponse");
+		assertMatches(viewer.post().uri("/api/v1/check").contentType(YAML).bodyValue(lint + "---\nkind: Nope\n")
+			.exchange().expectStatus().isOk(), "CheckResponse");
 		assertMatches(viewer.post().uri("/api/v1/describe").contentType(YAML)
 			.bodyValue(BriefExamples.DNS + "---\n" + BriefExamples.KAFKA).exchange().expectStatus().isOk(), "DescribeResponse");
 		assertMatches(viewer.post().uri("/api/v1/graph").contentType(YAML).accept(MediaType.APPLICATION_JSON)
