@@ -81,6 +81,8 @@ class SecurityConfig {
 
 	private static final String AUTHOR = Role.AUTHOR.name();
 
+	private static final String REVIEWER = Role.REVIEWER.name();
+
 	private static final String ADMIN = Role.ADMIN.name();
 
 	private static final SessionOrCookieCsrfTokenRepository CSRF_TOKENS = new SessionOrCookieCsrfTokenRepository();
@@ -163,6 +165,10 @@ class SecurityConfig {
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/flow-sources")
 				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/protection")
+				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/change-requests/*/reviews")
+				.hasRole(REVIEWER)
 				.pathMatchers(HttpMethod.GET, "/**")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.HEAD, "/**")
@@ -217,6 +223,10 @@ class SecurityConfig {
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/flows/sources/*")
 				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/protection")
+				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/change-requests/*/reviews")
+				.hasRole(REVIEWER)
 				// simulating changes nothing: viewers may post the what-if, matrix and expectation-run forms
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/what-if", "/workspaces/*/what-if/*",
 						"/workspaces/*/matrix", "/workspaces/*/expectations/run")

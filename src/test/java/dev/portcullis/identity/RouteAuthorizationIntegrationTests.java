@@ -155,6 +155,18 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /api/v1/workspaces/{workspace}/expectations/run                  VIEWER
 			POST   /api/v1/workspaces/{workspace}/matrix                            VIEWER
 			POST   /api/v1/workspaces/{workspace}/suggest                           VIEWER
+			GET    /api/v1/workspaces/{workspace}/protection                        VIEWER
+			PUT    /api/v1/workspaces/{workspace}/protection                        ADMIN
+			GET    /api/v1/workspaces/{workspace}/change-requests                   VIEWER
+			POST   /api/v1/workspaces/{workspace}/change-requests                   AUTHOR
+			GET    /api/v1/workspaces/{workspace}/change-requests/{id}              VIEWER
+			PUT    /api/v1/workspaces/{workspace}/change-requests/{id}              AUTHOR
+			POST   /api/v1/workspaces/{workspace}/change-requests/{id}/reviews      REVIEWER
+			POST   /api/v1/workspaces/{workspace}/change-requests/{id}/merge        AUTHOR
+			POST   /api/v1/workspaces/{workspace}/change-requests/{id}/withdraw     AUTHOR
+			GET    /api/v1/workspaces/{workspace}/change-requests/{id}/comments     VIEWER
+			POST   /api/v1/workspaces/{workspace}/change-requests/{id}/comments     AUTHOR
+			POST   /api/v1/workspaces/{workspace}/change-requests/{id}/comments/{comment}/resolve AUTHOR
 			GET    /actuator                                                        VIEWER
 			GET    /actuator/health                                                 PUBLIC
 			GET    /actuator/health/{*path}                                         PUBLIC
@@ -171,7 +183,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 
 	/** Values for path variables: names that exist nowhere, so that no request finds anything to change. */
 	private static final Map<String, String> SAMPLES = Map.of("workspace", "no-such-workspace", "kind",
-			"CiliumNetworkPolicy", "namespace", "default", "name", "no-such-policy", "username", "no-such-user", "id", "0",
+			"CiliumNetworkPolicy", "namespace", "default", "name", "no-such-policy", "username", "no-such-user", "id", "0", "comment", "0",
 			"version", "1", "*path", "liveness");
 
 	private static final List<String> ROLES = List.of("PUBLIC", "VIEWER", "AUTHOR", "REVIEWER", "ADMIN");
