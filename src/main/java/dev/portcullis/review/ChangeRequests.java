@@ -12,6 +12,7 @@ import dev.portcullis.policy.ChangeSets;
 import dev.portcullis.policy.PolicyKey;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.policy.Workspaces;
+import dev.portcullis.review.webhook.Webhooks;
 import dev.portcullis.web.ApiProblem;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -59,9 +60,11 @@ public class ChangeRequests {
 
 	private final AuditLog audit;
 
+	private final Webhooks webhooks;
+
 	ChangeRequests(DatabaseClient db, ReactiveTransactionManager transactions, Workspaces workspaces,
 			ChangeSets changeSets, ChangeRequestRows rows, Protections protections, Permissions permissions,
-			AuditLog audit) {
+			AuditLog audit, Webhooks webhooks) {
 		this.db = db;
 		this.tx = TransactionalOperator.create(transactions);
 		this.ownTransaction = TransactionalOperator.create(transactions,
@@ -72,6 +75,7 @@ public class ChangeRequests {
 		this.protections = protections;
 		this.permissions = permissions;
 		this.audit = audit;
+		this.webhooks = webhooks;
 	}
 
 	/**
@@ -106,7 +110,8 @@ public class ChangeRequests {
 					.one())
 				.flatMap((id) -> insertRevision(id, 1, proposal.changes(), touched, by)
 					.then(record(by, "change.proposed", workspace, id, Map.of("revision", 1, "policies", touched.size())))
-					.then(this.rows.find(workspace, id, false))))),
+					.then(this.rows.find(workspace, id, false))
+					.flatMap((change) -> announce(Webhooks.OPENED, change, by).thenReturn(change))))),
 				by, "change.propose", workspace, null);
 	}
 
@@ -160,7 +165,8 @@ public class ChangeRequests {
 						.then(refreshStatus(workspace, id, rules))
 						.then(record(by, "change.revised", workspace, id, Map.of("revision", revision,
 								"policies", touched.size(), "dismissedApprovals", dismissed)))))
-					.then(this.rows.find(workspace, id, false));
+					.then(this.rows.find(workspace, id, false))
+					.flatMap((revised) -> announce(Webhooks.REVISED, revised, by).thenReturn(revised));
 			}))), by, "change.revise", workspace, id);
 	}
 
@@ -178,7 +184,8 @@ public class ChangeRequests {
 				.bind("id", id)
 				.then()
 				.then(record(by, "change.withdrawn", workspace, id, Map.of("revision", change.revision())))
-				.then(this.rows.find(workspace, id, false));
+				.then(this.rows.find(workspace, id, false))
+				.flatMap((withdrawn) -> announce(Webhooks.WITHDRAWN, withdrawn, by).thenReturn(withdrawn));
 		})), by, "change.withdraw", workspace, id);
 	}
 
@@ -210,7 +217,12 @@ public class ChangeRequests {
 						"revision", change.revision())))
 				.then((decision == Review.Decision.APPROVE) ? record(by, "change.approved", workspace, id,
 						Map.of("revision", change.revision())) : Mono.empty())
-				.then(this.rows.find(workspace, id, false));
+				.then(this.rows.find(workspace, id, false))
+				.flatMap((reviewed) -> switch (decision) {
+					case APPROVE -> announce(Webhooks.APPROVED, reviewed, by).thenReturn(reviewed);
+					case REQUEST_CHANGES -> announce(Webhooks.CHANGES_REQUESTED, reviewed, by).thenReturn(reviewed);
+					case COMMENT -> Mono.just(reviewed);
+				});
 		})), by, "change.review", workspace, id);
 	}
 
@@ -329,6 +341,21 @@ public class ChangeRequests {
 					.then();
 			}))
 			.then();
+	}
+
+	/**
+	 * Queues {@code event} for the workspace's webhooks, in the caller's transaction (a change that rolls back sends
+	 * nothing).
+	 */
+	Mono<Void> announce(String event, ChangeRequest change, Actor by) {
+		Map<String, Object> payload = new LinkedHashMap<>();
+		payload.put("id", change.id());
+		payload.put("title", change.title());
+		payload.put("actor", by.username());
+		payload.put("revision", change.revision());
+		payload.put("status", change.status().name());
+		payload.put("url", "/workspaces/" + change.workspace() + "/change-requests/" + change.id());
+		return this.webhooks.enqueue(change.workspace(), event, payload);
 	}
 
 	/** Audits a step of change request {@code id}, in the caller's transaction. */

@@ -190,7 +190,9 @@ public class Merges {
 			.flatMap((n) -> (n == 1) ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
 					"change request " + id + " closed under a lock")))
 			.then(bypassed)
-			.then(this.changeRequests.record(by, "change.merged", workspace, id, details));
+			.then(this.changeRequests.record(by, "change.merged", workspace, id, details))
+			.then(this.rows.find(workspace, id, false))
+			.flatMap((merged) -> this.changeRequests.announce(dev.portcullis.review.webhook.Webhooks.MERGED, merged, by));
 	}
 
 }

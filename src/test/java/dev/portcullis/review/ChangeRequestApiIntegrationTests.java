@@ -168,6 +168,8 @@ class ChangeRequestApiIntegrationTests extends IntegrationTest {
 		assertThat(opened.get("revision").asInt()).isEqualTo(1);
 		assertThat(opened.get("policies").findValuesAsString("action")).containsExactly("CHANGE", "CREATE", "DELETE");
 		assertThat(opened.get("policies").get(0).get("baseVersion").asInt()).isEqualTo(1);
+		assertThat(opened.get("impact").get("available").asBoolean()).as(opened.get("impact").toString()).isTrue();
+		assertThat(opened.get("impact").get("report").get("flows").asLong()).isZero();
 
 		// the author may not review at all; a reviewer may not approve what they proposed
 		exchange(this.author.post().uri("/api/v1/workspaces/{ws}/change-requests/{id}/reviews", this.ws, id)
