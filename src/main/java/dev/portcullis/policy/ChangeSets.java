@@ -50,6 +50,8 @@ public class ChangeSets {
 
 	private final StoreAudit audit;
 
+	private final PolicyRows rows;
+
 	private final Permissions permissions;
 
 	private final EnginePool engine;
@@ -59,13 +61,14 @@ public class ChangeSets {
 	private final YamlLimits limits;
 
 	ChangeSets(DatabaseClient db, ReactiveTransactionManager transactions, Workspaces workspaces, PolicyChanges changes,
-			StoreAudit audit, Permissions permissions, EnginePool engine, WorkspaceSettings settings,
+			StoreAudit audit, PolicyRows rows, Permissions permissions, EnginePool engine, WorkspaceSettings settings,
 			YamlProperties yaml, BundleImport.Settings bundles) {
 		this.db = db;
 		this.tx = TransactionalOperator.create(transactions);
 		this.workspaces = workspaces;
 		this.changes = changes;
 		this.audit = audit;
+		this.rows = rows;
 		this.permissions = permissions;
 		this.engine = engine;
 		this.settings = settings;
@@ -137,6 +140,62 @@ public class ChangeSets {
 				return Mono.just(touched);
 			});
 		});
+	}
+
+	/**
+	 * What a change does to one policy: its text at the base and as the change leaves it (canonical forms; empty for
+	 * a policy that did not exist or is deleted), their line diff and structural summary, and the engine's warnings
+	 * of the new text (lint included).
+	 *
+	 * @param touched the policy, whether it is deleted and its base
+	 * @param before the base version's canonical text, "" when there was none
+	 * @param after the canonical text the change writes, "" for a delete
+	 * @param lines both texts aligned; line numbers of "after" are what line comments name
+	 * @param changes rules, peers, ports and L7 rules added, removed or changed
+	 */
+	public record PolicyChange(Touched touched, String before, String after, String unified,
+			List<PolicyDiff.Line> lines, List<PolicyDiff.Change> changes, List<Violation> warnings) {
+
+		public PolicyChange {
+			lines = List.copyOf(lines);
+			changes = List.copyOf(changes);
+			warnings = List.copyOf(warnings);
+		}
+
+	}
+
+	/**
+	 * Each touched policy's change, in the order of {@code touched}: the base version read from the store, the new
+	 * text from {@code changes} (validated again, on the engine pool); {@link StoreException.Invalid} when it no
+	 * longer validates.
+	 */
+	public Mono<List<PolicyChange>> diffs(String workspace, String changes, List<Touched> touched) {
+		return parse(workspace, changes).flatMap((parsed) -> this.workspaces.id(workspace)
+			.flatMap((ws) -> Flux.fromIterable(touched)
+				.concatMap((t) -> (t.base() == null) ? Mono.just("")
+						: this.rows.versionAt(ws, t.key(), t.base()).map(PolicyVersion::canonicalYaml).defaultIfEmpty(""))
+				.collectList())
+			.flatMap((befores) -> this.engine.run(() -> {
+				List<PolicyChange> all = new ArrayList<>(touched.size());
+				for (int i = 0; i < touched.size(); i++) {
+					Touched t = touched.get(i);
+					PolicyText.Parsed next = parsed.get(t.key());
+					String after = (t.deleted() || next == null) ? "" : next.canonical();
+					String before = befores.get(i);
+					LineDiff lines = LineDiff.between(before, after, "a/" + t.key().path(), "b/" + t.key().path());
+					List<PolicyDiff.Change> structural;
+					try {
+						structural = (before.isEmpty() || after.isEmpty()) ? List.of()
+								: StructuralDiff.between(before, after);
+					}
+					catch (RuntimeException ex) {
+						structural = List.of();
+					}
+					all.add(new PolicyChange(t, before, after, lines.unified(), lines.lines(), structural,
+							(next != null) ? next.warnings() : List.of()));
+				}
+				return all;
+			})));
 	}
 
 	/** The touched policies whose head is no longer their base, in key order; empty when none moved. */

@@ -109,6 +109,19 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/edit  AUTHOR
 			POST   /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/delete AUTHOR
 			POST   /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/restore AUTHOR
+			GET    /workspaces/{workspace}/change-requests                          VIEWER
+			GET    /workspaces/{workspace}/change-requests/new                      VIEWER
+			POST   /workspaces/{workspace}/change-requests/new                      AUTHOR
+			GET    /workspaces/{workspace}/change-requests/{id}                     VIEWER
+			GET    /workspaces/{workspace}/change-requests/{id}/edit                VIEWER
+			POST   /workspaces/{workspace}/change-requests/{id}/edit                AUTHOR
+			POST   /workspaces/{workspace}/change-requests/{id}/reviews             REVIEWER
+			POST   /workspaces/{workspace}/change-requests/{id}/merge               AUTHOR
+			POST   /workspaces/{workspace}/change-requests/{id}/withdraw            AUTHOR
+			POST   /workspaces/{workspace}/change-requests/{id}/comments            AUTHOR
+			POST   /workspaces/{workspace}/change-requests/{id}/comments/{comment}/resolve AUTHOR
+			GET    /workspaces/{workspace}/protection                               VIEWER
+			POST   /workspaces/{workspace}/protection                               ADMIN
 			GET    /api/docs                                                        VIEWER
 			GET    /api/v1/openapi.yaml                                             VIEWER
 			POST   /api/v1/evaluate                                                 VIEWER
