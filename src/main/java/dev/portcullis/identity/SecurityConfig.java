@@ -162,6 +162,9 @@ class SecurityConfig {
 				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/evaluate", "/api/v1/workspaces/*/matrix",
 						"/api/v1/workspaces/*/suggest", "/api/v1/workspaces/*/expectations/run")
 				.hasRole(VIEWER)
+				// replay only reads flows and states: viewers may ask (docs/adr/029)
+				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/replay")
+				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/settings")
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/flow-sources")

@@ -89,6 +89,7 @@ public record ReplayReport(long flows, long distinct, long uncertain, Coverage c
 	 * @param baseline its verdict under the baseline, explained
 	 * @param candidate its verdict under the candidate, explained
 	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Group(String change, String source, String destination, @Nullable Integer port,
 			@Nullable String protocol, @Nullable String l7, long flows, long distinct, Instant firstSeen,
 			Instant lastSeen, Sample sample, Verdict baseline, Verdict candidate) {

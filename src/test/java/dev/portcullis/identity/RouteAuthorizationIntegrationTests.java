@@ -146,6 +146,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			PUT    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} AUTHOR
 			DELETE /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} AUTHOR
 			POST   /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/restore AUTHOR
+			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/hits VIEWER
 			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/versions VIEWER
 			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/versions/{version} VIEWER
 			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/diff VIEWER
@@ -162,6 +163,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces/{workspace}/flows                             VIEWER
 			GET    /api/v1/workspaces/{workspace}/flows/edges                       VIEWER
 			POST   /api/v1/workspaces/{workspace}/evaluate                          VIEWER
+			POST   /api/v1/workspaces/{workspace}/replay                            VIEWER
 			GET    /api/v1/workspaces/{workspace}/selects                           VIEWER
 			GET    /api/v1/workspaces/{workspace}/expectations                      VIEWER
 			PUT    /api/v1/workspaces/{workspace}/expectations                      AUTHOR
