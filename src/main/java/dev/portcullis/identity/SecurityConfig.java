@@ -82,6 +82,8 @@ class SecurityConfig {
 
 	private static final String AUTHOR = Role.AUTHOR.name();
 
+	private static final String REVIEWER = Role.REVIEWER.name();
+
 	private static final String ADMIN = Role.ADMIN.name();
 
 	private static final SessionOrCookieCsrfTokenRepository CSRF_TOKENS = new SessionOrCookieCsrfTokenRepository();
@@ -162,10 +164,17 @@ class SecurityConfig {
 						"/api/v1/workspaces/*/suggest", "/api/v1/workspaces/*/expectations/run",
 						"/api/v1/workspaces/*/recommend")
 				.hasRole(VIEWER)
+				// replay only reads flows and states: viewers may ask (docs/adr/029)
+				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/replay")
+				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/settings")
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/flow-sources")
 				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/protection")
+				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/change-requests/*/reviews")
+				.hasRole(REVIEWER)
 				// webhooks: URLs may carry tokens and deliveries show what was sent; administrators only, reads included
 				.pathMatchers("/api/v1/workspaces/*/webhooks", "/api/v1/workspaces/*/webhooks/**")
 				.hasRole(ADMIN)
@@ -223,6 +232,10 @@ class SecurityConfig {
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/flows/sources/*")
 				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/protection")
+				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/change-requests/*/reviews")
+				.hasRole(REVIEWER)
 				.pathMatchers("/workspaces/*/webhooks", "/workspaces/*/webhooks/**")
 				.hasRole(ADMIN)
 				// simulating changes nothing: viewers may post the what-if, matrix and expectation-run forms

@@ -32,7 +32,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * Needs the AUTHOR role ({@link dev.portcullis.identity.Forbidden} otherwise, docs/adr/010); a refusal
  * ({@link StoreException.ImportRefused} with the per-document report, {@link StoreException.Conflict},
  * {@link StoreException.NotFound}, {@link StoreException.TooLarge}) writes nothing and is audited with outcome
- * FAILURE; {@link dev.portcullis.compute.EngineBusy} when the engine pool has no room to parse the bundle. All
+ * FAILURE, as is {@link StoreException.Protected} for a protected workspace (docs/adr/031);
+ * {@link dev.portcullis.compute.EngineBusy} when the engine pool has no room to parse the bundle. All
  * versions of one import share one moment.
  */
 @Component
@@ -64,9 +65,11 @@ public class BundleImport {
 
 	private final WorkspaceSettings workspaceSettings;
 
+	private final ProtectedWorkspaces protection;
+
 	BundleImport(DatabaseClient db, ReactiveTransactionManager transactions, Workspaces workspaces, PolicyRows rows,
 			StoreAudit audit, Permissions permissions, EnginePool engine, YamlProperties yaml, Settings settings,
-			WorkspaceSettings workspaceSettings) {
+			WorkspaceSettings workspaceSettings, ProtectedWorkspaces protection) {
 		this.db = db;
 		this.tx = TransactionalOperator.create(transactions);
 		this.workspaces = workspaces;
@@ -79,6 +82,7 @@ public class BundleImport {
 			.withMaxDocuments(settings.importMaxDocuments())
 			.withMaxNodes(settings.importMaxNodes());
 		this.workspaceSettings = workspaceSettings;
+		this.protection = protection;
 	}
 
 	/**
@@ -124,7 +128,9 @@ public class BundleImport {
 						});
 				}
 				return this.tx.transactional(this.workspaces.id(workspace)
-					.flatMap((ws) -> heads(ws, bundle, true).flatMap((heads) -> write(ws, bundle, heads, message, by)))
+					.flatMap((ws) -> this.protection.refuseDirectChange(ws, workspace)
+						.then(heads(ws, bundle, true))
+						.flatMap((heads) -> write(ws, bundle, heads, message, by)))
 					.flatMap((report) -> this.audit.record(by, "bundle.import", null, workspace, AuditLog.Outcome.SUCCESS,
 							counts(report)).thenReturn(report)))
 					.flatMap((report) -> analyzeAfterLargeImport(report).thenReturn(report));

@@ -30,7 +30,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * <p>
  * Errors arrive as {@link StoreException}s in the returned publisher: {@link StoreException.NotFound} for an unknown
  * workspace, policy or version; {@link StoreException.Invalid} with the engine's violations;
- * {@link StoreException.Conflict} when the expected version is not the head; {@link StoreException.TooLarge} for a
+ * {@link StoreException.Conflict} when the expected version is not the head; {@link StoreException.Protected} when
+ * the workspace is protected (docs/adr/031: its policies change only through {@link ChangeSets#merge}); {@link StoreException.TooLarge} for a
  * policy over {@code portcullis.yaml.max-input-chars}; {@link StoreException.BadRequest} for other bad input;
  * {@link dev.portcullis.identity.Forbidden} when the actor's role is below AUTHOR (every change checks it first,
  * docs/adr/010); {@link dev.portcullis.compute.EngineBusy} when the engine pool has no room for the parsing a save
@@ -64,9 +65,11 @@ public class PolicyChanges {
 
 	private final WorkspaceSettings settings;
 
+	private final ProtectedWorkspaces protection;
+
 	PolicyChanges(DatabaseClient db, ReactiveTransactionManager transactions, Workspaces workspaces, PolicyRows rows,
 			StoreAudit audit, Permissions permissions, EnginePool engine, YamlProperties yaml,
-			WorkspaceSettings settings) {
+			WorkspaceSettings settings, ProtectedWorkspaces protection) {
 		this.db = db;
 		this.tx = TransactionalOperator.create(transactions);
 		this.workspaces = workspaces;
@@ -76,9 +79,10 @@ public class PolicyChanges {
 		this.engine = engine;
 		this.policyLimits = yaml.limits();
 		this.settings = settings;
+		this.protection = protection;
 	}
 
-	private Mono<Optional<PolicyHead>> lockHead(long workspaceId, PolicyKey key) {
+	Mono<Optional<PolicyHead>> lockHead(long workspaceId, PolicyKey key) {
 		return this.db.sql("SELECT id, head_version, head_deleted, head_hash FROM policy WHERE workspace_id = :ws "
 				+ "AND kind = :kind AND namespace = :namespace AND name = :name FOR UPDATE")
 			.bind("ws", workspaceId)
@@ -91,14 +95,14 @@ public class PolicyChanges {
 			.defaultIfEmpty(Optional.empty());
 	}
 
-	private Mono<StoreException.Conflict> conflict(String message, @Nullable Integer expected, long policyId,
+	Mono<StoreException.Conflict> conflict(String message, @Nullable Integer expected, long policyId,
 			int headVersion) {
 		return this.rows.versionOf(policyId, headVersion)
 			.map((head) -> new StoreException.Conflict(message, expected, head.summary()));
 	}
 
 	/** The content a new version gets; {@code warnings} null when unknown (restoring a version from before V006). */
-	private record Content(String yaml, String canonical, String hash, Map<String, String> labels, boolean deleted,
+	record Content(String yaml, String canonical, String hash, Map<String, String> labels, boolean deleted,
 			@Nullable Integer warnings) {
 
 		static final Content TOMBSTONE = new Content("", "", Canonical.hash(""), Map.of(), true, 0);
@@ -126,12 +130,12 @@ public class PolicyChanges {
 	 * answers that moment.
 	 */
 	private Mono<OffsetDateTime> insertVersion(long policyId, int version, Content content, String message, Actor by,
-			@Nullable OffsetDateTime at) {
+			@Nullable OffsetDateTime at, @Nullable Long changeRequest) {
 		GenericExecuteSpec insert = warnings(this.db
 			.sql("INSERT INTO policy_version (policy_id, version, deleted, yaml, canonical, content_hash, labels, author, "
-					+ "message, warnings, created_at) VALUES (:id, :version, :deleted, :yaml, :canonical, :hash, :labels, "
-					+ ":author, :message, :warnings, " + ((at != null) ? ":at" : "clock_timestamp()")
-					+ ") RETURNING created_at"), content.warnings())
+					+ "message, warnings, change_request_id, created_at) VALUES (:id, :version, :deleted, :yaml, :canonical, "
+					+ ":hash, :labels, :author, :message, :warnings, :changeRequest, "
+					+ ((at != null) ? ":at" : "clock_timestamp()") + ") RETURNING created_at"), content.warnings())
 			.bind("id", policyId)
 			.bind("version", version)
 			.bind("deleted", content.deleted())
@@ -141,14 +145,25 @@ public class PolicyChanges {
 			.bind("labels", this.rows.labelsJson(content.labels()))
 			.bind("author", by.username())
 			.bind("message", message);
+		insert = (changeRequest != null) ? insert.bind("changeRequest", changeRequest)
+				: insert.bindNull("changeRequest", Long.class);
 		return ((at != null) ? insert.bind("at", at) : insert).map((row) -> row.get("created_at", OffsetDateTime.class))
 			.one();
 	}
 
 	/** Writes version {@code head + 1} of an existing policy and moves its head. */
 	private Mono<PolicyVersion> append(PolicyHead head, PolicyKey key, Content content, String message, Actor by) {
+		return append(head, key, content, message, by, null);
+	}
+
+	/**
+	 * Writes version {@code head + 1} of an existing policy and moves its head; the version records the change request
+	 * whose merge wrote it, when there is one.
+	 */
+	Mono<PolicyVersion> append(PolicyHead head, PolicyKey key, Content content, String message, Actor by,
+			@Nullable Long changeRequest) {
 		int version = head.version() + 1;
-		return insertVersion(head.id(), version, content, message, by, null)
+		return insertVersion(head.id(), version, content, message, by, null, changeRequest)
 			.flatMap((createdAt) -> warnings(this.db
 				.sql("UPDATE policy SET head_version = :version, head_deleted = :deleted, head_labels = :labels, "
 						+ "head_hash = :hash, head_warnings = :warnings, updated_at = :at WHERE id = :id "
@@ -174,6 +189,15 @@ public class PolicyChanges {
 
 	/** Creates a policy with its first version; empty when another transaction created it first. */
 	private Mono<PolicyVersion> create(long workspaceId, PolicyKey key, Content content, String message, Actor by) {
+		return create(workspaceId, key, content, message, by, null);
+	}
+
+	/**
+	 * Creates a policy with its first version, linked to the change request whose merge wrote it when there is one;
+	 * empty when another transaction created it first.
+	 */
+	Mono<PolicyVersion> create(long workspaceId, PolicyKey key, Content content, String message, Actor by,
+			@Nullable Long changeRequest) {
 		return warnings(this.db
 			.sql("INSERT INTO policy (workspace_id, kind, namespace, name, head_version, head_deleted, head_labels, "
 					+ "head_hash, head_warnings, updated_at) VALUES (:ws, :kind, :namespace, :name, 1, false, :labels, "
@@ -187,7 +211,8 @@ public class PolicyChanges {
 			.bind("hash", content.hash())
 			.map((row) -> Map.entry(row.get("id", Long.class), row.get("updated_at", OffsetDateTime.class)))
 			.one()
-			.flatMap((created) -> insertVersion(created.getKey(), 1, content, message, by, created.getValue()))
+			.flatMap((created) -> insertVersion(created.getKey(), 1, content, message, by, created.getValue(),
+					changeRequest))
 			.map((createdAt) -> content.as(key, 1, createdAt, by, message));
 	}
 
@@ -229,7 +254,8 @@ public class PolicyChanges {
 							+ ", not " + key + ": kind, metadata.namespace and metadata.name must match the address."));
 				}
 				return this.tx.transactional(this.workspaces.id(workspace)
-					.flatMap((ws) -> saveLocked(ws, workspace, parsed, expectedVersion, message, by)));
+					.flatMap((ws) -> this.protection.refuseDirectChange(ws, workspace)
+						.then(saveLocked(ws, workspace, parsed, expectedVersion, message, by))));
 			});
 	}
 
@@ -281,7 +307,9 @@ public class PolicyChanges {
 	 * exist, {@link StoreException.Conflict} when its head is not {@code expectedVersion}.
 	 */
 	private Mono<PolicyHead> lockedHeadAt(String workspace, PolicyKey key, int expectedVersion) {
-		return this.workspaces.id(workspace).flatMap((ws) -> lockHead(ws, key)).flatMap((found) -> {
+		return this.workspaces.id(workspace)
+			.flatMap((ws) -> this.protection.refuseDirectChange(ws, workspace).then(lockHead(ws, key)))
+			.flatMap((found) -> {
 			if (found.isEmpty()) {
 				return Mono.error(new StoreException.NotFound("No policy " + key + " in workspace " + Quoted.of(workspace)
 						+ "."));

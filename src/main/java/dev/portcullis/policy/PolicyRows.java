@@ -54,6 +54,20 @@ class PolicyRows {
 			.one();
 	}
 
+	/** Version {@code version} of the policy {@code key} of workspace {@code ws}; empty when there is none. */
+	Mono<PolicyVersion> versionAt(long ws, PolicyKey key, int version) {
+		return this.db.sql("SELECT " + SUMMARY_COLUMNS + ", v.yaml, v.canonical FROM policy p JOIN policy_version v "
+				+ "ON v.policy_id = p.id WHERE p.workspace_id = :ws AND p.kind = :kind AND p.namespace = :namespace "
+				+ "AND p.name = :name AND v.version = :version")
+			.bind("ws", ws)
+			.bind("kind", key.kind().kindName())
+			.bind("namespace", key.namespace())
+			.bind("name", key.name())
+			.bind("version", version)
+			.map(this::version)
+			.one();
+	}
+
 	/** A row of {@link #SUMMARY_COLUMNS}. */
 	PolicySummary summary(Readable row) {
 		PolicyKind kind = PolicyKey.kind(row.get("kind", String.class));

@@ -106,6 +106,14 @@ final class StoreApi {
 			return problem.property("current", SettingsView.of(conflict.current()))
 				.header(HttpHeaders.ETAG, etag(conflict.current().version()));
 		}
+		if (ex instanceof StoreException.Protected refused) {
+			return ApiProblem.of(HttpStatus.FORBIDDEN, "workspace-protected", "Workspace protected", ex.getMessage())
+				.property("propose", refused.proposeAt());
+		}
+		if (ex instanceof StoreException.BaseMoved moved) {
+			return ApiProblem.of(HttpStatus.CONFLICT, "base-moved", "Base moved", ex.getMessage())
+				.property("moved", moved.moved());
+		}
 		StoreException.Conflict conflict = (StoreException.Conflict) ex;
 		ApiProblem problem = ApiProblem.of(HttpStatus.PRECONDITION_FAILED, "version-conflict", "Version conflict",
 				ex.getMessage())

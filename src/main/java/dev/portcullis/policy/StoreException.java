@@ -156,4 +156,44 @@ public abstract sealed class StoreException extends RuntimeException {
 
 	}
 
+
+	/**
+	 * The workspace is protected: its policies change only by merging an approved change request. Nothing was
+	 * written.
+	 */
+	public static final class Protected extends StoreException {
+
+		private final String workspace;
+
+		public Protected(String message, String workspace) {
+			super(message);
+			this.workspace = workspace;
+		}
+
+		/** Where to propose the change instead: the new change request page of the workspace. */
+		public String proposeAt() {
+			return "/workspaces/" + this.workspace + "/change-requests/new";
+		}
+
+	}
+
+	/**
+	 * A merge's policies moved since the change request's base: each names the policy, the version the change was
+	 * based on and the head now. Nothing was written.
+	 */
+	public static final class BaseMoved extends StoreException {
+
+		private final List<ChangeSets.Moved> moved;
+
+		public BaseMoved(String message, List<ChangeSets.Moved> moved) {
+			super(message);
+			this.moved = List.copyOf(moved);
+		}
+
+		public List<ChangeSets.Moved> moved() {
+			return this.moved;
+		}
+
+	}
+
 }

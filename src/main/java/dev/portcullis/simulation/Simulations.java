@@ -20,6 +20,7 @@ import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
 import dev.portcullis.inventory.Inventories;
 import dev.portcullis.policy.AgentSettings;
+import dev.portcullis.policy.PolicyKey;
 import dev.portcullis.policy.PolicyVersion;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.policy.WorkspaceState;
@@ -192,7 +193,8 @@ public class Simulations {
 					.append(version.summary().contentHash()).append('\n');
 			}
 		}
-		key.append("draft:").append(choice.draft()).append('\n').append("inventory:")
+		key.append("draft:").append(choice.draft()).append('\n').append("deletes:").append(choice.deletes())
+			.append('\n').append("inventory:")
 			.append((inventory != null) ? inventory.hashCode() : "none");
 		String cacheKey = key.toString();
 		synchronized (this.cache) {
@@ -239,6 +241,10 @@ public class Simulations {
 				versions.remove(policy.ref());
 				draft.add(policy.ref().toString());
 			}
+		}
+		for (PolicyKey deleted : choice.deletes()) {
+			policies.keySet().removeIf((ref) -> PolicyKey.of(ref).equals(deleted));
+			versions.keySet().removeIf((ref) -> PolicyKey.of(ref).equals(deleted));
 		}
 		List<StateUsed.VersionUsed> used = new ArrayList<>();
 		versions.values().stream().distinct()

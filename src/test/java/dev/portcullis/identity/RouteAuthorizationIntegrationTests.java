@@ -119,6 +119,19 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/edit  AUTHOR
 			POST   /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/delete AUTHOR
 			POST   /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/restore AUTHOR
+			GET    /workspaces/{workspace}/change-requests                          VIEWER
+			GET    /workspaces/{workspace}/change-requests/new                      VIEWER
+			POST   /workspaces/{workspace}/change-requests/new                      AUTHOR
+			GET    /workspaces/{workspace}/change-requests/{id}                     VIEWER
+			GET    /workspaces/{workspace}/change-requests/{id}/edit                VIEWER
+			POST   /workspaces/{workspace}/change-requests/{id}/edit                AUTHOR
+			POST   /workspaces/{workspace}/change-requests/{id}/reviews             REVIEWER
+			POST   /workspaces/{workspace}/change-requests/{id}/merge               AUTHOR
+			POST   /workspaces/{workspace}/change-requests/{id}/withdraw            AUTHOR
+			POST   /workspaces/{workspace}/change-requests/{id}/comments            AUTHOR
+			POST   /workspaces/{workspace}/change-requests/{id}/comments/{comment}/resolve AUTHOR
+			GET    /workspaces/{workspace}/protection                               VIEWER
+			POST   /workspaces/{workspace}/protection                               ADMIN
 			GET    /api/docs                                                        VIEWER
 			GET    /api/v1/openapi.yaml                                             VIEWER
 			POST   /api/v1/evaluate                                                 VIEWER
@@ -152,6 +165,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			PUT    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} AUTHOR
 			DELETE /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} AUTHOR
 			POST   /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/restore AUTHOR
+			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/hits VIEWER
 			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/versions VIEWER
 			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/versions/{version} VIEWER
 			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name}/diff VIEWER
@@ -168,6 +182,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces/{workspace}/flows                             VIEWER
 			GET    /api/v1/workspaces/{workspace}/flows/edges                       VIEWER
 			POST   /api/v1/workspaces/{workspace}/evaluate                          VIEWER
+			POST   /api/v1/workspaces/{workspace}/replay                            VIEWER
 			GET    /api/v1/workspaces/{workspace}/selects                           VIEWER
 			GET    /api/v1/workspaces/{workspace}/expectations                      VIEWER
 			PUT    /api/v1/workspaces/{workspace}/expectations                      AUTHOR
@@ -175,6 +190,18 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /api/v1/workspaces/{workspace}/matrix                            VIEWER
 			POST   /api/v1/workspaces/{workspace}/suggest                           VIEWER
 			POST   /api/v1/workspaces/{workspace}/recommend                         VIEWER
+			GET    /api/v1/workspaces/{workspace}/protection                        VIEWER
+			PUT    /api/v1/workspaces/{workspace}/protection                        ADMIN
+			GET    /api/v1/workspaces/{workspace}/change-requests                   VIEWER
+			POST   /api/v1/workspaces/{workspace}/change-requests                   AUTHOR
+			GET    /api/v1/workspaces/{workspace}/change-requests/{id}              VIEWER
+			PUT    /api/v1/workspaces/{workspace}/change-requests/{id}              AUTHOR
+			POST   /api/v1/workspaces/{workspace}/change-requests/{id}/reviews      REVIEWER
+			POST   /api/v1/workspaces/{workspace}/change-requests/{id}/merge        AUTHOR
+			POST   /api/v1/workspaces/{workspace}/change-requests/{id}/withdraw     AUTHOR
+			GET    /api/v1/workspaces/{workspace}/change-requests/{id}/comments     VIEWER
+			POST   /api/v1/workspaces/{workspace}/change-requests/{id}/comments     AUTHOR
+			POST   /api/v1/workspaces/{workspace}/change-requests/{id}/comments/{comment}/resolve AUTHOR
 			GET    /actuator                                                        VIEWER
 			GET    /actuator/health                                                 PUBLIC
 			GET    /actuator/health/{*path}                                         PUBLIC
@@ -192,7 +219,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 	/** Values for path variables: names that exist nowhere, so that no request finds anything to change. */
 	private static final Map<String, String> SAMPLES = Map.of("workspace", "no-such-workspace", "kind",
 			"CiliumNetworkPolicy", "namespace", "default", "name", "no-such-policy", "username", "no-such-user", "id", "0",
-			"version", "1", "*path", "liveness", "delivery", "0");
+			"comment", "0", "version", "1", "*path", "liveness", "delivery", "0");
 
 	private static final List<String> ROLES = List.of("PUBLIC", "VIEWER", "AUTHOR", "REVIEWER", "ADMIN");
 

@@ -104,6 +104,9 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 	@Autowired
 	org.springframework.r2dbc.core.DatabaseClient db;
 
+	@Autowired
+	dev.portcullis.review.ChangeRequests changeRequests;
+
 	private final List<String> overflowing = new ArrayList<>();
 
 	/** A second workspace holding a real Hubble export, for the pages that show flows' results. */
@@ -133,6 +136,10 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		this.changes.save(ws, null, policy("web", 443), 1, "TLS only, and a message long enough to wrap on a phone",
 				Actor.SYSTEM).block();
 		this.inventories.run(ws, INVENTORY, "seed", Actor.SYSTEM).block();
+		long change = this.changeRequests.propose(ws, new dev.portcullis.review.ChangeRequests.Proposal(
+				"Serve the web on 8443 too, a title long enough to wrap on a phone", "Why: the new TLS port",
+				policy("web", 8443) + "---\n" + policy("api", 8080), List.of(dev.portcullis.policy.PolicyKey.parse(
+						"CiliumNetworkPolicy", "shop", "db"))), Actor.SYSTEM).block().id();
 		String moment = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC)
 			.format(Instant.now().plusSeconds(60));
 		this.context.addInitScript("document.addEventListener('securitypolicyviolation', (e) => console.error("
@@ -169,6 +176,11 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("edit", policyPath + "/edit");
 		pages.put("new", "/workspaces/" + ws + "/policies/new");
 		pages.put("diff", policyPath + "/diff?from=1&to=2");
+		pages.put("change-requests", "/workspaces/" + ws + "/change-requests");
+		pages.put("change-request-new", "/workspaces/" + ws + "/change-requests/new");
+		pages.put("change-request", "/workspaces/" + ws + "/change-requests/" + change);
+		pages.put("change-request-edit", "/workspaces/" + ws + "/change-requests/" + change + "/edit");
+		pages.put("protection", "/workspaces/" + ws + "/protection");
 		pages.put("users", "/admin/users");
 		pages.put("audit", "/admin/audit");
 		pages.put("tokens", "/settings/tokens");

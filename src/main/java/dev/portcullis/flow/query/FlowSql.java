@@ -120,6 +120,56 @@ final class FlowSql {
 		return sql;
 	}
 
+	/**
+	 * The totals of the rows of workspace {@code ws} that may match: {@code rows} (stored rows), {@code flows} (their
+	 * aggregate counts summed), {@code first} and {@code last} (their times).
+	 */
+	static FlowSql totals(long workspace, FlowMatcher matcher) {
+		FlowSql sql = new FlowSql(new Query("SELECT count(*) AS rows, coalesce(sum(count), 0) AS flows,"
+				+ " min(time) AS first, max(time) AS last FROM flow WHERE workspace_id = :ws"));
+		sql.query.bind("ws", workspace);
+		sql.where(matcher);
+		return sql;
+	}
+
+	/**
+	 * The rows that may match grouped by {@code key} (SQL expressions over the flow's columns) and by one of
+	 * {@code buckets} equal slices of the time from {@code first} to {@code last}: per group {@code rows},
+	 * {@code flows} (aggregate counts summed), {@code first}, {@code last}, {@code sample} (the smallest id) and
+	 * {@code bucket} (1-based; the last instant falls in {@code buckets + 1}).
+	 */
+	static FlowSql grouped(long workspace, FlowMatcher matcher, List<String> key, Instant first, Instant last,
+			int buckets) {
+		StringBuilder select = new StringBuilder("SELECT ");
+		for (int i = 0; i < key.size(); i++) {
+			select.append(key.get(i)).append(" AS k").append(i).append(", ");
+		}
+		select.append("width_bucket(extract(epoch FROM time), :b_first, :b_last, :b_count) AS bucket,"
+				+ " count(*) AS rows, sum(count) AS flows, min(time) AS first, max(time) AS last, min(id) AS sample"
+				+ " FROM flow WHERE workspace_id = :ws");
+		FlowSql sql = new FlowSql(new Query(select.toString()));
+		double from = first.getEpochSecond() + first.getNano() / 1e9;
+		double to = last.getEpochSecond() + last.getNano() / 1e9;
+		sql.query.bind("ws", workspace).bind("b_first", from).bind("b_last", Math.max(to, from + 1))
+			.bind("b_count", buckets);
+		sql.where(matcher);
+		sql.query.append(" GROUP BY ");
+		for (int i = 0; i <= key.size(); i++) {
+			sql.query.append((i > 0) ? ", " : "").append(String.valueOf(i + 1));
+		}
+		return sql;
+	}
+
+	/** The rows of workspace {@code ws} with the ids {@code ids}, between {@code first} and {@code last}. */
+	static Query samples(long workspace, Long[] ids, Instant first, Instant last) {
+		return new Query("SELECT " + COLUMNS + " FROM flow WHERE workspace_id = :ws AND time >= :first"
+				+ " AND time <= :last AND id = ANY(:ids)")
+			.bind("ws", workspace)
+			.bind("first", first.atOffset(ZoneOffset.UTC))
+			.bind("last", last.atOffset(ZoneOffset.UTC))
+			.bind("ids", ids);
+	}
+
 	Query query() {
 		return this.query;
 	}

@@ -2,188 +2,293 @@ package dev.portcullis.flow.query;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import dev.portcullis.compute.EnginePool;
 import dev.portcullis.policy.Workspaces;
-import dev.portcullis.web.ApiProblem;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The flows of a {@link FlowFilter}'s window grouped in the database by what policy looks at: both endpoints
- * (namespace, workload, labels; the address and DNS names only for endpoints outside the cluster), protocol,
- * destination port, ICMP type (0 when Hubble omits it, as proto3 JSON does for zero), verdict, {@code is_reply} and the L7 request (HTTP method and URL with the HTTP protocol, DNS query,
- * Kafka API key and topic), each group with its flow count (Hubble's aggregate counts summed) and first and last
- * time. Replies ({@code is_reply}, and L7 responses without it, as the flow reader reads them) are left out: policy
- * never decides them. A million flows become the few thousand distinct things a recommender or a replay decides,
- * without a row of them in memory (DESIGN.md, "Decide distinct things once").
+ * The stored flows of a window grouped by what the engine looks at (DESIGN.md, "Decide distinct things once"), for
+ * replay and rule hits: the grouping runs in PostgreSQL, so only distinct tuples leave the database, each with its
+ * counts, its first and last time, how its flows spread over the window and one sample flow, whose JSON is what the
+ * engine decides for the whole tuple.
+ * <p>
+ * A tuple is the same source and destination (namespace, workload, labels, cluster; the IP address too when the
+ * endpoint is not a pod, as CIDR rules look at it), destination port, protocol, DNS names of both sides, reply flag,
+ * L7 type, HTTP method and URL, DNS query, and, read from the JSON only for the rows that have them, the ICMP
+ * fields, the HTTP headers, other L7 requests (Kafka), the node labels of host endpoints and the destination
+ * service of endpoints outside the cluster. What the engine reads besides (Portcullis's own extensions: named
+ * ports, TLS server name, service labels) is taken from the sample. When the filter's conditions cannot all be
+ * decided by the columns, the node name and the event type join the tuple, so that the filter's answer for the
+ * sample is its answer for every flow of the tuple; tuples whose sample it rejects are left out.
  */
 @Component
 public class FlowTuples {
 
-	private static final String SELECT = """
-			source_namespace, source_workload, source_labels,
-			CASE WHEN source_namespace IS NULL THEN host(source_ip) END AS source_address,
-			destination_namespace, destination_workload, destination_labels,
-			CASE WHEN destination_namespace IS NULL THEN host(destination_ip) END AS destination_address,
-			CASE WHEN destination_namespace IS NULL THEN destination_names END AS names,
-			protocol, coalesce(destination_port, 0) AS port,
-			CASE WHEN protocol = 'ICMPv4' THEN coalesce(flow->'l4'->'ICMPv4'->>'type', '0')
-			     WHEN protocol = 'ICMPv6' THEN coalesce(flow->'l4'->'ICMPv6'->>'type', '0') END AS icmp_type,
-			verdict, is_reply,
-			CASE WHEN l7_type = 'REQUEST' THEN http_method END AS http_method,
-			CASE WHEN l7_type = 'REQUEST' THEN http_url END AS http_url,
-			CASE WHEN l7_type = 'REQUEST' AND http_method IS NOT NULL THEN flow->'l7'->'http'->>'protocol'
-			     END AS http_protocol,
-			CASE WHEN l7_type = 'REQUEST' THEN dns_query END AS dns_query,
-			CASE WHEN l7_type = 'REQUEST' AND http_method IS NULL AND dns_query IS NULL
-			     THEN flow->'l7'->'kafka'->>'api_key' END AS kafka_api_key,
-			CASE WHEN l7_type = 'REQUEST' AND http_method IS NULL AND dns_query IS NULL
-			     THEN flow->'l7'->'kafka'->>'topic' END AS kafka_topic""";
+	/** How many slices of the window the time distribution ({@link FlowTuple#buckets()}) has. */
+	public static final int BUCKETS = 24;
 
-	private static final String GROUPED = ", sum(count) AS flows, min(time) AS first, max(time) AS last";
+	private static final List<String> KEY = List.of("source_namespace", "source_workload", "source_labels::text",
+			"source_cluster", "CASE WHEN source_namespace IS NULL THEN host(source_ip) END", "destination_namespace",
+			"destination_workload", "destination_labels::text", "destination_cluster",
+			"CASE WHEN destination_namespace IS NULL THEN host(destination_ip) END", "destination_port::text",
+			"protocol", "source_names::text", "destination_names::text", "is_reply::text", "l7_type", "http_method",
+			"http_url", "dns_query",
+			"CASE WHEN protocol IN ('ICMPv4', 'ICMPv6') THEN (flow->'l4')::text END",
+			"CASE WHEN http_method IS NOT NULL THEN (flow->'l7'->'http'->'headers')::text END",
+			"CASE WHEN l7_type IS NOT NULL AND http_method IS NULL AND dns_query IS NULL THEN (flow->'l7')::text END",
+			"CASE WHEN 'reserved:host' = ANY(source_labels) OR 'reserved:host' = ANY(destination_labels)"
+					+ " THEN (flow->'node_labels')::text END",
+			"CASE WHEN destination_namespace IS NULL THEN (flow->'destination_service')::text END");
 
-	private static final String NOT_REPLY = " AND is_reply IS NOT TRUE AND (is_reply IS NOT NULL OR l7_type IS DISTINCT"
-			+ " FROM 'RESPONSE')";
+	private static final List<String> INEXACT_KEY = List.of("node_name", "(flow->'event_type')::text");
 
 	private final DatabaseClient db;
 
 	private final Workspaces workspaces;
 
-	FlowTuples(DatabaseClient db, Workspaces workspaces) {
+	private final EnginePool engine;
+
+	private final JsonMapper json;
+
+	FlowTuples(DatabaseClient db, Workspaces workspaces, EnginePool engine, JsonMapper json) {
 		this.db = db;
 		this.workspaces = workspaces;
+		this.engine = engine;
+		this.json = json;
 	}
 
 	/**
-	 * One side of a tuple.
+	 * One group of stored flows that the engine decides alike.
 	 *
-	 * @param namespace the pod's namespace, null outside the cluster
-	 * @param workload {@code namespace/workload} or {@code reserved:...} (db/migrations/V012)
-	 * @param labels the endpoint's labels as Hubble gave them, sorted
-	 * @param address the IP address, only for an endpoint without a namespace
+	 * @param flows how many flows the group stands for (Hubble's aggregate counts summed)
+	 * @param rows how many stored rows it has
+	 * @param first the time of its earliest flow
+	 * @param last the time of its latest flow
+	 * @param buckets flows per slice of the window ({@link Window#first()} to {@link Window#last()} in
+	 *        {@link #BUCKETS} equal slices)
+	 * @param sample its stored row with the smallest id
+	 * @param sourceWorkload {@code namespace/workload} or {@code reserved:world}, as the flow store names it
+	 * @param destinationWorkload the same for the destination
 	 */
-	public record Side(@Nullable String namespace, String workload, List<String> labels, @Nullable String address) {
+	public record FlowTuple(long flows, long rows, Instant first, Instant last, List<Long> buckets, StoredRow sample,
+			String sourceWorkload, String destinationWorkload) {
 
-		public Side {
-			labels = List.copyOf(labels);
+		public FlowTuple {
+			buckets = List.copyOf(buckets);
 		}
 
 	}
 
 	/**
-	 * A group of flows that policy cannot tell apart.
+	 * The flows of a window, grouped.
 	 *
-	 * @param source the sending endpoint
-	 * @param destination the receiving endpoint
-	 * @param names the DNS names Cilium had learned for a destination outside the cluster, sorted
-	 * @param protocol TCP, UDP, SCTP, ICMPv4, ICMPv6, ... ("" when unknown)
-	 * @param port the destination port (0 when none)
-	 * @param icmpType the ICMP type, -1 when not ICMP
-	 * @param verdict FORWARDED, DROPPED, ...
-	 * @param reply false when Hubble said the flow is no reply, null when it did not say (replies are left out)
-	 * @param httpMethod the HTTP request's method, or null
-	 * @param httpUrl the HTTP request's URL as Hubble printed it, or null
-	 * @param httpProtocol {@code HTTP/1.1}, {@code HTTP/2}, ..., or null
-	 * @param dnsQuery the DNS request's query name, or null
-	 * @param kafkaApiKey the Kafka request's API key name, or null
-	 * @param kafkaTopic the Kafka request's topic, or null
-	 * @param flows how many flows
-	 * @param first the earliest flow's time
-	 * @param last the latest flow's time
+	 * @param rows stored rows in the window
+	 * @param flows the flows they stand for
+	 * @param first the earliest flow time, null when the window is empty
+	 * @param last the latest flow time, null when the window is empty
+	 * @param lostEvents Hubble's lost events recorded in the minutes from {@code first} to {@code last}
+	 * @param tuples the groups, by sample id
 	 */
-	public record Tuple(Side source, Side destination, List<String> names, String protocol, int port, int icmpType,
-			String verdict, @Nullable Boolean reply, @Nullable String httpMethod, @Nullable String httpUrl, @Nullable String httpProtocol,
-			@Nullable String dnsQuery, @Nullable String kafkaApiKey, @Nullable String kafkaTopic, long flows,
-			Instant first, Instant last) {
+	public record Window(long rows, long flows, @Nullable Instant first, @Nullable Instant last, long lostEvents,
+			List<FlowTuple> tuples) {
 
-		public Tuple {
-			names = List.copyOf(names);
+		public Window {
+			tuples = List.copyOf(tuples);
 		}
 
 	}
 
 	/**
-	 * The tuples of the window, or a problem ({@code /problems/window-too-large}) naming {@code limit} and the
-	 * count when more than {@code limit} stored flows (rows, before their aggregate counts) fall in it. A filter that
-	 * the database cannot decide exactly (HTTP paths, FQDN patterns, node names, label selectors other than
-	 * {@code source:key=value}) is refused with 400 {@code /problems/invalid-filter}: its flows would have to be read
-	 * one by one.
+	 * How many stored flows a filter may select, before they are grouped.
+	 *
+	 * @param rows stored rows
+	 * @param flows the flows they stand for
+	 * @param first the earliest flow time, null when none
+	 * @param last the latest, null when none
 	 */
-	public Mono<List<Tuple>> group(String workspace, FlowFilter filter, long limit) {
-		FlowMatcher matcher = filter.compile(Instant.now());
+	public record Totals(long rows, long flows, @Nullable Instant first, @Nullable Instant last) {
+	}
+
+	/** How many stored flows {@code filter} may select (the rows the grouping would read), and their time span. */
+	public Mono<Totals> totals(String workspace, FlowFilter filter, Instant now) {
+		FlowMatcher matcher = filter.compile(now);
+		return this.workspaces.id(workspace).flatMap((ws) -> totals(ws, matcher));
+	}
+
+	private Mono<Totals> totals(long ws, FlowMatcher matcher) {
+		return FlowSql.totals(ws, matcher).query().on(this.db)
+			.map((row) -> new Totals(row.get("rows", Long.class), number(row, "flows"),
+					instant(row, "first"), instant(row, "last")))
+			.one();
+	}
+
+	/**
+	 * The flows {@code filter} selects (relative times resolved against {@code now}), grouped; {@code totals} from
+	 * {@link #totals} of the same filter and moment.
+	 */
+	public Mono<Window> window(String workspace, FlowFilter filter, Instant now, Totals totals) {
+		FlowMatcher matcher = filter.compile(now);
+		if (totals.rows() == 0 || totals.first() == null || totals.last() == null) {
+			return Mono.just(new Window(0, 0, null, null, 0, List.of()));
+		}
 		return this.workspaces.id(workspace).flatMap((ws) -> {
-			FlowSql count = FlowSql.count(ws, matcher, NOT_REPLY, limit + 1);
-			if (!count.exact()) {
-				return Mono.error(FlowApiController.refused(new FilterRefused("q", 0, "This filter needs every flow"
-						+ " read one by one (an HTTP path, an FQDN pattern, a node name or a label selector other"
-						+ " than source:key=value); choose flows by namespace, pod, label source:key=value, port,"
-						+ " protocol, verdict or time instead")));
+			FlowSql probe = FlowSql.totals(ws, matcher);
+			boolean exact = probe.exact();
+			List<String> key = new ArrayList<>(KEY);
+			if (!exact) {
+				key.addAll(INEXACT_KEY);
 			}
-			return count.query().on(this.db)
-				.map((row) -> ((Number) row.get("n")).longValue())
-				.one()
-				.flatMap((rows) -> {
-					if (rows > limit) {
-						return Mono.error(ApiProblem.of(HttpStatus.UNPROCESSABLE_CONTENT, "window-too-large",
-								"Window too large", "More than " + limit + " flows fall in this window (the limit,"
-										+ " portcullis.recommend.max-flows); choose a narrower window: a shorter time"
-										+ " range, a namespace or a pod.")
-							.property("limit", limit)
-							.property("count", rows));
-					}
-					FlowSql sql = FlowSql.select(ws, matcher, SELECT + GROUPED, NOT_REPLY,
-							" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20");
-					return sql.query().on(this.db).map(FlowTuples::tuple).all().collectList();
+			int width = key.size();
+			Mono<List<Group>> groups = FlowSql.grouped(ws, matcher, key, totals.first(), totals.last(), BUCKETS)
+				.query().on(this.db)
+				.map((row) -> group(row, width))
+				.all()
+				.collectList();
+			return groups.flatMap((rows) -> this.engine.run(() -> merge(rows)))
+				.flatMap((merged) -> samples(ws, merged, totals)
+					.flatMap((samples) -> this.engine.run(() -> tuples(merged, samples, exact ? null : matcher))))
+				.zipWith(lostEvents(ws, totals.first(), totals.last()))
+				.map((both) -> {
+					List<FlowTuple> tuples = both.getT1();
+					long rows = tuples.stream().mapToLong(FlowTuple::rows).sum();
+					long flows = tuples.stream().mapToLong(FlowTuple::flows).sum();
+					return new Window(rows, flows, totals.first(), totals.last(), both.getT2(), tuples);
 				});
 		});
 	}
 
-	private static Tuple tuple(Readable row) {
-		String icmp = row.get("icmp_type", String.class);
-		int icmpType = -1;
-		if (icmp != null) {
-			try {
-				icmpType = Integer.parseInt(icmp);
-			}
-			catch (NumberFormatException ex) {
-				icmpType = -1;
-			}
+	private Mono<Long> lostEvents(long ws, Instant first, Instant last) {
+		return this.db.sql("SELECT coalesce(sum(count), 0) AS lost FROM flow_lost_event WHERE workspace_id = :ws"
+				+ " AND minute >= date_trunc('minute', CAST(:first AS timestamptz)) AND minute <= :last")
+			.bind("ws", ws)
+			.bind("first", first.atOffset(java.time.ZoneOffset.UTC))
+			.bind("last", last.atOffset(java.time.ZoneOffset.UTC))
+			.map((row) -> number(row, "lost"))
+			.one();
+	}
+
+	/** One row of the grouping: the key's values, the slice and the counts. */
+	private record Group(List<@Nullable String> key, int bucket, long rows, long flows, Instant first, Instant last,
+			long sample, @Nullable String sourceWorkload, @Nullable String destinationWorkload) {
+	}
+
+	/** A tuple before its sample is read. */
+	private static final class Merged {
+
+		final long[] buckets = new long[BUCKETS];
+
+		long rows;
+
+		long flows;
+
+		Instant first;
+
+		Instant last;
+
+		long sample;
+
+		final @Nullable String sourceWorkload;
+
+		final @Nullable String destinationWorkload;
+
+		Merged(Group group) {
+			this.first = group.first();
+			this.last = group.last();
+			this.sample = group.sample();
+			this.sourceWorkload = group.sourceWorkload();
+			this.destinationWorkload = group.destinationWorkload();
 		}
-		return new Tuple(side(row, "source", "source_address"), side(row, "destination", "destination_address"),
-				sorted(row.get("names", String[].class)), orEmpty(row.get("protocol", String.class)),
-				row.get("port", Integer.class), icmpType, orEmpty(row.get("verdict", String.class)),
-				row.get("is_reply", Boolean.class),
-				row.get("http_method", String.class), row.get("http_url", String.class),
-				row.get("http_protocol", String.class), row.get("dns_query", String.class),
-				row.get("kafka_api_key", String.class), row.get("kafka_topic", String.class),
-				((Number) row.get("flows")).longValue(), row.get("first", OffsetDateTime.class).toInstant(),
-				row.get("last", OffsetDateTime.class).toInstant());
-	}
 
-	private static Side side(Readable row, String side, String address) {
-		String workload = row.get(side + "_workload", String.class);
-		return new Side(row.get(side + "_namespace", String.class), (workload != null) ? workload : "unknown",
-				sorted(row.get(side + "_labels", String[].class)), row.get(address, String.class));
-	}
-
-	private static List<String> sorted(String @Nullable [] values) {
-		if (values == null) {
-			return List.of();
+		void add(Group group) {
+			// the last instant of the window falls in slice BUCKETS + 1: it belongs to the last slice
+			int slice = Math.max(1, Math.min(BUCKETS, group.bucket())) - 1;
+			this.buckets[slice] += group.flows();
+			this.rows += group.rows();
+			this.flows += group.flows();
+			this.first = group.first().isBefore(this.first) ? group.first() : this.first;
+			this.last = group.last().isAfter(this.last) ? group.last() : this.last;
+			this.sample = Math.min(this.sample, group.sample());
 		}
-		String[] copy = values.clone();
-		Arrays.sort(copy);
-		return List.of(copy);
+
 	}
 
-	private static String orEmpty(@Nullable String text) {
-		return (text != null) ? text : "";
+	private static Group group(Readable row, int width) {
+		List<@Nullable String> key = new ArrayList<>(width);
+		for (int i = 0; i < width; i++) {
+			key.add(row.get("k" + i, String.class));
+		}
+		Integer bucket = row.get("bucket", Integer.class);
+		return new Group(key, (bucket != null) ? bucket : 1, row.get("rows", Long.class), number(row, "flows"),
+				instant(row, "first"), instant(row, "last"), row.get("sample", Long.class), key.get(1), key.get(6));
+	}
+
+	private static List<Merged> merge(List<Group> groups) {
+		Map<List<@Nullable String>, Merged> merged = new HashMap<>();
+		for (Group group : groups) {
+			merged.computeIfAbsent(group.key(), (k) -> new Merged(group)).add(group);
+		}
+		List<Merged> all = new ArrayList<>(merged.values());
+		all.sort(Comparator.comparingLong((Merged m) -> m.sample));
+		return all;
+	}
+
+	private Mono<Map<Long, StoredRow>> samples(long ws, List<Merged> merged, Totals totals) {
+		Long[] ids = merged.stream().map((m) -> m.sample).toArray(Long[]::new);
+		return FlowSql.samples(ws, ids, totals.first(), totals.last()).on(this.db)
+			.map((row) -> new FlowReads.Raw(instant(row, "time"), row.get("id", Long.class),
+					row.get("node_name", String.class), row.get("flow", String.class)))
+			.all()
+			.collectList()
+			.flatMap((raws) -> this.engine.run(() -> {
+				Map<Long, StoredRow> rows = new LinkedHashMap<>();
+				for (FlowReads.Raw raw : raws) {
+					rows.put(raw.id(), new StoredRow(raw.time(), raw.id(), raw.nodeName(), raw.json(),
+							FlowFacts.of(this.json.readTree(raw.json()))));
+				}
+				return rows;
+			}));
+	}
+
+	private static List<FlowTuple> tuples(List<Merged> merged, Map<Long, StoredRow> samples,
+			@Nullable FlowMatcher matcher) {
+		List<FlowTuple> tuples = new ArrayList<>(merged.size());
+		for (Merged m : merged) {
+			StoredRow sample = samples.get(m.sample);
+			if (sample == null || (matcher != null && !matcher.matches(sample.facts(), null))) {
+				continue;
+			}
+			List<Long> buckets = new ArrayList<>(BUCKETS);
+			for (long b : m.buckets) {
+				buckets.add(b);
+			}
+			tuples.add(new FlowTuple(m.flows, m.rows, m.first, m.last, buckets, sample,
+					(m.sourceWorkload != null) ? m.sourceWorkload : "unknown",
+					(m.destinationWorkload != null) ? m.destinationWorkload : "unknown"));
+		}
+		return tuples;
+	}
+
+	private static long number(Readable row, String column) {
+		Number value = row.get(column, Number.class);
+		return (value != null) ? value.longValue() : 0;
+	}
+
+	private static @Nullable Instant instant(Readable row, String column) {
+		OffsetDateTime value = row.get(column, OffsetDateTime.class);
+		return (value != null) ? value.toInstant() : null;
 	}
 
 }

@@ -100,6 +100,11 @@ class ImportPages {
 							.status(HttpStatus.TOO_MANY_REQUESTS)
 							.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
 							.build()))
+				// a protected workspace: "Propose as a change" next to Import takes the bundle on
+				.onErrorResume(StoreException.Protected.class, (ex) -> Mono.just(
+						view(exchange, workspace, form.again(), null, ex.getMessage())
+							.status(HttpStatus.CONFLICT)
+							.build()))
 				// someone created a policy of the bundle meanwhile: nothing was written, importing again sees it
 				.onErrorResume(StoreException.Conflict.class, (ex) -> Mono.just(
 						view(exchange, workspace, form.again(), null, ex.getMessage())

@@ -191,6 +191,9 @@ class PolicyEditorPages {
 			.onErrorResume(StoreException.TooLarge.class, (ex) -> refused(exchange, workspace, key, form,
 					Feedback.message(ex.getMessage()), HttpStatus.CONTENT_TOO_LARGE))
 			.onErrorResume(StoreException.Conflict.class, (ex) -> conflict(exchange, workspace, key, form, ex))
+			// a protected workspace: the text stays in the editor, whose "Propose as a change" takes it on
+			.onErrorResume(StoreException.Protected.class, (ex) -> refused(exchange, workspace, key, form,
+					Feedback.message(ex.getMessage()), HttpStatus.CONFLICT))
 			.onErrorResume(EngineBusy.class, (ex) -> editor(exchange, workspace, key, form,
 					Feedback.message(ex.getReason()))
 				.map((editor) -> editor.status(HttpStatus.TOO_MANY_REQUESTS)

@@ -211,7 +211,9 @@ class PolicyPages {
 				.onErrorResume(StoreException.BadRequest.class, (ex) -> refused(workspace, key, exchange,
 						HttpStatus.UNPROCESSABLE_ENTITY, ex.getMessage(), ""))
 				.onErrorResume(StoreException.Invalid.class, (ex) -> refused(workspace, key, exchange,
-						HttpStatus.UNPROCESSABLE_ENTITY, ex.getMessage(), ""));
+						HttpStatus.UNPROCESSABLE_ENTITY, ex.getMessage(), ""))
+				.onErrorResume(StoreException.Protected.class, (ex) -> refused(workspace, key, exchange,
+						HttpStatus.CONFLICT, ex.getMessage() + " (Change requests: " + ex.proposeAt() + ")", ""));
 		}).onErrorMap(StorePages.notFound());
 	}
 

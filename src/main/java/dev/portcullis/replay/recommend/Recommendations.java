@@ -8,8 +8,8 @@ import java.util.List;
 import dev.portcullis.compute.EnginePool;
 import dev.portcullis.engine.eval.Decision;
 import dev.portcullis.flow.query.FlowFilter;
-import dev.portcullis.flow.query.FlowTuples;
-import dev.portcullis.flow.query.FlowTuples.Tuple;
+import dev.portcullis.flow.query.WorkloadTuples;
+import dev.portcullis.flow.query.WorkloadTuples.Tuple;
 import dev.portcullis.simulation.Scenario;
 import dev.portcullis.simulation.Simulations;
 import dev.portcullis.simulation.StateChoice;
@@ -22,7 +22,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Recommends policies for a window of stored flows: groups the window's flows in the database ({@link FlowTuples}),
+ * Recommends policies for a window of stored flows: groups the window's flows in the database ({@link WorkloadTuples}),
  * drafts the policies on the engine pool ({@link Recommender}), then decides every group under the workspace's
  * latest state with the draft on top (the state a save would leave) to say what the draft would deny: flows that got
  * through and would not any more, and dropped flows that stay dropped. Reads only; nothing is saved or audited.
@@ -34,7 +34,7 @@ class Recommendations {
 	/** How many groups of denied flows a report lists. */
 	static final int MAX_DENIED_GROUPS = 100;
 
-	private final FlowTuples tuples;
+	private final WorkloadTuples tuples;
 
 	private final Simulations simulations;
 
@@ -42,7 +42,7 @@ class Recommendations {
 
 	private final RecommendSettings settings;
 
-	Recommendations(FlowTuples tuples, Simulations simulations, EnginePool engine, RecommendSettings settings) {
+	Recommendations(WorkloadTuples tuples, Simulations simulations, EnginePool engine, RecommendSettings settings) {
 		this.tuples = tuples;
 		this.simulations = simulations;
 		this.engine = engine;

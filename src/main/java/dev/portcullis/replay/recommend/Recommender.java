@@ -14,8 +14,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import dev.portcullis.engine.flow.Flow;
-import dev.portcullis.flow.query.FlowTuples.Side;
-import dev.portcullis.flow.query.FlowTuples.Tuple;
+import dev.portcullis.flow.query.WorkloadTuples.Side;
+import dev.portcullis.flow.query.WorkloadTuples.Tuple;
 import dev.portcullis.simulation.Suggestions;
 import org.jspecify.annotations.Nullable;
 

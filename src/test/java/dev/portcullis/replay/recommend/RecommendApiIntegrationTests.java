@@ -12,7 +12,7 @@ import java.util.UUID;
 import dev.portcullis.IntegrationTest;
 import dev.portcullis.OpenApiSchemas;
 import dev.portcullis.flow.query.FlowFilter;
-import dev.portcullis.flow.query.FlowTuples;
+import dev.portcullis.flow.query.WorkloadTuples;
 import dev.portcullis.web.ApiProblem;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -62,7 +62,7 @@ class RecommendApiIntegrationTests extends IntegrationTest {
 	Simulations simulations;
 
 	@Autowired
-	FlowTuples tuples;
+	WorkloadTuples tuples;
 
 	static List<String> files() {
 		return FILES;

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import dev.portcullis.flow.query.FlowTuples.Side;
-import dev.portcullis.flow.query.FlowTuples.Tuple;
+import dev.portcullis.flow.query.WorkloadTuples.Side;
+import dev.portcullis.flow.query.WorkloadTuples.Tuple;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,0 +1,147 @@
+package dev.portcullis.replay;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.portcullis.flow.query.FilterRefused;
+import dev.portcullis.flow.query.FlowFilter;
+import dev.portcullis.simulation.StateChoice;
+import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.FieldViolation;
+import dev.portcullis.web.InstantParameter;
+import dev.portcullis.web.Quoted;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Reads a replay request body, {@code {"flows": {<flow-log filter parameters>}, "baseline": {"at": ...} | {},
+ * "candidate": {"draft": "<policy text>"} | {"at": ...}}}: {@code flows} holds the flow log's query parameters
+ * (each a string or a list of strings), a state holds {@code at} (RFC 3339) and/or {@code draft}; an absent state is
+ * the latest versions. Every bad member is reported at once (400 {@code /problems/invalid-request} naming each).
+ */
+final class ReplayRequests {
+
+	private static final Set<String> FIELDS = Set.of("flows", "baseline", "candidate");
+
+	private ReplayRequests() {
+	}
+
+	static ReplayRequest read(@Nullable JsonNode body) {
+		if (body == null || !body.isObject()) {
+			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object"
+					+ " {\"flows\": {...}, \"baseline\": {...}, \"candidate\": {...}}.");
+		}
+		List<FieldViolation> problems = new ArrayList<>();
+		for (String name : body.propertyNames()) {
+			if (!FIELDS.contains(name)) {
+				problems.add(FieldViolation.named(name, "unknown field; allowed: flows, baseline, candidate"));
+			}
+		}
+		FlowFilter filter = FlowFilter.ALL;
+		JsonNode flows = body.get("flows");
+		if (flows != null && !flows.isNull()) {
+			if (!flows.isObject()) {
+				problems.add(FieldViolation.named("flows", "must be an object of flow-log filter parameters, such as"
+						+ " {\"namespace\": \"default\", \"since\": \"1h\"}"));
+			}
+			else {
+				try {
+					filter = FlowFilter.fromParameters(parameters(flows, problems));
+				}
+				catch (FilterRefused ex) {
+					problems.add(new FieldViolation("flows." + ex.parameter(), ex.column() > 0 ? 1 : 0, ex.column(),
+							ex.getMessage()));
+				}
+			}
+		}
+		StateChoice baseline = state(body, "baseline", problems);
+		StateChoice candidate = state(body, "candidate", problems);
+		if (!problems.isEmpty()) {
+			throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+					String.join("; ", problems.stream().map((p) -> p.path() + ": " + p.message()).toList()) + ".",
+					problems);
+		}
+		return new ReplayRequest(filter, baseline, candidate);
+	}
+
+	private static Map<String, List<String>> parameters(JsonNode flows, List<FieldViolation> problems) {
+		Map<String, List<String>> parameters = new LinkedHashMap<>();
+		for (String name : flows.propertyNames()) {
+			JsonNode value = flows.get(name);
+			List<String> values = new ArrayList<>();
+			if (value.isArray()) {
+				for (JsonNode item : value) {
+					if (item.isString() || item.isNumber() || item.isBoolean()) {
+						values.add(item.asString());
+					}
+					else {
+						problems.add(FieldViolation.named("flows." + name, "must be a string or a list of strings"));
+					}
+				}
+			}
+			else if (value.isString() || value.isNumber() || value.isBoolean()) {
+				values.add(value.asString());
+			}
+			else {
+				problems.add(FieldViolation.named("flows." + name, "must be a string or a list of strings"));
+			}
+			if (Set.of("limit", "cursor", "follow", "format").contains(name)) {
+				problems.add(FieldViolation.named("flows." + name, "is a paging or output parameter; a replay reads"
+						+ " the whole window"));
+			}
+			parameters.put(name, values);
+		}
+		return parameters;
+	}
+
+	private static StateChoice state(JsonNode body, String field, List<FieldViolation> problems) {
+		JsonNode node = body.get(field);
+		if (node == null || node.isNull()) {
+			return StateChoice.LATEST;
+		}
+		if (!node.isObject()) {
+			problems.add(FieldViolation.named(field, "must be an object {\"at\": ...}, {\"draft\": ...} or {}"));
+			return StateChoice.LATEST;
+		}
+		for (String name : node.propertyNames()) {
+			if (!Set.of("at", "draft").contains(name)) {
+				problems.add(FieldViolation.named(field + "." + name, "unknown field; allowed: at, draft"));
+			}
+		}
+		Instant at = null;
+		JsonNode atNode = node.get("at");
+		if (atNode != null && !atNode.isNull()) {
+			if (!atNode.isString()) {
+				problems.add(FieldViolation.named(field + ".at", "must be an RFC 3339 instant such as"
+						+ " 2026-11-26T14:00:00Z, not " + Quoted.cut(atNode.toString(), Quoted.MAX_CHARS)));
+			}
+			else {
+				try {
+					at = InstantParameter.parse(field + ".at", atNode.asString());
+				}
+				catch (IllegalArgumentException ex) {
+					problems.add(new FieldViolation(field + ".at", 0, 0, ex.getMessage()));
+				}
+			}
+		}
+		String draft = null;
+		JsonNode draftNode = node.get("draft");
+		if (draftNode != null && !draftNode.isNull()) {
+			if (!draftNode.isString()) {
+				problems.add(FieldViolation.named(field + ".draft", "must be a string holding YAML or JSON policy"
+						+ " documents"));
+			}
+			else {
+				draft = draftNode.asString();
+			}
+		}
+		return new StateChoice(at, draft);
+	}
+
+}
