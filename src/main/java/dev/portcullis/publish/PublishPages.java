@@ -124,8 +124,8 @@ class PublishPages {
 					String field = (ex.field != null) ? ex.field.replace("auth.type", "authType").replace("auth.", "")
 							: "url";
 					errors.put(field, ex.getMessage());
-					return render(exchange, workspace, new AddForm(values, errors, "The target was not added: "
-							+ ex.getMessage()), HttpStatus.UNPROCESSABLE_ENTITY, null);
+					return render(exchange, workspace, new AddForm(values, errors, ""), HttpStatus.UNPROCESSABLE_ENTITY,
+							"The target was not added: see the message below.");
 				});
 		});
 	}

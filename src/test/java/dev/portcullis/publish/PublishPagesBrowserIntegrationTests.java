@@ -52,7 +52,8 @@ class PublishPagesBrowserIntegrationTests extends BrowserTest {
 				this.page.getByLabel("Repository URL").fill(bare.toUri().toString().replace("ops.git", "nope.git"));
 				this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions()
 					.setName("Check and add")).click();
-				assertThat(this.page.locator(".banner-error").first()).containsText("There is no Git repository");
+				assertThat(this.page.locator(".banner-error").first()).containsText("The target was not added");
+				assertThat(this.page.locator(".field-error").first()).containsText("There is no Git repository");
 				screenshot("publish-target-refused-" + width);
 				this.page.getByLabel("Repository URL").fill(bare.toUri().toString());
 				this.page.getByLabel("Folder (optional)").fill("clusters/prod");
