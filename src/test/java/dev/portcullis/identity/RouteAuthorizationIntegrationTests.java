@@ -95,6 +95,15 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /workspaces/{workspace}/webhooks/{id}/ping                       ADMIN
 			GET    /workspaces/{workspace}/webhooks/{id}/deliveries                 ADMIN
 			POST   /workspaces/{workspace}/webhooks/{id}/deliveries/{delivery}/redeliver ADMIN
+			GET    /workspaces/{workspace}/publishing                               VIEWER
+			GET    /workspaces/{workspace}/publishing/summary                       VIEWER
+			POST   /workspaces/{workspace}/targets                                  ADMIN
+			GET    /workspaces/{workspace}/targets/{name}                           VIEWER
+			POST   /workspaces/{workspace}/targets/{name}/drift                     ADMIN
+			POST   /workspaces/{workspace}/targets/{name}/delete                    ADMIN
+			POST   /workspaces/{workspace}/publish                                  REVIEWER
+			POST   /workspaces/{workspace}/publish/{id}/retry                       REVIEWER
+			GET    /workspaces/{workspace}/publications/{id}                        VIEWER
 			GET    /workspaces/{workspace}/flows/upload                             VIEWER
 			GET    /workspaces/{workspace}/what-if                                  VIEWER
 			POST   /workspaces/{workspace}/what-if                                  VIEWER
@@ -160,6 +169,16 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces/{workspace}/webhooks/{id}/deliveries          ADMIN
 			POST   /api/v1/workspaces/{workspace}/webhooks/{id}/ping                ADMIN
 			POST   /api/v1/workspaces/{workspace}/webhooks/{id}/deliveries/{delivery}/redeliver ADMIN
+			GET    /api/v1/workspaces/{workspace}/targets                           VIEWER
+			POST   /api/v1/workspaces/{workspace}/targets                           ADMIN
+			GET    /api/v1/workspaces/{workspace}/targets/{name}                    VIEWER
+			PUT    /api/v1/workspaces/{workspace}/targets/{name}                    ADMIN
+			DELETE /api/v1/workspaces/{workspace}/targets/{name}                    ADMIN
+			GET    /api/v1/workspaces/{workspace}/targets/{name}/drift              VIEWER
+			GET    /api/v1/workspaces/{workspace}/publications                      VIEWER
+			POST   /api/v1/workspaces/{workspace}/publications                      REVIEWER
+			GET    /api/v1/workspaces/{workspace}/publications/{id}                 VIEWER
+			POST   /api/v1/workspaces/{workspace}/publications/{id}/retry           REVIEWER
 			GET    /api/v1/workspaces/{workspace}/policies                          VIEWER
 			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} VIEWER
 			PUT    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} AUTHOR

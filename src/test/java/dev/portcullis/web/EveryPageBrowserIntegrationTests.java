@@ -125,6 +125,9 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		return name;
 	}
 
+	@org.junit.jupiter.api.io.TempDir
+	java.nio.file.Path repositories;
+
 
 	@ParameterizedTest
 	@ValueSource(ints = { 390, 1280 })
@@ -181,6 +184,19 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("change-request", "/workspaces/" + ws + "/change-requests/" + change);
 		pages.put("change-request-edit", "/workspaces/" + ws + "/change-requests/" + change + "/edit");
 		pages.put("protection", "/workspaces/" + ws + "/protection");
+		// publishing: a Git target on a repository on disk, and a queued publication (the worker is off in tests)
+		java.nio.file.Path bare = dev.portcullis.publish.git.TestRepositories.bare(this.repositories, "ops-" + width + ".git");
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", ws)
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "gitops-with-a-rather-long-name", "type", "git", "url", bare.toUri().toString(),
+					"path", "clusters/production-eu-central-1/policies"))
+			.exchange().expectStatus().isCreated();
+		Map<?, ?> queued = as(Role.REVIEWER).post().uri("/api/v1/workspaces/{ws}/publications", ws)
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(Map.of("dryRun", true))
+			.exchange().expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody();
+		pages.put("publishing", "/workspaces/" + ws + "/publishing");
+		pages.put("publish-target", "/workspaces/" + ws + "/targets/gitops-with-a-rather-long-name");
+		pages.put("publication", "/workspaces/" + ws + "/publications/" + queued.get("id"));
 		pages.put("users", "/admin/users");
 		pages.put("audit", "/admin/audit");
 		pages.put("tokens", "/settings/tokens");
