@@ -1,0 +1,35 @@
+package dev.portcullis.publish;
+
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What applying a plan did.
+ *
+ * @param results one per plan item, in the plan's order
+ * @param commit the commit that now holds the publication (Git; the existing one when the publication's commit was
+ *        already on the branch, the branch's head when nothing changed); null for Kubernetes
+ * @param resourceVersions the resource version per applied object, keyed by {@link ObjectResult#ref()}
+ *        (Kubernetes); empty for Git
+ */
+public record Applied(List<ObjectResult> results, @Nullable String commit, Map<String, String> resourceVersions) {
+
+	public Applied {
+		results = List.copyOf(results);
+		resourceVersions = Map.copyOf(resourceVersions);
+	}
+
+	/** Whether some object failed while another was applied (the publication is then PARTIAL). */
+	public boolean partial() {
+		return this.results.stream().anyMatch((r) -> r.outcome().failed())
+				&& this.results.stream().anyMatch((r) -> !r.outcome().failed());
+	}
+
+	/** Whether every object failed (and there was at least one). */
+	public boolean failed() {
+		return !this.results.isEmpty() && this.results.stream().allMatch((r) -> r.outcome().failed());
+	}
+
+}
