@@ -275,6 +275,10 @@ public final class KubernetesAdapter implements TargetAdapter {
 			if (resourceVersion == null) {
 				return failed(item, "not deleted: the plan does not name the version to delete; plan again");
 			}
+			if (!resourceVersion.equals(live.getMetadata().getResourceVersion())) {
+				throw new KubernetesClientException("changed since the plan", 409, null);
+			}
+			// the precondition closes the window between this read and the delete
 			resource.lockResourceVersion(resourceVersion).delete();
 			return new ObjectResult(item.kind(), item.namespace(), item.name(), Outcome.DELETED, "", null);
 		}

@@ -285,6 +285,7 @@ final class ApiServerDouble implements AutoCloseable {
 			return;
 		}
 		String body = read(exchange.getRequestBody());
+		this.requests.add("DELETE body " + body);
 		if (!body.isBlank()) {
 			Map<String, Object> options = JSON.readValue(body, new TypeReference<>() {
 			});

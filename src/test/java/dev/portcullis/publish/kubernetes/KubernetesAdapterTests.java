@@ -145,11 +145,14 @@ class KubernetesAdapterTests {
 					org.assertj.core.groups.Tuple.tuple("CiliumNetworkPolicy/prod/old", Action.DELETE));
 		assertThat(plan.items().get(1).diff()).contains("-  name: old");
 
+		String planned = KubernetesAdapter.Basis.read(plan.basis()).delete().get("CiliumNetworkPolicy/prod/old");
 		Applied applied = this.adapter.apply(target, plan, publication(false));
 		assertThat(applied.results()).extracting(ObjectResult::outcome).containsExactly(Outcome.UNCHANGED, Outcome.DELETED);
+		assertThat(this.server.requests).filteredOn((r) -> r.startsWith("DELETE body"))
+			.singleElement().asString().contains("\"preconditions\":{\"resourceVersion\":\"" + planned + "\"}");
 		assertThat(this.server.refs()).containsExactly("CiliumNetworkPolicy/prod/hand-made",
 				"CiliumNetworkPolicy/prod/other-ws", "CiliumNetworkPolicy/prod/web");
-		assertThat(this.server.requests).anyMatch((r) -> r.startsWith("DELETE")).filteredOn((r) -> r.startsWith("DELETE"))
+		assertThat(this.server.requests).anyMatch((r) -> r.startsWith("DELETE")).filteredOn((r) -> r.startsWith("DELETE /"))
 			.singleElement().asString().endsWith("/namespaces/prod/ciliumnetworkpolicies/old");
 	}
 
