@@ -23,7 +23,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * {@link #as(Role)} calls the app as a user with that role; {@link #anonymous()} as nobody.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "portcullis.embedded-db.enabled=false", "portcullis.flows.sources.enabled=false" })
+		properties = { "portcullis.embedded-db.enabled=false", "portcullis.flows.sources.enabled=false",
+				"portcullis.webhooks.deliver=false" })
 @AutoConfigureWebTestClient
 public abstract class IntegrationTest {
 

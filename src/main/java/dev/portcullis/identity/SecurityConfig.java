@@ -65,7 +65,8 @@ import org.springframework.web.server.WebFilterChain;
  * <p>
  * Roles, the same rules on both chains: reading ({@code GET}, {@code HEAD}) needs VIEWER, writing needs AUTHOR;
  * {@code /admin/**}, {@code /api/v1/users/**}, {@code /api/v1/audit/**} and changing a workspace's agent settings
- * ({@code PUT /api/v1/workspaces/{ws}/settings}, {@code POST /workspaces/{ws}/settings}) need ADMIN; a signed-in VIEWER may
+ * ({@code PUT /api/v1/workspaces/{ws}/settings}, {@code POST /workspaces/{ws}/settings}) and a workspace's webhooks
+ * ({@code /api/v1/workspaces/{ws}/webhooks/**}, {@code /workspaces/{ws}/webhooks/**}, reads included) need ADMIN; a signed-in VIEWER may
  * manage their own API tokens ({@code /settings/tokens}, {@code /api/v1/tokens}), change their own password
  * ({@code /settings/password}) and run evaluations ({@code POST /api/v1/evaluate}), each named by method and path;
  * anything else under {@code /settings/**} needs ADMIN. Open to everyone: {@code /login}, {@code /assets/**},
@@ -163,6 +164,9 @@ class SecurityConfig {
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/flow-sources")
 				.hasRole(ADMIN)
+				// webhooks: URLs may carry tokens and deliveries show what was sent; administrators only, reads included
+				.pathMatchers("/api/v1/workspaces/*/webhooks", "/api/v1/workspaces/*/webhooks/**")
+				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.GET, "/**")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.HEAD, "/**")
@@ -216,6 +220,8 @@ class SecurityConfig {
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/settings")
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/flows/sources/*")
+				.hasRole(ADMIN)
+				.pathMatchers("/workspaces/*/webhooks", "/workspaces/*/webhooks/**")
 				.hasRole(ADMIN)
 				// simulating changes nothing: viewers may post the what-if, matrix and expectation-run forms
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/what-if", "/workspaces/*/what-if/*",

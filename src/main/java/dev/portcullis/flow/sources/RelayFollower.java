@@ -21,6 +21,7 @@ import dev.portcullis.flow.sources.ObserverCodec.Carries;
 import dev.portcullis.flow.sources.ObserverCodec.GetFlowsRequest;
 import dev.portcullis.flow.sources.ObserverCodec.Response;
 import dev.portcullis.flow.sources.SourceRow.Cursor;
+import dev.portcullis.secrets.SecretBox;
 import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
@@ -55,13 +56,13 @@ final class RelayFollower extends Follower {
 
 	private final FlowIntake intake;
 
-	private final SourceSecrets secrets;
+	private final SecretBox secrets;
 
 	private final Backoff backoff;
 
 	private final int batchSize;
 
-	RelayFollower(SourceRow source, FlowSources store, String owner, FlowIntake intake, SourceSecrets secrets,
+	RelayFollower(SourceRow source, FlowSources store, String owner, FlowIntake intake, SecretBox secrets,
 			SourceSettings settings) {
 		super(source, store, owner);
 		this.intake = intake;
@@ -147,7 +148,7 @@ final class RelayFollower extends Follower {
 					tls.trustManager(stream(this.source.caPem()));
 				}
 				if (this.source.clientCertPem() != null && this.source.clientKeySealed() != null) {
-					String key = this.secrets.open(this.source.id(), this.source.clientKeySealed());
+					String key = this.secrets.open(Long.toString(this.source.id()), this.source.clientKeySealed());
 					tls.keyManager(stream(this.source.clientCertPem()), stream(key));
 				}
 				credentials = tls.build();

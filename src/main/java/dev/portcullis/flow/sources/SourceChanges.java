@@ -10,6 +10,7 @@ import dev.portcullis.flow.sources.SourceRow.Kind;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Permissions;
 import dev.portcullis.identity.Role;
+import dev.portcullis.secrets.SecretBox;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -30,7 +31,7 @@ class SourceChanges {
 
 	private final FlowSources store;
 
-	private final SourceSecrets secrets;
+	private final SecretBox secrets;
 
 	private final SourceSettings settings;
 
@@ -40,7 +41,7 @@ class SourceChanges {
 
 	private final TransactionalOperator tx;
 
-	SourceChanges(FlowSources store, SourceSecrets secrets, SourceSettings settings, Permissions permissions,
+	SourceChanges(FlowSources store, SecretBox secrets, SourceSettings settings, Permissions permissions,
 			AuditLog audit, org.springframework.transaction.ReactiveTransactionManager transactions) {
 		this.store = store;
 		this.secrets = secrets;
@@ -94,7 +95,7 @@ class SourceChanges {
 					boolean dropKey = !relay.tls() || relay.clientCertificate() == null;
 					return this.store.save(ws, s, by.username()).flatMap((id) -> {
 						Mono<Long> keyWrite = (key != null && !key.isEmpty() && !dropKey)
-								? this.store.sealKey(id, this.secrets.seal(id, key))
+								? this.store.sealKey(id, this.secrets.seal(Long.toString(id), key))
 								: ((key != null || dropKey) ? this.store.sealKey(id, null) : Mono.just(0L));
 						Map<String, Object> details = new LinkedHashMap<>();
 						details.put("kind", "relay");

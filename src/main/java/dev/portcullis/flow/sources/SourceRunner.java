@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.portcullis.secrets.SecretBox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ class SourceRunner implements SmartLifecycle {
 
 	private final FlowIntake intake;
 
-	private final SourceSecrets secrets;
+	private final SecretBox secrets;
 
 	private final SourceSettings settings;
 
@@ -45,7 +46,7 @@ class SourceRunner implements SmartLifecycle {
 
 	private volatile ScheduledExecutorService ticks;
 
-	SourceRunner(FlowSources store, FlowIntake intake, SourceSecrets secrets, SourceSettings settings) {
+	SourceRunner(FlowSources store, FlowIntake intake, SecretBox secrets, SourceSettings settings) {
 		this.store = store;
 		this.intake = intake;
 		this.secrets = secrets;

@@ -3,8 +3,6 @@ package dev.portcullis.flow.sources;
 import java.time.Duration;
 import java.util.List;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -22,17 +20,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fileRoots the directories (and their subdirectories) that exporter-file sources may name; others are
  *        refused, so that an administrator cannot make the server read arbitrary files (default
  *        {@code /var/run/cilium/hubble})
- * @param secretKey the key that seals client keys at rest (base64 of 32 bytes); without it, the key is read from
- *        {@code keyFile}, which is made on first use (permissions 600)
- * @param keyFile where the sealing key is kept when {@code secretKey} is not set
- *        (default {@code ~/.portcullis/flow-source.key})
+ * <p>
+ * Client keys are sealed by {@code secrets.SecretBox}, which still reads this prefix's older {@code secret-key} and
+ * {@code key-file} when {@code portcullis.secrets.*} is not set.
  */
 @ConfigurationProperties("portcullis.flows.sources")
 record SourceSettings(@DefaultValue("true") boolean enabled, @DefaultValue("30s") Duration lease,
 		@DefaultValue("5s") Duration tick, @DefaultValue("1s") Duration backoffInitial,
 		@DefaultValue("60s") Duration backoffMax, @DefaultValue("1s") Duration filesPoll,
-		@DefaultValue("500") int batchSize, @DefaultValue("/var/run/cilium/hubble") List<String> fileRoots,
-		@Nullable String secretKey, @Nullable String keyFile) {
+		@DefaultValue("500") int batchSize, @DefaultValue("/var/run/cilium/hubble") List<String> fileRoots) {
 
 	SourceSettings {
 		if (lease.compareTo(tick.multipliedBy(2)) < 0) {

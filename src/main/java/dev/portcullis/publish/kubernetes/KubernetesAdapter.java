@@ -71,9 +71,9 @@ import dev.portcullis.publish.TargetAdapter;
  * a dry run refused with 409 lists the other managers' fields as conflicts. Objects labelled
  * {@code app.kubernetes.io/managed-by: portcullis} and {@code portcullis.dev/workspace: <workspace>} that are not
  * desired are deleted; no other object is ever in a plan. An object the API server rejects (422) fails the plan,
- * naming every such object, so nothing is applied. The plan's {@code basis} holds exactly what is applied (the
- * labelled documents) and the resource version of every object to delete.</li>
- * <li><b>Apply</b>: server-side apply of the planned documents, forcing conflicts only when the publication says
+ * naming every such object, so nothing is applied. The plan's {@code basis} holds the resource version of every
+ * object to delete.</li>
+ * <li><b>Apply</b>: server-side apply of the plan's desired documents, labelled, forcing conflicts only when the publication says
  * so; deletion only with the resource version seen at planning time as a precondition and only of an object that
  * still carries both labels. One object's failure does not stop the others. Each applied Cilium policy's
  * {@code Valid} condition is read back into its result's message (absent means Cilium has not checked it yet).</li>
@@ -135,7 +135,6 @@ public final class KubernetesAdapter implements TargetAdapter {
 			requireCilium(target, client);
 			Map<String, GenericKubernetesResource> managed = managed(client, target.workspace());
 			List<PlanItem> items = new ArrayList<>();
-			Map<String, String> apply = new LinkedHashMap<>();
 			List<String> rejected = new ArrayList<>();
 			for (DesiredObject object : desired) {
 				PolicyKind kind = PolicyKind.of(object.kind());
@@ -162,7 +161,6 @@ public final class KubernetesAdapter implements TargetAdapter {
 						throw ex;
 					}
 				}
-				apply.put(object.ref(), body);
 				String from = (live == null) ? "" : text(client, live);
 				String to = (result == null) ? "" : text(client, result);
 				Action action = (live == null) ? Action.CREATE : from.equals(to) ? Action.UNCHANGED : Action.UPDATE;
@@ -180,7 +178,7 @@ public final class KubernetesAdapter implements TargetAdapter {
 				items.add(new PlanItem(live.getKind(), namespaceOf(live), live.getMetadata().getName(), Action.DELETE,
 						ObjectText.diff(text(client, live), "", ref), List.of()));
 			});
-			return new Plan(items, JSON.writeValueAsString(new Basis(apply, delete)));
+			return new Plan(items, desired, JSON.writeValueAsString(delete));
 		}
 		catch (KubernetesClientException ex) {
 			throw new PublishFailure(words(target, ex, "planning"), ex);
@@ -203,7 +201,9 @@ public final class KubernetesAdapter implements TargetAdapter {
 
 	@Override
 	public Applied apply(Target target, Plan plan, Publication publication) {
-		Basis basis = Basis.read(plan.basis());
+		Map<String, String> deletions = planned(plan.basis());
+		Map<String, DesiredObject> desired = new LinkedHashMap<>();
+		plan.desired().forEach((object) -> desired.put(object.ref(), object));
 		try (KubernetesClient client = connect(target)) {
 			try {
 				client.getApiResources(PolicyKind.CILIUM_GROUP_VERSION);
@@ -216,9 +216,9 @@ public final class KubernetesAdapter implements TargetAdapter {
 			for (PlanItem item : plan.items()) {
 				ObjectResult result = switch (item.action()) {
 					case UNCHANGED -> unchanged(client, item);
-					case CREATE, UPDATE -> applyOne(client, target, item, basis.apply().get(item.ref()),
+					case CREATE, UPDATE -> applyOne(client, target, item, desired.get(item.ref()),
 							publication.forceConflicts());
-					case DELETE -> deleteOne(client, target, item, basis.delete().get(item.ref()));
+					case DELETE -> deleteOne(client, target, item, deletions.get(item.ref()));
 				};
 				results.add(result);
 				if (result.resourceVersion() != null) {
@@ -237,11 +237,12 @@ public final class KubernetesAdapter implements TargetAdapter {
 				(live != null) ? validity(live).words() : "", rv);
 	}
 
-	private ObjectResult applyOne(KubernetesClient client, Target target, PlanItem item, @Nullable String body,
-			boolean force) {
-		if (body == null) {
+	private ObjectResult applyOne(KubernetesClient client, Target target, PlanItem item,
+			@Nullable DesiredObject object, boolean force) {
+		if (object == null) {
 			return failed(item, "the plan does not hold this object's document; plan again");
 		}
+		String body = JSON.writeValueAsString(labelled(object, target.workspace()));
 		try {
 			GenericKubernetesResource applied = applying(client, PolicyKind.of(item.kind()), item.namespace(), body)
 				.patch(patch(force, false));
@@ -733,26 +734,18 @@ public final class KubernetesAdapter implements TargetAdapter {
 
 	}
 
-	/**
-	 * What a plan applies, kept in {@link Plan#basis()}: the labelled document per object to apply (JSON, which
-	 * server-side apply reads as YAML) and the resource version per object to delete.
-	 */
-	record Basis(Map<String, String> apply, Map<String, String> delete) {
-
-		static Basis read(@Nullable String text) {
-			if (text == null || text.isBlank()) {
-				return new Basis(Map.of(), Map.of());
-			}
-			try {
-				Map<String, Map<String, String>> map = JSON.readValue(text, new TypeReference<>() {
-				});
-				return new Basis(map.getOrDefault("apply", Map.of()), map.getOrDefault("delete", Map.of()));
-			}
-			catch (RuntimeException ex) {
-				throw new PublishFailure("the plan's basis cannot be read; plan again");
-			}
+	/** The resource version per object to delete, as {@link #plan} wrote it into {@link Plan#basis()}. */
+	static Map<String, String> planned(@Nullable String basis) {
+		if (basis == null || basis.isBlank()) {
+			return Map.of();
 		}
-
+		try {
+			return JSON.readValue(basis, new TypeReference<Map<String, String>>() {
+			});
+		}
+		catch (RuntimeException ex) {
+			throw new PublishFailure("the plan's basis cannot be read; plan again");
+		}
 	}
 
 }

@@ -145,7 +145,7 @@ class KubernetesAdapterTests {
 					org.assertj.core.groups.Tuple.tuple("CiliumNetworkPolicy/prod/old", Action.DELETE));
 		assertThat(plan.items().get(1).diff()).contains("-  name: old");
 
-		String planned = KubernetesAdapter.Basis.read(plan.basis()).delete().get("CiliumNetworkPolicy/prod/old");
+		String planned = KubernetesAdapter.planned(plan.basis()).get("CiliumNetworkPolicy/prod/old");
 		Applied applied = this.adapter.apply(target, plan, publication(false));
 		assertThat(applied.results()).extracting(ObjectResult::outcome).containsExactly(Outcome.UNCHANGED, Outcome.DELETED);
 		assertThat(this.server.requests).filteredOn((r) -> r.startsWith("DELETE body"))
@@ -254,7 +254,7 @@ class KubernetesAdapterTests {
 		String wrong = "wrong-token-0123456789";
 		for (Runnable call : List.<Runnable>of(() -> this.adapter.check(target(wrong)),
 				() -> this.adapter.plan(target(wrong), List.of(cnp("prod", "web", 80))),
-				() -> this.adapter.apply(target(wrong), new Plan(List.of(), null), publication(false)),
+				() -> this.adapter.apply(target(wrong), new Plan(List.of(), List.of(), null), publication(false)),
 				() -> this.adapter.drift(target(wrong), List.of(cnp("prod", "web", 80))))) {
 			assertThatThrownBy(call::run).isInstanceOf(PublishFailure.class)
 				.hasMessage("the API server at " + this.server.url() + " refused the credentials (401 Unauthorized)")
@@ -286,7 +286,7 @@ class KubernetesAdapterTests {
 				Map.of("server", "http://127.0.0.1:" + port, "auth.type", "token"), Map.of("token", ApiServerDouble.TOKEN));
 		assertThatThrownBy(() -> this.adapter.check(target)).isInstanceOf(PublishFailure.class)
 			.hasMessage("cannot reach the API server at http://127.0.0.1:" + port + ": connection refused");
-		assertThatThrownBy(() -> this.adapter.apply(target, new Plan(List.of(), null), publication(false)))
+		assertThatThrownBy(() -> this.adapter.apply(target, new Plan(List.of(), List.of(), null), publication(false)))
 			.isInstanceOf(PublishFailure.class)
 			.hasMessageStartingWith("cannot reach the API server");
 	}

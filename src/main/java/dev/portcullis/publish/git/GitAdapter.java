@@ -1,0 +1,661 @@
+package dev.portcullis.publish.git;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import dev.portcullis.engine.api.PolicyKind;
+import dev.portcullis.publish.Applied;
+import dev.portcullis.publish.DesiredObject;
+import dev.portcullis.publish.Drift;
+import dev.portcullis.publish.ObjectDiff;
+import dev.portcullis.publish.ObjectResult;
+import dev.portcullis.publish.Plan;
+import dev.portcullis.publish.PlanItem;
+import dev.portcullis.publish.Publication;
+import dev.portcullis.publish.PublishFailure;
+import dev.portcullis.publish.Target;
+import dev.portcullis.publish.TargetAdapter;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.ResetCommand;
+import org.eclipse.jgit.api.TransportCommand;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.util.FileUtils;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes to a folder of a Git branch (GitOps: Argo CD or Flux apply what is there). One file per policy:
+ * {@code <folder>/<namespace>/<kind>-<name>.yaml} with the kind in lower case, cluster-wide policies under
+ * {@code <folder>/_cluster/}; the file is the policy's canonical YAML. The folder is Portcullis's: a file in it that
+ * follows the layout and names a policy kind is managed, and is removed when the workspace no longer has that
+ * policy; other files (a README, a {@code kustomization.yaml}) are never touched.
+ * <p>
+ * Every operation works on a fresh clone of the one branch in a temporary directory, deleted afterwards (no cache to
+ * go stale or to share between instances). {@link #apply} writes one commit whose message names the publication,
+ * its state and its change requests with their approvers as trailers ({@code Change-Request:}, {@code Approved-by:},
+ * {@code Portcullis-Publication:}), touching only files whose text changes, and pushes it without force: when
+ * someone else pushed first it fetches, writes the same files on top of theirs and pushes again. Before writing it
+ * looks for the publication's own commit on the branch, so an apply repeated after a crash reports that commit and
+ * writes nothing.
+ * <p>
+ * Authentication: {@code auth.type} {@code none} or {@code token} (HTTPS; credentials {@code token} and optional
+ * {@code username}, default {@code portcullis}). SSH is not supported: a {@code ssh://} or {@code git@} URL is
+ * refused in words.
+ */
+@Component
+@EnableConfigurationProperties(GitSettings.class)
+public class GitAdapter implements TargetAdapter {
+
+	static final String TYPE = "git";
+
+	static final String CLUSTER_FOLDER = "_cluster";
+
+	static final String PUBLICATION_TRAILER = "Portcullis-Publication";
+
+	static final String WORKSPACE_TRAILER = "Portcullis-Workspace";
+
+	private static final Pattern FILE = Pattern.compile("([a-z]+)-(.+)\\.yaml");
+
+	private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
+
+	/** How far back the branch is searched for a publication's own commit. */
+	private static final int HISTORY = 500;
+
+	private static final PersonIdent PORTCULLIS = new PersonIdent("Portcullis", "portcullis@localhost");
+
+	private final GitSettings settings;
+
+	public GitAdapter(GitSettings settings) {
+		this.settings = settings;
+	}
+
+	@Override
+	public String type() {
+		return TYPE;
+	}
+
+	@Override
+	public void check(Target target) {
+		Where where = where(target);
+		Map<String, Ref> refs;
+		try {
+			refs = authenticate(Git.lsRemoteRepository().setRemote(where.url()).setHeads(true), target)
+				.callAsMap();
+		}
+		catch (GitAPIException | RuntimeException ex) {
+			throw failure(ex, where, target);
+		}
+		if (!refs.containsKey(Constants.R_HEADS + where.branch())) {
+			throw noBranch(where);
+		}
+	}
+
+	@Override
+	public Plan plan(Target target, List<DesiredObject> desired) {
+		Where where = where(target);
+		return withClone(target, where, (git) -> {
+			ObjectId head = git.getRepository().resolve(Constants.HEAD);
+			return new Plan(items(git, where, desired), desired, (head != null) ? head.name() : null);
+		});
+	}
+
+	@Override
+	public Applied apply(Target target, Plan plan, Publication publication) {
+		Where where = where(target);
+		return withClone(target, where, (git) -> {
+			for (int attempt = 1;; attempt++) {
+				RevCommit already = published(git, publication);
+				if (already != null) {
+					return alreadyThere(plan, already);
+				}
+				List<PlanItem> items = items(git, where, plan.desired());
+				List<PlanItem> changes = items.stream().filter((i) -> i.action() != PlanItem.Action.UNCHANGED).toList();
+				ObjectId head = git.getRepository().resolve(Constants.HEAD);
+				if (changes.isEmpty()) {
+					return new Applied(results(items, ""), head.name(), Map.of());
+				}
+				write(git, where, plan.desired(), changes);
+				RevCommit commit = git.commit()
+					.setMessage(message(publication, items))
+					.setAuthor(PORTCULLIS)
+					.setCommitter(PORTCULLIS)
+					.setSign(false)
+					.call();
+				RemoteRefUpdate.Status status = push(git, where, target);
+				if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
+					return new Applied(results(items, ""), commit.name(), Map.of());
+				}
+				if (attempt >= this.settings.pushAttempts()) {
+					throw new PublishFailure("Someone else kept pushing to " + where.branch() + " of " + where.shown()
+							+ ": " + attempt + " pushes were rejected; nothing was published. Retry the publication.");
+				}
+				// someone pushed first: take their branch and write the same files on top (never force)
+				fetchAndReset(git, where, target);
+			}
+		});
+	}
+
+	@Override
+	public List<Drift> drift(Target target, List<DesiredObject> published) {
+		Where where = where(target);
+		return withClone(target, where, (git) -> {
+			Map<String, String> files = managedFiles(git, where);
+			Map<String, DesiredObject> wanted = new LinkedHashMap<>();
+			for (DesiredObject object : published) {
+				wanted.put(file(object.kind(), object.namespace(), object.name()), object);
+			}
+			List<Drift> drifts = new ArrayList<>();
+			Load load = new Load(LoadSettings.builder().build());
+			for (Map.Entry<String, DesiredObject> entry : wanted.entrySet()) {
+				DesiredObject object = entry.getValue();
+				String live = files.get(entry.getKey());
+				if (live == null) {
+					drifts.add(new Drift(object.kind(), object.namespace(), object.name(), "", object.yaml(), null,
+							lastAuthor(git, where.folder() + entry.getKey())));
+				}
+				else if (!live.equals(object.yaml())) {
+					Object parsed;
+					try {
+						parsed = load.loadFromString(live);
+					}
+					catch (RuntimeException ex) {
+						parsed = null;
+					}
+					String manager = lastAuthor(git, where.folder() + entry.getKey());
+					if (parsed instanceof Map<?, ?> map) {
+						for (ObjectDiff.Field field : ObjectDiff.fields(object.object(), map)) {
+							drifts.add(new Drift(object.kind(), object.namespace(), object.name(), field.path(),
+									field.published(), field.live(), manager));
+						}
+					}
+					else {
+						drifts.add(new Drift(object.kind(), object.namespace(), object.name(), "", object.yaml(), live,
+								manager));
+					}
+				}
+			}
+			for (Map.Entry<String, String> entry : files.entrySet()) {
+				if (!wanted.containsKey(entry.getKey())) {
+					Key key = key(entry.getKey());
+					drifts.add(new Drift(key.kind(), key.namespace(), key.name(), "", null, entry.getValue(),
+							lastAuthor(git, where.folder() + entry.getKey())));
+				}
+			}
+			return drifts;
+		});
+	}
+
+	/** The plan's items against the clone's working tree. */
+	private static List<PlanItem> items(Git git, Where where, List<DesiredObject> desired) throws IOException {
+		Map<String, String> files = managedFiles(git, where);
+		List<PlanItem> items = new ArrayList<>();
+		for (DesiredObject object : desired) {
+			String file = file(object.kind(), object.namespace(), object.name());
+			String now = files.remove(file);
+			if (now == null) {
+				items.add(new PlanItem(object.kind(), object.namespace(), object.name(), PlanItem.Action.CREATE,
+						ObjectDiff.unified("", object.yaml(), where.folder() + file), List.of()));
+			}
+			else if (now.equals(object.yaml())) {
+				items.add(new PlanItem(object.kind(), object.namespace(), object.name(), PlanItem.Action.UNCHANGED, "",
+						List.of()));
+			}
+			else {
+				items.add(new PlanItem(object.kind(), object.namespace(), object.name(), PlanItem.Action.UPDATE,
+						ObjectDiff.unified(now, object.yaml(), where.folder() + file), List.of()));
+			}
+		}
+		for (Map.Entry<String, String> left : files.entrySet()) {
+			Key key = key(left.getKey());
+			items.add(new PlanItem(key.kind(), key.namespace(), key.name(), PlanItem.Action.DELETE,
+					ObjectDiff.unified(left.getValue(), "", where.folder() + left.getKey()), List.of()));
+		}
+		return items;
+	}
+
+	private static void write(Git git, Where where, List<DesiredObject> desired, List<PlanItem> changes)
+			throws IOException, GitAPIException {
+		Map<String, DesiredObject> byRef = new TreeMap<>();
+		desired.forEach((d) -> byRef.put(d.ref(), d));
+		Path root = git.getRepository().getWorkTree().toPath();
+		for (PlanItem item : changes) {
+			String path = where.folder() + file(item.kind(), item.namespace(), item.name());
+			Path onDisk = root.resolve(path);
+			if (item.action() == PlanItem.Action.DELETE) {
+				git.rm().addFilepattern(path).call();
+			}
+			else {
+				Files.createDirectories(onDisk.getParent());
+				Files.writeString(onDisk, byRef.get(item.ref()).yaml(), StandardCharsets.UTF_8);
+				git.add().addFilepattern(path).call();
+			}
+		}
+	}
+
+	private static List<ObjectResult> results(List<PlanItem> items, String message) {
+		List<ObjectResult> results = new ArrayList<>(items.size());
+		for (PlanItem item : items) {
+			ObjectResult.Outcome outcome = switch (item.action()) {
+				case CREATE -> ObjectResult.Outcome.CREATED;
+				case UPDATE -> ObjectResult.Outcome.UPDATED;
+				case DELETE -> ObjectResult.Outcome.DELETED;
+				case UNCHANGED -> ObjectResult.Outcome.UNCHANGED;
+			};
+			results.add(new ObjectResult(item.kind(), item.namespace(), item.name(), outcome, message, null));
+		}
+		return results;
+	}
+
+	private static Applied alreadyThere(Plan plan, RevCommit commit) {
+		return new Applied(results(plan.items(), "already on the branch in commit " + commit.abbreviate(12).name()),
+				commit.name(), Map.of());
+	}
+
+	/** The publication's own commit on the branch, if an earlier attempt pushed it. */
+	private static @Nullable RevCommit published(Git git, Publication publication) throws IOException {
+		ObjectId head = git.getRepository().resolve(Constants.HEAD);
+		if (head == null) {
+			return null;
+		}
+		String id = Long.toString(publication.id());
+		try (RevWalk walk = new RevWalk(git.getRepository())) {
+			walk.markStart(walk.parseCommit(head));
+			int seen = 0;
+			for (RevCommit commit : walk) {
+				if (commit.getFooterLines(PUBLICATION_TRAILER).contains(id)
+						&& commit.getFooterLines(WORKSPACE_TRAILER).contains(publication.workspace())) {
+					return commit;
+				}
+				if (++seen >= HISTORY) {
+					return null;
+				}
+			}
+		}
+		return null;
+	}
+
+	/** The commit message: a subject with the counts, the state, then the trailers. */
+	static String message(Publication publication, List<PlanItem> items) {
+		Map<PlanItem.Action, Integer> counts = new TreeMap<>();
+		items.forEach((i) -> counts.merge(i.action(), 1, Integer::sum));
+		List<String> parts = new ArrayList<>();
+		addCount(parts, counts, PlanItem.Action.CREATE, "added");
+		addCount(parts, counts, PlanItem.Action.UPDATE, "changed");
+		addCount(parts, counts, PlanItem.Action.DELETE, "removed");
+		StringBuilder message = new StringBuilder();
+		message.append("Publish ").append(publication.workspace()).append(": ").append(String.join(", ", parts))
+			.append("\n\n").append(publication.state()).append("\n\n");
+		for (Publication.ChangeRequest request : publication.changeRequests()) {
+			message.append("Change-Request: #").append(request.number()).append(' ')
+				.append(oneLine(request.title())).append('\n');
+			for (String approver : request.approvers()) {
+				message.append("Approved-by: ").append(oneLine(approver)).append(" (#").append(request.number())
+					.append(")\n");
+			}
+		}
+		message.append("Published-by: ").append(oneLine(publication.by())).append('\n');
+		message.append(WORKSPACE_TRAILER).append(": ").append(publication.workspace()).append('\n');
+		message.append(PUBLICATION_TRAILER).append(": ").append(publication.id()).append('\n');
+		return message.toString();
+	}
+
+	private static void addCount(List<String> parts, Map<PlanItem.Action, Integer> counts, PlanItem.Action action,
+			String verb) {
+		Integer count = counts.get(action);
+		if (count != null) {
+			parts.add(count + " " + ((count == 1) ? "policy" : "policies") + " " + verb);
+		}
+	}
+
+	private static String oneLine(String text) {
+		return text.replaceAll("[\\r\\n]+", " ").strip();
+	}
+
+	private RemoteRefUpdate.Status push(Git git, Where where, Target target) throws GitAPIException {
+		String ref = Constants.R_HEADS + where.branch();
+		Iterable<PushResult> results = authenticate(git.push().setRemote("origin").setForce(false)
+			.setRefSpecs(new RefSpec(ref + ":" + ref)), target).call();
+		for (PushResult result : results) {
+			RemoteRefUpdate update = result.getRemoteUpdate(ref);
+			if (update == null) {
+				continue;
+			}
+			RemoteRefUpdate.Status status = update.getStatus();
+			switch (status) {
+				case OK, UP_TO_DATE, REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
+					return status;
+				}
+				default -> {
+					String why = (update.getMessage() != null) ? ": " + redact(update.getMessage(), target) : "";
+					throw new PublishFailure("The repository " + where.shown() + " refused the push to "
+							+ where.branch() + " (" + status.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")"
+							+ why + ". Nothing was published.");
+				}
+			}
+		}
+		throw new PublishFailure("The repository " + where.shown() + " did not answer the push to " + where.branch()
+				+ ". Nothing was published.");
+	}
+
+	private void fetchAndReset(Git git, Where where, Target target) throws GitAPIException {
+		String ref = Constants.R_HEADS + where.branch();
+		String remote = Constants.R_REMOTES + "origin/" + where.branch();
+		authenticate(git.fetch().setRemote("origin").setRefSpecs(new RefSpec("+" + ref + ":" + remote)), target)
+			.call();
+		// our own throwaway clone: drop the rejected local commit and stand on theirs
+		git.reset().setMode(ResetCommand.ResetType.HARD).setRef(remote).call();
+	}
+
+	private static @Nullable String lastAuthor(Git git, String path) {
+		try {
+			for (RevCommit commit : git.log().addPath(path).setMaxCount(1).call()) {
+				return commit.getAuthorIdent().getName();
+			}
+		}
+		catch (GitAPIException ex) {
+			return null;
+		}
+		return null;
+	}
+
+	/** The managed files of the folder: path below the folder → text. */
+	private static Map<String, String> managedFiles(Git git, Where where) throws IOException {
+		Path folder = git.getRepository().getWorkTree().toPath().resolve(where.folder());
+		Map<String, String> files = new TreeMap<>();
+		if (!Files.isDirectory(folder)) {
+			return files;
+		}
+		try (Stream<Path> namespaces = Files.list(folder)) {
+			for (Path namespace : namespaces.filter(Files::isDirectory).toList()) {
+				String ns = namespace.getFileName().toString();
+				if (ns.startsWith(".")) {
+					continue;
+				}
+				try (Stream<Path> inside = Files.list(namespace)) {
+					for (Path file : inside.filter(Files::isRegularFile).toList()) {
+						String name = ns + "/" + file.getFileName();
+						if (managed(name)) {
+							files.put(name, Files.readString(file, StandardCharsets.UTF_8));
+						}
+					}
+				}
+			}
+		}
+		return files;
+	}
+
+	private static boolean managed(String file) {
+		try {
+			key(file);
+			return true;
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
+	/** A policy's file below the folder. */
+	static String file(String kind, String namespace, String name) {
+		return (namespace.isEmpty() ? CLUSTER_FOLDER : namespace) + "/" + kind.toLowerCase(Locale.ROOT) + "-" + name
+				+ ".yaml";
+	}
+
+	record Key(String kind, String namespace, String name) {
+	}
+
+	/** The policy a managed file holds, by its path below the folder. */
+	static Key key(String file) {
+		int slash = file.indexOf('/');
+		if (slash < 0) {
+			throw new IllegalArgumentException("not in a namespace folder");
+		}
+		String folder = file.substring(0, slash);
+		Matcher matcher = FILE.matcher(file.substring(slash + 1));
+		if (!matcher.matches()) {
+			throw new IllegalArgumentException("not a policy file");
+		}
+		for (PolicyKind kind : PolicyKind.values()) {
+			if (kind.kindName().toLowerCase(Locale.ROOT).equals(matcher.group(1))) {
+				boolean cluster = CLUSTER_FOLDER.equals(folder);
+				if (cluster == kind.namespaced()) {
+					throw new IllegalArgumentException("kind and folder do not fit");
+				}
+				return new Key(kind.kindName(), cluster ? "" : folder, matcher.group(2));
+			}
+		}
+		throw new IllegalArgumentException("not a policy kind");
+	}
+
+	@FunctionalInterface
+	private interface WithClone<T> {
+
+		T run(Git git) throws IOException, GitAPIException;
+
+	}
+
+	/** Runs {@code work} on a fresh clone of the branch, then deletes the clone. */
+	private <T> T withClone(Target target, Where where, WithClone<T> work) {
+		Path directory;
+		try {
+			Path base = (this.settings.workDirectory() != null) ? Path.of(this.settings.workDirectory())
+					: Path.of(System.getProperty("java.io.tmpdir"));
+			Files.createDirectories(base);
+			directory = Files.createTempDirectory(base, "portcullis-git-");
+		}
+		catch (IOException ex) {
+			throw new PublishFailure("The server cannot make a working directory for the clone: " + ex.getMessage());
+		}
+		try {
+			check(target);
+			try (Git git = authenticate(Git.cloneRepository()
+				.setURI(where.url())
+				.setDirectory(directory.toFile())
+				.setBranch(Constants.R_HEADS + where.branch())
+				.setBranchesToClone(List.of(Constants.R_HEADS + where.branch()))
+				.setCloneAllBranches(false), target).call()) {
+				return work.run(git);
+			}
+		}
+		catch (PublishFailure ex) {
+			throw ex;
+		}
+		catch (GitAPIException | IOException | RuntimeException ex) {
+			throw failure(ex, where, target);
+		}
+		finally {
+			try {
+				FileUtils.delete(directory.toFile(), FileUtils.RECURSIVE | FileUtils.RETRY | FileUtils.SKIP_MISSING);
+			}
+			catch (IOException ex) {
+				// a leftover temporary clone is harmless
+			}
+		}
+	}
+
+	private <C extends TransportCommand<C, ?>> C authenticate(C command, Target target) {
+		command.setTimeout((int) Math.max(1, this.settings.timeout().toSeconds()));
+		if ("token".equals(target.authType())) {
+			String token = target.credential("token");
+			if (token == null) {
+				throw new PublishFailure("The target's authentication is a token, but no token is set.");
+			}
+			String username = target.credential("username");
+			command.setCredentialsProvider(
+					new UsernamePasswordCredentialsProvider((username != null) ? username : "portcullis", token));
+		}
+		return command;
+	}
+
+	/** Where on the target: the repository URL, the branch and the folder ({@code ""} or ending in {@code /}). */
+	record Where(String url, String shown, String branch, String folder) {
+	}
+
+	/** The target's settings checked and read; a {@link PublishFailure} in words when they are not usable. */
+	Where where(Target target) {
+		String url = target.setting("url");
+		if (url == null) {
+			throw new PublishFailure("The repository URL (url) is required.");
+		}
+		url = url.strip();
+		if (url.startsWith("git@") || url.startsWith("ssh://")) {
+			throw new PublishFailure("SSH repository URLs are not supported yet: use the HTTPS URL with a token.");
+		}
+		URI uri;
+		try {
+			uri = new URI(url);
+		}
+		catch (URISyntaxException ex) {
+			throw new PublishFailure("The repository URL is not a URL: " + ex.getReason() + ".");
+		}
+		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+		switch (scheme) {
+			case "https", "http" -> {
+				if (uri.getRawUserInfo() != null) {
+					throw new PublishFailure("The repository URL must not carry a user or a token: put the token in"
+							+ " auth.token.");
+				}
+				if (uri.getHost() == null) {
+					throw new PublishFailure("The repository URL has no host.");
+				}
+			}
+			case "file" -> {
+				if (!this.settings.allowFileUrls()) {
+					throw new PublishFailure("file:// repository URLs are not allowed on this server"
+							+ " (portcullis.publish.git.allow-file-urls).");
+				}
+			}
+			default -> throw new PublishFailure("The repository URL must start with https:// (or http://).");
+		}
+		String branch = (target.setting("branch") != null) ? target.setting("branch").strip() : "main";
+		if (!BRANCH.matcher(branch).matches() || branch.contains("..") || branch.startsWith("/")
+				|| branch.endsWith("/") || branch.endsWith(".lock")) {
+			throw new PublishFailure("The branch name " + branch + " is not a valid Git branch name.");
+		}
+		String path = (target.setting("path") != null) ? target.setting("path").strip() : "";
+		path = path.replaceAll("^/+", "").replaceAll("/+$", "");
+		for (String segment : path.split("/")) {
+			if (segment.equals("..") || segment.equals(".") || segment.equals(".git")) {
+				throw new PublishFailure("The folder (path) must not contain \"" + segment + "\".");
+			}
+		}
+		if (path.contains("\\") || path.length() > 300) {
+			throw new PublishFailure("The folder (path) must be a relative path with / separators.");
+		}
+		String folder = path.isEmpty() ? "" : path + "/";
+		return new Where(url, url, branch, folder);
+	}
+
+	private static PublishFailure noBranch(Where where) {
+		return new PublishFailure("The branch " + where.branch() + " does not exist in " + where.shown()
+				+ ". Create it (an initial commit is enough) or name an existing branch.");
+	}
+
+	/** A JGit or I/O failure in words, with every credential of the target blanked out. */
+	static PublishFailure failure(Throwable ex, Where where, Target target) {
+		if (ex instanceof PublishFailure failure) {
+			return failure;
+		}
+		String text = messages(ex).toLowerCase(Locale.ROOT);
+		String message;
+		if (has(ex, UnknownHostException.class) || text.contains("unknown host")) {
+			message = "Cannot reach " + where.shown() + ": the host name is not known.";
+		}
+		else if (has(ex, ConnectException.class) || has(ex, NoRouteToHostException.class)
+				|| text.contains("connection refused")) {
+			message = "Cannot reach " + where.shown() + ": the connection was refused.";
+		}
+		else if (has(ex, SocketTimeoutException.class) || text.contains("timed out") || text.contains("timeout")) {
+			message = "Cannot reach " + where.shown() + ": no answer in time.";
+		}
+		else if (text.contains("not authorized") || text.contains("authentication is required")
+				|| text.contains("auth fail") || text.contains("401") || text.contains("403")
+				|| text.contains("no credentialsprovider")) {
+			message = "The repository " + where.shown() + " refused the credentials (or needs some): check the token"
+					+ " and its permissions.";
+		}
+		else if (has(ex, NoRemoteRepositoryException.class) || ex instanceof InvalidRemoteException
+				|| text.contains("not found") || text.contains("does not appear to be a git repository")
+				|| text.contains("not a git repository")) {
+			message = "There is no Git repository at " + where.shown() + ".";
+		}
+		else if (text.contains("remote branch") && text.contains("not found")) {
+			return noBranch(where);
+		}
+		else if (ex instanceof UncheckedIOException || ex instanceof IOException) {
+			message = "Reading or writing the clone of " + where.shown() + " failed: " + ex.getMessage();
+		}
+		else {
+			message = "Git failed on " + where.shown() + ": " + firstMessage(ex);
+		}
+		return new PublishFailure(redact(message, target));
+	}
+
+	private static boolean has(Throwable ex, Class<? extends Throwable> type) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (type.isInstance(t)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String messages(Throwable ex) {
+		StringBuilder all = new StringBuilder();
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			all.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
+		}
+		return all.toString();
+	}
+
+	private static String firstMessage(Throwable ex) {
+		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+	}
+
+	/** {@code text} with every credential value of {@code target} replaced by {@code [secret]}. */
+	static String redact(String text, Target target) {
+		String out = text;
+		Collection<String> secrets = target.credentials().values();
+		for (String secret : secrets) {
+			if (secret != null && secret.length() >= 4) {
+				out = out.replace(secret, "[secret]");
+			}
+		}
+		return out;
+	}
+
+}
