@@ -24,7 +24,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "portcullis.embedded-db.enabled=false", "portcullis.flows.sources.enabled=false",
-				"portcullis.webhooks.deliver=false" })
+				"portcullis.webhooks.deliver=false", "portcullis.publish.worker=false",
+				"portcullis.publish.git.allow-file-urls=true" })
 @AutoConfigureWebTestClient
 public abstract class IntegrationTest {
 

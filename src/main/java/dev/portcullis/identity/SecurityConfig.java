@@ -82,6 +82,8 @@ class SecurityConfig {
 
 	private static final String AUTHOR = Role.AUTHOR.name();
 
+	private static final String REVIEWER = Role.REVIEWER.name();
+
 	private static final String ADMIN = Role.ADMIN.name();
 
 	private static final SessionOrCookieCsrfTokenRepository CSRF_TOKENS = new SessionOrCookieCsrfTokenRepository();
@@ -164,6 +166,15 @@ class SecurityConfig {
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/flow-sources")
 				.hasRole(ADMIN)
+				// publishing (docs/adr/033): admins configure targets, reviewers publish what was approved
+				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/targets")
+				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/targets/*")
+				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.DELETE, "/api/v1/workspaces/*/targets/*")
+				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/publications", "/api/v1/workspaces/*/publications/*/retry")
+				.hasRole(REVIEWER)
 				// webhooks: URLs may carry tokens and deliveries show what was sent; administrators only, reads included
 				.pathMatchers("/api/v1/workspaces/*/webhooks", "/api/v1/workspaces/*/webhooks/**")
 				.hasRole(ADMIN)
@@ -221,6 +232,10 @@ class SecurityConfig {
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/flows/sources/*")
 				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/targets", "/workspaces/*/targets/**")
+				.hasRole(ADMIN)
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/publish", "/workspaces/*/publish/**")
+				.hasRole(REVIEWER)
 				.pathMatchers("/workspaces/*/webhooks", "/workspaces/*/webhooks/**")
 				.hasRole(ADMIN)
 				// simulating changes nothing: viewers may post the what-if, matrix and expectation-run forms

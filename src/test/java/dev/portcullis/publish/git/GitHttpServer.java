@@ -21,7 +21,7 @@ import com.sun.net.httpserver.HttpServer;
  * Basic authentication: the stand-in for GitHub or GitLab over HTTPS. {@link #beforeReceivePack} runs once when the
  * next push asks for the branch list, before it is answered (to push something else first, as a colleague would).
  */
-final class GitHttpServer implements AutoCloseable {
+public final class GitHttpServer implements AutoCloseable {
 
 	private final HttpServer server;
 
@@ -33,7 +33,7 @@ final class GitHttpServer implements AutoCloseable {
 
 	final AtomicReference<Runnable> beforeReceivePack = new AtomicReference<>();
 
-	GitHttpServer(Path root, String user, String password) throws IOException {
+	public GitHttpServer(Path root, String user, String password) throws IOException {
 		this.root = root;
 		this.user = user;
 		this.password = password;
@@ -44,7 +44,7 @@ final class GitHttpServer implements AutoCloseable {
 	}
 
 	/** The URL of the repository {@code name} (a bare repository directly under the root). */
-	String url(String name) {
+	public String url(String name) {
 		return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/" + name;
 	}
 

@@ -1,0 +1,373 @@
+package dev.portcullis.publish;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.portcullis.audit.AuditLog;
+import dev.portcullis.identity.Actor;
+import dev.portcullis.policy.PolicyVersion;
+import dev.portcullis.policy.WorkspaceState;
+import dev.portcullis.policy.WorkspaceStates;
+import io.r2dbc.postgresql.codec.Json;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * The publication outbox ({@code publication}, {@code published_object}): the only writer of its rows (DESIGN.md).
+ * A request inserts PENDING rows, one per target, for the workspace's state at that moment; the worker claims them
+ * ({@link #claim}, {@code FOR UPDATE SKIP LOCKED} with a lease, first come first served per target, one running per
+ * target), and every write it makes afterwards names its lease and changes nothing once the lease is someone
+ * else's. Audited: {@code publication.request}, {@code publication.retry}, {@code publication.finish}.
+ */
+@Component
+class Publications {
+
+	private static final String FROM = " FROM publication p JOIN workspace w ON w.id = p.workspace_id";
+
+	private final DatabaseClient db;
+
+	private final Targets targets;
+
+	private final WorkspaceStates states;
+
+	private final AuditLog audit;
+
+	private final TransactionalOperator transaction;
+
+	private final JsonMapper json;
+
+	Publications(DatabaseClient db, Targets targets, WorkspaceStates states, AuditLog audit,
+			ReactiveTransactionManager transactions, JsonMapper json) {
+		this.db = db;
+		this.targets = targets;
+		this.states = states;
+		this.audit = audit;
+		this.transaction = TransactionalOperator.create(transactions);
+		this.json = json;
+	}
+
+	/**
+	 * Queues the publication of the workspace's state now to {@code target}, or to every target of the workspace
+	 * when it is null. {@link PublishRefused} NOT_FOUND for an unknown workspace or target, CONFLICT when the
+	 * workspace has no targets.
+	 */
+	Mono<List<PublicationRow>> request(String workspace, @Nullable String target, boolean dryRun,
+			boolean forceConflicts, Actor by) {
+		Flux<TargetRow> to = (target != null) ? this.targets.find(workspace, target).flux() : this.targets.of(workspace);
+		Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		return to.collectList().flatMap((rows) -> {
+			if (rows.isEmpty()) {
+				return Mono.error(PublishRefused.conflict("Workspace " + workspace + " has no targets to publish to;"
+						+ " an administrator adds them on the workspace's Publishing page."));
+			}
+			return this.states.at(workspace, at).flatMap((state) -> {
+				String versions = this.json.writeValueAsString(versions(state));
+				return Flux.fromIterable(rows)
+					.concatMap((row) -> this.db
+						.sql("INSERT INTO publication (workspace_id, target_id, target_name, target_type, state_at,"
+								+ " state_versions, dry_run, force_conflicts, requested_by) VALUES (:ws, :target,"
+								+ " :name, :type, :at, :versions, :dry, :force, :by) RETURNING id")
+						.bind("ws", row.workspaceId())
+						.bind("target", row.id())
+						.bind("name", row.name())
+						.bind("type", row.type())
+						.bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+						.bind("versions", Json.of(versions))
+						.bind("dry", dryRun)
+						.bind("force", forceConflicts)
+						.bind("by", by.username())
+						.map((r) -> r.get(0, Long.class))
+						.one()
+						.flatMap((id) -> this.audit.record(new AuditLog.Event(by, "publication.request",
+								AuditLog.Outcome.SUCCESS, "publication/" + id, workspace, by.address(),
+								Map.of("target", row.name(), "dryRun", dryRun, "policies", state.policies().size(),
+										"stateAt", at.toString())))
+							.thenReturn(id)))
+					.collectList()
+					.as(this.transaction::transactional)
+					.flatMapMany(Flux::fromIterable)
+					.concatMap((id) -> find(workspace, id))
+					.collectList();
+			});
+		});
+	}
+
+	/** The workspace's publication {@code id}, or {@link PublishRefused} NOT_FOUND. */
+	Mono<PublicationRow> find(String workspace, long id) {
+		return this.targets.workspaceId(workspace).flatMap((ws) -> this.db
+			.sql("SELECT " + PublicationRow.COLUMNS + FROM + " WHERE p.workspace_id = :ws AND p.id = :id")
+			.bind("ws", ws)
+			.bind("id", id)
+			.map(PublicationRow::of)
+			.one())
+			.switchIfEmpty(Mono.error(() -> PublishRefused
+				.notFound("There is no publication " + id + " in workspace " + workspace + ".")));
+	}
+
+	/** The workspace's publications, newest first, optionally of one status and one target, at most {@code limit}. */
+	Flux<PublicationRow> list(String workspace, @Nullable String status, @Nullable String target, int limit) {
+		return this.targets.workspaceId(workspace).flatMapMany((ws) -> {
+			StringBuilder sql = new StringBuilder("SELECT " + PublicationRow.COLUMNS + FROM + " WHERE p.workspace_id = :ws");
+			if (status != null) {
+				sql.append(" AND p.status = :status");
+			}
+			if (target != null) {
+				sql.append(" AND p.target_name = :target");
+			}
+			sql.append(" ORDER BY p.id DESC LIMIT :limit");
+			DatabaseClient.GenericExecuteSpec spec = this.db.sql(sql.toString()).bind("ws", ws).bind("limit", limit);
+			if (status != null) {
+				spec = spec.bind("status", status);
+			}
+			if (target != null) {
+				spec = spec.bind("target", target);
+			}
+			return spec.map(PublicationRow::of).all();
+		});
+	}
+
+	/**
+	 * Queues a FAILED or PARTIAL publication again (same state, same id, attempts from zero). CONFLICT when it has
+	 * not ended in failure, when its target is gone, or when a newer publication to the target has succeeded since
+	 * (retrying would put an older state back: publish again instead).
+	 */
+	Mono<PublicationRow> retry(String workspace, long id, Actor by) {
+		return find(workspace, id).flatMap((row) -> {
+			if (!row.status().equals("FAILED") && !row.status().equals("PARTIAL")) {
+				return Mono.error(PublishRefused.conflict("Publication " + id + " is " + row.status()
+						+ "; only a FAILED or PARTIAL publication can be retried."));
+			}
+			if (row.targetId() == null) {
+				return Mono.error(PublishRefused.conflict("The target of publication " + id + " was deleted."));
+			}
+			return this.db
+				.sql("UPDATE publication SET status = 'PENDING', attempts = 0, next_attempt_at = clock_timestamp(),"
+						+ " error = NULL, claimed_by = NULL, claimed_until = NULL, finished_at = NULL WHERE id = :id"
+						+ " AND status IN ('FAILED', 'PARTIAL') AND NOT EXISTS (SELECT 1 FROM publication q WHERE"
+						+ " q.target_id = :target AND q.id > :id AND q.status IN ('SUCCEEDED', 'PARTIAL')"
+						+ " AND NOT q.dry_run)")
+				.bind("id", id)
+				.bind("target", row.targetId())
+				.fetch()
+				.rowsUpdated()
+				.flatMap((count) -> (count == 0)
+						? Mono.error(PublishRefused.conflict("A newer publication to " + row.targetName()
+								+ " has been applied since; publish again instead of retrying this one."))
+						: this.audit.record(new AuditLog.Event(by, "publication.retry", AuditLog.Outcome.SUCCESS,
+								"publication/" + id, workspace, by.address(), Map.of("target", row.targetName()))))
+				.as(this.transaction::transactional)
+				.then(find(workspace, id));
+		});
+	}
+
+	/**
+	 * Claims the oldest publication that is due (PENDING and its next attempt has come, or RUNNING with a lapsed
+	 * lease: its instance stopped), whose target has no older publication waiting and none running: it becomes
+	 * RUNNING, this owner's until the lease ends, its attempts counted. Empty when there is none (or another
+	 * instance claimed the same target at the same moment: the one-running-per-target index refuses the second).
+	 */
+	Mono<PublicationRow> claim(String owner, Duration lease) {
+		return this.db
+			.sql("UPDATE publication SET status = 'RUNNING', claimed_by = :owner, claimed_until = clock_timestamp()"
+					+ " + make_interval(secs => :secs), attempts = attempts + 1, started_at = coalesce(started_at,"
+					+ " clock_timestamp()) WHERE id = (SELECT p.id FROM publication p WHERE p.target_id IS NOT NULL"
+					+ " AND ((p.status = 'PENDING' AND p.next_attempt_at <= clock_timestamp()) OR (p.status ="
+					+ " 'RUNNING' AND p.claimed_until < clock_timestamp())) AND NOT EXISTS (SELECT 1 FROM publication"
+					+ " q WHERE q.target_id = p.target_id AND ((q.id < p.id AND q.status IN ('PENDING', 'RUNNING'))"
+					+ " OR (q.id <> p.id AND q.status = 'RUNNING'))) ORDER BY p.id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+					+ " RETURNING id")
+			.bind("owner", owner)
+			.bind("secs", (double) lease.toMillis() / 1000)
+			.map((r) -> r.get(0, Long.class))
+			.one()
+			.onErrorResume(org.springframework.dao.DataIntegrityViolationException.class, (ex) -> Mono.empty())
+			.flatMap(this::byId);
+	}
+
+	Mono<PublicationRow> byId(long id) {
+		return this.db.sql("SELECT " + PublicationRow.COLUMNS + FROM + " WHERE p.id = :id")
+			.bind("id", id)
+			.map(PublicationRow::of)
+			.one();
+	}
+
+	/** Extends this owner's leases of the given running publications; the number renewed. */
+	Mono<Long> renew(String owner, List<Long> ids, Duration lease) {
+		if (ids.isEmpty()) {
+			return Mono.just(0L);
+		}
+		return this.db
+			.sql("UPDATE publication SET claimed_until = clock_timestamp() + make_interval(secs => :secs)"
+					+ " WHERE claimed_by = :owner AND status = 'RUNNING' AND id = ANY(:ids)")
+			.bind("owner", owner)
+			.bind("secs", (double) lease.toMillis() / 1000)
+			.bind("ids", ids.toArray(Long[]::new))
+			.fetch()
+			.rowsUpdated();
+	}
+
+	/** Records the plan (and for an apply, that applying begins); false when the lease is no longer this owner's. */
+	Mono<Boolean> planned(long id, String owner, Plan plan, boolean applying) {
+		return this.db
+			.sql("UPDATE publication SET plan = :plan" + (applying ? ", apply_started_at = coalesce(apply_started_at,"
+					+ " clock_timestamp())" : "") + " WHERE id = :id AND claimed_by = :owner AND status = 'RUNNING'"
+					+ " AND claimed_until > clock_timestamp()")
+			.bind("id", id)
+			.bind("owner", owner)
+			.bind("plan", Json.of(this.json.writeValueAsString(plan.items())))
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count > 0);
+	}
+
+	/**
+	 * Records how the publication ended, and for an applied one what the target now holds, in one transaction with
+	 * its audit event; nothing when the lease is no longer this owner's (another instance has it, and will converge).
+	 */
+	Mono<Boolean> finished(PublicationRow row, String owner, String status, @Nullable Applied applied,
+			List<DesiredObject> desired, @Nullable String error) {
+		DatabaseClient.GenericExecuteSpec spec = this.db
+			.sql("UPDATE publication SET status = :status, results = :results, commit_id = :commit,"
+					+ " resource_versions = :versions, error = :error, finished_at = clock_timestamp(),"
+					+ " claimed_by = NULL, claimed_until = NULL WHERE id = :id AND claimed_by = :owner"
+					+ " AND status = 'RUNNING'")
+			.bind("id", row.id())
+			.bind("owner", owner)
+			.bind("status", status)
+			.bind("results", Json.of(this.json.writeValueAsString((applied != null) ? applied.results() : List.of())))
+			.bind("versions", Json.of(this.json.writeValueAsString((applied != null) ? applied.resourceVersions()
+					: Map.of())));
+		spec = (applied != null && applied.commit() != null) ? spec.bind("commit", applied.commit())
+				: spec.bindNull("commit", String.class);
+		spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("target", row.targetName());
+		details.put("status", status);
+		details.put("attempts", row.attempts());
+		if (applied != null && applied.commit() != null) {
+			details.put("commit", applied.commit());
+		}
+		if (error != null) {
+			details.put("error", error);
+		}
+		return spec.fetch().rowsUpdated().flatMap((count) -> {
+			if (count == 0) {
+				return Mono.just(false);
+			}
+			Mono<Void> objects = (applied != null && !row.dryRun() && row.targetId() != null)
+					? published(row, applied, desired) : Mono.empty();
+			return objects
+				.then(this.audit.record(new AuditLog.Event(Actor.SYSTEM, "publication.finish",
+						status.equals("SUCCEEDED") ? AuditLog.Outcome.SUCCESS : AuditLog.Outcome.FAILURE,
+						"publication/" + row.id(), row.workspace(), null, details)))
+				.thenReturn(true);
+		}).as(this.transaction::transactional);
+	}
+
+	/** An attempt failed: PENDING again after {@code wait}, or FAILED when {@code wait} is null. */
+	Mono<Boolean> attemptFailed(PublicationRow row, String owner, String error, @Nullable Duration wait) {
+		if (wait == null) {
+			return finished(row, owner, "FAILED", null, List.of(), error);
+		}
+		return this.db
+			.sql("UPDATE publication SET status = 'PENDING', error = :error, next_attempt_at = clock_timestamp() +"
+					+ " make_interval(secs => :secs), claimed_by = NULL, claimed_until = NULL WHERE id = :id AND"
+					+ " claimed_by = :owner AND status = 'RUNNING'")
+			.bind("id", row.id())
+			.bind("owner", owner)
+			.bind("error", error)
+			.bind("secs", (double) wait.toMillis() / 1000)
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count > 0);
+	}
+
+	/** Gives up this owner's claims (at shutdown): they are due again at once, for any instance. */
+	Mono<Long> release(String owner) {
+		return this.db
+			.sql("UPDATE publication SET status = 'PENDING', claimed_by = NULL, claimed_until = NULL,"
+					+ " next_attempt_at = clock_timestamp() WHERE claimed_by = :owner AND status = 'RUNNING'")
+			.bind("owner", owner)
+			.fetch()
+			.rowsUpdated();
+	}
+
+	/** What the target holds after {@code applied}: objects applied or unchanged stored, deleted ones removed. */
+	private Mono<Void> published(PublicationRow row, Applied applied, List<DesiredObject> desired) {
+		Map<String, DesiredObject> byRef = new LinkedHashMap<>();
+		desired.forEach((d) -> byRef.put(d.ref(), d));
+		List<Mono<Long>> writes = new ArrayList<>();
+		for (ObjectResult result : applied.results()) {
+			switch (result.outcome()) {
+				case DELETED -> writes.add(this.db
+					.sql("DELETE FROM published_object WHERE target_id = :t AND kind = :k AND namespace = :ns AND"
+							+ " name = :n")
+					.bind("t", row.targetId())
+					.bind("k", result.kind())
+					.bind("ns", result.namespace())
+					.bind("n", result.name())
+					.fetch()
+					.rowsUpdated());
+				case CREATED, UPDATED, UNCHANGED -> {
+					DesiredObject object = byRef.get(result.ref());
+					if (object != null) {
+						writes.add(this.db
+							.sql("INSERT INTO published_object (target_id, kind, namespace, name, yaml, publication_id)"
+									+ " VALUES (:t, :k, :ns, :n, :yaml, :p) ON CONFLICT (target_id, kind, namespace,"
+									+ " name) DO UPDATE SET yaml = EXCLUDED.yaml, publication_id = EXCLUDED.publication_id")
+							.bind("t", row.targetId())
+							.bind("k", object.kind())
+							.bind("ns", object.namespace())
+							.bind("n", object.name())
+							.bind("yaml", object.yaml())
+							.bind("p", row.id())
+							.fetch()
+							.rowsUpdated());
+					}
+				}
+				case FAILED -> {
+				}
+			}
+		}
+		return Flux.concat(writes).then();
+	}
+
+	/** What was last published to the target, object by object, in {@code PolicyKey} order. */
+	Flux<DesiredObject> publishedTo(long targetId) {
+		return this.db
+			.sql("SELECT kind, namespace, name, yaml FROM published_object WHERE target_id = :t"
+					+ " ORDER BY kind COLLATE \"C\", namespace COLLATE \"C\", name COLLATE \"C\"")
+			.bind("t", targetId)
+			.map((r) -> Desired.of(r.get("kind", String.class), r.get("namespace", String.class),
+					r.get("name", String.class), r.get("yaml", String.class)))
+			.all();
+	}
+
+	private static List<Map<String, Object>> versions(WorkspaceState state) {
+		List<Map<String, Object>> out = new ArrayList<>();
+		for (PolicyVersion version : state.policies()) {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("kind", version.key().kind().kindName());
+			entry.put("namespace", version.key().namespace());
+			entry.put("name", version.key().name());
+			entry.put("version", version.version());
+			out.add(entry);
+		}
+		return out;
+	}
+
+}

@@ -1,0 +1,356 @@
+package dev.portcullis.publish;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.portcullis.identity.Actor;
+import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.FieldViolation;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Targets, publications and drift under {@code /api/v1/workspaces/{workspace}}; {@code openapi/publish.yaml} is the
+ * contract. Targets are read by any role and written by admins (credentials write-only: a read says which are
+ * set, never their values); publications are requested and retried by reviewers.
+ */
+@RestController
+class PublishApiController {
+
+	private static final Set<String> STATUSES = Set.of("PENDING", "RUNNING", "SUCCEEDED", "PARTIAL", "FAILED");
+
+	private final Targets targets;
+
+	private final Publications publications;
+
+	private final Drifts drifts;
+
+	private final JsonMapper json;
+
+	PublishApiController(Targets targets, Publications publications, Drifts drifts, JsonMapper json) {
+		this.targets = targets;
+		this.publications = publications;
+		this.drifts = drifts;
+		this.json = json;
+	}
+
+	@GetMapping(path = "/api/v1/workspaces/{workspace}/targets", produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<Map<String, Object>> targets(@PathVariable String workspace) {
+		return this.targets.of(workspace).map(PublishApiController::target).collectList()
+			.map((list) -> Map.of("targets", list));
+	}
+
+	@GetMapping(path = "/api/v1/workspaces/{workspace}/targets/{name}", produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<Map<String, Object>> target(@PathVariable String workspace, @PathVariable String name) {
+		return this.targets.find(workspace, name).map(PublishApiController::target);
+	}
+
+	@PostMapping(path = "/api/v1/workspaces/{workspace}/targets", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<Map<String, Object>>> create(@PathVariable String workspace,
+			@RequestBody(required = false) @Nullable String body, ServerWebExchange exchange) {
+		Targets.Form form = form(read(body), null);
+		return Actor.current(exchange)
+			.flatMap((by) -> this.targets.save(workspace, form, true, by))
+			.map((row) -> ResponseEntity
+				.created(URI.create("/api/v1/workspaces/" + workspace + "/targets/" + row.name()))
+				.body(target(row)));
+	}
+
+	@PutMapping(path = "/api/v1/workspaces/{workspace}/targets/{name}", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<Map<String, Object>> replace(@PathVariable String workspace, @PathVariable String name,
+			@RequestBody(required = false) @Nullable String body, ServerWebExchange exchange) {
+		Targets.Form form = form(read(body), name);
+		return Actor.current(exchange)
+			.flatMap((by) -> this.targets.save(workspace, form, false, by))
+			.map(PublishApiController::target);
+	}
+
+	@DeleteMapping(path = "/api/v1/workspaces/{workspace}/targets/{name}")
+	Mono<ResponseEntity<Void>> delete(@PathVariable String workspace, @PathVariable String name,
+			ServerWebExchange exchange) {
+		return Actor.current(exchange)
+			.flatMap((by) -> this.targets.delete(workspace, name, by))
+			.thenReturn(ResponseEntity.noContent().build());
+	}
+
+	@GetMapping(path = "/api/v1/workspaces/{workspace}/targets/{name}/drift", produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<Map<String, Object>> drift(@PathVariable String workspace, @PathVariable String name) {
+		return this.drifts.check(workspace, name).map(Drifts.Report::body);
+	}
+
+	@PostMapping(path = "/api/v1/workspaces/{workspace}/publications", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<Map<String, Object>>> publish(@PathVariable String workspace,
+			@RequestBody(required = false) @Nullable String body, ServerWebExchange exchange) {
+		JsonNode request = (body == null || body.isBlank()) ? this.json.createObjectNode() : read(body);
+		List<FieldViolation> violations = new ArrayList<>();
+		for (String name : request.propertyNames()) {
+			if (!Set.of("target", "dryRun", "forceConflicts").contains(name)) {
+				violations.add(FieldViolation.at(name, "is not a member; allowed: dryRun, forceConflicts, target"));
+			}
+		}
+		JsonNode target = request.get("target");
+		if (target != null && !target.isNull() && !target.isString()) {
+			violations.add(FieldViolation.at("target", "must be a target's name, or absent for every target"));
+		}
+		boolean dryRun = bool(request, "dryRun", violations);
+		boolean force = bool(request, "forceConflicts", violations);
+		if (!violations.isEmpty()) {
+			throw invalid(violations);
+		}
+		String named = (target != null && target.isString()) ? target.asString() : null;
+		return Actor.current(exchange)
+			.flatMap((by) -> this.publications.request(workspace, named, dryRun, force, by))
+			.map((rows) -> {
+				Map<String, Object> out = new LinkedHashMap<>();
+				out.put("id", rows.get(0).id());
+				out.put("status", rows.get(0).status());
+				List<Map<String, Object>> each = new ArrayList<>();
+				for (PublicationRow row : rows) {
+					each.add(Map.of("id", row.id(), "target", row.targetName(), "status", row.status()));
+				}
+				out.put("publications", each);
+				return ResponseEntity.accepted()
+					.location(URI.create("/api/v1/workspaces/" + workspace + "/publications/" + rows.get(0).id()))
+					.body(out);
+			});
+	}
+
+	@GetMapping(path = "/api/v1/workspaces/{workspace}/publications", produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<Map<String, Object>> publications(@PathVariable String workspace,
+			@RequestParam(required = false) @Nullable String status,
+			@RequestParam(required = false) @Nullable String target,
+			@RequestParam(required = false, defaultValue = "50") int limit) {
+		if (status != null && !STATUSES.contains(status)) {
+			throw invalid(List.of(FieldViolation.at("status",
+					"must be one of FAILED, PARTIAL, PENDING, RUNNING, SUCCEEDED")));
+		}
+		if (limit < 1 || limit > 500) {
+			throw invalid(List.of(FieldViolation.at("limit", "must be between 1 and 500")));
+		}
+		return this.publications.list(workspace, status, target, limit).map(this::publication).collectList()
+			.map((list) -> Map.of("publications", list));
+	}
+
+	@GetMapping(path = "/api/v1/workspaces/{workspace}/publications/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<Map<String, Object>> publication(@PathVariable String workspace, @PathVariable long id) {
+		return this.publications.find(workspace, id).map(this::publication);
+	}
+
+	@PostMapping(path = "/api/v1/workspaces/{workspace}/publications/{id}/retry",
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<Map<String, Object>>> retry(@PathVariable String workspace, @PathVariable long id,
+			ServerWebExchange exchange) {
+		return Actor.current(exchange)
+			.flatMap((by) -> this.publications.retry(workspace, id, by))
+			.map((row) -> ResponseEntity.accepted().body(publication(row)));
+	}
+
+	@ExceptionHandler(PublishRefused.class)
+	ResponseEntity<ProblemDetail> refused(PublishRefused ex, ServerWebExchange exchange) {
+		ApiProblem problem = switch (ex.reason) {
+			case NOT_FOUND -> ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", "Not found", ex.getMessage());
+			case CONFLICT -> ApiProblem.of(HttpStatus.CONFLICT, "publish-conflict", "Conflict", ex.getMessage());
+			case CHECK_FAILED -> new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "target-check-failed",
+					"The target cannot be used", ex.getMessage(), List.of());
+			case INVALID -> invalid(List.of(FieldViolation.at((ex.field != null) ? ex.field : "", ex.getMessage())));
+		};
+		return problem.response(exchange);
+	}
+
+	static Map<String, Object> target(TargetRow row) {
+		Map<String, Object> out = new LinkedHashMap<>();
+		out.put("name", row.name());
+		out.put("type", row.type());
+		for (String key : Targets.SETTINGS.get(row.type())) {
+			String value = row.settings().get(key);
+			if (value != null) {
+				out.put(key, value);
+			}
+		}
+		Map<String, Object> auth = new LinkedHashMap<>();
+		auth.put("type", row.authType());
+		auth.put("set", row.credentialNames().stream().sorted().toList());
+		out.put("auth", auth);
+		out.put("createdBy", row.createdBy());
+		out.put("createdAt", row.createdAt().toString());
+		out.put("updatedBy", row.updatedBy());
+		out.put("updatedAt", row.updatedAt().toString());
+		return out;
+	}
+
+	Map<String, Object> publication(PublicationRow row) {
+		Map<String, Object> out = new LinkedHashMap<>();
+		out.put("id", row.id());
+		out.put("workspace", row.workspace());
+		out.put("target", row.targetName());
+		out.put("targetType", row.targetType());
+		out.put("status", row.status());
+		out.put("dryRun", row.dryRun());
+		out.put("forceConflicts", row.forceConflicts());
+		out.put("stateAt", row.stateAt().toString());
+		out.put("policies", this.json.readTree(row.stateVersions()).size());
+		out.put("attempts", row.attempts());
+		if (row.status().equals("PENDING")) {
+			out.put("nextAttemptAt", row.nextAttemptAt().toString());
+		}
+		out.put("plan", (row.plan() != null) ? this.json.readTree(row.plan()) : List.of());
+		out.put("results", (row.results() != null) ? this.json.readTree(row.results()) : List.of());
+		if (row.targetType().equals("git")) {
+			out.put("commit", row.commit());
+		}
+		else {
+			out.put("resourceVersions", (row.resourceVersions() != null) ? this.json.readTree(row.resourceVersions())
+					: Map.of());
+		}
+		out.put("error", row.error());
+		out.put("requestedBy", row.requestedBy());
+		out.put("requestedAt", row.requestedAt().toString());
+		out.put("startedAt", (row.startedAt() != null) ? row.startedAt().toString() : null);
+		out.put("finishedAt", (row.finishedAt() != null) ? row.finishedAt().toString() : null);
+		return out;
+	}
+
+	/** The target in a request body: its settings as text, {@code auth.type}, and the credentials it replaces. */
+	private static Targets.Form form(JsonNode body, @Nullable String pathName) {
+		List<FieldViolation> violations = new ArrayList<>();
+		String name = string(body, "name", violations);
+		if (pathName != null) {
+			if (name != null && !name.equals(pathName)) {
+				violations.add(FieldViolation.at("name", "must be the name in the path (a target cannot be renamed)"));
+			}
+			name = pathName;
+		}
+		else if (name == null) {
+			violations.add(FieldViolation.at("name", "is required"));
+		}
+		String type = string(body, "type", violations);
+		if (type == null) {
+			violations.add(FieldViolation.at("type", "is required: git or kubernetes"));
+		}
+		Map<String, String> settings = new LinkedHashMap<>();
+		Map<String, @Nullable String> credentials = new LinkedHashMap<>();
+		for (String field : body.propertyNames()) {
+			if (field.equals("name") || field.equals("type")) {
+				continue;
+			}
+			if (field.equals("auth")) {
+				JsonNode auth = body.get("auth");
+				if (auth.isNull()) {
+					continue;
+				}
+				if (!auth.isObject()) {
+					violations.add(FieldViolation.at("auth", "must be an object with a type and its credentials"));
+					continue;
+				}
+				for (String key : auth.propertyNames()) {
+					JsonNode value = auth.get(key);
+					if (key.equals("type")) {
+						if (!value.isString()) {
+							violations.add(FieldViolation.at("auth.type", "must be a string"));
+						}
+						else {
+							settings.put("auth.type", value.asString());
+						}
+					}
+					else if (key.equals("set")) {
+						// what a read returns; ignored on write so that a read can be sent back
+					}
+					else if (value.isNull()) {
+						credentials.put(key, null);
+					}
+					else if (value.isString()) {
+						credentials.put(key, value.asString());
+					}
+					else {
+						violations.add(FieldViolation.at("auth." + key, "must be a string"));
+					}
+				}
+				continue;
+			}
+			if (Set.of("createdBy", "createdAt", "updatedBy", "updatedAt").contains(field)) {
+				continue;
+			}
+			String value = string(body, field, violations);
+			if (value != null) {
+				settings.put(field, value);
+			}
+		}
+		if (!violations.isEmpty()) {
+			throw invalid(violations);
+		}
+		return new Targets.Form(name, type, settings, credentials);
+	}
+
+	private static @Nullable String string(JsonNode body, String field, List<FieldViolation> violations) {
+		JsonNode value = body.get(field);
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (!value.isString()) {
+			violations.add(FieldViolation.at(field, "must be a string"));
+			return null;
+		}
+		return value.asString();
+	}
+
+	private static boolean bool(JsonNode body, String field, List<FieldViolation> violations) {
+		JsonNode value = body.get(field);
+		if (value == null || value.isNull()) {
+			return false;
+		}
+		if (!value.isBoolean()) {
+			violations.add(FieldViolation.at(field, "must be true or false"));
+			return false;
+		}
+		return value.asBoolean();
+	}
+
+	private JsonNode read(@Nullable String body) {
+		if (body == null || body.isBlank()) {
+			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
+		}
+		JsonNode node;
+		try {
+			node = this.json.readTree(body);
+		}
+		catch (JacksonException ex) {
+			throw ApiProblem.badRequest("malformed-json", "Malformed JSON", "The body is not valid JSON.");
+		}
+		if (node == null || !node.isObject()) {
+			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
+		}
+		return node;
+	}
+
+	private static ApiProblem invalid(List<FieldViolation> violations) {
+		return new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-publish-request", "Invalid request",
+				violations.size() + " member(s) of the request are not valid; each violation names its member.",
+				violations);
+	}
+
+}

@@ -1,0 +1,298 @@
+package dev.portcullis.publish;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+import dev.portcullis.policy.WorkspaceState;
+import dev.portcullis.policy.WorkspaceStates;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The outbox worker. Every {@link PublishSettings#tick()} it renews the leases of the publications it runs and
+ * claims due ones ({@link Publications#claim}) while it has a free thread; each runs on the worker's own threads
+ * (adapters block): the target opened, the state read back ({@link WorkspaceStates#at} the publication's moment),
+ * the plan made and recorded, then (unless a dry run) applied and the outcome recorded with what the target now
+ * holds. A {@link PublishFailure} is retried with backoff up to {@link PublishSettings#attempts()}, then FAILED with
+ * its words; any other exception counts as a failed attempt with "internal error" (the message goes to the log
+ * only). An instance that stops gives its claims back; one that dies loses its lease and another instance takes the
+ * publication over: the adapter converges on what the first one already applied (Git finds its commit), so nothing
+ * is lost and nothing applied twice.
+ */
+@Component
+@EnableConfigurationProperties(PublishSettings.class)
+class PublishWorker implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(PublishWorker.class);
+
+	private static final Duration STORE = Duration.ofSeconds(30);
+
+	static final String INTERNAL = "Internal error: the server could not run this publication (see its log);"
+			+ " it will be tried again.";
+
+	private final Publications publications;
+
+	private final Targets targets;
+
+	private final WorkspaceStates states;
+
+	private final Adapters adapters;
+
+	private final PublishSettings settings;
+
+	private final String owner;
+
+	private final Set<Long> running = ConcurrentHashMap.newKeySet();
+
+	/** Test seams: called with the publication's id after its plan is recorded, and after the adapter applied. */
+	volatile LongConsumer afterPlan = (id) -> {
+	};
+
+	volatile LongConsumer afterApply = (id) -> {
+	};
+
+	private volatile @Nullable ScheduledExecutorService ticks;
+
+	private volatile @Nullable ExecutorService workers;
+
+	@Autowired
+	PublishWorker(Publications publications, Targets targets, WorkspaceStates states, Adapters adapters,
+			PublishSettings settings) {
+		this(publications, targets, states, adapters, settings, host() + "/" + UUID.randomUUID().toString().substring(0, 8));
+	}
+
+	PublishWorker(Publications publications, Targets targets, WorkspaceStates states, Adapters adapters,
+			PublishSettings settings, String owner) {
+		this.publications = publications;
+		this.targets = targets;
+		this.states = states;
+		this.adapters = adapters;
+		this.settings = settings;
+		this.owner = owner;
+	}
+
+	String owner() {
+		return this.owner;
+	}
+
+	@Override
+	public void start() {
+		if (!this.settings.worker()) {
+			return;
+		}
+		startTicking();
+	}
+
+	/** Starts the ticks whatever the settings say (tests). */
+	void startTicking() {
+		this.workers = Executors.newFixedThreadPool(this.settings.threads(), (r) -> {
+			Thread t = new Thread(r, "publish-worker");
+			t.setDaemon(true);
+			return t;
+		});
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((r) -> {
+			Thread t = new Thread(r, "publish-ticks");
+			t.setDaemon(true);
+			return t;
+		});
+		executor.scheduleWithFixedDelay(this::tick, 0, this.settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+		this.ticks = executor;
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.ticks;
+		ExecutorService pool = this.workers;
+		if (executor == null || pool == null) {
+			return;
+		}
+		executor.shutdownNow();
+		pool.shutdown();
+		try {
+			// a publication in flight may finish; one that does not is given back
+			if (!pool.awaitTermination(20, TimeUnit.SECONDS)) {
+				pool.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		try {
+			this.publications.release(this.owner).block(STORE);
+		}
+		catch (RuntimeException ex) {
+			log.warn("publishing: cannot give back claims: {}", ex.getMessage());
+		}
+		this.ticks = null;
+		this.workers = null;
+	}
+
+	/** Stops at once without giving anything back, as a killed process would (tests). */
+	void die() {
+		ScheduledExecutorService executor = this.ticks;
+		ExecutorService pool = this.workers;
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+		if (pool != null) {
+			pool.shutdownNow();
+		}
+		this.ticks = null;
+		this.workers = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.ticks != null;
+	}
+
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 1000;
+	}
+
+	/** One round: renew what runs, then claim while a thread is free. */
+	void tick() {
+		ExecutorService pool = this.workers;
+		if (pool == null) {
+			return;
+		}
+		try {
+			this.publications.renew(this.owner, new ArrayList<>(this.running), this.settings.lease()).block(STORE);
+			while (this.running.size() < this.settings.threads() && !Thread.currentThread().isInterrupted()) {
+				PublicationRow row = this.publications.claim(this.owner, this.settings.lease()).block(STORE);
+				if (row == null) {
+					return;
+				}
+				this.running.add(row.id());
+				pool.execute(() -> {
+					try {
+						run(row);
+					}
+					finally {
+						this.running.remove(row.id());
+					}
+				});
+			}
+		}
+		catch (RuntimeException ex) {
+			log.warn("publishing: cannot claim or renew: {}", ex.getMessage());
+		}
+	}
+
+	/** Runs claimed publications on the calling thread until none is due (tests, and a single pass by hand). */
+	int drain() {
+		int ran = 0;
+		for (;;) {
+			PublicationRow row = this.publications.claim(this.owner, this.settings.lease()).block(STORE);
+			if (row == null) {
+				return ran;
+			}
+			run(row);
+			ran++;
+		}
+	}
+
+	/** Runs one claimed publication to its end (or to its next attempt). */
+	void run(PublicationRow row) {
+		List<DesiredObject> desired = List.of();
+		try {
+			if (row.targetId() == null) {
+				this.publications.attemptFailed(row, this.owner, "The target was deleted.", null).block(STORE);
+				return;
+			}
+			TargetRow targetRow = this.targets.find(row.workspace(), row.targetName()).block(STORE);
+			Target target = this.targets.open(targetRow).block(STORE);
+			WorkspaceState state = this.states.at(row.workspace(), row.stateAt()).block(STORE);
+			desired = Desired.of(state);
+			TargetAdapter adapter = this.adapters.of(row.targetType());
+			Plan plan = adapter.plan(target, desired);
+			if (!Boolean.TRUE.equals(this.publications.planned(row.id(), this.owner, plan, !row.dryRun()).block(STORE))) {
+				return;
+			}
+			this.afterPlan.accept(row.id());
+			if (row.dryRun()) {
+				this.publications.finished(row, this.owner, "SUCCEEDED", null, desired, null).block(STORE);
+				return;
+			}
+			Publication publication = new Publication(row.id(), row.workspace(), row.requestedBy(),
+					"Workspace " + row.workspace() + " as of " + row.stateAt() + ", " + desired.size() + " "
+							+ ((desired.size() == 1) ? "policy" : "policies") + ".",
+					row.stateAt(), row.forceConflicts(), List.of());
+			Applied applied = adapter.apply(target, plan, publication);
+			this.afterApply.accept(row.id());
+			String status = applied.failed() ? "FAILED" : applied.partial() ? "PARTIAL" : "SUCCEEDED";
+			String error = applied.failed() || applied.partial() ? failures(applied) : null;
+			this.publications.finished(row, this.owner, status, applied, desired, error).block(STORE);
+		}
+		catch (PublishFailure ex) {
+			failed(row, ex.getMessage());
+		}
+		catch (Crash ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			log.warn("publishing: publication {} failed", row.id(), ex);
+			failed(row, INTERNAL);
+		}
+	}
+
+	private void failed(PublicationRow row, String message) {
+		Duration wait = (row.attempts() < this.settings.attempts()) ? this.settings.backoff(row.attempts()) : null;
+		String words = (wait != null) ? message + " (attempt " + row.attempts() + " of " + this.settings.attempts()
+				+ "; next in " + wait.toSeconds() + " s)" : message;
+		try {
+			this.publications.attemptFailed(row, this.owner, words, wait).block(STORE);
+		}
+		catch (RuntimeException ex) {
+			log.warn("publishing: cannot record the failure of publication {}: {}", row.id(), ex.getMessage());
+		}
+	}
+
+	private static String failures(Applied applied) {
+		List<String> lines = new ArrayList<>();
+		for (ObjectResult result : applied.results()) {
+			if (result.outcome().failed()) {
+				lines.add(result.ref() + ": " + result.message());
+			}
+		}
+		return String.join("\n", lines);
+	}
+
+	/** Thrown by a test seam to stop a run where a crash would (nothing after it runs, nothing is recorded). */
+	static final class Crash extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		Crash() {
+			super("simulated crash", null, false, false);
+		}
+
+	}
+
+	private static String host() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (java.io.IOException ex) {
+			return "portcullis";
+		}
+	}
+
+}

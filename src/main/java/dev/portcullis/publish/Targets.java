@@ -1,0 +1,324 @@
+package dev.portcullis.publish;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import dev.portcullis.audit.AuditLog;
+import dev.portcullis.identity.Actor;
+import dev.portcullis.policy.Workspaces;
+import dev.portcullis.secrets.SecretBox;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * A workspace's targets ({@code publish_target}): read, saved after the adapter's {@link TargetAdapter#check} passed,
+ * deleted; every change audited ({@code target.create}, {@code target.update}, {@code target.delete}) with the names
+ * of the credentials replaced, never their values. Credentials are one JSON object sealed with {@link SecretBox},
+ * bound to the workspace and the target's name.
+ */
+@Component
+class Targets {
+
+	static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+	/** Settings per type (besides {@code auth.type}). */
+	static final Map<String, List<String>> SETTINGS = Map.of("git", List.of("url", "branch", "path"), "kubernetes",
+			List.of("server", "caData"));
+
+	/** Authentication kinds per type, and the credentials each may carry. */
+	static final Map<String, Map<String, List<String>>> AUTH = Map.of("git",
+			Map.of("none", List.of(), "token", List.of("token", "username")), "kubernetes",
+			Map.of("token", List.of("token"), "clientCertificate", List.of("clientCertificate", "clientKey"),
+					"serviceAccount", List.of()));
+
+	private static final String COLUMNS = "t.id, t.workspace_id, w.name AS workspace, t.name, t.type, t.settings,"
+			+ " t.credentials_sealed, t.created_by, t.created_at, t.updated_by, t.updated_at, t.drift,"
+			+ " t.drift_checked_at, t.drift_error";
+
+	private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {
+	};
+
+	private final DatabaseClient db;
+
+	private final Workspaces workspaces;
+
+	private final SecretBox secrets;
+
+	private final Adapters adapters;
+
+	private final AuditLog audit;
+
+	private final TransactionalOperator transaction;
+
+	private final JsonMapper json;
+
+	Targets(DatabaseClient db, Workspaces workspaces, SecretBox secrets, Adapters adapters, AuditLog audit,
+			ReactiveTransactionManager transactions, JsonMapper json) {
+		this.db = db;
+		this.workspaces = workspaces;
+		this.secrets = secrets;
+		this.adapters = adapters;
+		this.audit = audit;
+		this.transaction = TransactionalOperator.create(transactions);
+		this.json = json;
+	}
+
+	/** The workspace's id, or {@link PublishRefused} NOT_FOUND. */
+	Mono<Long> workspaceId(String workspace) {
+		return this.workspaces.id(workspace).onErrorMap((ex) -> !(ex instanceof PublishRefused),
+				(ex) -> PublishRefused.notFound("There is no workspace " + workspace + "."));
+	}
+
+	/** The workspace's targets by name. */
+	Flux<TargetRow> of(String workspace) {
+		return workspaceId(workspace).flatMapMany((ws) -> this.db
+			.sql("SELECT " + COLUMNS + " FROM publish_target t JOIN workspace w ON w.id = t.workspace_id"
+					+ " WHERE t.workspace_id = :ws ORDER BY t.name")
+			.bind("ws", ws)
+			.map(this::row)
+			.all());
+	}
+
+	/** The target, or {@link PublishRefused} NOT_FOUND. */
+	Mono<TargetRow> find(String workspace, String name) {
+		return workspaceId(workspace).flatMap((ws) -> this.db
+			.sql("SELECT " + COLUMNS + " FROM publish_target t JOIN workspace w ON w.id = t.workspace_id"
+					+ " WHERE t.workspace_id = :ws AND t.name = :name")
+			.bind("ws", ws)
+			.bind("name", name)
+			.map(this::row)
+			.one())
+			.switchIfEmpty(Mono.error(() -> PublishRefused
+				.notFound("There is no target " + name + " in workspace " + workspace + ".")));
+	}
+
+	/** The target as adapters see it, with its credentials opened. Keep it no longer than the call that needs it. */
+	Mono<Target> open(TargetRow row) {
+		return this.db.sql("SELECT credentials_sealed FROM publish_target WHERE id = :id")
+			.bind("id", row.id())
+			.map((r) -> java.util.Optional.ofNullable(r.get("credentials_sealed", byte[].class)))
+			.one()
+			.map((sealed) -> new Target(row.workspace(), row.name(), row.type(), row.settings(),
+					sealed.map((s) -> credentials(row.workspaceId(), row.name(), s)).orElse(Map.of())));
+	}
+
+	/**
+	 * What a client asks to save.
+	 *
+	 * @param settings the type's settings and {@code auth.type}
+	 * @param credentials credentials to replace: a value sets it, null removes it; absent ones are kept (an
+	 *        authentication kind that no longer uses a credential drops it)
+	 */
+	record Form(String name, String type, Map<String, String> settings, Map<String, @Nullable String> credentials) {
+	}
+
+	/**
+	 * Creates ({@code create}) or replaces a target after its adapter's check passed on the adapters' executor.
+	 * {@link PublishRefused}: INVALID for bad settings, CHECK_FAILED with the adapter's words, CONFLICT for a name in
+	 * use (create) or a change by someone else meanwhile, NOT_FOUND for an unknown workspace or target (replace).
+	 */
+	Mono<TargetRow> save(String workspace, Form form, boolean create, Actor by) {
+		validate(form);
+		Mono<@Nullable TargetRow> existing = create ? Mono.empty() : find(workspace, form.name());
+		return workspaceId(workspace).flatMap((ws) -> existing.map(java.util.Optional::of)
+			.defaultIfEmpty(java.util.Optional.empty())
+			.flatMap((before) -> {
+				if (before.isPresent() && !before.get().type().equals(form.type())) {
+					return Mono.error(PublishRefused.invalid("type", "The type of a target cannot change; delete it and"
+							+ " add a new one."));
+				}
+				Mono<Map<String, String>> kept = before.isPresent()
+						? open(before.get()).map(Target::credentials) : Mono.just(Map.of());
+				return kept.flatMap((old) -> {
+					Map<String, String> credentials = merged(form, old);
+					Target target = new Target(workspace, form.name(), form.type(), form.settings(), credentials);
+					return this.adapters.run(() -> {
+						this.adapters.of(form.type()).check(target);
+						return target;
+					})
+						.onErrorMap(PublishFailure.class,
+								(ex) -> new PublishRefused(PublishRefused.Reason.CHECK_FAILED, null, ex.getMessage()))
+						.flatMap((checked) -> write(ws, workspace, form, credentials, before.orElse(null), by));
+				});
+			}));
+	}
+
+	private Mono<TargetRow> write(long ws, String workspace, Form form, Map<String, String> credentials,
+			@Nullable TargetRow before, Actor by) {
+		byte[] sealed = credentials.isEmpty() ? null
+				: this.secrets.seal(context(ws, form.name()), this.json.writeValueAsString(new TreeMap<>(credentials)));
+		Json settings = Json.of(this.json.writeValueAsString(new TreeMap<>(form.settings())));
+		Mono<Long> written;
+		if (before == null) {
+			DatabaseClient.GenericExecuteSpec insert = this.db
+				.sql("INSERT INTO publish_target (workspace_id, name, type, settings, credentials_sealed, created_by,"
+						+ " updated_by) VALUES (:ws, :name, :type, :settings, :sealed, :by, :by)"
+						+ " ON CONFLICT (workspace_id, name) DO NOTHING")
+				.bind("ws", ws)
+				.bind("name", form.name())
+				.bind("type", form.type())
+				.bind("settings", settings)
+				.bind("by", by.username());
+			written = ((sealed != null) ? insert.bind("sealed", sealed) : insert.bindNull("sealed", byte[].class))
+				.fetch()
+				.rowsUpdated();
+		}
+		else {
+			DatabaseClient.GenericExecuteSpec update = this.db
+				.sql("UPDATE publish_target SET settings = :settings, credentials_sealed = :sealed, updated_by = :by,"
+						+ " updated_at = clock_timestamp() WHERE id = :id AND updated_at = :seen")
+				.bind("id", before.id())
+				.bind("settings", settings)
+				.bind("by", by.username())
+				.bind("seen", OffsetDateTime.ofInstant(before.updatedAt(), java.time.ZoneOffset.UTC));
+			written = ((sealed != null) ? update.bind("sealed", sealed) : update.bindNull("sealed", byte[].class))
+				.fetch()
+				.rowsUpdated();
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("type", form.type());
+		details.put("settings", new TreeMap<>(form.settings()));
+		details.put("credentialsReplaced", form.credentials().keySet().stream().sorted().toList());
+		return written.flatMap((count) -> {
+			if (count == 0) {
+				return Mono.error(PublishRefused.conflict((before == null)
+						? "There is already a target " + form.name() + " in workspace " + workspace + "."
+						: "Someone else changed target " + form.name() + " meanwhile; load it again."));
+			}
+			return this.audit.record(new AuditLog.Event(by, (before == null) ? "target.create" : "target.update",
+					AuditLog.Outcome.SUCCESS, form.name(), workspace, by.address(), details));
+		}).as(this.transaction::transactional).then(find(workspace, form.name()));
+	}
+
+	/**
+	 * Deletes a target; its publications stay (naming it), those still waiting are FAILED with "the target was
+	 * deleted". A publication running now is let finish.
+	 */
+	Mono<Void> delete(String workspace, String name, Actor by) {
+		return find(workspace, name).flatMap((row) -> this.db
+			.sql("UPDATE publication SET status = 'FAILED', error = 'The target was deleted before this publication"
+					+ " ran.', finished_at = clock_timestamp() WHERE target_id = :id AND status = 'PENDING'")
+			.bind("id", row.id())
+			.fetch()
+			.rowsUpdated()
+			.then(this.db.sql("DELETE FROM publish_target WHERE id = :id").bind("id", row.id()).fetch().rowsUpdated())
+			.then(this.audit.record(new AuditLog.Event(by, "target.delete", AuditLog.Outcome.SUCCESS, name, workspace,
+					by.address(), Map.of("type", row.type()))))
+			.as(this.transaction::transactional));
+	}
+
+	/** Records a drift check's result on the target (null drift and an error when the check failed). */
+	Mono<Void> drifted(long id, @Nullable String driftJson, @Nullable String error) {
+		DatabaseClient.GenericExecuteSpec spec = this.db
+			.sql("UPDATE publish_target SET drift = :drift, drift_error = :error, drift_checked_at = clock_timestamp()"
+					+ " WHERE id = :id")
+			.bind("id", id);
+		spec = (driftJson != null) ? spec.bind("drift", Json.of(driftJson)) : spec.bindNull("drift", Json.class);
+		spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
+		return spec.fetch().rowsUpdated().then();
+	}
+
+	private static void validate(Form form) {
+		if (!NAME.matcher(form.name()).matches()) {
+			throw PublishRefused.invalid("name", "A target's name is 1 to 63 lower-case letters, digits and dashes,"
+					+ " starting and ending with a letter or digit.");
+		}
+		List<String> allowed = SETTINGS.get(form.type());
+		if (allowed == null) {
+			throw PublishRefused.invalid("type", "The type must be git or kubernetes.");
+		}
+		Map<String, List<String>> auth = AUTH.get(form.type());
+		String authType = form.settings().getOrDefault("auth.type", "none");
+		if (!auth.containsKey(authType)) {
+			throw PublishRefused.invalid("auth.type", "A " + form.type() + " target's auth.type is one of "
+					+ String.join(", ", new java.util.TreeSet<>(auth.keySet())) + ".");
+		}
+		for (String key : form.settings().keySet()) {
+			if (!key.equals("auth.type") && !allowed.contains(key)) {
+				throw PublishRefused.invalid(key, "A " + form.type() + " target has no setting " + key + "; it has "
+						+ String.join(", ", allowed) + ".");
+			}
+			if (form.settings().get(key).length() > 64 * 1024) {
+				throw PublishRefused.invalid(key, "must be at most 65536 characters");
+			}
+		}
+		for (Map.Entry<String, @Nullable String> credential : form.credentials().entrySet()) {
+			if (!auth.get(authType).contains(credential.getKey())) {
+				throw PublishRefused.invalid("auth." + credential.getKey(), "auth.type " + authType + " takes "
+						+ (auth.get(authType).isEmpty() ? "no credentials"
+								: "only " + String.join(", ", auth.get(authType))) + ".");
+			}
+			if (credential.getValue() != null && credential.getValue().length() > 64 * 1024) {
+				throw PublishRefused.invalid("auth." + credential.getKey(), "must be at most 65536 characters");
+			}
+		}
+	}
+
+	/** The stored credentials with the form's changes, keeping only those the authentication kind uses. */
+	private static Map<String, String> merged(Form form, Map<String, String> old) {
+		List<String> used = AUTH.get(form.type()).get(form.settings().getOrDefault("auth.type", "none"));
+		Map<String, String> out = new TreeMap<>();
+		for (String name : used) {
+			if (form.credentials().containsKey(name)) {
+				String value = form.credentials().get(name);
+				if (value != null && !value.isBlank()) {
+					out.put(name, value);
+				}
+			}
+			else if (old.containsKey(name)) {
+				out.put(name, old.get(name));
+			}
+		}
+		return out;
+	}
+
+	private Map<String, String> credentials(long ws, String name, byte[] sealed) {
+		return this.json.readValue(this.secrets.open(context(ws, name), sealed), STRINGS);
+	}
+
+	private static String context(long ws, String name) {
+		return "publish-target:" + ws + ":" + name;
+	}
+
+	private TargetRow row(Readable r) {
+		Map<String, String> settings = this.json.readValue(r.get("settings", Json.class).asString(), STRINGS);
+		byte[] sealed = r.get("credentials_sealed", byte[].class);
+		long ws = r.get("workspace_id", Long.class);
+		String name = r.get("name", String.class);
+		Set<String> names;
+		try {
+			names = (sealed != null) ? credentials(ws, name, sealed).keySet() : Set.of();
+		}
+		catch (SecretBox.CannotOpen ex) {
+			names = Set.of();
+		}
+		Json drift = r.get("drift", Json.class);
+		OffsetDateTime checked = r.get("drift_checked_at", OffsetDateTime.class);
+		return new TargetRow(r.get("id", Long.class), ws, r.get("workspace", String.class), name,
+				r.get("type", String.class), settings, names, r.get("created_by", String.class),
+				r.get("created_at", OffsetDateTime.class).toInstant(), r.get("updated_by", String.class),
+				r.get("updated_at", OffsetDateTime.class).toInstant(), (drift != null) ? drift.asString() : null,
+				(checked != null) ? checked.toInstant() : null, r.get("drift_error", String.class));
+	}
+
+	static String utf8(byte[] bytes) {
+		return new String(bytes, StandardCharsets.UTF_8);
+	}
+
+}

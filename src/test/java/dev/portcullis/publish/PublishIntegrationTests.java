@@ -1,0 +1,387 @@
+package dev.portcullis.publish;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.portcullis.IntegrationTest;
+import dev.portcullis.identity.Role;
+import dev.portcullis.policy.WorkspaceStates;
+import dev.portcullis.publish.git.GitAdapter;
+import dev.portcullis.publish.git.GitHttpServer;
+import dev.portcullis.publish.git.GitSettings;
+import dev.portcullis.publish.git.TestRepositories;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Targets, publications and the outbox worker through the API, against real Git repositories on disk and over
+ * smart HTTP, on the real database: publish, change, delete, drift; secrets write-only; failures in words; a
+ * crash between plan and apply and between apply and its record; two worker instances on one database.
+ */
+class PublishIntegrationTests extends IntegrationTest {
+
+	private static final String TOKEN = "tok-9c1d2e3f4a5b";
+
+	@Autowired
+	PublishWorker worker;
+
+	@Autowired
+	Publications publications;
+
+	@Autowired
+	Targets targets;
+
+	@Autowired
+	WorkspaceStates states;
+
+	@Autowired
+	DatabaseClient db;
+
+	@TempDir
+	Path dir;
+
+	String ws;
+
+	@BeforeEach
+	void workspace() {
+		this.ws = "pub-" + UUID.randomUUID().toString().substring(0, 8);
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", this.ws)).exchange().expectStatus().isCreated();
+		policy("default", "web", "80");
+		policy("default", "db", "5432");
+	}
+
+	@Test
+	void adminAddsAGitTargetAndAReviewerPublishesChangesAndDeletesThroughTheOutbox() throws Exception {
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "gitops", "type", "git", "url", bare.toUri().toString(), "branch", "main",
+					"path", "clusters/prod", "auth", Map.of("type", "none")))
+			.exchange().expectStatus().isCreated()
+			.expectBody().jsonPath("$.name").isEqualTo("gitops").jsonPath("$.path").isEqualTo("clusters/prod");
+
+		long first = publish(Map.of());
+		assertThat(this.worker.drain()).isGreaterThanOrEqualTo(1);
+		Map<String, Object> record = record(first);
+		assertThat(record.get("status")).isEqualTo("SUCCEEDED");
+		assertThat(actions(record, "plan")).containsExactly("CREATE", "CREATE");
+		assertThat(record.get("commit")).isEqualTo(TestRepositories.log(bare).get(0).name());
+		assertThat(TestRepositories.file(bare, "clusters/prod/default/ciliumnetworkpolicy-web.yaml"))
+			.contains("name: web");
+		assertThat(TestRepositories.log(bare).get(0).getFullMessage()).contains("Portcullis-Publication: " + first,
+				"Published-by: test-reviewer", "Portcullis-Workspace: " + this.ws);
+
+		policy("default", "web", "8080");
+		long second = publish(Map.of("target", "gitops"));
+		this.worker.drain();
+		assertThat(actions(record(second), "plan")).containsExactly("UNCHANGED", "UPDATE");
+		assertThat(TestRepositories.log(bare)).hasSize(3);
+		assertThat(TestRepositories.file(bare, "clusters/prod/default/ciliumnetworkpolicy-web.yaml"))
+			.contains("8080");
+
+		String etag = as(Role.AUTHOR).get().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/default/db",
+				this.ws).exchange().returnResult(String.class).getResponseHeaders().getETag();
+		as(Role.AUTHOR).delete().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/default/db", this.ws)
+			.header("If-Match", etag).exchange().expectStatus().is2xxSuccessful();
+		long third = publish(Map.of());
+		this.worker.drain();
+		assertThat(actions(record(third), "results")).containsExactly("UNCHANGED", "DELETED");
+		assertThat(TestRepositories.file(bare, "clusters/prod/default/ciliumnetworkpolicy-db.yaml")).isNull();
+		assertThat(TestRepositories.file(bare, "README.md")).isEqualTo("ops\n");
+
+		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/targets/gitops/drift", this.ws).exchange()
+			.expectStatus().isOk().expectBody().jsonPath("$.inSync").isEqualTo(true).jsonPath("$.published")
+			.isEqualTo(1);
+		TestRepositories.push(this.dir, bare, "clusters/prod/default/ciliumnetworkpolicy-web.yaml",
+				TestRepositories.file(bare, "clusters/prod/default/ciliumnetworkpolicy-web.yaml")
+					.replace("8080", "9090"));
+		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/targets/gitops/drift", this.ws).exchange()
+			.expectStatus().isOk().expectBody().jsonPath("$.inSync").isEqualTo(false)
+			.jsonPath("$.drift[0].name").isEqualTo("web")
+			.jsonPath("$.drift[0].field").isEqualTo("spec.ingress[0].toPorts[0].ports[0].port")
+			.jsonPath("$.drift[0].manager").isEqualTo("Someone Else");
+
+		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/publications?status=SUCCEEDED", this.ws).exchange()
+			.expectStatus().isOk().expectBody().jsonPath("$.publications.length()").isEqualTo(3);
+	}
+
+	@Test
+	void aDryRunShouldPlanAndChangeNothing() throws Exception {
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		gitTarget("gitops", bare.toUri().toString());
+
+		long id = publish(Map.of("dryRun", true));
+		this.worker.drain();
+
+		Map<String, Object> record = record(id);
+		assertThat(record.get("status")).isEqualTo("SUCCEEDED");
+		assertThat(actions(record, "plan")).containsExactly("CREATE", "CREATE");
+		assertThat(TestRepositories.log(bare)).hasSize(1);
+	}
+
+	@Test
+	void aTargetThatFailsItsCheckShouldBeRefusedInWordsAndNotStored() throws Exception {
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "gitops", "type", "git", "url", bare.toUri().toString(), "branch", "prod"))
+			.exchange().expectStatus().isEqualTo(422)
+			.expectBody().jsonPath("$.detail").value((String detail) -> assertThat(detail)
+				.contains("The branch prod does not exist"));
+		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/targets/gitops", this.ws).exchange()
+			.expectStatus().isNotFound();
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "Bad Name", "type", "ftp")).exchange().expectStatus().isBadRequest();
+		as(Role.REVIEWER).post().uri("/api/v1/workspaces/{ws}/publications", this.ws)
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of()).exchange().expectStatus().isEqualTo(409);
+	}
+
+	@Test
+	void aTokenShouldBeWriteOnlySealedAndNeverInARecordAndAnUnreachableTargetShouldFailInWords() throws Exception {
+		TestRepositories.bare(this.dir, "ops.git");
+		String url;
+		try (GitHttpServer server = new GitHttpServer(this.dir, "portcullis", TOKEN)) {
+			url = server.url("ops.git");
+			as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("name", "gitops", "type", "git", "url", url, "auth", Map.of("type", "token",
+						"token", "wrong-" + TOKEN)))
+				.exchange().expectStatus().isEqualTo(422).expectBody().jsonPath("$.detail")
+				.value((String detail) -> assertThat(detail).contains("refused the credentials")
+					.doesNotContain(TOKEN));
+			String body = as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("name", "gitops", "type", "git", "url", url, "auth", Map.of("type", "token",
+						"token", TOKEN)))
+				.exchange().expectStatus().isCreated().expectBody(String.class).returnResult().getResponseBody();
+			assertThat(body).doesNotContain(TOKEN).contains("\"set\":[\"token\"]");
+			// a save without the token keeps it (the check passes only with it)
+			as(Role.ADMIN).put().uri("/api/v1/workspaces/{ws}/targets/gitops", this.ws)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("type", "git", "url", url, "branch", "main", "auth", Map.of("type", "token")))
+				.exchange().expectStatus().isOk();
+		}
+		byte[] sealed = this.db.sql("SELECT t.credentials_sealed FROM publish_target t JOIN workspace w ON"
+				+ " w.id = t.workspace_id WHERE w.name = :ws").bind("ws", this.ws)
+			.map((r) -> r.get(0, byte[].class)).one().block();
+		assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(TOKEN);
+		String audit = this.db.sql("SELECT string_agg(details::text, ' ') FROM audit_event WHERE workspace = :ws")
+			.bind("ws", this.ws).map((r) -> r.get(0, String.class)).one().block();
+		assertThat(audit).contains("credentialsReplaced").doesNotContain(TOKEN);
+
+		// the server is gone: one attempt left, so the record is FAILED at once, in words, without the token
+		long id = publish(Map.of());
+		PublishWorker once = new PublishWorker(this.publications, this.targets, this.states,
+				adapters(new GitAdapter(new GitSettings(true, Duration.ofSeconds(5), null, 5))), settings(1, 1),
+				"test-once");
+		once.drain();
+		Map<String, Object> record = record(id);
+		assertThat(record.get("status")).isEqualTo("FAILED");
+		assertThat((String) record.get("error")).startsWith("Cannot reach " + url).doesNotContain(TOKEN);
+	}
+
+	@Test
+	void aCrashBetweenPlanAndApplyShouldBeFinishedByAnotherInstanceOnce() throws Exception {
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		gitTarget("gitops", bare.toUri().toString());
+		long id = publish(Map.of());
+		PublishWorker crashing = new PublishWorker(this.publications, this.targets, this.states, adapters(git()),
+				settings(5, 1), "test-crashing");
+		crashing.afterPlan = (done) -> {
+			throw new PublishWorker.Crash();
+		};
+		assertThatExceptionOfType(PublishWorker.Crash.class).isThrownBy(crashing::drain);
+		assertThat(record(id).get("status")).isEqualTo("RUNNING");
+		assertThat(TestRepositories.log(bare)).hasSize(1);
+
+		Thread.sleep(3500);
+		new PublishWorker(this.publications, this.targets, this.states, adapters(git()), settings(5, 1), "test-after")
+			.drain();
+
+		assertThat(record(id).get("status")).isEqualTo("SUCCEEDED");
+		assertThat(commitsOf(bare, id)).hasSize(1);
+	}
+
+	@Test
+	void aCrashAfterApplyBeforeItsRecordShouldNotApplyTwice() throws Exception {
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		gitTarget("gitops", bare.toUri().toString());
+		long id = publish(Map.of());
+		PublishWorker crashing = new PublishWorker(this.publications, this.targets, this.states, adapters(git()),
+				settings(5, 1), "test-crashing");
+		crashing.afterApply = (done) -> {
+			throw new PublishWorker.Crash();
+		};
+		assertThatExceptionOfType(PublishWorker.Crash.class).isThrownBy(crashing::drain);
+		assertThat(commitsOf(bare, id)).hasSize(1);
+
+		Thread.sleep(3500);
+		new PublishWorker(this.publications, this.targets, this.states, adapters(git()), settings(5, 1), "test-after")
+			.drain();
+
+		Map<String, Object> record = record(id);
+		assertThat(record.get("status")).isEqualTo("SUCCEEDED");
+		assertThat(commitsOf(bare, id)).hasSize(1);
+		assertThat(record.get("commit")).isEqualTo(commitsOf(bare, id).get(0).name());
+		assertThat(record.toString()).contains("already on the branch");
+	}
+
+	@Test
+	void twoInstancesOnOneDatabaseShouldApplyEachOfTenPublicationsOnce() throws Exception {
+		List<Path> repos = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			Path bare = TestRepositories.bare(this.dir, "ops" + i + ".git");
+			repos.add(bare);
+			gitTarget("gitops-" + i, bare.toUri().toString());
+		}
+		Map<Long, AtomicInteger> applies = new ConcurrentHashMap<>();
+		GitAdapter git = git();
+		TargetAdapter counting = new TargetAdapter() {
+
+			@Override
+			public String type() {
+				return "git";
+			}
+
+			@Override
+			public void check(Target target) {
+				git.check(target);
+			}
+
+			@Override
+			public Plan plan(Target target, List<DesiredObject> desired) {
+				return git.plan(target, desired);
+			}
+
+			@Override
+			public Applied apply(Target target, Plan plan, Publication publication) {
+				applies.computeIfAbsent(publication.id(), (k) -> new AtomicInteger()).incrementAndGet();
+				return git.apply(target, plan, publication);
+			}
+
+			@Override
+			public List<Drift> drift(Target target, List<DesiredObject> published) {
+				return git.drift(target, published);
+			}
+
+		};
+		List<Long> ids = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			policy("default", "web", Integer.toString(8000 + i));
+			ids.add(publish(Map.of("target", "gitops-" + (i % 3))));
+		}
+		PublishWorker a = new PublishWorker(this.publications, this.targets, this.states, adapters(counting),
+				settings(5, 3), "test-a");
+		PublishWorker b = new PublishWorker(this.publications, this.targets, this.states, adapters(counting),
+				settings(5, 3), "test-b");
+		a.startTicking();
+		b.startTicking();
+		try {
+			long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+			while (System.nanoTime() < deadline && !ids.stream().allMatch((id) -> "SUCCEEDED".equals(record(id)
+				.get("status")))) {
+				Thread.sleep(200);
+			}
+		}
+		finally {
+			a.stop();
+			b.stop();
+		}
+		for (long id : ids) {
+			assertThat(record(id).get("status")).as("publication %d", id).isEqualTo("SUCCEEDED");
+			assertThat(applies.get(id)).as("applies of publication %d", id).hasValue(1);
+		}
+		for (int i = 0; i < 3; i++) {
+			// every publication changed web's port: one commit each
+			assertThat(TestRepositories.log(repos.get(i))).hasSize(1 + (i == 0 ? 4 : 3));
+		}
+	}
+
+	// --- helpers
+
+	private void policy(String namespace, String name, String port) {
+		String yaml = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: " + name
+				+ "\n  namespace: " + namespace + "\nspec:\n  endpointSelector:\n    matchLabels:\n      app: " + name
+				+ "\n  ingress:\n  - toPorts:\n    - ports:\n      - port: \"" + port + "\"\n        protocol: TCP\n";
+		var current = as(Role.AUTHOR).get().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/{ns}/{name}",
+				this.ws, namespace, name).exchange().returnResult(String.class);
+		String etag = current.getStatus().is2xxSuccessful() ? current.getResponseHeaders().getETag() : null;
+		as(Role.AUTHOR).put().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/{ns}/{name}", this.ws,
+				namespace, name).headers((h) -> {
+					if (etag != null) {
+						h.setIfMatch(etag);
+					}
+				}).contentType(MediaType.parseMediaType("application/yaml")).bodyValue(yaml).exchange()
+			.expectStatus().is2xxSuccessful();
+	}
+
+	private void gitTarget(String name, String url) {
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", name, "type", "git", "url", url, "branch", "main"))
+			.exchange().expectStatus().isCreated();
+	}
+
+	private long publish(Map<String, Object> body) {
+		Map<?, ?> response = as(Role.REVIEWER).post().uri("/api/v1/workspaces/{ws}/publications", this.ws)
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isAccepted()
+			.expectBody(Map.class).returnResult().getResponseBody();
+		assertThat(response.get("status")).isEqualTo("PENDING");
+		return ((Number) response.get("id")).longValue();
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> record(long id) {
+		return as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/publications/{id}", this.ws, id).exchange()
+			.expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> actions(Map<String, Object> record, String list) {
+		List<String> out = new ArrayList<>();
+		for (Map<String, Object> item : (List<Map<String, Object>>) record.get(list)) {
+			out.add((String) item.get(list.equals("plan") ? "action" : "outcome"));
+		}
+		return out;
+	}
+
+	private static List<RevCommit> commitsOf(Path bare, long id) throws Exception {
+		return TestRepositories.log(bare).stream()
+			.filter((c) -> c.getFooterLines("Portcullis-Publication").contains(Long.toString(id)))
+			.toList();
+	}
+
+	private static GitAdapter git() {
+		return new GitAdapter(new GitSettings(true, Duration.ofSeconds(20), null, 5));
+	}
+
+	private static Adapters adapters(TargetAdapter adapter) {
+		return new Adapters(List.of(adapter), settings(5, 1));
+	}
+
+	/** Worker settings: {@code attempts}, a three-second lease (a lapsed claim is taken over soon), 100 ms ticks. */
+	private static PublishSettings settings(int attempts, int threads) {
+		return new PublishSettings(false, Duration.ofMillis(100), Duration.ofSeconds(3), attempts,
+				Duration.ofMillis(200), Duration.ofSeconds(2), threads);
+	}
+
+	@SuppressWarnings("unused")
+	private WebTestClient unused() {
+		return anonymous();
+	}
+
+}
