@@ -322,7 +322,7 @@ public final class KubernetesAdapter implements TargetAdapter {
 						content(liveMap, labelled(object, target.workspace())))
 					.forEach((path, values) -> drift.add(new Drift(object.kind(), object.namespace(), object.name(),
 							path, ObjectText.yaml(values.get(0)), ObjectText.yaml(values.get(1)),
-							(values.get(1) != null) ? FieldPaths.ownerOf(path, owners) : null)));
+							FieldPaths.ownerOf(path, owners))));
 			}
 			managed.forEach((ref, live) -> {
 				Map<String, Object> liveMap = asMap(client, live);

@@ -36,9 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
  * equal values are shared, fields the applier owned before and no longer sends are removed. Every request needs
  * the bearer token.
  */
-final class ApiServerDouble implements AutoCloseable {
+public final class ApiServerDouble implements AutoCloseable {
 
-	static final String TOKEN = "s3cret-token-value-123";
+	public static final String TOKEN = "s3cret-token-value-123";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -48,23 +48,23 @@ final class ApiServerDouble implements AutoCloseable {
 
 	private final AtomicLong versions = new AtomicLong(100);
 
-	final List<String> requests = new CopyOnWriteArrayList<>();
+	public final List<String> requests = new CopyOnWriteArrayList<>();
 
 	/** Per {@code kind/namespace/name}: the causes (field, message) of a 422 the server answers to writes. */
 	final Map<String, Map<String, String>> rejections = new ConcurrentHashMap<>();
 
-	volatile boolean ciliumServed = true;
+	public volatile boolean ciliumServed = true;
 
 	/** A verb ({@code patch}, {@code list}, {@code delete}, {@code get}) answered 403. */
 	final Set<String> forbidden = ConcurrentHashMap.newKeySet();
 
-	ApiServerDouble() throws IOException {
+	public ApiServerDouble() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.server.createContext("/", this::handle);
 		this.server.start();
 	}
 
-	String url() {
+	public String url() {
 		return "http://127.0.0.1:" + this.server.getAddress().getPort();
 	}
 
@@ -76,7 +76,7 @@ final class ApiServerDouble implements AutoCloseable {
 	// --- what tests look at and do as other clients ----------------------------------------------------------
 
 	/** The object as stored, with {@code managedFields}; null when absent. */
-	Map<String, Object> get(String ref) {
+	public Map<String, Object> get(String ref) {
 		Stored s = this.objects.get(ref);
 		return (s == null) ? null : s.render();
 	}
@@ -85,12 +85,12 @@ final class ApiServerDouble implements AutoCloseable {
 		return this.objects;
 	}
 
-	Set<String> refs() {
+	public Set<String> refs() {
 		return new TreeMap<>(this.objects).keySet();
 	}
 
 	/** Another client's update ({@code kubectl edit}): sets one leaf and takes its ownership ("Update"). */
-	void edit(String ref, String manager, List<String> path, Object value) {
+	public void edit(String ref, String manager, List<String> path, Object value) {
 		Stored s = Objects.requireNonNull(this.objects.get(ref), ref);
 		synchronized (s) {
 			put(s.object, path, value);
@@ -386,7 +386,7 @@ final class ApiServerDouble implements AutoCloseable {
 	}
 
 	@SuppressWarnings("unchecked")
-	static Object at(Map<String, Object> object, List<String> path) {
+	public static Object at(Map<String, Object> object, List<String> path) {
 		Object v = object;
 		for (String key : path) {
 			if (!(v instanceof Map<?, ?> m)) {
