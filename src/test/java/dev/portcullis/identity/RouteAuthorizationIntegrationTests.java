@@ -87,6 +87,15 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/flows/sources/status                     VIEWER
 			POST   /workspaces/{workspace}/flows/sources/relay                      ADMIN
 			POST   /workspaces/{workspace}/flows/sources/files                      ADMIN
+			GET    /workspaces/{workspace}/publishing                               VIEWER
+			GET    /workspaces/{workspace}/publishing/summary                       VIEWER
+			POST   /workspaces/{workspace}/targets                                  ADMIN
+			GET    /workspaces/{workspace}/targets/{name}                           VIEWER
+			POST   /workspaces/{workspace}/targets/{name}/drift                     ADMIN
+			POST   /workspaces/{workspace}/targets/{name}/delete                    ADMIN
+			POST   /workspaces/{workspace}/publish                                  REVIEWER
+			POST   /workspaces/{workspace}/publish/{id}/retry                       REVIEWER
+			GET    /workspaces/{workspace}/publications/{id}                        VIEWER
 			GET    /workspaces/{workspace}/flows/upload                             VIEWER
 			GET    /workspaces/{workspace}/what-if                                  VIEWER
 			POST   /workspaces/{workspace}/what-if                                  VIEWER
@@ -128,6 +137,16 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces/{workspace}                                   VIEWER
 			GET    /api/v1/workspaces/{workspace}/flow-sources                      VIEWER
 			PUT    /api/v1/workspaces/{workspace}/flow-sources                      ADMIN
+			GET    /api/v1/workspaces/{workspace}/targets                           VIEWER
+			POST   /api/v1/workspaces/{workspace}/targets                           ADMIN
+			GET    /api/v1/workspaces/{workspace}/targets/{name}                    VIEWER
+			PUT    /api/v1/workspaces/{workspace}/targets/{name}                    ADMIN
+			DELETE /api/v1/workspaces/{workspace}/targets/{name}                    ADMIN
+			GET    /api/v1/workspaces/{workspace}/targets/{name}/drift              VIEWER
+			GET    /api/v1/workspaces/{workspace}/publications                      VIEWER
+			POST   /api/v1/workspaces/{workspace}/publications                      REVIEWER
+			GET    /api/v1/workspaces/{workspace}/publications/{id}                 VIEWER
+			POST   /api/v1/workspaces/{workspace}/publications/{id}/retry           REVIEWER
 			GET    /api/v1/workspaces/{workspace}/policies                          VIEWER
 			GET    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} VIEWER
 			PUT    /api/v1/workspaces/{workspace}/policies/{kind}/{namespace}/{name} AUTHOR

@@ -103,6 +103,9 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 
 	private final List<String> overflowing = new ArrayList<>();
 
+	@org.junit.jupiter.api.io.TempDir
+	java.nio.file.Path repositories;
+
 
 	@ParameterizedTest
 	@ValueSource(ints = { 390, 1280 })
@@ -148,6 +151,19 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("edit", policyPath + "/edit");
 		pages.put("new", "/workspaces/" + ws + "/policies/new");
 		pages.put("diff", policyPath + "/diff?from=1&to=2");
+		// publishing: a Git target on a repository on disk, and a queued publication (the worker is off in tests)
+		java.nio.file.Path bare = dev.portcullis.publish.git.TestRepositories.bare(this.repositories, "ops-" + width + ".git");
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", ws)
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "gitops-with-a-rather-long-name", "type", "git", "url", bare.toUri().toString(),
+					"path", "clusters/production-eu-central-1/policies"))
+			.exchange().expectStatus().isCreated();
+		Map<?, ?> queued = as(Role.REVIEWER).post().uri("/api/v1/workspaces/{ws}/publications", ws)
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(Map.of("dryRun", true))
+			.exchange().expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody();
+		pages.put("publishing", "/workspaces/" + ws + "/publishing");
+		pages.put("publish-target", "/workspaces/" + ws + "/targets/gitops-with-a-rather-long-name");
+		pages.put("publication", "/workspaces/" + ws + "/publications/" + queued.get("id"));
 		pages.put("users", "/admin/users");
 		pages.put("audit", "/admin/audit");
 		pages.put("tokens", "/settings/tokens");

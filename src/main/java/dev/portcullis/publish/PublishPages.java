@@ -1,0 +1,317 @@
+package dev.portcullis.publish;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.portcullis.identity.Actor;
+import dev.portcullis.identity.Role;
+import dev.portcullis.web.Htmx;
+import dev.portcullis.web.PageError;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.reactive.result.view.Rendering;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Publishing pages: the workspace's publishing page ({@code /workspaces/{ws}/publishing}: targets with their last
+ * drift, the form that adds a Git target (admins; credential fields write-only), the publish form (reviewers: "Show
+ * the plan" queues a dry run, "Publish now" an apply) and recent publications), a target's page (settings, drift with
+ * "Check now" and "Publish again", delete), a publication's record (status, plan as diffs, results, commit, error;
+ * polls itself while it runs; "Apply this plan" after a dry run, "Retry" after a failure), and the summary fragment
+ * the workspace page loads.
+ */
+@Controller
+class PublishPages {
+
+	private static final DateTimeFormatter DISPLAY = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss 'UTC'")
+		.withZone(ZoneOffset.UTC);
+
+	private static final TypeReference<List<PlanItem>> PLAN = new TypeReference<>() {
+	};
+
+	private static final TypeReference<List<ObjectResult>> RESULTS = new TypeReference<>() {
+	};
+
+	private final Targets targets;
+
+	private final Publications publications;
+
+	private final Drifts drifts;
+
+	private final JsonMapper json;
+
+	PublishPages(Targets targets, Publications publications, Drifts drifts, JsonMapper json) {
+		this.targets = targets;
+		this.publications = publications;
+		this.drifts = drifts;
+		this.json = json;
+	}
+
+	/** A target as its row in the page. */
+	record TargetView(String name, String type, String where, String auth, String drift, String driftBadge,
+			@Nullable String driftError) {
+	}
+
+	/** A publication as its row in the list. */
+	record PublicationView(long id, String target, String status, String badge, boolean dryRun, String requestedBy,
+			String requestedAt, @Nullable String commit, @Nullable String error) {
+	}
+
+	/** The add-target form's values and messages. */
+	record AddForm(Map<String, String> values, Map<String, String> errors, String banner) {
+	}
+
+	@GetMapping("/workspaces/{workspace}/publishing")
+	Mono<Rendering> page(@PathVariable String workspace, ServerWebExchange exchange) {
+		return render(exchange, workspace, new AddForm(Map.of("branch", "main", "authType", "none"), Map.of(), ""),
+				HttpStatus.OK, flash(exchange));
+	}
+
+	@GetMapping("/workspaces/{workspace}/publishing/summary")
+	Mono<Rendering> summary(@PathVariable String workspace, ServerWebExchange exchange) {
+		Htmx.varyOnRequest(exchange);
+		return this.targets.of(workspace).map(this::view).collectList()
+			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
+			.map((rows) -> Rendering.view("publish/publishing :: summary")
+				.modelAttribute("workspace", workspace)
+				.modelAttribute("targets", rows)
+				.build());
+	}
+
+	@PostMapping("/workspaces/{workspace}/targets")
+	Mono<Rendering> add(@PathVariable String workspace, ServerWebExchange exchange) {
+		return exchange.getFormData().flatMap((form) -> {
+			Map<String, String> values = values(form, "name", "url", "branch", "path", "authType", "username");
+			Map<String, String> settings = new LinkedHashMap<>();
+			settings.put("url", values.get("url"));
+			settings.put("branch", values.get("branch").isBlank() ? "main" : values.get("branch"));
+			settings.put("path", values.get("path"));
+			settings.put("auth.type", values.get("authType").isBlank() ? "none" : values.get("authType"));
+			Map<String, @Nullable String> credentials = new LinkedHashMap<>();
+			if ("token".equals(settings.get("auth.type"))) {
+				String token = form.getFirst("token");
+				if (token != null && !token.isBlank()) {
+					credentials.put("token", token.strip());
+				}
+				if (!values.get("username").isBlank()) {
+					credentials.put("username", values.get("username"));
+				}
+			}
+			Targets.Form target = new Targets.Form(values.get("name"), "git", settings, credentials);
+			return Actor.current(exchange)
+				.flatMap((by) -> this.targets.save(workspace, target, true, by))
+				.map((row) -> Rendering.redirectTo("/workspaces/" + workspace + "/publishing?added=" + row.name())
+					.build())
+				.onErrorResume(PublishRefused.class, (ex) -> {
+					if (ex.reason == PublishRefused.Reason.NOT_FOUND) {
+						return Mono.error(new PageError(HttpStatus.NOT_FOUND, ex.getMessage()));
+					}
+					Map<String, String> errors = new LinkedHashMap<>();
+					String field = (ex.field != null) ? ex.field.replace("auth.type", "authType").replace("auth.", "")
+							: "url";
+					errors.put(field, ex.getMessage());
+					return render(exchange, workspace, new AddForm(values, errors, ""), HttpStatus.UNPROCESSABLE_ENTITY,
+							"The target was not added: see the message below.");
+				});
+		});
+	}
+
+	@PostMapping("/workspaces/{workspace}/publish")
+	Mono<Rendering> publish(@PathVariable String workspace, ServerWebExchange exchange) {
+		return exchange.getFormData().flatMap((form) -> {
+			String target = form.getFirst("target");
+			boolean dryRun = "plan".equals(form.getFirst("action"));
+			boolean force = "true".equals(form.getFirst("forceConflicts"));
+			return Actor.current(exchange)
+				.flatMap((by) -> this.publications.request(workspace, (target == null || target.isBlank()) ? null
+						: target, dryRun, force, by))
+				.map((rows) -> Rendering.redirectTo((rows.size() == 1)
+						? "/workspaces/" + workspace + "/publications/" + rows.get(0).id()
+						: "/workspaces/" + workspace + "/publishing?queued=" + rows.size()).build())
+				.onErrorResume(PublishRefused.class, (ex) -> (ex.reason == PublishRefused.Reason.NOT_FOUND)
+						? Mono.error(new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
+						: render(exchange, workspace, new AddForm(Map.of("branch", "main", "authType", "none"),
+								Map.of(), ""), HttpStatus.CONFLICT, ex.getMessage()));
+		});
+	}
+
+	@GetMapping("/workspaces/{workspace}/publications/{id}")
+	Mono<Rendering> record(@PathVariable String workspace, @PathVariable long id, ServerWebExchange exchange) {
+		Htmx.varyOnRequest(exchange);
+		boolean partial = Htmx.isPartial(exchange);
+		return Mono.zip(Actor.current(exchange), this.publications.find(workspace, id))
+			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
+			.map((t) -> {
+				PublicationRow row = t.getT2();
+				List<PlanItem> plan = (row.plan() != null) ? this.json.readValue(row.plan(), PLAN) : List.of();
+				List<ObjectResult> results = (row.results() != null) ? this.json.readValue(row.results(), RESULTS)
+						: List.of();
+				return Rendering.view(partial ? "publish/publication :: record" : "publish/publication")
+					.modelAttribute("workspace", workspace)
+					.modelAttribute("publication", publicationView(row))
+					.modelAttribute("row", row)
+					.modelAttribute("plan", plan)
+					.modelAttribute("changes", plan.stream().filter((p) -> p.action() != PlanItem.Action.UNCHANGED)
+						.count())
+					.modelAttribute("results", results)
+					.modelAttribute("running", !row.finished())
+					.modelAttribute("stateAt", DISPLAY.format(row.stateAt()))
+					.modelAttribute("policies", this.json.readTree(row.stateVersions()).size())
+					.modelAttribute("canPublish", t.getT1().has(Role.REVIEWER))
+					.build();
+			});
+	}
+
+	@PostMapping("/workspaces/{workspace}/publish/{id}/retry")
+	Mono<Rendering> retry(@PathVariable String workspace, @PathVariable long id, ServerWebExchange exchange) {
+		return Actor.current(exchange)
+			.flatMap((by) -> this.publications.retry(workspace, id, by))
+			.map((row) -> Rendering.redirectTo("/workspaces/" + workspace + "/publications/" + id).build())
+			.onErrorMap(PublishRefused.class, (ex) -> new PageError((ex.reason == PublishRefused.Reason.NOT_FOUND)
+					? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT, ex.getMessage()));
+	}
+
+	@GetMapping("/workspaces/{workspace}/targets/{name}")
+	Mono<Rendering> target(@PathVariable String workspace, @PathVariable String name, ServerWebExchange exchange) {
+		return Mono.zip(Actor.current(exchange), this.targets.find(workspace, name))
+			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
+			.flatMap((t) -> this.publications.list(workspace, null, name, 10).map(this::publicationView).collectList()
+				.map((recent) -> {
+					TargetRow row = t.getT2();
+					Drifts.Report drift = this.drifts.last(row);
+					return Rendering.view("publish/target")
+						.modelAttribute("workspace", workspace)
+						.modelAttribute("target", view(row))
+						.modelAttribute("settings", new java.util.TreeMap<>(row.settings()))
+						.modelAttribute("credentials", String.join(", ", row.credentialNames().stream().sorted().toList()))
+						.modelAttribute("drift", (drift.drift() != null) ? drift.drift() : List.of())
+						.modelAttribute("driftChecked", drift.checkedAt() != null)
+						.modelAttribute("driftCheckedAt", (drift.checkedAt() != null) ? DISPLAY.format(drift.checkedAt())
+								: "")
+						.modelAttribute("driftError", (drift.error() != null) ? drift.error() : "")
+						.modelAttribute("recent", recent)
+						.modelAttribute("canAdmin", t.getT1().has(Role.ADMIN))
+						.modelAttribute("canPublish", t.getT1().has(Role.REVIEWER))
+						.build();
+				}));
+	}
+
+	@PostMapping("/workspaces/{workspace}/targets/{name}/drift")
+	Mono<Rendering> checkDrift(@PathVariable String workspace, @PathVariable String name) {
+		return this.drifts.check(workspace, name)
+			.map((report) -> Rendering.redirectTo("/workspaces/" + workspace + "/targets/" + name).build())
+			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()));
+	}
+
+	@PostMapping("/workspaces/{workspace}/targets/{name}/delete")
+	Mono<Rendering> delete(@PathVariable String workspace, @PathVariable String name, ServerWebExchange exchange) {
+		return Actor.current(exchange)
+			.flatMap((by) -> this.targets.delete(workspace, name, by))
+			.thenReturn(Rendering.redirectTo("/workspaces/" + workspace + "/publishing?deleted=" + name).build())
+			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()));
+	}
+
+	private Mono<Rendering> render(ServerWebExchange exchange, String workspace, AddForm form, HttpStatus status,
+			@Nullable String banner) {
+		return Mono.zip(Actor.current(exchange), this.targets.of(workspace).map(this::view).collectList(),
+				this.publications.list(workspace, null, null, 20).map(this::publicationView).collectList())
+			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
+			.map((t) -> Rendering.view("publish/publishing")
+				.status(status)
+				.modelAttribute("workspace", workspace)
+				.modelAttribute("targets", t.getT2())
+				.modelAttribute("publications", t.getT3())
+				.modelAttribute("form", form)
+				.modelAttribute("banner", (banner != null) ? banner : "")
+				.modelAttribute("bannerError", status.isError())
+				.modelAttribute("canAdmin", t.getT1().has(Role.ADMIN))
+				.modelAttribute("canPublish", t.getT1().has(Role.REVIEWER))
+				.build());
+	}
+
+	private static @Nullable String flash(ServerWebExchange exchange) {
+		var query = exchange.getRequest().getQueryParams();
+		if (query.getFirst("added") != null) {
+			return "Target " + query.getFirst("added") + " was checked and added.";
+		}
+		if (query.getFirst("deleted") != null) {
+			return "Target " + query.getFirst("deleted") + " was deleted.";
+		}
+		if (query.getFirst("queued") != null) {
+			return query.getFirst("queued") + " publications were queued, one per target: see below.";
+		}
+		return null;
+	}
+
+	private TargetView view(TargetRow row) {
+		String where = row.type().equals("git")
+				? row.settings().getOrDefault("url", "") + " · " + row.settings().getOrDefault("branch", "main")
+						+ (row.settings().getOrDefault("path", "").isBlank() ? "" : " · " + row.settings().get("path"))
+				: row.settings().getOrDefault("server", "in-cluster");
+		String auth = row.authType() + (row.credentialNames().isEmpty() ? ""
+				: " (" + String.join(", ", row.credentialNames().stream().sorted().toList()) + " set)");
+		Drifts.Report drift = this.drifts.last(row);
+		String text;
+		String badge;
+		if (drift.error() != null) {
+			text = "drift check failed";
+			badge = "badge-bad";
+		}
+		else if (drift.drift() == null) {
+			text = "not checked yet";
+			badge = "badge-muted";
+		}
+		else if (drift.drift().isEmpty()) {
+			text = "in sync";
+			badge = "badge-ok";
+		}
+		else {
+			text = drift.drift().size() + ((drift.drift().size() == 1) ? " difference" : " differences");
+			badge = "badge-warn";
+		}
+		return new TargetView(row.name(), row.type(), where, auth, text, badge, drift.error());
+	}
+
+	private PublicationView publicationView(PublicationRow row) {
+		String badge = switch (row.status()) {
+			case "SUCCEEDED" -> "badge-ok";
+			case "FAILED" -> "badge-bad";
+			case "PARTIAL", "RUNNING" -> "badge-warn";
+			default -> "badge-muted";
+		};
+		return new PublicationView(row.id(), row.targetName(), row.status(), badge, row.dryRun(), row.requestedBy(),
+				DISPLAY.format(row.requestedAt()), row.commit(), row.error());
+	}
+
+	private static Map<String, String> values(MultiValueMap<String, String> form, String... names) {
+		Map<String, String> values = new LinkedHashMap<>();
+		for (String name : names) {
+			String value = form.getFirst(name);
+			values.put(name, (value != null) ? value.strip() : "");
+		}
+		return values;
+	}
+
+	static String display(Instant instant) {
+		return DISPLAY.format(instant);
+	}
+
+	static List<String> lines(String text) {
+		return new ArrayList<>(text.lines().toList());
+	}
+
+}
