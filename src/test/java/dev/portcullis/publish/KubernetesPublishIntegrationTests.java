@@ -1,0 +1,152 @@
+package dev.portcullis.publish;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.portcullis.IntegrationTest;
+import dev.portcullis.identity.Role;
+import dev.portcullis.publish.kubernetes.ApiServerDouble;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A {@code kubernetes} target end to end through the API, the outbox worker and the Kubernetes adapter, against the
+ * server-side-apply double: saved only when the cluster serves Cilium, the token write-only; publish, change,
+ * conflicts not forced unless asked, withdraw, drift with the owning manager.
+ */
+class KubernetesPublishIntegrationTests extends IntegrationTest {
+
+	@Autowired
+	PublishWorker worker;
+
+	ApiServerDouble cluster;
+
+	String ws;
+
+	@BeforeEach
+	void workspace() throws Exception {
+		this.cluster = new ApiServerDouble();
+		this.ws = "k8s-" + UUID.randomUUID().toString().substring(0, 8);
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", this.ws)).exchange().expectStatus().isCreated();
+		policy("default", "web", "80");
+		policy("default", "db", "5432");
+	}
+
+	@AfterEach
+	void stop() {
+		this.cluster.close();
+	}
+
+	@Test
+	void aReviewerPublishesToAClusterAndAViewerSeesDriftWithItsManager() {
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "prod", "type", "kubernetes", "server", this.cluster.url(), "auth",
+					Map.of("type", "token", "token", ApiServerDouble.TOKEN)))
+			.exchange().expectStatus().isCreated()
+			.expectBody(String.class).value((body) -> assertThat(body).doesNotContain(ApiServerDouble.TOKEN));
+
+		long first = publish(Map.of());
+		this.worker.drain();
+		Map<String, Object> record = record(first);
+		assertThat(record.get("status")).isEqualTo("SUCCEEDED");
+		assertThat(values(record, "plan", "action")).containsExactly("CREATE", "CREATE");
+		assertThat(values(record, "results", "outcome")).containsExactly("CREATED", "CREATED");
+		assertThat(this.cluster.refs()).containsExactly("CiliumNetworkPolicy/default/db", "CiliumNetworkPolicy/default/web");
+		assertThat(ApiServerDouble.at(this.cluster.get("CiliumNetworkPolicy/default/web"), List.of("metadata", "labels")))
+			.isEqualTo(Map.of("app.kubernetes.io/managed-by", "portcullis", "portcullis.dev/workspace", this.ws));
+
+		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/targets/prod/drift", this.ws).exchange().expectStatus().isOk()
+			.expectBody().jsonPath("$.inSync").isEqualTo(true);
+		this.cluster.edit("CiliumNetworkPolicy/default/web", "kubectl-edit",
+				List.of("spec", "endpointSelector", "matchLabels", "app"), "web-v2");
+		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/targets/prod/drift", this.ws).exchange().expectStatus().isOk()
+			.expectBody().jsonPath("$.inSync").isEqualTo(false)
+			.jsonPath("$.drift.length()").isEqualTo(1)
+			.jsonPath("$.drift[0].name").isEqualTo("web")
+			.jsonPath("$.drift[0].field").isEqualTo("spec.endpointSelector.matchLabels.app")
+			.jsonPath("$.drift[0].published").isEqualTo("web")
+			.jsonPath("$.drift[0].live").isEqualTo("web-v2")
+			.jsonPath("$.drift[0].manager").isEqualTo("kubectl-edit");
+
+		long refused = publish(Map.of());
+		this.worker.drain();
+		Map<String, Object> conflict = record(refused);
+		assertThat(conflict.get("status")).as("db unchanged, web refused").isEqualTo("PARTIAL");
+		assertThat(conflict.toString()).contains("spec.endpointSelector.matchLabels.app owned by kubectl-edit");
+		long forced = publish(Map.of("forceConflicts", true));
+		this.worker.drain();
+		assertThat(record(forced).get("status")).isEqualTo("SUCCEEDED");
+		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/targets/prod/drift", this.ws).exchange().expectStatus().isOk()
+			.expectBody().jsonPath("$.inSync").isEqualTo(true);
+
+		String etag = as(Role.AUTHOR).get().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/default/db",
+				this.ws).exchange().returnResult(String.class).getResponseHeaders().getETag();
+		as(Role.AUTHOR).delete().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/default/db", this.ws)
+			.header("If-Match", etag).exchange().expectStatus().is2xxSuccessful();
+		long withdraw = publish(Map.of());
+		this.worker.drain();
+		assertThat(values(record(withdraw), "results", "outcome")).containsExactly("UNCHANGED", "DELETED");
+		assertThat(this.cluster.refs()).containsExactly("CiliumNetworkPolicy/default/web");
+	}
+
+	@Test
+	void aClusterWithoutCiliumOrWithAWrongTokenIsRefusedInWords() {
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "prod", "type", "kubernetes", "server", this.cluster.url(), "auth",
+					Map.of("type", "token", "token", "wrong-token-5f6e7d")))
+			.exchange().expectStatus().is4xxClientError()
+			.expectBody(String.class).value((body) -> assertThat(body).contains("refused the credentials")
+				.doesNotContain("wrong-token-5f6e7d"));
+		this.cluster.ciliumServed = false;
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "prod", "type", "kubernetes", "server", this.cluster.url(), "auth",
+					Map.of("type", "token", "token", ApiServerDouble.TOKEN)))
+			.exchange().expectStatus().is4xxClientError()
+			.expectBody(String.class).value((body) -> assertThat(body).contains("does not serve the Cilium CRDs"));
+		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/targets", this.ws).exchange().expectStatus().isOk()
+			.expectBody(String.class).value((body) -> assertThat(body).doesNotContain("\"prod\""));
+	}
+
+	// --- helpers
+
+	private void policy(String namespace, String name, String port) {
+		String yaml = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: " + name
+				+ "\n  namespace: " + namespace + "\nspec:\n  endpointSelector:\n    matchLabels:\n      app: " + name
+				+ "\n  ingress:\n  - toPorts:\n    - ports:\n      - port: \"" + port + "\"\n        protocol: TCP\n";
+		as(Role.AUTHOR).put().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/{ns}/{name}", this.ws,
+				namespace, name).contentType(MediaType.parseMediaType("application/yaml")).bodyValue(yaml).exchange()
+			.expectStatus().is2xxSuccessful();
+	}
+
+	private long publish(Map<String, Object> body) {
+		Map<?, ?> response = as(Role.REVIEWER).post().uri("/api/v1/workspaces/{ws}/publications", this.ws)
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isAccepted()
+			.expectBody(Map.class).returnResult().getResponseBody();
+		return ((Number) response.get("id")).longValue();
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> record(long id) {
+		return as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/publications/{id}", this.ws, id).exchange()
+			.expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> values(Map<String, Object> record, String list, String key) {
+		List<String> out = new ArrayList<>();
+		for (Map<String, Object> item : (List<Map<String, Object>>) record.get(list)) {
+			out.add((String) item.get(key));
+		}
+		return out;
+	}
+
+}

@@ -1,0 +1,80 @@
+package dev.portcullis.publish;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import dev.portcullis.BrowserTest;
+import dev.portcullis.identity.Role;
+import dev.portcullis.publish.kubernetes.ApiServerDouble;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Publishing to a Kubernetes target from Chromium: the plan (a server-side dry run on the API server double), apply,
+ * the record with per-object results, then drift on the target page naming the manager that changed the field.
+ */
+class KubernetesPublishPagesBrowserIntegrationTests extends BrowserTest {
+
+	@Autowired
+	PublishWorker worker;
+
+	@Test
+	void reviewerShouldPublishToAClusterFromTheBrowserAndSeeDriftWithItsManager() throws Exception {
+		String ws = "k8spage-" + UUID.randomUUID().toString().substring(0, 8);
+		try (ApiServerDouble cluster = new ApiServerDouble()) {
+			as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("name", ws)).exchange().expectStatus().isCreated();
+			as(Role.AUTHOR).put().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/default/web", ws)
+				.contentType(MediaType.parseMediaType("application/yaml"))
+				.bodyValue("apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: web\n  namespace: default\n"
+						+ "spec:\n  endpointSelector:\n    matchLabels:\n      app: web\n  ingress:\n  - toPorts:\n    - ports:\n"
+						+ "      - port: \"80\"\n        protocol: TCP\n")
+				.exchange().expectStatus().is2xxSuccessful();
+			as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", ws).contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("name", "prod", "type", "kubernetes", "server", cluster.url(), "auth",
+						Map.of("type", "token", "token", ApiServerDouble.TOKEN)))
+				.exchange().expectStatus().isCreated();
+
+			this.page.setViewportSize(1280, 900);
+			signIn(Role.ADMIN);
+			open("/workspaces/" + ws + "/publishing");
+			this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show the plan")).click();
+			assertThat(this.page.locator("h1")).containsText("Plan #");
+			this.worker.drain();
+			assertThat(this.page.locator("#publication-status")).hasText("SUCCEEDED",
+					new LocatorAssertions.HasTextOptions().setTimeout(20000));
+			assertThat(this.page.locator("#plan tbody tr td").nth(1)).hasText("CREATE");
+			assertThat(cluster.refs()).as("a plan is a dry run").isEmpty();
+			screenshot("k8s-plan-1280");
+			this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Apply this plan")).click();
+			assertThat(this.page.locator("h1")).containsText("Publication #");
+			this.worker.drain();
+			assertThat(this.page.locator("#publication-status")).hasText("SUCCEEDED",
+					new LocatorAssertions.HasTextOptions().setTimeout(20000));
+			assertThat(this.page.locator("#results tbody tr td").nth(1)).hasText("CREATED");
+			screenshot("k8s-publication-1280");
+			assertThat(cluster.refs()).containsExactly("CiliumNetworkPolicy/default/web");
+
+			cluster.edit("CiliumNetworkPolicy/default/web", "kubectl-edit",
+					List.of("spec", "endpointSelector", "matchLabels", "app"), "web-v2");
+			open("/workspaces/" + ws + "/targets/prod");
+			this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Check now")).click();
+			assertThat(this.page.locator("#drift-items tbody tr")).hasCount(1);
+			assertThat(this.page.locator("#drift-items")).containsText("kubectl-edit");
+			screenshot("k8s-target-1280");
+			this.page.setViewportSize(390, 900);
+			open("/workspaces/" + ws + "/targets/prod");
+			screenshot("k8s-target-390");
+		}
+	}
+
+}
