@@ -109,7 +109,7 @@ public final class FlowIngestBenchmark {
 						PROCESS.getSystemLoadAverage()));
 				report.put("round " + round + " CPU per 1,000 flows", String.format(Locale.ROOT,
 						"raw COPY: JVM %.1f ms, PostgreSQL %s; HTTP ingest: JVM %.1f ms, PostgreSQL %s",
-						1000 * copyCpu.jvm() / flows, ms(copyCpu.backends(), flows), 1000 * ingestCpu.jvm() / flows,
+						1e6 * copyCpu.jvm() / flows, ms(copyCpu.backends(), flows), 1e6 * ingestCpu.jvm() / flows,
 						ms(ingestCpu.backends(), flows)));
 			}
 			report.put("best HTTP ingest", String.format(Locale.ROOT, "%,.0f flows/s, %.1f MiB/s (target >= 50,000)",
@@ -179,7 +179,7 @@ public final class FlowIngestBenchmark {
 	}
 
 	private static String ms(double seconds, long flows) {
-		return (seconds < 0) ? "unknown" : String.format(Locale.ROOT, "%.1f ms", 1000 * seconds / flows);
+		return (seconds < 0) ? "unknown" : String.format(Locale.ROOT, "%.1f ms", 1e6 * seconds / flows);
 	}
 
 	/** The CPU ticks used so far by the backends serving the benchmark's database, or -1 when unreadable. */
