@@ -2,14 +2,14 @@ package dev.portcullis.flow;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * Rows in PostgreSQL's {@code COPY ... FROM STDIN} text format, written into one growing byte array: columns
  * separated by tabs, rows ended by newlines, {@code \N} for null, and backslash, tab, newline and carriage return
- * escaped. NUL characters (which PostgreSQL text cannot hold) become U+FFFD.
+ * escaped. NUL characters (which PostgreSQL text cannot hold) become U+FFFD. Used for the edge rollups' staging
+ * table (a few simple columns); flow rows are written in the binary format ({@link CopyBinary}).
  */
 final class CopyText {
 
@@ -29,11 +29,6 @@ final class CopyText {
 
 	byte[] bytes() {
 		return this.bytes;
-	}
-
-	void clear() {
-		this.length = 0;
-		this.first = true;
 	}
 
 	private void ensure(int more) {
@@ -70,72 +65,12 @@ final class CopyText {
 		return this;
 	}
 
-	/** A number, or null when it is negative (the reader's "absent"). */
-	CopyText optional(long value) {
-		return (value < 0) ? nul() : number(value);
-	}
-
-	CopyText bool(@Nullable Boolean value) {
-		if (value == null) {
-			return nul();
-		}
-		separator();
-		ensure(1);
-		this.bytes[this.length++] = (byte) (value ? 't' : 'f');
-		return this;
-	}
-
 	CopyText text(@Nullable String value) {
 		if (value == null) {
 			return nul();
 		}
 		separator();
-		escaped(value, false);
-		return this;
-	}
-
-	/** A {@code text[]} literal: {@code {"a","b"}}, each element quoted. */
-	CopyText array(List<String> values) {
-		separator();
-		ensure(2);
-		this.bytes[this.length++] = '{';
-		for (int i = 0; i < values.size(); i++) {
-			if (i > 0) {
-				ensure(1);
-				this.bytes[this.length++] = ',';
-			}
-			ensure(1);
-			this.bytes[this.length++] = '"';
-			escaped(values.get(i), true);
-			ensure(1);
-			this.bytes[this.length++] = '"';
-		}
-		ensure(1);
-		this.bytes[this.length++] = '}';
-		return this;
-	}
-
-	/**
-	 * UTF-8 bytes that are already valid text (checked by the caller), escaped for COPY; raw tabs and carriage
-	 * returns become spaces (JSON allows them only between tokens, where a space means the same).
-	 */
-	CopyText raw(byte[] source, int from, int to) {
-		separator();
-		ensure((to - from) + 64);
-		for (int i = from; i < to; i++) {
-			byte b = source[i];
-			if (b == '\\') {
-				ensure(2 + (to - i));
-				this.bytes[this.length++] = '\\';
-				this.bytes[this.length++] = '\\';
-			}
-			else if (b == '\t' || b == '\r' || b == '\n') {
-				this.bytes[this.length++] = ' ';
-			}
-			else {
-				this.bytes[this.length++] = b;
-			}
-		}
+		escaped(value);
 		return this;
 	}
 
@@ -147,43 +82,30 @@ final class CopyText {
 		}
 	}
 
-	private void escaped(String text, boolean inArray) {
+	private void escaped(String text) {
 		int n = text.length();
 		ensure(n * 2 + 8);
 		for (int i = 0; i < n; i++) {
 			char c = text.charAt(i);
 			if (c >= 0x80 || c == 0) {
 				// rare: the rest through the encoder
-				utf8(text.substring(i).replace('\0', '\uFFFD'), inArray);
+				utf8(text.substring(i).replace('\0', '\uFFFD'));
 				return;
 			}
-			escapedByte((byte) c, inArray);
+			escapedByte((byte) c);
 		}
 	}
 
-	private void utf8(String text, boolean inArray) {
+	private void utf8(String text) {
 		byte[] encoded = text.getBytes(StandardCharsets.UTF_8);
 		ensure(encoded.length * 3 + 8);
 		for (byte b : encoded) {
-			escapedByte(b, inArray);
+			escapedByte(b);
 		}
 	}
 
-	private void escapedByte(byte b, boolean inArray) {
+	private void escapedByte(byte b) {
 		ensure(4);
-		if (inArray && (b == '"' || b == '\\')) {
-			// array element escape, then COPY's escape of that backslash
-			this.bytes[this.length++] = '\\';
-			this.bytes[this.length++] = '\\';
-			if (b == '\\') {
-				this.bytes[this.length++] = '\\';
-				this.bytes[this.length++] = '\\';
-			}
-			else {
-				this.bytes[this.length++] = '"';
-			}
-			return;
-		}
 		switch (b) {
 			case '\\' -> {
 				this.bytes[this.length++] = '\\';

@@ -74,7 +74,10 @@ public class FlowIngest {
 			+ "source_labels, source_identity, source_cluster, source_ip, source_port, source_names, "
 			+ "destination_namespace, destination_pod, destination_workload, destination_labels, destination_identity, "
 			+ "destination_cluster, destination_ip, destination_port, destination_names, protocol, l7_type, "
-			+ "http_method, http_status, http_url, dns_query, flow) FROM STDIN";
+			+ "http_method, http_status, http_url, dns_query, flow) FROM STDIN WITH (FORMAT binary)";
+
+	/** How many columns {@link #COPY_FLOW} names. */
+	private static final int FLOW_COLUMNS = 35;
 
 	private static final String CLUSTER_LABEL = "k8s:io.cilium.k8s.policy.cluster=";
 
@@ -293,7 +296,7 @@ public class FlowIngest {
 			.thenReturn(report);
 	}
 
-	/** One chunk parsed: its rows as COPY text and the days that need partitions first. */
+	/** One chunk parsed: its rows as one binary COPY (header to trailer) and the days that need partitions first. */
 	record Batch(byte[] copy, int length, int rows, List<LocalDate> newDays) {
 	}
 
@@ -343,7 +346,7 @@ public class FlowIngest {
 		boolean stageCreated;
 
 		// per chunk
-		private @Nullable CopyText text;
+		private @Nullable CopyBinary out;
 
 		private int rows;
 
@@ -361,7 +364,7 @@ public class FlowIngest {
 		}
 
 		Batch parse(LineChunks.Chunk chunk, FlowSettings settings) {
-			this.text = new CopyText(chunk.length() + chunk.length() / 2 + 1024);
+			this.out = new CopyBinary(chunk.length() + chunk.length() / 2 + 1024);
 			this.rows = 0;
 			this.newDays = new ArrayList<>(1);
 			this.notAfter = Instant.now().plus(settings.maxFuture());
@@ -375,8 +378,8 @@ public class FlowIngest {
 			if (chunk.stop() != null) {
 				reject(chunk.firstLine(), chunk.stop());
 			}
-			CopyText done = this.text;
-			this.text = null;
+			CopyBinary done = this.out.finish();
+			this.out = null;
 			return new Batch(done.bytes(), done.length(), this.rows, this.newDays);
 		}
 
@@ -408,25 +411,24 @@ public class FlowIngest {
 			String destinationWorkload = Workloads.of(flow.destination());
 			String protocol = protocol(flow.protocol());
 			Integer port = (flow.destinationPort() > 0) ? flow.destinationPort() : null;
-			CopyText t = this.text;
-			t.number(this.workspaceId).text(f.time().toString()).number(this.uploadId).number(f.count())
+			CopyBinary t = this.out.row(FLOW_COLUMNS);
+			t.int8(this.workspaceId).timestamptz(f.time()).int8(this.uploadId).int4(f.count())
 				.text(f.nodeName()).text(f.verdict()).text(f.dropReasonDesc()).text(f.trafficDirection())
 				.text(f.type()).bool(f.isReply());
 			endpoint(t, flow.source(), sourceWorkload, f.sourceIdentity(), sourceCluster);
-			t.text(flow.sourceIp()).optional(f.sourcePort()).array(f.sourceNames());
+			t.inet(flow.sourceIp()).optionalInt4(f.sourcePort()).textArray(f.sourceNames());
 			endpoint(t, flow.destination(), destinationWorkload, f.destinationIdentity(), destinationCluster);
-			t.text(flow.destinationIp()).optional((port != null) ? port : -1).array(flow.destinationNames());
+			t.inet(flow.destinationIp()).optionalInt4((port != null) ? port : -1).textArray(flow.destinationNames());
 			t.text(protocol).text(f.l7Type());
 			if (flow.l7() instanceof Flow.Http http) {
-				t.text(http.method().isEmpty() ? null : http.method()).optional(f.httpStatus())
+				t.text(http.method().isEmpty() ? null : http.method()).optionalInt4(f.httpStatus())
 					.text(http.url().isEmpty() ? null : http.url());
 			}
 			else {
-				t.nul().optional(f.httpStatus()).nul();
+				t.nul().optionalInt4(f.httpStatus()).nul();
 			}
 			t.text((flow.l7() instanceof Flow.Dns dns) ? dns.query() : null);
 			t.raw(f.json(), f.jsonFrom(), f.jsonTo());
-			t.endRow();
 			this.rows++;
 			this.accepted++;
 			this.flowCount += f.count();
@@ -445,9 +447,10 @@ public class FlowIngest {
 			}
 		}
 
-		private static void endpoint(CopyText t, Endpoint e, String workload, long identity,
+		private static void endpoint(CopyBinary t, Endpoint e, String workload, long identity,
 				@Nullable String cluster) {
-			t.text(e.namespace()).text(e.podName()).text(workload).array(e.labels()).optional(identity).text(cluster);
+			t.text(e.namespace()).text(e.podName()).text(workload).textArray(e.labels()).optionalInt8(identity)
+				.text(cluster);
 		}
 
 		private static @Nullable String cluster(Endpoint e) {

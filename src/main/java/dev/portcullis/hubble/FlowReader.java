@@ -3,8 +3,6 @@ package dev.portcullis.hubble;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -350,12 +348,7 @@ public final class FlowReader {
 		if (text == null) {
 			return null;
 		}
-		try {
-			return OffsetDateTime.parse(text).toInstant();
-		}
-		catch (DateTimeParseException ex) {
-			return null;
-		}
+		return Rfc3339.parse(text);
 	}
 
 	private void lostEvents(JsonParser parser) {

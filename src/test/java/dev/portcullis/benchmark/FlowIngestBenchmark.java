@@ -40,10 +40,25 @@ import org.springframework.context.ConfigurableApplicationContext;
  * </pre>
  * With {@code java -Xmx512m} and {@code -Dbench.flows=1600000} (2 GB of NDJSON) it shows that an upload larger
  * than the heap goes through (the app runs in the same JVM). {@code bench.gzip=true} sends it gzip-compressed.
+ * <p>
+ * Besides the wall-clock rates it reports the CPU time each path costs per 1,000 flows, which a shared machine's
+ * load disturbs far less: this JVM's CPU (the generator and client run in both paths; the app only in the ingest)
+ * and the PostgreSQL backends' CPU (read from {@code /proc/<pid>/stat} of the backends serving the benchmark's
+ * database, so only when PostgreSQL runs on this machine and this user may read them; otherwise left out).
  */
 public final class FlowIngestBenchmark {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final com.sun.management.OperatingSystemMXBean PROCESS =
+			(com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+	/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+	private static final double TICKS = 100.0;
+
+	/** CPU seconds used by one run of a path: this JVM's and the PostgreSQL backends'. */
+	private record Cpu(double jvm, double backends) {
+	}
 
 	private FlowIngestBenchmark() {
 	}
@@ -79,12 +94,23 @@ public final class FlowIngestBenchmark {
 			double bestIngest = 0;
 			double bestCopy = 0;
 			for (int round = 1; round <= rounds; round++) {
-				double copy = rawCopy(flows);
+				Cpu[] cpu = new Cpu[1];
+				double copy = rawCopy(flows, cpu);
+				Cpu copyCpu = cpu[0];
+				long backends = backendTicks();
+				long jvm = PROCESS.getProcessCpuTime();
 				double ingest = upload(http, url, basic, ws, flows);
+				Cpu ingestCpu = new Cpu((PROCESS.getProcessCpuTime() - jvm) / 1e9,
+						(backends < 0) ? -1 : (backendTicks() - backends) / TICKS);
 				bestCopy = Math.max(bestCopy, copy);
 				bestIngest = Math.max(bestIngest, ingest);
 				report.put("round " + round, String.format(Locale.ROOT, "raw COPY %,.0f lines/s; HTTP ingest %,.0f "
-						+ "flows/s (%.0f %% of raw COPY)", copy, ingest, 100 * ingest / copy));
+						+ "flows/s (%.0f %% of raw COPY); load average %.1f", copy, ingest, 100 * ingest / copy,
+						PROCESS.getSystemLoadAverage()));
+				report.put("round " + round + " CPU per 1,000 flows", String.format(Locale.ROOT,
+						"raw COPY: JVM %.1f ms, PostgreSQL %s; HTTP ingest: JVM %.1f ms, PostgreSQL %s",
+						1e6 * copyCpu.jvm() / flows, ms(copyCpu.backends(), flows), 1e6 * ingestCpu.jvm() / flows,
+						ms(ingestCpu.backends(), flows)));
 			}
 			report.put("best HTTP ingest", String.format(Locale.ROOT, "%,.0f flows/s, %.1f MiB/s (target >= 50,000)",
 					bestIngest, bestIngest * bytes / flows / 1048576.0));
@@ -152,19 +178,69 @@ public final class FlowIngestBenchmark {
 		}
 	}
 
+	private static String ms(double seconds, long flows) {
+		return (seconds < 0) ? "unknown" : String.format(Locale.ROOT, "%.1f ms", 1e6 * seconds / flows);
+	}
+
+	/** The CPU ticks used so far by the backends serving the benchmark's database, or -1 when unreadable. */
+	private static long backendTicks() throws Exception {
+		TestDatabase.Connection db = TestDatabase.get();
+		try (java.sql.Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+				var s = c.createStatement();
+				var pids = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+						+ "AND pid <> pg_backend_pid()")) {
+			long total = 0;
+			while (pids.next()) {
+				long ticks = ticks(pids.getInt(1));
+				if (ticks < 0) {
+					return -1;
+				}
+				total += ticks;
+			}
+			return total;
+		}
+	}
+
+	/** utime + stime of a process from /proc, or -1. */
+	private static long ticks(int pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		}
+		catch (java.io.IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
 	/** COPYs the same lines into a fresh one-column table over JDBC; returns lines per second. */
 	private static double rawCopy(long flows) throws Exception {
+		return rawCopy(flows, new Cpu[1]);
+	}
+
+	/** As {@link #rawCopy(long)}, setting {@code cpu[0]} to the CPU it used (JVM and its backend). */
+	private static double rawCopy(long flows, Cpu[] cpu) throws Exception {
 		TestDatabase.Connection db = TestDatabase.get();
 		try (java.sql.Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password())) {
 			try (var s = c.createStatement()) {
 				s.execute("DROP TABLE IF EXISTS bench_raw_lines");
 				s.execute("CREATE TABLE bench_raw_lines (line text)");
 			}
+			int pid;
+			try (var s = c.createStatement(); var r = s.executeQuery("SELECT pg_backend_pid()")) {
+				r.next();
+				pid = r.getInt(1);
+			}
+			long backend = ticks(pid);
+			long jvm = PROCESS.getProcessCpuTime();
 			long start = System.nanoTime();
 			long rows = c.unwrap(PGConnection.class).getCopyAPI()
 				.copyIn("COPY bench_raw_lines (line) FROM STDIN WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')",
 						new GeneratedFlows(flows, Instant.now(), Duration.ofHours(6)));
 			double seconds = (System.nanoTime() - start) / 1e9;
+			long backendAfter = ticks(pid);
+			cpu[0] = new Cpu((PROCESS.getProcessCpuTime() - jvm) / 1e9,
+					(backend < 0 || backendAfter < 0) ? -1 : (backendAfter - backend) / TICKS);
 			if (rows != flows) {
 				throw new IllegalStateException("raw COPY wrote " + rows + " rows, not " + flows);
 			}

@@ -113,6 +113,20 @@ class FlowUploadIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void dayPartitionsShouldKeepRowsUpToAPageUncompressed() throws IOException {
+		post(as(Role.AUTHOR), corpus(), false, 200);
+		long partitions = count("SELECT count(*) FROM flow_partition WHERE kind = 'flow' AND workspace_id = "
+				+ "(SELECT id FROM workspace WHERE name = :ws)");
+		assertThat(partitions).isPositive();
+		assertThat(count("SELECT count(*) FROM flow_partition p JOIN pg_class c ON c.relname = p.table_name "
+				+ "WHERE p.kind = 'flow' AND p.workspace_id = (SELECT id FROM workspace WHERE name = :ws) "
+				+ "AND 'toast_tuple_target=8160' = ANY (c.reloptions)")).isEqualTo(partitions);
+		// no stored flow object of the real exports (all under a page) was compressed
+		assertThat(count("SELECT count(*) FROM flow WHERE workspace_id = (SELECT id FROM workspace WHERE name = :ws) "
+				+ "AND pg_column_compression(flow) IS NOT NULL")).isZero();
+	}
+
+	@Test
 	void uploadOfTheRealHubbleExportsShouldKeepEveryFlowWithItsFieldsAndRollUpTheEdges() throws IOException {
 		JsonNode report = post(as(Role.AUTHOR), corpus(), false, 200);
 		assertThat(report.get("accepted").asLong()).isEqualTo(CORPUS_FLOWS);
