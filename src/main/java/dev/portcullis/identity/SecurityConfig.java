@@ -224,6 +224,9 @@ class SecurityConfig {
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/what-if", "/workspaces/*/what-if/*",
 						"/workspaces/*/matrix", "/workspaces/*/expectations/run")
 				.hasRole(VIEWER)
+				// replaying changes nothing: viewers may post the replay form and open it with the editor's draft
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/replay", "/workspaces/*/replay/draft")
+				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.GET, "/**")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.HEAD, "/**")

@@ -141,6 +141,8 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 				+ "&columns=shop%3A+app%3Dorders%0Ashop%3A+app%3Dweb%0Afqdn%3A+api.example.com&ports=80%2C9092%2C53%2FUDP");
 		pages.put("flows", "/workspaces/" + ws + "/flows?q=--verdict+DROPPED+--since+1h");
 		pages.put("flow-map", "/workspaces/" + ws + "/flows/map");
+		pages.put("replay", "/workspaces/" + ws + "/replay?q=--namespace+shop&draft="
+				+ java.net.URLEncoder.encode(policy("web", 8080), java.nio.charset.StandardCharsets.UTF_8));
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws
