@@ -14,15 +14,15 @@ import org.springframework.web.reactive.result.view.Rendering;
 
 /**
  * The rule-hits fragment the policy editor loads ({@code /workspaces/{ws}/policies/{kind}/{namespace}/{name}/hits}):
- * each rule of the live version with how many stored flows of the last 7 days it matched; rules that matched nothing
+ * each rule of the live version with how many stored flows it matched; rules that matched nothing
  * are marked as candidates for removal, allow rules matched only by drops are flagged. When the hits cannot be
  * counted (no live version, no flows, too many flows, a busy engine) the fragment says so in a line.
  */
 @Controller
 class RuleHitsPages {
 
-	/** The window the editor shows. */
-	static final String SINCE = "168h";
+	/** The window the editor shows: every stored flow (the flow store's retention bounds it, 8 days by default). */
+	static final @org.jspecify.annotations.Nullable String SINCE = null;
 
 	private final RuleHits hits;
 
@@ -52,7 +52,7 @@ class RuleHitsPages {
 	private static Rendering view(RuleHits.@org.jspecify.annotations.Nullable Report report,
 			@org.jspecify.annotations.Nullable String problem) {
 		return Rendering.view("replay/hits :: hits").modelAttribute("report", report)
-			.modelAttribute("problem", problem).modelAttribute("since", "7 days").build();
+			.modelAttribute("problem", problem).modelAttribute("since", "stored flows").build();
 	}
 
 }

@@ -92,9 +92,9 @@ class ReplayPagesBrowserIntegrationTests extends BrowserTest {
 	@Test
 	void aDraftThatDeniesOneWorkloadShouldShowItsFlowsAsNewlyDropped() throws IOException {
 		Map.Entry<String, Long> ws = workspaceWithTheCorpus();
+		signIn(Role.VIEWER);
 		for (int width : new int[] { 1280, 390 }) {
 			this.page.setViewportSize(width, 900);
-			signIn(Role.VIEWER);
 			open("/workspaces/" + ws.getKey());
 			this.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Replay on real flows")).click();
 			assertThat(this.page).hasURL(baseUrl() + "/workspaces/" + ws.getKey() + "/replay");
@@ -115,6 +115,7 @@ class ReplayPagesBrowserIntegrationTests extends BrowserTest {
 			}
 		}
 		// a draft with errors is refused with its line and column, and nothing is replayed
+		expectFailedResponse(422, "/workspaces/" + ws.getKey() + "/replay");
 		this.page.locator("#draft").fill(DENY_DETAILS.replace("- all", "- everything"));
 		button("Replay").click();
 		assertThat(this.page.locator("#form-errors")).containsText("line 12");
