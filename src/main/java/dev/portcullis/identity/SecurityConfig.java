@@ -258,6 +258,9 @@ class SecurityConfig {
 				// opening a drafted policy in the editor saves nothing (saving it needs AUTHOR)
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/policies/new/draft")
 				.hasRole(VIEWER)
+				// replaying changes nothing: viewers may post the replay form and open it with the editor's draft
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/replay", "/workspaces/*/replay/draft")
+				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.GET, "/**")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.HEAD, "/**")

@@ -75,6 +75,7 @@ public class RuleHits {
 	 * @param flows the flows of the window
 	 * @param rules one per rule of the policy, in document order
 	 */
+	@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 	public record Report(String policy, int version, @Nullable String since, @Nullable String until, long flows,
 			List<RuleHit> rules) {
 

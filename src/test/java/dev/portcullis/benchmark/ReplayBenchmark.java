@@ -37,7 +37,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * run, before each round: {@code SELECT count(*), sum(count)} over the same window and a raw
  * {@code COPY (SELECT flow ...) TO STDOUT} of its flow objects, read and discarded over JDBC. Not a test: it prints
  * a report and writes it to {@code bench.report} (default {@code target/replay-benchmark.md}).
- * {@code bench.workspace} replays the flows an earlier run stored instead of storing new ones.
+ * {@code bench.workspace} replays the flows an earlier run stored instead of storing new ones ({@code bench.password}:
+ * the admin's password in that database).
  * <pre>
  * TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/portcullis_bench mvn -Dfrontend.skip=true \
  *   test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.portcullis.benchmark.ReplayBenchmark \
@@ -69,7 +70,7 @@ public final class ReplayBenchmark {
 	public static void main(String[] args) throws Exception {
 		long flows = Long.getLong("bench.flows", 1_000_000);
 		int rounds = Integer.getInteger("bench.rounds", 5);
-		String password = "bench-" + UUID.randomUUID();
+		String password = System.getProperty("bench.password", "bench-" + UUID.randomUUID());
 		ConfigurableApplicationContext app = StoreBenchmark.start(password);
 		String url = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
 		Map<String, String> report = new LinkedHashMap<>();

@@ -106,6 +106,9 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/publications/{id}                        VIEWER
 			GET    /workspaces/{workspace}/flows/upload                             VIEWER
 			GET    /workspaces/{workspace}/what-if                                  VIEWER
+			GET    /workspaces/{workspace}/replay                                   VIEWER
+			POST   /workspaces/{workspace}/replay                                   VIEWER
+			POST   /workspaces/{workspace}/replay/draft                             VIEWER
 			POST   /workspaces/{workspace}/what-if                                  VIEWER
 			POST   /workspaces/{workspace}/what-if/draft                            VIEWER
 			GET    /workspaces/{workspace}/matrix                                   VIEWER
@@ -124,6 +127,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/recommend                                VIEWER
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}       VIEWER
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/diff  VIEWER
+			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/hits  VIEWER
 			GET    /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/edit  VIEWER
 			POST   /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/edit  AUTHOR
 			POST   /workspaces/{workspace}/policies/{kind}/{namespace}/{name}/delete AUTHOR

@@ -172,6 +172,8 @@ class EveryPageBrowserIntegrationTests extends BrowserTest {
 		pages.put("flow-map", "/workspaces/" + ws + "/flows/map");
 		pages.put("recommend", "/workspaces/" + ws + "/recommend");
 		pages.put("recommend-result", "/workspaces/" + flows(ws) + "/recommend?q=&l7=true&run=1");
+		pages.put("replay", "/workspaces/" + ws + "/replay?q=--namespace+shop&draft="
+				+ java.net.URLEncoder.encode(policy("web", 8080), java.nio.charset.StandardCharsets.UTF_8));
 		pages.put("policy", policyPath);
 		pages.put("policy-version", policyPath + "?version=1");
 		pages.put("policy-warnings", "/workspaces/" + ws

@@ -25,12 +25,13 @@ import org.springframework.stereotype.Component;
  * counts, its first and last time, how its flows spread over the window and one sample flow, whose JSON is what the
  * engine decides for the whole tuple.
  * <p>
- * A tuple is the same source and destination (namespace, workload, labels, cluster; the IP address too when the
- * endpoint is not a pod, as CIDR rules look at it), destination port, protocol, DNS names of both sides, reply flag,
- * L7 type, HTTP method and URL, DNS query, and, read from the JSON only for the rows that have them, the ICMP
- * fields, the HTTP headers, other L7 requests (Kafka), the node labels of host endpoints and the destination
- * service of endpoints outside the cluster. What the engine reads besides (Portcullis's own extensions: named
- * ports, TLS server name, service labels) is taken from the sample. When the filter's conditions cannot all be
+ * A tuple is the same source and destination (security identity, or the labels when the flow has no identity;
+ * namespace, workload, cluster; the IP address too when the endpoint is not a pod, as CIDR rules look at it),
+ * destination port, protocol, DNS names of both sides, reply flag, L7 type, HTTP method and URL, DNS query, and,
+ * read from the JSON only for the rows that have them, the ICMP fields, other L7 requests (Kafka) and the node labels
+ * of host endpoints. What the engine reads besides is taken from the sample: HTTP headers, the destination service,
+ * and Portcullis's own extensions (named ports, TLS server name, service labels); docs/adr/029 says why (reading
+ * them would parse every row's JSON) and what it costs. When the filter's conditions cannot all be
  * decided by the columns, the node name and the event type join the tuple, so that the filter's answer for the
  * sample is its answer for every flow of the tuple; tuples whose sample it rejects are left out.
  */
@@ -40,18 +41,20 @@ public class FlowTuples {
 	/** How many slices of the window the time distribution ({@link FlowTuple#buckets()}) has. */
 	public static final int BUCKETS = 24;
 
-	private static final List<String> KEY = List.of("source_namespace", "source_workload", "source_labels::text",
-			"source_cluster", "CASE WHEN source_namespace IS NULL THEN host(source_ip) END", "destination_namespace",
-			"destination_workload", "destination_labels::text", "destination_cluster",
-			"CASE WHEN destination_namespace IS NULL THEN host(destination_ip) END", "destination_port::text",
-			"protocol", "source_names::text", "destination_names::text", "is_reply::text", "l7_type", "http_method",
-			"http_url", "dns_query",
+	// Raw columns where they can be (no per-row casts); a Cilium security identity stands for its labels, so the
+	// labels (wide text arrays) are grouped on only where the flow carries no identity. Columns 6 and 7 are the
+	// workloads (read back by position).
+	private static final List<String> KEY = List.of("source_identity", "destination_identity",
+			"CASE WHEN source_identity IS NULL THEN source_labels END",
+			"CASE WHEN destination_identity IS NULL THEN destination_labels END", "source_namespace",
+			"destination_namespace", "source_workload", "destination_workload", "source_cluster",
+			"destination_cluster", "CASE WHEN source_namespace IS NULL THEN source_ip END",
+			"CASE WHEN destination_namespace IS NULL THEN destination_ip END", "destination_port", "protocol",
+			"source_names", "destination_names", "is_reply", "l7_type", "http_method", "http_url", "dns_query",
 			"CASE WHEN protocol IN ('ICMPv4', 'ICMPv6') THEN (flow->'l4')::text END",
-			"CASE WHEN http_method IS NOT NULL THEN (flow->'l7'->'http'->'headers')::text END",
 			"CASE WHEN l7_type IS NOT NULL AND http_method IS NULL AND dns_query IS NULL THEN (flow->'l7')::text END",
 			"CASE WHEN 'reserved:host' = ANY(source_labels) OR 'reserved:host' = ANY(destination_labels)"
-					+ " THEN (flow->'node_labels')::text END",
-			"CASE WHEN destination_namespace IS NULL THEN (flow->'destination_service')::text END");
+					+ " THEN (flow->'node_labels')::text END");
 
 	private static final List<String> INEXACT_KEY = List.of("node_name", "(flow->'event_type')::text");
 
@@ -181,7 +184,7 @@ public class FlowTuples {
 	}
 
 	/** One row of the grouping: the key's values, the slice and the counts. */
-	private record Group(List<@Nullable String> key, int bucket, long rows, long flows, Instant first, Instant last,
+	private record Group(List<@Nullable Object> key, int bucket, long rows, long flows, Instant first, Instant last,
 			long sample, @Nullable String sourceWorkload, @Nullable String destinationWorkload) {
 	}
 
@@ -226,17 +229,19 @@ public class FlowTuples {
 	}
 
 	private static Group group(Readable row, int width) {
-		List<@Nullable String> key = new ArrayList<>(width);
+		List<@Nullable Object> key = new ArrayList<>(width);
 		for (int i = 0; i < width; i++) {
-			key.add(row.get("k" + i, String.class));
+			Object value = row.get("k" + i);
+			// arrays compare by identity: as lists they compare by content
+			key.add((value instanceof Object[] array) ? java.util.Arrays.asList(array) : value);
 		}
 		Integer bucket = row.get("bucket", Integer.class);
 		return new Group(key, (bucket != null) ? bucket : 1, row.get("rows", Long.class), number(row, "flows"),
-				instant(row, "first"), instant(row, "last"), row.get("sample", Long.class), key.get(1), key.get(6));
+				instant(row, "first"), instant(row, "last"), row.get("sample", Long.class), (String) key.get(6), (String) key.get(7));
 	}
 
 	private static List<Merged> merge(List<Group> groups) {
-		Map<List<@Nullable String>, Merged> merged = new HashMap<>();
+		Map<List<@Nullable Object>, Merged> merged = new HashMap<>();
 		for (Group group : groups) {
 			merged.computeIfAbsent(group.key(), (k) -> new Merged(group)).add(group);
 		}

@@ -1,0 +1,252 @@
+package dev.portcullis.replay.web;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.portcullis.compute.EngineBusy;
+import dev.portcullis.engine.doc.Violation;
+import dev.portcullis.flow.query.FilterRefused;
+import dev.portcullis.flow.query.FlowFilter;
+import dev.portcullis.policy.StoreException;
+import dev.portcullis.policy.Workspaces;
+import dev.portcullis.replay.ReplayReport;
+import dev.portcullis.replay.ReplayRequest;
+import dev.portcullis.replay.Replays;
+import dev.portcullis.simulation.DraftRefused;
+import dev.portcullis.simulation.StateChoice;
+import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.Htmx;
+import dev.portcullis.web.InstantParameter;
+import dev.portcullis.web.PageError;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.reactive.result.view.Rendering;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * The replay page ({@code /workspaces/{ws}/replay}): a window of stored flows (the flow log's flag line), a baseline
+ * (the latest versions or a moment) and a candidate (a draft, or a moment); what changes, grouped, with both
+ * verdicts explained, coverage beside the result and a server-drawn chart of the changed flows over the window.
+ * GET with the fields reproduces a replay; POST takes the same fields (a long draft); {@code .../replay/draft} opens
+ * the page with the editor's text ({@code yaml}) as the candidate, like the editor's "Try in what-if". While a
+ * replay runs, htmx shows a progress bar.
+ */
+@Controller
+class ReplayPages {
+
+	private final Replays replays;
+
+	private final Workspaces workspaces;
+
+	ReplayPages(Replays replays, Workspaces workspaces) {
+		this.replays = replays;
+		this.workspaces = workspaces;
+	}
+
+	/**
+	 * The form.
+	 *
+	 * @param q the window, a {@code hubble observe} flag line ({@code --namespace bookinfo --since 24h})
+	 * @param baselineAt the baseline moment (RFC 3339), "" for the latest versions
+	 * @param candidateAt the candidate moment, "" for the latest versions
+	 * @param draft the candidate's draft policy text, "" for none
+	 */
+	record ReplayForm(String q, String baselineAt, String candidateAt, String draft) {
+
+		ReplayForm {
+			q = (q != null) ? q.strip() : "";
+			baselineAt = (baselineAt != null) ? baselineAt.strip() : "";
+			candidateAt = (candidateAt != null) ? candidateAt.strip() : "";
+			draft = (draft != null) ? draft.replace("\r\n", "\n") : "";
+		}
+
+		public boolean isSubmitted() {
+			return !this.draft.isBlank() || !this.candidateAt.isEmpty() || !this.baselineAt.isEmpty();
+		}
+
+	}
+
+	/** The editor's text, posted by its "Replay this draft" button. */
+	record EditorDraft(@Nullable String yaml) {
+	}
+
+	@GetMapping("/workspaces/{workspace}/replay")
+	Mono<Rendering> page(@PathVariable String workspace, @ModelAttribute ReplayForm form, ServerWebExchange exchange) {
+		return render(workspace, form, exchange);
+	}
+
+	@PostMapping("/workspaces/{workspace}/replay")
+	Mono<Rendering> post(@PathVariable String workspace, @ModelAttribute ReplayForm form, ServerWebExchange exchange) {
+		return render(workspace, form, exchange);
+	}
+
+	@PostMapping("/workspaces/{workspace}/replay/draft")
+	Mono<Rendering> fromEditor(@PathVariable String workspace, @ModelAttribute EditorDraft draft,
+			ServerWebExchange exchange) {
+		ReplayForm form = new ReplayForm("", "", "", (draft.yaml() != null) ? draft.yaml() : "");
+		return Mono.just(Rendering.view("replay/replay").modelAttribute("workspace", workspace)
+			.modelAttribute("wsHref", wsHref(workspace)).modelAttribute("form", form)
+			.modelAttribute("errors", Map.of()).build());
+	}
+
+	private Mono<Rendering> render(String workspace, ReplayForm form, ServerWebExchange exchange) {
+		Map<String, String> errors = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+		Mono<Optional<ReplayView>> result = form.isSubmitted() ? replay(workspace, form, errors)
+				: this.workspaces.id(workspace).map((ignored) -> Optional.<ReplayView>empty());
+		return result
+			.onErrorMap(StoreException.NotFound.class,
+					(ex) -> new PageError(HttpStatus.NOT_FOUND, "There is no workspace named \"" + workspace + "\"."))
+			.map((found) -> {
+				Htmx.varyOnRequest(exchange);
+				return Rendering.view(Htmx.isPartial(exchange) ? "replay/replay :: replay" : "replay/replay")
+					.status(errors.isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_CONTENT)
+					.modelAttribute("workspace", workspace)
+					.modelAttribute("wsHref", wsHref(workspace))
+					.modelAttribute("form", form)
+					.modelAttribute("errors", errors)
+					.modelAttribute("result", found.orElse(null))
+					.build();
+			});
+	}
+
+	private Mono<Optional<ReplayView>> replay(String workspace, ReplayForm form, Map<String, String> errors) {
+		FlowFilter filter = null;
+		try {
+			filter = window(form.q());
+		}
+		catch (FilterRefused ex) {
+			errors.put("q", ex.getMessage());
+		}
+		StateChoice baseline = new StateChoice(moment("baselineAt", form.baselineAt(), errors), null);
+		StateChoice candidate = new StateChoice(moment("candidateAt", form.candidateAt(), errors), form.draft());
+		if (!errors.isEmpty() || filter == null) {
+			return Mono.just(Optional.empty());
+		}
+		String flows = "/workspaces/" + UriUtils.encodePathSegment(workspace, StandardCharsets.UTF_8) + "/flows";
+		return this.replays.replay(workspace, new ReplayRequest(filter, baseline, candidate))
+			.map((report) -> Optional.of(ReplayView.of(report, flows)))
+			.onErrorResume(DraftRefused.class, (ex) -> {
+				Violation first = ex.errors().get(0);
+				errors.put("draft", "The draft is not valid" + ((first.line() > 0)
+						? " (line " + first.line() + ", column " + first.column() + ")" : "") + ": " + first.message());
+				return Mono.just(Optional.empty());
+			})
+			.onErrorResume(ApiProblem.class, (ex) -> {
+				errors.put("q", ex.getMessage());
+				return Mono.just(Optional.empty());
+			})
+			.onErrorResume(EngineBusy.class, (ex) -> {
+				errors.put("q", "The engine is busy; try again in " + ex.retryAfterSeconds() + " s.");
+				return Mono.just(Optional.empty());
+			});
+	}
+
+	private static FlowFilter window(String line) {
+		return line.isBlank() ? FlowFilter.ALL : FlowFilter.parseLine(line);
+	}
+
+	private static @Nullable Instant moment(String field, String text, Map<String, String> errors) {
+		if (text.isEmpty()) {
+			return null;
+		}
+		try {
+			return InstantParameter.parse(field, text);
+		}
+		catch (IllegalArgumentException ex) {
+			errors.put(field, ex.getMessage());
+			return null;
+		}
+	}
+
+	static String wsHref(String workspace) {
+		return "/workspaces/" + UriUtils.encodePathSegment(workspace, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * A report as the page shows it.
+	 *
+	 * @param report the report
+	 * @param decidablePercent the share of decidable flows, as a percentage text
+	 * @param chart the changed flows over the window, one bar group per slice
+	 * @param flowsHref the flow log
+	 */
+	record ReplayView(ReplayReport report, String decidablePercent, Chart chart, String flowsHref) {
+
+		static ReplayView of(ReplayReport report, String flowsHref) {
+			return new ReplayView(report, String.format(Locale.ROOT, "%.2f %%", report.coverage().decidable() * 100),
+					Chart.of(report.timeline()), flowsHref);
+		}
+
+		/** The sample's place in the flow log. */
+		public String sampleHref(ReplayReport.Group group) {
+			return this.flowsHref + "/detail?flow=" + dev.portcullis.flow.query.FlowCursor
+				.of(group.sample().time(), group.sample().id()).token();
+		}
+
+	}
+
+	/** A bar of the chart: a rectangle in the SVG's 600 x 120 box. */
+	record Bar(String kind, double x, double y, double width, double height, String title) {
+	}
+
+	/**
+	 * The chart of changed flows over the window: 24 slices, each a stack of newly dropped, newly allowed and L7
+	 * changes.
+	 */
+	record Chart(List<Bar> bars, long max, @Nullable Instant first, @Nullable Instant last) {
+
+		static final double WIDTH = 600;
+
+		static final double HEIGHT = 120;
+
+		static Chart of(List<ReplayReport.Slice> slices) {
+			long max = 0;
+			for (ReplayReport.Slice s : slices) {
+				max = Math.max(max, s.newlyDropped() + s.newlyAllowed() + s.l7Changed());
+			}
+			List<Bar> bars = new ArrayList<>();
+			double slot = slices.isEmpty() ? 0 : WIDTH / slices.size();
+			for (int i = 0; i < slices.size(); i++) {
+				ReplayReport.Slice s = slices.get(i);
+				double bottom = HEIGHT;
+				long[] values = { s.newlyDropped(), s.newlyAllowed(), s.l7Changed() };
+				String[] kinds = { "dropped", "allowed", "l7" };
+				for (int k = 0; k < 3; k++) {
+					if (values[k] == 0 || max == 0) {
+						continue;
+					}
+					double h = Math.max(1, HEIGHT * values[k] / max);
+					bottom -= h;
+					bars.add(new Bar(kinds[k], round(i * slot + 1), round(bottom), round(slot - 2), round(h),
+							values[k] + " " + switch (k) {
+								case 0 -> "newly dropped";
+								case 1 -> "newly allowed";
+								default -> "L7 changed";
+							} + ", " + s.from() + " to " + s.until()));
+				}
+			}
+			return new Chart(bars, max, slices.isEmpty() ? null : slices.get(0).from(),
+					slices.isEmpty() ? null : slices.get(slices.size() - 1).until());
+		}
+
+		private static double round(double value) {
+			return Math.round(value * 10) / 10.0;
+		}
+
+	}
+
+}
