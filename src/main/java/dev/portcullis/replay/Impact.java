@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.portcullis.engine.api.PeerRule;
+import dev.portcullis.engine.api.PortRule;
 import dev.portcullis.engine.api.Policy;
 import dev.portcullis.engine.api.Rule;
 import dev.portcullis.engine.eval.Decision;
@@ -49,6 +50,9 @@ final class Impact {
 	static final String NO_DNS_NAME = "a toFQDNs rule could allow it, but the stored flow carries no DNS name for"
 			+ " the destination";
 
+	static final String HEADERS_NOT_GROUPED = "a policy matches HTTP headers, and the stored flows of this group may"
+			+ " carry other headers than the one decided";
+
 	private Impact() {
 	}
 
@@ -60,6 +64,7 @@ final class Impact {
 	static ReplayReport report(FlowTuples.Window window, Scenario baseline, Scenario candidate) {
 		boolean baselineFqdn = hasFqdnRules(baseline.policies());
 		boolean candidateFqdn = hasFqdnRules(candidate.policies());
+		boolean headerRules = hasHeaderRules(baseline.policies()) || hasHeaderRules(candidate.policies());
 		FlowReader reader = new FlowReader();
 		Map<String, Long> uncertainReasons = new HashMap<>();
 		long uncertain = 0;
@@ -80,6 +85,9 @@ final class Impact {
 			String why = uncertain(flow, before, baselineFqdn);
 			if (why == null) {
 				why = uncertain(flow, after, candidateFqdn);
+			}
+			if (why == null && headerRules && tuple.rows() > 1 && flow.l7() instanceof Flow.Http) {
+				why = HEADERS_NOT_GROUPED;
 			}
 			if (why != null) {
 				uncertain += tuple.flows();
@@ -249,6 +257,31 @@ final class Impact {
 	private static ReplayReport.Rule rule(Decision.RuleRef ref, boolean defaultDeny) {
 		return new ReplayReport.Rule(ref.policy().toString(), ref.direction().name(), ref.path(), ref.deny(),
 				defaultDeny);
+	}
+
+	/**
+	 * Whether any rule of {@code policies} matches HTTP headers ({@code headers} or {@code headerMatches}): tuples are
+	 * grouped without headers, so a group of several flows is then decided by its sample only and is uncertain.
+	 */
+	private static boolean hasHeaderRules(List<Policy> policies) {
+		for (Policy policy : policies) {
+			for (Rule rule : policy.rules()) {
+				for (List<PeerRule> peers : java.util.Arrays.asList(rule.ingress(), rule.egress())) {
+					if (peers == null) {
+						continue;
+					}
+					for (PeerRule peer : peers) {
+						for (PortRule port : (peer.toPorts() != null) ? peer.toPorts() : List.<PortRule>of()) {
+							if (port.rules() != null && port.rules().http().stream()
+								.anyMatch((h) -> !h.headers().isEmpty() || !h.headerMatches().isEmpty())) {
+								return true;
+							}
+						}
+					}
+				}
+			}
+		}
+		return false;
 	}
 
 	private static boolean hasFqdnRules(List<Policy> policies) {

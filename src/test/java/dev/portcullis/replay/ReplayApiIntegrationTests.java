@@ -243,6 +243,34 @@ class ReplayApiIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void replayWhenAPolicyMatchesHttpHeadersShouldCountGroupsOfSeveralHttpFlowsUncertain() {
+		String draft = """
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata:
+				  name: details-http-header
+				  namespace: bookinfo
+				spec:
+				  endpointSelector:
+				    matchLabels:
+				      app: details
+				  ingress:
+				  - toPorts:
+				    - ports:
+				      - port: "9080"
+				        protocol: TCP
+				      rules:
+				        http:
+				        - method: GET
+				          headers: ["X-Canary: 1"]
+				""";
+		JsonNode report = replay(Map.of("candidate", Map.of("draft", draft)), 200);
+		List<String> reasons = new ArrayList<>();
+		report.get("uncertainReasons").forEach((r) -> reasons.add(r.get("reason").asString()));
+		assertThat(reasons).as(report.toString()).contains(Impact.HEADERS_NOT_GROUPED);
+	}
+
+	@Test
 	void replayShouldCountLostEventsOfTheWindow() {
 		String lostWs = "replay-lost-" + UUID.randomUUID().toString().substring(0, 8);
 		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
