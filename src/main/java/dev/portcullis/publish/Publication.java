@@ -14,7 +14,8 @@ import java.util.List;
  * @param stateAt the moment of the published state
  * @param forceConflicts whether the user chose to take over fields other managers own (Kubernetes)
  * @param changeRequests the change requests whose merges made this state since the last publication to the target,
- *        with their approvers; empty when the workspace is not protected or review is not known
+ *        with their approvers; empty when nothing was merged through review since (direct saves of an unprotected
+ *        workspace)
  */
 public record Publication(long id, String workspace, String by, String state, Instant stateAt, boolean forceConflicts,
 		List<ChangeRequest> changeRequests) {

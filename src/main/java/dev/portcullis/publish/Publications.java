@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.portcullis.audit.AuditLog;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.policy.PolicyVersion;
 import dev.portcullis.policy.WorkspaceState;
 import dev.portcullis.policy.WorkspaceStates;
+import dev.portcullis.review.ChangeRequests;
 import io.r2dbc.postgresql.codec.Json;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -50,14 +52,40 @@ class Publications {
 
 	private final JsonMapper json;
 
+	private final ChangeRequests changeRequests;
+
 	Publications(DatabaseClient db, Targets targets, WorkspaceStates states, AuditLog audit,
-			ReactiveTransactionManager transactions, JsonMapper json) {
+			ReactiveTransactionManager transactions, JsonMapper json, ChangeRequests changeRequests) {
 		this.db = db;
+		this.changeRequests = changeRequests;
 		this.targets = targets;
 		this.states = states;
 		this.audit = audit;
 		this.transaction = TransactionalOperator.create(transactions);
 		this.json = json;
+	}
+
+	/**
+	 * The change requests a publication brings to its target, with their approvers (its Git commit names them): those
+	 * of the workspace merged after the state of the last publication applied to the same target (SUCCEEDED or
+	 * PARTIAL, not a dry run) and up to the state this one publishes. Empty when nothing was merged through review
+	 * (an unprotected workspace saved directly).
+	 */
+	Mono<List<Publication.ChangeRequest>> changeRequests(PublicationRow row) {
+		Mono<Optional<Instant>> previous = this.db.sql("""
+				SELECT max(state_at) AS previous FROM publication
+				 WHERE target_id = :target AND id <> :id AND NOT dry_run AND status IN ('SUCCEEDED', 'PARTIAL')
+				   AND state_at <= :stateAt""")
+			.bind("target", (row.targetId() != null) ? row.targetId() : -1L)
+			.bind("id", row.id())
+			.bind("stateAt", row.stateAt().atOffset(ZoneOffset.UTC))
+			.map((r) -> Optional.ofNullable(r.get("previous", OffsetDateTime.class)).map(OffsetDateTime::toInstant))
+			.one()
+			.defaultIfEmpty(Optional.empty());
+		return previous.flatMapMany((after) -> this.changeRequests.mergedBetween(row.workspace(), after.orElse(null),
+				row.stateAt()))
+			.map((merged) -> new Publication.ChangeRequest(merged.id(), merged.title(), merged.approvers()))
+			.collectList();
 	}
 
 	/**

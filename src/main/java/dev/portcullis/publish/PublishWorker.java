@@ -234,7 +234,7 @@ class PublishWorker implements SmartLifecycle {
 			Publication publication = new Publication(row.id(), row.workspace(), row.requestedBy(),
 					"Workspace " + row.workspace() + " as of " + row.stateAt() + ", " + desired.size() + " "
 							+ ((desired.size() == 1) ? "policy" : "policies") + ".",
-					row.stateAt(), row.forceConflicts(), List.of());
+					row.stateAt(), row.forceConflicts(), this.publications.changeRequests(row).block(STORE));
 			Applied applied = adapter.apply(target, plan, publication);
 			this.afterApply.accept(row.id());
 			String status = applied.failed() ? "FAILED" : applied.partial() ? "PARTIAL" : "SUCCEEDED";

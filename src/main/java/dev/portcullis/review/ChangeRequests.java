@@ -1,5 +1,8 @@
 package dev.portcullis.review;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +93,42 @@ public class ChangeRequests {
 			deletes = List.copyOf(deletes);
 		}
 
+	}
+
+	/**
+	 * A merged change request as a publication names it (Git commit trailers).
+	 *
+	 * @param id its id
+	 * @param title its title
+	 * @param approvers the reviewers whose approval of it counted (not stale, not its author), sorted
+	 */
+	public record Merged(long id, String title, List<String> approvers) {
+
+		public Merged {
+			approvers = List.copyOf(approvers);
+		}
+
+	}
+
+	/**
+	 * The change requests of {@code workspace} merged after {@code after} (exclusive; from the beginning when null)
+	 * and up to {@code upTo} (inclusive), in the order they were merged: what a publication of the state at
+	 * {@code upTo} brings that the previous one (of the state at {@code after}) did not.
+	 */
+	public Flux<Merged> mergedBetween(String workspace, @Nullable Instant after, Instant upTo) {
+		return this.db.sql("""
+				SELECT c.id, c.title, ARRAY(SELECT DISTINCT r.reviewer FROM change_review r
+				         WHERE r.change_request_id = c.id AND r.decision = 'APPROVE' AND NOT r.stale
+				           AND lower(r.reviewer) <> lower(c.author) ORDER BY r.reviewer) AS approvers
+				  FROM change_request c JOIN workspace w ON w.id = c.workspace_id
+				 WHERE w.name = :workspace AND c.status = 'MERGED' AND c.closed_at > :after AND c.closed_at <= :upTo
+				 ORDER BY c.closed_at, c.id""")
+			.bind("workspace", workspace)
+			.bind("after", ((after != null) ? after : Instant.EPOCH).atOffset(ZoneOffset.UTC))
+			.bind("upTo", upTo.atOffset(ZoneOffset.UTC))
+			.map((row) -> new Merged(row.get("id", Long.class), row.get("title", String.class),
+					Arrays.asList(row.get("approvers", String[].class))))
+			.all();
 	}
 
 	/** Opens a change request (AUTHOR): revision 1, its bases the heads now. */

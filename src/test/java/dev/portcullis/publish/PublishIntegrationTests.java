@@ -122,6 +122,43 @@ class PublishIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void aCommitShouldNameTheChangeRequestsMergedSinceTheLastPublicationAndTheirApprovers() throws Exception {
+		Path bare = TestRepositories.bare(this.dir, "reviewed.git");
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "gitops", "type", "git", "url", bare.toUri().toString(), "branch", "main",
+					"path", "clusters/prod", "auth", Map.of("type", "none")))
+			.exchange().expectStatus().isCreated();
+		publish(Map.of());
+		this.worker.drain();
+
+		String yaml = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: web\n  namespace: default\n"
+				+ "spec:\n  endpointSelector:\n    matchLabels:\n      app: web\n  ingress:\n  - toPorts:\n    - ports:\n"
+				+ "      - port: \"8443\"\n        protocol: TCP\n";
+		Map<?, ?> opened = as(Role.AUTHOR).post().uri("/api/v1/workspaces/{ws}/change-requests", this.ws)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("title", "Web on 8443", "description", "", "changes", yaml, "deletes", List.of()))
+			.exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+		long change = ((Number) opened.get("id")).longValue();
+		as(Role.REVIEWER).post().uri("/api/v1/workspaces/{ws}/change-requests/{id}/reviews", this.ws, change)
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("decision", "APPROVE", "body", "ok"))
+			.exchange().expectStatus().is2xxSuccessful();
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces/{ws}/change-requests/{id}/merge", this.ws, change).exchange()
+			.expectStatus().is2xxSuccessful();
+
+		publish(Map.of());
+		this.worker.drain();
+		String message = TestRepositories.log(bare).get(0).getFullMessage();
+		assertThat(message).contains("Change-Request: #" + change + " Web on 8443",
+				"Approved-by: " + username(Role.REVIEWER));
+		assertThat(message).doesNotContain("Approved-by: " + username(Role.AUTHOR));
+
+		policy("default", "db", "5433");
+		publish(Map.of());
+		this.worker.drain();
+		assertThat(TestRepositories.log(bare).get(0).getFullMessage()).doesNotContain("Change-Request:");
+	}
+
+	@Test
 	void aDryRunShouldPlanAndChangeNothing() throws Exception {
 		Path bare = TestRepositories.bare(this.dir, "ops.git");
 		gitTarget("gitops", bare.toUri().toString());
