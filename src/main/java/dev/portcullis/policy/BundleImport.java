@@ -180,23 +180,7 @@ public class BundleImport {
 	private Mono<Map<PolicyKey, PolicyHead>> heads(long ws, Bundle bundle, boolean lock) {
 		List<PolicyKey> keys = bundle.entries().stream().filter((e) -> e.parsed() != null)
 			.map((e) -> e.parsed().key()).distinct().toList();
-		if (keys.isEmpty()) {
-			return Mono.just(new HashMap<>());
-		}
-		return this.db.sql("SELECT p.id, p.kind, p.namespace, p.name, p.head_version, p.head_deleted, p.head_hash "
-				+ "FROM policy p JOIN unnest(CAST(:kinds AS text[]), CAST(:namespaces AS text[]), CAST(:names AS text[])) "
-				+ "AS k(kind, namespace, name) ON p.kind = k.kind AND p.namespace = k.namespace AND p.name = k.name "
-				+ "WHERE p.workspace_id = :ws ORDER BY p.id" + (lock ? " FOR UPDATE OF p" : ""))
-			.bind("ws", ws)
-			.bind("kinds", keys.stream().map((k) -> k.kind().kindName()).toArray(String[]::new))
-			.bind("namespaces", keys.stream().map(PolicyKey::namespace).toArray(String[]::new))
-			.bind("names", keys.stream().map(PolicyKey::name).toArray(String[]::new))
-			.map((row) -> Map.entry(new PolicyKey(PolicyKey.kind(row.get("kind", String.class)),
-					row.get("namespace", String.class), row.get("name", String.class)),
-					new PolicyHead(row.get("id", Long.class), row.get("head_version", Integer.class),
-							row.get("head_deleted", Boolean.class), row.get("head_hash", String.class))))
-			.all()
-			.collectMap(Map.Entry::getKey, Map.Entry::getValue, HashMap::new);
+		return PolicyHead.of(this.db, ws, keys, lock);
 	}
 
 	private static ImportReport.Outcome outcome(Bundle.Entry entry, Map<PolicyKey, PolicyHead> heads) {

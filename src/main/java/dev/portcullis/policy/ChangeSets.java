@@ -2,7 +2,6 @@ package dev.portcullis.policy;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -304,23 +303,7 @@ public class ChangeSets {
 
 	/** The heads of those of {@code keys} that exist, by key, locked in id order when {@code lock}. */
 	private Mono<Map<PolicyKey, PolicyHead>> heads(long ws, List<PolicyKey> keys, boolean lock) {
-		if (keys.isEmpty()) {
-			return Mono.just(new HashMap<>());
-		}
-		return this.db.sql("SELECT p.id, p.kind, p.namespace, p.name, p.head_version, p.head_deleted, p.head_hash "
-				+ "FROM policy p JOIN unnest(CAST(:kinds AS text[]), CAST(:namespaces AS text[]), CAST(:names AS text[])) "
-				+ "AS k(kind, namespace, name) ON p.kind = k.kind AND p.namespace = k.namespace AND p.name = k.name "
-				+ "WHERE p.workspace_id = :ws ORDER BY p.id" + (lock ? " FOR UPDATE OF p" : ""))
-			.bind("ws", ws)
-			.bind("kinds", keys.stream().map((k) -> k.kind().kindName()).toArray(String[]::new))
-			.bind("namespaces", keys.stream().map(PolicyKey::namespace).toArray(String[]::new))
-			.bind("names", keys.stream().map(PolicyKey::name).toArray(String[]::new))
-			.map((row) -> Map.entry(new PolicyKey(PolicyKey.kind(row.get("kind", String.class)),
-					row.get("namespace", String.class), row.get("name", String.class)),
-					new PolicyHead(row.get("id", Long.class), row.get("head_version", Integer.class),
-							row.get("head_deleted", Boolean.class), row.get("head_hash", String.class))))
-			.all()
-			.collectMap(Map.Entry::getKey, Map.Entry::getValue, HashMap::new);
+		return PolicyHead.of(this.db, ws, keys, lock);
 	}
 
 }
