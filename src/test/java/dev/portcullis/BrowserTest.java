@@ -47,9 +47,11 @@ public abstract class BrowserTest extends IntegrationTest {
 
 	@BeforeAll
 	static void launchBrowser() {
-		// a loaded build machine renders slowly (Swagger UI took over Playwright's default 5 s on two busy cores):
-		// assertions wait longer for what the page must show; a page that never shows it still fails
-		com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
+		// a loaded build machine renders slowly (Swagger UI took over Playwright's default 5 s on two busy cores), and
+		// now and then Chromium runs a page's deferred scripts about 40 s after every response of the page arrived
+		// (see open(); seen after form posts and link clicks too, once on a quiet machine): assertions wait up to 60 s
+		// for what the page must show; a page that never shows it still fails
+		com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
 		BrowserChoice choice = BrowserChoice.of(System.getenv(), Files::isExecutable);
 		// with a system browser Playwright must not download one (offline machines); without one it installs its
 		// own, unless PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD is set in the environment
