@@ -89,6 +89,14 @@ public abstract class BrowserTest extends IntegrationTest {
 			}
 		});
 		this.page = this.context.newPage();
+		// no HTTP cache: with it, a page's scripts now and then ran 30-40 s late (a request waiting on a cache entry
+		// another, cancelled load of the same asset still held, as far as we can tell); the app's pages always
+		// revalidate their assets anyway (Cache-Control: no-cache), so the tests lose nothing a user relies on
+		com.microsoft.playwright.CDPSession cdp = this.context.newCDPSession(this.page);
+		cdp.send("Network.enable");
+		com.google.gson.JsonObject noCache = new com.google.gson.JsonObject();
+		noCache.addProperty("cacheDisabled", true);
+		cdp.send("Network.setCacheDisabled", noCache);
 		this.page.onResponse((response) -> {
 			if (response.status() >= 400 && !"document".equals(response.request().resourceType())) {
 				this.consoleErrors.add(response.status() + " " + response.url());
