@@ -110,18 +110,30 @@ class FlowSources {
 	}
 
 	/**
-	 * Claims every enabled source that no live lease holds, and renews this owner's leases: answers the sources this
-	 * owner now holds. Rows another instance is claiming at the same moment are skipped, not waited for.
+	 * Renews this owner's leases, then claims every enabled source that no live lease holds: answers the sources this
+	 * owner now holds. Its own rows are renewed even while one of its followers holds a row lock (an ingest
+	 * transaction moving the resume cursor): the renewal waits for it, where a skip would look like a lost lease
+	 * and stop a healthy follower, leaving the source free for another instance to claim. Free rows another instance
+	 * is claiming at the same moment are skipped, not waited for.
 	 */
 	Flux<SourceRow> claim(String owner, Duration lease) {
-		return this.db.sql("UPDATE flow_source s SET lease_owner = :owner, lease_until = clock_timestamp()"
-				+ " + make_interval(secs => :secs) FROM workspace w WHERE w.id = s.workspace_id AND s.id IN"
-				+ " (SELECT id FROM flow_source WHERE enabled AND (lease_owner IS NULL OR lease_owner = :owner"
-				+ " OR lease_until < clock_timestamp()) FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
+		double seconds = (double) lease.toMillis() / 1000;
+		Flux<SourceRow> renewed = this.db.sql("UPDATE flow_source s SET lease_until = clock_timestamp()"
+				+ " + make_interval(secs => :secs) FROM workspace w WHERE w.id = s.workspace_id AND s.enabled"
+				+ " AND s.lease_owner = :owner RETURNING " + COLUMNS)
 			.bind("owner", owner)
-			.bind("secs", (double) lease.toMillis() / 1000)
+			.bind("secs", seconds)
 			.map(FlowSources::row)
 			.all();
+		Flux<SourceRow> claimed = this.db.sql("UPDATE flow_source s SET lease_owner = :owner, lease_until = clock_timestamp()"
+				+ " + make_interval(secs => :secs) FROM workspace w WHERE w.id = s.workspace_id AND s.id IN"
+				+ " (SELECT id FROM flow_source WHERE enabled AND (lease_owner IS NULL OR (lease_owner <> :owner"
+				+ " AND lease_until < clock_timestamp())) FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
+			.bind("owner", owner)
+			.bind("secs", seconds)
+			.map(FlowSources::row)
+			.all();
+		return Flux.concat(renewed, claimed);
 	}
 
 	/** Gives up this owner's lease of a source (its follower stopped), marking it stopped. */
