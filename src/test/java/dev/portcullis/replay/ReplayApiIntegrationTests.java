@@ -41,25 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplayApiIntegrationTests extends IntegrationTest {
 
-	static final List<String> FILES = List.of("basic-sample-10-flows.json", "basic-sample-330-dns-flows.json",
-			"basic-sample-348-http-flows.json", "basic-sample-400-icmpv4-flows.json",
-			"basic-sample-400-l7-redirected-flows.json", "basic-sample-400-tcp-flows.json",
-			"basic-sample-400-udp-flows.json", "basic-sample-5-dns-flows.json", "basic-sample-5-http-flows.json");
+	static final List<String> FILES = ReplayFixtures.FILES;
 
-	static final String DENY_DETAILS = """
-			apiVersion: cilium.io/v2
-			kind: CiliumNetworkPolicy
-			metadata:
-			  name: lock-details
-			  namespace: bookinfo
-			spec:
-			  endpointSelector:
-			    matchLabels:
-			      app: details
-			  ingressDeny:
-			  - fromEntities:
-			    - all
-			""";
+	static final String DENY_DETAILS = ReplayFixtures.DENY_DETAILS;
 
 	@Autowired
 	JsonMapper json;

@@ -10,6 +10,7 @@ import java.util.UUID;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import dev.portcullis.replay.ReplayFixtures;
 import dev.portcullis.BrowserTest;
 import dev.portcullis.identity.Role;
 import org.junit.jupiter.api.Test;
@@ -28,25 +29,9 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
  */
 class ReplayPagesBrowserIntegrationTests extends BrowserTest {
 
-	static final List<String> FILES = List.of("basic-sample-10-flows.json", "basic-sample-330-dns-flows.json",
-			"basic-sample-348-http-flows.json", "basic-sample-400-icmpv4-flows.json",
-			"basic-sample-400-l7-redirected-flows.json", "basic-sample-400-tcp-flows.json",
-			"basic-sample-400-udp-flows.json", "basic-sample-5-dns-flows.json", "basic-sample-5-http-flows.json");
+	static final List<String> FILES = ReplayFixtures.FILES;
 
-	static final String DENY_DETAILS = """
-			apiVersion: cilium.io/v2
-			kind: CiliumNetworkPolicy
-			metadata:
-			  name: lock-details
-			  namespace: bookinfo
-			spec:
-			  endpointSelector:
-			    matchLabels:
-			      app: details
-			  ingressDeny:
-			  - fromEntities:
-			    - all
-			""";
+	static final String DENY_DETAILS = ReplayFixtures.DENY_DETAILS;
 
 	@Autowired
 	JsonMapper json;
