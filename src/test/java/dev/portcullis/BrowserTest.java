@@ -26,7 +26,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link BrowserChoice}). Every request the page makes outside the app fails the test:
  * pages may load nothing from a CDN.
  */
+@org.junit.jupiter.api.extension.ExtendWith(BrowserTest.Diagnosis.class)
 public abstract class BrowserTest extends IntegrationTest {
+
+	/** Requests the page sent that have not been answered yet, with when they were sent. */
+	private final Map<com.microsoft.playwright.Request, Long> pending = new java.util.concurrent.ConcurrentHashMap<>();
+
+	@org.springframework.beans.factory.annotation.Autowired
+	private io.r2dbc.spi.ConnectionFactory connectionFactory;
 
 	private static Playwright playwright;
 
@@ -88,6 +95,9 @@ public abstract class BrowserTest extends IntegrationTest {
 				this.foreignRequests.add(url);
 			}
 		});
+		this.context.onRequest((request) -> this.pending.put(request, System.nanoTime()));
+		this.context.onRequestFinished(this.pending::remove);
+		this.context.onRequestFailed(this.pending::remove);
 		this.page = this.context.newPage();
 		// no HTTP cache: with it, a page's scripts now and then ran 30-40 s late (a request waiting on a cache entry
 		// another, cancelled load of the same asset still held, as far as we can tell); the app's pages always
@@ -169,6 +179,86 @@ public abstract class BrowserTest extends IntegrationTest {
 		catch (java.io.IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * What a failed browser test prints before its page is closed, so that a failure seen once on a build machine
+	 * can be told apart: requests the page is still waiting for, the connection pool's use, and what the server's
+	 * threads are doing.
+	 */
+	static final class Diagnosis implements org.junit.jupiter.api.extension.TestExecutionExceptionHandler {
+
+		@Override
+		public void handleTestExecutionException(org.junit.jupiter.api.extension.ExtensionContext extension,
+				Throwable failure) throws Throwable {
+			if (extension.getTestInstance().orElse(null) instanceof BrowserTest test) {
+				try {
+					System.out.println(test.diagnosis(extension.getDisplayName()));
+				}
+				catch (RuntimeException ex) {
+					System.out.println("browser test diagnosis failed: " + ex);
+				}
+			}
+			throw failure;
+		}
+
+	}
+
+	private String diagnosis(String name) {
+		StringBuilder out = new StringBuilder("=== diagnosis of failed browser test ").append(getClass().getSimpleName())
+			.append(' ').append(name).append('\n');
+		long now = System.nanoTime();
+		this.pending.forEach((request, sent) -> out.append("pending ").append((now - sent) / 1_000_000).append(" ms ")
+			.append(request.method()).append(' ').append(request.url()).append('\n'));
+		if (this.connectionFactory instanceof io.r2dbc.pool.ConnectionPool pool) {
+			pool.getMetrics().ifPresent((m) -> out.append("pool acquired=").append(m.acquiredSize())
+				.append(" allocated=").append(m.allocatedSize()).append(" idle=").append(m.idleSize())
+				.append(" pending=").append(m.pendingAcquireSize()).append(" max=").append(m.getMaxAllocatedSize())
+				.append('\n'));
+		}
+		try {
+			io.r2dbc.spi.ConnectionFactory direct = (this.connectionFactory instanceof io.r2dbc.pool.ConnectionPool pool)
+					? pool.unwrap() : this.connectionFactory;
+			reactor.core.publisher.Mono.usingWhen(reactor.core.publisher.Mono.from(direct.create()),
+					(c) -> reactor.core.publisher.Flux.from(c.createStatement("SELECT pid, state, wait_event_type, "
+							+ "wait_event, round(extract(epoch FROM now() - xact_start)) AS xact_s, "
+							+ "left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS q FROM pg_stat_activity "
+							+ "WHERE datname = current_database() AND pid <> pg_backend_pid()").execute())
+						.concatMap((result) -> result.map((row, meta) -> "db " + row.get("pid") + " "
+								+ row.get("state") + " " + row.get("wait_event_type") + "/" + row.get("wait_event")
+								+ " xact " + row.get("xact_s") + " s: " + row.get("q")))
+						.doOnNext((line) -> out.append(line).append('\n'))
+						.then(),
+					io.r2dbc.spi.Connection::close)
+				.block(java.time.Duration.ofSeconds(10));
+		}
+		catch (RuntimeException ex) {
+			out.append("pg_stat_activity failed: ").append(ex).append('\n');
+		}
+		if (!(this.connectionFactory instanceof io.r2dbc.pool.ConnectionPool)) {
+			out.append("connection factory ").append(this.connectionFactory.getClass()).append('\n');
+		}
+		int[] idle = { 0 };
+		Thread.getAllStackTraces().forEach((thread, stack) -> {
+			boolean waitingForWork = java.util.Arrays.stream(stack).limit(10).map(StackTraceElement::getMethodName)
+				.anyMatch((m) -> m.equals("getTask") || m.equals("epollWait0") || m.equals("awaitWork")
+						|| m.equals("select"));
+			String n = thread.getName();
+			boolean harness = n.equals("main") || n.equals("server") || n.startsWith("Thread-") || n.startsWith("surefire")
+					|| n.startsWith("process reaper") || n.equals("Reference Handler") || n.equals("Finalizer")
+					|| n.equals("Common-Cleaner") || n.equals("Signal Dispatcher") || n.equals("Notification Thread")
+					|| n.equals("Attach Listener");
+			if (waitingForWork || harness || stack.length == 0) {
+				idle[0]++;
+				return;
+			}
+			out.append("thread ").append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+			for (int i = 0; i < Math.min(stack.length, 30); i++) {
+				out.append("    at ").append(stack[i]).append('\n');
+			}
+		});
+		out.append(idle[0]).append(" idle or harness threads not shown\n");
+		return out.append("=== end of diagnosis").toString();
 	}
 
 }
