@@ -182,34 +182,43 @@ public abstract class BrowserTest extends IntegrationTest {
 	}
 
 	/**
-	 * What a failed browser test prints before its page is closed, so that a failure seen once on a build machine
-	 * can be told apart: requests the page is still waiting for, the connection pool's use, and what the server's
-	 * threads are doing.
+	 * What a failed browser test adds to its failure (at the end of the message, which is what a build log's summary
+	 * shows last), so that a failure seen once on a build machine can be told apart: requests the page still waits
+	 * for, requests the server has not finished, the connection pool's use, the database sessions that are not idle
+	 * and the server threads that are busy.
 	 */
 	static final class Diagnosis implements org.junit.jupiter.api.extension.TestExecutionExceptionHandler {
 
 		@Override
 		public void handleTestExecutionException(org.junit.jupiter.api.extension.ExtensionContext extension,
 				Throwable failure) throws Throwable {
-			if (extension.getTestInstance().orElse(null) instanceof BrowserTest test) {
-				try {
-					System.out.println(test.diagnosis(extension.getDisplayName()));
-				}
-				catch (RuntimeException ex) {
-					System.out.println("browser test diagnosis failed: " + ex);
-				}
+			if (!(extension.getTestInstance().orElse(null) instanceof BrowserTest test)) {
+				throw failure;
 			}
-			throw failure;
+			String diagnosis;
+			try {
+				diagnosis = test.diagnosis();
+			}
+			catch (RuntimeException ex) {
+				diagnosis = "(diagnosis failed: " + ex + ")";
+			}
+			System.out.println(diagnosis);
+			AssertionError described = new AssertionError(failure.getMessage() + "\n" + diagnosis, failure);
+			described.setStackTrace(failure.getStackTrace());
+			throw described;
 		}
 
 	}
 
-	private String diagnosis(String name) {
-		StringBuilder out = new StringBuilder("=== diagnosis of failed browser test ").append(getClass().getSimpleName())
-			.append(' ').append(name).append('\n');
+	@org.springframework.beans.factory.annotation.Autowired
+	private InFlightRequests inFlight;
+
+	private String diagnosis() {
+		StringBuilder out = new StringBuilder("=== diagnosis of the failed browser test\n");
 		long now = System.nanoTime();
-		this.pending.forEach((request, sent) -> out.append("pending ").append((now - sent) / 1_000_000).append(" ms ")
-			.append(request.method()).append(' ').append(request.url()).append('\n'));
+		this.pending.forEach((request, sent) -> out.append("page waits ").append((now - sent) / 1_000_000)
+			.append(" ms for ").append(request.method()).append(' ').append(request.url()).append('\n'));
+		this.inFlight.describe().forEach((line) -> out.append(line).append('\n'));
 		if (this.connectionFactory instanceof io.r2dbc.pool.ConnectionPool pool) {
 			pool.getMetrics().ifPresent((m) -> out.append("pool acquired=").append(m.acquiredSize())
 				.append(" allocated=").append(m.allocatedSize()).append(" idle=").append(m.idleSize())
@@ -222,8 +231,9 @@ public abstract class BrowserTest extends IntegrationTest {
 			reactor.core.publisher.Mono.usingWhen(reactor.core.publisher.Mono.from(direct.create()),
 					(c) -> reactor.core.publisher.Flux.from(c.createStatement("SELECT pid, state, wait_event_type, "
 							+ "wait_event, round(extract(epoch FROM now() - xact_start)) AS xact_s, "
-							+ "left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS q FROM pg_stat_activity "
-							+ "WHERE datname = current_database() AND pid <> pg_backend_pid()").execute())
+							+ "left(regexp_replace(query, '\\s+', ' ', 'g'), 120) AS q FROM pg_stat_activity "
+							+ "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'")
+						.execute())
 						.concatMap((result) -> result.map((row, meta) -> "db " + row.get("pid") + " "
 								+ row.get("state") + " " + row.get("wait_event_type") + "/" + row.get("wait_event")
 								+ " xact " + row.get("xact_s") + " s: " + row.get("q")))
@@ -235,29 +245,18 @@ public abstract class BrowserTest extends IntegrationTest {
 		catch (RuntimeException ex) {
 			out.append("pg_stat_activity failed: ").append(ex).append('\n');
 		}
-		if (!(this.connectionFactory instanceof io.r2dbc.pool.ConnectionPool)) {
-			out.append("connection factory ").append(this.connectionFactory.getClass()).append('\n');
-		}
-		int[] idle = { 0 };
 		Thread.getAllStackTraces().forEach((thread, stack) -> {
+			String n = thread.getName();
+			boolean server = n.startsWith("reactor-") || n.startsWith("boundedElastic") || n.startsWith("parallel")
+					|| n.startsWith("engine-") || n.startsWith("portcullis") || n.contains("r2dbc");
 			boolean waitingForWork = java.util.Arrays.stream(stack).limit(10).map(StackTraceElement::getMethodName)
 				.anyMatch((m) -> m.equals("getTask") || m.equals("epollWait0") || m.equals("awaitWork")
-						|| m.equals("select"));
-			String n = thread.getName();
-			boolean harness = n.equals("main") || n.equals("server") || n.startsWith("Thread-") || n.startsWith("surefire")
-					|| n.startsWith("process reaper") || n.equals("Reference Handler") || n.equals("Finalizer")
-					|| n.equals("Common-Cleaner") || n.equals("Signal Dispatcher") || n.equals("Notification Thread")
-					|| n.equals("Attach Listener");
-			if (waitingForWork || harness || stack.length == 0) {
-				idle[0]++;
-				return;
-			}
-			out.append("thread ").append(thread.getName()).append(' ').append(thread.getState()).append('\n');
-			for (int i = 0; i < Math.min(stack.length, 30); i++) {
-				out.append("    at ").append(stack[i]).append('\n');
+						|| m.equals("select") || m.equals("take"));
+			if (server && !waitingForWork && stack.length > 0) {
+				out.append("thread ").append(n).append(' ').append(thread.getState()).append('\n');
+				java.util.Arrays.stream(stack).limit(8).forEach((frame) -> out.append("    at ").append(frame).append('\n'));
 			}
 		});
-		out.append(idle[0]).append(" idle or harness threads not shown\n");
 		return out.append("=== end of diagnosis").toString();
 	}
 

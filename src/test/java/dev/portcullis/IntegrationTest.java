@@ -27,6 +27,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 				"portcullis.webhooks.deliver=false", "portcullis.publish.worker=false",
 				"portcullis.publish.git.allow-file-urls=true" })
 @AutoConfigureWebTestClient
+@org.springframework.context.annotation.Import(InFlightRequests.class)
 public abstract class IntegrationTest {
 
 	/** The password of every user {@link #as} and {@link #createUser} create. */
