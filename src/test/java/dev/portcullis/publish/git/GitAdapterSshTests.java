@@ -1,0 +1,247 @@
+package dev.portcullis.publish.git;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.portcullis.publish.Applied;
+import dev.portcullis.publish.PublishFailure;
+import dev.portcullis.publish.Target;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The Git adapter over SSH against a real SSH server started in the test ({@link GitSshServer}: Apache MINA sshd
+ * with JGit's upload-pack and receive-pack, public key authentication only) serving bare repositories on disk.
+ */
+class GitAdapterSshTests {
+
+	private static final String PASSPHRASE = "correct horse battery staple";
+
+	private final GitAdapter adapter = new GitAdapter(new GitSettings(false, Duration.ofSeconds(20), null, 5));
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void publishOverSshWithAnEd25519KeyShouldPushOneCommit() throws Exception {
+		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
+			Target target = sshTarget(server.url("ops.git"), openSsh(key, null), null, server.knownHostsLine());
+			this.adapter.check(target);
+
+			Applied applied = this.adapter.apply(target,
+					this.adapter.plan(target, List.of(GitAdapterTests.policy("a", "web", "80"))),
+					GitAdapterTests.publication(1));
+
+			assertThat(GitAdapterTests.head(bare, "main").name()).isEqualTo(applied.commit());
+			assertThat(GitAdapterTests.fileAt(bare, "main", "a/ciliumnetworkpolicy-web.yaml")).contains("name: web");
+			assertThat(server.commands).contains("git-receive-pack '/ops.git'");
+		}
+	}
+
+	@Test
+	void publishWithAPassphraseProtectedKeyAndAPinnedFingerprintShouldPush() throws Exception {
+		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
+			Target target = sshTarget(server.url("ops.git"), openSsh(key, PASSPHRASE), PASSPHRASE,
+					"# pinned\n" + server.fingerprint() + "\n");
+
+			Applied applied = this.adapter.apply(target,
+					this.adapter.plan(target, List.of(GitAdapterTests.policy("a", "web", "80"))),
+					GitAdapterTests.publication(1));
+
+			assertThat(GitAdapterTests.head(bare, "main").name()).isEqualTo(applied.commit());
+		}
+	}
+
+	@Test
+	void publishWithAPemKeyShouldPush() throws Exception {
+		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_RSA, 2048);
+		String pem = "-----BEGIN PRIVATE KEY-----\n"
+				+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+					.encodeToString(key.getPrivate().getEncoded())
+				+ "\n-----END PRIVATE KEY-----\n";
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
+			Target target = sshTarget(server.url("ops.git"), pem, null, server.knownHostsLine());
+
+			Applied applied = this.adapter.apply(target,
+					this.adapter.plan(target, List.of(GitAdapterTests.policy("a", "web", "80"))),
+					GitAdapterTests.publication(1));
+
+			assertThat(GitAdapterTests.head(bare, "main").name()).isEqualTo(applied.commit());
+		}
+	}
+
+	@Test
+	void aKeyTheServerDoesNotKnowShouldFailInWordsWithoutTheKey() throws Exception {
+		KeyPair registered = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+		KeyPair other = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		ObjectId before = GitAdapterTests.head(bare, "main");
+		try (GitSshServer server = new GitSshServer(this.dir, registered.getPublic())) {
+			String privateKey = openSsh(other, PASSPHRASE);
+			Target target = sshTarget(server.url("ops.git"), privateKey, PASSPHRASE, server.knownHostsLine());
+
+			assertThatExceptionOfType(PublishFailure.class)
+				.isThrownBy(() -> this.adapter.plan(target, List.of(GitAdapterTests.policy("a", "web", "80"))))
+				.satisfies((ex) -> assertThat(ex.getMessage())
+					.contains("refused the SSH key", KeyUtils.getFingerPrint(other.getPublic()), "user git")
+					.doesNotContain(PASSPHRASE, "PRIVATE KEY", privateKey.lines().skip(1).findFirst().get()));
+			assertThat(server.commands).isEmpty();
+			assertThat(GitAdapterTests.head(bare, "main")).isEqualTo(before);
+		}
+	}
+
+	@Test
+	void aHostKeyNotAmongTheKnownHostsShouldBeRefusedBeforeAuthenticating() throws Exception {
+		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+		KeyPair impostor = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		ObjectId before = GitAdapterTests.head(bare, "main");
+		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
+			String otherHostLine = "[127.0.0.1]:" + server.port() + " " + PublicKeyEntry.toString(impostor.getPublic());
+			Target target = sshTarget(server.url("ops.git"), openSsh(key, null), null, otherHostLine);
+
+			assertThatExceptionOfType(PublishFailure.class)
+				.isThrownBy(() -> this.adapter.apply(target,
+						new dev.portcullis.publish.Plan(List.of(), List.of(GitAdapterTests.policy("a", "web", "80")),
+								null),
+						GitAdapterTests.publication(1)))
+				.withMessageContaining("The host key of [127.0.0.1]:" + server.port())
+				.withMessageContaining(server.fingerprint())
+				.withMessageContaining("is not among the target's known hosts");
+			assertThat(server.commands).isEmpty();
+			assertThat(GitAdapterTests.head(bare, "main")).isEqualTo(before);
+		}
+	}
+
+	@Test
+	void aKnownHostsLineForAnotherHostOrPortShouldNotBeTrusted() throws Exception {
+		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+		TestRepositories.bare(this.dir, "ops.git");
+		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
+			// the right key, listed for the default port 22 only
+			String wrongPort = "127.0.0.1 " + PublicKeyEntry.toString(server.hostKey.getPublic());
+			Target target = sshTarget(server.url("ops.git"), openSsh(key, null), null, wrongPort);
+
+			assertThatExceptionOfType(PublishFailure.class).isThrownBy(() -> this.adapter.check(target))
+				.withMessageContaining("is not among the target's known hosts");
+		}
+	}
+
+	@Test
+	void aWrongOrMissingPassphraseShouldBeSaidWithoutTheKey() throws Exception {
+		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+		String encrypted = openSsh(key, PASSPHRASE);
+
+		assertThatExceptionOfType(PublishFailure.class).isThrownBy(() -> SshAccess.keys(encrypted, null))
+			.withMessage("The private key (auth.privateKey) cannot be read: it is not an OpenSSH or PEM private key,"
+					+ " or it is encrypted and needs its passphrase (auth.passphrase).");
+		assertThatExceptionOfType(PublishFailure.class).isThrownBy(() -> SshAccess.keys(encrypted, "not it"))
+			.withMessageStartingWith("The private key (auth.privateKey) cannot be read with the passphrase given");
+		assertThat(SshAccess.keys(encrypted, PASSPHRASE)).singleElement()
+			.satisfies((pair) -> assertThat(KeyUtils.compareKeys(pair.getPublic(), key.getPublic())).isTrue());
+		assertThatExceptionOfType(PublishFailure.class)
+			.isThrownBy(() -> SshAccess.keys(PublicKeyEntry.toString(key.getPublic()), null))
+			.withMessageContaining("is a public key");
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			ssh://git@example.com/ops.git        | ssh-key |
+			ssh://git@example.com:2222/org/ops   | ssh-key |
+			git@example.com:org/ops.git          | ssh-key |
+			ssh://example.com/ops.git            | ssh-key | The SSH repository URL needs the SSH user (most Git hosts use git)
+			ssh://git:pw@example.com/ops.git     | ssh-key | The repository URL must not carry a password
+			git@example.com:org/ops.git          | token   | An SSH repository URL needs auth.type ssh-key
+			https://example.com/ops.git          | ssh-key | auth.type ssh-key needs an SSH repository URL
+			ftp://example.com/ops.git            | none    | or be an SSH URL: ssh://git@host[:port]/path.git or git@host:path.git.
+			""")
+	void sshUrlsShouldBeReadOrRefusedInWords(String url, String auth, String refused) {
+		Target target = new Target("prod", "gitops", "git", Map.of("url", url, "auth.type", auth), Map.of());
+		if (refused == null) {
+			assertThat(this.adapter.where(target).ssh()).isNotNull()
+				.satisfies((uri) -> assertThat(uri.getUser()).isEqualTo("git"));
+			return;
+		}
+		assertThatExceptionOfType(PublishFailure.class).isThrownBy(() -> {
+			this.adapter.where(target);
+			this.adapter.check(target);
+		}).withMessageContaining(refused);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			''                                  | The known hosts (auth.knownHosts) hold no host key
+			'# only a comment'                  | The known hosts (auth.knownHosts) hold no host key
+			'SHA256:short'                      | Line 1 of the known hosts (auth.knownHosts) is not a SHA256 fingerprint
+			'MD5:12:34'                         | is an MD5 fingerprint: give the SHA256 one
+			'example.com not-a-key AAAA'        | Line 1 of the known hosts (auth.knownHosts) is neither a known_hosts line
+			""")
+	void knownHostsThatHoldNoUsableHostKeyShouldBeRefusedInWords(String knownHosts, String refused) {
+		assertThatExceptionOfType(PublishFailure.class)
+			.isThrownBy(() -> SshAccess.HostKeys.parse(knownHosts, "example.com", 22))
+			.withMessageContaining(refused);
+	}
+
+	@Test
+	void anSshTargetWithoutKnownHostsShouldBeRefusedBeforeConnecting() throws Exception {
+		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+		Map<String, String> credentials = new HashMap<>();
+		credentials.put("privateKey", openSsh(key, null));
+		Target target = new Target("prod", "gitops", "git",
+				Map.of("url", "ssh://git@127.0.0.1:1/ops.git", "auth.type", "ssh-key"), credentials);
+
+		assertThatExceptionOfType(PublishFailure.class).isThrownBy(() -> this.adapter.check(target))
+			.withMessageStartingWith("An SSH target needs the repository host's key (auth.knownHosts)")
+			.withMessageContaining("Host keys are never accepted unchecked");
+	}
+
+	static Target sshTarget(String url, String privateKey, String passphrase, String knownHosts) {
+		Map<String, String> credentials = new HashMap<>();
+		credentials.put("privateKey", privateKey);
+		credentials.put("knownHosts", knownHosts);
+		if (passphrase != null) {
+			credentials.put("passphrase", passphrase);
+		}
+		return new Target("prod", "gitops", "git", Map.of("url", url, "branch", "main", "auth.type", "ssh-key"),
+				credentials);
+	}
+
+	/** The key in OpenSSH's format ({@code BEGIN OPENSSH PRIVATE KEY}), encrypted when a passphrase is given. */
+	static String openSsh(KeyPair key, String passphrase) throws Exception {
+		OpenSSHKeyEncryptionContext encryption = null;
+		if (passphrase != null) {
+			encryption = new OpenSSHKeyEncryptionContext();
+			encryption.setCipherName("AES");
+			encryption.setCipherMode("CTR");
+			encryption.setCipherType("256");
+			encryption.setPassword(passphrase);
+		}
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "portcullis-test", encryption, out);
+		return out.toString(StandardCharsets.UTF_8);
+	}
+
+}
