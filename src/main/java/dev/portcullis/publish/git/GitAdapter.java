@@ -649,7 +649,7 @@ public class GitAdapter implements TargetAdapter {
 		}
 		if (uri.getPass() != null) {
 			throw new PublishFailure("The repository URL must not carry a password: SSH targets authenticate with a"
-					+ " key (auth.privateKey).");
+					+ " private key, given in auth.privateKey.");
 		}
 		if (uri.getHost() == null || uri.getHost().isBlank() || uri.getPath() == null || uri.getPath().isBlank()) {
 			throw new PublishFailure("The SSH repository URL needs a host and a path: ssh://git@host[:port]/path.git"
@@ -681,9 +681,9 @@ public class GitAdapter implements TargetAdapter {
 		}
 		else if (access.ssh() != null && (text.contains("authentication failed")
 				|| text.contains("no more authentication methods") || text.contains("auth fail"))) {
-			message = "The repository " + where.shown() + " refused the SSH key (" + access.ssh().keyFingerprints()
-					+ "): check that its public key is registered there with write access (a deploy key) for user "
-					+ where.ssh().getUser() + ".";
+			message = "The repository " + where.shown() + " refused the SSH key (auth.privateKey, public key "
+					+ access.ssh().keyFingerprints() + "): check that this public key is registered there with write"
+					+ " access (a deploy key) for user " + where.ssh().getUser() + ".";
 		}
 		else if (has(ex, UnknownHostException.class) || text.contains("unknown host")) {
 			message = "Cannot reach " + where.shown() + ": the host name is not known.";

@@ -1,6 +1,5 @@
 package dev.portcullis.publish.git;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -15,8 +14,6 @@ import dev.portcullis.publish.PublishFailure;
 import dev.portcullis.publish.Target;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
-import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.Test;
@@ -42,10 +39,10 @@ class GitAdapterSshTests {
 
 	@Test
 	void publishOverSshWithAnEd25519KeyShouldPushOneCommit() throws Exception {
-		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+		KeyPair key = GitSshServer.keyPair(KeyPairProvider.SSH_ED25519);
 		Path bare = TestRepositories.bare(this.dir, "ops.git");
 		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
-			Target target = sshTarget(server.url("ops.git"), openSsh(key, null), null, server.knownHostsLine());
+			Target target = sshTarget(server.url("ops.git"), GitSshServer.openSsh(key, null), null, server.knownHostsLine());
 			this.adapter.check(target);
 
 			Applied applied = this.adapter.apply(target,
@@ -60,10 +57,10 @@ class GitAdapterSshTests {
 
 	@Test
 	void publishWithAPassphraseProtectedKeyAndAPinnedFingerprintShouldPush() throws Exception {
-		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+		KeyPair key = GitSshServer.keyPair(KeyPairProvider.ECDSA_SHA2_NISTP256);
 		Path bare = TestRepositories.bare(this.dir, "ops.git");
 		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
-			Target target = sshTarget(server.url("ops.git"), openSsh(key, PASSPHRASE), PASSPHRASE,
+			Target target = sshTarget(server.url("ops.git"), GitSshServer.openSsh(key, PASSPHRASE), PASSPHRASE,
 					"# pinned\n" + server.fingerprint() + "\n");
 
 			Applied applied = this.adapter.apply(target,
@@ -76,7 +73,7 @@ class GitAdapterSshTests {
 
 	@Test
 	void publishWithAPemKeyShouldPush() throws Exception {
-		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_RSA, 2048);
+		KeyPair key = GitSshServer.keyPair(KeyPairProvider.SSH_RSA);
 		String pem = "-----BEGIN PRIVATE KEY-----\n"
 				+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
 					.encodeToString(key.getPrivate().getEncoded())
@@ -95,12 +92,12 @@ class GitAdapterSshTests {
 
 	@Test
 	void aKeyTheServerDoesNotKnowShouldFailInWordsWithoutTheKey() throws Exception {
-		KeyPair registered = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-		KeyPair other = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+		KeyPair registered = GitSshServer.keyPair(KeyPairProvider.SSH_ED25519);
+		KeyPair other = GitSshServer.keyPair(KeyPairProvider.SSH_ED25519);
 		Path bare = TestRepositories.bare(this.dir, "ops.git");
 		ObjectId before = GitAdapterTests.head(bare, "main");
 		try (GitSshServer server = new GitSshServer(this.dir, registered.getPublic())) {
-			String privateKey = openSsh(other, PASSPHRASE);
+			String privateKey = GitSshServer.openSsh(other, PASSPHRASE);
 			Target target = sshTarget(server.url("ops.git"), privateKey, PASSPHRASE, server.knownHostsLine());
 
 			assertThatExceptionOfType(PublishFailure.class)
@@ -115,13 +112,13 @@ class GitAdapterSshTests {
 
 	@Test
 	void aHostKeyNotAmongTheKnownHostsShouldBeRefusedBeforeAuthenticating() throws Exception {
-		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-		KeyPair impostor = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+		KeyPair key = GitSshServer.keyPair(KeyPairProvider.SSH_ED25519);
+		KeyPair impostor = GitSshServer.keyPair(KeyPairProvider.ECDSA_SHA2_NISTP256);
 		Path bare = TestRepositories.bare(this.dir, "ops.git");
 		ObjectId before = GitAdapterTests.head(bare, "main");
 		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
 			String otherHostLine = "[127.0.0.1]:" + server.port() + " " + PublicKeyEntry.toString(impostor.getPublic());
-			Target target = sshTarget(server.url("ops.git"), openSsh(key, null), null, otherHostLine);
+			Target target = sshTarget(server.url("ops.git"), GitSshServer.openSsh(key, null), null, otherHostLine);
 
 			assertThatExceptionOfType(PublishFailure.class)
 				.isThrownBy(() -> this.adapter.apply(target,
@@ -138,12 +135,12 @@ class GitAdapterSshTests {
 
 	@Test
 	void aKnownHostsLineForAnotherHostOrPortShouldNotBeTrusted() throws Exception {
-		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+		KeyPair key = GitSshServer.keyPair(KeyPairProvider.SSH_ED25519);
 		TestRepositories.bare(this.dir, "ops.git");
 		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
 			// the right key, listed for the default port 22 only
 			String wrongPort = "127.0.0.1 " + PublicKeyEntry.toString(server.hostKey.getPublic());
-			Target target = sshTarget(server.url("ops.git"), openSsh(key, null), null, wrongPort);
+			Target target = sshTarget(server.url("ops.git"), GitSshServer.openSsh(key, null), null, wrongPort);
 
 			assertThatExceptionOfType(PublishFailure.class).isThrownBy(() -> this.adapter.check(target))
 				.withMessageContaining("is not among the target's known hosts");
@@ -152,8 +149,8 @@ class GitAdapterSshTests {
 
 	@Test
 	void aWrongOrMissingPassphraseShouldBeSaidWithoutTheKey() throws Exception {
-		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-		String encrypted = openSsh(key, PASSPHRASE);
+		KeyPair key = GitSshServer.keyPair(KeyPairProvider.SSH_ED25519);
+		String encrypted = GitSshServer.openSsh(key, PASSPHRASE);
 
 		assertThatExceptionOfType(PublishFailure.class).isThrownBy(() -> SshAccess.keys(encrypted, null))
 			.withMessage("The private key (auth.privateKey) cannot be read: it is not an OpenSSH or PEM private key,"
@@ -207,9 +204,9 @@ class GitAdapterSshTests {
 
 	@Test
 	void anSshTargetWithoutKnownHostsShouldBeRefusedBeforeConnecting() throws Exception {
-		KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+		KeyPair key = GitSshServer.keyPair(KeyPairProvider.SSH_ED25519);
 		Map<String, String> credentials = new HashMap<>();
-		credentials.put("privateKey", openSsh(key, null));
+		credentials.put("privateKey", GitSshServer.openSsh(key, null));
 		Target target = new Target("prod", "gitops", "git",
 				Map.of("url", "ssh://git@127.0.0.1:1/ops.git", "auth.type", "ssh-key"), credentials);
 
@@ -227,21 +224,6 @@ class GitAdapterSshTests {
 		}
 		return new Target("prod", "gitops", "git", Map.of("url", url, "branch", "main", "auth.type", "ssh-key"),
 				credentials);
-	}
-
-	/** The key in OpenSSH's format ({@code BEGIN OPENSSH PRIVATE KEY}), encrypted when a passphrase is given. */
-	static String openSsh(KeyPair key, String passphrase) throws Exception {
-		OpenSSHKeyEncryptionContext encryption = null;
-		if (passphrase != null) {
-			encryption = new OpenSSHKeyEncryptionContext();
-			encryption.setCipherName("AES");
-			encryption.setCipherMode("CTR");
-			encryption.setCipherType("256");
-			encryption.setPassword(passphrase);
-		}
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "portcullis-test", encryption, out);
-		return out.toString(StandardCharsets.UTF_8);
 	}
 
 }

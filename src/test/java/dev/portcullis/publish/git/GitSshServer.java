@@ -1,10 +1,12 @@
 package dev.portcullis.publish.git;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.List;
@@ -12,6 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
@@ -22,24 +26,27 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.UploadPack;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real SSH Git server for tests: Apache MINA sshd (the same library the client uses) on a free local port, public
  * key authentication only (user {@code git}, the keys given), serving the bare repositories below {@code root} with
  * JGit's server side {@code git-upload-pack} and {@code git-receive-pack}.
  */
-final class GitSshServer implements AutoCloseable {
+public final class GitSshServer implements AutoCloseable {
 
-	static final String USER = "git";
+	public static final String USER = "git";
 
-	final KeyPair hostKey;
+	public final KeyPair hostKey;
 
 	/** The commands the server ran ({@code git-upload-pack '/ops.git'}, ...). */
-	final List<String> commands = new CopyOnWriteArrayList<>();
+	public final List<String> commands = new CopyOnWriteArrayList<>();
+
+	private final List<PublicKey> authorized = new CopyOnWriteArrayList<>();
 
 	private final SshServer server;
 
-	GitSshServer(Path root, PublicKey... authorized) throws Exception {
+	public GitSshServer(Path root, PublicKey... authorized) throws Exception {
 		this.hostKey = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
 		this.server = SshServer.setUpDefaultServer();
 		this.server.setHost("127.0.0.1");
@@ -47,8 +54,9 @@ final class GitSshServer implements AutoCloseable {
 		this.server.setKeyPairProvider(KeyPairProvider.wrap(this.hostKey));
 		this.server.setPasswordAuthenticator(null);
 		this.server.setKeyboardInteractiveAuthenticator(null);
+		this.authorized.addAll(List.of(authorized));
 		this.server.setPublickeyAuthenticator((user, key, session) -> USER.equals(user)
-				&& List.of(authorized).stream().anyMatch((allowed) -> KeyUtils.compareKeys(allowed, key)));
+				&& this.authorized.stream().anyMatch((allowed) -> KeyUtils.compareKeys(allowed, key)));
 		this.server.setCommandFactory((channel, command) -> {
 			this.commands.add(command);
 			return new GitCommand(root, command);
@@ -56,21 +64,57 @@ final class GitSshServer implements AutoCloseable {
 		this.server.start();
 	}
 
-	int port() {
+	/** From now on only {@code keys} may sign in (a deploy key removed, another added). */
+	public void authorizeOnly(PublicKey... keys) {
+		this.authorized.clear();
+		this.authorized.addAll(List.of(keys));
+	}
+
+	public int port() {
 		return this.server.getPort();
 	}
 
-	String url(String repository) {
+	public String url(String repository) {
 		return "ssh://" + USER + "@127.0.0.1:" + port() + "/" + repository;
 	}
 
 	/** The server's line for a known_hosts file: {@code [127.0.0.1]:port ecdsa-sha2-nistp256 AAAA...}. */
-	String knownHostsLine() {
+	public String knownHostsLine() {
 		return "[127.0.0.1]:" + port() + " " + PublicKeyEntry.toString(this.hostKey.getPublic());
 	}
 
-	String fingerprint() {
+	public String fingerprint() {
 		return KeyUtils.getFingerPrint(this.hostKey.getPublic());
+	}
+
+	/** A new client key pair ({@code ssh-ed25519}, or {@code ecdsa-sha2-nistp256}, {@code ssh-rsa}). */
+	public static KeyPair keyPair(String type) {
+		try {
+			return KeyUtils.generateKeyPair(type, type.equals(KeyPairProvider.SSH_RSA) ? 2048 : 256);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The key in OpenSSH's format ({@code BEGIN OPENSSH PRIVATE KEY}), encrypted when a passphrase is given. */
+	public static String openSsh(KeyPair key, @Nullable String passphrase) {
+		OpenSSHKeyEncryptionContext encryption = null;
+		if (passphrase != null) {
+			encryption = new OpenSSHKeyEncryptionContext();
+			encryption.setCipherName("AES");
+			encryption.setCipherMode("CTR");
+			encryption.setCipherType("256");
+			encryption.setPassword(passphrase);
+		}
+		try {
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "portcullis-test", encryption, out);
+			return out.toString(StandardCharsets.UTF_8);
+		}
+		catch (IOException | GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Override
