@@ -36,15 +36,7 @@ class PublishPagesBrowserIntegrationTests extends BrowserTest {
 
 	@Test
 	void adminShouldAddAGitTargetShowThePlanApplyItAndSeeTheRecord() throws Exception {
-		String ws = "pubpage-" + UUID.randomUUID().toString().substring(0, 8);
-		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", ws)).exchange().expectStatus().isCreated();
-		as(Role.AUTHOR).put().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/default/web", ws)
-			.contentType(MediaType.parseMediaType("application/yaml"))
-			.bodyValue("apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: web\n  namespace: default\n"
-					+ "spec:\n  endpointSelector:\n    matchLabels:\n      app: web\n  ingress:\n  - toPorts:\n    - ports:\n"
-					+ "      - port: \"80\"\n        protocol: TCP\n")
-			.exchange().expectStatus().is2xxSuccessful();
+		String ws = workspaceWithOnePolicy("pubpage-");
 		Path bare = TestRepositories.bare(this.dir, "ops.git");
 
 		for (int width : new int[] { 1280, 390 }) {
@@ -114,15 +106,7 @@ class PublishPagesBrowserIntegrationTests extends BrowserTest {
 
 	@Test
 	void adminShouldAddAnSshTargetWithAKeyOnlyWhenItsHostKeyIsKnownAndPublishOverSsh() throws Exception {
-		String ws = "pubssh-" + UUID.randomUUID().toString().substring(0, 8);
-		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", ws)).exchange().expectStatus().isCreated();
-		as(Role.AUTHOR).put().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/default/web", ws)
-			.contentType(MediaType.parseMediaType("application/yaml"))
-			.bodyValue("apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: web\n  namespace: default\n"
-					+ "spec:\n  endpointSelector:\n    matchLabels:\n      app: web\n  ingress:\n  - toPorts:\n    - ports:\n"
-					+ "      - port: \"80\"\n        protocol: TCP\n")
-			.exchange().expectStatus().is2xxSuccessful();
+		String ws = workspaceWithOnePolicy("pubssh-");
 		Path bare = TestRepositories.bare(this.dir, "ops.git");
 		KeyPair key = GitSshServer.keyPair(KeyPairProvider.SSH_ED25519);
 		String passphrase = "open sesame 42";
@@ -182,6 +166,21 @@ class PublishPagesBrowserIntegrationTests extends BrowserTest {
 			assertThat(this.page.content()).doesNotContain(privateKey.lines().skip(1).findFirst().get(), passphrase);
 			screenshot("publish-ssh-target-1280");
 		}
+	}
+
+
+	/** A new workspace (name starting with {@code prefix}) holding one policy, default/web. */
+	private String workspaceWithOnePolicy(String prefix) {
+		String ws = prefix + UUID.randomUUID().toString().substring(0, 8);
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", ws)).exchange().expectStatus().isCreated();
+		as(Role.AUTHOR).put().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/default/web", ws)
+			.contentType(MediaType.parseMediaType("application/yaml"))
+			.bodyValue("apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: web\n  namespace: default\n"
+					+ "spec:\n  endpointSelector:\n    matchLabels:\n      app: web\n  ingress:\n  - toPorts:\n    - ports:\n"
+					+ "      - port: \"80\"\n        protocol: TCP\n")
+			.exchange().expectStatus().is2xxSuccessful();
+		return ws;
 	}
 
 }

@@ -42,12 +42,11 @@ class GitAdapterSshTests {
 		KeyPair key = GitSshServer.keyPair(KeyPairProvider.SSH_ED25519);
 		Path bare = TestRepositories.bare(this.dir, "ops.git");
 		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
-			Target target = sshTarget(server.url("ops.git"), GitSshServer.openSsh(key, null), null, server.knownHostsLine());
+			Target target = sshTarget(server.url("ops.git"), GitSshServer.openSsh(key, null), null,
+					server.knownHostsLine());
 			this.adapter.check(target);
 
-			Applied applied = this.adapter.apply(target,
-					this.adapter.plan(target, List.of(GitAdapterTests.policy("a", "web", "80"))),
-					GitAdapterTests.publication(1));
+			Applied applied = publishOnePolicy(target);
 
 			assertThat(GitAdapterTests.head(bare, "main").name()).isEqualTo(applied.commit());
 			assertThat(GitAdapterTests.fileAt(bare, "main", "a/ciliumnetworkpolicy-web.yaml")).contains("name: web");
@@ -63,9 +62,7 @@ class GitAdapterSshTests {
 			Target target = sshTarget(server.url("ops.git"), GitSshServer.openSsh(key, PASSPHRASE), PASSPHRASE,
 					"# pinned\n" + server.fingerprint() + "\n");
 
-			Applied applied = this.adapter.apply(target,
-					this.adapter.plan(target, List.of(GitAdapterTests.policy("a", "web", "80"))),
-					GitAdapterTests.publication(1));
+			Applied applied = publishOnePolicy(target);
 
 			assertThat(GitAdapterTests.head(bare, "main").name()).isEqualTo(applied.commit());
 		}
@@ -82,9 +79,7 @@ class GitAdapterSshTests {
 		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
 			Target target = sshTarget(server.url("ops.git"), pem, null, server.knownHostsLine());
 
-			Applied applied = this.adapter.apply(target,
-					this.adapter.plan(target, List.of(GitAdapterTests.policy("a", "web", "80"))),
-					GitAdapterTests.publication(1));
+			Applied applied = publishOnePolicy(target);
 
 			assertThat(GitAdapterTests.head(bare, "main").name()).isEqualTo(applied.commit());
 		}
@@ -164,6 +159,22 @@ class GitAdapterSshTests {
 			.withMessageContaining("is a public key");
 	}
 
+	@Test
+	void anEncryptedPemKeyShouldBeReadWithItsPassphraseOnly() throws Exception {
+		KeyPair key = GitSshServer.keyPair(KeyPairProvider.SSH_RSA);
+		java.io.StringWriter text = new java.io.StringWriter();
+		try (org.bouncycastle.openssl.jcajce.JcaPEMWriter pem = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(text)) {
+			pem.writeObject(key.getPrivate(), new org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder("AES-128-CBC")
+				.build(PASSPHRASE.toCharArray()));
+		}
+		assertThat(text.toString()).startsWith("-----BEGIN RSA PRIVATE KEY-----").contains("Proc-Type: 4,ENCRYPTED");
+
+		assertThat(SshAccess.keys(text.toString(), PASSPHRASE)).singleElement()
+			.satisfies((pair) -> assertThat(KeyUtils.compareKeys(pair.getPublic(), key.getPublic())).isTrue());
+		assertThatExceptionOfType(PublishFailure.class).isThrownBy(() -> SshAccess.keys(text.toString(), "nope"))
+			.withMessageStartingWith("The private key (auth.privateKey) cannot be read with the passphrase given");
+	}
+
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
 			ssh://git@example.com/ops.git        | ssh-key |
@@ -173,7 +184,7 @@ class GitAdapterSshTests {
 			ssh://git:pw@example.com/ops.git     | ssh-key | The repository URL must not carry a password
 			git@example.com:org/ops.git          | token   | An SSH repository URL needs auth.type ssh-key
 			https://example.com/ops.git          | ssh-key | auth.type ssh-key needs an SSH repository URL
-			ftp://example.com/ops.git            | none    | or be an SSH URL: ssh://git@host[:port]/path.git or git@host:path.git.
+			ftp://example.com/ops.git            | none    | or be an SSH URL: ssh://git@host[:port]/path.git
 			""")
 	void sshUrlsShouldBeReadOrRefusedInWords(String url, String auth, String refused) {
 		Target target = new Target("prod", "gitops", "git", Map.of("url", url, "auth.type", auth), Map.of());
@@ -213,6 +224,11 @@ class GitAdapterSshTests {
 		assertThatExceptionOfType(PublishFailure.class).isThrownBy(() -> this.adapter.check(target))
 			.withMessageStartingWith("An SSH target needs the repository host's key (auth.knownHosts)")
 			.withMessageContaining("Host keys are never accepted unchecked");
+	}
+
+	private Applied publishOnePolicy(Target target) {
+		return this.adapter.apply(target, this.adapter.plan(target, List.of(GitAdapterTests.policy("a", "web", "80"))),
+				GitAdapterTests.publication(1));
 	}
 
 	static Target sshTarget(String url, String privateKey, String passphrase, String knownHosts) {
