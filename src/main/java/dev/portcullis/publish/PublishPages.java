@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Role;
@@ -36,6 +38,9 @@ import org.springframework.web.server.ServerWebExchange;
  */
 @Controller
 class PublishPages {
+
+	/** A credential named in a check's message: {@code (auth.privateKey ...}. */
+	private static final Pattern CREDENTIAL = Pattern.compile("\\(auth\\.(privateKey|passphrase|knownHosts)\\b");
 
 	private static final DateTimeFormatter DISPLAY = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss 'UTC'")
 		.withZone(ZoneOffset.UTC);
@@ -95,7 +100,8 @@ class PublishPages {
 	@PostMapping("/workspaces/{workspace}/targets")
 	Mono<Rendering> add(@PathVariable String workspace, ServerWebExchange exchange) {
 		return exchange.getFormData().flatMap((form) -> {
-			Map<String, String> values = values(form, "name", "url", "branch", "path", "authType", "username");
+			Map<String, String> values = values(form, "name", "url", "branch", "path", "authType", "username",
+					"knownHosts");
 			Map<String, String> settings = new LinkedHashMap<>();
 			settings.put("url", values.get("url"));
 			settings.put("branch", values.get("branch").isBlank() ? "main" : values.get("branch"));
@@ -111,6 +117,20 @@ class PublishPages {
 					credentials.put("username", values.get("username"));
 				}
 			}
+			else if ("ssh-key".equals(settings.get("auth.type"))) {
+				String privateKey = form.getFirst("privateKey");
+				if (privateKey != null && !privateKey.isBlank()) {
+					credentials.put("privateKey", privateKey.strip());
+				}
+				// a passphrase is taken as typed: spaces at its ends belong to it
+				String passphrase = form.getFirst("passphrase");
+				if (passphrase != null && !passphrase.isEmpty()) {
+					credentials.put("passphrase", passphrase);
+				}
+				if (!values.get("knownHosts").isBlank()) {
+					credentials.put("knownHosts", values.get("knownHosts"));
+				}
+			}
 			Targets.Form target = new Targets.Form(values.get("name"), "git", settings, credentials);
 			return Actor.current(exchange)
 				.flatMap((by) -> this.targets.save(workspace, target, true, by))
@@ -122,7 +142,7 @@ class PublishPages {
 					}
 					Map<String, String> errors = new LinkedHashMap<>();
 					String field = (ex.field != null) ? ex.field.replace("auth.type", "authType").replace("auth.", "")
-							: "url";
+							: credentialNamed(ex.getMessage());
 					errors.put(field, ex.getMessage());
 					return render(exchange, workspace, new AddForm(values, errors, ""), HttpStatus.UNPROCESSABLE_ENTITY,
 							"The target was not added: see the message below.");
@@ -295,6 +315,15 @@ class PublishPages {
 		};
 		return new PublicationView(row.id(), row.targetName(), row.status(), badge, row.dryRun(), row.requestedBy(),
 				DISPLAY.format(row.requestedAt()), row.commit(), row.error());
+	}
+
+	/**
+	 * The form field a failed check is about: the credential its message names first ("the private key
+	 * (auth.privateKey) ..."), else the URL.
+	 */
+	static String credentialNamed(@Nullable String message) {
+		Matcher named = CREDENTIAL.matcher((message != null) ? message : "");
+		return named.find() ? named.group(1) : "url";
 	}
 
 	private static Map<String, String> values(MultiValueMap<String, String> form, String... names) {

@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Settings are the API's top-level fields other than {@code name}, {@code type} and {@code auth}, as text, plus
  * {@code auth.type}. Git: {@code url}, {@code branch}, {@code path} (the folder, {@code ""} for the root);
- * {@code auth.type} {@code none}, {@code token} (HTTPS) or {@code ssh}. Kubernetes: {@code server}, {@code caData};
- * {@code auth.type} {@code token}, {@code clientCertificate} or {@code serviceAccount}. Credentials are the other
- * fields of {@code auth} (for example {@code token}, {@code username}, {@code privateKey}, {@code knownHosts},
- * {@code clientCertificate}, {@code clientKey}): sealed at rest, write-only in the API, never logged.
+ * {@code auth.type} {@code none}, {@code token} (HTTPS) or {@code ssh-key} (SSH). Kubernetes: {@code server},
+ * {@code caData}; {@code auth.type} {@code token}, {@code clientCertificate} or {@code serviceAccount}. Credentials
+ * are the other fields of {@code auth} (for example {@code token}, {@code username}, {@code privateKey},
+ * {@code passphrase}, {@code knownHosts}, {@code clientCertificate}, {@code clientKey}): sealed at rest, write-only
+ * in the API, never logged.
  *
  * @param workspace the workspace's name
  * @param name the target's name, unique in the workspace

@@ -43,7 +43,9 @@ class Targets {
 
 	/** Authentication kinds per type, and the credentials each may carry. */
 	static final Map<String, Map<String, List<String>>> AUTH = Map.of("git",
-			Map.of("none", List.of(), "token", List.of("token", "username")), "kubernetes",
+			Map.of("none", List.of(), "token", List.of("token", "username"), "ssh-key",
+					List.of("privateKey", "passphrase", "knownHosts")),
+			"kubernetes",
 			Map.of("token", List.of("token"), "clientCertificate", List.of("clientCertificate", "clientKey"),
 					"serviceAccount", List.of()));
 

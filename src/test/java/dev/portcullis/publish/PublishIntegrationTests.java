@@ -1,6 +1,7 @@
 package dev.portcullis.publish;
 
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,9 @@ import dev.portcullis.policy.WorkspaceStates;
 import dev.portcullis.publish.git.GitAdapter;
 import dev.portcullis.publish.git.GitHttpServer;
 import dev.portcullis.publish.git.GitSettings;
+import dev.portcullis.publish.git.GitSshServer;
 import dev.portcullis.publish.git.TestRepositories;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Targets, publications and the outbox worker through the API, against real Git repositories on disk and over
- * smart HTTP, on the real database: publish, change, delete, drift; secrets write-only; failures in words; a
+ * smart HTTP and SSH, on the real database: publish, change, delete, drift; secrets write-only; failures in words; a
  * crash between plan and apply and between apply and its record; two worker instances on one database.
  */
 class PublishIntegrationTests extends IntegrationTest {
@@ -230,6 +233,64 @@ class PublishIntegrationTests extends IntegrationTest {
 		Map<String, Object> record = record(id);
 		assertThat(record.get("status")).isEqualTo("FAILED");
 		assertThat((String) record.get("error")).startsWith("Cannot reach " + url).doesNotContain(TOKEN);
+	}
+
+	@Test
+	void anSshKeyShouldBeWriteOnlySealedAndAKeyTheServerNoLongerAcceptsShouldFailTheRecordInWords()
+			throws Exception {
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		KeyPair key = GitSshServer.keyPair(KeyPairProvider.SSH_ED25519);
+		String passphrase = "s3cret passphrase";
+		String privateKey = GitSshServer.openSsh(key, passphrase);
+		String keyLine = privateKey.lines().skip(1).findFirst().get();
+		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
+			String url = server.url("ops.git");
+			as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("name", "gitops", "type", "git", "url", url, "auth", Map.of("type", "ssh-key",
+						"privateKey", privateKey, "passphrase", passphrase)))
+				.exchange().expectStatus().isEqualTo(422).expectBody().jsonPath("$.detail")
+				.value((String detail) -> assertThat(detail).contains("auth.knownHosts", "never accepted unchecked"));
+			as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("name", "gitops", "type", "git", "url", url, "auth", Map.of("type", "ssh-key",
+						"privateKey", privateKey, "token", TOKEN)))
+				.exchange().expectStatus().isBadRequest();
+			String body = as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("name", "gitops", "type", "git", "url", url, "auth", Map.of("type", "ssh-key",
+						"privateKey", privateKey, "passphrase", passphrase, "knownHosts", server.knownHostsLine())))
+				.exchange().expectStatus().isCreated().expectBody(String.class).returnResult().getResponseBody();
+			assertThat(body).doesNotContain(keyLine, passphrase)
+				.contains("\"set\":[\"knownHosts\",\"passphrase\",\"privateKey\"]");
+			long id = publish(Map.of());
+			this.worker.drain();
+			assertThat(record(id).get("status")).isEqualTo("SUCCEEDED");
+			assertThat(record(id).get("commit")).isEqualTo(TestRepositories.log(bare).get(0).name());
+
+			byte[] sealed = this.db.sql("SELECT t.credentials_sealed FROM publish_target t JOIN workspace w ON"
+					+ " w.id = t.workspace_id WHERE w.name = :ws").bind("ws", this.ws)
+				.map((r) -> r.get(0, byte[].class)).one().block();
+			assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(keyLine,
+					passphrase);
+			String audit = this.db.sql("SELECT string_agg(details::text, ' ') FROM audit_event WHERE workspace = :ws")
+				.bind("ws", this.ws).map((r) -> r.get(0, String.class)).one().block();
+			assertThat(audit).contains("privateKey").doesNotContain(keyLine, passphrase);
+
+			// the deploy key was removed from the repository: FAILED at once, in words, without the secrets
+			server.authorizeOnly(GitSshServer.keyPair(KeyPairProvider.SSH_ED25519).getPublic());
+			int commands = server.commands.size();
+			policy("default", "web", "8080");
+			long again = publish(Map.of());
+			PublishWorker once = new PublishWorker(this.publications, this.targets, this.states, adapters(git()),
+					settings(1, 1), "test-once");
+			once.drain();
+			Map<String, Object> record = record(again);
+			assertThat(record.get("status")).isEqualTo("FAILED");
+			assertThat((String) record.get("error")).contains("refused the SSH key", "user git")
+				.doesNotContain(keyLine, passphrase);
+			assertThat(server.commands).hasSize(commands);
+		}
 	}
 
 	@Test

@@ -1,13 +1,17 @@
 package dev.portcullis.publish;
 
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.Map;
 import java.util.UUID;
 
 import com.microsoft.playwright.options.AriaRole;
 import dev.portcullis.BrowserTest;
 import dev.portcullis.identity.Role;
+import dev.portcullis.publish.git.GitSshServer;
 import dev.portcullis.publish.git.TestRepositories;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Publishing in Chromium as a new user would: an administrator adds a {@code file://} Git target, shows the plan,
- * applies it, and reads the record with its commit; then the target page shows drift.
+ * applies it, and reads the record with its commit; then the target page shows drift. An SSH target (a real SSH
+ * server in the test) is refused while its host key is not among the known hosts, then added and published to.
  */
 class PublishPagesBrowserIntegrationTests extends BrowserTest {
 
@@ -31,15 +36,7 @@ class PublishPagesBrowserIntegrationTests extends BrowserTest {
 
 	@Test
 	void adminShouldAddAGitTargetShowThePlanApplyItAndSeeTheRecord() throws Exception {
-		String ws = "pubpage-" + UUID.randomUUID().toString().substring(0, 8);
-		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", ws)).exchange().expectStatus().isCreated();
-		as(Role.AUTHOR).put().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/default/web", ws)
-			.contentType(MediaType.parseMediaType("application/yaml"))
-			.bodyValue("apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: web\n  namespace: default\n"
-					+ "spec:\n  endpointSelector:\n    matchLabels:\n      app: web\n  ingress:\n  - toPorts:\n    - ports:\n"
-					+ "      - port: \"80\"\n        protocol: TCP\n")
-			.exchange().expectStatus().is2xxSuccessful();
+		String ws = workspaceWithOnePolicy("pubpage-");
 		Path bare = TestRepositories.bare(this.dir, "ops.git");
 
 		for (int width : new int[] { 1280, 390 }) {
@@ -105,6 +102,85 @@ class PublishPagesBrowserIntegrationTests extends BrowserTest {
 			screenshot("publish-target-" + width);
 		}
 		assertThat(TestRepositories.log(bare)).hasSize(3);
+	}
+
+	@Test
+	void adminShouldAddAnSshTargetWithAKeyOnlyWhenItsHostKeyIsKnownAndPublishOverSsh() throws Exception {
+		String ws = workspaceWithOnePolicy("pubssh-");
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		KeyPair key = GitSshServer.keyPair(KeyPairProvider.SSH_ED25519);
+		String passphrase = "open sesame 42";
+		String privateKey = GitSshServer.openSsh(key, passphrase);
+		KeyPair impostor = GitSshServer.keyPair(KeyPairProvider.ECDSA_SHA2_NISTP256);
+		try (GitSshServer server = new GitSshServer(this.dir, key.getPublic())) {
+			this.page.setViewportSize(390, 900);
+			signIn(Role.ADMIN);
+			open("/workspaces/" + ws + "/publishing");
+			this.page.getByLabel("Name", new com.microsoft.playwright.Page.GetByLabelOptions().setExact(true))
+				.fill("gitssh");
+			this.page.getByLabel("Repository URL").fill(server.url("ops.git"));
+			this.page.getByLabel("Authentication").selectOption("ssh-key");
+			this.page.getByLabel("SSH private key").fill(privateKey);
+			this.page.getByLabel("Key passphrase (if the key is encrypted)").fill(passphrase);
+			String impostorLine = "[127.0.0.1]:" + server.port() + " " + PublicKeyEntry.toString(impostor.getPublic());
+			this.page.getByLabel("Known hosts").fill(impostorLine);
+			this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions()
+				.setName("Check and add")).click();
+
+			assertThat(this.page.locator(".banner-error").first()).containsText("The target was not added");
+			assertThat(this.page.locator("#target-known-hosts ~ .field-error"))
+				.containsText("is not among the target's known hosts");
+			assertThat(this.page.locator("#target-known-hosts ~ .field-error")).containsText(server.fingerprint());
+			assertThat(this.page.getByLabel("Known hosts")).hasValue(impostorLine);
+			assertThat(this.page.getByLabel("SSH private key")).hasValue("");
+			assertThat(this.page.content()).doesNotContain(privateKey.lines().skip(1).findFirst().get(), passphrase);
+			assertThat(server.commands).isEmpty();
+			screenshot("publish-ssh-target-refused-390");
+
+			this.page.setViewportSize(1280, 900);
+			this.page.getByLabel("SSH private key").fill(privateKey);
+			this.page.getByLabel("Key passphrase (if the key is encrypted)").fill(passphrase);
+			this.page.getByLabel("Known hosts").fill(server.knownHostsLine());
+			this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions()
+				.setName("Check and add")).click();
+			assertThat(this.page.locator(".banner-ok")).containsText("Target gitssh was checked and added.");
+
+			this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions()
+				.setName("Show the plan")).click();
+			assertThat(this.page.locator("h1")).containsText("Plan #");
+			this.worker.drain();
+			assertThat(this.page.locator("#publication-status")).hasText("SUCCEEDED",
+					new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(20000));
+			this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions()
+				.setName("Apply this plan")).click();
+			assertThat(this.page.locator("h1")).containsText("Publication #");
+			this.worker.drain();
+			assertThat(this.page.locator("#publication-status")).hasText("SUCCEEDED",
+					new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(20000));
+			assertThat(this.page.locator("#publication-commit")).hasText(TestRepositories.log(bare).get(0).name());
+			assertThat(server.commands).contains("git-receive-pack '/ops.git'");
+			screenshot("publication-ssh-1280");
+
+			open("/workspaces/" + ws + "/targets/gitssh");
+			assertThat(this.page.locator("body")).containsText("knownHosts, passphrase, privateKey");
+			assertThat(this.page.content()).doesNotContain(privateKey.lines().skip(1).findFirst().get(), passphrase);
+			screenshot("publish-ssh-target-1280");
+		}
+	}
+
+
+	/** A new workspace (name starting with {@code prefix}) holding one policy, default/web. */
+	private String workspaceWithOnePolicy(String prefix) {
+		String ws = prefix + UUID.randomUUID().toString().substring(0, 8);
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", ws)).exchange().expectStatus().isCreated();
+		as(Role.AUTHOR).put().uri("/api/v1/workspaces/{ws}/policies/CiliumNetworkPolicy/default/web", ws)
+			.contentType(MediaType.parseMediaType("application/yaml"))
+			.bodyValue("apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: web\n  namespace: default\n"
+					+ "spec:\n  endpointSelector:\n    matchLabels:\n      app: web\n  ingress:\n  - toPorts:\n    - ports:\n"
+					+ "      - port: \"80\"\n        protocol: TCP\n")
+			.exchange().expectStatus().is2xxSuccessful();
+		return ws;
 	}
 
 }

@@ -49,6 +49,7 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.util.FileUtils;
 import org.jspecify.annotations.Nullable;
@@ -73,9 +74,10 @@ import org.springframework.stereotype.Component;
  * looks for the publication's own commit on the branch, so an apply repeated after a crash reports that commit and
  * writes nothing.
  * <p>
- * Authentication: {@code auth.type} {@code none} or {@code token} (HTTPS; credentials {@code token} and optional
- * {@code username}, default {@code portcullis}). SSH is not supported: a {@code ssh://} or {@code git@} URL is
- * refused in words.
+ * Authentication: {@code auth.type} {@code none}, {@code token} (HTTPS; credentials {@code token} and optional
+ * {@code username}, default {@code portcullis}) or {@code ssh-key} (an {@code ssh://user@host[:port]/path} or
+ * {@code user@host:path} URL; credentials {@code privateKey}, optional {@code passphrase}, and {@code knownHosts},
+ * without which no host key is trusted: see {@link SshAccess}).
  */
 @Component
 @EnableConfigurationProperties(GitSettings.class)
@@ -90,6 +92,9 @@ public class GitAdapter implements TargetAdapter {
 	static final String WORKSPACE_TRAILER = "Portcullis-Workspace";
 
 	private static final Pattern FILE = Pattern.compile("([a-z]+)-(.+)\\.yaml");
+
+	/** {@code user@host:path} (the scp-like form Git accepts; the path must not start with {@code //}). */
+	private static final Pattern SCP_LIKE = Pattern.compile("[^/@:\\s]+@[^/@:\\s]+:(?!//).+");
 
 	private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
 
@@ -112,13 +117,19 @@ public class GitAdapter implements TargetAdapter {
 	@Override
 	public void check(Target target) {
 		Where where = where(target);
+		try (Access access = access(target, where)) {
+			check(access);
+		}
+	}
+
+	private void check(Access access) {
+		Where where = access.where();
 		Map<String, Ref> refs;
 		try {
-			refs = authenticate(Git.lsRemoteRepository().setRemote(where.url()).setHeads(true), target)
-				.callAsMap();
+			refs = access.authenticate(Git.lsRemoteRepository().setRemote(where.url()).setHeads(true)).callAsMap();
 		}
 		catch (GitAPIException | RuntimeException ex) {
-			throw failure(ex, where, target);
+			throw failure(ex, access);
 		}
 		if (!refs.containsKey(Constants.R_HEADS + where.branch())) {
 			throw noBranch(where);
@@ -128,7 +139,7 @@ public class GitAdapter implements TargetAdapter {
 	@Override
 	public Plan plan(Target target, List<DesiredObject> desired) {
 		Where where = where(target);
-		return withClone(target, where, (git) -> {
+		return withClone(target, where, (git, access) -> {
 			ObjectId head = git.getRepository().resolve(Constants.HEAD);
 			return new Plan(items(git, where, desired), desired, (head != null) ? head.name() : null);
 		});
@@ -137,7 +148,7 @@ public class GitAdapter implements TargetAdapter {
 	@Override
 	public Applied apply(Target target, Plan plan, Publication publication) {
 		Where where = where(target);
-		return withClone(target, where, (git) -> {
+		return withClone(target, where, (git, access) -> {
 			for (int attempt = 1;; attempt++) {
 				RevCommit already = published(git, publication);
 				if (already != null) {
@@ -156,7 +167,7 @@ public class GitAdapter implements TargetAdapter {
 					.setCommitter(PORTCULLIS)
 					.setSign(false)
 					.call();
-				RemoteRefUpdate.Status status = push(git, where, target);
+				RemoteRefUpdate.Status status = push(git, access);
 				if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
 					return new Applied(results(items, ""), commit.name(), Map.of());
 				}
@@ -165,7 +176,7 @@ public class GitAdapter implements TargetAdapter {
 							+ ": " + attempt + " pushes were rejected; nothing was published. Retry the publication.");
 				}
 				// someone pushed first: take their branch and write the same files on top (never force)
-				fetchAndReset(git, where, target);
+				fetchAndReset(git, access);
 			}
 		});
 	}
@@ -173,7 +184,7 @@ public class GitAdapter implements TargetAdapter {
 	@Override
 	public List<Drift> drift(Target target, List<DesiredObject> published) {
 		Where where = where(target);
-		return withClone(target, where, (git) -> {
+		return withClone(target, where, (git, access) -> {
 			Map<String, String> files = managedFiles(git, where);
 			Map<String, DesiredObject> wanted = new LinkedHashMap<>();
 			for (DesiredObject object : published) {
@@ -346,10 +357,13 @@ public class GitAdapter implements TargetAdapter {
 		return text.replaceAll("[\\r\\n]+", " ").strip();
 	}
 
-	private RemoteRefUpdate.Status push(Git git, Where where, Target target) throws GitAPIException {
+	private static RemoteRefUpdate.Status push(Git git, Access access) throws GitAPIException {
+		Where where = access.where();
+		Target target = access.target();
 		String ref = Constants.R_HEADS + where.branch();
-		Iterable<PushResult> results = authenticate(git.push().setRemote("origin").setForce(false)
-			.setRefSpecs(new RefSpec(ref + ":" + ref)), target).call();
+		Iterable<PushResult> results = access
+			.authenticate(git.push().setRemote("origin").setForce(false).setRefSpecs(new RefSpec(ref + ":" + ref)))
+			.call();
 		for (PushResult result : results) {
 			RemoteRefUpdate update = result.getRemoteUpdate(ref);
 			if (update == null) {
@@ -372,10 +386,10 @@ public class GitAdapter implements TargetAdapter {
 				+ ". Nothing was published.");
 	}
 
-	private void fetchAndReset(Git git, Where where, Target target) throws GitAPIException {
-		String ref = Constants.R_HEADS + where.branch();
-		String remote = Constants.R_REMOTES + "origin/" + where.branch();
-		authenticate(git.fetch().setRemote("origin").setRefSpecs(new RefSpec("+" + ref + ":" + remote)), target)
+	private static void fetchAndReset(Git git, Access access) throws GitAPIException {
+		String ref = Constants.R_HEADS + access.where().branch();
+		String remote = Constants.R_REMOTES + "origin/" + access.where().branch();
+		access.authenticate(git.fetch().setRemote("origin").setRefSpecs(new RefSpec("+" + ref + ":" + remote)))
 			.call();
 		// our own throwaway clone: drop the rejected local commit and stand on theirs
 		git.reset().setMode(ResetCommand.ResetType.HARD).setRef(remote).call();
@@ -464,7 +478,7 @@ public class GitAdapter implements TargetAdapter {
 	@FunctionalInterface
 	private interface WithClone<T> {
 
-		T run(Git git) throws IOException, GitAPIException;
+		T run(Git git, Access access) throws IOException, GitAPIException;
 
 	}
 
@@ -480,22 +494,22 @@ public class GitAdapter implements TargetAdapter {
 		catch (IOException ex) {
 			throw new PublishFailure("The server cannot make a working directory for the clone: " + ex.getMessage());
 		}
-		try {
-			check(target);
-			try (Git git = authenticate(Git.cloneRepository()
+		try (Access access = access(target, where)) {
+			check(access);
+			try (Git git = access.authenticate(Git.cloneRepository()
 				.setURI(where.url())
 				.setDirectory(directory.toFile())
 				.setBranch(Constants.R_HEADS + where.branch())
 				.setBranchesToClone(List.of(Constants.R_HEADS + where.branch()))
-				.setCloneAllBranches(false), target).call()) {
-				return work.run(git);
+				.setCloneAllBranches(false)).call()) {
+				return work.run(git, access);
 			}
-		}
-		catch (PublishFailure ex) {
-			throw ex;
-		}
-		catch (GitAPIException | IOException | RuntimeException ex) {
-			throw failure(ex, where, target);
+			catch (PublishFailure ex) {
+				throw ex;
+			}
+			catch (GitAPIException | IOException | RuntimeException ex) {
+				throw failure(ex, access);
+			}
 		}
 		finally {
 			try {
@@ -507,22 +521,56 @@ public class GitAdapter implements TargetAdapter {
 		}
 	}
 
-	private <C extends TransportCommand<C, ?>> C authenticate(C command, Target target) {
-		command.setTimeout((int) Math.max(1, this.settings.timeout().toSeconds()));
-		if ("token".equals(target.authType())) {
-			String token = target.credential("token");
-			if (token == null) {
-				throw new PublishFailure("The target's authentication is a token, but no token is set.");
+	/** How one operation reaches the repository: the target's credentials and, for SSH, its own transport. */
+	private Access access(Target target, Where where) {
+		int timeout = (int) Math.max(1, this.settings.timeout().toSeconds());
+		if (where.ssh() != null) {
+			if (!"ssh-key".equals(target.authType())) {
+				throw new PublishFailure("An SSH repository URL needs auth.type ssh-key with a private key and the"
+						+ " host's known hosts entry (or use the HTTPS URL with a token).");
 			}
-			String username = target.credential("username");
-			command.setCredentialsProvider(
-					new UsernamePasswordCredentialsProvider((username != null) ? username : "portcullis", token));
+			return new Access(target, where, timeout, SshAccess.open(target, where.ssh()));
 		}
-		return command;
+		if ("ssh-key".equals(target.authType())) {
+			throw new PublishFailure("auth.type ssh-key needs an SSH repository URL (ssh://git@host/path.git or"
+					+ " git@host:path.git); an HTTPS URL takes a token.");
+		}
+		return new Access(target, where, timeout, null);
 	}
 
-	/** Where on the target: the repository URL, the branch and the folder ({@code ""} or ending in {@code /}). */
-	record Where(String url, String shown, String branch, String folder) {
+	private record Access(Target target, Where where, int timeout, @Nullable SshAccess ssh) implements AutoCloseable {
+
+		<C extends TransportCommand<C, ?>> C authenticate(C command) {
+			command.setTimeout(this.timeout);
+			if (this.ssh != null) {
+				command.setTransportConfigCallback(this.ssh::configure);
+			}
+			else if ("token".equals(this.target.authType())) {
+				String token = this.target.credential("token");
+				if (token == null) {
+					throw new PublishFailure("The target's authentication is a token, but no token is set.");
+				}
+				String username = this.target.credential("username");
+				command.setCredentialsProvider(
+						new UsernamePasswordCredentialsProvider((username != null) ? username : "portcullis", token));
+			}
+			return command;
+		}
+
+		@Override
+		public void close() {
+			if (this.ssh != null) {
+				this.ssh.close();
+			}
+		}
+
+	}
+
+	/**
+	 * Where on the target: the repository URL, the branch and the folder ({@code ""} or ending in {@code /}); for an
+	 * SSH URL its parts.
+	 */
+	record Where(String url, String shown, String branch, String folder, @Nullable URIish ssh) {
 	}
 
 	/** The target's settings checked and read; a {@link PublishFailure} in words when they are not usable. */
@@ -532,18 +580,22 @@ public class GitAdapter implements TargetAdapter {
 			throw new PublishFailure("The repository URL (url) is required.");
 		}
 		url = url.strip();
-		if (url.startsWith("git@") || url.startsWith("ssh://")) {
-			throw new PublishFailure("SSH repository URLs are not supported yet: use the HTTPS URL with a token.");
-		}
+		URIish ssh = ssh(url);
 		URI uri;
 		try {
-			uri = new URI(url);
+			uri = (ssh != null) ? null : new URI(url);
 		}
 		catch (URISyntaxException ex) {
 			throw new PublishFailure("The repository URL is not a URL: " + ex.getReason() + ".");
 		}
-		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+		String scheme = (uri == null) ? "ssh" : (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
 		switch (scheme) {
+			case "ssh" -> {
+				if (ssh == null) {
+					throw new PublishFailure("The SSH repository URL is not valid: write ssh://git@host[:port]/path.git"
+							+ " or git@host:path.git.");
+				}
+			}
 			case "https", "http" -> {
 				if (uri.getRawUserInfo() != null) {
 					throw new PublishFailure("The repository URL must not carry a user or a token: put the token in"
@@ -559,7 +611,8 @@ public class GitAdapter implements TargetAdapter {
 							+ " (portcullis.publish.git.allow-file-urls).");
 				}
 			}
-			default -> throw new PublishFailure("The repository URL must start with https:// (or http://).");
+			default -> throw new PublishFailure("The repository URL must start with https:// (or http://), or be an"
+					+ " SSH URL: ssh://git@host[:port]/path.git or git@host:path.git.");
 		}
 		String branch = (target.setting("branch") != null) ? target.setting("branch").strip() : "main";
 		if (!BRANCH.matcher(branch).matches() || branch.contains("..") || branch.startsWith("/")
@@ -577,7 +630,36 @@ public class GitAdapter implements TargetAdapter {
 			throw new PublishFailure("The folder (path) must be a relative path with / separators.");
 		}
 		String folder = path.isEmpty() ? "" : path + "/";
-		return new Where(url, url, branch, folder);
+		return new Where(url, url, branch, folder, ssh);
+	}
+
+	/** An SSH URL ({@code ssh://user@host[:port]/path} or scp-like {@code user@host:path}) read, or null. */
+	private static @Nullable URIish ssh(String url) {
+		boolean scpLike = SCP_LIKE.matcher(url).matches();
+		if (!url.regionMatches(true, 0, "ssh://", 0, 6) && !scpLike) {
+			return null;
+		}
+		URIish uri;
+		try {
+			uri = new URIish(url);
+		}
+		catch (URISyntaxException ex) {
+			throw new PublishFailure("The SSH repository URL is not valid: write ssh://git@host[:port]/path.git or"
+					+ " git@host:path.git.");
+		}
+		if (uri.getPass() != null) {
+			throw new PublishFailure("The repository URL must not carry a password: SSH targets authenticate with a"
+					+ " private key, given in auth.privateKey.");
+		}
+		if (uri.getHost() == null || uri.getHost().isBlank() || uri.getPath() == null || uri.getPath().isBlank()) {
+			throw new PublishFailure("The SSH repository URL needs a host and a path: ssh://git@host[:port]/path.git"
+					+ " or git@host:path.git.");
+		}
+		if (uri.getUser() == null || uri.getUser().isBlank()) {
+			throw new PublishFailure("The SSH repository URL needs the SSH user (most Git hosts use git):"
+					+ " ssh://git@" + uri.getHost() + "/... or git@" + uri.getHost() + ":....");
+		}
+		return uri;
 	}
 
 	private static PublishFailure noBranch(Where where) {
@@ -586,13 +668,24 @@ public class GitAdapter implements TargetAdapter {
 	}
 
 	/** A JGit or I/O failure in words, with every credential of the target blanked out. */
-	static PublishFailure failure(Throwable ex, Where where, Target target) {
+	private static PublishFailure failure(Throwable ex, Access access) {
 		if (ex instanceof PublishFailure failure) {
 			return failure;
 		}
+		Where where = access.where();
+		Target target = access.target();
 		String text = messages(ex).toLowerCase(Locale.ROOT);
 		String message;
-		if (has(ex, UnknownHostException.class) || text.contains("unknown host")) {
+		if (access.ssh() != null && access.ssh().refusal() != null) {
+			message = access.ssh().refusal();
+		}
+		else if (access.ssh() != null && (text.contains("authentication failed")
+				|| text.contains("no more authentication methods") || text.contains("auth fail"))) {
+			message = "The repository " + where.shown() + " refused the SSH key (auth.privateKey, public key "
+					+ access.ssh().keyFingerprints() + "): check that this public key is registered there with write"
+					+ " access (a deploy key) for user " + where.ssh().getUser() + ".";
+		}
+		else if (has(ex, UnknownHostException.class) || text.contains("unknown host")) {
 			message = "Cannot reach " + where.shown() + ": the host name is not known.";
 		}
 		else if (has(ex, ConnectException.class) || has(ex, NoRouteToHostException.class)
