@@ -130,7 +130,7 @@ final class Impact {
 				? "No stored flow is in this window: widen the filter or the time range, or upload flows." : null;
 		return new ReplayReport(flows, window.tuples().size(), uncertain, coverage,
 				new ReplayReport.Changed(counts[0], counts[1], counts[2]), groups, reasons, timeline(window, changed),
-				baseline.state(), candidate.state(), note);
+				baseline.state(), candidate.state(), null, note);
 	}
 
 	private static @Nullable Flow read(FlowReader reader, String json) {

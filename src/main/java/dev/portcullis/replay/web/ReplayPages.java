@@ -16,7 +16,9 @@ import dev.portcullis.flow.query.FlowFilter;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.policy.Workspaces;
 import dev.portcullis.replay.ReplayReport;
+import dev.portcullis.replay.NamedStates;
 import dev.portcullis.replay.ReplayRequest;
+import dev.portcullis.replay.ReplayState;
 import dev.portcullis.replay.Replays;
 import dev.portcullis.simulation.DraftRefused;
 import dev.portcullis.simulation.StateChoice;
@@ -39,7 +41,8 @@ import org.springframework.web.util.UriUtils;
 
 /**
  * The replay page ({@code /workspaces/{ws}/replay}): a window of stored flows (the flow log's flag line), a baseline
- * (the latest versions or a moment) and a candidate (a draft, or a moment); what changes, grouped, with both
+ * (by default what is published, else the latest versions or a moment) and a candidate (an open change request, a
+ * draft, or a moment); what changes, grouped, with both
  * verdicts explained, coverage beside the result and a server-drawn chart of the changed flows over the window.
  * GET with the fields reproduces a replay; POST takes the same fields (a long draft); {@code .../replay/draft} opens
  * the page with the editor's text ({@code yaml}) as the candidate, like the editor's "Try in what-if". While a
@@ -61,23 +64,45 @@ class ReplayPages {
 	 * The form.
 	 *
 	 * @param q the window, a {@code hubble observe} flag line ({@code --namespace bookinfo --since 24h})
-	 * @param baselineAt the baseline moment (RFC 3339), "" for the latest versions
+	 * @param baseline {@code published} (the default: what was last published to any target), {@code published:<target>}
+	 *        or {@code latest}
+	 * @param baselineAt the baseline moment (RFC 3339), "" for {@code baseline}
+	 * @param changeRequest the candidate's open change request's number, "" for none
 	 * @param candidateAt the candidate moment, "" for the latest versions
 	 * @param draft the candidate's draft policy text, "" for none
+	 * @param run "1" when the form was sent (a replay of the defaults: what is published against the latest versions)
 	 */
-	record ReplayForm(String q, String baselineAt, String candidateAt, String draft) {
+	record ReplayForm(String q, String baseline, String baselineAt, String changeRequest, String candidateAt,
+			String draft, String run) {
 
 		ReplayForm {
 			q = (q != null) ? q.strip() : "";
+			baseline = (baseline != null && !baseline.isBlank()) ? baseline.strip() : ReplayState.PUBLISHED;
 			baselineAt = (baselineAt != null) ? baselineAt.strip() : "";
+			changeRequest = (changeRequest != null) ? changeRequest.strip() : "";
 			candidateAt = (candidateAt != null) ? candidateAt.strip() : "";
 			draft = (draft != null) ? draft.replace("\r\n", "\n") : "";
+			run = (run != null) ? run.strip() : "";
+		}
+
+		static ReplayForm ofDraft(String draft) {
+			return new ReplayForm("", null, "", "", "", draft, "");
 		}
 
 		public boolean isSubmitted() {
-			return !this.draft.isBlank() || !this.candidateAt.isEmpty() || !this.baselineAt.isEmpty();
+			return !this.run.isEmpty() || !this.draft.isBlank() || !this.candidateAt.isEmpty()
+					|| !this.baselineAt.isEmpty() || !this.changeRequest.isEmpty();
 		}
 
+	}
+
+	/**
+	 * What the form offers to pick.
+	 *
+	 * @param published the targets with a successful publication (baseline {@code published:<target>})
+	 * @param changeRequests the open change requests (candidate)
+	 */
+	record Choices(List<NamedStates.Option> published, List<NamedStates.Option> changeRequests) {
 	}
 
 	/** The editor's text, posted by its "Replay this draft" button. */
@@ -97,20 +122,21 @@ class ReplayPages {
 	@PostMapping("/workspaces/{workspace}/replay/draft")
 	Mono<Rendering> fromEditor(@PathVariable String workspace, @ModelAttribute EditorDraft draft,
 			ServerWebExchange exchange) {
-		ReplayForm form = new ReplayForm("", "", "", (draft.yaml() != null) ? draft.yaml() : "");
-		return Mono.just(Rendering.view("replay/replay").modelAttribute("workspace", workspace)
+		ReplayForm form = ReplayForm.ofDraft((draft.yaml() != null) ? draft.yaml() : "");
+		return choices(workspace).map((choices) -> Rendering.view("replay/replay").modelAttribute("workspace", workspace)
 			.modelAttribute("wsHref", wsHref(workspace)).modelAttribute("form", form)
-			.modelAttribute("errors", Map.of()).build());
+			.modelAttribute("choices", choices).modelAttribute("errors", Map.of()).build());
 	}
 
 	private Mono<Rendering> render(String workspace, ReplayForm form, ServerWebExchange exchange) {
 		Map<String, String> errors = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 		Mono<Optional<ReplayView>> result = form.isSubmitted() ? replay(workspace, form, errors)
 				: this.workspaces.id(workspace).map((ignored) -> Optional.<ReplayView>empty());
-		return result
+		return result.zipWith(choices(workspace))
 			.onErrorMap(StoreException.NotFound.class,
 					(ex) -> new PageError(HttpStatus.NOT_FOUND, "There is no workspace named \"" + workspace + "\"."))
-			.map((found) -> {
+			.map((both) -> {
+				Optional<ReplayView> found = both.getT1();
 				Htmx.varyOnRequest(exchange);
 				return Rendering.view(Htmx.isPartial(exchange) ? "replay/replay :: replay" : "replay/replay")
 					.status(errors.isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_CONTENT)
@@ -118,6 +144,7 @@ class ReplayPages {
 					.modelAttribute("wsHref", wsHref(workspace))
 					.modelAttribute("form", form)
 					.modelAttribute("errors", errors)
+					.modelAttribute("choices", both.getT2())
 					.modelAttribute("result", found.orElse(null))
 					.build();
 			});
@@ -131,8 +158,20 @@ class ReplayPages {
 		catch (FilterRefused ex) {
 			errors.put("q", ex.getMessage());
 		}
-		StateChoice baseline = new StateChoice(moment("baselineAt", form.baselineAt(), errors), null);
-		StateChoice candidate = new StateChoice(moment("candidateAt", form.candidateAt(), errors), form.draft());
+		ReplayState baseline = baseline(form, errors);
+		ReplayState candidate = ReplayState
+			.of(new StateChoice(moment("candidateAt", form.candidateAt(), errors), form.draft()));
+		if (!form.changeRequest().isEmpty()) {
+			if (!form.draft().isBlank() || !form.candidateAt().isEmpty()) {
+				errors.put("changeRequest", "Pick a change request or give a moment and a draft, not both.");
+			}
+			else if (!form.changeRequest().matches("[1-9][0-9]{0,17}")) {
+				errors.put("changeRequest", "Pick an open change request from the list.");
+			}
+			else {
+				candidate = ReplayState.changeRequest(Long.parseLong(form.changeRequest()));
+			}
+		}
 		if (!errors.isEmpty() || filter == null) {
 			return Mono.just(Optional.empty());
 		}
@@ -146,13 +185,39 @@ class ReplayPages {
 				return Mono.just(Optional.empty());
 			})
 			.onErrorResume(ApiProblem.class, (ex) -> {
-				errors.put("q", ex.getMessage());
+				errors.put(switch (ex.slug()) {
+					case "change-request-closed", "not-found" -> "changeRequest";
+					case "nothing-published" -> "baseline";
+					default -> "q";
+				}, ex.getMessage());
 				return Mono.just(Optional.empty());
 			})
 			.onErrorResume(EngineBusy.class, (ex) -> {
 				errors.put("q", "The engine is busy; try again in " + ex.retryAfterSeconds() + " s.");
 				return Mono.just(Optional.empty());
 			});
+	}
+
+	private static ReplayState baseline(ReplayForm form, Map<String, String> errors) {
+		if (!form.baselineAt().isEmpty()) {
+			return ReplayState.of(StateChoice.at(moment("baselineAt", form.baselineAt(), errors)));
+		}
+		if (form.baseline().equals("latest")) {
+			return ReplayState.LATEST;
+		}
+		if (form.baseline().startsWith(ReplayState.PUBLISHED + ":")) {
+			return ReplayState.published(form.baseline().substring(ReplayState.PUBLISHED.length() + 1));
+		}
+		if (!form.baseline().equals(ReplayState.PUBLISHED)) {
+			errors.put("baseline", "Pick a baseline from the list.");
+		}
+		return ReplayState.LAST_PUBLISHED;
+	}
+
+	private Mono<Choices> choices(String workspace) {
+		return this.replays.options(workspace, ReplayState.PUBLISHED).collectList()
+			.zipWith(this.replays.options(workspace, ReplayState.CHANGE_REQUEST).collectList())
+			.map((found) -> new Choices(found.getT1(), found.getT2()));
 	}
 
 	private static FlowFilter window(String line) {
