@@ -61,7 +61,8 @@ final class Impact {
 			@Nullable String l7) {
 	}
 
-	static ReplayReport report(FlowTuples.Window window, Scenario baseline, Scenario candidate) {
+	static ReplayReport report(FlowTuples.Window window, Scenario baseline, Scenario candidate,
+			ReplayProgress progress) {
 		boolean baselineFqdn = hasFqdnRules(baseline.policies());
 		boolean candidateFqdn = hasFqdnRules(candidate.policies());
 		boolean headerRules = hasHeaderRules(baseline.policies()) || hasHeaderRules(candidate.policies());
@@ -70,6 +71,7 @@ final class Impact {
 		long uncertain = 0;
 		List<Decided> changed = new ArrayList<>();
 		for (FlowTuple tuple : window.tuples()) {
+			progress.decidedOne();
 			Flow flow = read(reader, tuple.sample().json());
 			if (flow == null) {
 				uncertain += tuple.flows();

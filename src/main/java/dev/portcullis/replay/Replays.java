@@ -56,17 +56,47 @@ public class Replays {
 
 	/** The stored flows of {@code request}'s window decided under its baseline and candidate: what changes. */
 	public Mono<ReplayReport> replay(String workspace, ReplayRequest request) {
-		Instant now = Instant.now();
+		return prepare(workspace, request).flatMap((prepared) -> run(prepared, new ReplayProgress()));
+	}
+
+	/**
+	 * Both states of a replay, made; nothing of the window read yet.
+	 *
+	 * @param workspace the workspace
+	 * @param request what to replay
+	 * @param baseline the baseline, compiled
+	 * @param candidate the candidate, compiled
+	 * @param sources what each state is
+	 */
+	public record Prepared(String workspace, ReplayRequest request, Scenario baseline, Scenario candidate,
+			ReplayReport.Sources sources) {
+	}
+
+	/**
+	 * Makes both states of {@code request} (named ones through their owners): a draft with errors, an unknown or
+	 * closed change request fail here, before any flow is read.
+	 */
+	public Mono<Prepared> prepare(String workspace, ReplayRequest request) {
 		return resolve(workspace, request.baseline()).zipWith(resolve(workspace, request.candidate()))
-			.flatMap((sources) -> {
-				Mono<Scenario> baseline = this.simulations.scenario(workspace, sources.getT1().choice());
-				Mono<Scenario> candidate = this.simulations.scenario(workspace, sources.getT2().choice());
-				ReplayReport.Sources described = new ReplayReport.Sources(sources.getT1().source(),
-						sources.getT2().source());
-				return baseline.zipWith(candidate).flatMap((states) -> window(workspace, request, now)
-					.flatMap((window) -> this.engine.run(() -> Impact.report(window, states.getT1(), states.getT2())))
-					.map((report) -> report.withSources(described)));
-			});
+			.flatMap((sources) -> this.simulations.scenario(workspace, sources.getT1().choice())
+				.zipWith(this.simulations.scenario(workspace, sources.getT2().choice()))
+				.map((states) -> new Prepared(workspace, request, states.getT1(), states.getT2(),
+						new ReplayReport.Sources(sources.getT1().source(), sources.getT2().source()))));
+	}
+
+	/** Counts, groups and decides the window of a prepared replay, telling {@code progress} how far it is. */
+	public Mono<ReplayReport> run(Prepared prepared, ReplayProgress progress) {
+		return Mono.defer(() -> {
+			progress.step(ReplayProgress.Step.COUNTING);
+			return window(prepared.workspace(), prepared.request(), Instant.now(), progress);
+		})
+			.flatMap((window) -> this.engine.run(() -> {
+				progress.grouped(window.tuples().size());
+				progress.step(ReplayProgress.Step.DECIDING);
+				return Impact.report(window, prepared.baseline(), prepared.candidate(), progress);
+			}))
+			.map((report) -> report.withSources(prepared.sources()))
+			.doFinally((signal) -> progress.step(ReplayProgress.Step.DONE));
 	}
 
 	/** What {@code name} offers to pick in {@code workspace} (open change requests, ...); none for an unknown name. */
@@ -107,10 +137,17 @@ public class Replays {
 
 	/** The window of {@code request}, grouped, after the limit is checked. */
 	Mono<FlowTuples.Window> window(String workspace, ReplayRequest request, Instant now) {
+		return window(workspace, request, now, new ReplayProgress());
+	}
+
+	private Mono<FlowTuples.Window> window(String workspace, ReplayRequest request, Instant now,
+			ReplayProgress progress) {
 		return this.tuples.totals(workspace, request.flows(), now).flatMap((totals) -> {
+			progress.counted(totals.rows());
 			if (totals.rows() > this.settings.maxFlows()) {
 				return Mono.error(tooMany(totals.rows(), this.settings.maxFlows()));
 			}
+			progress.step(ReplayProgress.Step.GROUPING);
 			return this.tuples.window(workspace, request.flows(), now, totals);
 		});
 	}
