@@ -1,8 +1,6 @@
 package dev.portcullis.publish;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -45,15 +43,8 @@ class PublishedBaselineIntegrationTests extends IntegrationTest {
 		this.ws = "pubreplay-" + UUID.randomUUID().toString().substring(0, 8);
 		as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("name", this.ws)).exchange().expectStatus().isCreated();
-		StringBuilder all = new StringBuilder();
-		for (String file : ReplayFixtures.FILES) {
-			try (InputStream in = getClass().getResourceAsStream("/flows/" + file)) {
-				String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-				all.append(text).append(text.endsWith("\n") ? "" : "\n");
-			}
-		}
 		as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/flows")
-			.contentType(MediaType.parseMediaType("application/x-ndjson")).bodyValue(all.toString()).exchange()
+			.contentType(MediaType.parseMediaType("application/x-ndjson")).bodyValue(ReplayFixtures.corpus()).exchange()
 			.expectStatus().isOk();
 		Path bare = TestRepositories.bare(this.dir, "ops.git");
 		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
