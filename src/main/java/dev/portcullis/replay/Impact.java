@@ -61,7 +61,8 @@ final class Impact {
 			@Nullable String l7) {
 	}
 
-	static ReplayReport report(FlowTuples.Window window, Scenario baseline, Scenario candidate) {
+	static ReplayReport report(FlowTuples.Window window, Scenario baseline, Scenario candidate,
+			ReplayProgress progress) {
 		boolean baselineFqdn = hasFqdnRules(baseline.policies());
 		boolean candidateFqdn = hasFqdnRules(candidate.policies());
 		boolean headerRules = hasHeaderRules(baseline.policies()) || hasHeaderRules(candidate.policies());
@@ -70,6 +71,7 @@ final class Impact {
 		long uncertain = 0;
 		List<Decided> changed = new ArrayList<>();
 		for (FlowTuple tuple : window.tuples()) {
+			progress.decidedOne();
 			Flow flow = read(reader, tuple.sample().json());
 			if (flow == null) {
 				uncertain += tuple.flows();
@@ -130,7 +132,7 @@ final class Impact {
 				? "No stored flow is in this window: widen the filter or the time range, or upload flows." : null;
 		return new ReplayReport(flows, window.tuples().size(), uncertain, coverage,
 				new ReplayReport.Changed(counts[0], counts[1], counts[2]), groups, reasons, timeline(window, changed),
-				baseline.state(), candidate.state(), note);
+				baseline.state(), candidate.state(), null, note);
 	}
 
 	private static @Nullable Flow read(FlowReader reader, String json) {

@@ -26,19 +26,26 @@ import org.jspecify.annotations.Nullable;
  *        window)
  * @param baseline the baseline state decided against
  * @param candidate the candidate state
+ * @param sources what each state is, in words: where it came from (given, a change request, what is published)
  * @param note a sentence for an empty window, else absent
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({ "flows", "distinct", "uncertain", "coverage", "changed", "groups", "uncertainReasons", "timeline",
-		"baseline", "candidate", "note" })
+		"baseline", "candidate", "sources", "note" })
 public record ReplayReport(long flows, long distinct, long uncertain, Coverage coverage, Changed changed,
 		List<Group> groups, List<UncertainReason> uncertainReasons, List<Slice> timeline, StateUsed baseline,
-		StateUsed candidate, @Nullable String note) {
+		StateUsed candidate, @Nullable Sources sources, @Nullable String note) {
 
 	public ReplayReport {
 		groups = List.copyOf(groups);
 		uncertainReasons = List.copyOf(uncertainReasons);
 		timeline = List.copyOf(timeline);
+	}
+
+	/** This report with {@code sources} saying what its states are. */
+	public ReplayReport withSources(Sources sources) {
+		return new ReplayReport(this.flows, this.distinct, this.uncertain, this.coverage, this.changed, this.groups,
+				this.uncertainReasons, this.timeline, this.baseline, this.candidate, sources, this.note);
 	}
 
 	/** Whether no flow changes. */
@@ -160,6 +167,26 @@ public record ReplayReport(long flows, long distinct, long uncertain, Coverage c
 	 * @param l7Changed flows whose L7 answer changes
 	 */
 	public record Slice(Instant from, Instant until, long newlyDropped, long newlyAllowed, long l7Changed) {
+	}
+
+	/**
+	 * What the two states are.
+	 *
+	 * @param baseline the baseline's source
+	 * @param candidate the candidate's source
+	 */
+	public record Sources(Source baseline, Source candidate) {
+	}
+
+	/**
+	 * Where a state came from.
+	 *
+	 * @param kind {@code latest}, {@code at}, {@code draft} (a draft, on the latest versions or a moment),
+	 *        {@code published} or {@code changeRequest}
+	 * @param description what it is, for people: {@code published state of 2026-12-05T06:00:00Z (target production)},
+	 *        {@code latest versions (nothing published yet)}, {@code change request 7, revision 2: Lock details}
+	 */
+	public record Source(String kind, String description) {
 	}
 
 }

@@ -8,8 +8,14 @@ import dev.portcullis.simulation.StateChoice;
  *
  * @param flows the window: any flow-log filter ({@link FlowFilter#fromParameters}); relative times ({@code since=1h})
  *        are resolved when the replay starts
- * @param baseline the state the flows are compared against ({@link StateChoice#LATEST} by default)
+ * @param baseline the state the flows are compared against (the API's default: {@link ReplayState#LAST_PUBLISHED})
  * @param candidate the state whose changes are shown
  */
-public record ReplayRequest(FlowFilter flows, StateChoice baseline, StateChoice candidate) {
+public record ReplayRequest(FlowFilter flows, ReplayState baseline, ReplayState candidate) {
+
+	/** Two states given outright. */
+	public ReplayRequest(FlowFilter flows, StateChoice baseline, StateChoice candidate) {
+		this(flows, ReplayState.of(baseline), ReplayState.of(candidate));
+	}
+
 }

@@ -21,8 +21,10 @@ import org.springframework.http.HttpStatus;
 
 /**
  * Reads a replay request body, {@code {"flows": {<flow-log filter parameters>}, "baseline": {"at": ...} | {},
- * "candidate": {"draft": "<policy text>"} | {"at": ...}}}: {@code flows} holds the flow log's query parameters
- * (each a string or a list of strings), a state holds {@code at} (RFC 3339) and/or {@code draft}; an absent state is
+ * "candidate": {"draft": "<policy text>"} | {"at": ...} | {"changeRequest": 7}}}: {@code flows} holds the flow log's
+ * query parameters (each a string or a list of strings); a state holds {@code at} (RFC 3339) and/or {@code draft},
+ * or one of {@code {"latest": true}}, {@code {"published": true | "<target>"}}, {@code {"changeRequest": <id>}}. An
+ * absent or empty baseline is what is published ({@link ReplayState#LAST_PUBLISHED}), an absent or empty candidate
  * the latest versions. Every bad member is reported at once (400 {@code /problems/invalid-request} naming each).
  */
 final class ReplayRequests {
@@ -60,8 +62,8 @@ final class ReplayRequests {
 				}
 			}
 		}
-		StateChoice baseline = state(body, "baseline", problems);
-		StateChoice candidate = state(body, "candidate", problems);
+		ReplayState baseline = state(body, "baseline", ReplayState.LAST_PUBLISHED, problems);
+		ReplayState candidate = state(body, "candidate", ReplayState.LATEST, problems);
 		if (!problems.isEmpty()) {
 			throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
 					String.join("; ", problems.stream().map((p) -> p.path() + ": " + p.message()).toList()) + ".",
@@ -100,19 +102,64 @@ final class ReplayRequests {
 		return parameters;
 	}
 
-	private static StateChoice state(JsonNode body, String field, List<FieldViolation> problems) {
+	private static final Set<String> STATE_FIELDS = Set.of("at", "draft", "latest", ReplayState.PUBLISHED,
+			ReplayState.CHANGE_REQUEST);
+
+	private static ReplayState state(JsonNode body, String field, ReplayState absent, List<FieldViolation> problems) {
 		JsonNode node = body.get(field);
 		if (node == null || node.isNull()) {
-			return StateChoice.LATEST;
+			return absent;
 		}
 		if (!node.isObject()) {
-			problems.add(FieldViolation.named(field, "must be an object {\"at\": ...}, {\"draft\": ...} or {}"));
-			return StateChoice.LATEST;
+			problems.add(FieldViolation.named(field, "must be an object {\"at\": ...}, {\"draft\": ...},"
+					+ " {\"changeRequest\": ...}, {\"published\": ...}, {\"latest\": true} or {}"));
+			return absent;
 		}
+		List<String> present = new ArrayList<>();
 		for (String name : node.propertyNames()) {
-			if (!Set.of("at", "draft").contains(name)) {
-				problems.add(FieldViolation.named(field + "." + name, "unknown field; allowed: at, draft"));
+			if (!STATE_FIELDS.contains(name)) {
+				problems.add(FieldViolation.named(field + "." + name, "unknown field; allowed: at, draft, latest,"
+						+ " published, changeRequest"));
 			}
+			else if (!node.get(name).isNull()) {
+				present.add(name);
+			}
+		}
+		if (present.isEmpty()) {
+			return absent;
+		}
+		List<String> alone = present.stream().filter((n) -> !n.equals("at") && !n.equals("draft")).toList();
+		if (!alone.isEmpty() && present.size() > 1) {
+			problems.add(FieldViolation.named(field + "." + alone.get(0), "names a whole state; give it alone, not"
+					+ " with " + String.join(", ", present.stream().filter((n) -> !n.equals(alone.get(0))).toList())));
+			return absent;
+		}
+		if (present.contains("latest")) {
+			if (!node.get("latest").isBoolean() || !node.get("latest").asBoolean()) {
+				problems.add(FieldViolation.named(field + ".latest", "must be true (the latest versions)"));
+			}
+			return ReplayState.LATEST;
+		}
+		if (present.contains(ReplayState.PUBLISHED)) {
+			JsonNode published = node.get(ReplayState.PUBLISHED);
+			if (published.isBoolean() && published.asBoolean()) {
+				return ReplayState.LAST_PUBLISHED;
+			}
+			if (published.isString() && !published.asString().isBlank()) {
+				return ReplayState.published(published.asString());
+			}
+			problems.add(FieldViolation.named(field + ".published", "must be true (the most recent publication to any"
+					+ " target) or a target's name"));
+			return absent;
+		}
+		if (present.contains(ReplayState.CHANGE_REQUEST)) {
+			JsonNode id = node.get(ReplayState.CHANGE_REQUEST);
+			if (id.isIntegralNumber() && id.asLong() > 0) {
+				return ReplayState.changeRequest(id.asLong());
+			}
+			problems.add(FieldViolation.named(field + ".changeRequest", "must be a change request's number, such as"
+					+ " 7, not " + Quoted.cut(id.toString(), Quoted.MAX_CHARS)));
+			return absent;
 		}
 		Instant at = null;
 		JsonNode atNode = node.get("at");
@@ -141,7 +188,7 @@ final class ReplayRequests {
 				draft = draftNode.asString();
 			}
 		}
-		return new StateChoice(at, draft);
+		return ReplayState.of(new StateChoice(at, draft));
 	}
 
 }

@@ -1,12 +1,17 @@
 package dev.portcullis.replay;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import dev.portcullis.compute.EnginePool;
 import dev.portcullis.flow.query.FlowTuples;
 import dev.portcullis.simulation.Scenario;
 import dev.portcullis.simulation.Simulations;
+import dev.portcullis.simulation.StateChoice;
 import dev.portcullis.web.ApiProblem;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,7 +23,9 @@ import org.springframework.stereotype.Component;
  * first (a draft with errors fails with {@link dev.portcullis.simulation.DraftRefused} before any flow is read), the
  * window is counted (more stored flows than {@code portcullis.replay.max-flows} fails with 422
  * {@code /problems/too-many-flows}, naming the limit and the count), grouped in PostgreSQL into distinct tuples
- * ({@link FlowTuples}) and each tuple is decided once per state on the engine pool ({@link Impact}).
+ * ({@link FlowTuples}) and each tuple is decided once per state on the engine pool ({@link Impact}). A named state
+ * (a change request, what is published) is first made by the feature that owns the name ({@link NamedStates},
+ * docs/adr/037); the report's {@code sources} say what each state was.
  * <p>
  * Errors arrive in the returned publisher: {@link dev.portcullis.policy.StoreException.NotFound} for an unknown
  * workspace, {@link dev.portcullis.simulation.DraftRefused}, {@link ApiProblem} for too many flows,
@@ -36,28 +43,111 @@ public class Replays {
 
 	private final ReplaySettings settings;
 
-	Replays(Simulations simulations, FlowTuples tuples, EnginePool engine, ReplaySettings settings) {
+	private final Map<String, NamedStates> named = new TreeMap<>();
+
+	Replays(Simulations simulations, FlowTuples tuples, EnginePool engine, ReplaySettings settings,
+			List<NamedStates> named) {
 		this.simulations = simulations;
 		this.tuples = tuples;
 		this.engine = engine;
 		this.settings = settings;
+		named.forEach((states) -> this.named.put(states.kind(), states));
 	}
 
 	/** The stored flows of {@code request}'s window decided under its baseline and candidate: what changes. */
 	public Mono<ReplayReport> replay(String workspace, ReplayRequest request) {
-		Instant now = Instant.now();
-		Mono<Scenario> baseline = this.simulations.scenario(workspace, request.baseline());
-		Mono<Scenario> candidate = this.simulations.scenario(workspace, request.candidate());
-		return baseline.zipWith(candidate).flatMap((states) -> window(workspace, request, now)
-			.flatMap((window) -> this.engine.run(() -> Impact.report(window, states.getT1(), states.getT2()))));
+		return prepare(workspace, request).flatMap((prepared) -> run(prepared, new ReplayProgress()));
+	}
+
+	/**
+	 * Both states of a replay, made; nothing of the window read yet.
+	 *
+	 * @param workspace the workspace
+	 * @param request what to replay
+	 * @param baseline the baseline, compiled
+	 * @param candidate the candidate, compiled
+	 * @param sources what each state is
+	 */
+	public record Prepared(String workspace, ReplayRequest request, Scenario baseline, Scenario candidate,
+			ReplayReport.Sources sources) {
+	}
+
+	/**
+	 * Makes both states of {@code request} (named ones through their owners): a draft with errors, an unknown or
+	 * closed change request fail here, before any flow is read.
+	 */
+	public Mono<Prepared> prepare(String workspace, ReplayRequest request) {
+		return resolve(workspace, request.baseline()).zipWith(resolve(workspace, request.candidate()))
+			.flatMap((sources) -> this.simulations.scenario(workspace, sources.getT1().choice())
+				.zipWith(this.simulations.scenario(workspace, sources.getT2().choice()))
+				.map((states) -> new Prepared(workspace, request, states.getT1(), states.getT2(),
+						new ReplayReport.Sources(sources.getT1().source(), sources.getT2().source()))));
+	}
+
+	/** Counts, groups and decides the window of a prepared replay, telling {@code progress} how far it is. */
+	public Mono<ReplayReport> run(Prepared prepared, ReplayProgress progress) {
+		return Mono.defer(() -> {
+			progress.step(ReplayProgress.Step.COUNTING);
+			return window(prepared.workspace(), prepared.request(), Instant.now(), progress);
+		})
+			.flatMap((window) -> this.engine.run(() -> {
+				progress.grouped(window.tuples().size());
+				progress.step(ReplayProgress.Step.DECIDING);
+				return Impact.report(window, prepared.baseline(), prepared.candidate(), progress);
+			}))
+			.map((report) -> report.withSources(prepared.sources()))
+			.doFinally((signal) -> progress.step(ReplayProgress.Step.DONE));
+	}
+
+	/** What {@code name} offers to pick in {@code workspace} (open change requests, ...); none for an unknown name. */
+	public Flux<NamedStates.Option> options(String workspace, String name) {
+		NamedStates states = this.named.get(name);
+		return (states != null) ? states.options(workspace) : Flux.empty();
+	}
+
+	/** A state made, and where it came from. */
+	record Resolved(StateChoice choice, ReplayReport.Source source) {
+	}
+
+	/** Makes a named state through its owner; a state given outright is described. */
+	Mono<Resolved> resolve(String workspace, ReplayState state) {
+		if (state.choice() != null) {
+			return Mono.just(new Resolved(state.choice(), describe(state.choice())));
+		}
+		String kind = String.valueOf(state.kind());
+		NamedStates owner = this.named.get(kind);
+		if (owner == null) {
+			return Mono.error(ApiProblem.badRequest("invalid-request", "Invalid request",
+					"No feature makes the state named \"" + kind + "\"."));
+		}
+		return owner.resolve(workspace, state.argument())
+			.map((made) -> new Resolved(made.choice(), new ReplayReport.Source(kind, made.description())))
+			.switchIfEmpty(Mono.fromSupplier(() -> new Resolved(StateChoice.LATEST, new ReplayReport.Source("latest",
+					"latest versions (nothing " + kind + " yet)"))));
+	}
+
+	static ReplayReport.Source describe(StateChoice choice) {
+		String versions = (choice.at() != null) ? "versions at " + choice.at() : "latest versions";
+		if (choice.draft() == null && choice.deletes().isEmpty()) {
+			return new ReplayReport.Source((choice.at() != null) ? "at" : "latest", versions);
+		}
+		return new ReplayReport.Source("draft", versions + " with a draft on top"
+				+ (choice.deletes().isEmpty() ? "" : " and " + choice.deletes().size() + " policies taken away"));
 	}
 
 	/** The window of {@code request}, grouped, after the limit is checked. */
 	Mono<FlowTuples.Window> window(String workspace, ReplayRequest request, Instant now) {
+		return window(workspace, request, now, new ReplayProgress());
+	}
+
+	private Mono<FlowTuples.Window> window(String workspace, ReplayRequest request, Instant now,
+			ReplayProgress progress) {
 		return this.tuples.totals(workspace, request.flows(), now).flatMap((totals) -> {
+			progress.counted(totals.rows());
 			if (totals.rows() > this.settings.maxFlows()) {
 				return Mono.error(tooMany(totals.rows(), this.settings.maxFlows()));
 			}
+			progress.step(ReplayProgress.Step.GROUPING);
 			return this.tuples.window(workspace, request.flows(), now, totals);
 		});
 	}

@@ -164,7 +164,7 @@ class ReplayApiIntegrationTests extends IntegrationTest {
 		List<String> names = new ArrayList<>();
 		report.propertyNames().forEach(names::add);
 		assertThat(names).containsExactly("flows", "distinct", "uncertain", "coverage", "changed", "groups",
-				"uncertainReasons", "timeline", "baseline", "candidate");
+				"uncertainReasons", "timeline", "baseline", "candidate", "sources");
 		List<String> changed = new ArrayList<>();
 		report.get("changed").propertyNames().forEach(changed::add);
 		assertThat(changed).containsExactly("newlyDropped", "newlyAllowed", "l7Changed");
@@ -179,6 +179,36 @@ class ReplayApiIntegrationTests extends IntegrationTest {
 		long inBookinfo = count((f) -> "bookinfo".equals(f.path("source").path("namespace").asString(null))
 				|| "bookinfo".equals(f.path("destination").path("namespace").asString(null)));
 		assertThat(report.get("flows").asLong()).isEqualTo(inBookinfo);
+	}
+
+	@Test
+	void replayOfAnOpenChangeRequestShouldDecideTheStateItWouldLeaveAndRefuseClosedOnes() {
+		JsonNode proposed = this.json.readTree(as(Role.AUTHOR).post()
+			.uri("/api/v1/workspaces/" + this.ws + "/change-requests").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("title", "Lock details", "description", "why", "changes", DENY_DETAILS, "deletes",
+					List.of()))
+			.exchange().expectStatus().isCreated().expectBody().returnResult().getResponseBody());
+		long id = proposed.get("id").asLong();
+		Map<String, Object> latest = Map.of("latest", true);
+		JsonNode change = replay(Map.of("baseline", latest, "candidate", Map.of("changeRequest", id)), 200);
+		JsonNode draft = replay(Map.of("baseline", latest, "candidate", Map.of("draft", DENY_DETAILS)), 200);
+		assertThat(change.get("changed")).isEqualTo(draft.get("changed"));
+		assertThat(change.get("groups")).isEqualTo(draft.get("groups"));
+		assertThat(change.at("/changed/newlyDropped").asLong()).isPositive();
+		assertThat(change.at("/sources/candidate/kind").asString()).isEqualTo("changeRequest");
+		assertThat(change.at("/sources/candidate/description").asString())
+			.isEqualTo("change request " + id + ", revision 1: Lock details");
+		assertThat(change.at("/sources/baseline/description").asString()).isEqualTo("latest versions");
+		conforms(change, "ReplayReport");
+
+		assertThat(replay(Map.of("candidate", Map.of("changeRequest", 999_999_999)), 404).get("detail").asString())
+			.contains("no change request 999999999");
+		assertThat(replay(Map.of("candidate", Map.of("changeRequest", "seven")), 400).toString())
+			.contains("candidate.changeRequest");
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/change-requests/" + id + "/withdraw").exchange()
+			.expectStatus().isOk();
+		JsonNode closed = replay(Map.of("candidate", Map.of("changeRequest", id)), 422);
+		assertThat(closed.get("type").asString()).endsWith("/problems/change-request-closed");
 	}
 
 	@Test
@@ -313,7 +343,7 @@ class ReplayApiIntegrationTests extends IntegrationTest {
 
 	@Test
 	void replayOfMoreFlowsThanTheLimitShouldAskForANarrowerWindow() {
-		Replays limited = new Replays(this.simulations, this.tuples, this.engine, new ReplaySettings(100));
+		Replays limited = new Replays(this.simulations, this.tuples, this.engine, new ReplaySettings(100), List.of());
 		StepVerifier.create(limited.replay(this.ws, new ReplayRequest(FlowFilter.ALL, StateChoice.LATEST,
 				StateChoice.draft(DENY_DETAILS))))
 			.expectErrorSatisfies((ex) -> {

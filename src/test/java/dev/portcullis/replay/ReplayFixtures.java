@@ -1,5 +1,8 @@
 package dev.portcullis.replay;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** What the replay tests (API and pages) share: the corpus exports they upload and a draft that denies one workload. */
@@ -26,6 +29,18 @@ public final class ReplayFixtures {
 			  - fromEntities:
 			    - all
 			""";
+
+	/** Every line of {@link #FILES}, one NDJSON text, as the flow upload takes it. */
+	public static String corpus() throws IOException {
+		StringBuilder all = new StringBuilder();
+		for (String file : FILES) {
+			try (InputStream in = ReplayFixtures.class.getResourceAsStream("/flows/" + file)) {
+				String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+				all.append(text).append(text.endsWith("\n") ? "" : "\n");
+			}
+		}
+		return all.toString();
+	}
 
 	private ReplayFixtures() {
 	}

@@ -1,8 +1,10 @@
 package dev.portcullis.replay.web;
 
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +17,11 @@ import dev.portcullis.flow.query.FilterRefused;
 import dev.portcullis.flow.query.FlowFilter;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.policy.Workspaces;
+import dev.portcullis.replay.NamedStates;
+import dev.portcullis.replay.ReplayProgress;
 import dev.portcullis.replay.ReplayReport;
 import dev.portcullis.replay.ReplayRequest;
+import dev.portcullis.replay.ReplayState;
 import dev.portcullis.replay.Replays;
 import dev.portcullis.simulation.DraftRefused;
 import dev.portcullis.simulation.StateChoice;
@@ -39,7 +44,8 @@ import org.springframework.web.util.UriUtils;
 
 /**
  * The replay page ({@code /workspaces/{ws}/replay}): a window of stored flows (the flow log's flag line), a baseline
- * (the latest versions or a moment) and a candidate (a draft, or a moment); what changes, grouped, with both
+ * (by default what is published, else the latest versions or a moment) and a candidate (an open change request, a
+ * draft, or a moment); what changes, grouped, with both
  * verdicts explained, coverage beside the result and a server-drawn chart of the changed flows over the window.
  * GET with the fields reproduces a replay; POST takes the same fields (a long draft); {@code .../replay/draft} opens
  * the page with the editor's text ({@code yaml}) as the candidate, like the editor's "Try in what-if". While a
@@ -52,32 +58,57 @@ class ReplayPages {
 
 	private final Workspaces workspaces;
 
-	ReplayPages(Replays replays, Workspaces workspaces) {
+	private final ReplayRuns runs;
+
+	ReplayPages(Replays replays, Workspaces workspaces, ReplayRuns runs) {
 		this.replays = replays;
 		this.workspaces = workspaces;
+		this.runs = runs;
 	}
 
 	/**
 	 * The form.
 	 *
 	 * @param q the window, a {@code hubble observe} flag line ({@code --namespace bookinfo --since 24h})
-	 * @param baselineAt the baseline moment (RFC 3339), "" for the latest versions
+	 * @param baseline {@code published} (the default: what was last published to any target), {@code published:<target>}
+	 *        or {@code latest}
+	 * @param baselineAt the baseline moment (RFC 3339), "" for {@code baseline}
+	 * @param changeRequest the candidate's open change request's number, "" for none
 	 * @param candidateAt the candidate moment, "" for the latest versions
 	 * @param draft the candidate's draft policy text, "" for none
+	 * @param run "1" when the form was sent (a replay of the defaults: what is published against the latest versions)
 	 */
-	record ReplayForm(String q, String baselineAt, String candidateAt, String draft) {
+	record ReplayForm(String q, String baseline, String baselineAt, String changeRequest, String candidateAt,
+			String draft, String run) {
 
 		ReplayForm {
 			q = (q != null) ? q.strip() : "";
+			baseline = (baseline != null && !baseline.isBlank()) ? baseline.strip() : ReplayState.PUBLISHED;
 			baselineAt = (baselineAt != null) ? baselineAt.strip() : "";
+			changeRequest = (changeRequest != null) ? changeRequest.strip() : "";
 			candidateAt = (candidateAt != null) ? candidateAt.strip() : "";
 			draft = (draft != null) ? draft.replace("\r\n", "\n") : "";
+			run = (run != null) ? run.strip() : "";
+		}
+
+		static ReplayForm ofDraft(String draft) {
+			return new ReplayForm("", null, "", "", "", draft, "");
 		}
 
 		public boolean isSubmitted() {
-			return !this.draft.isBlank() || !this.candidateAt.isEmpty() || !this.baselineAt.isEmpty();
+			return !this.run.isEmpty() || !this.draft.isBlank() || !this.candidateAt.isEmpty()
+					|| !this.baselineAt.isEmpty() || !this.changeRequest.isEmpty();
 		}
 
+	}
+
+	/**
+	 * What the form offers to pick.
+	 *
+	 * @param published the targets with a successful publication (baseline {@code published:<target>})
+	 * @param changeRequests the open change requests (candidate)
+	 */
+	record Choices(List<NamedStates.Option> published, List<NamedStates.Option> changeRequests) {
 	}
 
 	/** The editor's text, posted by its "Replay this draft" button. */
@@ -85,45 +116,118 @@ class ReplayPages {
 	}
 
 	@GetMapping("/workspaces/{workspace}/replay")
-	Mono<Rendering> page(@PathVariable String workspace, @ModelAttribute ReplayForm form, ServerWebExchange exchange) {
+	Mono<Rendering> get(@PathVariable String workspace, @ModelAttribute ReplayForm form, ServerWebExchange exchange) {
 		return render(workspace, form, exchange);
 	}
 
+	/**
+	 * The form sent: by htmx, the states are made (a draft with errors is refused at once, 422) and the rest of the
+	 * replay runs in the background while the page polls its progress ({@link ReplayRuns}); without htmx, the whole
+	 * replay runs in this request.
+	 */
 	@PostMapping("/workspaces/{workspace}/replay")
 	Mono<Rendering> post(@PathVariable String workspace, @ModelAttribute ReplayForm form, ServerWebExchange exchange) {
+		if (Htmx.isPartial(exchange) && form.isSubmitted()) {
+			return start(workspace, form, exchange);
+		}
 		return render(workspace, form, exchange);
 	}
 
 	@PostMapping("/workspaces/{workspace}/replay/draft")
 	Mono<Rendering> fromEditor(@PathVariable String workspace, @ModelAttribute EditorDraft draft,
 			ServerWebExchange exchange) {
-		ReplayForm form = new ReplayForm("", "", "", (draft.yaml() != null) ? draft.yaml() : "");
-		return Mono.just(Rendering.view("replay/replay").modelAttribute("workspace", workspace)
+		ReplayForm form = ReplayForm.ofDraft((draft.yaml() != null) ? draft.yaml() : "");
+		// always the full page: the editor's button selects #page out of it
+		return choices(workspace).map((choices) -> Rendering.view("replay/replay").modelAttribute("workspace", workspace)
 			.modelAttribute("wsHref", wsHref(workspace)).modelAttribute("form", form)
-			.modelAttribute("errors", Map.of()).build());
+			.modelAttribute("choices", choices).modelAttribute("errors", Map.of()).build());
+	}
+
+	/**
+	 * A background replay's progress, polled by the page: the progress bar while it runs; when it has ended, the form
+	 * and the result, retargeted to replace the whole replay fragment (for htmx), or the full page.
+	 */
+	@GetMapping("/workspaces/{workspace}/replay/runs/{id}")
+	Mono<Rendering> run(@PathVariable String workspace, @PathVariable String id, ServerWebExchange exchange) {
+		return user(exchange).flatMap((user) -> {
+			Optional<ReplayRuns.Run> found = this.runs.find(workspace, user, id);
+			if (found.isEmpty() || !found.get().ended()) {
+				RunView view = found.map(RunView::of).orElse(RunView.LOST);
+				if (Htmx.isPartial(exchange)) {
+					Htmx.varyOnRequest(exchange);
+					return Mono.just(Rendering.view("replay/replay :: run").modelAttribute("run", view).build());
+				}
+				return page(workspace, found.map(ReplayRuns.Run::form).orElse(ReplayForm.ofDraft("")), Map.of(), null,
+						view, exchange);
+			}
+			ReplayRuns.Run run = found.get();
+			if (Htmx.isPartial(exchange)) {
+				exchange.getResponse().getHeaders().set("HX-Retarget", "#replay");
+				exchange.getResponse().getHeaders().set("HX-Reswap", "outerHTML");
+			}
+			return page(workspace, run.form(), run.errors(), run.outcome().view().orElse(null), null, exchange);
+		});
+	}
+
+	private Mono<Rendering> start(String workspace, ReplayForm form, ServerWebExchange exchange) {
+		Map<String, String> errors = Collections.synchronizedMap(new LinkedHashMap<>());
+		ReplayRequest request = request(form, errors);
+		Mono<Optional<Replays.Prepared>> prepared = (request == null) ? Mono.just(Optional.empty())
+				: guarded(this.replays.prepare(workspace, request), errors);
+		String flows = wsHref(workspace) + "/flows";
+		return prepared.zipWith(user(exchange)).flatMap((found) -> {
+			if (found.getT1().isEmpty()) {
+				return page(workspace, form, errors, null, null, exchange);
+			}
+			ReplayProgress progress = new ReplayProgress();
+			Optional<ReplayRuns.Run> run = this.runs.start(workspace, found.getT2(), form, progress,
+					(runErrors) -> guarded(this.replays.run(found.getT1().get(), progress)
+						.map((report) -> ReplayView.of(report, flows)), runErrors));
+			if (run.isEmpty()) {
+				errors.put("q", "Too many replays are running on this server; try again in a minute.");
+				return page(workspace, form, errors, null, null, exchange);
+			}
+			return page(workspace, form, errors, null, RunView.of(run.get()), exchange);
+		}).onErrorMap(StoreException.NotFound.class,
+				(ex) -> new PageError(HttpStatus.NOT_FOUND, "There is no workspace named \"" + workspace + "\"."));
 	}
 
 	private Mono<Rendering> render(String workspace, ReplayForm form, ServerWebExchange exchange) {
-		Map<String, String> errors = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
-		Mono<Optional<ReplayView>> result = form.isSubmitted() ? replay(workspace, form, errors)
+		Map<String, String> errors = Collections.synchronizedMap(new LinkedHashMap<>());
+		ReplayRequest request = form.isSubmitted() ? request(form, errors) : null;
+		String flows = wsHref(workspace) + "/flows";
+		Mono<Optional<ReplayView>> result = (request != null)
+				? guarded(this.replays.replay(workspace, request).map((report) -> ReplayView.of(report, flows)), errors)
 				: this.workspaces.id(workspace).map((ignored) -> Optional.<ReplayView>empty());
-		return result
+		return result.flatMap((found) -> page(workspace, form, errors, found.orElse(null), null, exchange))
 			.onErrorMap(StoreException.NotFound.class,
-					(ex) -> new PageError(HttpStatus.NOT_FOUND, "There is no workspace named \"" + workspace + "\"."))
-			.map((found) -> {
-				Htmx.varyOnRequest(exchange);
-				return Rendering.view(Htmx.isPartial(exchange) ? "replay/replay :: replay" : "replay/replay")
-					.status(errors.isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_CONTENT)
-					.modelAttribute("workspace", workspace)
-					.modelAttribute("wsHref", wsHref(workspace))
-					.modelAttribute("form", form)
-					.modelAttribute("errors", errors)
-					.modelAttribute("result", found.orElse(null))
-					.build();
-			});
+					(ex) -> new PageError(HttpStatus.NOT_FOUND, "There is no workspace named \"" + workspace + "\"."));
 	}
 
-	private Mono<Optional<ReplayView>> replay(String workspace, ReplayForm form, Map<String, String> errors) {
+	/** The page, or for htmx its replay fragment: the form, a running replay's progress or a result. */
+	private Mono<Rendering> page(String workspace, ReplayForm form, Map<String, String> errors,
+			@Nullable ReplayView result, @Nullable RunView run, ServerWebExchange exchange) {
+		return choices(workspace).map((choices) -> {
+			Htmx.varyOnRequest(exchange);
+			return Rendering.view(Htmx.isPartial(exchange) ? "replay/replay :: replay" : "replay/replay")
+				.status(errors.isEmpty() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_CONTENT)
+				.modelAttribute("workspace", workspace)
+				.modelAttribute("wsHref", wsHref(workspace))
+				.modelAttribute("form", form)
+				.modelAttribute("errors", errors)
+				.modelAttribute("choices", choices)
+				.modelAttribute("result", result)
+				.modelAttribute("run", run)
+				.build();
+		});
+	}
+
+	private static Mono<String> user(ServerWebExchange exchange) {
+		return exchange.getPrincipal().map(Principal::getName).defaultIfEmpty("");
+	}
+
+	/** The replay the form asks for; null, with {@code errors} filled, when a field is wrong. */
+	private static @Nullable ReplayRequest request(ReplayForm form, Map<String, String> errors) {
 		FlowFilter filter = null;
 		try {
 			filter = window(form.q());
@@ -131,14 +235,29 @@ class ReplayPages {
 		catch (FilterRefused ex) {
 			errors.put("q", ex.getMessage());
 		}
-		StateChoice baseline = new StateChoice(moment("baselineAt", form.baselineAt(), errors), null);
-		StateChoice candidate = new StateChoice(moment("candidateAt", form.candidateAt(), errors), form.draft());
-		if (!errors.isEmpty() || filter == null) {
-			return Mono.just(Optional.empty());
+		ReplayState baseline = baseline(form, errors);
+		ReplayState candidate = ReplayState
+			.of(new StateChoice(moment("candidateAt", form.candidateAt(), errors), form.draft()));
+		if (!form.changeRequest().isEmpty()) {
+			if (!form.draft().isBlank() || !form.candidateAt().isEmpty()) {
+				errors.put("changeRequest", "Pick a change request or give a moment and a draft, not both.");
+			}
+			else if (!form.changeRequest().matches("[1-9][0-9]{0,17}")) {
+				errors.put("changeRequest", "Pick an open change request from the list.");
+			}
+			else {
+				candidate = ReplayState.changeRequest(Long.parseLong(form.changeRequest()));
+			}
 		}
-		String flows = "/workspaces/" + UriUtils.encodePathSegment(workspace, StandardCharsets.UTF_8) + "/flows";
-		return this.replays.replay(workspace, new ReplayRequest(filter, baseline, candidate))
-			.map((report) -> Optional.of(ReplayView.of(report, flows)))
+		if (!errors.isEmpty() || filter == null) {
+			return null;
+		}
+		return new ReplayRequest(filter, baseline, candidate);
+	}
+
+	/** {@code work}'s value, or empty with the error in {@code errors} for what a user can fix or retry. */
+	private static <T> Mono<Optional<T>> guarded(Mono<T> work, Map<String, String> errors) {
+		return work.map(Optional::of)
 			.onErrorResume(DraftRefused.class, (ex) -> {
 				Violation first = ex.errors().get(0);
 				errors.put("draft", "The draft is not valid" + ((first.line() > 0)
@@ -146,13 +265,39 @@ class ReplayPages {
 				return Mono.just(Optional.empty());
 			})
 			.onErrorResume(ApiProblem.class, (ex) -> {
-				errors.put("q", ex.getMessage());
+				errors.put(switch (ex.slug()) {
+					case "change-request-closed", "not-found" -> "changeRequest";
+					case "nothing-published" -> "baseline";
+					default -> "q";
+				}, ex.getMessage());
 				return Mono.just(Optional.empty());
 			})
 			.onErrorResume(EngineBusy.class, (ex) -> {
 				errors.put("q", "The engine is busy; try again in " + ex.retryAfterSeconds() + " s.");
 				return Mono.just(Optional.empty());
 			});
+	}
+
+	private static ReplayState baseline(ReplayForm form, Map<String, String> errors) {
+		if (!form.baselineAt().isEmpty()) {
+			return ReplayState.of(StateChoice.at(moment("baselineAt", form.baselineAt(), errors)));
+		}
+		if (form.baseline().equals("latest")) {
+			return ReplayState.LATEST;
+		}
+		if (form.baseline().startsWith(ReplayState.PUBLISHED + ":")) {
+			return ReplayState.published(form.baseline().substring(ReplayState.PUBLISHED.length() + 1));
+		}
+		if (!form.baseline().equals(ReplayState.PUBLISHED)) {
+			errors.put("baseline", "Pick a baseline from the list.");
+		}
+		return ReplayState.LAST_PUBLISHED;
+	}
+
+	private Mono<Choices> choices(String workspace) {
+		return this.replays.options(workspace, ReplayState.PUBLISHED).collectList()
+			.zipWith(this.replays.options(workspace, ReplayState.CHANGE_REQUEST).collectList())
+			.map((found) -> new Choices(found.getT1(), found.getT2()));
 	}
 
 	private static FlowFilter window(String line) {
@@ -195,6 +340,42 @@ class ReplayPages {
 		public String sampleHref(ReplayReport.Group group) {
 			return this.flowsHref + "/detail?flow=" + dev.portcullis.flow.query.FlowCursor
 				.of(group.sample().time(), group.sample().id()).token();
+		}
+
+	}
+
+	/**
+	 * A background replay as the page shows it while it runs.
+	 *
+	 * @param href where the page polls it; null when it is lost (polling stops)
+	 * @param value the progress bar's value: steps done, the deciding step by its fraction of tuples
+	 * @param max the bar's maximum, the number of steps
+	 * @param message what it is doing, in words
+	 */
+	record RunView(@Nullable String href, double value, double max, String message) {
+
+		static final int STEPS = 4;
+
+		static final RunView LOST = new RunView(null, 0, STEPS, "This replay is no longer here (it ended more than"
+				+ " ten minutes ago, or the server restarted): replay again.");
+
+		static RunView of(ReplayRuns.Run run) {
+			ReplayProgress p = run.progress();
+			long seconds = java.time.Duration.between(p.started(), Instant.now()).toSeconds();
+			String href = wsHref(run.workspace()) + "/replay/runs/" + run.id();
+			return switch (p.step()) {
+				case STATES -> new RunView(href, 0, STEPS, "Step 1 of 4: making both states… " + seconds + " s");
+				case COUNTING -> new RunView(href, 1, STEPS, "Step 2 of 4: counting the window's stored flows… "
+						+ seconds + " s");
+				case GROUPING -> new RunView(href, 2, STEPS, String.format(Locale.ROOT, "Step 3 of 4: grouping %,d"
+						+ " stored flows into distinct tuples in PostgreSQL (the longest step; the database reports no"
+						+ " fraction of it)… %d s", p.storedFlows(), seconds));
+				case DECIDING -> new RunView(href, 3 + ((p.tuples() == 0) ? 0
+						: Math.min(1.0, (double) p.decided() / p.tuples())), STEPS,
+						String.format(Locale.ROOT, "Step 4 of 4: deciding %,d distinct tuples under both states: %,d"
+								+ " done… %d s", p.tuples(), Math.min(p.decided(), p.tuples()), seconds));
+				case DONE -> new RunView(href, STEPS, STEPS, "Done; showing the result… " + seconds + " s");
+			};
 		}
 
 	}

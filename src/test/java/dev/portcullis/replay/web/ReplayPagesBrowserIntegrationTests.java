@@ -108,6 +108,76 @@ class ReplayPagesBrowserIntegrationTests extends BrowserTest {
 	}
 
 	@Test
+	void anOpenChangeRequestShouldBePickedAsCandidateAndReachedFromItsPage() throws IOException {
+		Map.Entry<String, Long> ws = workspaceWithTheCorpus();
+		JsonNode proposed = this.json.readTree(as(Role.AUTHOR).post()
+			.uri("/api/v1/workspaces/" + ws.getKey() + "/change-requests").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("title", "Lock details", "description", "why", "changes", DENY_DETAILS, "deletes",
+					List.of()))
+			.exchange().expectStatus().isCreated().expectBody().returnResult().getResponseBody());
+		long id = proposed.get("id").asLong();
+		String dropped = String.format(java.util.Locale.ROOT, "%,d", ws.getValue());
+		signIn(Role.VIEWER);
+		for (int width : new int[] { 1280, 390 }) {
+			this.page.setViewportSize(width, 900);
+			open("/workspaces/" + ws.getKey() + "/replay");
+			assertThat(this.page.locator("#baseline option:checked")).containsText("What is published");
+			this.page.locator("#changeRequest").selectOption(String.valueOf(id));
+			button("Replay").click();
+			assertThat(this.page.locator(".replay-stats .stat-dropped dd")).hasText(dropped);
+			assertThat(this.page.locator("#replay-sources")).containsText("latest versions (nothing published yet)");
+			assertThat(this.page.locator("#replay-sources"))
+				.containsText("change request " + id + ", revision 1: Lock details");
+			screenshot("replay-change-request-" + width);
+		}
+		// the change request's page links to the same replay, against the latest versions
+		open("/workspaces/" + ws.getKey() + "/change-requests/" + id);
+		this.page.locator("#impact-replay").click();
+		assertThat(this.page.locator("#changeRequest option:checked")).containsText("#" + id + " Lock details");
+		assertThat(this.page.locator("#baseline option:checked")).containsText("The latest versions");
+		assertThat(this.page.locator("#q")).hasValue("--since 24h");
+		assertThat(this.page.locator("#replay-sources")).containsText("change request " + id);
+		// the corpus is older than a day: every stored flow instead
+		this.page.locator("#q").fill("");
+		button("Replay").click();
+		assertThat(this.page.locator(".replay-stats .stat-dropped dd")).hasText(dropped);
+		assertThat(this.page.locator("#replay-sources")).containsText("latest versions");
+		// a change request and a draft at once is refused inline
+		expectFailedResponse(422, "/workspaces/" + ws.getKey() + "/replay");
+		this.page.locator("#draft").fill(DENY_DETAILS);
+		button("Replay").click();
+		assertThat(this.page.locator("#form-errors")).containsText("not both");
+	}
+
+	@Test
+	void aReplayShouldShowItsProgressWhileItRunsAndThenItsResult() throws IOException {
+		Map.Entry<String, Long> ws = workspaceWithTheCorpus();
+		signIn(Role.VIEWER);
+		this.page.setViewportSize(390, 900);
+		open("/workspaces/" + ws.getKey() + "/replay");
+		this.page.locator("#draft").fill(DENY_DETAILS);
+		// the form's answer is the progress bar of a replay started in the background, which the page then polls
+		// until the result replaces it
+		java.util.concurrent.atomic.AtomicReference<com.microsoft.playwright.Response> started =
+				new java.util.concurrent.atomic.AtomicReference<>();
+		com.microsoft.playwright.Response polled = this.page.waitForResponse(
+				(response) -> response.url().contains("/replay/runs/") && response.headers().containsKey("hx-retarget"),
+				() -> started.set(this.page.waitForResponse((response) -> response.url().endsWith("/replay")
+						&& response.request().method().equals("POST"), () -> button("Replay").click())));
+		org.assertj.core.api.Assertions.assertThat(started.get().text())
+			.contains("id=\"replay-run\"", "<progress", "/replay/runs/");
+		org.assertj.core.api.Assertions.assertThat(polled.status()).isEqualTo(200);
+		assertThat(this.page.locator(".replay-stats .stat-dropped dd"))
+			.hasText(String.format(java.util.Locale.ROOT, "%,d", ws.getValue()));
+		assertThat(this.page.locator("#replay-run")).hasCount(0);
+		assertThat(this.page.locator(".replay-chart rect.bar-dropped").first()).isAttached();
+		// a run that is not (or no longer) here says so instead of polling forever
+		open("/workspaces/" + ws.getKey() + "/replay/runs/no-such-run");
+		assertThat(this.page.locator("#replay-run")).containsText("replay again");
+		screenshot("replay-run-lost-390");
+	}
+
+	@Test
 	void theEditorShouldReplayItsTextAndMarkRulesNoFlowMatched() throws IOException {
 		Map.Entry<String, Long> ws = workspaceWithTheCorpus();
 		String policy = """
