@@ -79,6 +79,12 @@ public class FlowIngest {
 	/** How many columns {@link #COPY_FLOW} names. */
 	private static final int FLOW_COLUMNS = 35;
 
+	/**
+	 * How many per-minute edges an ingest gathers before it adds them to {@code flow_edge_minute}: bounds the map
+	 * and the COPY text written from it (about 100 bytes an edge) to a few megabytes.
+	 */
+	static final int MAX_EDGES = 25_000;
+
 	private static final String CLUSTER_LABEL = "k8s:io.cilium.k8s.policy.cluster=";
 
 	private final DatabaseClient db;
@@ -203,7 +209,7 @@ public class FlowIngest {
 		Mono<Void> copy = (batch.rows == 0) ? Mono.empty()
 				: this.db.inConnection((c) -> postgres(c).copyIn(COPY_FLOW).from(batch.copy, 0, batch.length).build())
 					.then();
-		Mono<Void> edges = (run.edges.size() > 100_000) ? Mono.defer(() -> flushEdges(run)) : Mono.empty();
+		Mono<Void> edges = (run.edges.size() >= MAX_EDGES) ? Mono.defer(() -> flushEdges(run)) : Mono.empty();
 		return partitions.then(copy).then(edges);
 	}
 
