@@ -48,6 +48,29 @@ final class CopyBinary {
 		putInt(0); // header extension length
 	}
 
+	/** A fragment of a row (no header): fields to be copied into rows later with {@link #fields}. */
+	private CopyBinary() {
+		this.bytes = new byte[64];
+	}
+
+	/** An empty fragment of a row, without the header: see {@link #fields}. */
+	static CopyBinary fragment() {
+		return new CopyBinary();
+	}
+
+	/** The fields written so far, as they are (for {@link #fields}). */
+	byte[] toByteArray() {
+		return Arrays.copyOf(this.bytes, this.length);
+	}
+
+	/** Fields encoded before into a {@link #fragment()}, copied as they are. */
+	CopyBinary fields(byte[] encoded) {
+		ensure(encoded.length);
+		System.arraycopy(encoded, 0, this.bytes, this.length, encoded.length);
+		this.length += encoded.length;
+		return this;
+	}
+
 	int length() {
 		return this.length;
 	}

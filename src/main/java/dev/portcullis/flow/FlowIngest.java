@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,12 @@ public class FlowIngest {
 
 	/** How many columns {@link #COPY_FLOW} names. */
 	private static final int FLOW_COLUMNS = 35;
+
+	/**
+	 * How many per-minute edges an ingest gathers before it adds them to {@code flow_edge_minute}: bounds the map
+	 * and the COPY text written from it (about 100 bytes an edge) to a few megabytes.
+	 */
+	static final int MAX_EDGES = 25_000;
 
 	private static final String CLUSTER_LABEL = "k8s:io.cilium.k8s.policy.cluster=";
 
@@ -203,7 +210,7 @@ public class FlowIngest {
 		Mono<Void> copy = (batch.rows == 0) ? Mono.empty()
 				: this.db.inConnection((c) -> postgres(c).copyIn(COPY_FLOW).from(batch.copy, 0, batch.length).build())
 					.then();
-		Mono<Void> edges = (run.edges.size() > 100_000) ? Mono.defer(() -> flushEdges(run)) : Mono.empty();
+		Mono<Void> edges = (run.edges.size() >= MAX_EDGES) ? Mono.defer(() -> flushEdges(run)) : Mono.empty();
 		return partitions.then(copy).then(edges);
 	}
 
@@ -306,6 +313,17 @@ public class FlowIngest {
 	record Lost(String node, Instant minute, String source) {
 	}
 
+	/**
+	 * An endpoint's part of a flow row: its workload, its cluster, and its namespace, pod, workload and labels
+	 * columns already encoded for the binary COPY (in {@link #COPY_FLOW}'s order; the identity, which is the flow's,
+	 * follows them).
+	 */
+	record EndpointColumns(String workload, @Nullable String cluster, byte[] encoded) {
+	}
+
+	/** How many endpoints' {@link EndpointColumns} an ingest keeps at most (a few megabytes). */
+	static final int MAX_ENDPOINTS = 4096;
+
 	/** The state of one ingest; used by one thread at a time (each step follows the one before). */
 	static final class Run implements FlowReader.StoredLines {
 
@@ -344,6 +362,9 @@ public class FlowIngest {
 		long lostEvents;
 
 		boolean stageCreated;
+
+		/** {@link #columns} of the endpoints seen, by instance; cleared when it reaches {@link #MAX_ENDPOINTS}. */
+		private final Map<Endpoint, EndpointColumns> endpointColumns = new IdentityHashMap<>();
 
 		// per chunk
 		private @Nullable CopyBinary out;
@@ -405,19 +426,21 @@ public class FlowIngest {
 				this.newDays.add(day);
 			}
 			Flow flow = f.flow();
-			String sourceCluster = cluster(flow.source());
-			String destinationCluster = cluster(flow.destination());
-			String sourceWorkload = Workloads.of(flow.source());
-			String destinationWorkload = Workloads.of(flow.destination());
+			EndpointColumns source = columns(flow.source());
+			EndpointColumns destination = columns(flow.destination());
+			String sourceCluster = source.cluster();
+			String destinationCluster = destination.cluster();
+			String sourceWorkload = source.workload();
+			String destinationWorkload = destination.workload();
 			String protocol = protocol(flow.protocol());
 			Integer port = (flow.destinationPort() > 0) ? flow.destinationPort() : null;
 			CopyBinary t = this.out.row(FLOW_COLUMNS);
 			t.int8(this.workspaceId).timestamptz(f.time()).int8(this.uploadId).int4(f.count())
 				.text(f.nodeName()).text(f.verdict()).text(f.dropReasonDesc()).text(f.trafficDirection())
 				.text(f.type()).bool(f.isReply());
-			endpoint(t, flow.source(), sourceWorkload, f.sourceIdentity(), sourceCluster);
+			t.fields(source.encoded()).optionalInt8(f.sourceIdentity()).text(sourceCluster);
 			t.inet(flow.sourceIp()).optionalInt4(f.sourcePort()).textArray(f.sourceNames());
-			endpoint(t, flow.destination(), destinationWorkload, f.destinationIdentity(), destinationCluster);
+			t.fields(destination.encoded()).optionalInt8(f.destinationIdentity()).text(destinationCluster);
 			t.inet(flow.destinationIp()).optionalInt4((port != null) ? port : -1).textArray(flow.destinationNames());
 			t.text(protocol).text(f.l7Type());
 			if (flow.l7() instanceof Flow.Http http) {
@@ -447,10 +470,26 @@ public class FlowIngest {
 			}
 		}
 
-		private static void endpoint(CopyBinary t, Endpoint e, String workload, long identity,
-				@Nullable String cluster) {
-			t.text(e.namespace()).text(e.podName()).text(workload).textArray(e.labels()).optionalInt8(identity)
-				.text(cluster);
+		/**
+		 * What the row takes from an endpoint, worked out once per endpoint: the reader gives equal endpoints of one
+		 * read as one instance, so a log's flows mostly repeat a few hundred of them.
+		 */
+		private EndpointColumns columns(Endpoint e) {
+			EndpointColumns known = this.endpointColumns.get(e);
+			if (known == null) {
+				String workload = Workloads.of(e);
+				known = new EndpointColumns(workload, cluster(e), CopyBinary.fragment()
+					.text(e.namespace())
+					.text(e.podName())
+					.text(workload)
+					.textArray(e.labels())
+					.toByteArray());
+				if (this.endpointColumns.size() >= MAX_ENDPOINTS) {
+					this.endpointColumns.clear();
+				}
+				this.endpointColumns.put(e, known);
+			}
+			return known;
 		}
 
 		private static @Nullable String cluster(Endpoint e) {
