@@ -46,6 +46,10 @@ class PublishPages {
 	private static final TypeReference<List<ObjectResult>> RESULTS = new TypeReference<>() {
 	};
 
+	private static final AddForm GIT_FORM = new AddForm(Map.of("branch", "main", "authType", "none"), Map.of(), "");
+
+	private static final AddForm KUBERNETES_FORM = new AddForm(Map.of("authType", "token"), Map.of(), "");
+
 	private final Targets targets;
 
 	private final Publications publications;
@@ -71,14 +75,13 @@ class PublishPages {
 			String requestedAt, @Nullable String commit, @Nullable String error) {
 	}
 
-	/** The add-target form's values and messages. */
+	/** An add-target form's values and messages (secrets are never among the values: they are not filled back). */
 	record AddForm(Map<String, String> values, Map<String, String> errors, String banner) {
 	}
 
 	@GetMapping("/workspaces/{workspace}/publishing")
 	Mono<Rendering> page(@PathVariable String workspace, ServerWebExchange exchange) {
-		return render(exchange, workspace, new AddForm(Map.of("branch", "main", "authType", "none"), Map.of(), ""),
-				HttpStatus.OK, flash(exchange));
+		return render(exchange, workspace, GIT_FORM, KUBERNETES_FORM, HttpStatus.OK, flash(exchange));
 	}
 
 	@GetMapping("/workspaces/{workspace}/publishing/summary")
@@ -95,23 +98,10 @@ class PublishPages {
 	@PostMapping("/workspaces/{workspace}/targets")
 	Mono<Rendering> add(@PathVariable String workspace, ServerWebExchange exchange) {
 		return exchange.getFormData().flatMap((form) -> {
-			Map<String, String> values = values(form, "name", "url", "branch", "path", "authType", "username");
-			Map<String, String> settings = new LinkedHashMap<>();
-			settings.put("url", values.get("url"));
-			settings.put("branch", values.get("branch").isBlank() ? "main" : values.get("branch"));
-			settings.put("path", values.get("path"));
-			settings.put("auth.type", values.get("authType").isBlank() ? "none" : values.get("authType"));
-			Map<String, @Nullable String> credentials = new LinkedHashMap<>();
-			if ("token".equals(settings.get("auth.type"))) {
-				String token = form.getFirst("token");
-				if (token != null && !token.isBlank()) {
-					credentials.put("token", token.strip());
-				}
-				if (!values.get("username").isBlank()) {
-					credentials.put("username", values.get("username"));
-				}
-			}
-			Targets.Form target = new Targets.Form(values.get("name"), "git", settings, credentials);
+			boolean kubernetes = "kubernetes".equals(form.getFirst("type"));
+			Map<String, String> values = kubernetes ? values(form, "name", "server", "caData", "authType")
+					: values(form, "name", "url", "branch", "path", "authType", "username");
+			Targets.Form target = kubernetes ? kubernetesTarget(values, form) : gitTarget(values, form);
 			return Actor.current(exchange)
 				.flatMap((by) -> this.targets.save(workspace, target, true, by))
 				.map((row) -> Rendering.redirectTo("/workspaces/" + workspace + "/publishing?added=" + row.name())
@@ -122,12 +112,61 @@ class PublishPages {
 					}
 					Map<String, String> errors = new LinkedHashMap<>();
 					String field = (ex.field != null) ? ex.field.replace("auth.type", "authType").replace("auth.", "")
-							: "url";
+							: kubernetes ? "server" : "url";
 					errors.put(field, ex.getMessage());
-					return render(exchange, workspace, new AddForm(values, errors, ""), HttpStatus.UNPROCESSABLE_ENTITY,
+					AddForm failed = new AddForm(values, errors, "");
+					return render(exchange, workspace, kubernetes ? GIT_FORM : failed,
+							kubernetes ? failed : KUBERNETES_FORM, HttpStatus.UNPROCESSABLE_ENTITY,
 							"The target was not added: see the message below.");
 				});
 		});
+	}
+
+	private static Targets.Form gitTarget(Map<String, String> values, MultiValueMap<String, String> form) {
+		Map<String, String> settings = new LinkedHashMap<>();
+		settings.put("url", values.get("url"));
+		settings.put("branch", values.get("branch").isBlank() ? "main" : values.get("branch"));
+		settings.put("path", values.get("path"));
+		settings.put("auth.type", values.get("authType").isBlank() ? "none" : values.get("authType"));
+		Map<String, @Nullable String> credentials = new LinkedHashMap<>();
+		if ("token".equals(settings.get("auth.type"))) {
+			putSecret(credentials, "token", form.getFirst("token"));
+			if (!values.get("username").isBlank()) {
+				credentials.put("username", values.get("username"));
+			}
+		}
+		return new Targets.Form(values.get("name"), "git", settings, credentials);
+	}
+
+	/**
+	 * A Kubernetes target from the form: the server (blank for the in-cluster service account, which the adapter then
+	 * finds in the pod), the CA as pasted, and only the credentials the chosen authentication uses.
+	 */
+	private static Targets.Form kubernetesTarget(Map<String, String> values, MultiValueMap<String, String> form) {
+		Map<String, String> settings = new LinkedHashMap<>();
+		String authType = values.get("authType").isBlank() ? "token" : values.get("authType");
+		if (!values.get("server").isBlank()) {
+			settings.put("server", values.get("server"));
+		}
+		if (!values.get("caData").isBlank()) {
+			settings.put("caData", values.get("caData"));
+		}
+		settings.put("auth.type", authType);
+		Map<String, @Nullable String> credentials = new LinkedHashMap<>();
+		if ("token".equals(authType)) {
+			putSecret(credentials, "token", form.getFirst("token"));
+		}
+		else if ("clientCertificate".equals(authType)) {
+			putSecret(credentials, "clientCertificate", form.getFirst("clientCertificate"));
+			putSecret(credentials, "clientKey", form.getFirst("clientKey"));
+		}
+		return new Targets.Form(values.get("name"), "kubernetes", settings, credentials);
+	}
+
+	private static void putSecret(Map<String, @Nullable String> credentials, String name, @Nullable String value) {
+		if (value != null && !value.isBlank()) {
+			credentials.put(name, value.strip());
+		}
 	}
 
 	@PostMapping("/workspaces/{workspace}/publish")
@@ -144,8 +183,8 @@ class PublishPages {
 						: "/workspaces/" + workspace + "/publishing?queued=" + rows.size()).build())
 				.onErrorResume(PublishRefused.class, (ex) -> (ex.reason == PublishRefused.Reason.NOT_FOUND)
 						? Mono.error(new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
-						: render(exchange, workspace, new AddForm(Map.of("branch", "main", "authType", "none"),
-								Map.of(), ""), HttpStatus.CONFLICT, ex.getMessage()));
+						: render(exchange, workspace, GIT_FORM, KUBERNETES_FORM, HttpStatus.CONFLICT,
+								ex.getMessage()));
 		});
 	}
 
@@ -225,8 +264,8 @@ class PublishPages {
 			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()));
 	}
 
-	private Mono<Rendering> render(ServerWebExchange exchange, String workspace, AddForm form, HttpStatus status,
-			@Nullable String banner) {
+	private Mono<Rendering> render(ServerWebExchange exchange, String workspace, AddForm form, AddForm kubernetes,
+			HttpStatus status, @Nullable String banner) {
 		return Mono.zip(Actor.current(exchange), this.targets.of(workspace).map(this::view).collectList(),
 				this.publications.list(workspace, null, null, 20).map(this::publicationView).collectList())
 			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
@@ -236,6 +275,7 @@ class PublishPages {
 				.modelAttribute("targets", t.getT2())
 				.modelAttribute("publications", t.getT3())
 				.modelAttribute("form", form)
+				.modelAttribute("kube", kubernetes)
 				.modelAttribute("banner", (banner != null) ? banner : "")
 				.modelAttribute("bannerError", status.isError())
 				.modelAttribute("canAdmin", t.getT1().has(Role.ADMIN))
