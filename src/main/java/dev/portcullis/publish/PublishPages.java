@@ -28,7 +28,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Publishing pages: the workspace's publishing page ({@code /workspaces/{ws}/publishing}: targets with their last
- * drift, the form that adds a Git target (admins; credential fields write-only), the publish form (reviewers: "Show
+ * recorded drift check, the forms that add a Git and a Kubernetes target (admins; credential fields write-only), the publish form (reviewers: "Show
  * the plan" queues a dry run, "Publish now" an apply) and recent publications), a target's page (settings, drift with
  * "Check now" and "Publish again", delete), a publication's record (status, plan as diffs, results, commit, error;
  * polls itself while it runs; "Apply this plan" after a dry run, "Retry" after a failure), and the summary fragment
@@ -58,7 +58,10 @@ class PublishPages {
 
 	private final JsonMapper json;
 
-	PublishPages(Targets targets, Publications publications, Drifts drifts, JsonMapper json) {
+	private final PublishSettings settings;
+
+	PublishPages(Targets targets, Publications publications, Drifts drifts, JsonMapper json, PublishSettings settings) {
+		this.settings = settings;
 		this.targets = targets;
 		this.publications = publications;
 		this.drifts = drifts;
@@ -242,6 +245,8 @@ class PublishPages {
 						.modelAttribute("driftCheckedAt", (drift.checkedAt() != null) ? DISPLAY.format(drift.checkedAt())
 								: "")
 						.modelAttribute("driftError", (drift.error() != null) ? drift.error() : "")
+						.modelAttribute("driftEvery", (this.settings.worker() && !this.settings.driftInterval().isZero())
+								? every(this.settings.driftInterval()) : "")
 						.modelAttribute("recent", recent)
 						.modelAttribute("canAdmin", t.getT1().has(Role.ADMIN))
 						.modelAttribute("canPublish", t.getT1().has(Role.REVIEWER))
@@ -305,10 +310,11 @@ class PublishPages {
 		String auth = row.authType() + (row.credentialNames().isEmpty() ? ""
 				: " (" + String.join(", ", row.credentialNames().stream().sorted().toList()) + " set)");
 		Drifts.Report drift = this.drifts.last(row);
+		String ago = (drift.checkedAt() != null) ? ago(drift.checkedAt(), Instant.now()) : "";
 		String text;
 		String badge;
 		if (drift.error() != null) {
-			text = "drift check failed";
+			text = "drift check failed " + ago;
 			badge = "badge-bad";
 		}
 		else if (drift.drift() == null) {
@@ -316,11 +322,12 @@ class PublishPages {
 			badge = "badge-muted";
 		}
 		else if (drift.drift().isEmpty()) {
-			text = "in sync";
+			text = "in sync, checked " + ago;
 			badge = "badge-ok";
 		}
 		else {
-			text = drift.drift().size() + ((drift.drift().size() == 1) ? " difference" : " differences");
+			long objects = drift.drift().stream().map(Drift::ref).distinct().count();
+			text = "drift found " + ago + ": " + objects + ((objects == 1) ? " object" : " objects");
 			badge = "badge-warn";
 		}
 		return new TargetView(row.name(), row.type(), where, auth, text, badge, drift.error());
@@ -344,6 +351,27 @@ class PublishPages {
 			values.put(name, (value != null) ? value.strip() : "");
 		}
 		return values;
+	}
+
+	/** How long ago {@code then} was, in the words the pages use ("just now", "3 min ago", "2 h ago", "4 days ago"). */
+	static String ago(Instant then, Instant now) {
+		long seconds = Math.max(0, java.time.Duration.between(then, now).toSeconds());
+		if (seconds < 60) {
+			return "just now";
+		}
+		if (seconds < 3600) {
+			return (seconds / 60) + " min ago";
+		}
+		if (seconds < 48 * 3600) {
+			return (seconds / 3600) + " h ago";
+		}
+		return (seconds / 86400) + " days ago";
+	}
+
+	private static String every(java.time.Duration interval) {
+		long minutes = interval.toMinutes();
+		return (minutes == 0) ? interval.toSeconds() + " s" : (minutes % 60 == 0) ? (minutes / 60) + " h"
+				: minutes + " min";
 	}
 
 	static String display(Instant instant) {
