@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Role;
+import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.Htmx;
 import dev.portcullis.web.PageError;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +31,7 @@ import org.springframework.web.server.ServerWebExchange;
  * Publishing pages: the workspace's publishing page ({@code /workspaces/{ws}/publishing}: targets with their last
  * recorded drift check, the forms that add a Git and a Kubernetes target (admins; credential fields write-only), the publish form (reviewers: "Show
  * the plan" queues a dry run, "Publish now" an apply) and recent publications), a target's page (settings, drift with
- * "Check now" and "Publish again", delete), a publication's record (status, plan as diffs, results, commit, error;
+ * "Check now", "Publish again" and "Propose the live state as a change", delete), a publication's record (status, plan as diffs, results, commit, error;
  * polls itself while it runs; "Apply this plan" after a dry run, "Retry" after a failure), and the summary fragment
  * the workspace page loads.
  */
@@ -60,8 +61,12 @@ class PublishPages {
 
 	private final PublishSettings settings;
 
-	PublishPages(Targets targets, Publications publications, Drifts drifts, JsonMapper json, PublishSettings settings) {
+	private final LiveProposals proposals;
+
+	PublishPages(Targets targets, Publications publications, Drifts drifts, JsonMapper json, PublishSettings settings,
+			LiveProposals proposals) {
 		this.settings = settings;
+		this.proposals = proposals;
 		this.targets = targets;
 		this.publications = publications;
 		this.drifts = drifts;
@@ -250,6 +255,8 @@ class PublishPages {
 						.modelAttribute("recent", recent)
 						.modelAttribute("canAdmin", t.getT1().has(Role.ADMIN))
 						.modelAttribute("canPublish", t.getT1().has(Role.REVIEWER))
+						.modelAttribute("canPropose", t.getT1().has(Role.AUTHOR) && drift.drift() != null
+								&& !drift.drift().isEmpty())
 						.build();
 				}));
 	}
@@ -259,6 +266,18 @@ class PublishPages {
 		return this.drifts.check(workspace, name)
 			.map((report) -> Rendering.redirectTo("/workspaces/" + workspace + "/targets/" + name).build())
 			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()));
+	}
+
+	@PostMapping("/workspaces/{workspace}/targets/{name}/propose-live")
+	Mono<Rendering> proposeLive(@PathVariable String workspace, @PathVariable String name,
+			ServerWebExchange exchange) {
+		return Actor.current(exchange)
+			.flatMap((by) -> this.proposals.propose(workspace, name, by))
+			.map((change) -> Rendering.redirectTo("/workspaces/" + workspace + "/change-requests/" + change.id()).build())
+			.onErrorMap(PublishRefused.class, (ex) -> new PageError((ex.reason == PublishRefused.Reason.NOT_FOUND)
+					? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT, ex.getMessage()))
+			.onErrorMap(PublishFailure.class, (ex) -> new PageError(HttpStatus.BAD_GATEWAY, ex.getMessage()))
+			.onErrorMap(ApiProblem.class, (ex) -> new PageError(ex.status(), ex.getMessage()));
 	}
 
 	@PostMapping("/workspaces/{workspace}/targets/{name}/delete")

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Publishing to a Kubernetes target from Chromium: the plan (a server-side dry run on the API server double), apply,
- * the record with per-object results, then drift on the target page naming the manager that changed the field.
+ * the record with per-object results, then drift on the target page naming the manager that changed the field, proposed as a change request.
  */
 class KubernetesPublishPagesBrowserIntegrationTests extends BrowserTest {
 
@@ -74,7 +74,13 @@ class KubernetesPublishPagesBrowserIntegrationTests extends BrowserTest {
 			screenshot("k8s-target-1280");
 			this.page.setViewportSize(390, 900);
 			open("/workspaces/" + ws + "/targets/prod");
+			assertThat(this.page.locator("#drift-status")).containsText("drift found just now: 1 object");
 			screenshot("k8s-target-390");
+			this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Propose the live state as a change"))
+				.click();
+			assertThat(this.page.locator("h1")).containsText("Accept the live state of target prod");
+			assertThat(this.page.locator("main")).containsText("web");
+			screenshot("k8s-live-proposed-390");
 		}
 	}
 
