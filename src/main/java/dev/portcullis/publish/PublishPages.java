@@ -29,11 +29,11 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Publishing pages: the workspace's publishing page ({@code /workspaces/{ws}/publishing}: targets with their last
- * recorded drift check, the forms that add a Git and a Kubernetes target (admins; credential fields write-only), the publish form (reviewers: "Show
- * the plan" queues a dry run, "Publish now" an apply) and recent publications), a target's page (settings, drift with
- * "Check now", "Publish again" and "Propose the live state as a change", delete), a publication's record (status, plan as diffs, results, commit, error;
- * polls itself while it runs; "Apply this plan" after a dry run, "Retry" after a failure), and the summary fragment
- * the workspace page loads.
+ * recorded drift check, the forms that add a Git and a Kubernetes target (admins; credential fields write-only), the
+ * publish form (reviewers: "Show the plan" queues a dry run, "Publish now" an apply) and recent publications), a
+ * target's page (settings, drift with "Check now", "Publish again" and "Propose the live state as a change", delete),
+ * a publication's record (status, plan as diffs, results, commit, error; polls itself while it runs; "Apply this
+ * plan" after a dry run, "Retry" after a failure), and the summary fragment the workspace page loads.
  */
 @Controller
 class PublishPages {

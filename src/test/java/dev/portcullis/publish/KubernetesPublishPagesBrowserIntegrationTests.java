@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Publishing to a Kubernetes target from Chromium: the plan (a server-side dry run on the API server double), apply,
- * the record with per-object results, then drift on the target page naming the manager that changed the field, proposed as a change request.
+ * the record with per-object results, then drift on the target page naming the manager that changed the field, and
+ * that drift proposed as a change request; and adding a Kubernetes target from the form.
  */
 class KubernetesPublishPagesBrowserIntegrationTests extends BrowserTest {
 
