@@ -47,17 +47,17 @@ class PublishPagesBrowserIntegrationTests extends BrowserTest {
 			if (width == 1280) {
 				signIn(Role.ADMIN);
 				open("/workspaces/" + ws + "/publishing");
-				this.page.getByLabel("Name", new com.microsoft.playwright.Page.GetByLabelOptions().setExact(true))
+				this.page.locator("#add-target").getByLabel("Name", new com.microsoft.playwright.Locator.GetByLabelOptions().setExact(true))
 					.fill("gitops");
-				this.page.getByLabel("Repository URL").fill(bare.toUri().toString().replace("ops.git", "nope.git"));
-				this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions()
+				this.page.locator("#add-target").getByLabel("Repository URL").fill(bare.toUri().toString().replace("ops.git", "nope.git"));
+				this.page.locator("#add-target").getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions()
 					.setName("Check and add")).click();
 				assertThat(this.page.locator(".banner-error").first()).containsText("The target was not added");
 				assertThat(this.page.locator(".field-error").first()).containsText("There is no Git repository");
 				screenshot("publish-target-refused-" + width);
-				this.page.getByLabel("Repository URL").fill(bare.toUri().toString());
-				this.page.getByLabel("Folder (optional)").fill("clusters/prod");
-				this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions()
+				this.page.locator("#add-target").getByLabel("Repository URL").fill(bare.toUri().toString());
+				this.page.locator("#add-target").getByLabel("Folder (optional)").fill("clusters/prod");
+				this.page.locator("#add-target").getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions()
 					.setName("Check and add")).click();
 				assertThat(this.page.locator(".banner-ok")).containsText("Target gitops was checked and added.");
 			}
