@@ -63,14 +63,22 @@ class Drifts {
 
 	/** Reads the target now and records what differs. */
 	Mono<Report> check(String workspace, String name) {
-		return this.targets.find(workspace, name).flatMap((row) -> this.publications.publishedTo(row.id())
+		return this.targets.find(workspace, name).flatMap((row) -> check(row, null));
+	}
+
+	/**
+	 * Reads the target now and records what differs; with an {@code owner} (the drift worker) only while its lease
+	 * on the target holds. A failure of the adapter is recorded in its words.
+	 */
+	Mono<Report> check(TargetRow row, @Nullable String owner) {
+		return this.publications.publishedTo(row.id())
 			.collectList()
 			.flatMap((published) -> this.targets.open(row).flatMap((target) -> this.adapters
 				.run(() -> this.adapters.of(row.type()).drift(target, published))
-				.flatMap((drift) -> this.targets.drifted(row.id(), this.json.writeValueAsString(drift), null)
-					.thenReturn(new Report(name, Instant.now(), drift, null, published.size())))
-				.onErrorResume(PublishFailure.class, (ex) -> this.targets.drifted(row.id(), null, ex.getMessage())
-					.thenReturn(new Report(name, Instant.now(), null, ex.getMessage(), published.size()))))));
+				.flatMap((drift) -> this.targets.drifted(row.id(), owner, this.json.writeValueAsString(drift), null)
+					.thenReturn(new Report(row.name(), Instant.now(), drift, null, published.size())))
+				.onErrorResume(PublishFailure.class, (ex) -> this.targets.drifted(row.id(), owner, null, ex.getMessage())
+					.thenReturn(new Report(row.name(), Instant.now(), null, ex.getMessage(), published.size())))));
 	}
 
 	/** The last check recorded on the target, without reading the target. */

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Role;
+import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.Htmx;
 import dev.portcullis.web.PageError;
 import org.jspecify.annotations.Nullable;
@@ -30,11 +31,11 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Publishing pages: the workspace's publishing page ({@code /workspaces/{ws}/publishing}: targets with their last
- * drift, the form that adds a Git target (admins; credential fields write-only), the publish form (reviewers: "Show
- * the plan" queues a dry run, "Publish now" an apply) and recent publications), a target's page (settings, drift with
- * "Check now" and "Publish again", delete), a publication's record (status, plan as diffs, results, commit, error;
- * polls itself while it runs; "Apply this plan" after a dry run, "Retry" after a failure), and the summary fragment
- * the workspace page loads.
+ * recorded drift check, the forms that add a Git and a Kubernetes target (admins; credential fields write-only), the
+ * publish form (reviewers: "Show the plan" queues a dry run, "Publish now" an apply) and recent publications), a
+ * target's page (settings, drift with "Check now", "Publish again" and "Propose the live state as a change", delete),
+ * a publication's record (status, plan as diffs, results, commit, error; polls itself while it runs; "Apply this
+ * plan" after a dry run, "Retry" after a failure), and the summary fragment the workspace page loads.
  */
 @Controller
 class PublishPages {
@@ -51,6 +52,10 @@ class PublishPages {
 	private static final TypeReference<List<ObjectResult>> RESULTS = new TypeReference<>() {
 	};
 
+	private static final AddForm GIT_FORM = new AddForm(Map.of("branch", "main", "authType", "none"), Map.of(), "");
+
+	private static final AddForm KUBERNETES_FORM = new AddForm(Map.of("authType", "token"), Map.of(), "");
+
 	private final Targets targets;
 
 	private final Publications publications;
@@ -59,7 +64,14 @@ class PublishPages {
 
 	private final JsonMapper json;
 
-	PublishPages(Targets targets, Publications publications, Drifts drifts, JsonMapper json) {
+	private final PublishSettings settings;
+
+	private final LiveProposals proposals;
+
+	PublishPages(Targets targets, Publications publications, Drifts drifts, JsonMapper json, PublishSettings settings,
+			LiveProposals proposals) {
+		this.settings = settings;
+		this.proposals = proposals;
 		this.targets = targets;
 		this.publications = publications;
 		this.drifts = drifts;
@@ -76,14 +88,13 @@ class PublishPages {
 			String requestedAt, @Nullable String commit, @Nullable String error) {
 	}
 
-	/** The add-target form's values and messages. */
+	/** An add-target form's values and messages (secrets are never among the values: they are not filled back). */
 	record AddForm(Map<String, String> values, Map<String, String> errors, String banner) {
 	}
 
 	@GetMapping("/workspaces/{workspace}/publishing")
 	Mono<Rendering> page(@PathVariable String workspace, ServerWebExchange exchange) {
-		return render(exchange, workspace, new AddForm(Map.of("branch", "main", "authType", "none"), Map.of(), ""),
-				HttpStatus.OK, flash(exchange));
+		return render(exchange, workspace, GIT_FORM, KUBERNETES_FORM, HttpStatus.OK, flash(exchange));
 	}
 
 	@GetMapping("/workspaces/{workspace}/publishing/summary")
@@ -100,38 +111,11 @@ class PublishPages {
 	@PostMapping("/workspaces/{workspace}/targets")
 	Mono<Rendering> add(@PathVariable String workspace, ServerWebExchange exchange) {
 		return exchange.getFormData().flatMap((form) -> {
-			Map<String, String> values = values(form, "name", "url", "branch", "path", "authType", "username",
-					"knownHosts");
-			Map<String, String> settings = new LinkedHashMap<>();
-			settings.put("url", values.get("url"));
-			settings.put("branch", values.get("branch").isBlank() ? "main" : values.get("branch"));
-			settings.put("path", values.get("path"));
-			settings.put("auth.type", values.get("authType").isBlank() ? "none" : values.get("authType"));
-			Map<String, @Nullable String> credentials = new LinkedHashMap<>();
-			if ("token".equals(settings.get("auth.type"))) {
-				String token = form.getFirst("token");
-				if (token != null && !token.isBlank()) {
-					credentials.put("token", token.strip());
-				}
-				if (!values.get("username").isBlank()) {
-					credentials.put("username", values.get("username"));
-				}
-			}
-			else if ("ssh-key".equals(settings.get("auth.type"))) {
-				String privateKey = form.getFirst("privateKey");
-				if (privateKey != null && !privateKey.isBlank()) {
-					credentials.put("privateKey", privateKey.strip());
-				}
-				// a passphrase is taken as typed: spaces at its ends belong to it
-				String passphrase = form.getFirst("passphrase");
-				if (passphrase != null && !passphrase.isEmpty()) {
-					credentials.put("passphrase", passphrase);
-				}
-				if (!values.get("knownHosts").isBlank()) {
-					credentials.put("knownHosts", values.get("knownHosts"));
-				}
-			}
-			Targets.Form target = new Targets.Form(values.get("name"), "git", settings, credentials);
+			boolean kubernetes = "kubernetes".equals(form.getFirst("type"));
+			Map<String, String> values = kubernetes ? values(form, "name", "server", "caData", "authType")
+					: values(form, "name", "url", "branch", "path", "authType", "username",
+							"knownHosts");
+			Targets.Form target = kubernetes ? kubernetesTarget(values, form) : gitTarget(values, form);
 			return Actor.current(exchange)
 				.flatMap((by) -> this.targets.save(workspace, target, true, by))
 				.map((row) -> Rendering.redirectTo("/workspaces/" + workspace + "/publishing?added=" + row.name())
@@ -142,12 +126,72 @@ class PublishPages {
 					}
 					Map<String, String> errors = new LinkedHashMap<>();
 					String field = (ex.field != null) ? ex.field.replace("auth.type", "authType").replace("auth.", "")
-							: credentialNamed(ex.getMessage());
+							: kubernetes ? "server" : credentialNamed(ex.getMessage());
 					errors.put(field, ex.getMessage());
-					return render(exchange, workspace, new AddForm(values, errors, ""), HttpStatus.UNPROCESSABLE_ENTITY,
+					AddForm failed = new AddForm(values, errors, "");
+					return render(exchange, workspace, kubernetes ? GIT_FORM : failed,
+							kubernetes ? failed : KUBERNETES_FORM, HttpStatus.UNPROCESSABLE_ENTITY,
 							"The target was not added: see the message below.");
 				});
 		});
+	}
+
+	private static Targets.Form gitTarget(Map<String, String> values, MultiValueMap<String, String> form) {
+		Map<String, String> settings = new LinkedHashMap<>();
+		settings.put("url", values.get("url"));
+		settings.put("branch", values.get("branch").isBlank() ? "main" : values.get("branch"));
+		settings.put("path", values.get("path"));
+		settings.put("auth.type", values.get("authType").isBlank() ? "none" : values.get("authType"));
+		Map<String, @Nullable String> credentials = new LinkedHashMap<>();
+		if ("token".equals(settings.get("auth.type"))) {
+			putSecret(credentials, "token", form.getFirst("token"));
+			if (!values.get("username").isBlank()) {
+				credentials.put("username", values.get("username"));
+			}
+		}
+		else if ("ssh-key".equals(settings.get("auth.type"))) {
+			putSecret(credentials, "privateKey", form.getFirst("privateKey"));
+			// a passphrase is taken as typed: spaces at its ends belong to it
+			String passphrase = form.getFirst("passphrase");
+			if (passphrase != null && !passphrase.isEmpty()) {
+				credentials.put("passphrase", passphrase);
+			}
+			if (!values.get("knownHosts").isBlank()) {
+				credentials.put("knownHosts", values.get("knownHosts"));
+			}
+		}
+		return new Targets.Form(values.get("name"), "git", settings, credentials);
+	}
+
+	/**
+	 * A Kubernetes target from the form: the server (blank for the in-cluster service account, which the adapter then
+	 * finds in the pod), the CA as pasted, and only the credentials the chosen authentication uses.
+	 */
+	private static Targets.Form kubernetesTarget(Map<String, String> values, MultiValueMap<String, String> form) {
+		Map<String, String> settings = new LinkedHashMap<>();
+		String authType = values.get("authType").isBlank() ? "token" : values.get("authType");
+		if (!values.get("server").isBlank()) {
+			settings.put("server", values.get("server"));
+		}
+		if (!values.get("caData").isBlank()) {
+			settings.put("caData", values.get("caData"));
+		}
+		settings.put("auth.type", authType);
+		Map<String, @Nullable String> credentials = new LinkedHashMap<>();
+		if ("token".equals(authType)) {
+			putSecret(credentials, "token", form.getFirst("token"));
+		}
+		else if ("clientCertificate".equals(authType)) {
+			putSecret(credentials, "clientCertificate", form.getFirst("clientCertificate"));
+			putSecret(credentials, "clientKey", form.getFirst("clientKey"));
+		}
+		return new Targets.Form(values.get("name"), "kubernetes", settings, credentials);
+	}
+
+	private static void putSecret(Map<String, @Nullable String> credentials, String name, @Nullable String value) {
+		if (value != null && !value.isBlank()) {
+			credentials.put(name, value.strip());
+		}
 	}
 
 	@PostMapping("/workspaces/{workspace}/publish")
@@ -164,8 +208,8 @@ class PublishPages {
 						: "/workspaces/" + workspace + "/publishing?queued=" + rows.size()).build())
 				.onErrorResume(PublishRefused.class, (ex) -> (ex.reason == PublishRefused.Reason.NOT_FOUND)
 						? Mono.error(new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
-						: render(exchange, workspace, new AddForm(Map.of("branch", "main", "authType", "none"),
-								Map.of(), ""), HttpStatus.CONFLICT, ex.getMessage()));
+						: render(exchange, workspace, GIT_FORM, KUBERNETES_FORM, HttpStatus.CONFLICT,
+								ex.getMessage()));
 		});
 	}
 
@@ -223,9 +267,13 @@ class PublishPages {
 						.modelAttribute("driftCheckedAt", (drift.checkedAt() != null) ? DISPLAY.format(drift.checkedAt())
 								: "")
 						.modelAttribute("driftError", (drift.error() != null) ? drift.error() : "")
+						.modelAttribute("driftEvery", (this.settings.worker() && !this.settings.driftInterval().isZero())
+								? every(this.settings.driftInterval()) : "")
 						.modelAttribute("recent", recent)
 						.modelAttribute("canAdmin", t.getT1().has(Role.ADMIN))
 						.modelAttribute("canPublish", t.getT1().has(Role.REVIEWER))
+						.modelAttribute("canPropose", t.getT1().has(Role.AUTHOR) && drift.drift() != null
+								&& !drift.drift().isEmpty())
 						.build();
 				}));
 	}
@@ -237,6 +285,18 @@ class PublishPages {
 			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()));
 	}
 
+	@PostMapping("/workspaces/{workspace}/targets/{name}/propose-live")
+	Mono<Rendering> proposeLive(@PathVariable String workspace, @PathVariable String name,
+			ServerWebExchange exchange) {
+		return Actor.current(exchange)
+			.flatMap((by) -> this.proposals.propose(workspace, name, by))
+			.map((change) -> Rendering.redirectTo("/workspaces/" + workspace + "/change-requests/" + change.id()).build())
+			.onErrorMap(PublishRefused.class, (ex) -> new PageError((ex.reason == PublishRefused.Reason.NOT_FOUND)
+					? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT, ex.getMessage()))
+			.onErrorMap(PublishFailure.class, (ex) -> new PageError(HttpStatus.BAD_GATEWAY, ex.getMessage()))
+			.onErrorMap(ApiProblem.class, (ex) -> new PageError(ex.status(), ex.getMessage()));
+	}
+
 	@PostMapping("/workspaces/{workspace}/targets/{name}/delete")
 	Mono<Rendering> delete(@PathVariable String workspace, @PathVariable String name, ServerWebExchange exchange) {
 		return Actor.current(exchange)
@@ -245,8 +305,8 @@ class PublishPages {
 			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()));
 	}
 
-	private Mono<Rendering> render(ServerWebExchange exchange, String workspace, AddForm form, HttpStatus status,
-			@Nullable String banner) {
+	private Mono<Rendering> render(ServerWebExchange exchange, String workspace, AddForm form, AddForm kubernetes,
+			HttpStatus status, @Nullable String banner) {
 		return Mono.zip(Actor.current(exchange), this.targets.of(workspace).map(this::view).collectList(),
 				this.publications.list(workspace, null, null, 20).map(this::publicationView).collectList())
 			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
@@ -256,6 +316,7 @@ class PublishPages {
 				.modelAttribute("targets", t.getT2())
 				.modelAttribute("publications", t.getT3())
 				.modelAttribute("form", form)
+				.modelAttribute("kube", kubernetes)
 				.modelAttribute("banner", (banner != null) ? banner : "")
 				.modelAttribute("bannerError", status.isError())
 				.modelAttribute("canAdmin", t.getT1().has(Role.ADMIN))
@@ -285,10 +346,11 @@ class PublishPages {
 		String auth = row.authType() + (row.credentialNames().isEmpty() ? ""
 				: " (" + String.join(", ", row.credentialNames().stream().sorted().toList()) + " set)");
 		Drifts.Report drift = this.drifts.last(row);
+		String ago = (drift.checkedAt() != null) ? ago(drift.checkedAt(), Instant.now()) : "";
 		String text;
 		String badge;
 		if (drift.error() != null) {
-			text = "drift check failed";
+			text = "drift check failed " + ago;
 			badge = "badge-bad";
 		}
 		else if (drift.drift() == null) {
@@ -296,11 +358,12 @@ class PublishPages {
 			badge = "badge-muted";
 		}
 		else if (drift.drift().isEmpty()) {
-			text = "in sync";
+			text = "in sync, checked " + ago;
 			badge = "badge-ok";
 		}
 		else {
-			text = drift.drift().size() + ((drift.drift().size() == 1) ? " difference" : " differences");
+			long objects = drift.drift().stream().map(Drift::ref).distinct().count();
+			text = "drift found " + ago + ": " + objects + ((objects == 1) ? " object" : " objects");
 			badge = "badge-warn";
 		}
 		return new TargetView(row.name(), row.type(), where, auth, text, badge, drift.error());
@@ -333,6 +396,27 @@ class PublishPages {
 			values.put(name, (value != null) ? value.strip() : "");
 		}
 		return values;
+	}
+
+	/** How long ago {@code then} was, in the words the pages use ("just now", "3 min ago", "2 h ago", "4 days ago"). */
+	static String ago(Instant then, Instant now) {
+		long seconds = Math.max(0, java.time.Duration.between(then, now).toSeconds());
+		if (seconds < 60) {
+			return "just now";
+		}
+		if (seconds < 3600) {
+			return (seconds / 60) + " min ago";
+		}
+		if (seconds < 48 * 3600) {
+			return (seconds / 3600) + " h ago";
+		}
+		return (seconds / 86400) + " days ago";
+	}
+
+	private static String every(java.time.Duration interval) {
+		long minutes = interval.toMinutes();
+		return (minutes == 0) ? interval.toSeconds() + " s" : (minutes % 60 == 0) ? (minutes / 60) + " h"
+				: minutes + " min";
 	}
 
 	static String display(Instant instant) {

@@ -17,15 +17,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param backoffInitial the wait before the second attempt (default 10s); each further attempt doubles it
  * @param backoffMax the longest wait between attempts (default 10m)
  * @param threads how many publications this instance runs at once, each to another target (default 2)
+ * @param driftInterval how often each target's drift is checked in the background (default 10m; 0 turns the checks
+ *        off); they run where the worker runs, one target at a time per instance, each target claimed by one instance
  */
 @ConfigurationProperties("portcullis.publish")
 record PublishSettings(@DefaultValue("true") boolean worker, @DefaultValue("2s") Duration tick,
 		@DefaultValue("60s") Duration lease, @DefaultValue("5") int attempts, @DefaultValue("10s") Duration backoffInitial,
-		@DefaultValue("10m") Duration backoffMax, @DefaultValue("2") int threads) {
+		@DefaultValue("10m") Duration backoffMax, @DefaultValue("2") int threads,
+		@DefaultValue("10m") Duration driftInterval) {
 
 	PublishSettings {
 		if (lease.compareTo(tick.multipliedBy(3)) < 0) {
 			throw new IllegalArgumentException("portcullis.publish.lease must be at least three ticks");
+		}
+		if (driftInterval.isNegative()) {
+			throw new IllegalArgumentException("portcullis.publish.drift-interval must be 0 (off) or more");
 		}
 		if (attempts < 1 || threads < 1) {
 			throw new IllegalArgumentException("portcullis.publish.attempts and threads must be 1 or more");

@@ -286,7 +286,7 @@ class PublishWorker implements SmartLifecycle {
 
 	}
 
-	private static String host() {
+	static String host() {
 		try {
 			return InetAddress.getLocalHost().getHostName();
 		}

@@ -54,4 +54,15 @@ public interface TargetAdapter {
 	 */
 	List<Drift> drift(Target target, List<DesiredObject> published);
 
+	/**
+	 * What the target holds now of {@code published} (one entry per published object, its {@code yaml} null when it
+	 * is gone), and the objects Portcullis manages there that nobody published: the basis of "propose the live state
+	 * as a change". Objects are as a workspace would hold them (no server-set fields, no labels Portcullis adds).
+	 * @throws PublishFailure when the target cannot be read, or the adapter cannot read whole objects yet
+	 */
+	default List<LiveObject> live(Target target, List<DesiredObject> published) {
+		throw new PublishFailure("Proposing the live state of a " + type() + " target is not supported yet: edit the"
+				+ " policies in the workspace and publish again.");
+	}
+
 }

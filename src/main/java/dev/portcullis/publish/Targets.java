@@ -1,6 +1,7 @@
 package dev.portcullis.publish;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -227,13 +228,51 @@ class Targets {
 
 	/** Records a drift check's result on the target (null drift and an error when the check failed). */
 	Mono<Void> drifted(long id, @Nullable String driftJson, @Nullable String error) {
+		return drifted(id, null, driftJson, error).then();
+	}
+
+	/**
+	 * Records a drift check's result; with an {@code owner} (the drift worker) only while the target's drift lease is
+	 * still the owner's, and gives the lease back. True when it was recorded.
+	 */
+	Mono<Boolean> drifted(long id, @Nullable String owner, @Nullable String driftJson, @Nullable String error) {
 		DatabaseClient.GenericExecuteSpec spec = this.db
 			.sql("UPDATE publish_target SET drift = :drift, drift_error = :error, drift_checked_at = clock_timestamp()"
-					+ " WHERE id = :id")
+					+ ((owner != null) ? ", drift_claimed_by = NULL, drift_claimed_until = NULL WHERE id = :id"
+							+ " AND drift_claimed_by = :owner" : " WHERE id = :id"))
 			.bind("id", id);
+		spec = (owner != null) ? spec.bind("owner", owner) : spec;
 		spec = (driftJson != null) ? spec.bind("drift", Json.of(driftJson)) : spec.bindNull("drift", Json.class);
 		spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
-		return spec.fetch().rowsUpdated().then();
+		return spec.fetch().rowsUpdated().map((count) -> count > 0);
+	}
+
+	/**
+	 * Claims the target whose drift check is most overdue (never checked first), if any: one whose last check is at
+	 * least {@code interval} old and that no other instance holds, locked with {@code FOR UPDATE SKIP LOCKED} and held
+	 * for {@code lease}. {@code workspaceId} limits the claim to one workspace (tests); null: every workspace.
+	 */
+	Mono<TargetRow> claimDrift(String owner, Duration interval, Duration lease, @Nullable Long workspaceId) {
+		DatabaseClient.GenericExecuteSpec spec = this.db
+			.sql("UPDATE publish_target SET drift_claimed_by = :owner, drift_claimed_until = clock_timestamp()"
+					+ " + make_interval(secs => :lease) WHERE id = (SELECT id FROM publish_target"
+					+ " WHERE (drift_checked_at IS NULL OR drift_checked_at <= clock_timestamp()"
+					+ " - make_interval(secs => :interval))"
+					+ " AND (drift_claimed_until IS NULL OR drift_claimed_until < clock_timestamp())"
+					+ ((workspaceId != null) ? " AND workspace_id = :ws" : "")
+					+ " ORDER BY drift_checked_at NULLS FIRST, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id")
+			.bind("owner", owner)
+			.bind("lease", lease.toMillis() / 1000.0)
+			.bind("interval", interval.toMillis() / 1000.0);
+		spec = (workspaceId != null) ? spec.bind("ws", workspaceId) : spec;
+		return spec.map((r) -> r.get("id", Long.class))
+			.one()
+			.flatMap((id) -> this.db
+				.sql("SELECT " + COLUMNS + " FROM publish_target t JOIN workspace w ON w.id = t.workspace_id"
+						+ " WHERE t.id = :id")
+				.bind("id", id)
+				.map(this::row)
+				.one());
 	}
 
 	private static void validate(Form form) {

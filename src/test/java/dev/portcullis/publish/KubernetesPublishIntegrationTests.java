@@ -6,16 +6,20 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.portcullis.IntegrationTest;
+import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Role;
 import dev.portcullis.publish.kubernetes.ApiServerDouble;
+import dev.portcullis.review.ChangeRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A {@code kubernetes} target end to end through the API, the outbox worker and the Kubernetes adapter, against the
@@ -26,6 +30,12 @@ class KubernetesPublishIntegrationTests extends IntegrationTest {
 
 	@Autowired
 	PublishWorker worker;
+
+	@Autowired
+	LiveProposals proposals;
+
+	@Autowired
+	DatabaseClient db;
 
 	ApiServerDouble cluster;
 
@@ -114,6 +124,37 @@ class KubernetesPublishIntegrationTests extends IntegrationTest {
 			.expectBody(String.class).value((body) -> assertThat(body).contains("does not serve the Cilium CRDs"));
 		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/targets", this.ws).exchange().expectStatus().isOk()
 			.expectBody(String.class).value((body) -> assertThat(body).doesNotContain("\"prod\""));
+	}
+
+	@Test
+	void anAuthorProposesTheLiveStateAsAChangeRequestWithOnlyThePoliciesThatDiffer() {
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "prod", "type", "kubernetes", "server", this.cluster.url(), "auth",
+					Map.of("type", "token", "token", ApiServerDouble.TOKEN)))
+			.exchange().expectStatus().isCreated();
+		publish(Map.of());
+		this.worker.drain();
+		Actor author = new Actor("live-author", Actor.Kind.USER, Role.AUTHOR, null, null);
+		assertThatThrownBy(() -> this.proposals.propose(this.ws, "prod", author).block())
+			.isInstanceOf(PublishRefused.class).hasMessageContaining("nothing to propose");
+		assertThatThrownBy(() -> this.proposals
+			.propose(this.ws, "prod", new Actor("live-viewer", Actor.Kind.USER, Role.VIEWER, null, null)).block())
+			.isInstanceOf(PublishRefused.class).hasMessageContaining("Authors propose changes");
+
+		this.cluster.edit("CiliumNetworkPolicy/default/web", "kubectl-edit",
+				List.of("spec", "endpointSelector", "matchLabels", "app"), "web-v2");
+		ChangeRequest change = this.proposals.propose(this.ws, "prod", author).block();
+		assertThat(change.title()).isEqualTo("Accept the live state of target prod");
+		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/change-requests/{id}", this.ws, change.id()).exchange()
+			.expectStatus().isOk().expectBody()
+			.jsonPath("$.author").isEqualTo("live-author")
+			.jsonPath("$.deletes.length()").isEqualTo(0)
+			.jsonPath("$.changes").value((String changes) -> assertThat(changes).contains("name: web")
+				.contains("app: web-v2").doesNotContain("name: db").doesNotContain("managed-by")
+				.doesNotContain("managedFields").doesNotContain("resourceVersion"));
+		assertThat(this.db.sql("SELECT details->>'changeRequest' AS id FROM audit_event WHERE workspace = :ws"
+				+ " AND action = 'target.live-proposed'").bind("ws", this.ws).map((r) -> r.get("id", String.class)).all()
+			.collectList().block()).containsExactly(String.valueOf(change.id()));
 	}
 
 	// --- helpers

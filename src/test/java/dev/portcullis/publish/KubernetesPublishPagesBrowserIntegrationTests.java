@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Publishing to a Kubernetes target from Chromium: the plan (a server-side dry run on the API server double), apply,
- * the record with per-object results, then drift on the target page naming the manager that changed the field.
+ * the record with per-object results, then drift on the target page naming the manager that changed the field, and
+ * that drift proposed as a change request; and adding a Kubernetes target from the form.
  */
 class KubernetesPublishPagesBrowserIntegrationTests extends BrowserTest {
 
@@ -73,8 +75,57 @@ class KubernetesPublishPagesBrowserIntegrationTests extends BrowserTest {
 			screenshot("k8s-target-1280");
 			this.page.setViewportSize(390, 900);
 			open("/workspaces/" + ws + "/targets/prod");
+			assertThat(this.page.locator("#drift-status")).containsText("drift found just now: 1 object");
 			screenshot("k8s-target-390");
+			this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Propose the live state as a change"))
+				.click();
+			assertThat(this.page.locator("h1")).containsText("Accept the live state of target prod");
+			assertThat(this.page.locator("main")).containsText("web");
+			screenshot("k8s-live-proposed-390");
 		}
+	}
+
+	@Test
+	void adminShouldAddAKubernetesTargetFromTheFormWithInlineErrorsAndSecretsNeverShownBack() throws Exception {
+		String ws = "k8sadd-" + UUID.randomUUID().toString().substring(0, 8);
+		try (ApiServerDouble cluster = new ApiServerDouble()) {
+			as(Role.AUTHOR).post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("name", ws)).exchange().expectStatus().isCreated();
+			expectFailedResponse(422, "/workspaces/" + ws + "/targets");
+			this.page.setViewportSize(390, 900);
+			signIn(Role.ADMIN);
+			open("/workspaces/" + ws + "/publishing");
+			Locator form = this.page.locator("#add-kubernetes-target");
+			form.getByLabel("Name").fill("prod");
+			form.getByLabel("API server URL").fill(cluster.url());
+			form.getByLabel("Authentication").selectOption("token");
+			form.getByLabel("Bearer token").fill("not-the-" + ApiServerDouble.TOKEN);
+			form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Check and add")).click();
+			assertThat(this.page.locator("#kube-server-error")).containsText("401");
+			assertThat(this.page.locator("#kube-name")).hasValue("prod");
+			assertThat(this.page.locator("#kube-server")).hasValue(cluster.url());
+			assertThat(this.page.locator("#kube-token")).hasValue("");
+			assertThat(this.page.content()).doesNotContain("not-the-" + ApiServerDouble.TOKEN);
+			screenshot("k8s-add-error-390");
+
+			cluster.ciliumServed = false;
+			form.getByLabel("Bearer token").fill(ApiServerDouble.TOKEN);
+			form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Check and add")).click();
+			assertThat(this.page.locator("#kube-server-error")).containsText("cilium.io/v2");
+
+			cluster.ciliumServed = true;
+			form.getByLabel("Bearer token").fill(ApiServerDouble.TOKEN);
+			form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Check and add")).click();
+			assertThat(this.page.locator("[role=status]").first()).containsText("Target prod was checked and added.");
+			assertThat(this.page.locator("#publish-summary")).containsText(cluster.url());
+			this.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("prod")).click();
+			assertThat(this.page.locator("h1")).hasText("prod");
+			assertThat(this.page.locator("main")).containsText("token (set; never shown)");
+			assertThat(this.page.content()).doesNotContain(ApiServerDouble.TOKEN);
+			screenshot("k8s-added-target-390");
+		}
+		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/targets/prod", ws).exchange().expectStatus().isOk()
+			.expectBody().jsonPath("$.type").isEqualTo("kubernetes").jsonPath("$.auth.token").doesNotExist();
 	}
 
 }

@@ -474,7 +474,7 @@ class PublishIntegrationTests extends IntegrationTest {
 	/** Worker settings: {@code attempts}, a three-second lease (a lapsed claim is taken over soon), 100 ms ticks. */
 	private static PublishSettings settings(int attempts, int threads) {
 		return new PublishSettings(false, Duration.ofMillis(100), Duration.ofSeconds(3), attempts,
-				Duration.ofMillis(200), Duration.ofSeconds(2), threads);
+				Duration.ofMillis(200), Duration.ofSeconds(2), threads, Duration.ZERO);
 	}
 
 	@SuppressWarnings("unused")

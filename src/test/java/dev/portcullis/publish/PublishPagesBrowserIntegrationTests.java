@@ -44,17 +44,17 @@ class PublishPagesBrowserIntegrationTests extends BrowserTest {
 			if (width == 1280) {
 				signIn(Role.ADMIN);
 				open("/workspaces/" + ws + "/publishing");
-				this.page.getByLabel("Name", new com.microsoft.playwright.Page.GetByLabelOptions().setExact(true))
+				this.page.locator("#add-target").getByLabel("Name", new com.microsoft.playwright.Locator.GetByLabelOptions().setExact(true))
 					.fill("gitops");
-				this.page.getByLabel("Repository URL").fill(bare.toUri().toString().replace("ops.git", "nope.git"));
-				this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions()
+				this.page.locator("#add-target").getByLabel("Repository URL").fill(bare.toUri().toString().replace("ops.git", "nope.git"));
+				this.page.locator("#add-target").getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions()
 					.setName("Check and add")).click();
 				assertThat(this.page.locator(".banner-error").first()).containsText("The target was not added");
 				assertThat(this.page.locator(".field-error").first()).containsText("There is no Git repository");
 				screenshot("publish-target-refused-" + width);
-				this.page.getByLabel("Repository URL").fill(bare.toUri().toString());
-				this.page.getByLabel("Folder (optional)").fill("clusters/prod");
-				this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions()
+				this.page.locator("#add-target").getByLabel("Repository URL").fill(bare.toUri().toString());
+				this.page.locator("#add-target").getByLabel("Folder (optional)").fill("clusters/prod");
+				this.page.locator("#add-target").getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions()
 					.setName("Check and add")).click();
 				assertThat(this.page.locator(".banner-ok")).containsText("Target gitops was checked and added.");
 			}
@@ -116,15 +116,15 @@ class PublishPagesBrowserIntegrationTests extends BrowserTest {
 			this.page.setViewportSize(390, 900);
 			signIn(Role.ADMIN);
 			open("/workspaces/" + ws + "/publishing");
-			this.page.getByLabel("Name", new com.microsoft.playwright.Page.GetByLabelOptions().setExact(true))
+			this.page.locator("#add-target").getByLabel("Name", new com.microsoft.playwright.Locator.GetByLabelOptions().setExact(true))
 				.fill("gitssh");
-			this.page.getByLabel("Repository URL").fill(server.url("ops.git"));
-			this.page.getByLabel("Authentication").selectOption("ssh-key");
-			this.page.getByLabel("SSH private key").fill(privateKey);
-			this.page.getByLabel("Key passphrase (if the key is encrypted)").fill(passphrase);
+			this.page.locator("#add-target").getByLabel("Repository URL").fill(server.url("ops.git"));
+			this.page.locator("#add-target").getByLabel("Authentication").selectOption("ssh-key");
+			this.page.locator("#add-target").getByLabel("SSH private key").fill(privateKey);
+			this.page.locator("#add-target").getByLabel("Key passphrase (if the key is encrypted)").fill(passphrase);
 			String impostorLine = "[127.0.0.1]:" + server.port() + " " + PublicKeyEntry.toString(impostor.getPublic());
-			this.page.getByLabel("Known hosts").fill(impostorLine);
-			this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions()
+			this.page.locator("#add-target").getByLabel("Known hosts").fill(impostorLine);
+			this.page.locator("#add-target").getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions()
 				.setName("Check and add")).click();
 
 			assertThat(this.page.locator(".banner-error").first()).containsText("The target was not added");
@@ -138,10 +138,10 @@ class PublishPagesBrowserIntegrationTests extends BrowserTest {
 			screenshot("publish-ssh-target-refused-390");
 
 			this.page.setViewportSize(1280, 900);
-			this.page.getByLabel("SSH private key").fill(privateKey);
-			this.page.getByLabel("Key passphrase (if the key is encrypted)").fill(passphrase);
-			this.page.getByLabel("Known hosts").fill(server.knownHostsLine());
-			this.page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions()
+			this.page.locator("#add-target").getByLabel("SSH private key").fill(privateKey);
+			this.page.locator("#add-target").getByLabel("Key passphrase (if the key is encrypted)").fill(passphrase);
+			this.page.locator("#add-target").getByLabel("Known hosts").fill(server.knownHostsLine());
+			this.page.locator("#add-target").getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions()
 				.setName("Check and add")).click();
 			assertThat(this.page.locator(".banner-ok")).containsText("Target gitssh was checked and added.");
 

@@ -45,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.portcullis.publish.Applied;
 import dev.portcullis.publish.DesiredObject;
 import dev.portcullis.publish.Drift;
+import dev.portcullis.publish.LiveObject;
 import dev.portcullis.publish.ObjectResult;
 import dev.portcullis.publish.ObjectResult.Outcome;
 import dev.portcullis.publish.Plan;
@@ -294,6 +295,51 @@ public final class KubernetesAdapter implements TargetAdapter {
 			}
 			return failed(item, "not deleted: " + words(target, ex, "deleting " + item.ref()));
 		}
+	}
+
+	@Override
+	public List<LiveObject> live(Target target, List<DesiredObject> published) {
+		try (KubernetesClient client = connect(target)) {
+			Map<String, GenericKubernetesResource> managed = managed(client, target.workspace());
+			List<LiveObject> out = new ArrayList<>();
+			for (DesiredObject object : published) {
+				managed.remove(object.ref());
+				GenericKubernetesResource live = resource(client, PolicyKind.of(object.kind()), object.namespace(),
+						object.name())
+					.get();
+				out.add(new LiveObject(object.kind(), object.namespace(), object.name(),
+						(live != null) ? ObjectText.yaml(unlabelled(asMap(client, live))) + "\n" : null));
+			}
+			managed.forEach((ref, live) -> out.add(new LiveObject(live.getKind(), namespaceOf(live),
+					live.getMetadata().getName(), ObjectText.yaml(unlabelled(asMap(client, live))) + "\n")));
+			return out;
+		}
+		catch (KubernetesClientException ex) {
+			throw new PublishFailure(words(target, ex, "reading the published policies"), ex);
+		}
+	}
+
+	/** The object without server-set fields, the labels Portcullis adds, and kubectl's last-applied annotation. */
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> unlabelled(Map<String, Object> object) {
+		Map<String, Object> out = ObjectText.stripped(object);
+		if (out.get("metadata") instanceof Map<?, ?> metadata) {
+			Map<String, Object> m = (Map<String, Object>) metadata;
+			for (String field : List.of("labels", "annotations")) {
+				if (m.get(field) instanceof Map<?, ?> values) {
+					Map<String, Object> kept = new java.util.TreeMap<>((Map<String, Object>) values);
+					kept.keySet().removeAll(List.of(MANAGED_BY, WORKSPACE,
+							"kubectl.kubernetes.io/last-applied-configuration"));
+					if (kept.isEmpty()) {
+						m.remove(field);
+					}
+					else {
+						m.put(field, kept);
+					}
+				}
+			}
+		}
+		return out;
 	}
 
 	private static ObjectResult failed(PlanItem item, String message) {
