@@ -34,14 +34,6 @@ class FlowSources {
 		this.db = db;
 	}
 
-	/** The workspace's id, or empty when there is no such workspace. */
-	Mono<Long> workspaceId(String workspace) {
-		return this.db.sql("SELECT id FROM workspace WHERE name = :name")
-			.bind("name", workspace)
-			.map((row) -> row.get("id", Long.class))
-			.one();
-	}
-
 	/** The workspace's sources, relay first. */
 	Flux<SourceRow> of(String workspace) {
 		return this.db.sql("SELECT " + COLUMNS + " FROM flow_source s JOIN workspace w ON w.id = s.workspace_id"

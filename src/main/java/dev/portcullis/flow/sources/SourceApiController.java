@@ -114,8 +114,7 @@ class SourceApiController {
 	}
 
 	private Mono<SourceView> view(String workspace) {
-		return this.store.workspaceId(workspace)
-			.switchIfEmpty(Mono.error(SourceChanges.NoWorkspace::new))
+		return this.changes.workspaceId(workspace)
 			.then(this.store.of(workspace).collectList())
 			.map((rows) -> SourceView.of(workspace, rows, Instant.now()));
 	}

@@ -10,6 +10,7 @@ import dev.portcullis.flow.sources.SourceRow.Kind;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Permissions;
 import dev.portcullis.identity.Role;
+import dev.portcullis.policy.Workspaces;
 import dev.portcullis.secrets.SecretBox;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -31,6 +32,8 @@ class SourceChanges {
 
 	private final FlowSources store;
 
+	private final Workspaces workspaces;
+
 	private final SecretBox secrets;
 
 	private final SourceSettings settings;
@@ -41,9 +44,10 @@ class SourceChanges {
 
 	private final TransactionalOperator tx;
 
-	SourceChanges(FlowSources store, SecretBox secrets, SourceSettings settings, Permissions permissions,
+	SourceChanges(FlowSources store, Workspaces workspaces, SecretBox secrets, SourceSettings settings, Permissions permissions,
 			AuditLog audit, org.springframework.transaction.ReactiveTransactionManager transactions) {
 		this.store = store;
+		this.workspaces = workspaces;
 		this.secrets = secrets;
 		this.settings = settings;
 		this.permissions = permissions;
@@ -143,8 +147,9 @@ class SourceChanges {
 				: record(by, REMOVE, workspace, Map.of("kind", kind.column())));
 	}
 
-	private Mono<Long> workspaceId(String workspace) {
-		return this.store.workspaceId(workspace).switchIfEmpty(Mono.error(NoWorkspace::new));
+	/** The workspace's id, or {@link NoWorkspace}. */
+	Mono<Long> workspaceId(String workspace) {
+		return this.workspaces.findId(workspace).switchIfEmpty(Mono.error(NoWorkspace::new));
 	}
 
 	private Mono<Void> record(Actor by, String action, String workspace, Map<String, Object> details) {

@@ -111,8 +111,8 @@ class SourcePages {
 	}
 
 	private Mono<SourceView> view(String workspace) {
-		return this.store.workspaceId(workspace)
-			.switchIfEmpty(Mono.error(() -> new PageError(HttpStatus.NOT_FOUND, "There is no such workspace.")))
+		return this.changes.workspaceId(workspace)
+			.onErrorMap(SourceChanges.NoWorkspace.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
 			.then(this.store.of(workspace).collectList())
 			.map((rows) -> SourceView.of(workspace, rows, Instant.now()));
 	}

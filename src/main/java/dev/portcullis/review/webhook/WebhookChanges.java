@@ -9,6 +9,7 @@ import dev.portcullis.audit.AuditLog;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Permissions;
 import dev.portcullis.identity.Role;
+import dev.portcullis.policy.Workspaces;
 import dev.portcullis.secrets.SecretBox;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -29,6 +30,8 @@ class WebhookChanges {
 
 	private final WebhookStore store;
 
+	private final Workspaces workspaces;
+
 	private final Webhooks webhooks;
 
 	private final SecretBox secrets;
@@ -41,9 +44,10 @@ class WebhookChanges {
 
 	private final TransactionalOperator tx;
 
-	WebhookChanges(WebhookStore store, Webhooks webhooks, SecretBox secrets, WebhookSettings settings,
+	WebhookChanges(WebhookStore store, Workspaces workspaces, Webhooks webhooks, SecretBox secrets, WebhookSettings settings,
 			Permissions permissions, AuditLog audit, ReactiveTransactionManager transactions) {
 		this.store = store;
+		this.workspaces = workspaces;
 		this.webhooks = webhooks;
 		this.secrets = secrets;
 		this.settings = settings;
@@ -146,7 +150,7 @@ class WebhookChanges {
 	}
 
 	Mono<Long> workspaceId(String workspace) {
-		return this.store.workspaceId(workspace)
+		return this.workspaces.findId(workspace)
 			.switchIfEmpty(Mono.error(() -> new NotFound("There is no such workspace.")));
 	}
 
