@@ -8,11 +8,10 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.portcullis.identity.Actor;
-import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.FieldViolation;
+import dev.portcullis.web.JsonBody;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -316,20 +315,7 @@ class PublishApiController {
 	}
 
 	private JsonNode read(@Nullable String body) {
-		if (body == null || body.isBlank()) {
-			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
-		}
-		JsonNode node;
-		try {
-			node = this.json.readTree(body);
-		}
-		catch (JacksonException ex) {
-			throw ApiProblem.badRequest("malformed-json", "Malformed JSON", "The body is not valid JSON.");
-		}
-		if (node == null || !node.isObject()) {
-			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
-		}
-		return node;
+		return JsonBody.object(this.json, body, "The body must be a JSON object.");
 	}
 
 }

@@ -9,9 +9,9 @@ import java.util.TreeSet;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.FieldViolation;
+import dev.portcullis.web.JsonBody;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -198,22 +198,8 @@ class WebhookApiController {
 	}
 
 	private JsonNode read(@Nullable String body) {
-		if (body == null || body.isBlank()) {
-			throw ApiProblem.badRequest("invalid-request", "Invalid request",
-					"The body must be a JSON object with the members name, url, secret, events and active.");
-		}
-		JsonNode node;
-		try {
-			node = this.json.readTree(body);
-		}
-		catch (JacksonException ex) {
-			throw ApiProblem.badRequest("malformed-json", "Malformed JSON", "The body is not valid JSON.");
-		}
-		if (node == null || !node.isObject()) {
-			throw ApiProblem.badRequest("invalid-request", "Invalid request",
-					"The body must be a JSON object with the members name, url, secret, events and active.");
-		}
-		return node;
+		return JsonBody.object(this.json, body,
+				"The body must be a JSON object with the members name, url, secret, events and active.");
 	}
 
 }
