@@ -14,7 +14,6 @@ import dev.portcullis.engine.doc.NodePath;
 import dev.portcullis.engine.doc.Position;
 import dev.portcullis.engine.eval.Decision;
 import dev.portcullis.engine.flow.Flow;
-import dev.portcullis.engine.flow.FlowParseResult;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
 import dev.portcullis.flow.query.FlowFilter;
