@@ -33,6 +33,7 @@ import dev.portcullis.hubble.FlowReader;
 import dev.portcullis.hubble.LostEvents;
 import dev.portcullis.hubble.StoredFlow;
 import dev.portcullis.policy.WorkspaceSettings;
+import dev.portcullis.policy.Workspaces;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
@@ -98,16 +99,19 @@ public class FlowIngest {
 
 	private final WorkspaceSettings settings;
 
+	private final Workspaces workspaces;
+
 	private final AuditLog audit;
 
 	private final FlowSettings flows;
 
 	FlowIngest(DatabaseClient db, ConnectionFactory connections, ReactiveTransactionManager transactions,
-			EnginePool engine, WorkspaceSettings settings, AuditLog audit, FlowSettings flows) {
+			EnginePool engine, Workspaces workspaces, WorkspaceSettings settings, AuditLog audit, FlowSettings flows) {
 		this.db = db;
 		this.connections = connections;
 		this.transaction = TransactionalOperator.create(transactions);
 		this.engine = engine;
+		this.workspaces = workspaces;
 		this.settings = settings;
 		this.audit = audit;
 		this.flows = flows;
@@ -146,10 +150,7 @@ public class FlowIngest {
 	 */
 	public Mono<IngestReport> ingest(String workspace, Input input, Source source, AuditLog.Who actor,
 			@Nullable String remoteAddress) {
-		return this.db.sql("SELECT id FROM workspace WHERE name = :name")
-			.bind("name", workspace)
-			.map((row) -> row.get("id", Long.class))
-			.one()
+		return this.workspaces.findId(workspace)
 			.flatMap((id) -> this.settings.at(workspace, Instant.now())
 				.map((s) -> s.engineOptions().clusterName())
 				.flatMap((cluster) -> run(new Run(id, workspace, cluster, source), input, actor, remoteAddress)));

@@ -2,11 +2,11 @@ package dev.portcullis.flow;
 
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Role;
+import dev.portcullis.policy.Workspaces;
 import dev.portcullis.web.PageError;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,22 +23,18 @@ import org.springframework.web.server.ServerWebExchange;
 @Controller
 class FlowUploadPages {
 
-	private final DatabaseClient db;
+	private final Workspaces workspaces;
 
 	private final FlowSettings settings;
 
-	FlowUploadPages(DatabaseClient db, FlowIngest ingest) {
-		this.db = db;
+	FlowUploadPages(Workspaces workspaces, FlowIngest ingest) {
+		this.workspaces = workspaces;
 		this.settings = ingest.settings();
 	}
 
 	@GetMapping("/workspaces/{workspace}/flows/upload")
 	Mono<Rendering> page(@PathVariable String workspace, ServerWebExchange exchange) {
-		return this.db.sql("SELECT count(*) FROM workspace WHERE name = :name")
-			.bind("name", workspace)
-			.map((row) -> row.get(0, Long.class))
-			.one()
-			.filter((n) -> n > 0)
+		return this.workspaces.findId(workspace)
 			.switchIfEmpty(Mono.error(() -> new PageError(HttpStatus.NOT_FOUND, "There is no such workspace.")))
 			.then(Actor.current(exchange))
 			.map((actor) -> Rendering.view("flows/upload")

@@ -7,11 +7,12 @@ import java.util.Map;
 
 import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.IfMatch;
 import dev.portcullis.web.InstantParameter;
+import dev.portcullis.web.JsonBody;
 import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -166,21 +167,7 @@ final class StoreApi {
 
 	/** The version a strong {@code If-Match} names: {@code "3"} (or {@code 3}). */
 	static int version(String ifMatch) {
-		String v = ifMatch.strip();
-		if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-			v = v.substring(1, v.length() - 1);
-		}
-		try {
-			int n = Integer.parseInt(v);
-			if (n >= 1) {
-				return n;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// reported below
-		}
-		throw ApiProblem.badRequest("invalid-precondition", "Invalid precondition", "If-Match must be the ETag of"
-				+ " the version your change is based on, for example \"3\", not " + Quoted.of(ifMatch) + ".");
+		return IfMatch.number(ifMatch, "version", 3);
 	}
 
 	// ---------------------------------------------------------------- parameters
@@ -200,19 +187,7 @@ final class StoreApi {
 
 	/** A JSON object body; 400 when it is absent, blank, malformed or not an object. */
 	static JsonNode readJson(JsonMapper json, @Nullable String body) {
-		if (body == null || body.isBlank()) {
-			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
-		}
-		try {
-			JsonNode node = json.readTree(body);
-			if (!node.isObject()) {
-				throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
-			}
-			return node;
-		}
-		catch (JacksonException ex) {
-			throw ApiProblem.badRequest("malformed-json", "Malformed JSON", "The body is not valid JSON.");
-		}
+		return JsonBody.object(json, body, "The body must be a JSON object.");
 	}
 
 }

@@ -103,6 +103,15 @@ public class Workspaces {
 	 * removed, so a name, once found, names the same row for good.
 	 */
 	public Mono<Long> id(String name) {
+		return findId(name)
+			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named " + Quoted.of(name) + ".")));
+	}
+
+	/**
+	 * The id of a workspace, or empty when there is none by that name: the one lookup of a workspace's id, for
+	 * features that refuse a missing workspace in their own words. Cached like {@link #id}.
+	 */
+	public Mono<Long> findId(String name) {
 		Long cached = this.ids.get(name);
 		if (cached != null) {
 			return Mono.just(cached);
@@ -111,8 +120,7 @@ public class Workspaces {
 			.bind("name", name)
 			.map((row) -> row.get("id", Long.class))
 			.one()
-			.doOnNext((id) -> this.ids.put(name, id))
-			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named " + Quoted.of(name) + ".")));
+			.doOnNext((id) -> this.ids.put(name, id));
 	}
 
 }

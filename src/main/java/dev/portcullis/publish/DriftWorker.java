@@ -1,10 +1,11 @@
 package dev.portcullis.publish;
 
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+
+import dev.portcullis.database.LeaseLoop;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -44,7 +45,7 @@ class DriftWorker implements SmartLifecycle {
 
 	@Autowired
 	DriftWorker(Targets targets, Drifts drifts, PublishSettings settings) {
-		this(targets, drifts, settings, PublishWorker.host() + "/drift-" + UUID.randomUUID().toString().substring(0, 8));
+		this(targets, drifts, settings, LeaseLoop.newOwner());
 	}
 
 	DriftWorker(Targets targets, Drifts drifts, PublishSettings settings, String owner) {

@@ -8,20 +8,16 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.portcullis.identity.Actor;
-import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.FieldViolation;
+import dev.portcullis.web.JsonBody;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -120,7 +116,7 @@ class PublishApiController {
 		boolean dryRun = bool(request, "dryRun", violations);
 		boolean force = bool(request, "forceConflicts", violations);
 		if (!violations.isEmpty()) {
-			throw invalid(violations);
+			throw PublishRefused.REQUEST.of(violations);
 		}
 		String named = (target != null && target.isString()) ? target.asString() : null;
 		return Actor.current(exchange)
@@ -146,11 +142,11 @@ class PublishApiController {
 			@RequestParam(required = false) @Nullable String target,
 			@RequestParam(required = false, defaultValue = "50") int limit) {
 		if (status != null && !STATUSES.contains(status)) {
-			throw invalid(List.of(FieldViolation.at("status",
+			throw PublishRefused.REQUEST.of(List.of(FieldViolation.at("status",
 					"must be one of FAILED, PARTIAL, PENDING, RUNNING, SUCCEEDED")));
 		}
 		if (limit < 1 || limit > 500) {
-			throw invalid(List.of(FieldViolation.at("limit", "must be between 1 and 500")));
+			throw PublishRefused.REQUEST.of(List.of(FieldViolation.at("limit", "must be between 1 and 500")));
 		}
 		return this.publications.list(workspace, status, target, limit).map(this::publication).collectList()
 			.map((list) -> Map.of("publications", list));
@@ -168,18 +164,6 @@ class PublishApiController {
 		return Actor.current(exchange)
 			.flatMap((by) -> this.publications.retry(workspace, id, by))
 			.map((row) -> ResponseEntity.accepted().body(publication(row)));
-	}
-
-	@ExceptionHandler(PublishRefused.class)
-	ResponseEntity<ProblemDetail> refused(PublishRefused ex, ServerWebExchange exchange) {
-		ApiProblem problem = switch (ex.reason) {
-			case NOT_FOUND -> ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", "Not found", ex.getMessage());
-			case CONFLICT -> ApiProblem.of(HttpStatus.CONFLICT, "publish-conflict", "Conflict", ex.getMessage());
-			case CHECK_FAILED -> new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "target-check-failed",
-					"The target cannot be used", ex.getMessage(), List.of());
-			case INVALID -> invalid(List.of(FieldViolation.at((ex.field != null) ? ex.field : "", ex.getMessage())));
-		};
-		return problem.response(exchange);
 	}
 
 	static Map<String, Object> target(TargetRow row) {
@@ -301,7 +285,7 @@ class PublishApiController {
 			}
 		}
 		if (!violations.isEmpty()) {
-			throw invalid(violations);
+			throw PublishRefused.REQUEST.of(violations);
 		}
 		return new Targets.Form(name, type, settings, credentials);
 	}
@@ -331,26 +315,7 @@ class PublishApiController {
 	}
 
 	private JsonNode read(@Nullable String body) {
-		if (body == null || body.isBlank()) {
-			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
-		}
-		JsonNode node;
-		try {
-			node = this.json.readTree(body);
-		}
-		catch (JacksonException ex) {
-			throw ApiProblem.badRequest("malformed-json", "Malformed JSON", "The body is not valid JSON.");
-		}
-		if (node == null || !node.isObject()) {
-			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
-		}
-		return node;
-	}
-
-	private static ApiProblem invalid(List<FieldViolation> violations) {
-		return new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-publish-request", "Invalid request",
-				violations.size() + " member(s) of the request are not valid; each violation names its member.",
-				violations);
+		return JsonBody.object(this.json, body, "The body must be a JSON object.");
 	}
 
 }

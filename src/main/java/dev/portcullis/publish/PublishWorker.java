@@ -1,18 +1,16 @@
 package dev.portcullis.publish;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
+import dev.portcullis.database.LeaseLoop;
 import dev.portcullis.policy.WorkspaceState;
 import dev.portcullis.policy.WorkspaceStates;
 import org.jspecify.annotations.Nullable;
@@ -21,23 +19,22 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The outbox worker. Every {@link PublishSettings#tick()} it renews the leases of the publications it runs and
- * claims due ones ({@link Publications#claim}) while it has a free thread; each runs on the worker's own threads
- * (adapters block): the target opened, the state read back ({@link WorkspaceStates#at} the publication's moment),
- * the plan made and recorded, then (unless a dry run) applied and the outcome recorded with what the target now
- * holds. A {@link PublishFailure} is retried with backoff up to {@link PublishSettings#attempts()}, then FAILED with
- * its words; any other exception counts as a failed attempt with "internal error" (the message goes to the log
- * only). An instance that stops gives its claims back; one that dies loses its lease and another instance takes the
- * publication over: the adapter converges on what the first one already applied (Git finds its commit), so nothing
- * is lost and nothing applied twice.
+ * The outbox worker, a {@link LeaseLoop}. Every {@link PublishSettings#tick()} it renews the leases of the
+ * publications it runs and then claims due ones ({@link Publications#claim}) while it has a free thread; each runs
+ * on the worker's own threads (adapters block): the target opened, the state read back ({@link WorkspaceStates#at}
+ * the publication's moment), the plan made and recorded, then (unless a dry run) applied and the outcome recorded
+ * with what the target now holds. A {@link PublishFailure} is retried with backoff up to
+ * {@link PublishSettings#attempts()}, then FAILED with its words; any other exception counts as a failed attempt
+ * with "internal error" (the message goes to the log only). An instance that stops gives its claims back; one that
+ * dies loses its lease and another instance takes the publication over: the adapter converges on what the first one
+ * already applied (Git finds its commit), so nothing is lost and nothing applied twice.
  */
 @Component
 @EnableConfigurationProperties(PublishSettings.class)
-class PublishWorker implements SmartLifecycle {
+class PublishWorker extends LeaseLoop {
 
 	private static final Logger log = LoggerFactory.getLogger(PublishWorker.class);
 
@@ -56,8 +53,6 @@ class PublishWorker implements SmartLifecycle {
 
 	private final PublishSettings settings;
 
-	private final String owner;
-
 	private final Set<Long> running = ConcurrentHashMap.newKeySet();
 
 	/** Test seams: called with the publication's id after its plan is recorded, and after the adapter applied. */
@@ -67,62 +62,51 @@ class PublishWorker implements SmartLifecycle {
 	volatile LongConsumer afterApply = (id) -> {
 	};
 
-	private volatile @Nullable ScheduledExecutorService ticks;
-
 	private volatile @Nullable ExecutorService workers;
 
 	@Autowired
 	PublishWorker(Publications publications, Targets targets, WorkspaceStates states, Adapters adapters,
 			PublishSettings settings) {
-		this(publications, targets, states, adapters, settings, host() + "/" + UUID.randomUUID().toString().substring(0, 8));
+		this(publications, targets, states, adapters, settings, LeaseLoop.newOwner());
 	}
 
 	PublishWorker(Publications publications, Targets targets, WorkspaceStates states, Adapters adapters,
 			PublishSettings settings, String owner) {
+		super("publish-ticks", owner);
 		this.publications = publications;
 		this.targets = targets;
 		this.states = states;
 		this.adapters = adapters;
 		this.settings = settings;
-		this.owner = owner;
-	}
-
-	String owner() {
-		return this.owner;
 	}
 
 	@Override
-	public void start() {
-		if (!this.settings.worker()) {
-			return;
-		}
-		startTicking();
+	protected boolean enabled() {
+		return this.settings.worker();
+	}
+
+	@Override
+	protected Duration interval() {
+		return this.settings.tick();
 	}
 
 	/** Starts the ticks whatever the settings say (tests). */
-	void startTicking() {
+	@Override
+	protected void startTicking() {
 		this.workers = Executors.newFixedThreadPool(this.settings.threads(), (r) -> {
 			Thread t = new Thread(r, "publish-worker");
 			t.setDaemon(true);
 			return t;
 		});
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((r) -> {
-			Thread t = new Thread(r, "publish-ticks");
-			t.setDaemon(true);
-			return t;
-		});
-		executor.scheduleWithFixedDelay(this::tick, 0, this.settings.tick().toMillis(), TimeUnit.MILLISECONDS);
-		this.ticks = executor;
+		super.startTicking();
 	}
 
 	@Override
-	public void stop() {
-		ScheduledExecutorService executor = this.ticks;
+	protected void giveBack() {
 		ExecutorService pool = this.workers;
-		if (executor == null || pool == null) {
+		if (pool == null) {
 			return;
 		}
-		executor.shutdownNow();
 		pool.shutdown();
 		try {
 			// a publication in flight may finish; one that does not is given back
@@ -134,65 +118,51 @@ class PublishWorker implements SmartLifecycle {
 			Thread.currentThread().interrupt();
 		}
 		try {
-			this.publications.release(this.owner).block(STORE);
+			this.publications.release(owner()).block(STORE);
 		}
 		catch (RuntimeException ex) {
 			log.warn("publishing: cannot give back claims: {}", ex.getMessage());
 		}
-		this.ticks = null;
 		this.workers = null;
 	}
 
 	/** Stops at once without giving anything back, as a killed process would (tests). */
 	void die() {
-		ScheduledExecutorService executor = this.ticks;
+		abandon();
 		ExecutorService pool = this.workers;
-		if (executor != null) {
-			executor.shutdownNow();
-		}
 		if (pool != null) {
 			pool.shutdownNow();
 		}
-		this.ticks = null;
 		this.workers = null;
 	}
 
+	/** Extends the leases of the publications this instance runs. */
 	@Override
-	public boolean isRunning() {
-		return this.ticks != null;
+	protected void renewOwn() {
+		this.publications.renew(owner(), new ArrayList<>(this.running), this.settings.lease()).block(STORE);
 	}
 
+	/** Claims due publications while a thread is free; each runs on the worker's threads. */
 	@Override
-	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 1000;
-	}
-
-	/** One round: renew what runs, then claim while a thread is free. */
-	void tick() {
+	protected void claimFree() {
 		ExecutorService pool = this.workers;
 		if (pool == null) {
 			return;
 		}
-		try {
-			this.publications.renew(this.owner, new ArrayList<>(this.running), this.settings.lease()).block(STORE);
-			while (this.running.size() < this.settings.threads() && !Thread.currentThread().isInterrupted()) {
-				PublicationRow row = this.publications.claim(this.owner, this.settings.lease()).block(STORE);
-				if (row == null) {
-					return;
-				}
-				this.running.add(row.id());
-				pool.execute(() -> {
-					try {
-						run(row);
-					}
-					finally {
-						this.running.remove(row.id());
-					}
-				});
+		while (this.running.size() < this.settings.threads() && !Thread.currentThread().isInterrupted()) {
+			PublicationRow row = this.publications.claim(owner(), this.settings.lease()).block(STORE);
+			if (row == null) {
+				return;
 			}
-		}
-		catch (RuntimeException ex) {
-			log.warn("publishing: cannot claim or renew: {}", ex.getMessage());
+			this.running.add(row.id());
+			pool.execute(() -> {
+				try {
+					run(row);
+				}
+				finally {
+					this.running.remove(row.id());
+				}
+			});
 		}
 	}
 
@@ -200,7 +170,7 @@ class PublishWorker implements SmartLifecycle {
 	int drain() {
 		int ran = 0;
 		for (;;) {
-			PublicationRow row = this.publications.claim(this.owner, this.settings.lease()).block(STORE);
+			PublicationRow row = this.publications.claim(owner(), this.settings.lease()).block(STORE);
 			if (row == null) {
 				return ran;
 			}
@@ -214,7 +184,7 @@ class PublishWorker implements SmartLifecycle {
 		List<DesiredObject> desired = List.of();
 		try {
 			if (row.targetId() == null) {
-				this.publications.attemptFailed(row, this.owner, "The target was deleted.", null).block(STORE);
+				this.publications.attemptFailed(row, owner(), "The target was deleted.", null).block(STORE);
 				return;
 			}
 			TargetRow targetRow = this.targets.find(row.workspace(), row.targetName()).block(STORE);
@@ -223,12 +193,12 @@ class PublishWorker implements SmartLifecycle {
 			desired = Desired.of(state);
 			TargetAdapter adapter = this.adapters.of(row.targetType());
 			Plan plan = adapter.plan(target, desired);
-			if (!Boolean.TRUE.equals(this.publications.planned(row.id(), this.owner, plan, !row.dryRun()).block(STORE))) {
+			if (!Boolean.TRUE.equals(this.publications.planned(row.id(), owner(), plan, !row.dryRun()).block(STORE))) {
 				return;
 			}
 			this.afterPlan.accept(row.id());
 			if (row.dryRun()) {
-				this.publications.finished(row, this.owner, "SUCCEEDED", null, desired, null).block(STORE);
+				this.publications.finished(row, owner(), "SUCCEEDED", null, desired, null).block(STORE);
 				return;
 			}
 			Publication publication = new Publication(row.id(), row.workspace(), row.requestedBy(),
@@ -239,7 +209,7 @@ class PublishWorker implements SmartLifecycle {
 			this.afterApply.accept(row.id());
 			String status = applied.failed() ? "FAILED" : applied.partial() ? "PARTIAL" : "SUCCEEDED";
 			String error = applied.failed() || applied.partial() ? failures(applied) : null;
-			this.publications.finished(row, this.owner, status, applied, desired, error).block(STORE);
+			this.publications.finished(row, owner(), status, applied, desired, error).block(STORE);
 		}
 		catch (PublishFailure ex) {
 			failed(row, ex.getMessage());
@@ -258,7 +228,7 @@ class PublishWorker implements SmartLifecycle {
 		String words = (wait != null) ? message + " (attempt " + row.attempts() + " of " + this.settings.attempts()
 				+ "; next in " + wait.toSeconds() + " s)" : message;
 		try {
-			this.publications.attemptFailed(row, this.owner, words, wait).block(STORE);
+			this.publications.attemptFailed(row, owner(), words, wait).block(STORE);
 		}
 		catch (RuntimeException ex) {
 			log.warn("publishing: cannot record the failure of publication {}: {}", row.id(), ex.getMessage());
@@ -284,15 +254,6 @@ class PublishWorker implements SmartLifecycle {
 			super("simulated crash", null, false, false);
 		}
 
-	}
-
-	static String host() {
-		try {
-			return InetAddress.getLocalHost().getHostName();
-		}
-		catch (java.io.IOException ex) {
-			return "portcullis";
-		}
 	}
 
 }

@@ -84,8 +84,8 @@ class Targets {
 
 	/** The workspace's id, or {@link PublishRefused} NOT_FOUND. */
 	Mono<Long> workspaceId(String workspace) {
-		return this.workspaces.id(workspace).onErrorMap((ex) -> !(ex instanceof PublishRefused),
-				(ex) -> PublishRefused.notFound("There is no workspace " + workspace + "."));
+		return this.workspaces.findId(workspace)
+			.switchIfEmpty(Mono.error(() -> PublishRefused.notFound("There is no workspace " + workspace + ".")));
 	}
 
 	/** The workspace's targets by name. */

@@ -135,7 +135,8 @@ final class Impact {
 				baseline.state(), candidate.state(), null, note);
 	}
 
-	private static @Nullable Flow read(FlowReader reader, String json) {
+	/** The flow of a tuple's sample (its stored JSON), or null when the flow reader cannot read it. */
+	static @Nullable Flow read(FlowReader reader, String json) {
 		try {
 			FlowParseResult read = reader.read(json, 0);
 			return read.flows().isEmpty() ? null : read.flows().get(0).flow();

@@ -14,7 +14,6 @@ import dev.portcullis.engine.doc.NodePath;
 import dev.portcullis.engine.doc.Position;
 import dev.portcullis.engine.eval.Decision;
 import dev.portcullis.engine.flow.Flow;
-import dev.portcullis.engine.flow.FlowParseResult;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
 import dev.portcullis.flow.query.FlowFilter;
@@ -159,7 +158,7 @@ public class RuleHits {
 		}
 		FlowReader reader = new FlowReader();
 		for (FlowTuple tuple : window.tuples()) {
-			Flow flow = read(reader, tuple.sample().json());
+			Flow flow = Impact.read(reader, tuple.sample().json());
 			if (flow == null || flow.reply()) {
 				continue;
 			}
@@ -193,16 +192,6 @@ public class RuleHits {
 					c[1], flows == 0, flows > 0 && c[0] == 0 && !rule.deny()));
 		}
 		return new Report(key.toString(), version.version(), since, until, window.flows(), rules);
-	}
-
-	private static @Nullable Flow read(FlowReader reader, String json) {
-		try {
-			FlowParseResult read = reader.read(json, 0);
-			return read.flows().isEmpty() ? null : read.flows().get(0).flow();
-		}
-		catch (RuntimeException ex) {
-			return null;
-		}
 	}
 
 }

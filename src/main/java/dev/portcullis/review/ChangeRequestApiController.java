@@ -13,11 +13,12 @@ import dev.portcullis.policy.PolicyVersion;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.FieldViolation;
+import dev.portcullis.web.IfMatch;
+import dev.portcullis.web.JsonBody;
 import dev.portcullis.web.NulCharacters;
 import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -351,19 +352,7 @@ class ChangeRequestApiController {
 	// ---------------------------------------------------------------- requests
 
 	private JsonNode object(@Nullable String body) {
-		if (body == null || body.isBlank()) {
-			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
-		}
-		try {
-			JsonNode node = this.json.readTree(body);
-			if (!node.isObject()) {
-				throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object.");
-			}
-			return node;
-		}
-		catch (JacksonException ex) {
-			throw ApiProblem.badRequest("malformed-json", "Malformed JSON", "The body is not valid JSON.");
-		}
+		return JsonBody.object(this.json, body, "The body must be a JSON object.");
 	}
 
 	private static ChangeRequests.Proposal proposal(JsonNode request) {
@@ -472,21 +461,7 @@ class ChangeRequestApiController {
 	}
 
 	private static int revisionOf(String ifMatch) {
-		String v = ifMatch.strip();
-		if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-			v = v.substring(1, v.length() - 1);
-		}
-		try {
-			int n = Integer.parseInt(v);
-			if (n >= 1) {
-				return n;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// reported below
-		}
-		throw ApiProblem.badRequest("invalid-precondition", "Invalid precondition", "If-Match must be the ETag of the"
-				+ " revision your change is based on, for example \"2\", not " + Quoted.of(ifMatch) + ".");
+		return IfMatch.number(ifMatch, "revision", 2);
 	}
 
 }

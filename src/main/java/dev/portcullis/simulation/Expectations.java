@@ -12,6 +12,7 @@ import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Permissions;
 import dev.portcullis.identity.Role;
 import dev.portcullis.policy.StoreException;
+import dev.portcullis.policy.Workspaces;
 import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.Quoted;
 import dev.portcullis.yaml.YamlLimits;
@@ -43,6 +44,8 @@ public class Expectations {
 
 	private final DatabaseClient db;
 
+	private final Workspaces workspaces;
+
 	private final TransactionalOperator tx;
 
 	private final EnginePool engine;
@@ -53,9 +56,10 @@ public class Expectations {
 
 	private final YamlLimits limits;
 
-	Expectations(DatabaseClient db, ReactiveTransactionManager transactions, EnginePool engine, Permissions permissions,
+	Expectations(DatabaseClient db, Workspaces workspaces, ReactiveTransactionManager transactions, EnginePool engine, Permissions permissions,
 			AuditLog audit, YamlProperties yaml) {
 		this.db = db;
+		this.workspaces = workspaces;
 		this.tx = TransactionalOperator.create(transactions);
 		this.engine = engine;
 		this.permissions = permissions;
@@ -85,7 +89,7 @@ public class Expectations {
 
 	/** The latest version ({@link ExpectationVersion#none} when none was saved). */
 	public Mono<ExpectationVersion> latest(String workspace) {
-		return workspaceId(workspace).flatMap((id) -> this.db
+		return this.workspaces.id(workspace).flatMap((id) -> this.db
 			.sql("SELECT * FROM expectation_version WHERE workspace_id = :id ORDER BY version DESC LIMIT 1")
 			.bind("id", id)
 			.map((row) -> row(workspace, row))
@@ -98,7 +102,7 @@ public class Expectations {
 		if (at == null) {
 			return latest(workspace);
 		}
-		return workspaceId(workspace).flatMap((id) -> this.db
+		return this.workspaces.id(workspace).flatMap((id) -> this.db
 			.sql("SELECT * FROM expectation_version WHERE workspace_id = :id AND created_at <= :at "
 					+ "ORDER BY created_at DESC, version DESC LIMIT 1")
 			.bind("id", id)
@@ -128,7 +132,7 @@ public class Expectations {
 		if (!actor.has(Role.AUTHOR)) {
 			return this.permissions.refuse(actor, Role.AUTHOR, "expectations.save");
 		}
-		return workspaceId(workspace)
+		return this.workspaces.id(workspace)
 			.flatMap((id) -> this.engine.run(() -> ExpectationDocument.parse(text, this.limits)).flatMap((reading) -> {
 				if (!reading.isValid()) {
 					Map<String, Object> details = new LinkedHashMap<>();
@@ -185,14 +189,6 @@ public class Expectations {
 				return this.audit.record(new AuditLog.Event(actor, "expectations.save", AuditLog.Outcome.SUCCESS,
 						"expectations v" + saved.version(), workspace, actor.address(), details)).thenReturn(saved);
 			});
-	}
-
-	private Mono<Long> workspaceId(String workspace) {
-		return this.db.sql("SELECT id FROM workspace WHERE name = :name")
-			.bind("name", workspace)
-			.map((row) -> row.get("id", Long.class))
-			.one()
-			.switchIfEmpty(Mono.error(() -> new StoreException.NotFound("No workspace named " + Quoted.of(workspace) + ".")));
 	}
 
 	private static ExpectationVersion row(String workspace, Readable row) {

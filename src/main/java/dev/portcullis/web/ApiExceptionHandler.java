@@ -39,6 +39,11 @@ class ApiExceptionHandler {
 		return problem.response(exchange);
 	}
 
+	@ExceptionHandler(Refused.class)
+	ResponseEntity<ProblemDetail> refused(Refused refused, ServerWebExchange exchange) {
+		return refused.problem().response(exchange);
+	}
+
 	@ExceptionHandler(EngineBusy.class)
 	ResponseEntity<ProblemDetail> engineBusy(EngineBusy busy, ServerWebExchange exchange) {
 		return ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "engine-busy", "Engine busy", String.valueOf(busy.getReason()))

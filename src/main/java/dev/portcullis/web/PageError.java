@@ -18,4 +18,9 @@ public class PageError extends ResponseStatusException {
 		super(status, message);
 	}
 
+	/** The error page of a refusal: its status and its message ({@link NotFound} is a 404 page). */
+	public static PageError of(Refused refused) {
+		return new PageError(refused.problem().status(), String.valueOf(refused.getMessage()));
+	}
+
 }

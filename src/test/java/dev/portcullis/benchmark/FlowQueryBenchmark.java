@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.portcullis.TestDatabase;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -69,7 +67,7 @@ public final class FlowQueryBenchmark {
 			String ws = System.getProperty("bench.workspace");
 			if (ws == null) {
 				ws = "benchq-" + Long.toString(System.currentTimeMillis(), 36);
-				send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/workspaces")).header("Authorization", basic)
+				SqlFlows.send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/workspaces")).header("Authorization", basic)
 					.header("Content-Type", "application/json")
 					.POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + ws + "\"}")).build(), 201);
 				long fill = System.nanoTime();
@@ -84,13 +82,13 @@ public final class FlowQueryBenchmark {
 			}
 			String page = url + "/api/v1/workspaces/" + ws + "/flows?namespace=payments&verdict=DROPPED&since=1h&limit=50";
 			for (int i = 0; i < 30; i++) {
-				send(http, get(page, basic), 200);
+				SqlFlows.send(http, get(page, basic), 200);
 			}
 			List<Double> millis = new ArrayList<>();
 			int returned = 0;
 			for (int i = 0; i < requests; i++) {
 				long start = System.nanoTime();
-				String body = send(http, get(page, basic), 200);
+				String body = SqlFlows.send(http, get(page, basic), 200);
 				millis.add((System.nanoTime() - start) / 1e6);
 				returned = body.split("\"portcullis\"", -1).length - 1;
 			}
@@ -103,7 +101,7 @@ public final class FlowQueryBenchmark {
 			List<Double> plain = new ArrayList<>();
 			for (int i = 0; i < 100; i++) {
 				long start = System.nanoTime();
-				send(http, get(unfiltered, basic), 200);
+				SqlFlows.send(http, get(unfiltered, basic), 200);
 				plain.add((System.nanoTime() - start) / 1e6);
 			}
 			Collections.sort(plain);
@@ -124,51 +122,35 @@ public final class FlowQueryBenchmark {
 
 	/** Stores {@code flows} flows of the last 8 days in SQL, in batches of a million. */
 	private static void fill(String ws, long flows) throws Exception {
-		TestDatabase.Connection db = TestDatabase.get();
-		try (java.sql.Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
-				var s = c.createStatement()) {
-			long id;
-			try (var rs = s.executeQuery("SELECT id FROM workspace WHERE name = '" + ws + "'")) {
-				rs.next();
-				id = rs.getLong(1);
-			}
-			s.execute("SELECT flow_ensure_partitions(" + id + ", (now() - interval '9 days')::date, now()::date + 1)");
-			s.execute("INSERT INTO flow_upload (workspace_id, source, author) VALUES (" + id + ", 'upload', 'bench')");
-			String namespaces = "ARRAY['" + String.join("','", NAMESPACES) + "']";
-			long batch = 1_000_000;
-			for (long from = 0; from < flows; from += batch) {
-				long to = Math.min(flows, from + batch);
+		String namespaces = "ARRAY['" + String.join("','", NAMESPACES) + "']";
+		SqlFlows.fill(ws, flows, 9, 1_000_000, (id, from, to) ->
 				// g spreads flows evenly over 8 days, newest first; namespace and verdict are derived from g
-				s.execute("INSERT INTO flow (workspace_id, time, upload_id, count, node_name, verdict, drop_reason_desc,"
-						+ " traffic_direction, flow_type, is_reply, source_namespace, source_pod, source_workload,"
-						+ " source_labels, source_ip, source_port, destination_namespace, destination_pod,"
-						+ " destination_workload, destination_labels, destination_ip, destination_port, protocol, flow)"
-						+ " SELECT " + id + ", t, (SELECT max(id) FROM flow_upload), 1, 'node-' || (g % 5), v, "
-						+ " CASE WHEN v = 'DROPPED' THEN 'POLICY_DENIED' END, 'INGRESS', 'L3_L4', false, sns,"
-						+ " 'client-' || (g % 40), sns || '/client', ARRAY['k8s:app=client', 'k8s:io.kubernetes.pod.namespace=' || sns],"
-						+ " ('10.1.' || (g % 250) || '.' || (g % 200))::inet, 30000 + (g % 20000), dns,"
-						+ " 'server-' || (g % 30), dns || '/server', ARRAY['k8s:app=server', 'k8s:io.kubernetes.pod.namespace=' || dns],"
-						+ " ('10.2.' || (g % 250) || '.' || (g % 180))::inet, 8080, 'TCP',"
-						+ " json_build_object('time', to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
-						+ "   'verdict', v, 'drop_reason_desc', CASE WHEN v = 'DROPPED' THEN 'POLICY_DENIED' END,"
-						+ "   'IP', json_build_object('source', '10.1.' || (g % 250) || '.' || (g % 200), 'destination',"
-						+ "     '10.2.' || (g % 250) || '.' || (g % 180), 'ipVersion', 'IPv4'),"
-						+ "   'l4', json_build_object('TCP', json_build_object('source_port', 30000 + (g % 20000),"
-						+ "     'destination_port', 8080)),"
-						+ "   'source', json_build_object('namespace', sns, 'pod_name', 'client-' || (g % 40), 'labels',"
-						+ "     ARRAY['k8s:app=client', 'k8s:io.kubernetes.pod.namespace=' || sns]),"
-						+ "   'destination', json_build_object('namespace', dns, 'pod_name', 'server-' || (g % 30), 'labels',"
-						+ "     ARRAY['k8s:app=server', 'k8s:io.kubernetes.pod.namespace=' || dns]),"
-						+ "   'Type', 'L3_L4', 'node_name', 'node-' || (g % 5), 'event_type', json_build_object('type', 4),"
-						+ "   'traffic_direction', 'INGRESS')"
-						+ " FROM (SELECT g, now() - (g * (interval '8 days' / " + flows + ")) AS t,"
-						+ "   (" + namespaces + ")[1 + (g % 8)] AS sns, (" + namespaces + ")[1 + ((g / 8) % 8)] AS dns,"
-						+ "   CASE WHEN g % 10 = 3 THEN 'DROPPED' ELSE 'FORWARDED' END AS v"
-						+ "   FROM generate_series(" + from + ", " + (to - 1) + ") g) x");
-				System.out.printf(Locale.ROOT, "stored %,d flows%n", to);
-			}
-			s.execute("ANALYZE flow");
-		}
+				"INSERT INTO flow (workspace_id, time, upload_id, count, node_name, verdict, drop_reason_desc,"
+				+ " traffic_direction, flow_type, is_reply, source_namespace, source_pod, source_workload,"
+				+ " source_labels, source_ip, source_port, destination_namespace, destination_pod,"
+				+ " destination_workload, destination_labels, destination_ip, destination_port, protocol, flow)"
+				+ " SELECT " + id + ", t, (SELECT max(id) FROM flow_upload), 1, 'node-' || (g % 5), v, "
+				+ " CASE WHEN v = 'DROPPED' THEN 'POLICY_DENIED' END, 'INGRESS', 'L3_L4', false, sns,"
+				+ " 'client-' || (g % 40), sns || '/client', ARRAY['k8s:app=client', 'k8s:io.kubernetes.pod.namespace=' || sns],"
+				+ " ('10.1.' || (g % 250) || '.' || (g % 200))::inet, 30000 + (g % 20000), dns,"
+				+ " 'server-' || (g % 30), dns || '/server', ARRAY['k8s:app=server', 'k8s:io.kubernetes.pod.namespace=' || dns],"
+				+ " ('10.2.' || (g % 250) || '.' || (g % 180))::inet, 8080, 'TCP',"
+				+ " json_build_object('time', to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+				+ "   'verdict', v, 'drop_reason_desc', CASE WHEN v = 'DROPPED' THEN 'POLICY_DENIED' END,"
+				+ "   'IP', json_build_object('source', '10.1.' || (g % 250) || '.' || (g % 200), 'destination',"
+				+ "     '10.2.' || (g % 250) || '.' || (g % 180), 'ipVersion', 'IPv4'),"
+				+ "   'l4', json_build_object('TCP', json_build_object('source_port', 30000 + (g % 20000),"
+				+ "     'destination_port', 8080)),"
+				+ "   'source', json_build_object('namespace', sns, 'pod_name', 'client-' || (g % 40), 'labels',"
+				+ "     ARRAY['k8s:app=client', 'k8s:io.kubernetes.pod.namespace=' || sns]),"
+				+ "   'destination', json_build_object('namespace', dns, 'pod_name', 'server-' || (g % 30), 'labels',"
+				+ "     ARRAY['k8s:app=server', 'k8s:io.kubernetes.pod.namespace=' || dns]),"
+				+ "   'Type', 'L3_L4', 'node_name', 'node-' || (g % 5), 'event_type', json_build_object('type', 4),"
+				+ "   'traffic_direction', 'INGRESS')"
+				+ " FROM (SELECT g, now() - (g * (interval '8 days' / " + flows + ")) AS t,"
+				+ "   (" + namespaces + ")[1 + (g % 8)] AS sns, (" + namespaces + ")[1 + ((g / 8) % 8)] AS dns,"
+				+ "   CASE WHEN g % 10 = 3 THEN 'DROPPED' ELSE 'FORWARDED' END AS v"
+				+ "   FROM generate_series(" + from + ", " + (to - 1) + ") g) x");
 	}
 
 	/** Times from an upload's answer to the flow's event on a live tail, {@code rounds} times. */
@@ -199,7 +181,7 @@ public final class FlowQueryBenchmark {
 				}
 				return -1L;
 			});
-			send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/workspaces/" + ws + "/flows"))
+			SqlFlows.send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/workspaces/" + ws + "/flows"))
 				.header("Authorization", basic).header("Content-Type", "application/x-ndjson")
 				.POST(HttpRequest.BodyPublishers.ofString(line)).build(), 200);
 			long stored = System.nanoTime();
@@ -217,14 +199,6 @@ public final class FlowQueryBenchmark {
 	private static HttpRequest get(String url, String basic) {
 		return HttpRequest.newBuilder(URI.create(url)).header("Authorization", basic)
 			.header("Accept", "application/json").GET().build();
-	}
-
-	private static String send(HttpClient http, HttpRequest request, int status) throws Exception {
-		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-		if (response.statusCode() != status) {
-			throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
-		}
-		return response.body();
 	}
 
 	private static double pct(List<Double> sorted, int percentile) {

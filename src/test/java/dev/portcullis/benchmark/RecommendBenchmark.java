@@ -3,7 +3,6 @@ package dev.portcullis.benchmark;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ public final class RecommendBenchmark {
 			String basic = "Basic " + Base64.getEncoder().encodeToString(
 					(System.getProperty("bench.user", "admin") + ":" + password).getBytes(StandardCharsets.UTF_8));
 			String ws = "benchr-" + Long.toString(System.currentTimeMillis(), 36);
-			send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/workspaces")).header("Authorization", basic)
+			SqlFlows.send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/workspaces")).header("Authorization", basic)
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + ws + "\"}")).build(), 201);
 			long fill = System.nanoTime();
@@ -75,7 +74,7 @@ public final class RecommendBenchmark {
 				String body = "";
 				for (int i = 0; i < rounds; i++) {
 					long start = System.nanoTime();
-					body = send(http, HttpRequest.newBuilder(URI.create(recommend)).header("Authorization", basic)
+					body = SqlFlows.send(http, HttpRequest.newBuilder(URI.create(recommend)).header("Authorization", basic)
 						.header("Content-Type", "application/json")
 						.POST(HttpRequest.BodyPublishers.ofString("{\"flows\": {}, \"l7\": " + l7 + "}")).build(), 200);
 					seconds.add((System.nanoTime() - start) / 1e9);
@@ -143,71 +142,45 @@ public final class RecommendBenchmark {
 
 	/** Stores {@code flows} flows of the last hour in SQL; answers the workspace's id. */
 	private static long fill(String ws, long flows) throws Exception {
-		TestDatabase.Connection db = TestDatabase.get();
-		try (java.sql.Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
-				var s = c.createStatement()) {
-			long id;
-			try (var rs = s.executeQuery("SELECT id FROM workspace WHERE name = '" + ws + "'")) {
-				rs.next();
-				id = rs.getLong(1);
-			}
-			s.execute("SELECT flow_ensure_partitions(" + id + ", (now() - interval '1 day')::date, now()::date + 1)");
-			s.execute("INSERT INTO flow_upload (workspace_id, source, author) VALUES (" + id + ", 'upload', 'bench')");
-			String namespaces = "ARRAY['" + String.join("','", NAMESPACES) + "']";
-			long batch = 500_000;
-			for (long from = 0; from < flows; from += batch) {
-				long to = Math.min(flows, from + batch);
+		String namespaces = "ARRAY['" + String.join("','", NAMESPACES) + "']";
+		return SqlFlows.fill(ws, flows, 1, 500_000, (id, from, to) ->
 				// k (g % 20) picks the kind of flow: 0 world, 1 DNS, 2-4 HTTP with an ID, else plain TCP to a service
-				s.execute("INSERT INTO flow (workspace_id, time, upload_id, count, node_name, verdict, drop_reason_desc,"
-						+ " traffic_direction, flow_type, is_reply, source_namespace, source_pod, source_workload,"
-						+ " source_labels, source_ip, source_port, destination_namespace, destination_pod,"
-						+ " destination_workload, destination_labels, destination_ip, destination_port, protocol,"
-						+ " l7_type, http_method, http_url, dns_query, flow)"
-						+ " SELECT " + id + ", t, (SELECT max(id) FROM flow_upload), 1, 'node-' || (g % 5), v,"
-						+ " CASE WHEN v = 'DROPPED' THEN 'POLICY_DENIED' END, 'EGRESS', CASE WHEN k BETWEEN 1 AND 4 THEN 'L7'"
-						+ " ELSE 'L3_L4' END, false, sns, 'app' || a || '-7d9f8b6c5d-' || (ARRAY['x2x4z','b7k9p','q5w8n'])[1 + g % 3],"
-						+ " sns || '/app' || a, ARRAY['k8s:app=app' || a, 'k8s:pod-template-hash=7d9f8b6c5d',"
-						+ "   'k8s:io.kubernetes.pod.namespace=' || sns, 'k8s:io.cilium.k8s.policy.cluster=default'],"
-						+ " ('10.1.' || (g % 250) || '.' || (g % 200))::inet, 30000 + (g % 20000),"
-						+ " CASE WHEN k = 0 THEN NULL WHEN k = 1 THEN 'kube-system' ELSE dns END,"
-						+ " CASE WHEN k = 0 THEN NULL WHEN k = 1 THEN 'coredns-5d78c9869d-' || (ARRAY['k2m4p','z8x7v'])[1 + g % 2]"
-						+ "   ELSE 'svc' || b || '-6c8f7d9b5-' || (ARRAY['n4k8q','w2z9x'])[1 + g % 2] END,"
-						+ " CASE WHEN k = 0 THEN 'reserved:world' WHEN k = 1 THEN 'kube-system/coredns' ELSE dns || '/svc' || b END,"
-						+ " CASE WHEN k = 0 THEN ARRAY['reserved:world'] WHEN k = 1 THEN ARRAY['k8s:k8s-app=kube-dns',"
-						+ "   'k8s:pod-template-hash=5d78c9869d', 'k8s:io.kubernetes.pod.namespace=kube-system',"
-						+ "   'k8s:io.cilium.k8s.policy.cluster=default'] ELSE ARRAY['k8s:app=svc' || b,"
-						+ "   'k8s:pod-template-hash=6c8f7d9b5', 'k8s:io.kubernetes.pod.namespace=' || dns,"
-						+ "   'k8s:io.cilium.k8s.policy.cluster=default'] END,"
-						+ " CASE WHEN k = 0 THEN ('203.0.113.' || (g % 10))::inet ELSE ('10.2.' || (g % 250) || '.' || (g % 180))::inet END,"
-						+ " CASE WHEN k = 0 THEN 443 WHEN k = 1 THEN 53 ELSE 8080 + (g % 2) END,"
-						+ " CASE WHEN k = 1 THEN 'UDP' ELSE 'TCP' END,"
-						+ " CASE WHEN k BETWEEN 1 AND 4 THEN 'REQUEST' END,"
-						+ " CASE WHEN k BETWEEN 2 AND 4 THEN (ARRAY['GET','POST'])[1 + g % 2] END,"
-						+ " CASE WHEN k BETWEEN 2 AND 4 THEN 'http://svc' || b || ':8080/orders/' || (g % 5000) || '/items' END,"
-						+ " CASE WHEN k = 1 THEN 'svc' || b || '.' || dns || '.svc.cluster.local.' END,"
-						+ " CASE WHEN k BETWEEN 2 AND 4 THEN json_build_object('time', t, 'verdict', v, 'l7',"
-						+ "   json_build_object('type', 'REQUEST', 'http', json_build_object('method', (ARRAY['GET','POST'])[1 + g % 2],"
-						+ "   'url', 'http://svc' || b || ':8080/orders/' || (g % 5000) || '/items', 'protocol', 'HTTP/1.1')))"
-						+ "   ELSE json_build_object('time', t, 'verdict', v) END"
-						+ " FROM (SELECT g, g % 20 AS k, g % 12 AS a, (g / 20) % 10 AS b,"
-						+ "   now() - (g * (interval '1 hour' / " + flows + ")) AS t,"
-						+ "   (" + namespaces + ")[1 + (g % 8)] AS sns, (" + namespaces + ")[1 + ((g / 8) % 8)] AS dns,"
-						+ "   CASE WHEN g % 50 = 7 THEN 'DROPPED' ELSE 'FORWARDED' END AS v"
-						+ "   FROM generate_series(" + from + ", " + (to - 1) + ") g) x");
-				System.out.printf(Locale.ROOT, "stored %,d flows%n", to);
-			}
-			s.execute("ANALYZE flow");
-			return id;
-		}
-	}
-
-	private static String send(HttpClient http, HttpRequest request, int status) throws Exception {
-		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-		if (response.statusCode() != status) {
-			throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": "
-					+ response.body().substring(0, Math.min(2000, response.body().length())));
-		}
-		return response.body();
+				"INSERT INTO flow (workspace_id, time, upload_id, count, node_name, verdict, drop_reason_desc,"
+				+ " traffic_direction, flow_type, is_reply, source_namespace, source_pod, source_workload,"
+				+ " source_labels, source_ip, source_port, destination_namespace, destination_pod,"
+				+ " destination_workload, destination_labels, destination_ip, destination_port, protocol,"
+				+ " l7_type, http_method, http_url, dns_query, flow)"
+				+ " SELECT " + id + ", t, (SELECT max(id) FROM flow_upload), 1, 'node-' || (g % 5), v,"
+				+ " CASE WHEN v = 'DROPPED' THEN 'POLICY_DENIED' END, 'EGRESS', CASE WHEN k BETWEEN 1 AND 4 THEN 'L7'"
+				+ " ELSE 'L3_L4' END, false, sns, 'app' || a || '-7d9f8b6c5d-' || (ARRAY['x2x4z','b7k9p','q5w8n'])[1 + g % 3],"
+				+ " sns || '/app' || a, ARRAY['k8s:app=app' || a, 'k8s:pod-template-hash=7d9f8b6c5d',"
+				+ "   'k8s:io.kubernetes.pod.namespace=' || sns, 'k8s:io.cilium.k8s.policy.cluster=default'],"
+				+ " ('10.1.' || (g % 250) || '.' || (g % 200))::inet, 30000 + (g % 20000),"
+				+ " CASE WHEN k = 0 THEN NULL WHEN k = 1 THEN 'kube-system' ELSE dns END,"
+				+ " CASE WHEN k = 0 THEN NULL WHEN k = 1 THEN 'coredns-5d78c9869d-' || (ARRAY['k2m4p','z8x7v'])[1 + g % 2]"
+				+ "   ELSE 'svc' || b || '-6c8f7d9b5-' || (ARRAY['n4k8q','w2z9x'])[1 + g % 2] END,"
+				+ " CASE WHEN k = 0 THEN 'reserved:world' WHEN k = 1 THEN 'kube-system/coredns' ELSE dns || '/svc' || b END,"
+				+ " CASE WHEN k = 0 THEN ARRAY['reserved:world'] WHEN k = 1 THEN ARRAY['k8s:k8s-app=kube-dns',"
+				+ "   'k8s:pod-template-hash=5d78c9869d', 'k8s:io.kubernetes.pod.namespace=kube-system',"
+				+ "   'k8s:io.cilium.k8s.policy.cluster=default'] ELSE ARRAY['k8s:app=svc' || b,"
+				+ "   'k8s:pod-template-hash=6c8f7d9b5', 'k8s:io.kubernetes.pod.namespace=' || dns,"
+				+ "   'k8s:io.cilium.k8s.policy.cluster=default'] END,"
+				+ " CASE WHEN k = 0 THEN ('203.0.113.' || (g % 10))::inet ELSE ('10.2.' || (g % 250) || '.' || (g % 180))::inet END,"
+				+ " CASE WHEN k = 0 THEN 443 WHEN k = 1 THEN 53 ELSE 8080 + (g % 2) END,"
+				+ " CASE WHEN k = 1 THEN 'UDP' ELSE 'TCP' END,"
+				+ " CASE WHEN k BETWEEN 1 AND 4 THEN 'REQUEST' END,"
+				+ " CASE WHEN k BETWEEN 2 AND 4 THEN (ARRAY['GET','POST'])[1 + g % 2] END,"
+				+ " CASE WHEN k BETWEEN 2 AND 4 THEN 'http://svc' || b || ':8080/orders/' || (g % 5000) || '/items' END,"
+				+ " CASE WHEN k = 1 THEN 'svc' || b || '.' || dns || '.svc.cluster.local.' END,"
+				+ " CASE WHEN k BETWEEN 2 AND 4 THEN json_build_object('time', t, 'verdict', v, 'l7',"
+				+ "   json_build_object('type', 'REQUEST', 'http', json_build_object('method', (ARRAY['GET','POST'])[1 + g % 2],"
+				+ "   'url', 'http://svc' || b || ':8080/orders/' || (g % 5000) || '/items', 'protocol', 'HTTP/1.1')))"
+				+ "   ELSE json_build_object('time', t, 'verdict', v) END"
+				+ " FROM (SELECT g, g % 20 AS k, g % 12 AS a, (g / 20) % 10 AS b,"
+				+ "   now() - (g * (interval '1 hour' / " + flows + ")) AS t,"
+				+ "   (" + namespaces + ")[1 + (g % 8)] AS sns, (" + namespaces + ")[1 + ((g / 8) % 8)] AS dns,"
+				+ "   CASE WHEN g % 50 = 7 THEN 'DROPPED' ELSE 'FORWARDED' END AS v"
+				+ "   FROM generate_series(" + from + ", " + (to - 1) + ") g) x");
 	}
 
 }

@@ -4,7 +4,6 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,9 +80,9 @@ public final class ReplayBenchmark {
 			String ws = System.getProperty("bench.workspace");
 			if (ws == null) {
 				ws = "replay-" + Long.toString(System.currentTimeMillis(), 36);
-				send(http, post(url + "/api/v1/workspaces", basic, "application/json", "{\"name\":\"" + ws + "\"}"), 201);
+				SqlFlows.send(http, post(url + "/api/v1/workspaces", basic, "application/json", "{\"name\":\"" + ws + "\"}"), 201);
 				SyntheticCluster cluster = new SyntheticCluster(50, 42);
-				send(http, post(url + "/api/v1/workspaces/" + ws + "/import", basic, "application/yaml",
+				SqlFlows.send(http, post(url + "/api/v1/workspaces/" + ws + "/import", basic, "application/yaml",
 						cluster.policiesYaml()), 200);
 				long start = System.nanoTime();
 				Instant end = Instant.now().minusSeconds(60);
@@ -93,7 +92,7 @@ public final class ReplayBenchmark {
 					.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new GeneratedFlows(flows, end,
 							Duration.ofHours(6))))
 					.build();
-				JsonNode ingest = JSON.readTree(send(http, upload, 200));
+				JsonNode ingest = JSON.readTree(SqlFlows.send(http, upload, 200));
 				report.put("stored", String.format(Locale.ROOT, "%,d flows uploaded through the ingest in %.0f s;"
 						+ " %d policies imported (SyntheticCluster(50, 42))", ingest.get("accepted").asLong(),
 						(System.nanoTime() - start) / 1e9, cluster.policyCount()));
@@ -105,7 +104,7 @@ public final class ReplayBenchmark {
 			String body = JSON.writeValueAsString(Map.of("candidate", Map.of("draft", DRAFT)));
 			HttpRequest replay = post(url + "/api/v1/workspaces/" + ws + "/replay", basic, "application/json", body);
 			// warm-up: JIT, the compiled states
-			JsonNode first = JSON.readTree(send(http, replay, 200));
+			JsonNode first = JSON.readTree(SqlFlows.send(http, replay, 200));
 			report.put("window", String.format(Locale.ROOT, "%,d flows (%,d stored rows), %,d distinct tuples, %,d"
 					+ " newly dropped in %d groups, %,d uncertain", first.get("flows").asLong(),
 					first.get("coverage").get("storedFlows").asLong(), first.get("distinct").asLong(),
@@ -120,7 +119,7 @@ public final class ReplayBenchmark {
 				counts.add(yardstick(ws, false));
 				copies.add(yardstick(ws, true));
 				long start = System.nanoTime();
-				String answer = send(http, replay, 200);
+				String answer = SqlFlows.send(http, replay, 200);
 				replays.add((System.nanoTime() - start) / 1e9);
 				identical &= previous == null || previous.equals(answer);
 				previous = answer;
@@ -185,15 +184,6 @@ public final class ReplayBenchmark {
 	private static HttpRequest post(String url, String basic, String type, String body) {
 		return HttpRequest.newBuilder(URI.create(url)).header("Authorization", basic).header("Content-Type", type)
 			.timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-	}
-
-	private static String send(HttpClient http, HttpRequest request, int status) throws Exception {
-		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-		if (response.statusCode() != status) {
-			throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": "
-					+ response.body().substring(0, Math.min(2000, response.body().length())));
-		}
-		return response.body();
 	}
 
 }

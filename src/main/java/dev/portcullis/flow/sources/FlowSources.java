@@ -34,14 +34,6 @@ class FlowSources {
 		this.db = db;
 	}
 
-	/** The workspace's id, or empty when there is no such workspace. */
-	Mono<Long> workspaceId(String workspace) {
-		return this.db.sql("SELECT id FROM workspace WHERE name = :name")
-			.bind("name", workspace)
-			.map((row) -> row.get("id", Long.class))
-			.one();
-	}
-
 	/** The workspace's sources, relay first. */
 	Flux<SourceRow> of(String workspace) {
 		return this.db.sql("SELECT " + COLUMNS + " FROM flow_source s JOIN workspace w ON w.id = s.workspace_id"
@@ -110,30 +102,38 @@ class FlowSources {
 	}
 
 	/**
-	 * Renews this owner's leases, then claims every enabled source that no live lease holds: answers the sources this
-	 * owner now holds. Its own rows are renewed even while one of its followers holds a row lock (an ingest
-	 * transaction moving the resume cursor): the renewal waits for it, where a skip would look like a lost lease
-	 * and stop a healthy follower, leaving the source free for another instance to claim. Free rows another instance
-	 * is claiming at the same moment are skipped, not waited for.
+	 * Renews this owner's leases of enabled sources: answers them. Its own rows are renewed even while one of its
+	 * followers holds a row lock (an ingest transaction moving the resume cursor): the renewal waits for it, where a
+	 * skip would look like a lost lease and stop a healthy follower, leaving the source free for another instance to
+	 * claim. Runs before {@link #claimFree} (docs/adr/027).
 	 */
-	Flux<SourceRow> claim(String owner, Duration lease) {
-		double seconds = (double) lease.toMillis() / 1000;
-		Flux<SourceRow> renewed = this.db.sql("UPDATE flow_source s SET lease_until = clock_timestamp()"
+	Flux<SourceRow> renew(String owner, Duration lease) {
+		return this.db.sql("UPDATE flow_source s SET lease_until = clock_timestamp()"
 				+ " + make_interval(secs => :secs) FROM workspace w WHERE w.id = s.workspace_id AND s.enabled"
 				+ " AND s.lease_owner = :owner RETURNING " + COLUMNS)
 			.bind("owner", owner)
-			.bind("secs", seconds)
+			.bind("secs", seconds(lease))
 			.map(FlowSources::row)
 			.all();
-		Flux<SourceRow> claimed = this.db.sql("UPDATE flow_source s SET lease_owner = :owner, lease_until = clock_timestamp()"
+	}
+
+	/**
+	 * Claims every enabled source that no live lease holds: answers those claimed. Free rows another instance is
+	 * claiming at the same moment are skipped, not waited for.
+	 */
+	Flux<SourceRow> claimFree(String owner, Duration lease) {
+		return this.db.sql("UPDATE flow_source s SET lease_owner = :owner, lease_until = clock_timestamp()"
 				+ " + make_interval(secs => :secs) FROM workspace w WHERE w.id = s.workspace_id AND s.id IN"
 				+ " (SELECT id FROM flow_source WHERE enabled AND (lease_owner IS NULL OR (lease_owner <> :owner"
 				+ " AND lease_until < clock_timestamp())) FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
 			.bind("owner", owner)
-			.bind("secs", seconds)
+			.bind("secs", seconds(lease))
 			.map(FlowSources::row)
 			.all();
-		return Flux.concat(renewed, claimed);
+	}
+
+	private static double seconds(Duration lease) {
+		return (double) lease.toMillis() / 1000;
 	}
 
 	/** Gives up this owner's lease of a source (its follower stopped), marking it stopped. */

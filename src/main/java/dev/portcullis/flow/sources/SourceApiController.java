@@ -3,23 +3,18 @@ package dev.portcullis.flow.sources;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import dev.portcullis.identity.Actor;
-import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.FieldViolation;
+import dev.portcullis.web.InvalidFields;
+import dev.portcullis.web.JsonBody;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -101,62 +96,27 @@ class SourceApiController {
 			}
 		}
 		if (!violations.isEmpty()) {
-			throw invalid(violations);
+			throw SourceChanges.SOURCES.of(violations);
 		}
 		SourceForms.Relay r = relay;
 		SourceForms.Files f = files;
 		return Actor.current(exchange)
 			.flatMap((by) -> this.changes.saveRelay(workspace, r, by)
-				.onErrorMap(SourceChanges.Invalid.class, (ex) -> prefixed(ex, "relay."))
+				.onErrorMap(InvalidFields.class, (ex) -> ex.prefixed("relay."))
 				.then(this.changes.saveFiles(workspace, f, by)
-					.onErrorMap(SourceChanges.Invalid.class, (ex) -> prefixed(ex, "files."))))
+					.onErrorMap(InvalidFields.class, (ex) -> ex.prefixed("files."))))
 			.then(view(workspace));
 	}
 
 	private Mono<SourceView> view(String workspace) {
-		return this.store.workspaceId(workspace)
-			.switchIfEmpty(Mono.error(SourceChanges.NoWorkspace::new))
+		return this.changes.workspaceId(workspace)
 			.then(this.store.of(workspace).collectList())
 			.map((rows) -> SourceView.of(workspace, rows, Instant.now()));
 	}
 
-	@ExceptionHandler(SourceChanges.NoWorkspace.class)
-	ResponseEntity<ProblemDetail> noWorkspace(SourceChanges.NoWorkspace ex, ServerWebExchange exchange) {
-		return ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", "Not found", "There is no such workspace.")
-			.response(exchange);
-	}
-
-	private static ApiProblem prefixed(SourceChanges.Invalid ex, String prefix) {
-		List<FieldViolation> violations = new ArrayList<>();
-		for (Map.Entry<String, String> e : ex.errors.entrySet()) {
-			violations.add(FieldViolation.at(prefix + e.getKey(), e.getValue()));
-		}
-		return invalid(violations);
-	}
-
-	private static ApiProblem invalid(List<FieldViolation> violations) {
-		return new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-flow-sources", "Invalid flow sources",
-				violations.size() + " member(s) of the flow sources are not valid; each violation names its member.",
-				violations);
-	}
 
 	private JsonNode read(@Nullable String body) {
-		if (body == null || body.isBlank()) {
-			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object with"
-					+ " the members relay and files.");
-		}
-		JsonNode node;
-		try {
-			node = this.json.readTree(body);
-		}
-		catch (JacksonException ex) {
-			throw ApiProblem.badRequest("malformed-json", "Malformed JSON", "The body is not valid JSON.");
-		}
-		if (node == null || !node.isObject()) {
-			throw ApiProblem.badRequest("invalid-request", "Invalid request", "The body must be a JSON object with"
-					+ " the members relay and files.");
-		}
-		return node;
+		return JsonBody.object(this.json, body, "The body must be a JSON object with the members relay and files.");
 	}
 
 	private static void unknown(JsonNode node, Set<String> allowed, String prefix, List<FieldViolation> violations) {

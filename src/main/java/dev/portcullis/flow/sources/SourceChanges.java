@@ -10,7 +10,10 @@ import dev.portcullis.flow.sources.SourceRow.Kind;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Permissions;
 import dev.portcullis.identity.Role;
+import dev.portcullis.policy.Workspaces;
 import dev.portcullis.secrets.SecretBox;
+import dev.portcullis.web.InvalidFields;
+import dev.portcullis.web.NotFound;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -31,6 +34,8 @@ class SourceChanges {
 
 	private final FlowSources store;
 
+	private final Workspaces workspaces;
+
 	private final SecretBox secrets;
 
 	private final SourceSettings settings;
@@ -41,9 +46,10 @@ class SourceChanges {
 
 	private final TransactionalOperator tx;
 
-	SourceChanges(FlowSources store, SecretBox secrets, SourceSettings settings, Permissions permissions,
+	SourceChanges(FlowSources store, Workspaces workspaces, SecretBox secrets, SourceSettings settings, Permissions permissions,
 			AuditLog audit, org.springframework.transaction.ReactiveTransactionManager transactions) {
 		this.store = store;
+		this.workspaces = workspaces;
 		this.secrets = secrets;
 		this.settings = settings;
 		this.permissions = permissions;
@@ -51,26 +57,9 @@ class SourceChanges {
 		this.tx = TransactionalOperator.create(transactions);
 	}
 
-	/** The settings were refused: the problems by field name. */
-	static final class Invalid extends RuntimeException {
-
-		final Map<String, String> errors;
-
-		Invalid(Map<String, String> errors) {
-			super(errors.size() + " problem(s) in the source's settings", null, false, false);
-			this.errors = Map.copyOf(errors);
-		}
-
-	}
-
-	/** There is no such workspace. */
-	static final class NoWorkspace extends RuntimeException {
-
-		NoWorkspace() {
-			super("There is no such workspace.", null, false, false);
-		}
-
-	}
+	/** Settings that are refused: {@code /problems/invalid-flow-sources}. */
+	static final InvalidFields.Subject SOURCES = new InvalidFields.Subject("invalid-flow-sources",
+			"Invalid flow sources", "the flow sources");
 
 	/** The relay and files settings of a workspace, null for "none". */
 	Mono<Void> saveRelay(String workspace, SourceForms.@Nullable Relay relay, Actor by) {
@@ -87,7 +76,7 @@ class SourceChanges {
 					boolean keyStored = existing.isPresent() && existing.get().clientKeySealed() != null;
 					Map<String, String> errors = SourceForms.check(relay, keyStored);
 					if (!errors.isEmpty()) {
-						return Mono.error(new Invalid(errors));
+						return Mono.error(SOURCES.of(errors));
 					}
 					Settings s = new Settings(Kind.RELAY, relay.enabled(), relay.address().strip(), relay.tls(),
 							relay.serverName(), relay.ca(), relay.clientCertificate(), null, null);
@@ -120,7 +109,7 @@ class SourceChanges {
 			}
 			Map<String, String> errors = SourceForms.check(files, this.settings.fileRoots());
 			if (!errors.isEmpty()) {
-				return Mono.error(new Invalid(errors));
+				return Mono.error(SOURCES.of(errors));
 			}
 			String directory = SourceForms.allowedDirectory(files.directory(), this.settings.fileRoots()).toString();
 			Settings s = new Settings(Kind.FILES, files.enabled(), null, false, null, null, null, directory,
@@ -143,8 +132,10 @@ class SourceChanges {
 				: record(by, REMOVE, workspace, Map.of("kind", kind.column())));
 	}
 
-	private Mono<Long> workspaceId(String workspace) {
-		return this.store.workspaceId(workspace).switchIfEmpty(Mono.error(NoWorkspace::new));
+	/** The workspace's id, or {@link NotFound}. */
+	Mono<Long> workspaceId(String workspace) {
+		return this.workspaces.findId(workspace)
+			.switchIfEmpty(Mono.error(() -> new NotFound("There is no such workspace.")));
 	}
 
 	private Mono<Void> record(Actor by, String action, String workspace, Map<String, Object> details) {

@@ -9,6 +9,8 @@ import java.util.Map;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Role;
 import dev.portcullis.web.Htmx;
+import dev.portcullis.web.InvalidFields;
+import dev.portcullis.web.NotFound;
 import dev.portcullis.web.PageError;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -84,9 +86,9 @@ class SourcePages {
 				.then(Mono.defer(() -> render(exchange, workspace, new Form(Map.of(), Map.of(), Map.of(),
 						remove ? "The Relay source was removed." : "Saved: the Relay is followed with these settings"
 								+ " within a few seconds.", "relay", false), HttpStatus.OK, true)))
-				.onErrorResume(SourceChanges.Invalid.class, (ex) -> render(exchange, workspace,
+				.onErrorResume(InvalidFields.class, (ex) -> render(exchange, workspace,
 						new Form(values(form, "address", "serverName", "ca", "clientCertificate", "enabled", "tls"),
-								Map.of(), prefixed(ex.errors, "relay."), "Nothing was saved: see the messages below.",
+								Map.of(), ex.prefixed("relay.").errors(), "Nothing was saved: see the messages below.",
 								null, false), HttpStatus.UNPROCESSABLE_ENTITY, true));
 		});
 	}
@@ -103,16 +105,16 @@ class SourcePages {
 				.then(Mono.defer(() -> render(exchange, workspace, new Form(Map.of(), Map.of(), Map.of(),
 						remove ? "The exporter directory was removed." : "Saved: the directory is followed within a"
 								+ " few seconds.", "files", false), HttpStatus.OK, true)))
-				.onErrorResume(SourceChanges.Invalid.class, (ex) -> render(exchange, workspace,
-						new Form(Map.of(), values(form, "directory", "fileName", "enabled"), prefixed(ex.errors, "files."),
+				.onErrorResume(InvalidFields.class, (ex) -> render(exchange, workspace,
+						new Form(Map.of(), values(form, "directory", "fileName", "enabled"), ex.prefixed("files.").errors(),
 								"Nothing was saved: see the messages below.", null, false),
 						HttpStatus.UNPROCESSABLE_ENTITY, true));
 		});
 	}
 
 	private Mono<SourceView> view(String workspace) {
-		return this.store.workspaceId(workspace)
-			.switchIfEmpty(Mono.error(() -> new PageError(HttpStatus.NOT_FOUND, "There is no such workspace.")))
+		return this.changes.workspaceId(workspace)
+			.onErrorMap(NotFound.class, PageError::of)
 			.then(this.store.of(workspace).collectList())
 			.map((rows) -> SourceView.of(workspace, rows, Instant.now()));
 	}
@@ -210,12 +212,6 @@ class SourcePages {
 			}
 		}
 		return values;
-	}
-
-	private static Map<String, String> prefixed(Map<String, String> errors, String prefix) {
-		Map<String, String> out = new LinkedHashMap<>();
-		errors.forEach((k, v) -> out.put(prefix + k, v));
-		return out;
 	}
 
 }

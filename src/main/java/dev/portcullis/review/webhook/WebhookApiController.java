@@ -3,25 +3,22 @@ package dev.portcullis.review.webhook;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import dev.portcullis.identity.Actor;
 import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.FieldViolation;
+import dev.portcullis.web.JsonBody;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -68,7 +65,6 @@ class WebhookApiController {
 		WebhookForm form = form(body);
 		return Actor.current(exchange)
 			.flatMap((by) -> this.changes.create(workspace, form, by))
-			.onErrorMap(WebhookChanges.Invalid.class, WebhookApiController::invalid)
 			.map((row) -> ResponseEntity
 				.created(URI.create("/api/v1/workspaces/" + workspace + "/webhooks/" + row.id()))
 				.body(WebhookView.of(row)));
@@ -87,7 +83,6 @@ class WebhookApiController {
 		WebhookForm form = form(body);
 		return Actor.current(exchange)
 			.flatMap((by) -> this.changes.update(workspace, id, form, by))
-			.onErrorMap(WebhookChanges.Invalid.class, WebhookApiController::invalid)
 			.map(WebhookView::of);
 	}
 
@@ -129,29 +124,10 @@ class WebhookApiController {
 			.map((row) -> ResponseEntity.status(HttpStatus.ACCEPTED).body(delivery(row)));
 	}
 
-	@ExceptionHandler(WebhookChanges.NotFound.class)
-	ResponseEntity<ProblemDetail> notFound(WebhookChanges.NotFound ex, ServerWebExchange exchange) {
-		return ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", "Not found", ex.getMessage()).response(exchange);
-	}
-
 	private WebhookView.Delivery delivery(DeliveryRow row) {
 		return new WebhookView.Delivery(row.id(), row.webhookId(), row.event(), row.status(), row.attempts(),
 				row.status().equals("PENDING") ? row.nextAttemptAt() : null, row.lastAttemptAt(), row.lastStatusCode(),
 				row.lastError(), row.deliveredAt(), row.createdAt(), this.json.readTree(row.body()));
-	}
-
-	private static ApiProblem invalid(WebhookChanges.Invalid ex) {
-		List<FieldViolation> violations = new ArrayList<>();
-		for (Map.Entry<String, String> e : new java.util.TreeMap<>(ex.errors).entrySet()) {
-			violations.add(FieldViolation.at(e.getKey(), e.getValue()));
-		}
-		return invalid(violations);
-	}
-
-	private static ApiProblem invalid(List<FieldViolation> violations) {
-		return new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-webhook", "Invalid webhook",
-				violations.size() + " member(s) of the webhook are not valid; each violation names its member.",
-				violations);
 	}
 
 	private WebhookForm form(@Nullable String body) {
@@ -204,7 +180,7 @@ class WebhookApiController {
 			}
 		}
 		if (!violations.isEmpty()) {
-			throw invalid(violations);
+			throw WebhookChanges.WEBHOOK.of(violations);
 		}
 		return new WebhookForm(name, url, secret, events, active);
 	}
@@ -222,22 +198,8 @@ class WebhookApiController {
 	}
 
 	private JsonNode read(@Nullable String body) {
-		if (body == null || body.isBlank()) {
-			throw ApiProblem.badRequest("invalid-request", "Invalid request",
-					"The body must be a JSON object with the members name, url, secret, events and active.");
-		}
-		JsonNode node;
-		try {
-			node = this.json.readTree(body);
-		}
-		catch (JacksonException ex) {
-			throw ApiProblem.badRequest("malformed-json", "Malformed JSON", "The body is not valid JSON.");
-		}
-		if (node == null || !node.isObject()) {
-			throw ApiProblem.badRequest("invalid-request", "Invalid request",
-					"The body must be a JSON object with the members name, url, secret, events and active.");
-		}
-		return node;
+		return JsonBody.object(this.json, body,
+				"The body must be a JSON object with the members name, url, secret, events and active.");
 	}
 
 }

@@ -9,7 +9,10 @@ import dev.portcullis.audit.AuditLog;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Permissions;
 import dev.portcullis.identity.Role;
+import dev.portcullis.policy.Workspaces;
 import dev.portcullis.secrets.SecretBox;
+import dev.portcullis.web.InvalidFields;
+import dev.portcullis.web.NotFound;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -29,6 +32,8 @@ class WebhookChanges {
 
 	private final WebhookStore store;
 
+	private final Workspaces workspaces;
+
 	private final Webhooks webhooks;
 
 	private final SecretBox secrets;
@@ -41,9 +46,10 @@ class WebhookChanges {
 
 	private final TransactionalOperator tx;
 
-	WebhookChanges(WebhookStore store, Webhooks webhooks, SecretBox secrets, WebhookSettings settings,
+	WebhookChanges(WebhookStore store, Workspaces workspaces, Webhooks webhooks, SecretBox secrets, WebhookSettings settings,
 			Permissions permissions, AuditLog audit, ReactiveTransactionManager transactions) {
 		this.store = store;
+		this.workspaces = workspaces;
 		this.webhooks = webhooks;
 		this.secrets = secrets;
 		this.settings = settings;
@@ -52,26 +58,9 @@ class WebhookChanges {
 		this.tx = TransactionalOperator.create(transactions);
 	}
 
-	/** The form was refused: the problems by field name. */
-	static final class Invalid extends RuntimeException {
-
-		final Map<String, String> errors;
-
-		Invalid(Map<String, String> errors) {
-			super(errors.size() + " problem(s) in the webhook", null, false, false);
-			this.errors = Map.copyOf(errors);
-		}
-
-	}
-
-	/** There is no such workspace, webhook or delivery (in this workspace). */
-	static final class NotFound extends RuntimeException {
-
-		NotFound(String what) {
-			super(what, null, false, false);
-		}
-
-	}
+	/** A webhook that is refused: {@code /problems/invalid-webhook}. */
+	static final InvalidFields.Subject WEBHOOK = new InvalidFields.Subject("invalid-webhook", "Invalid webhook",
+			"the webhook");
 
 	Mono<WebhookRow> create(String workspace, WebhookForm form, Actor by) {
 		if (!by.has(Role.ADMIN)) {
@@ -146,7 +135,7 @@ class WebhookChanges {
 	}
 
 	Mono<Long> workspaceId(String workspace) {
-		return this.store.workspaceId(workspace)
+		return this.workspaces.findId(workspace)
 			.switchIfEmpty(Mono.error(() -> new NotFound("There is no such workspace.")));
 	}
 
@@ -156,13 +145,13 @@ class WebhookChanges {
 			if (taken && !errors.containsKey("name")) {
 				errors.put("name", "another webhook of this workspace is named " + form.name());
 			}
-			return errors.isEmpty() ? Mono.<Void>empty() : Mono.error(new Invalid(errors));
+			return errors.isEmpty() ? Mono.<Void>empty() : Mono.error(WEBHOOK.of(errors));
 		});
 	}
 
 	/** Two saves of one name at once: the unique key refused the second. */
-	private static Invalid taken(WebhookForm form) {
-		return new Invalid(Map.of("name", "another webhook of this workspace is named " + form.name()));
+	private static InvalidFields taken(WebhookForm form) {
+		return WEBHOOK.of(Map.of("name", "another webhook of this workspace is named " + form.name()));
 	}
 
 	private static String context(long id) {

@@ -10,6 +10,8 @@ import java.util.Map;
 
 import dev.portcullis.identity.Actor;
 import dev.portcullis.web.Htmx;
+import dev.portcullis.web.InvalidFields;
+import dev.portcullis.web.NotFound;
 import dev.portcullis.web.PageError;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -76,10 +78,10 @@ class WebhookPages {
 				.flatMap((by) -> this.changes.create(workspace, form, by))
 				.map((row) -> Rendering.redirectTo("/workspaces/" + workspace + "/webhooks/" + row.id() + "?created")
 					.build())
-				.onErrorResume(WebhookChanges.Invalid.class, (ex) -> list(workspace,
-						new Form(values(data), form.events(), ex.errors), "Nothing was saved: see the messages below.",
+				.onErrorResume(InvalidFields.class, (ex) -> list(workspace,
+						new Form(values(data), form.events(), ex.errors()), "Nothing was saved: see the messages below.",
 						HttpStatus.UNPROCESSABLE_ENTITY, exchange));
-		}).onErrorMap(WebhookChanges.NotFound.class, WebhookPages::notFound);
+		}).onErrorMap(NotFound.class, PageError::of);
 	}
 
 	@GetMapping("/workspaces/{workspace}/webhooks/{id}")
@@ -98,10 +100,10 @@ class WebhookPages {
 			return Actor.current(exchange)
 				.flatMap((by) -> this.changes.update(workspace, id, form, by))
 				.map((row) -> Rendering.redirectTo("/workspaces/" + workspace + "/webhooks/" + id + "?saved").build())
-				.onErrorResume(WebhookChanges.Invalid.class, (ex) -> detail(workspace, id,
-						new Form(values(data), form.events(), ex.errors), "Nothing was saved: see the messages below.",
+				.onErrorResume(InvalidFields.class, (ex) -> detail(workspace, id,
+						new Form(values(data), form.events(), ex.errors()), "Nothing was saved: see the messages below.",
 						HttpStatus.UNPROCESSABLE_ENTITY, exchange));
-		}).onErrorMap(WebhookChanges.NotFound.class, WebhookPages::notFound);
+		}).onErrorMap(NotFound.class, PageError::of);
 	}
 
 	@PostMapping("/workspaces/{workspace}/webhooks/{id}/delete")
@@ -109,7 +111,7 @@ class WebhookPages {
 		return Actor.current(exchange)
 			.flatMap((by) -> this.changes.delete(workspace, id, by))
 			.then(Mono.fromSupplier(() -> Rendering.redirectTo("/workspaces/" + workspace + "/webhooks?deleted").build()))
-			.onErrorMap(WebhookChanges.NotFound.class, WebhookPages::notFound);
+			.onErrorMap(NotFound.class, PageError::of);
 	}
 
 	@PostMapping("/workspaces/{workspace}/webhooks/{id}/ping")
@@ -117,7 +119,7 @@ class WebhookPages {
 		return Actor.current(exchange)
 			.flatMap((by) -> this.changes.ping(workspace, id, by))
 			.map((d) -> Rendering.redirectTo("/workspaces/" + workspace + "/webhooks/" + id + "?queued").build())
-			.onErrorMap(WebhookChanges.NotFound.class, WebhookPages::notFound);
+			.onErrorMap(NotFound.class, PageError::of);
 	}
 
 	@PostMapping("/workspaces/{workspace}/webhooks/{id}/deliveries/{delivery}/redeliver")
@@ -126,7 +128,7 @@ class WebhookPages {
 		return Actor.current(exchange)
 			.flatMap((by) -> this.changes.redeliver(workspace, id, delivery, by))
 			.map((d) -> Rendering.redirectTo("/workspaces/" + workspace + "/webhooks/" + id + "?queued").build())
-			.onErrorMap(WebhookChanges.NotFound.class, WebhookPages::notFound);
+			.onErrorMap(NotFound.class, PageError::of);
 	}
 
 	/** The recent deliveries fragment, which the detail page reloads every few seconds. */
@@ -134,7 +136,7 @@ class WebhookPages {
 	Mono<Rendering> deliveries(@PathVariable String workspace, @PathVariable long id, ServerWebExchange exchange) {
 		Htmx.varyOnRequest(exchange);
 		return this.changes.existing(workspace, id)
-			.onErrorMap(WebhookChanges.NotFound.class, WebhookPages::notFound)
+			.onErrorMap(NotFound.class, PageError::of)
 			.flatMap((row) -> this.store.deliveries(id, 25).map(WebhookPages::line).collectList()
 				.map((lines) -> Rendering.view("webhooks/detail :: deliveries")
 					.modelAttribute("workspace", workspace)
@@ -149,7 +151,7 @@ class WebhookPages {
 		String deleted = exchange.getRequest().getQueryParams().containsKey("deleted") ? "The webhook was deleted."
 				: null;
 		return this.changes.workspaceId(workspace)
-			.onErrorMap(WebhookChanges.NotFound.class, WebhookPages::notFound)
+			.onErrorMap(NotFound.class, PageError::of)
 			.thenMany(this.store.of(workspace))
 			.concatMap((row) -> this.store.deliveries(row.id(), 1).next().map(WebhookPages::line)
 				.map((line) -> new Row(row.id(), row.name(), row.url(), String.join(", ", row.events()), row.active(),
@@ -172,7 +174,7 @@ class WebhookPages {
 			HttpStatus status, ServerWebExchange exchange) {
 		Htmx.varyOnRequest(exchange);
 		return this.changes.existing(workspace, id)
-			.onErrorMap(WebhookChanges.NotFound.class, WebhookPages::notFound)
+			.onErrorMap(NotFound.class, PageError::of)
 			.flatMap((row) -> this.store.deliveries(id, 25).map(WebhookPages::line).collectList().map((lines) -> {
 				Form shown = (form != null) ? form
 						: new Form(Map.of("name", row.name(), "url", row.url(), "active", Boolean.toString(row.active())),
@@ -232,10 +234,6 @@ class WebhookPages {
 
 	private static @Nullable String display(@Nullable Instant instant) {
 		return (instant != null) ? DISPLAY.format(instant) : null;
-	}
-
-	private static PageError notFound(Throwable ex) {
-		return new PageError(HttpStatus.NOT_FOUND, ex.getMessage());
 	}
 
 }

@@ -34,13 +34,6 @@ class WebhookStore {
 		this.db = db;
 	}
 
-	Mono<Long> workspaceId(String workspace) {
-		return this.db.sql("SELECT id FROM workspace WHERE name = :name")
-			.bind("name", workspace)
-			.map((row) -> row.get("id", Long.class))
-			.one();
-	}
-
 	/** The workspace's webhooks by name. */
 	Flux<WebhookRow> of(String workspace) {
 		return this.db.sql("SELECT " + COLUMNS + " FROM webhook h JOIN workspace w ON w.id = h.workspace_id"

@@ -189,7 +189,7 @@ class RelaySourceIntegrationTests extends IntegrationTest {
 		try (TestRelay relay = new TestRelay(tcpFlows().subList(0, 5), (call) -> new Step(5, End.FOLLOW))) {
 			put(ws, "{\"relay\": {\"address\": \"127.0.0.1:" + relay.port() + "\"}}");
 			await(() -> stored(ws) == 5, "the app's follower stores the flows");
-			List<SourceRow> claimed = this.sources.claim("another-instance", Duration.ofSeconds(30)).collectList()
+			List<SourceRow> claimed = this.sources.claimFree("another-instance", Duration.ofSeconds(30)).collectList()
 				.block();
 			assertThat(claimed).extracting(SourceRow::workspace).doesNotContain(ws);
 			assertThat(status(ws).get("relay").get("status").get("followedBy").asString())

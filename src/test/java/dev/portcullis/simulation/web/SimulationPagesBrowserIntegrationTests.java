@@ -6,6 +6,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.portcullis.BrowserTest;
+import dev.portcullis.engine.describe.BriefExamples;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Role;
 import dev.portcullis.policy.BundleImport;
@@ -25,107 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SimulationPagesBrowserIntegrationTests extends BrowserTest {
 
-	static final String HTTP = """
-			apiVersion: cilium.io/v2
-			kind: CiliumNetworkPolicy
-			metadata:
-			  name: rule1
-			  namespace: default
-			spec:
-			  endpointSelector:
-			    matchLabels:
-			      app: service
-			  ingress:
-			  - fromEndpoints:
-			    - matchLabels:
-			        env: prod
-			    toPorts:
-			    - ports:
-			      - port: "80"
-			        protocol: TCP
-			      rules:
-			        http:
-			        - method: GET
-			          path: /public
-			""";
+	// the four examples of the brief (BriefExamples), under the names and labels these tests use
+	static final String HTTP = BriefExamples.HTTP.replace("name: service-get-public", "name: rule1");
 
-	static final String GRPC = """
-			apiVersion: cilium.io/v2
-			kind: CiliumNetworkPolicy
-			metadata:
-			  name: rule-grpc
-			  namespace: default
-			spec:
-			  endpointSelector:
-			    matchLabels:
-			      app: cc-door-mgr
-			  ingress:
-			  - fromEndpoints:
-			    - matchLabels:
-			        app: public-terminal
-			    toPorts:
-			    - ports:
-			      - port: "50051"
-			        protocol: TCP
-			      rules:
-			        http:
-			        - method: POST
-			          path: /helloworld.Greeter/SayHello
-			""";
+	static final String GRPC = BriefExamples.GRPC.replace("name: greeter-say-hello", "name: rule-grpc")
+		.replace("app: greeter", "app: cc-door-mgr")
+		.replace("app: client", "app: public-terminal");
 
-	static final String KAFKA = """
-			apiVersion: cilium.io/v2
-			kind: CiliumNetworkPolicy
-			metadata:
-			  name: empire-announce
-			  namespace: default
-			spec:
-			  endpointSelector:
-			    matchLabels:
-			      app: kafka
-			  ingress:
-			  - fromEndpoints:
-			    - matchLabels:
-			        app: empire-hq
-			    toPorts:
-			    - ports:
-			      - port: "9092"
-			        protocol: TCP
-			      rules:
-			        kafka:
-			        - role: produce
-			          topic: empire-announce
-			""";
+	static final String KAFKA = BriefExamples.KAFKA.replace("name: empire-announce-produce", "name: empire-announce");
 
-	static final String DNS = """
-			apiVersion: cilium.io/v2
-			kind: CiliumNetworkPolicy
-			metadata:
-			  name: fqdn
-			  namespace: default
-			spec:
-			  endpointSelector:
-			    matchLabels:
-			      app: test-app
-			  egress:
-			  - toEndpoints:
-			    - matchLabels:
-			        "k8s:io.kubernetes.pod.namespace": kube-system
-			        "k8s:k8s-app": kube-dns
-			    toPorts:
-			    - ports:
-			      - port: "53"
-			        protocol: ANY
-			      rules:
-			        dns:
-			        - matchPattern: "*.cilium.io"
-			  - toFQDNs:
-			    - matchPattern: "*.cilium.io"
-			    toPorts:
-			    - ports:
-			      - port: "443"
-			        protocol: TCP
-			""";
+	static final String DNS = BriefExamples.DNS.replace("name: cilium-io-only", "name: fqdn")
+		.replace("app: crawler", "app: test-app");
 
 	@Autowired
 	Workspaces workspaces;

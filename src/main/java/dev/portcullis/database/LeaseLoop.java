@@ -1,0 +1,143 @@
+package dev.portcullis.database;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The loop of an instance that holds jobs as leased rows (DESIGN.md: jobs that outlive a request are rows claimed
+ * with {@code FOR UPDATE SKIP LOCKED}): every {@link #interval()} on a thread of its own it first
+ * {@link #renewOwn() renews the leases it holds}, then {@link #claimFree() claims free or expired ones}, in that
+ * order (docs/adr/027: a renewal must wait for its own workers' row locks, and a claim after it cannot take a row
+ * this instance still holds). A failed round is logged and the next one tries again (leases outlive a few rounds).
+ * At shutdown the loop ends and the subclass {@link #giveBack() gives its leases back}, so another instance takes
+ * over at its next round. Used by the flow sources' runner and the publishing outbox worker.
+ */
+public abstract class LeaseLoop implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(LeaseLoop.class);
+
+	private final String name;
+
+	private final String owner;
+
+	private volatile @Nullable ScheduledExecutorService ticks;
+
+	/**
+	 * @param name the loop's thread name and how its log lines start ({@code flow-sources})
+	 * @param owner this instance's name in the lease columns ({@link #newOwner()} but in tests)
+	 */
+	protected LeaseLoop(String name, String owner) {
+		this.name = name;
+		this.owner = owner;
+	}
+
+	/** A new owner name for a lease: the host and a per-start random suffix ({@code web-1/3f2a9c1d}). */
+	public static String newOwner() {
+		String host;
+		try {
+			host = InetAddress.getLocalHost().getHostName();
+		}
+		catch (java.io.IOException ex) {
+			host = "portcullis";
+		}
+		return host + "/" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/** This instance's name in the lease columns. */
+	public String owner() {
+		return this.owner;
+	}
+
+	/** Whether this instance runs the loop (a setting). */
+	protected abstract boolean enabled();
+
+	/** The time between the end of one round and the start of the next. */
+	protected abstract Duration interval();
+
+	/** Extends the leases this instance holds; runs first in every round. */
+	protected abstract void renewOwn();
+
+	/** Claims free or expired leases ({@code FOR UPDATE SKIP LOCKED}) and starts their work; runs after the renewal. */
+	protected abstract void claimFree();
+
+	/** Stops the work this instance holds and gives its leases back; runs at shutdown after the last round. */
+	protected abstract void giveBack();
+
+	/** One round: renew, then claim. */
+	protected void tick() {
+		try {
+			renewOwn();
+			claimFree();
+		}
+		catch (RuntimeException ex) {
+			// the database may be briefly away; the next round tries again
+			log.warn("{}: cannot renew or claim leases: {}", this.name, ex.getMessage());
+		}
+	}
+
+	@Override
+	public void start() {
+		if (enabled()) {
+			startTicking();
+		}
+	}
+
+	/** Starts the rounds whatever {@link #enabled()} says. */
+	protected void startTicking() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((r) -> {
+			Thread t = new Thread(r, this.name);
+			t.setDaemon(true);
+			return t;
+		});
+		executor.scheduleWithFixedDelay(this::tick, 0, interval().toMillis(), TimeUnit.MILLISECONDS);
+		this.ticks = executor;
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.ticks;
+		if (executor == null) {
+			return;
+		}
+		executor.shutdownNow();
+		try {
+			executor.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		giveBack();
+		this.ticks = null;
+	}
+
+	/** Ends the rounds without giving anything back, as a killed process would (tests). */
+	protected void abandon() {
+		ScheduledExecutorService executor = this.ticks;
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+		this.ticks = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.ticks != null;
+	}
+
+	@Override
+	public int getPhase() {
+		// stop before the web server and the database pool go away
+		return SmartLifecycle.DEFAULT_PHASE - 1000;
+	}
+
+}
