@@ -1,9 +1,6 @@
 package dev.portcullis.publish;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import dev.portcullis.database.LeaseLoop;
 
@@ -12,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,7 +21,7 @@ import org.springframework.stereotype.Component;
  * reads, so that costs a second read and nothing else.
  */
 @Component
-class DriftWorker implements SmartLifecycle {
+class DriftWorker extends LeaseLoop {
 
 	private static final Logger log = LoggerFactory.getLogger(DriftWorker.class);
 
@@ -39,58 +35,42 @@ class DriftWorker implements SmartLifecycle {
 
 	private final PublishSettings settings;
 
-	private final String owner;
-
-	private volatile @Nullable ScheduledExecutorService ticks;
-
 	@Autowired
 	DriftWorker(Targets targets, Drifts drifts, PublishSettings settings) {
 		this(targets, drifts, settings, LeaseLoop.newOwner());
 	}
 
 	DriftWorker(Targets targets, Drifts drifts, PublishSettings settings, String owner) {
+		super("publish-drift", owner);
 		this.targets = targets;
 		this.drifts = drifts;
 		this.settings = settings;
-		this.owner = owner;
 	}
 
 	@Override
-	public void start() {
-		if (!this.settings.worker() || this.settings.driftInterval().isZero()) {
-			return;
-		}
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((r) -> {
-			Thread t = new Thread(r, "publish-drift");
-			t.setDaemon(true);
-			return t;
-		});
-		long every = Math.min(this.settings.driftInterval().toMillis(), 30_000);
-		executor.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
-		this.ticks = executor;
+	protected boolean enabled() {
+		return this.settings.worker() && !this.settings.driftInterval().isZero();
 	}
 
 	@Override
-	public void stop() {
-		ScheduledExecutorService executor = this.ticks;
-		if (executor != null) {
-			executor.shutdownNow();
-		}
-		this.ticks = null;
+	protected Duration interval() {
+		Duration every = this.settings.driftInterval();
+		return (every.compareTo(Duration.ofSeconds(30)) < 0) ? every : Duration.ofSeconds(30);
+	}
+
+	/** Nothing to renew: a drift claim is held for one check, which its lease outlasts (or it is repeated). */
+	@Override
+	protected void renewOwn() {
 	}
 
 	@Override
-	public boolean isRunning() {
-		return this.ticks != null;
+	protected void claimFree() {
+		checkDue(null);
 	}
 
-	private void tick() {
-		try {
-			checkDue(null);
-		}
-		catch (RuntimeException ex) {
-			log.warn("publishing: cannot claim a drift check: {}", ex.getMessage());
-		}
+	/** Nothing to give back: a claim ends with its check, and one cut off by the shutdown expires with its lease. */
+	@Override
+	protected void giveBack() {
 	}
 
 	/**
@@ -101,17 +81,17 @@ class DriftWorker implements SmartLifecycle {
 		int checked = 0;
 		while (!Thread.currentThread().isInterrupted()) {
 			TargetRow row = this.targets
-				.claimDrift(this.owner, this.settings.driftInterval(), this.settings.lease(), workspaceId)
+				.claimDrift(owner(), this.settings.driftInterval(), this.settings.lease(), workspaceId)
 				.block(STORE);
 			if (row == null) {
 				return checked;
 			}
 			try {
-				this.drifts.check(row, this.owner).block(STORE);
+				this.drifts.check(row, owner()).block(STORE);
 			}
 			catch (RuntimeException ex) {
 				log.warn("publishing: drift check of target {} in {} failed", row.name(), row.workspace(), ex);
-				this.targets.drifted(row.id(), this.owner, null, INTERNAL).block(STORE);
+				this.targets.drifted(row.id(), owner(), null, INTERNAL).block(STORE);
 			}
 			checked++;
 		}
