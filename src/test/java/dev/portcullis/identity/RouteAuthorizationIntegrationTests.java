@@ -101,6 +101,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/targets/{name}                           VIEWER
 			POST   /workspaces/{workspace}/targets/{name}/drift                     ADMIN
 			POST   /workspaces/{workspace}/targets/{name}/delete                    ADMIN
+			POST   /workspaces/{workspace}/targets/{name}/propose-live              AUTHOR
 			POST   /workspaces/{workspace}/publish                                  REVIEWER
 			POST   /workspaces/{workspace}/publish/{id}/retry                       REVIEWER
 			GET    /workspaces/{workspace}/publications/{id}                        VIEWER
@@ -109,6 +110,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/replay                                   VIEWER
 			POST   /workspaces/{workspace}/replay                                   VIEWER
 			POST   /workspaces/{workspace}/replay/draft                             VIEWER
+			GET    /workspaces/{workspace}/replay/runs/{id}                         VIEWER
 			POST   /workspaces/{workspace}/what-if                                  VIEWER
 			POST   /workspaces/{workspace}/what-if/draft                            VIEWER
 			GET    /workspaces/{workspace}/matrix                                   VIEWER
