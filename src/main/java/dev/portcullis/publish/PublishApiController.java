@@ -45,11 +45,15 @@ class PublishApiController {
 
 	private final JsonMapper json;
 
-	PublishApiController(Targets targets, Publications publications, Drifts drifts, JsonMapper json) {
+	private final LiveProposals proposals;
+
+	PublishApiController(Targets targets, Publications publications, Drifts drifts, JsonMapper json,
+			LiveProposals proposals) {
 		this.targets = targets;
 		this.publications = publications;
 		this.drifts = drifts;
 		this.json = json;
+		this.proposals = proposals;
 	}
 
 	@GetMapping(path = "/api/v1/workspaces/{workspace}/targets", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -96,6 +100,34 @@ class PublishApiController {
 	@GetMapping(path = "/api/v1/workspaces/{workspace}/targets/{name}/drift", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<Map<String, Object>> drift(@PathVariable String workspace, @PathVariable String name) {
 		return this.drifts.check(workspace, name).map(Drifts.Report::body);
+	}
+
+	/**
+	 * Opens a change request whose drafts are the target's live objects that differ from what was published (and
+	 * deletions for published objects gone from it), as the target page's "Propose the live state as a change" does:
+	 * 201 with the change request's id, title, status and its API address in {@code Location}; 409 when the target
+	 * holds what was published (nothing to propose); 422 when it cannot be read or is a Git target (not supported
+	 * yet); 404 for an unknown target. Needs the AUTHOR role.
+	 */
+	@PostMapping(path = "/api/v1/workspaces/{workspace}/targets/{name}/propose-live",
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<Map<String, Object>>> proposeLive(@PathVariable String workspace, @PathVariable String name,
+			ServerWebExchange exchange) {
+		return Actor.current(exchange)
+			.flatMap((by) -> this.proposals.propose(workspace, name, by))
+			// the target could not be read (unreachable, refused credentials): said in words, as a failed check
+			.onErrorMap(PublishFailure.class,
+					(ex) -> new PublishRefused(PublishRefused.Reason.CHECK_FAILED, null, ex.getMessage()))
+			.map((change) -> {
+				String href = "/api/v1/workspaces/" + workspace + "/change-requests/" + change.id();
+				Map<String, Object> body = new LinkedHashMap<>();
+				body.put("id", change.id());
+				body.put("title", change.title());
+				body.put("status", change.status().name());
+				body.put("revision", change.revision());
+				body.put("href", href);
+				return ResponseEntity.created(URI.create(href)).body(body);
+			});
 	}
 
 	@PostMapping(path = "/api/v1/workspaces/{workspace}/publications", consumes = MediaType.APPLICATION_JSON_VALUE,

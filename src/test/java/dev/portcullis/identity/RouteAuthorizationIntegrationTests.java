@@ -181,6 +181,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			PUT    /api/v1/workspaces/{workspace}/targets/{name}                    ADMIN
 			DELETE /api/v1/workspaces/{workspace}/targets/{name}                    ADMIN
 			GET    /api/v1/workspaces/{workspace}/targets/{name}/drift              VIEWER
+			POST   /api/v1/workspaces/{workspace}/targets/{name}/propose-live       AUTHOR
 			GET    /api/v1/workspaces/{workspace}/publications                      VIEWER
 			POST   /api/v1/workspaces/{workspace}/publications                      REVIEWER
 			GET    /api/v1/workspaces/{workspace}/publications/{id}                 VIEWER

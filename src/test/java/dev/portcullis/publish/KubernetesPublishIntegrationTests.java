@@ -157,6 +157,38 @@ class KubernetesPublishIntegrationTests extends IntegrationTest {
 			.collectList().block()).containsExactly(String.valueOf(change.id()));
 	}
 
+	@Test
+	void aPipelineProposesTheLiveStateThroughTheApi() {
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "prod", "type", "kubernetes", "server", this.cluster.url(), "auth",
+					Map.of("type", "token", "token", ApiServerDouble.TOKEN)))
+			.exchange().expectStatus().isCreated();
+		publish(Map.of());
+		this.worker.drain();
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces/{ws}/targets/prod/propose-live", this.ws).exchange()
+			.expectStatus().isEqualTo(409)
+			.expectBody().jsonPath("$.type").isEqualTo("/problems/publish-conflict")
+			.jsonPath("$.detail").value((String detail) -> assertThat(detail).contains("nothing to propose"));
+		this.cluster.edit("CiliumNetworkPolicy/default/web", "kubectl-edit",
+				List.of("spec", "endpointSelector", "matchLabels", "app"), "web-v2");
+		as(Role.VIEWER).post().uri("/api/v1/workspaces/{ws}/targets/prod/propose-live", this.ws).exchange()
+			.expectStatus().isForbidden();
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces/{ws}/targets/nope/propose-live", this.ws).exchange()
+			.expectStatus().isNotFound();
+		var created = as(Role.AUTHOR).post().uri("/api/v1/workspaces/{ws}/targets/prod/propose-live", this.ws)
+			.exchange().expectStatus().isCreated()
+			.expectBody(Map.class).returnResult();
+		Number id = (Number) created.getResponseBody().get("id");
+		String href = "/api/v1/workspaces/" + this.ws + "/change-requests/" + id;
+		assertThat(created.getResponseHeaders().getLocation()).hasToString(href);
+		assertThat(created.getResponseBody()).containsEntry("href", href).containsEntry("status", "OPEN")
+			.containsEntry("title", "Accept the live state of target prod");
+		as(Role.VIEWER).get().uri(href).exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.author").isEqualTo(username(Role.AUTHOR))
+			.jsonPath("$.changes").value((String changes) -> assertThat(changes).contains("app: web-v2")
+				.doesNotContain("name: db"));
+	}
+
 	// --- helpers
 
 	private void policy(String namespace, String name, String port) {
