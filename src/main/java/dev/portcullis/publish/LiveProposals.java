@@ -11,6 +11,7 @@ import dev.portcullis.identity.Role;
 import dev.portcullis.policy.PolicyKey;
 import dev.portcullis.review.ChangeRequest;
 import dev.portcullis.review.ChangeRequests;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import reactor.core.publisher.Mono;
@@ -100,7 +101,7 @@ class LiveProposals {
 				refs.add(object.ref());
 				continue;
 			}
-			if (was != null && load.loadFromString(object.yaml()) instanceof Map<?, ?> map
+			if (was != null && parsed(load, object.yaml()) instanceof Map<?, ?> map
 					&& ObjectDiff.fields(was.object(), map).isEmpty()) {
 				continue;
 			}
@@ -108,6 +109,16 @@ class LiveProposals {
 			refs.add(object.ref());
 		}
 		return new Differences(changes, deletes, refs);
+	}
+
+	/** The text's YAML, or null when it is not YAML (a hand-edited file): then it differs, and review says where. */
+	private static @Nullable Object parsed(Load load, String yaml) {
+		try {
+			return load.loadFromString(yaml);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 }

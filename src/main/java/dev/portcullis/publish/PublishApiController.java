@@ -106,8 +106,7 @@ class PublishApiController {
 	 * Opens a change request whose drafts are the target's live objects that differ from what was published (and
 	 * deletions for published objects gone from it), as the target page's "Propose the live state as a change" does:
 	 * 201 with the change request's id, title, status and its API address in {@code Location}; 409 when the target
-	 * holds what was published (nothing to propose); 422 when it cannot be read or is a Git target (not supported
-	 * yet); 404 for an unknown target. Needs the AUTHOR role.
+	 * holds what was published (nothing to propose); 422 when it cannot be read; 404 for an unknown target. Needs the AUTHOR role.
 	 */
 	@PostMapping(path = "/api/v1/workspaces/{workspace}/targets/{name}/propose-live",
 			produces = MediaType.APPLICATION_JSON_VALUE)

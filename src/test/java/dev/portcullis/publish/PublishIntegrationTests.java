@@ -120,6 +120,17 @@ class PublishIntegrationTests extends IntegrationTest {
 			.jsonPath("$.drift[0].field").isEqualTo("spec.ingress[0].toPorts[0].ports[0].port")
 			.jsonPath("$.drift[0].manager").isEqualTo("Someone Else");
 
+		// the repository's state proposed as a change: the edited file and one someone added, nothing else
+		TestRepositories.push(this.dir, bare, "clusters/prod/default/ciliumnetworkpolicy-extra.yaml",
+				TestRepositories.file(bare, "clusters/prod/default/ciliumnetworkpolicy-web.yaml")
+					.replace("name: web", "name: extra"));
+		var proposed = as(Role.AUTHOR).post().uri("/api/v1/workspaces/{ws}/targets/gitops/propose-live", this.ws)
+			.exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+		as(Role.VIEWER).get().uri((String) proposed.get("href")).exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.deletes.length()").isEqualTo(0)
+			.jsonPath("$.changes").value((String changes) -> assertThat(changes).contains("name: web")
+				.contains("9090").contains("name: extra").doesNotContain("8080"));
+
 		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/publications?status=SUCCEEDED", this.ws).exchange()
 			.expectStatus().isOk().expectBody().jsonPath("$.publications.length()").isEqualTo(3);
 	}

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 
 import dev.portcullis.engine.api.PolicyKind;
 import dev.portcullis.publish.Applied;
+import dev.portcullis.publish.LiveObject;
 import dev.portcullis.publish.DesiredObject;
 import dev.portcullis.publish.Drift;
 import dev.portcullis.publish.ObjectDiff;
@@ -228,6 +229,29 @@ public class GitAdapter implements TargetAdapter {
 				}
 			}
 			return drifts;
+		});
+	}
+
+	/**
+	 * The branch's folder as it is now, as objects a workspace could hold: each published object's file (null when
+	 * the file is gone), then every other managed file ({@code <namespace>/<kind>-<name>.yaml}) someone added. The
+	 * files are taken as they are, comments and all: a proposal shows what the repository holds.
+	 */
+	@Override
+	public List<LiveObject> live(Target target, List<DesiredObject> published) {
+		Where where = where(target);
+		return withClone(target, where, (git, access) -> {
+			Map<String, String> files = new TreeMap<>(managedFiles(git, where));
+			List<LiveObject> out = new ArrayList<>();
+			for (DesiredObject object : published) {
+				out.add(new LiveObject(object.kind(), object.namespace(), object.name(),
+						files.remove(file(object.kind(), object.namespace(), object.name()))));
+			}
+			files.forEach((path, text) -> {
+				Key key = key(path);
+				out.add(new LiveObject(key.kind(), key.namespace(), key.name(), text));
+			});
+			return out;
 		});
 	}
 
