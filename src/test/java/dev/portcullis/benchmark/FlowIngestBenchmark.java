@@ -5,13 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,9 +19,6 @@ import dev.portcullis.TestDatabase;
 import org.postgresql.PGConnection;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Flow ingest through the real HTTP path (issue 12): one NDJSON upload of {@code bench.flows} flows (default
@@ -67,13 +62,11 @@ public final class FlowIngestBenchmark {
 		long flows = Long.getLong("bench.flows", 500_000);
 		int rounds = Integer.getInteger("bench.rounds", 2);
 		String password = System.getProperty("bench.password", "bench-" + UUID.randomUUID());
-		ConfigurableApplicationContext app = StoreBenchmark.start(password);
-		String url = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
 		Map<String, String> report = new LinkedHashMap<>();
-		try {
-			HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-			String basic = "Basic " + Base64.getEncoder()
-				.encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
+		try (StoreBenchmark.Served served = StoreBenchmark.Served.start("admin", password)) {
+			String url = served.url();
+			HttpClient http = served.http();
+			String basic = served.basic();
 			String ws = "bench-" + Long.toString(System.currentTimeMillis(), 36);
 			HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/workspaces"))
 				.header("Authorization", basic).header("Content-Type", "application/json")
@@ -117,9 +110,6 @@ public final class FlowIngestBenchmark {
 			report.put("best raw COPY (one text column, same lines)", String.format(Locale.ROOT, "%,.0f lines/s",
 					bestCopy));
 			report.put("ratio ingest / raw COPY", String.format(Locale.ROOT, "%.2f", bestIngest / bestCopy));
-		}
-		finally {
-			app.close();
 		}
 		StringBuilder text = new StringBuilder("# Flow ingest benchmark\n\n");
 		report.forEach((k, v) -> text.append("- ").append(k).append(": ").append(v).append('\n'));

@@ -3,12 +3,10 @@ package dev.portcullis.benchmark;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.portcullis.TestDatabase;
-
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Recommendations over a synthetic million-flow log through the real HTTP path (issue 13: under 30 s): {@code
@@ -51,13 +46,11 @@ public final class RecommendBenchmark {
 		long flows = Long.getLong("bench.flows", 1_000_000);
 		int rounds = Integer.getInteger("bench.rounds", 3);
 		String password = System.getProperty("bench.password", "bench-" + UUID.randomUUID());
-		ConfigurableApplicationContext app = StoreBenchmark.start(password);
-		String url = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
 		Map<String, String> report = new LinkedHashMap<>();
-		try {
-			HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-			String basic = "Basic " + Base64.getEncoder().encodeToString(
-					(System.getProperty("bench.user", "admin") + ":" + password).getBytes(StandardCharsets.UTF_8));
+		try (StoreBenchmark.Served served = StoreBenchmark.Served.start(System.getProperty("bench.user", "admin"), password)) {
+			String url = served.url();
+			HttpClient http = served.http();
+			String basic = served.basic();
 			String ws = "benchr-" + Long.toString(System.currentTimeMillis(), 36);
 			SqlFlows.send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/workspaces")).header("Authorization", basic)
 				.header("Content-Type", "application/json")
@@ -89,9 +82,6 @@ public final class RecommendBenchmark {
 			}
 			report.put("yardstick", yardstick(id, rounds));
 			report.put("load average after", loadAverage());
-		}
-		finally {
-			app.close();
 		}
 		StringBuilder text = new StringBuilder("# Recommendation benchmark\n\n");
 		report.forEach((k, v) -> text.append("- ").append(k).append(": ").append(v).append('\n'));

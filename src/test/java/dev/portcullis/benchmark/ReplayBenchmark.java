@@ -4,14 +4,12 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +21,6 @@ import dev.portcullis.TestDatabase;
 import org.postgresql.PGConnection;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Replay through the real HTTP path (issue 13): {@code bench.flows} stored flows (default 1,000,000, uploaded through
@@ -70,13 +65,11 @@ public final class ReplayBenchmark {
 		long flows = Long.getLong("bench.flows", 1_000_000);
 		int rounds = Integer.getInteger("bench.rounds", 5);
 		String password = System.getProperty("bench.password", "bench-" + UUID.randomUUID());
-		ConfigurableApplicationContext app = StoreBenchmark.start(password);
-		String url = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
 		Map<String, String> report = new LinkedHashMap<>();
-		try {
-			HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-			String basic = "Basic " + Base64.getEncoder()
-				.encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
+		try (StoreBenchmark.Served served = StoreBenchmark.Served.start("admin", password)) {
+			String url = served.url();
+			HttpClient http = served.http();
+			String basic = served.basic();
 			String ws = System.getProperty("bench.workspace");
 			if (ws == null) {
 				ws = "replay-" + Long.toString(System.currentTimeMillis(), 36);
@@ -137,9 +130,6 @@ public final class ReplayBenchmark {
 					"median %.2f s", copies.get(copies.size() / 2)));
 			report.put("machine", String.format(Locale.ROOT, "%d processors, load average %s",
 					Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).strip()));
-		}
-		finally {
-			app.close();
 		}
 		StringBuilder text = new StringBuilder("# Replay benchmark\n\n");
 		report.forEach((k, v) -> text.append("- ").append(k).append(": ").append(v).append('\n'));

@@ -90,6 +90,32 @@ public final class StoreBenchmark {
 		}
 	}
 
+	/**
+	 * The app started as by {@link #start} and what the HTTP benchmarks call it with: its address, an HTTP/1.1
+	 * client and the {@code Authorization} header of {@code user} (the administrator unless a run names another).
+	 * Closing it stops the app.
+	 */
+	record Served(ConfigurableApplicationContext app, String url, java.net.http.HttpClient http, String basic)
+			implements AutoCloseable {
+
+		static Served start(String user, String password) {
+			ConfigurableApplicationContext app = StoreBenchmark.start(password);
+			String url = "http://127.0.0.1:"
+					+ ((org.springframework.boot.web.server.context.WebServerApplicationContext) app).getWebServer()
+						.getPort();
+			return new Served(app, url,
+					java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build(),
+					"Basic " + java.util.Base64.getEncoder().encodeToString(
+							(user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+		}
+
+		@Override
+		public void close() {
+			this.app.close();
+		}
+
+	}
+
 	static ConfigurableApplicationContext start(String adminPassword) {
 		TestDatabase.Connection db = TestDatabase.get();
 		SpringApplication application = new SpringApplication(PortcullisApplication.class);
