@@ -64,6 +64,11 @@ public abstract class LeaseLoop implements SmartLifecycle {
 	/** The time between the end of one round and the start of the next. */
 	protected abstract Duration interval();
 
+	/** The time before the first round: none by default (an instance takes its share of the work at once). */
+	protected Duration initialDelay() {
+		return Duration.ZERO;
+	}
+
 	/** Extends the leases this instance holds; runs first in every round. */
 	protected abstract void renewOwn();
 
@@ -99,7 +104,8 @@ public abstract class LeaseLoop implements SmartLifecycle {
 			t.setDaemon(true);
 			return t;
 		});
-		executor.scheduleWithFixedDelay(this::tick, 0, interval().toMillis(), TimeUnit.MILLISECONDS);
+		executor.scheduleWithFixedDelay(this::tick, initialDelay().toMillis(), interval().toMillis(),
+				TimeUnit.MILLISECONDS);
 		this.ticks = executor;
 	}
 

@@ -58,6 +58,12 @@ class DriftWorker extends LeaseLoop {
 		return (every.compareTo(Duration.ofSeconds(30)) < 0) ? every : Duration.ofSeconds(30);
 	}
 
+	/** A start does not set off every target's check at once: the first round waits one interval, as later ones do. */
+	@Override
+	protected Duration initialDelay() {
+		return interval();
+	}
+
 	/** Nothing to renew: a drift claim is held for one check, which its lease outlasts (or it is repeated). */
 	@Override
 	protected void renewOwn() {
