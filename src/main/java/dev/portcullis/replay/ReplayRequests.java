@@ -1,6 +1,5 @@
 package dev.portcullis.replay;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,10 +8,9 @@ import java.util.Set;
 
 import dev.portcullis.flow.query.FilterRefused;
 import dev.portcullis.flow.query.FlowFilter;
-import dev.portcullis.simulation.StateChoice;
+import dev.portcullis.simulation.StateRequest;
 import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.FieldViolation;
-import dev.portcullis.web.InstantParameter;
 import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -161,34 +159,7 @@ final class ReplayRequests {
 					+ " 7, not " + Quoted.cut(id.toString(), Quoted.MAX_CHARS)));
 			return absent;
 		}
-		Instant at = null;
-		JsonNode atNode = node.get("at");
-		if (atNode != null && !atNode.isNull()) {
-			if (!atNode.isString()) {
-				problems.add(FieldViolation.named(field + ".at", "must be an RFC 3339 instant such as"
-						+ " 2026-11-26T14:00:00Z, not " + Quoted.cut(atNode.toString(), Quoted.MAX_CHARS)));
-			}
-			else {
-				try {
-					at = InstantParameter.parse(field + ".at", atNode.asString());
-				}
-				catch (IllegalArgumentException ex) {
-					problems.add(new FieldViolation(field + ".at", 0, 0, ex.getMessage()));
-				}
-			}
-		}
-		String draft = null;
-		JsonNode draftNode = node.get("draft");
-		if (draftNode != null && !draftNode.isNull()) {
-			if (!draftNode.isString()) {
-				problems.add(FieldViolation.named(field + ".draft", "must be a string holding YAML or JSON policy"
-						+ " documents"));
-			}
-			else {
-				draft = draftNode.asString();
-			}
-		}
-		return ReplayState.of(new StateChoice(at, draft));
+		return ReplayState.of(StateRequest.choice(node, field + ".", problems));
 	}
 
 }

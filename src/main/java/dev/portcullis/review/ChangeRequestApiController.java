@@ -443,14 +443,9 @@ class ChangeRequestApiController {
 	}
 
 	private static long id(String text) {
-		try {
-			long n = Long.parseLong(text.strip());
-			if (n >= 1) {
-				return n;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// reported below
+		long n = ChangeRequestNumber.parse(text);
+		if (n >= 1) {
+			return n;
 		}
 		throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter",
 				"An id is a number from 1, not " + Quoted.of(text) + ".");

@@ -511,14 +511,9 @@ class ChangeRequestPages {
 	}
 
 	private static long id(String text) {
-		try {
-			long n = Long.parseLong(text.strip());
-			if (n >= 1) {
-				return n;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// below
+		long n = ChangeRequestNumber.parse(text);
+		if (n >= 1) {
+			return n;
 		}
 		throw new PageError(HttpStatus.NOT_FOUND, "There is no change request " + text + ".");
 	}

@@ -12,12 +12,13 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The state members shared by the simulation requests: {@code at} (RFC 3339), {@code draft} (policy text) and
- * {@code compare} ({@code {"at": ...}}, {@code {"draft": ...}}, both, or {@code {}} for the latest versions).
+ * {@code compare} ({@code {"at": ...}}, {@code {"draft": ...}}, both, or {@code {}} for the latest versions). Replay's
+ * states read their {@code at} and {@code draft} with {@link #choice}.
  *
  * @param state the state asked for
  * @param compare the second state, or null when {@code compare} is absent or null
  */
-record StateRequest(StateChoice state, @Nullable StateChoice compare) {
+public record StateRequest(StateChoice state, @Nullable StateChoice compare) {
 
 	/** Reads the members from a request object, adding a violation per bad member to {@code problems}. */
 	static StateRequest read(@Nullable JsonNode body, List<FieldViolation> problems) {
@@ -43,7 +44,11 @@ record StateRequest(StateChoice state, @Nullable StateChoice compare) {
 		return new StateRequest(state, compare);
 	}
 
-	private static StateChoice choice(JsonNode object, String prefix, List<FieldViolation> problems) {
+	/**
+	 * The {@code at} and {@code draft} members of {@code object} (each absent or null: not given), adding a violation
+	 * named {@code prefix + "at"} or {@code prefix + "draft"} to {@code problems} for a bad one (then not given).
+	 */
+	public static StateChoice choice(JsonNode object, String prefix, List<FieldViolation> problems) {
 		Instant at = null;
 		JsonNode atNode = object.get("at");
 		if (atNode != null && !atNode.isNull()) {
