@@ -19,6 +19,7 @@ import dev.portcullis.engine.eval.Decision.SideExplanation;
 import dev.portcullis.engine.flow.Flow;
 import dev.portcullis.engine.flow.Flow.Endpoint;
 import dev.portcullis.engine.match.HttpMatcher;
+import dev.portcullis.engine.match.IpAddress;
 import org.jspecify.annotations.Nullable;
 
 /** Turns the traces of an evaluation into an {@link Explanation}; only {@code explain} pays for the strings. */
@@ -27,7 +28,8 @@ final class Explainer {
 	private Explainer() {
 	}
 
-	static Explanation explain(Flow flow, Decision decision, Trace egress, Trace ingress, String clusterName) {
+	static Explanation explain(Flow flow, Decision decision, Trace egress, Trace ingress, EngineOptions options) {
+		String clusterName = options.clusterName();
 		SideExplanation egressSide = side(flow.source(), egress, decision.egress());
 		SideExplanation ingressSide = side(flow.destination(), ingress, decision.ingress());
 		List<String> notes = new ArrayList<>();
@@ -48,6 +50,7 @@ final class Explainer {
 						+ sideDecision.dropReason() + ") and is forwarded");
 			}
 			authNote(trace, side, notes);
+			settingNotes(flow, trace, side, options, notes);
 			if (trace.notLifting != null) {
 				boolean dns = flow.l7() instanceof Flow.Dns;
 				notes.add(side + ": " + ref(trace.notLifting) + " allows the peer without L7 rules, but "
@@ -88,6 +91,45 @@ final class Explainer {
 				shortName((decision.deniedAt() == Direction.EGRESS) ? flow.source() : flow.destination(),
 						(decision.deniedAt() == Direction.EGRESS) ? egress.subject : ingress.subject));
 		return new Explanation(summary, egressSide, ingressSide, notes);
+	}
+
+	/**
+	 * Says when an agent setting decided a default-deny drop: {@code enable-non-default-deny-policies=false} made the
+	 * side default-deny although every rule behind it writes {@code enableDefaultDeny: false};
+	 * {@code allow-localhost=policy} made ingress from the local host need a rule; {@code policy-cidr-match-mode}
+	 * without {@code nodes} kept a CIDR rule that covers the node's IP and port from selecting it.
+	 */
+	private static void settingNotes(Flow flow, Trace trace, String side, EngineOptions options, List<String> notes) {
+		if (trace.reason != CompiledPolicies.Reason.NO_MATCH_DEFAULT_DENY || trace.view == null) {
+			return;
+		}
+		SubjectView view = trace.view;
+		List<CompiledRule> forcing = view.defaultDenyBy();
+		if (view.forcedBy() == null && !forcing.isEmpty()
+				&& forcing.stream().allMatch((r) -> r.nonDefaultDenyIgnored(trace.direction))) {
+			notes.add(side + ": " + String.join(", ", new TreeSet<>(forcing.stream().map((r) -> r.policy.toString())
+				.toList())) + " set enableDefaultDeny." + side + ": false, but enable-non-default-deny-policies=false"
+					+ " makes Cilium ignore it (Rule.Sanitize), so " + side + " is default-deny and the flow is dropped");
+		}
+		if (trace.direction == Direction.INGRESS && options.allowLocalhost() == EngineOptions.AllowLocalhost.POLICY
+				&& trace.peer.isHost() && !trace.subject.isHost()) {
+			notes.add(side + ": allow-localhost=policy: traffic from the local host needs a rule like any peer; with"
+					+ " allow-localhost=always (the default) it would be allowed");
+		}
+		if (!options.cidrMatchesNodes() && (trace.peer.isHost() || trace.peer.kind == SecurityIdentity.Kind.REMOTE_NODE)) {
+			IpAddress ip = CompiledPolicies.parseIp((trace.direction == Direction.EGRESS) ? flow.destinationIp()
+					: flow.sourceIp());
+			for (CompiledEntry entry : view.allow()) {
+				for (CompiledEntry.FlowPeer peer : entry.flowPeers) {
+					if (peer instanceof CompiledEntry.CidrPeer cidr && cidr.matches(flow, ip)
+							&& entry.matchL4(flow) != CompiledEntry.NO_MATCH) {
+						notes.add(side + ": " + entry.policy() + " " + entry.path + " peer " + cidr.path() + " covers the node's address " + ip
+								+ ", but CIDR rules select nodes only with policy-cidr-match-mode=nodes (not set)");
+						return;
+					}
+				}
+			}
+		}
 	}
 
 	/** What mutual authentication did on this side, and whether the mutualAuthentication setting decided it. */
