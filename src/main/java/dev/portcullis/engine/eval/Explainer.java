@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.portcullis.engine.api.Direction;
+import dev.portcullis.engine.api.PolicyKind;
 import dev.portcullis.engine.api.PolicyRef;
 import dev.portcullis.engine.eval.CompiledEntry.PortEntry;
 import dev.portcullis.engine.eval.CompiledPolicies.Match;
@@ -97,7 +98,9 @@ final class Explainer {
 	 * Says when an agent setting decided a default-deny drop: {@code enable-non-default-deny-policies=false} made the
 	 * side default-deny although every rule behind it writes {@code enableDefaultDeny: false};
 	 * {@code allow-localhost=policy} made ingress from the local host need a rule; {@code policy-cidr-match-mode}
-	 * without {@code nodes} kept a CIDR rule that covers the node's IP and port from selecting it.
+	 * without {@code nodes} kept a CIDR rule that covers the node's IP and port from selecting it. Also says when a
+	 * NetworkPolicy ipBlock-only peer would have selected the pod on agents without the GHSA-fm8w-2m5w-9j7r fix (the
+	 * engine follows the fixed code; the version it holds has no patch level).
 	 */
 	private static void settingNotes(Flow flow, Trace trace, String side, EngineOptions options, List<String> notes) {
 		if (trace.reason != CompiledPolicies.Reason.NO_MATCH_DEFAULT_DENY || trace.view == null) {
@@ -115,6 +118,23 @@ final class Explainer {
 				&& trace.peer.isHost() && !trace.subject.isHost()) {
 			notes.add(side + ": allow-localhost=policy: traffic from the local host needs a rule like any peer; with"
 					+ " allow-localhost=always (the default) it would be allowed");
+		}
+		if (trace.direction == Direction.INGRESS && options.policyDefaultLocalCluster()
+				&& trace.peer.kind == SecurityIdentity.Kind.POD && trace.peer.namespace != null
+				&& options.clusterName().equals(trace.peer.labels.value(SecurityIdentity.CLUSTER_LABEL))) {
+			for (CompiledEntry entry : view.allow()) {
+				PolicyRef policy = entry.policy();
+				if (policy.kind() == PolicyKind.NETWORK_POLICY && trace.peer.namespace.equals(policy.namespace())
+						&& entry.labelPeers.isEmpty() && !entry.flowPeers.isEmpty()
+						&& entry.flowPeers.stream().allMatch((p) -> p instanceof CompiledEntry.CidrPeer)
+						&& entry.matchL4(flow) != CompiledEntry.NO_MATCH) {
+					notes.add(side + ": " + policy + " " + entry.path + " is an ipBlock-only peer: Cilium releases"
+							+ " without the fix for GHSA-fm8w-2m5w-9j7r (cilium/cilium#46305; 1.19 backport #46456) also"
+							+ " let it select every pod of namespace " + policy.namespace() + " of the local cluster, so an"
+							+ " unpatched agent forwards this flow; the engine follows the fixed code");
+					break;
+				}
+			}
 		}
 		if (!options.cidrMatchesNodes() && (trace.peer.isHost() || trace.peer.kind == SecurityIdentity.Kind.REMOTE_NODE)) {
 			IpAddress ip = CompiledPolicies.parseIp((trace.direction == Direction.EGRESS) ? flow.destinationIp()
