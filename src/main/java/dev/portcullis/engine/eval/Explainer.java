@@ -103,50 +103,69 @@ final class Explainer {
 	 * engine follows the fixed code; the version it holds has no patch level).
 	 */
 	private static void settingNotes(Flow flow, Trace trace, String side, EngineOptions options, List<String> notes) {
-		if (trace.reason != CompiledPolicies.Reason.NO_MATCH_DEFAULT_DENY || trace.view == null) {
+		SubjectView view = trace.view;
+		if (trace.reason != CompiledPolicies.Reason.NO_MATCH_DEFAULT_DENY || view == null) {
 			return;
 		}
-		SubjectView view = trace.view;
 		List<CompiledRule> forcing = view.defaultDenyBy();
 		if (view.forcedBy() == null && !forcing.isEmpty()
 				&& forcing.stream().allMatch((r) -> r.nonDefaultDenyIgnored(trace.direction))) {
 			notes.add(side + ": " + String.join(", ", new TreeSet<>(forcing.stream().map((r) -> r.policy.toString())
 				.toList())) + " set enableDefaultDeny." + side + ": false, but enable-non-default-deny-policies=false"
-					+ " makes Cilium ignore it (Rule.Sanitize), so " + side + " is default-deny and the flow is dropped");
+					+ " makes Cilium ignore it (Rule.Sanitize), so " + side + " is default-deny");
 		}
 		if (trace.direction == Direction.INGRESS && options.allowLocalhost() == EngineOptions.AllowLocalhost.POLICY
 				&& trace.peer.isHost() && !trace.subject.isHost()) {
 			notes.add(side + ": allow-localhost=policy: traffic from the local host needs a rule like any peer; with"
 					+ " allow-localhost=always (the default) it would be allowed");
 		}
-		if (trace.direction == Direction.INGRESS && options.policyDefaultLocalCluster()
-				&& trace.peer.kind == SecurityIdentity.Kind.POD && trace.peer.namespace != null
-				&& options.clusterName().equals(trace.peer.labels.value(SecurityIdentity.CLUSTER_LABEL))) {
-			for (CompiledEntry entry : view.allow()) {
-				PolicyRef policy = entry.policy();
-				if (policy.kind() == PolicyKind.NETWORK_POLICY && trace.peer.namespace.equals(policy.namespace())
-						&& entry.labelPeers.isEmpty() && !entry.flowPeers.isEmpty()
-						&& entry.flowPeers.stream().allMatch((p) -> p instanceof CompiledEntry.CidrPeer)
-						&& entry.matchL4(flow) != CompiledEntry.NO_MATCH) {
-					notes.add(side + ": " + policy + " " + entry.path + " is an ipBlock-only peer: Cilium releases"
-							+ " without the fix for GHSA-fm8w-2m5w-9j7r (cilium/cilium#46305; 1.19 backport #46456) also"
-							+ " let it select every pod of namespace " + policy.namespace() + " of the local cluster, so an"
-							+ " unpatched agent forwards this flow; the engine follows the fixed code");
-					break;
-				}
+		ipBlockNote(flow, trace, view, side, options, notes);
+		if (!options.cidrMatchesNodes()
+				&& (trace.peer.isHost() || trace.peer.kind == SecurityIdentity.Kind.REMOTE_NODE)) {
+			cidrNodeNote(flow, trace, view, side, notes);
+		}
+	}
+
+	/**
+	 * pkg/k8s/network_policy.go parseNetworkPolicyPeer before cilium/cilium#46305 gave an ipBlock-only ingress peer a
+	 * podSelector holding only the cluster label, so it also selected every pod of the policy's namespace in the
+	 * local cluster.
+	 */
+	private static void ipBlockNote(Flow flow, Trace trace, SubjectView view, String side, EngineOptions options,
+			List<String> notes) {
+		String namespace = trace.peer.namespace;
+		if (trace.direction != Direction.INGRESS || !options.policyDefaultLocalCluster()
+				|| trace.peer.kind != SecurityIdentity.Kind.POD || namespace == null
+				|| !options.clusterName().equals(trace.peer.labels.value(SecurityIdentity.CLUSTER_LABEL))) {
+			return;
+		}
+		for (CompiledEntry entry : view.allow()) {
+			PolicyRef policy = entry.policy();
+			if (policy.kind() == PolicyKind.NETWORK_POLICY && namespace.equals(policy.namespace())
+					&& entry.labelPeers.isEmpty() && !entry.flowPeers.isEmpty()
+					&& entry.flowPeers.stream().allMatch((p) -> p instanceof CompiledEntry.CidrPeer)
+					&& entry.matchL4(flow) != CompiledEntry.NO_MATCH) {
+				notes.add(side + ": " + policy + " " + entry.path + " is an ipBlock-only peer: Cilium releases without"
+						+ " the fix for GHSA-fm8w-2m5w-9j7r (cilium/cilium#46305; 1.19 backport #46456) also let it select"
+						+ " every pod of namespace " + namespace + " of the local cluster, so an unpatched agent forwards"
+						+ " this flow; the engine follows the fixed code");
+				return;
 			}
 		}
-		if (!options.cidrMatchesNodes() && (trace.peer.isHost() || trace.peer.kind == SecurityIdentity.Kind.REMOTE_NODE)) {
-			IpAddress ip = CompiledPolicies.parseIp((trace.direction == Direction.EGRESS) ? flow.destinationIp()
-					: flow.sourceIp());
-			for (CompiledEntry entry : view.allow()) {
-				for (CompiledEntry.FlowPeer peer : entry.flowPeers) {
-					if (peer instanceof CompiledEntry.CidrPeer cidr && cidr.matches(flow, ip)
-							&& entry.matchL4(flow) != CompiledEntry.NO_MATCH) {
-						notes.add(side + ": " + entry.policy() + " " + entry.path + " peer " + cidr.path() + " covers the node's address " + ip
-								+ ", but CIDR rules select nodes only with policy-cidr-match-mode=nodes (not set)");
-						return;
-					}
+	}
+
+	/** A CIDR allow that covers a node's address and the flow's port, which only policy-cidr-match-mode=nodes uses. */
+	private static void cidrNodeNote(Flow flow, Trace trace, SubjectView view, String side, List<String> notes) {
+		IpAddress ip = CompiledPolicies.parseIp((trace.direction == Direction.EGRESS) ? flow.destinationIp()
+				: flow.sourceIp());
+		for (CompiledEntry entry : view.allow()) {
+			for (CompiledEntry.FlowPeer peer : entry.flowPeers) {
+				if (peer instanceof CompiledEntry.CidrPeer cidr && cidr.matches(flow, ip)
+						&& entry.matchL4(flow) != CompiledEntry.NO_MATCH) {
+					notes.add(side + ": " + entry.policy() + " " + entry.path + " peer " + cidr.path()
+							+ " covers the node's address " + ip + ", but CIDR rules select nodes only with"
+							+ " policy-cidr-match-mode=nodes (not set)");
+					return;
 				}
 			}
 		}
