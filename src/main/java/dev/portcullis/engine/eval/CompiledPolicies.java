@@ -211,7 +211,7 @@ public final class CompiledPolicies {
 		Trace ingress = new Trace(Direction.INGRESS);
 		Decision decision = evaluate(flow, egress, ingress);
 		Decision explained = decision.withExplanation(Explainer.explain(flow, decision, egress, ingress,
-				this.options.clusterName()));
+				this.options));
 		return Explainer.withRejections(explained, this.rejected, egress, ingress);
 	}
 

@@ -29,6 +29,15 @@ final class CompiledRule {
 
 	final boolean defaultDenyEgress;
 
+	/**
+	 * Whether the rule writes {@code enableDefaultDeny.ingress: false} for ingress entries and the agent ignores it
+	 * ({@code enable-non-default-deny-policies=false}), so that setting made ingress default-deny.
+	 */
+	final boolean nonDefaultDenyIgnoredIngress;
+
+	/** As {@link #nonDefaultDenyIgnoredIngress}, for egress. */
+	final boolean nonDefaultDenyIgnoredEgress;
+
 	final List<CompiledEntry> ingress = new ArrayList<>();
 
 	final List<CompiledEntry> ingressDeny = new ArrayList<>();
@@ -44,7 +53,8 @@ final class CompiledRule {
 	final List<SelectorMatcher> requiresEgress = new ArrayList<>();
 
 	CompiledRule(PolicyRef policy, int order, String path, SelectorMatcher subject, boolean nodeSelector,
-			boolean defaultDenyIngress, boolean defaultDenyEgress) {
+			boolean defaultDenyIngress, boolean defaultDenyEgress, boolean nonDefaultDenyIgnoredIngress,
+			boolean nonDefaultDenyIgnoredEgress) {
 		this.policy = policy;
 		this.order = order;
 		this.path = path;
@@ -52,6 +62,8 @@ final class CompiledRule {
 		this.nodeSelector = nodeSelector;
 		this.defaultDenyIngress = defaultDenyIngress;
 		this.defaultDenyEgress = defaultDenyEgress;
+		this.nonDefaultDenyIgnoredIngress = nonDefaultDenyIgnoredIngress;
+		this.nonDefaultDenyIgnoredEgress = nonDefaultDenyIgnoredEgress;
 	}
 
 	boolean selects(SecurityIdentity identity) {
@@ -79,6 +91,10 @@ final class CompiledRule {
 
 	boolean defaultDeny(Direction direction) {
 		return (direction == Direction.INGRESS) ? this.defaultDenyIngress : this.defaultDenyEgress;
+	}
+
+	boolean nonDefaultDenyIgnored(Direction direction) {
+		return (direction == Direction.INGRESS) ? this.nonDefaultDenyIgnoredIngress : this.nonDefaultDenyIgnoredEgress;
 	}
 
 }

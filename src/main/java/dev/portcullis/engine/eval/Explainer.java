@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.portcullis.engine.api.Direction;
+import dev.portcullis.engine.api.PolicyKind;
 import dev.portcullis.engine.api.PolicyRef;
 import dev.portcullis.engine.eval.CompiledEntry.PortEntry;
 import dev.portcullis.engine.eval.CompiledPolicies.Match;
@@ -19,6 +20,7 @@ import dev.portcullis.engine.eval.Decision.SideExplanation;
 import dev.portcullis.engine.flow.Flow;
 import dev.portcullis.engine.flow.Flow.Endpoint;
 import dev.portcullis.engine.match.HttpMatcher;
+import dev.portcullis.engine.match.IpAddress;
 import org.jspecify.annotations.Nullable;
 
 /** Turns the traces of an evaluation into an {@link Explanation}; only {@code explain} pays for the strings. */
@@ -27,7 +29,8 @@ final class Explainer {
 	private Explainer() {
 	}
 
-	static Explanation explain(Flow flow, Decision decision, Trace egress, Trace ingress, String clusterName) {
+	static Explanation explain(Flow flow, Decision decision, Trace egress, Trace ingress, EngineOptions options) {
+		String clusterName = options.clusterName();
 		SideExplanation egressSide = side(flow.source(), egress, decision.egress());
 		SideExplanation ingressSide = side(flow.destination(), ingress, decision.ingress());
 		List<String> notes = new ArrayList<>();
@@ -48,6 +51,7 @@ final class Explainer {
 						+ sideDecision.dropReason() + ") and is forwarded");
 			}
 			authNote(trace, side, notes);
+			settingNotes(flow, trace, side, options, notes);
 			if (trace.notLifting != null) {
 				boolean dns = flow.l7() instanceof Flow.Dns;
 				notes.add(side + ": " + ref(trace.notLifting) + " allows the peer without L7 rules, but "
@@ -88,6 +92,83 @@ final class Explainer {
 				shortName((decision.deniedAt() == Direction.EGRESS) ? flow.source() : flow.destination(),
 						(decision.deniedAt() == Direction.EGRESS) ? egress.subject : ingress.subject));
 		return new Explanation(summary, egressSide, ingressSide, notes);
+	}
+
+	/**
+	 * Says when an agent setting decided a default-deny drop: {@code enable-non-default-deny-policies=false} made the
+	 * side default-deny although every rule behind it writes {@code enableDefaultDeny: false};
+	 * {@code allow-localhost=policy} made ingress from the local host need a rule; {@code policy-cidr-match-mode}
+	 * without {@code nodes} kept a CIDR rule that covers the node's IP and port from selecting it. Also says when a
+	 * NetworkPolicy ipBlock-only peer would have selected the pod on agents without the GHSA-fm8w-2m5w-9j7r fix (the
+	 * engine follows the fixed code; the version it holds has no patch level).
+	 */
+	private static void settingNotes(Flow flow, Trace trace, String side, EngineOptions options, List<String> notes) {
+		SubjectView view = trace.view;
+		if (trace.reason != CompiledPolicies.Reason.NO_MATCH_DEFAULT_DENY || view == null) {
+			return;
+		}
+		List<CompiledRule> forcing = view.defaultDenyBy();
+		if (view.forcedBy() == null && !forcing.isEmpty()
+				&& forcing.stream().allMatch((r) -> r.nonDefaultDenyIgnored(trace.direction))) {
+			notes.add(side + ": " + String.join(", ", new TreeSet<>(forcing.stream().map((r) -> r.policy.toString())
+				.toList())) + " set enableDefaultDeny." + side + ": false, but enable-non-default-deny-policies=false"
+					+ " makes Cilium ignore it (Rule.Sanitize), so " + side + " is default-deny");
+		}
+		if (trace.direction == Direction.INGRESS && options.allowLocalhost() == EngineOptions.AllowLocalhost.POLICY
+				&& trace.peer.isHost() && !trace.subject.isHost()) {
+			notes.add(side + ": allow-localhost=policy: traffic from the local host needs a rule like any peer; with"
+					+ " allow-localhost=always (the default) it would be allowed");
+		}
+		ipBlockNote(flow, trace, view, side, options, notes);
+		if (!options.cidrMatchesNodes()
+				&& (trace.peer.isHost() || trace.peer.kind == SecurityIdentity.Kind.REMOTE_NODE)) {
+			cidrNodeNote(flow, trace, view, side, notes);
+		}
+	}
+
+	/**
+	 * pkg/k8s/network_policy.go parseNetworkPolicyPeer before cilium/cilium#46305 gave an ipBlock-only ingress peer a
+	 * podSelector holding only the cluster label, so it also selected every pod of the policy's namespace in the
+	 * local cluster.
+	 */
+	private static void ipBlockNote(Flow flow, Trace trace, SubjectView view, String side, EngineOptions options,
+			List<String> notes) {
+		String namespace = trace.peer.namespace;
+		if (trace.direction != Direction.INGRESS || !options.policyDefaultLocalCluster()
+				|| trace.peer.kind != SecurityIdentity.Kind.POD || namespace == null
+				|| !options.clusterName().equals(trace.peer.labels.value(SecurityIdentity.CLUSTER_LABEL))) {
+			return;
+		}
+		for (CompiledEntry entry : view.allow()) {
+			PolicyRef policy = entry.policy();
+			if (policy.kind() == PolicyKind.NETWORK_POLICY && namespace.equals(policy.namespace())
+					&& entry.labelPeers.isEmpty() && !entry.flowPeers.isEmpty()
+					&& entry.flowPeers.stream().allMatch((p) -> p instanceof CompiledEntry.CidrPeer)
+					&& entry.matchL4(flow) != CompiledEntry.NO_MATCH) {
+				notes.add(side + ": " + policy + " " + entry.path + " is an ipBlock-only peer: Cilium releases without"
+						+ " the fix for GHSA-fm8w-2m5w-9j7r (cilium/cilium#46305; 1.19 backport #46456) also let it select"
+						+ " every pod of namespace " + namespace + " of the local cluster, so an unpatched agent forwards"
+						+ " this flow; the engine follows the fixed code");
+				return;
+			}
+		}
+	}
+
+	/** A CIDR allow that covers a node's address and the flow's port, which only policy-cidr-match-mode=nodes uses. */
+	private static void cidrNodeNote(Flow flow, Trace trace, SubjectView view, String side, List<String> notes) {
+		IpAddress ip = CompiledPolicies.parseIp((trace.direction == Direction.EGRESS) ? flow.destinationIp()
+				: flow.sourceIp());
+		for (CompiledEntry entry : view.allow()) {
+			for (CompiledEntry.FlowPeer peer : entry.flowPeers) {
+				if (peer instanceof CompiledEntry.CidrPeer cidr && cidr.matches(flow, ip)
+						&& entry.matchL4(flow) != CompiledEntry.NO_MATCH) {
+					notes.add(side + ": " + entry.policy() + " " + entry.path + " peer " + cidr.path()
+							+ " covers the node's address " + ip + ", but CIDR rules select nodes only with"
+							+ " policy-cidr-match-mode=nodes (not set)");
+					return;
+				}
+			}
+		}
 	}
 
 	/** What mutual authentication did on this side, and whether the mutualAuthentication setting decided it. */

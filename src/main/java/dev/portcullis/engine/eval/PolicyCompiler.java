@@ -172,7 +172,9 @@ final class PolicyCompiler {
 		boolean matchesInit = hasKey(subject, "reserved", "init");
 		CompiledRule compiled = new CompiledRule(policy.ref(), order, rule.path(), matcher(subject), nodeSelector,
 				defaultDeny(rule.ingress(), rule.ingressDeny(), rule.enableDefaultDenyIngress()),
-				defaultDeny(rule.egress(), rule.egressDeny(), rule.enableDefaultDenyEgress()));
+				defaultDeny(rule.egress(), rule.egressDeny(), rule.enableDefaultDenyEgress()),
+				nonDefaultDenyIgnored(rule.ingress(), rule.ingressDeny(), rule.enableDefaultDenyIngress()),
+				nonDefaultDenyIgnored(rule.egress(), rule.egressDeny(), rule.enableDefaultDenyEgress()));
 		entries(compiled, rule.ingress(), Direction.INGRESS, false, namespace, matchesInit, compiled.ingress);
 		entries(compiled, rule.ingressDeny(), Direction.INGRESS, true, namespace, matchesInit, compiled.ingressDeny);
 		entries(compiled, rule.egress(), Direction.EGRESS, false, namespace, matchesInit, compiled.egress);
@@ -196,6 +198,13 @@ final class PolicyCompiler {
 			return false;
 		}
 		return enable == null || enable || !this.options.nonDefaultDenyPolicies();
+	}
+
+	/** Whether {@code enableDefaultDeny.<direction>: false} is written for entries and the agent ignores it. */
+	private boolean nonDefaultDenyIgnored(@Nullable List<PeerRule> allow, @Nullable List<PeerRule> deny,
+			@Nullable Boolean enable) {
+		return Boolean.FALSE.equals(enable) && !this.options.nonDefaultDenyPolicies()
+				&& defaultDeny(allow, deny, enable);
 	}
 
 	private void entries(CompiledRule rule, @Nullable List<PeerRule> items, Direction direction, boolean deny,
