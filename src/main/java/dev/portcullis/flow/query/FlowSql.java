@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 final class FlowSql {
 
 	/** The columns a read selects. */
-	static final String COLUMNS = "time, id, node_name, flow::text AS flow";
+	static final String COLUMNS = "time, id, node_name, flow";
 
 	private final Query query;
 

@@ -51,12 +51,12 @@ public class FlowTuples {
 			"destination_cluster", "CASE WHEN source_namespace IS NULL THEN source_ip END",
 			"CASE WHEN destination_namespace IS NULL THEN destination_ip END", "destination_port", "protocol",
 			"source_names", "destination_names", "is_reply", "l7_type", "http_method", "http_url", "dns_query",
-			"CASE WHEN protocol IN ('ICMPv4', 'ICMPv6') THEN (flow->'l4')::text END",
-			"CASE WHEN l7_type IS NOT NULL AND http_method IS NULL AND dns_query IS NULL THEN (flow->'l7')::text END",
+			"CASE WHEN protocol IN ('ICMPv4', 'ICMPv6') THEN (CAST(flow AS json)->'l4')::text END",
+			"CASE WHEN l7_type IS NOT NULL AND http_method IS NULL AND dns_query IS NULL THEN (CAST(flow AS json)->'l7')::text END",
 			"CASE WHEN 'reserved:host' = ANY(source_labels) OR 'reserved:host' = ANY(destination_labels)"
-					+ " THEN (flow->'node_labels')::text END");
+					+ " THEN (CAST(flow AS json)->'node_labels')::text END");
 
-	private static final List<String> INEXACT_KEY = List.of("node_name", "(flow->'event_type')::text");
+	private static final List<String> INEXACT_KEY = List.of("node_name", "(CAST(flow AS json)->'event_type')::text");
 
 	private final DatabaseClient db;
 

@@ -34,18 +34,18 @@ public class WorkloadTuples {
 			CASE WHEN destination_namespace IS NULL THEN host(destination_ip) END AS destination_address,
 			CASE WHEN destination_namespace IS NULL THEN destination_names END AS names,
 			protocol, coalesce(destination_port, 0) AS port,
-			CASE WHEN protocol = 'ICMPv4' THEN coalesce(flow->'l4'->'ICMPv4'->>'type', '0')
-			     WHEN protocol = 'ICMPv6' THEN coalesce(flow->'l4'->'ICMPv6'->>'type', '0') END AS icmp_type,
+			CASE WHEN protocol = 'ICMPv4' THEN coalesce(CAST(flow AS json)->'l4'->'ICMPv4'->>'type', '0')
+			     WHEN protocol = 'ICMPv6' THEN coalesce(CAST(flow AS json)->'l4'->'ICMPv6'->>'type', '0') END AS icmp_type,
 			verdict, is_reply,
 			CASE WHEN l7_type = 'REQUEST' THEN http_method END AS http_method,
 			CASE WHEN l7_type = 'REQUEST' THEN http_url END AS http_url,
-			CASE WHEN l7_type = 'REQUEST' AND http_method IS NOT NULL THEN flow->'l7'->'http'->>'protocol'
+			CASE WHEN l7_type = 'REQUEST' AND http_method IS NOT NULL THEN CAST(flow AS json)->'l7'->'http'->>'protocol'
 			     END AS http_protocol,
 			CASE WHEN l7_type = 'REQUEST' THEN dns_query END AS dns_query,
 			CASE WHEN l7_type = 'REQUEST' AND http_method IS NULL AND dns_query IS NULL
-			     THEN flow->'l7'->'kafka'->>'api_key' END AS kafka_api_key,
+			     THEN CAST(flow AS json)->'l7'->'kafka'->>'api_key' END AS kafka_api_key,
 			CASE WHEN l7_type = 'REQUEST' AND http_method IS NULL AND dns_query IS NULL
-			     THEN flow->'l7'->'kafka'->>'topic' END AS kafka_topic""";
+			     THEN CAST(flow AS json)->'l7'->'kafka'->>'topic' END AS kafka_topic""";
 
 	private static final String GROUPED = ", sum(count) AS flows, min(time) AS first, max(time) AS last";
 
