@@ -56,8 +56,9 @@ public final class ForgeDouble implements AutoCloseable {
 	public record Pull(int number, String head, String base, String title, String body, String url) {
 	}
 
-	/** A commit status the double holds. */
-	public record Status(String sha, String state, String context, String description, String targetUrl) {
+	/** A commit status the double holds ({@code targetUrl} null when none was sent). */
+	public record Status(String sha, String state, String context, String description,
+			@org.jspecify.annotations.Nullable String targetUrl) {
 	}
 
 	public final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -236,7 +237,7 @@ public final class ForgeDouble implements AutoCloseable {
 			return;
 		}
 		Status status = new Status(sha, state, String.valueOf(body.get(this.github ? "context" : "name")),
-				description, String.valueOf(body.get("target_url")));
+				description, (String) body.get("target_url"));
 		this.statuses.add(status);
 		send(exchange, 201, Map.of("id", this.statuses.size(), "state", state, "sha", sha));
 	}
