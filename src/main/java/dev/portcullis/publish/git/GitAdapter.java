@@ -184,18 +184,10 @@ public class GitAdapter implements TargetAdapter {
 					return alreadyThere(plan, already);
 				}
 				List<PlanItem> items = items(git, where, plan.desired());
-				List<PlanItem> changes = items.stream().filter((i) -> i.action() != PlanItem.Action.UNCHANGED).toList();
-				ObjectId head = git.getRepository().resolve(Constants.HEAD);
-				if (changes.isEmpty()) {
-					return new Applied(results(items, ""), head.name(), Map.of());
+				RevCommit commit = commit(git, where, plan, publication, items);
+				if (commit == null) {
+					return unchanged(git, items);
 				}
-				write(git, where, plan.desired(), changes);
-				RevCommit commit = git.commit()
-					.setMessage(message(publication, items))
-					.setAuthor(PORTCULLIS)
-					.setCommitter(PORTCULLIS)
-					.setSign(false)
-					.call();
 				RemoteRefUpdate.Status status = push(git, access);
 				if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
 					return new Applied(results(items, ""), commit.name(), Map.of());
@@ -231,19 +223,10 @@ public class GitAdapter implements TargetAdapter {
 					commit = onBranch.name();
 				}
 				else {
-					List<PlanItem> changes = items.stream().filter((i) -> i.action() != PlanItem.Action.UNCHANGED)
-						.toList();
-					if (changes.isEmpty()) {
-						ObjectId now = git.getRepository().resolve(Constants.HEAD);
-						return new Applied(results(items, ""), now.name(), Map.of());
+					RevCommit made = commit(git, where, plan, publication, items);
+					if (made == null) {
+						return unchanged(git, items);
 					}
-					write(git, where, plan.desired(), changes);
-					RevCommit made = git.commit()
-						.setMessage(message(publication, items))
-						.setAuthor(PORTCULLIS)
-						.setCommitter(PORTCULLIS)
-						.setSign(false)
-						.call();
 					RemoteRefUpdate.Status status = push(git, access, Constants.R_HEADS + where.branch(),
 							Constants.R_HEADS + head);
 					if (status != RemoteRefUpdate.Status.OK && status != RemoteRefUpdate.Status.UP_TO_DATE) {
@@ -264,6 +247,30 @@ public class GitAdapter implements TargetAdapter {
 				return new Applied(results(items, "proposed in " + url), commit, Map.of()).withForge(url, status);
 			}
 		});
+	}
+
+	/**
+	 * Writes the files of {@code items} that change and commits them as the publication's one commit; null (nothing
+	 * written) when no item changes.
+	 */
+	private static @Nullable RevCommit commit(Git git, Where where, Plan plan, Publication publication,
+			List<PlanItem> items) throws IOException, GitAPIException {
+		List<PlanItem> changes = items.stream().filter((i) -> i.action() != PlanItem.Action.UNCHANGED).toList();
+		if (changes.isEmpty()) {
+			return null;
+		}
+		write(git, where, plan.desired(), changes);
+		return git.commit()
+			.setMessage(message(publication, items))
+			.setAuthor(PORTCULLIS)
+			.setCommitter(PORTCULLIS)
+			.setSign(false)
+			.call();
+	}
+
+	/** Nothing to write: every item unchanged, at the branch's head. */
+	private static Applied unchanged(Git git, List<PlanItem> items) throws IOException {
+		return new Applied(results(items, ""), git.getRepository().resolve(Constants.HEAD).name(), Map.of());
 	}
 
 	/** The publication's commit on its proposal branch, if an earlier attempt pushed it; null without the branch. */
