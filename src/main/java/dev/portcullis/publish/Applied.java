@@ -13,12 +13,27 @@ import org.jspecify.annotations.Nullable;
  *        already on the branch, the branch's head when nothing changed); null for Kubernetes
  * @param resourceVersions the resource version per applied object, keyed by {@link ObjectResult#ref()}
  *        (Kubernetes); empty for Git
+ * @param pullRequest the address of the pull (merge) request that proposes the commit, for a Git target in
+ *        pull-request mode; null otherwise
+ * @param commitStatus the commit status set on the commit, in words ({@code "failure: 3 newly dropped ..."}); null
+ *        when none was set
  */
-public record Applied(List<ObjectResult> results, @Nullable String commit, Map<String, String> resourceVersions) {
+public record Applied(List<ObjectResult> results, @Nullable String commit, Map<String, String> resourceVersions,
+		@Nullable String pullRequest, @Nullable String commitStatus) {
 
 	public Applied {
 		results = List.copyOf(results);
 		resourceVersions = Map.copyOf(resourceVersions);
+	}
+
+	/** What was applied, without a pull request or a commit status. */
+	public Applied(List<ObjectResult> results, @Nullable String commit, Map<String, String> resourceVersions) {
+		this(results, commit, resourceVersions, null, null);
+	}
+
+	/** This outcome with a pull request and a commit status. */
+	public Applied withForge(@Nullable String pullRequest, @Nullable String commitStatus) {
+		return new Applied(this.results, this.commit, this.resourceVersions, pullRequest, commitStatus);
 	}
 
 	/** Whether some object failed while another was applied (the publication is then PARTIAL). */

@@ -3,6 +3,10 @@ package dev.portcullis.publish;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * The publication an adapter applies, as its commit message and labels name it.
  *
@@ -16,12 +20,47 @@ import java.util.List;
  * @param changeRequests the change requests whose merges made this state since the last publication to the target,
  *        with their approvers; empty when nothing was merged through review since (direct saves of an unprotected
  *        workspace)
+ * @param impact what the published state does to recent traffic against the state published before, for a Git
+ *        target that sets the {@code portcullis/impact} commit status; null when none is set
  */
 public record Publication(long id, String workspace, String by, String state, Instant stateAt, boolean forceConflicts,
-		List<ChangeRequest> changeRequests) {
+		List<ChangeRequest> changeRequests, @Nullable Impact impact) {
 
 	public Publication {
 		changeRequests = List.copyOf(changeRequests);
+	}
+
+	/** A publication without an impact (no commit status is set). */
+	public Publication(long id, String workspace, String by, String state, Instant stateAt, boolean forceConflicts,
+			List<ChangeRequest> changeRequests) {
+		this(id, workspace, by, state, stateAt, forceConflicts, changeRequests, null);
+	}
+
+	/**
+	 * The replay summary a forge's commit status carries ({@code portcullis/impact}).
+	 *
+	 * @param outcome SUCCESS (no flow of the window changes for the worse, or no flows to tell), FAILURE (flows would
+	 *        be newly dropped or get another L7 answer), ERROR (the replay could not run)
+	 * @param description one line for people, at most {@link #MAX_DESCRIPTION} characters (cut with an ellipsis)
+	 * @param targetUrl the publication's page as an absolute URL, null when no public URL is configured
+	 */
+	public record Impact(Outcome outcome, String description, @Nullable String targetUrl) {
+
+		/** The longest description a forge takes (GitHub's limit; GitLab takes more). */
+		public static final int MAX_DESCRIPTION = 140;
+
+		public Impact {
+			description = (description.length() > MAX_DESCRIPTION)
+					? description.substring(0, MAX_DESCRIPTION - 1) + "\u2026" : description;
+		}
+
+		/** How the status reads. */
+		public enum Outcome {
+
+			SUCCESS, FAILURE, ERROR
+
+		}
+
 	}
 
 	/**

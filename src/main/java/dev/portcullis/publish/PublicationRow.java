@@ -10,19 +10,22 @@ import org.jspecify.annotations.Nullable;
 /**
  * One row of the outbox ({@code publication}). JSON columns are kept as text: {@code stateVersions} a list of
  * {@code {kind, namespace, name, version}}, {@code plan} a list of plan items, {@code results} a list of object
- * results, {@code resourceVersions} an object.
+ * results, {@code resourceVersions} an object. {@code pullRequest} is the address of the pull (merge) request a Git
+ * target in pull-request mode opened, {@code commitStatus} the {@code portcullis/impact} status it set, in words.
  */
 record PublicationRow(long id, long workspaceId, String workspace, @Nullable Long targetId, String targetName,
 		String targetType, Instant stateAt, String stateVersions, boolean dryRun, boolean forceConflicts,
 		String status, int attempts, Instant nextAttemptAt, @Nullable String claimedBy, @Nullable Instant claimedUntil,
 		@Nullable Instant applyStartedAt, @Nullable String plan, @Nullable String results, @Nullable String commit,
 		@Nullable String resourceVersions, @Nullable String error, String requestedBy, Instant requestedAt,
-		@Nullable Instant startedAt, @Nullable Instant finishedAt) {
+		@Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable String pullRequest,
+		@Nullable String commitStatus) {
 
 	static final String COLUMNS = "p.id, p.workspace_id, w.name AS workspace, p.target_id, p.target_name,"
 			+ " p.target_type, p.state_at, p.state_versions, p.dry_run, p.force_conflicts, p.status, p.attempts,"
 			+ " p.next_attempt_at, p.claimed_by, p.claimed_until, p.apply_started_at, p.plan, p.results, p.commit_id,"
-			+ " p.resource_versions, p.error, p.requested_by, p.requested_at, p.started_at, p.finished_at";
+			+ " p.resource_versions, p.error, p.requested_by, p.requested_at, p.started_at, p.finished_at, p.pull_request,"
+			+ " p.commit_status";
 
 	/** Whether the publication has ended (SUCCEEDED, PARTIAL or FAILED). */
 	boolean finished() {
@@ -38,7 +41,7 @@ record PublicationRow(long id, long workspaceId, String workspace, @Nullable Lon
 				instant(r, "claimed_until"), instant(r, "apply_started_at"), json(r, "plan"), json(r, "results"),
 				r.get("commit_id", String.class), json(r, "resource_versions"), r.get("error", String.class),
 				r.get("requested_by", String.class), instant(r, "requested_at"), instant(r, "started_at"),
-				instant(r, "finished_at"));
+				instant(r, "finished_at"), r.get("pull_request", String.class), r.get("commit_status", String.class));
 	}
 
 	@SuppressWarnings("NullAway")

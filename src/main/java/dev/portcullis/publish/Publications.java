@@ -270,7 +270,8 @@ class Publications {
 			List<DesiredObject> desired, @Nullable String error) {
 		DatabaseClient.GenericExecuteSpec spec = this.db
 			.sql("UPDATE publication SET status = :status, results = :results, commit_id = :commit,"
-					+ " resource_versions = :versions, error = :error, finished_at = clock_timestamp(),"
+					+ " resource_versions = :versions, error = :error, pull_request = :pullRequest,"
+					+ " commit_status = :commitStatus, finished_at = clock_timestamp(),"
 					+ " claimed_by = NULL, claimed_until = NULL WHERE id = :id AND claimed_by = :owner"
 					+ " AND status = 'RUNNING'")
 			.bind("id", row.id())
@@ -282,12 +283,22 @@ class Publications {
 		spec = (applied != null && applied.commit() != null) ? spec.bind("commit", applied.commit())
 				: spec.bindNull("commit", String.class);
 		spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
+		spec = (applied != null && applied.pullRequest() != null) ? spec.bind("pullRequest", applied.pullRequest())
+				: spec.bindNull("pullRequest", String.class);
+		spec = (applied != null && applied.commitStatus() != null) ? spec.bind("commitStatus", applied.commitStatus())
+				: spec.bindNull("commitStatus", String.class);
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("target", row.targetName());
 		details.put("status", status);
 		details.put("attempts", row.attempts());
 		if (applied != null && applied.commit() != null) {
 			details.put("commit", applied.commit());
+		}
+		if (applied != null && applied.pullRequest() != null) {
+			details.put("pullRequest", applied.pullRequest());
+		}
+		if (applied != null && applied.commitStatus() != null) {
+			details.put("commitStatus", applied.commitStatus());
 		}
 		if (error != null) {
 			details.put("error", error);

@@ -35,6 +35,8 @@ import org.springframework.web.server.ServerWebExchange;
 @RestController
 class PublishApiController {
 
+	private static final String FORGE = "forge.";
+
 	private static final Set<String> STATUSES = Set.of("PENDING", "RUNNING", "SUCCEEDED", "PARTIAL", "FAILED");
 
 	private final Targets targets;
@@ -203,9 +205,18 @@ class PublishApiController {
 		out.put("type", row.type());
 		for (String key : Targets.SETTINGS.get(row.type())) {
 			String value = row.settings().get(key);
-			if (value != null) {
+			if (value != null && !key.startsWith(FORGE)) {
 				out.put(key, value);
 			}
+		}
+		if (row.settings().containsKey(Targets.FORGE_KIND)) {
+			Map<String, Object> forge = new LinkedHashMap<>();
+			forge.put("kind", row.settings().get(Targets.FORGE_KIND));
+			putIfSet(forge, "apiUrl", row.settings().get(Targets.FORGE_API_URL));
+			putIfSet(forge, "project", row.settings().get(Targets.FORGE_PROJECT));
+			forge.put("pullRequest", "true".equals(row.settings().get(Targets.FORGE_PULL_REQUEST)));
+			forge.put("commitStatus", "true".equals(row.settings().get(Targets.FORGE_COMMIT_STATUS)));
+			out.put("forge", forge);
 		}
 		Map<String, Object> auth = new LinkedHashMap<>();
 		auth.put("type", row.authType());
@@ -216,6 +227,12 @@ class PublishApiController {
 		out.put("updatedBy", row.updatedBy());
 		out.put("updatedAt", row.updatedAt().toString());
 		return out;
+	}
+
+	private static void putIfSet(Map<String, Object> out, String key, @Nullable String value) {
+		if (value != null && !value.isBlank()) {
+			out.put(key, value);
+		}
 	}
 
 	Map<String, Object> publication(PublicationRow row) {
@@ -237,6 +254,8 @@ class PublishApiController {
 		out.put("results", (row.results() != null) ? this.json.readTree(row.results()) : List.of());
 		if (row.targetType().equals("git")) {
 			out.put("commit", row.commit());
+			out.put("pullRequest", row.pullRequest());
+			out.put("commitStatus", row.commitStatus());
 		}
 		else {
 			out.put("resourceVersions", (row.resourceVersions() != null) ? this.json.readTree(row.resourceVersions())
@@ -307,6 +326,10 @@ class PublishApiController {
 				}
 				continue;
 			}
+			if (field.equals("forge")) {
+				forge(body.get("forge"), settings, violations);
+				continue;
+			}
 			if (Set.of("createdBy", "createdAt", "updatedBy", "updatedAt").contains(field)) {
 				continue;
 			}
@@ -319,6 +342,45 @@ class PublishApiController {
 			throw PublishRefused.REQUEST.of(violations);
 		}
 		return new Targets.Form(name, type, settings, credentials);
+	}
+
+	/**
+	 * A Git target's {@code forge}: {@code kind} (none, github, gitlab), {@code apiUrl}, {@code project} (strings),
+	 * {@code pullRequest} and {@code commitStatus} (booleans), as settings {@code forge.*}; null means unset.
+	 */
+	private static void forge(JsonNode forge, Map<String, String> settings, List<FieldViolation> violations) {
+		if (forge.isNull()) {
+			return;
+		}
+		if (!forge.isObject()) {
+			violations.add(FieldViolation.at("forge", "must be an object: kind, apiUrl, project, pullRequest,"
+					+ " commitStatus"));
+			return;
+		}
+		for (String key : forge.propertyNames()) {
+			JsonNode value = forge.get(key);
+			String path = "forge." + key;
+			switch (key) {
+				case "kind", "apiUrl", "project" -> {
+					if (value.isString()) {
+						settings.put(path, value.asString());
+					}
+					else if (!value.isNull()) {
+						violations.add(FieldViolation.at(path, "must be a string"));
+					}
+				}
+				case "pullRequest", "commitStatus" -> {
+					if (value.isBoolean()) {
+						settings.put(path, Boolean.toString(value.asBoolean()));
+					}
+					else if (!value.isNull()) {
+						violations.add(FieldViolation.at(path, "must be true or false"));
+					}
+				}
+				default -> violations.add(FieldViolation.at(path, "is not a member; allowed: apiUrl, commitStatus,"
+						+ " kind, project, pullRequest"));
+			}
+		}
 	}
 
 	private static @Nullable String string(JsonNode body, String field, List<FieldViolation> violations) {

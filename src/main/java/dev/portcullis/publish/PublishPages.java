@@ -43,6 +43,9 @@ class PublishPages {
 	/** A credential named in a check's message: {@code (auth.privateKey ...}. */
 	private static final Pattern CREDENTIAL = Pattern.compile("\\(auth\\.(privateKey|passphrase|knownHosts)\\b");
 
+	/** A check's message about the forge's API ({@code The GitHub API at ...}, {@code Cannot reach the GitLab API}). */
+	private static final Pattern FORGE_API = Pattern.compile("\\b(GitHub|GitLab) API at ");
+
 	private static final DateTimeFormatter DISPLAY = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss 'UTC'")
 		.withZone(ZoneOffset.UTC);
 
@@ -52,7 +55,8 @@ class PublishPages {
 	private static final TypeReference<List<ObjectResult>> RESULTS = new TypeReference<>() {
 	};
 
-	private static final AddForm GIT_FORM = new AddForm(Map.of("branch", "main", "authType", "none"), Map.of(), "");
+	private static final AddForm GIT_FORM = new AddForm(Map.of("branch", "main", "authType", "none", "forgeKind",
+			"none"), Map.of(), "");
 
 	private static final AddForm KUBERNETES_FORM = new AddForm(Map.of("authType", "token"), Map.of(), "");
 
@@ -114,7 +118,8 @@ class PublishPages {
 			boolean kubernetes = "kubernetes".equals(form.getFirst("type"));
 			Map<String, String> values = kubernetes ? values(form, "name", "server", "caData", "authType")
 					: values(form, "name", "url", "branch", "path", "authType", "username",
-							"knownHosts");
+							"knownHosts", "forgeKind", "forgeApiUrl", "forgeProject", "forgePullRequest",
+							"forgeCommitStatus");
 			Targets.Form target = kubernetes ? kubernetesTarget(values, form) : gitTarget(values, form);
 			return Actor.current(exchange)
 				.flatMap((by) -> this.targets.save(workspace, target, true, by))
@@ -125,7 +130,7 @@ class PublishPages {
 						return Mono.error(new PageError(HttpStatus.NOT_FOUND, ex.getMessage()));
 					}
 					Map<String, String> errors = new LinkedHashMap<>();
-					String field = (ex.field != null) ? ex.field.replace("auth.type", "authType").replace("auth.", "")
+					String field = (ex.field != null) ? formField(ex.field)
 							: kubernetes ? "server" : credentialNamed(ex.getMessage());
 					errors.put(field, ex.getMessage());
 					AddForm failed = new AddForm(values, errors, "");
@@ -160,7 +165,29 @@ class PublishPages {
 				credentials.put("knownHosts", values.get("knownHosts"));
 			}
 		}
+		String forge = values.get("forgeKind").isBlank() ? "none" : values.get("forgeKind");
+		if (!forge.equals("none")) {
+			settings.put(Targets.FORGE_KIND, forge);
+			if (!values.get("forgeApiUrl").isBlank()) {
+				settings.put(Targets.FORGE_API_URL, values.get("forgeApiUrl"));
+			}
+			if (!values.get("forgeProject").isBlank()) {
+				settings.put(Targets.FORGE_PROJECT, values.get("forgeProject"));
+			}
+		}
+		// checkboxes: present when ticked; ticked without a forge, the validation says a forge is needed
+		settings.put(Targets.FORGE_PULL_REQUEST, Boolean.toString("true".equals(values.get("forgePullRequest"))));
+		settings.put(Targets.FORGE_COMMIT_STATUS, Boolean.toString("true".equals(values.get("forgeCommitStatus"))));
 		return new Targets.Form(values.get("name"), "git", settings, credentials);
+	}
+
+	/** The add-target form's field for a refused setting ({@code auth.type} → {@code authType}, {@code forge.apiUrl} → {@code forgeApiUrl}). */
+	static String formField(String setting) {
+		if (setting.startsWith("forge.")) {
+			String rest = setting.substring("forge.".length());
+			return "forge" + Character.toUpperCase(rest.charAt(0)) + rest.substring(1);
+		}
+		return setting.replace("auth.type", "authType").replace("auth.", "");
 	}
 
 	/**
@@ -385,7 +412,14 @@ class PublishPages {
 	 * (auth.privateKey) ..."), else the URL.
 	 */
 	static String credentialNamed(@Nullable String message) {
-		Matcher named = CREDENTIAL.matcher((message != null) ? message : "");
+		String text = (message != null) ? message : "";
+		if (FORGE_API.matcher(text).find()) {
+			return "forgeApiUrl";
+		}
+		if (text.startsWith("Cannot tell the ")) {
+			return "forgeProject";
+		}
+		Matcher named = CREDENTIAL.matcher(text);
 		return named.find() ? named.group(1) : "url";
 	}
 

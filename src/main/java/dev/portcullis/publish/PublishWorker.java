@@ -40,6 +40,9 @@ class PublishWorker extends LeaseLoop {
 
 	private static final Duration STORE = Duration.ofSeconds(30);
 
+	/** How long the replay behind a commit status may take (a million flows take seconds). */
+	private static final Duration REPLAY = Duration.ofMinutes(5);
+
 	static final String INTERNAL = "Internal error: the server could not run this publication (see its log);"
 			+ " it will be tried again.";
 
@@ -55,6 +58,8 @@ class PublishWorker extends LeaseLoop {
 
 	private final Set<Long> running = ConcurrentHashMap.newKeySet();
 
+	private final @Nullable PublishedImpact impacts;
+
 	/** Test seams: called with the publication's id after its plan is recorded, and after the adapter applied. */
 	volatile LongConsumer afterPlan = (id) -> {
 	};
@@ -66,18 +71,25 @@ class PublishWorker extends LeaseLoop {
 
 	@Autowired
 	PublishWorker(Publications publications, Targets targets, WorkspaceStates states, Adapters adapters,
-			PublishSettings settings) {
-		this(publications, targets, states, adapters, settings, LeaseLoop.newOwner());
+			PublishSettings settings, PublishedImpact impacts) {
+		this(publications, targets, states, adapters, settings, LeaseLoop.newOwner(), impacts);
+	}
+
+	/** A worker that sets no commit status (tests of the outbox). */
+	PublishWorker(Publications publications, Targets targets, WorkspaceStates states, Adapters adapters,
+			PublishSettings settings, String owner) {
+		this(publications, targets, states, adapters, settings, owner, null);
 	}
 
 	PublishWorker(Publications publications, Targets targets, WorkspaceStates states, Adapters adapters,
-			PublishSettings settings, String owner) {
+			PublishSettings settings, String owner, @Nullable PublishedImpact impacts) {
 		super("publish-ticks", owner);
 		this.publications = publications;
 		this.targets = targets;
 		this.states = states;
 		this.adapters = adapters;
 		this.settings = settings;
+		this.impacts = impacts;
 	}
 
 	@Override
@@ -204,7 +216,8 @@ class PublishWorker extends LeaseLoop {
 			Publication publication = new Publication(row.id(), row.workspace(), row.requestedBy(),
 					"Workspace " + row.workspace() + " as of " + row.stateAt() + ", " + desired.size() + " "
 							+ ((desired.size() == 1) ? "policy" : "policies") + ".",
-					row.stateAt(), row.forceConflicts(), this.publications.changeRequests(row).block(STORE));
+					row.stateAt(), row.forceConflicts(), this.publications.changeRequests(row).block(STORE),
+					impact(target, row));
 			Applied applied = adapter.apply(target, plan, publication);
 			this.afterApply.accept(row.id());
 			String status = applied.failed() ? "FAILED" : applied.partial() ? "PARTIAL" : "SUCCEEDED";
@@ -221,6 +234,15 @@ class PublishWorker extends LeaseLoop {
 			log.warn("publishing: publication {} failed", row.id(), ex);
 			failed(row, INTERNAL);
 		}
+	}
+
+	/** The replay summary for the target's commit status, when it sets one (docs/adr/045). */
+	private Publication.@Nullable Impact impact(Target target, PublicationRow row) {
+		boolean forge = target.setting(Targets.FORGE_KIND) != null && !"none".equals(target.setting(Targets.FORGE_KIND));
+		if (this.impacts == null || !forge || !"true".equals(target.setting(Targets.FORGE_COMMIT_STATUS))) {
+			return null;
+		}
+		return this.impacts.of(row).block(REPLAY);
 	}
 
 	private void failed(PublicationRow row, String message) {

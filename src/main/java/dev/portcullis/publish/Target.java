@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Settings are the API's top-level fields other than {@code name}, {@code type} and {@code auth}, as text, plus
  * {@code auth.type}. Git: {@code url}, {@code branch}, {@code path} (the folder, {@code ""} for the root);
- * {@code auth.type} {@code none}, {@code token} (HTTPS) or {@code ssh-key} (SSH). Kubernetes: {@code server},
+ * {@code auth.type} {@code none}, {@code token} (HTTPS) or {@code ssh-key} (SSH), and the forge's
+ * {@code forge.kind}, {@code forge.apiUrl}, {@code forge.project}, {@code forge.pullRequest},
+ * {@code forge.commitStatus} (the API's {@code forge} object, docs/adr/045). Kubernetes: {@code server},
  * {@code caData}; {@code auth.type} {@code token}, {@code clientCertificate} or {@code serviceAccount}. Credentials
  * are the other fields of {@code auth} (for example {@code token}, {@code username}, {@code privateKey},
  * {@code passphrase}, {@code knownHosts}, {@code clientCertificate}, {@code clientKey}): sealed at rest, write-only

@@ -38,8 +38,28 @@ class Targets {
 
 	static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
+	/**
+	 * A Git target's forge (docs/adr/045): {@code none}, {@code github} or {@code gitlab}; its API's base URL
+	 * (default {@code https://api.github.com} or {@code https://gitlab.com/api/v4}); the project
+	 * ({@code owner/repo}, {@code group/sub/project}; default the repository URL's path); whether publications are
+	 * proposed as pull requests ({@code true}/{@code false}); whether the {@code portcullis/impact} commit status is
+	 * set. In the API they are the members of {@code forge}.
+	 */
+	static final String FORGE_KIND = "forge.kind";
+
+	static final String FORGE_API_URL = "forge.apiUrl";
+
+	static final String FORGE_PROJECT = "forge.project";
+
+	static final String FORGE_PULL_REQUEST = "forge.pullRequest";
+
+	static final String FORGE_COMMIT_STATUS = "forge.commitStatus";
+
+	private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+");
+
 	/** Settings per type (besides {@code auth.type}). */
-	static final Map<String, List<String>> SETTINGS = Map.of("git", List.of("url", "branch", "path"), "kubernetes",
+	static final Map<String, List<String>> SETTINGS = Map.of("git", List.of("url", "branch", "path", FORGE_KIND,
+			FORGE_API_URL, FORGE_PROJECT, FORGE_PULL_REQUEST, FORGE_COMMIT_STATUS), "kubernetes",
 			List.of("server", "caData"));
 
 	/** Authentication kinds per type, and the credentials each may carry. */
@@ -299,6 +319,7 @@ class Targets {
 				throw PublishRefused.invalid(key, "must be at most 65536 characters");
 			}
 		}
+		validateForge(form);
 		for (Map.Entry<String, @Nullable String> credential : form.credentials().entrySet()) {
 			if (!auth.get(authType).contains(credential.getKey())) {
 				throw PublishRefused.invalid("auth." + credential.getKey(), "auth.type " + authType + " takes "
@@ -308,6 +329,58 @@ class Targets {
 			if (credential.getValue() != null && credential.getValue().length() > 64 * 1024) {
 				throw PublishRefused.invalid("auth." + credential.getKey(), "must be at most 65536 characters");
 			}
+		}
+	}
+
+	/** A Git target's forge settings: known values, an API URL, and what pull requests and statuses need. */
+	private static void validateForge(Form form) {
+		Map<String, String> settings = form.settings();
+		String kind = settings.getOrDefault(FORGE_KIND, "none");
+		if (!List.of("none", "github", "gitlab").contains(kind)) {
+			throw PublishRefused.invalid(FORGE_KIND, "The forge is none, github or gitlab.");
+		}
+		for (String flag : List.of(FORGE_PULL_REQUEST, FORGE_COMMIT_STATUS)) {
+			String value = settings.get(flag);
+			if (value != null && !value.equals("true") && !value.equals("false")) {
+				throw PublishRefused.invalid(flag, "must be true or false");
+			}
+		}
+		boolean wants = "true".equals(settings.get(FORGE_PULL_REQUEST))
+				|| "true".equals(settings.get(FORGE_COMMIT_STATUS));
+		if (kind.equals("none")) {
+			if (wants) {
+				throw PublishRefused.invalid(FORGE_KIND, "Pull requests and commit statuses need a forge: github or"
+						+ " gitlab.");
+			}
+			return;
+		}
+		String api = settings.get(FORGE_API_URL);
+		if (api != null && !api.isBlank()) {
+			java.net.URI uri;
+			try {
+				uri = new java.net.URI(api.strip());
+			}
+			catch (java.net.URISyntaxException ex) {
+				throw PublishRefused.invalid(FORGE_API_URL, "The forge's API URL is not a URL: " + ex.getReason() + ".");
+			}
+			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(java.util.Locale.ROOT) : "";
+			if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
+				throw PublishRefused.invalid(FORGE_API_URL, "The forge's API URL starts with https:// and names a host,"
+						+ " for example https://github.example.com/api/v3 or https://gitlab.example.com/api/v4.");
+			}
+			if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+				throw PublishRefused.invalid(FORGE_API_URL, "The forge's API URL must not carry a user, a query or a"
+						+ " fragment: the token belongs in auth.token.");
+			}
+		}
+		String project = settings.get(FORGE_PROJECT);
+		if (project != null && !project.isBlank() && !PROJECT.matcher(project.strip()).matches()) {
+			throw PublishRefused.invalid(FORGE_PROJECT, "The project is its path on the forge: owner/repository"
+					+ " (GitHub) or group/project (GitLab).");
+		}
+		if (wants && !"token".equals(settings.getOrDefault("auth.type", "none"))) {
+			throw PublishRefused.invalid("auth.type", "Pull requests and commit statuses use the target's token: choose"
+					+ " token authentication with an HTTPS repository URL.");
 		}
 	}
 

@@ -45,6 +45,7 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.PushResult;
@@ -92,6 +93,9 @@ public class GitAdapter implements TargetAdapter {
 
 	static final String WORKSPACE_TRAILER = "Portcullis-Workspace";
 
+	/** The branch a publication is proposed on in pull-request mode, followed by its id. */
+	static final String PROPOSAL_BRANCH = "portcullis/publication-";
+
 	private static final Pattern FILE = Pattern.compile("([a-z]+)-(.+)\\.yaml");
 
 	/** {@code user@host:path} (the scp-like form Git accepts; the path must not start with {@code //}). */
@@ -118,8 +122,12 @@ public class GitAdapter implements TargetAdapter {
 	@Override
 	public void check(Target target) {
 		Where where = where(target);
+		Forge forge = Forge.of(target, where, this.settings.timeout());
 		try (Access access = access(target, where)) {
 			check(access);
+		}
+		if (forge != null) {
+			forge.check();
 		}
 	}
 
@@ -146,9 +154,29 @@ public class GitAdapter implements TargetAdapter {
 		});
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * With a forge ({@link Forge}) in pull-request mode the commit goes to its own branch
+	 * {@code portcullis/publication-<id>} (made from the target branch, never rewritten) and a pull (merge) request
+	 * proposes it to the target branch; with the commit status on, the commit gets {@code portcullis/impact} with
+	 * {@link Publication#impact()}. Nothing changed: no commit, no request, no status.
+	 */
 	@Override
 	public Applied apply(Target target, Plan plan, Publication publication) {
 		Where where = where(target);
+		Forge forge = Forge.of(target, where, this.settings.timeout());
+		if (forge != null && forge.pullRequests()) {
+			return propose(target, where, plan, publication, forge);
+		}
+		Applied applied = push(target, where, plan, publication);
+		boolean committed = applied.results().stream().anyMatch((r) -> r.outcome() != ObjectResult.Outcome.UNCHANGED);
+		return (forge != null && committed) ? applied.withForge(null, status(forge, applied.commit(), publication))
+				: applied;
+	}
+
+	/** Pushes the publication's commit to the target branch (or finds it there). */
+	private Applied push(Target target, Where where, Plan plan, Publication publication) {
 		return withClone(target, where, (git, access) -> {
 			for (int attempt = 1;; attempt++) {
 				RevCommit already = published(git, publication);
@@ -156,18 +184,10 @@ public class GitAdapter implements TargetAdapter {
 					return alreadyThere(plan, already);
 				}
 				List<PlanItem> items = items(git, where, plan.desired());
-				List<PlanItem> changes = items.stream().filter((i) -> i.action() != PlanItem.Action.UNCHANGED).toList();
-				ObjectId head = git.getRepository().resolve(Constants.HEAD);
-				if (changes.isEmpty()) {
-					return new Applied(results(items, ""), head.name(), Map.of());
+				RevCommit commit = commit(git, where, plan, publication, items);
+				if (commit == null) {
+					return unchanged(git, items);
 				}
-				write(git, where, plan.desired(), changes);
-				RevCommit commit = git.commit()
-					.setMessage(message(publication, items))
-					.setAuthor(PORTCULLIS)
-					.setCommitter(PORTCULLIS)
-					.setSign(false)
-					.call();
 				RemoteRefUpdate.Status status = push(git, access);
 				if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
 					return new Applied(results(items, ""), commit.name(), Map.of());
@@ -180,6 +200,144 @@ public class GitAdapter implements TargetAdapter {
 				fetchAndReset(git, access);
 			}
 		});
+	}
+
+	/**
+	 * Pull-request mode: the publication's commit on {@code portcullis/publication-<id>}, made on the target branch
+	 * and pushed without force (or found there, or found already merged into the target branch), then its pull
+	 * request found or opened, then the commit status set.
+	 */
+	private Applied propose(Target target, Where where, Plan plan, Publication publication, Forge forge) {
+		String head = PROPOSAL_BRANCH + publication.id();
+		return withClone(target, where, (git, access) -> {
+			for (int attempt = 1;; attempt++) {
+				RevCommit merged = published(git, publication);
+				if (merged != null) {
+					// the request was merged before this attempt recorded it: nothing left to propose
+					return alreadyThere(plan, merged);
+				}
+				RevCommit onBranch = proposed(git, access, head, publication);
+				List<PlanItem> items = items(git, where, plan.desired());
+				String commit;
+				if (onBranch != null) {
+					commit = onBranch.name();
+				}
+				else {
+					RevCommit made = commit(git, where, plan, publication, items);
+					if (made == null) {
+						return unchanged(git, items);
+					}
+					RemoteRefUpdate.Status status = push(git, access, Constants.R_HEADS + where.branch(),
+							Constants.R_HEADS + head);
+					if (status != RemoteRefUpdate.Status.OK && status != RemoteRefUpdate.Status.UP_TO_DATE) {
+						if (attempt >= this.settings.pushAttempts()) {
+							throw new PublishFailure("The branch " + head + " of " + where.shown() + " kept changing"
+									+ " under the push; nothing was proposed. Retry the publication.");
+						}
+						// someone made the branch meanwhile (an earlier attempt): look again, never force
+						git.reset().setMode(ResetCommand.ResetType.HARD).setRef(Constants.R_REMOTES + "origin/"
+								+ where.branch()).call();
+						continue;
+					}
+					commit = made.name();
+				}
+				String url = forge.pullRequest(head, where.branch(), title(publication, items),
+						body(publication, items, where));
+				String status = status(forge, commit, publication);
+				return new Applied(results(items, "proposed in " + url), commit, Map.of()).withForge(url, status);
+			}
+		});
+	}
+
+	/**
+	 * Writes the files of {@code items} that change and commits them as the publication's one commit; null (nothing
+	 * written) when no item changes.
+	 */
+	private static @Nullable RevCommit commit(Git git, Where where, Plan plan, Publication publication,
+			List<PlanItem> items) throws IOException, GitAPIException {
+		List<PlanItem> changes = items.stream().filter((i) -> i.action() != PlanItem.Action.UNCHANGED).toList();
+		if (changes.isEmpty()) {
+			return null;
+		}
+		write(git, where, plan.desired(), changes);
+		return git.commit()
+			.setMessage(message(publication, items))
+			.setAuthor(PORTCULLIS)
+			.setCommitter(PORTCULLIS)
+			.setSign(false)
+			.call();
+	}
+
+	/** Nothing to write: every item unchanged, at the branch's head. */
+	private static Applied unchanged(Git git, List<PlanItem> items) throws IOException {
+		return new Applied(results(items, ""), git.getRepository().resolve(Constants.HEAD).name(), Map.of());
+	}
+
+	/** The publication's commit on its proposal branch, if an earlier attempt pushed it; null without the branch. */
+	private static @Nullable RevCommit proposed(Git git, Access access, String head, Publication publication)
+			throws GitAPIException, IOException {
+		String ref = Constants.R_HEADS + head;
+		Map<String, Ref> refs = access.authenticate(git.lsRemote().setRemote("origin").setHeads(true)).callAsMap();
+		if (!refs.containsKey(ref)) {
+			return null;
+		}
+		String remote = Constants.R_REMOTES + "origin/" + head;
+		access.authenticate(git.fetch().setRemote("origin").setRefSpecs(new RefSpec("+" + ref + ":" + remote)))
+			.call();
+		RevCommit found = published(git.getRepository(), git.getRepository().resolve(remote), publication);
+		if (found == null) {
+			throw new PublishFailure("The branch " + head + " of " + access.where().shown() + " exists but does not"
+					+ " hold this publication's commit; Portcullis does not rewrite it. Delete the branch and retry.");
+		}
+		return found;
+	}
+
+	private static @Nullable String status(Forge forge, @Nullable String commit, Publication publication) {
+		if (!forge.commitStatus() || publication.impact() == null || commit == null) {
+			return null;
+		}
+		return forge.status(commit, publication.impact());
+	}
+
+	/** The pull request's title: the workspace and the change requests it brings. */
+	static String title(Publication publication, List<PlanItem> items) {
+		StringBuilder title = new StringBuilder("Publish " + publication.workspace());
+		if (publication.changeRequests().isEmpty()) {
+			title.append(": ").append(summary(items));
+		}
+		else {
+			title.append(": ");
+			List<String> named = new ArrayList<>();
+			for (Publication.ChangeRequest request : publication.changeRequests()) {
+				named.add("#" + request.number() + " " + oneLine(request.title()));
+			}
+			title.append(String.join(", ", named));
+		}
+		return (title.length() > 250) ? title.substring(0, 249) + "\u2026" : title.toString();
+	}
+
+	/** The pull request's description (Markdown): what changes, the change requests with their approvers, who. */
+	static String body(Publication publication, List<PlanItem> items, Where where) {
+		StringBuilder body = new StringBuilder();
+		body.append("Portcullis publication #").append(publication.id()).append(" of workspace ")
+			.append(publication.workspace()).append(" to `").append(where.branch()).append('`')
+			.append(where.folder().isEmpty() ? "" : " (folder `" + where.folder() + "`)").append(": ")
+			.append(summary(items)).append(".\n\n").append(publication.state()).append("\n\n");
+		if (publication.changeRequests().isEmpty()) {
+			body.append("No change request was merged since the last publication to this target.\n");
+		}
+		else {
+			body.append("Change requests:\n\n");
+			for (Publication.ChangeRequest request : publication.changeRequests()) {
+				body.append("- #").append(request.number()).append(' ').append(oneLine(request.title()))
+					.append(request.approvers().isEmpty() ? " (no approvals)"
+							: " (approved by " + String.join(", ", request.approvers().stream().map(GitAdapter::oneLine)
+								.toList()) + ")")
+					.append('\n');
+			}
+		}
+		body.append("\nPublished by ").append(oneLine(publication.by())).append(".\n");
+		return body.toString();
 	}
 
 	@Override
@@ -323,12 +481,17 @@ public class GitAdapter implements TargetAdapter {
 
 	/** The publication's own commit on the branch, if an earlier attempt pushed it. */
 	private static @Nullable RevCommit published(Git git, Publication publication) throws IOException {
-		ObjectId head = git.getRepository().resolve(Constants.HEAD);
+		return published(git.getRepository(), git.getRepository().resolve(Constants.HEAD), publication);
+	}
+
+	/** The publication's own commit in the history of {@code head} (its last {@value #HISTORY} commits), or null. */
+	private static @Nullable RevCommit published(Repository repository, @Nullable ObjectId head,
+			Publication publication) throws IOException {
 		if (head == null) {
 			return null;
 		}
 		String id = Long.toString(publication.id());
-		try (RevWalk walk = new RevWalk(git.getRepository())) {
+		try (RevWalk walk = new RevWalk(repository)) {
 			walk.markStart(walk.parseCommit(head));
 			int seen = 0;
 			for (RevCommit commit : walk) {
@@ -346,14 +509,8 @@ public class GitAdapter implements TargetAdapter {
 
 	/** The commit message: a subject with the counts, the state, then the trailers. */
 	static String message(Publication publication, List<PlanItem> items) {
-		Map<PlanItem.Action, Integer> counts = new TreeMap<>();
-		items.forEach((i) -> counts.merge(i.action(), 1, Integer::sum));
-		List<String> parts = new ArrayList<>();
-		addCount(parts, counts, PlanItem.Action.CREATE, "added");
-		addCount(parts, counts, PlanItem.Action.UPDATE, "changed");
-		addCount(parts, counts, PlanItem.Action.DELETE, "removed");
 		StringBuilder message = new StringBuilder();
-		message.append("Publish ").append(publication.workspace()).append(": ").append(String.join(", ", parts))
+		message.append("Publish ").append(publication.workspace()).append(": ").append(summary(items))
 			.append("\n\n").append(publication.state()).append("\n\n");
 		for (Publication.ChangeRequest request : publication.changeRequests()) {
 			message.append("Change-Request: #").append(request.number()).append(' ')
@@ -369,6 +526,17 @@ public class GitAdapter implements TargetAdapter {
 		return message.toString();
 	}
 
+	/** The counts of a plan: {@code 1 policy added, 2 policies changed}. */
+	private static String summary(List<PlanItem> items) {
+		Map<PlanItem.Action, Integer> counts = new TreeMap<>();
+		items.forEach((i) -> counts.merge(i.action(), 1, Integer::sum));
+		List<String> parts = new ArrayList<>();
+		addCount(parts, counts, PlanItem.Action.CREATE, "added");
+		addCount(parts, counts, PlanItem.Action.UPDATE, "changed");
+		addCount(parts, counts, PlanItem.Action.DELETE, "removed");
+		return String.join(", ", parts);
+	}
+
 	private static void addCount(List<String> parts, Map<PlanItem.Action, Integer> counts, PlanItem.Action action,
 			String verb) {
 		Integer count = counts.get(action);
@@ -382,11 +550,17 @@ public class GitAdapter implements TargetAdapter {
 	}
 
 	private static RemoteRefUpdate.Status push(Git git, Access access) throws GitAPIException {
+		String ref = Constants.R_HEADS + access.where().branch();
+		return push(git, access, ref, ref);
+	}
+
+	/** Pushes {@code local} to the remote's {@code ref} without force. */
+	private static RemoteRefUpdate.Status push(Git git, Access access, String local, String ref)
+			throws GitAPIException {
 		Where where = access.where();
 		Target target = access.target();
-		String ref = Constants.R_HEADS + where.branch();
 		Iterable<PushResult> results = access
-			.authenticate(git.push().setRemote("origin").setForce(false).setRefSpecs(new RefSpec(ref + ":" + ref)))
+			.authenticate(git.push().setRemote("origin").setForce(false).setRefSpecs(new RefSpec(local + ":" + ref)))
 			.call();
 		for (PushResult result : results) {
 			RemoteRefUpdate update = result.getRemoteUpdate(ref);
@@ -401,12 +575,13 @@ public class GitAdapter implements TargetAdapter {
 				default -> {
 					String why = (update.getMessage() != null) ? ": " + redact(update.getMessage(), target) : "";
 					throw new PublishFailure("The repository " + where.shown() + " refused the push to "
-							+ where.branch() + " (" + status.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")"
+							+ Repository.shortenRefName(ref) + " (" + status.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")"
 							+ why + ". Nothing was published.");
 				}
 			}
 		}
-		throw new PublishFailure("The repository " + where.shown() + " did not answer the push to " + where.branch()
+		throw new PublishFailure("The repository " + where.shown() + " did not answer the push to "
+				+ Repository.shortenRefName(ref)
 				+ ". Nothing was published.");
 	}
 
