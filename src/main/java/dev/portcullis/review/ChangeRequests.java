@@ -17,6 +17,7 @@ import dev.portcullis.policy.StoreException;
 import dev.portcullis.policy.Workspaces;
 import dev.portcullis.review.webhook.Webhooks;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.PublicUrl;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -65,9 +66,11 @@ public class ChangeRequests {
 
 	private final Webhooks webhooks;
 
+	private final PublicUrl publicUrl;
+
 	ChangeRequests(DatabaseClient db, ReactiveTransactionManager transactions, Workspaces workspaces,
 			ChangeSets changeSets, ChangeRequestRows rows, Protections protections, Permissions permissions,
-			AuditLog audit, Webhooks webhooks) {
+			AuditLog audit, Webhooks webhooks, PublicUrl publicUrl) {
 		this.db = db;
 		this.tx = TransactionalOperator.create(transactions);
 		this.ownTransaction = TransactionalOperator.create(transactions,
@@ -79,6 +82,7 @@ public class ChangeRequests {
 		this.permissions = permissions;
 		this.audit = audit;
 		this.webhooks = webhooks;
+		this.publicUrl = publicUrl;
 	}
 
 	/**
@@ -384,7 +388,8 @@ public class ChangeRequests {
 
 	/**
 	 * Queues {@code event} for the workspace's webhooks, in the caller's transaction (a change that rolls back sends
-	 * nothing).
+	 * nothing). Its {@code url} is the review page's, absolute when {@code portcullis.public-url} is set
+	 * ({@link PublicUrl}) so that a chat can open it, relative otherwise.
 	 */
 	Mono<Void> announce(String event, ChangeRequest change, Actor by) {
 		Map<String, Object> payload = new LinkedHashMap<>();
@@ -393,7 +398,7 @@ public class ChangeRequests {
 		payload.put("actor", by.username());
 		payload.put("revision", change.revision());
 		payload.put("status", change.status().name());
-		payload.put("url", "/workspaces/" + change.workspace() + "/change-requests/" + change.id());
+		payload.put("url", this.publicUrl.link(ChangeRequestPages.href(change.workspace(), change.id())));
 		return this.webhooks.enqueue(change.workspace(), event, payload);
 	}
 
