@@ -233,19 +233,27 @@ public class ChangeRequests {
 	}
 
 	/**
-	 * Records a review of the latest revision (REVIEWER). The change request's author may not review it (403
-	 * {@code self-approval}), whatever the rules; the status follows the reviews ({@link Approvals#status}).
+	 * Records a review of the latest revision (REVIEWER). The change request's author may not review it, nor may
+	 * whoever wrote its latest revision (an admin who revised it): 403 {@code self-approval}, whatever the rules; the
+	 * status follows the reviews ({@link Approvals#status}).
 	 */
 	public Mono<ChangeRequest> review(String workspace, long id, Review.Decision decision, String body, Actor by) {
 		if (!by.has(Role.REVIEWER)) {
 			return this.permissions.refuse(by, Role.REVIEWER, "change.review");
 		}
-		return refusedAudited(this.tx.transactional(this.rows.find(workspace, id, true).flatMap((change) -> {
+		return refusedAudited(this.tx.transactional(this.rows.find(workspace, id, true).flatMap((change) -> this.rows
+			.revisions(id).flatMap((revisions) -> {
 			refuseClosed(change, "reviewed");
 			if (change.author().equalsIgnoreCase(by.username())) {
 				return Mono.error(ApiProblem.of(HttpStatus.FORBIDDEN, "self-approval", "Self-approval",
 						"You proposed this change, so you cannot review it: someone else must approve or request "
 								+ "changes. Comment instead."));
+			}
+			Revision latest = revisions.get(revisions.size() - 1);
+			if (latest.author().equalsIgnoreCase(by.username())) {
+				return Mono.error(ApiProblem.of(HttpStatus.FORBIDDEN, "self-approval", "Self-approval",
+						"You wrote revision " + latest.revision() + " of this change, so you cannot review it: "
+								+ "someone else must approve or request changes. Comment instead."));
 			}
 			return this.db.sql("INSERT INTO change_review (change_request_id, revision, reviewer, decision, body) "
 					+ "VALUES (:id, :revision, :reviewer, :decision, :body)")
@@ -266,7 +274,7 @@ public class ChangeRequests {
 					case REQUEST_CHANGES -> announce(Webhooks.CHANGES_REQUESTED, reviewed, by).thenReturn(reviewed);
 					case COMMENT -> Mono.just(reviewed);
 				});
-		})), by, "change.review", workspace, id);
+		}))), by, "change.review", workspace, id);
 	}
 
 	/**
