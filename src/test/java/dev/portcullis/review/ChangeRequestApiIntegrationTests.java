@@ -210,6 +210,8 @@ class ChangeRequestApiIntegrationTests extends IntegrationTest {
 		JsonNode after = get(id);
 		assertThat(after.get("status").asString()).isEqualTo("MERGED");
 		assertThat(after.get("closedBy").asString()).isEqualTo(username(Role.AUTHOR));
+		assertThat(after.get("mergedVersions")).isEqualTo(merged.get("versions"));
+		assertThat(opened.get("mergedVersions")).isEmpty();
 		List<Long> linked = this.db.sql("SELECT v.change_request_id FROM policy_version v JOIN policy p ON p.id = v.policy_id"
 				+ " JOIN workspace w ON w.id = p.workspace_id WHERE w.name = :ws AND v.change_request_id IS NOT NULL")
 			.bind("ws", this.ws).map((row) -> row.get(0, Long.class)).all().collectList().block();
