@@ -25,7 +25,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "portcullis.embedded-db.enabled=false", "portcullis.flows.sources.enabled=false",
 				"portcullis.webhooks.deliver=false", "portcullis.publish.worker=false",
-				"portcullis.publish.git.allow-file-urls=true" })
+				"portcullis.publish.git.allow-file-urls=true", "portcullis.public-url=https://portcullis.example.test/" })
 @AutoConfigureWebTestClient
 @org.springframework.context.annotation.Import(InFlightRequests.class)
 public abstract class IntegrationTest {

@@ -197,6 +197,21 @@ public class ChangeSets {
 			})));
 	}
 
+	/**
+	 * The versions a merge of change request {@code changeRequest} wrote in {@code workspace} (each linked to it), in
+	 * kind, namespace and name order; none when it was not merged.
+	 */
+	public Flux<PolicySummary> mergedBy(String workspace, long changeRequest) {
+		return this.workspaces.id(workspace)
+			.flatMapMany((ws) -> this.db.sql("SELECT " + PolicyRows.SUMMARY_COLUMNS + " FROM policy p JOIN "
+					+ "policy_version v ON v.policy_id = p.id WHERE p.workspace_id = :ws AND v.change_request_id = :id "
+					+ "ORDER BY p.kind, p.namespace, p.name, v.version")
+				.bind("ws", ws)
+				.bind("id", changeRequest)
+				.map(this.rows::summary)
+				.all());
+	}
+
 	/** The touched policies whose head is no longer their base, in key order; empty when none moved. */
 	public Mono<List<Moved>> moved(String workspace, List<Touched> touched) {
 		return this.workspaces.id(workspace)

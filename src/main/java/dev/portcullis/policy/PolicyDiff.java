@@ -27,6 +27,14 @@ public record PolicyDiff(PolicyKey key, PolicySummary from, PolicySummary to, St
 	}
 
 	/**
+	 * The aligned line diff of two texts that need not be one policy (a change request's revisions, bundles of several
+	 * documents), as {@link #lines()} has it: every line of both, in order, each marked.
+	 */
+	public static List<Line> linesBetween(String fromText, String toText) {
+		return LineDiff.between(fromText, toText, "from", "to").lines();
+	}
+
+	/**
 	 * One line of the aligned diff.
 	 *
 	 * @param type {@link LineType#CONTEXT} (in both), {@link LineType#ADDED} (only in "to"),

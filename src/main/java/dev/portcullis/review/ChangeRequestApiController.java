@@ -9,6 +9,7 @@ import dev.portcullis.engine.doc.Violation;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.policy.ChangeSets;
 import dev.portcullis.policy.PolicyKey;
+import dev.portcullis.policy.PolicySummary;
 import dev.portcullis.policy.PolicyVersion;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.web.ApiProblem;
@@ -60,15 +61,18 @@ class ChangeRequestApiController {
 
 	private final Impacts impacts;
 
+	private final ChangeSets changeSets;
+
 	private final JsonMapper json;
 
 	ChangeRequestApiController(Protections protections, ChangeRequests changeRequests, Merges merges,
-			ChangeRequestRows rows, Impacts impacts, JsonMapper json) {
+			ChangeRequestRows rows, Impacts impacts, ChangeSets changeSets, JsonMapper json) {
 		this.protections = protections;
 		this.changeRequests = changeRequests;
 		this.merges = merges;
 		this.rows = rows;
 		this.impacts = impacts;
+		this.changeSets = changeSets;
 		this.json = json;
 	}
 
@@ -129,9 +133,10 @@ class ChangeRequestApiController {
 			@Nullable String closedBy, @Nullable String bypassReason, String changes, List<PolicyRef> deletes,
 			List<TouchedView> policies, boolean mergeable, List<Approvals.Check> checks, List<String> approvers,
 			List<MovedView> moved, Approvals.@Nullable ExpectationsOutcome expectations, Impacts.Impact impact,
-			List<Review> reviews, List<RevisionView> revisions, List<Comment> comments) {
+			List<Review> reviews, List<RevisionView> revisions, List<Comment> comments,
+			List<MergedVersion> mergedVersions) {
 
-		static ChangeRequestView of(Merges.Standing s, Impacts.Impact impact) {
+		static ChangeRequestView of(Merges.Standing s, Impacts.Impact impact, List<MergedVersion> mergedVersions) {
 			ChangeRequest c = s.change();
 			Revision latest = s.latest();
 			return new ChangeRequestView(c.id(), c.workspace(), c.title(), c.description(), c.author(), c.status(),
@@ -139,7 +144,7 @@ class ChangeRequestApiController {
 					latest.changes(), latest.deletes().stream().map(PolicyRef::of).toList(),
 					latest.policies().stream().map(TouchedView::of).toList(), s.mergeable(), s.approvals().checks(),
 					s.approvals().approvers(), s.moved().stream().map(MovedView::of).toList(), s.expectations(), impact,
-					s.reviews(), s.revisions().stream().map(RevisionView::of).toList(), s.comments());
+					s.reviews(), s.revisions().stream().map(RevisionView::of).toList(), s.comments(), mergedVersions);
 		}
 
 	}
@@ -150,6 +155,10 @@ class ChangeRequestApiController {
 	record MergedVersion(String kind, String namespace, String name, int version, boolean deleted) {
 
 		static MergedVersion of(PolicyVersion v) {
+			return of(v.summary());
+		}
+
+		static MergedVersion of(PolicySummary v) {
 			return new MergedVersion(v.key().kind().kindName(), v.key().namespace(), v.key().name(), v.version(),
 					v.deleted());
 		}
@@ -315,8 +324,9 @@ class ChangeRequestApiController {
 
 	private Mono<ChangeRequestView> view(String workspace, long id) {
 		return this.merges.standing(workspace, id, true)
-			.flatMap((standing) -> this.impacts.of(workspace, standing)
-				.map((impact) -> ChangeRequestView.of(standing, impact)));
+			.flatMap((standing) -> Mono.zip(this.impacts.of(workspace, standing),
+					this.changeSets.mergedBy(workspace, id).map(MergedVersion::of).collectList())
+				.map((found) -> ChangeRequestView.of(standing, found.getT1(), found.getT2())));
 	}
 
 	// ---------------------------------------------------------------- errors

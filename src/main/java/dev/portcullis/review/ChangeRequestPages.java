@@ -12,10 +12,13 @@ import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Forbidden;
 import dev.portcullis.identity.Role;
 import dev.portcullis.policy.ChangeSets;
+import dev.portcullis.policy.PolicyDiff;
 import dev.portcullis.policy.PolicyKey;
+import dev.portcullis.policy.PolicySummary;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.policy.Workspaces;
 import dev.portcullis.policy.editor.PolicyOverviews;
+import dev.portcullis.policy.web.Links;
 import dev.portcullis.policy.web.Moments;
 import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.Htmx;
@@ -120,6 +123,35 @@ class ChangeRequestPages {
 	 */
 	record PolicyView(String key, String anchor, String action, @Nullable Integer base, ChangeSets.PolicyChange change,
 			PolicyOverviews.Overview before, PolicyOverviews.Overview after, List<Thread> threads) {
+	}
+
+	/**
+	 * One revision as the review page lists it, with what changed in its text since the previous revision (none for
+	 * the first).
+	 */
+	record RevisionView(Revision revision, @Nullable Integer previous, List<PolicyDiff.Line> changesSincePrevious) {
+
+		static List<RevisionView> of(List<Revision> revisions) {
+			List<RevisionView> views = new ArrayList<>(revisions.size());
+			for (int i = 0; i < revisions.size(); i++) {
+				Revision r = revisions.get(i);
+				views.add((i == 0) ? new RevisionView(r, null, List.of())
+						: new RevisionView(r, revisions.get(i - 1).revision(),
+								PolicyDiff.linesBetween(revisions.get(i - 1).changes(), r.changes())));
+			}
+			return views;
+		}
+
+	}
+
+	/** A version a merge wrote, with the link to it. */
+	record MergedVersion(String key, int version, boolean deleted, String href) {
+
+		static MergedVersion of(String workspace, PolicySummary v) {
+			return new MergedVersion(v.key().toString(), v.version(), v.deleted(),
+					Links.INSTANCE.version(workspace, v.key(), v.version()));
+		}
+
 	}
 
 	// ---------------------------------------------------------------- list
@@ -284,12 +316,14 @@ class ChangeRequestPages {
 			.onErrorMap(ApiProblem.class, (ex) -> new PageError(ex.status(), ex.getMessage()))
 			.onErrorMap(StoreException.NotFound.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
 			.flatMap((standing) -> Mono.zip(this.impacts.of(workspace, standing), policies(workspace, standing),
-					Actor.current(exchange))
+					Actor.current(exchange), this.changeSets.mergedBy(workspace, id)
+						.map((v) -> MergedVersion.of(workspace, v)).collectList())
 				.map((found) -> {
 					ChangeRequest change = standing.change();
 					Actor actor = found.getT3();
 					boolean open = !change.status().closed();
 					boolean isAuthor = change.author().equalsIgnoreCase(actor.username());
+					boolean wroteLatest = standing.latest().author().equalsIgnoreCase(actor.username());
 					return view(exchange, "review/change")
 						.status(status)
 						.modelAttribute("workspace", workspace)
@@ -298,9 +332,12 @@ class ChangeRequestPages {
 						.modelAttribute("impact", found.getT1())
 						.modelAttribute("policies", found.getT2())
 						.modelAttribute("threads", threads(standing.comments(), null))
+						.modelAttribute("revisions", RevisionView.of(standing.revisions()))
+						.modelAttribute("mergedVersions", found.getT4())
 						.modelAttribute("banner", banner)
 						.modelAttribute("isAuthor", isAuthor)
-						.modelAttribute("canReview", open && !isAuthor && actor.has(Role.REVIEWER))
+						.modelAttribute("wroteLatest", wroteLatest)
+						.modelAttribute("canReview", open && !isAuthor && !wroteLatest && actor.has(Role.REVIEWER))
 						.modelAttribute("canMerge", open && (isAuthor || actor.has(Role.REVIEWER)) && actor.has(Role.AUTHOR))
 						.modelAttribute("canBypass", open && actor.has(Role.ADMIN) && !standing.mergeable())
 						.modelAttribute("canRevise", open && (isAuthor || actor.has(Role.ADMIN)) && actor.has(Role.AUTHOR))

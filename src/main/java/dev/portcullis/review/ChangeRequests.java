@@ -17,6 +17,7 @@ import dev.portcullis.policy.StoreException;
 import dev.portcullis.policy.Workspaces;
 import dev.portcullis.review.webhook.Webhooks;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.PublicUrl;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -65,9 +66,11 @@ public class ChangeRequests {
 
 	private final Webhooks webhooks;
 
+	private final PublicUrl publicUrl;
+
 	ChangeRequests(DatabaseClient db, ReactiveTransactionManager transactions, Workspaces workspaces,
 			ChangeSets changeSets, ChangeRequestRows rows, Protections protections, Permissions permissions,
-			AuditLog audit, Webhooks webhooks) {
+			AuditLog audit, Webhooks webhooks, PublicUrl publicUrl) {
 		this.db = db;
 		this.tx = TransactionalOperator.create(transactions);
 		this.ownTransaction = TransactionalOperator.create(transactions,
@@ -79,6 +82,7 @@ public class ChangeRequests {
 		this.permissions = permissions;
 		this.audit = audit;
 		this.webhooks = webhooks;
+		this.publicUrl = publicUrl;
 	}
 
 	/**
@@ -229,19 +233,27 @@ public class ChangeRequests {
 	}
 
 	/**
-	 * Records a review of the latest revision (REVIEWER). The change request's author may not review it (403
-	 * {@code self-approval}), whatever the rules; the status follows the reviews ({@link Approvals#status}).
+	 * Records a review of the latest revision (REVIEWER). The change request's author may not review it, nor may
+	 * whoever wrote its latest revision (an admin who revised it): 403 {@code self-approval}, whatever the rules; the
+	 * status follows the reviews ({@link Approvals#status}).
 	 */
 	public Mono<ChangeRequest> review(String workspace, long id, Review.Decision decision, String body, Actor by) {
 		if (!by.has(Role.REVIEWER)) {
 			return this.permissions.refuse(by, Role.REVIEWER, "change.review");
 		}
-		return refusedAudited(this.tx.transactional(this.rows.find(workspace, id, true).flatMap((change) -> {
+		return refusedAudited(this.tx.transactional(this.rows.find(workspace, id, true).flatMap((change) -> this.rows
+			.revisions(id).flatMap((revisions) -> {
 			refuseClosed(change, "reviewed");
 			if (change.author().equalsIgnoreCase(by.username())) {
 				return Mono.error(ApiProblem.of(HttpStatus.FORBIDDEN, "self-approval", "Self-approval",
 						"You proposed this change, so you cannot review it: someone else must approve or request "
 								+ "changes. Comment instead."));
+			}
+			Revision latest = revisions.get(revisions.size() - 1);
+			if (latest.author().equalsIgnoreCase(by.username())) {
+				return Mono.error(ApiProblem.of(HttpStatus.FORBIDDEN, "self-approval", "Self-approval",
+						"You wrote revision " + latest.revision() + " of this change, so you cannot review it: "
+								+ "someone else must approve or request changes. Comment instead."));
 			}
 			return this.db.sql("INSERT INTO change_review (change_request_id, revision, reviewer, decision, body) "
 					+ "VALUES (:id, :revision, :reviewer, :decision, :body)")
@@ -262,7 +274,7 @@ public class ChangeRequests {
 					case REQUEST_CHANGES -> announce(Webhooks.CHANGES_REQUESTED, reviewed, by).thenReturn(reviewed);
 					case COMMENT -> Mono.just(reviewed);
 				});
-		})), by, "change.review", workspace, id);
+		}))), by, "change.review", workspace, id);
 	}
 
 	/**
@@ -384,7 +396,8 @@ public class ChangeRequests {
 
 	/**
 	 * Queues {@code event} for the workspace's webhooks, in the caller's transaction (a change that rolls back sends
-	 * nothing).
+	 * nothing). Its {@code url} is the review page's, absolute when {@code portcullis.public-url} is set
+	 * ({@link PublicUrl}) so that a chat can open it, relative otherwise.
 	 */
 	Mono<Void> announce(String event, ChangeRequest change, Actor by) {
 		Map<String, Object> payload = new LinkedHashMap<>();
@@ -393,7 +406,7 @@ public class ChangeRequests {
 		payload.put("actor", by.username());
 		payload.put("revision", change.revision());
 		payload.put("status", change.status().name());
-		payload.put("url", "/workspaces/" + change.workspace() + "/change-requests/" + change.id());
+		payload.put("url", this.publicUrl.link(ChangeRequestPages.href(change.workspace(), change.id())));
 		return this.webhooks.enqueue(change.workspace(), event, payload);
 	}
 

@@ -210,6 +210,8 @@ class ChangeRequestApiIntegrationTests extends IntegrationTest {
 		JsonNode after = get(id);
 		assertThat(after.get("status").asString()).isEqualTo("MERGED");
 		assertThat(after.get("closedBy").asString()).isEqualTo(username(Role.AUTHOR));
+		assertThat(after.get("mergedVersions")).isEqualTo(merged.get("versions"));
+		assertThat(opened.get("mergedVersions")).isEmpty();
 		List<Long> linked = this.db.sql("SELECT v.change_request_id FROM policy_version v JOIN policy p ON p.id = v.policy_id"
 				+ " JOIN workspace w ON w.id = p.workspace_id WHERE w.name = :ws AND v.change_request_id IS NOT NULL")
 			.bind("ws", this.ws).map((row) -> row.get(0, Long.class)).all().collectList().block();
@@ -232,6 +234,83 @@ class ChangeRequestApiIntegrationTests extends IntegrationTest {
 			.map((row) -> row.get(0, String.class)).all().collectList().block();
 		assertThat(audited).containsExactly("change.proposed", "change.reviewed", "change.approved", "change.revised",
 				"change.reviewed", "change.approved", "change.merged");
+	}
+
+	@Test
+	void impactShouldBeRecomputedWhenTheChangeIsRevisedOrTheWorkspaceMovesUnderIt() throws Exception {
+		// the corpus's TCP flows (productpage to reviews on 9080), as if seen an hour ago: inside the last 24 hours
+		String recent = java.time.Instant.now().minus(java.time.Duration.ofHours(1)).toString();
+		String flows;
+		try (java.io.InputStream in = getClass().getResourceAsStream("/flows/basic-sample-400-tcp-flows.json")) {
+			flows = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+				.replaceAll("\"time\":\"[^\"]+\"", "\"time\":\"" + recent + "\"");
+		}
+		this.author.post().uri("/api/v1/workspaces/{ws}/flows", this.ws)
+			.contentType(MediaType.parseMediaType("application/x-ndjson")).bodyValue(flows).exchange()
+			.expectStatus().isOk();
+		String lockReviews = lock("lock-reviews", "reviews");
+		long id = propose(this.author, lockReviews, List.of(), HttpStatus.CREATED).get("id").asLong();
+		JsonNode first = get(id).get("impact");
+		long dropped = first.at("/report/changed/newlyDropped").asLong();
+		assertThat(dropped).as(first.toString()).isPositive();
+		assertThat(first.at("/report/sources/baseline/description").asString()).isEqualTo("latest versions");
+		assertThat(first.at("/report/sources/candidate/description").asString())
+			.isEqualTo("change request " + id + ", revision 1: Open backend to 8080");
+
+		// revised to lock pods no flow reaches: nothing changes any more
+		exchange(this.author.put().uri("/api/v1/workspaces/{ws}/change-requests/{id}", this.ws, id)
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("title", "Lock nobody", "changes",
+					lock("lock-reviews", "nobody")))
+			.exchange(), HttpStatus.OK);
+		JsonNode revised = get(id).get("impact");
+		assertThat(revised.at("/report/changed/newlyDropped").asLong()).as(revised.toString()).isZero();
+		assertThat(revised.at("/report/sources/candidate/description").asString()).contains("revision 2");
+
+		// revised back, then the workspace moves under it: a direct save locks reviews already, so the change
+		// drops nothing new
+		exchange(this.author.put().uri("/api/v1/workspaces/{ws}/change-requests/{id}", this.ws, id)
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("title", "Lock reviews", "changes", lockReviews))
+			.exchange(), HttpStatus.OK);
+		assertThat(get(id).at("/impact/report/changed/newlyDropped").asLong()).isEqualTo(dropped);
+		this.author.post().uri("/api/v1/workspaces/{ws}/import", this.ws).contentType(YAML)
+			.bodyValue(lock("already-locked", "reviews")).exchange().expectStatus().isOk();
+		JsonNode moved = get(id).get("impact");
+		assertThat(moved.at("/report/changed/newlyDropped").asLong()).as(moved.toString()).isZero();
+		assertThat(moved.at("/report/flows").asLong()).isEqualTo(first.at("/report/flows").asLong());
+	}
+
+	/** A policy that denies every ingress of {@code app} in bookinfo. */
+	static String lock(String name, String app) {
+		return """
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata:
+				  name: %s
+				  namespace: bookinfo
+				spec:
+				  endpointSelector:
+				    matchLabels:
+				      app: %s
+				  ingressDeny:
+				  - fromEntities:
+				    - all
+				""".formatted(name, app);
+	}
+
+	@Test
+	void adminWhoRevisedSomeoneElsesChangeShouldNotApproveTheirOwnRevision() {
+		protect(rules(1, true, true, false));
+		long id = propose(this.author, cnp("backend", "backend", 8080), List.of(), HttpStatus.CREATED).get("id").asLong();
+		exchange(this.admin.put().uri("/api/v1/workspaces/{ws}/change-requests/{id}", this.ws, id)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("title", "Open backend to 8443", "changes", cnp("backend", "backend", 8443))).exchange(),
+				HttpStatus.OK);
+		JsonNode self = review(this.admin, id, "APPROVE", HttpStatus.FORBIDDEN);
+		assertThat(self.get("type").asString()).isEqualTo("/problems/self-approval");
+		assertThat(self.get("detail").asString()).contains("revision 2");
+		assertThat(merge(this.admin, id, HttpStatus.CONFLICT).get("detail").asString()).contains("requiredApprovals");
+		review(this.reviewer, id, "APPROVE", HttpStatus.OK);
+		merge(this.admin, id, HttpStatus.OK);
 	}
 
 	@Test

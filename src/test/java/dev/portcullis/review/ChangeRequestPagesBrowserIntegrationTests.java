@@ -35,7 +35,12 @@ class ChangeRequestPagesBrowserIntegrationTests extends BrowserTest {
 	@Autowired
 	DatabaseClient db;
 
-	static String policy(int port) {
+	/** The web pods of shop accept the frontend on these ports. */
+	static String policy(int... ports) {
+		StringBuilder list = new StringBuilder();
+		for (int port : ports) {
+			list.append("      - port: \"").append(port).append("\"\n        protocol: TCP\n");
+		}
 		return """
 				apiVersion: cilium.io/v2
 				kind: CiliumNetworkPolicy
@@ -52,9 +57,7 @@ class ChangeRequestPagesBrowserIntegrationTests extends BrowserTest {
 				        app: frontend
 				    toPorts:
 				    - ports:
-				      - port: "%d"
-				        protocol: TCP
-				""".formatted(port);
+				""" + list;
 	}
 
 	@Test
@@ -100,6 +103,145 @@ class ChangeRequestPagesBrowserIntegrationTests extends BrowserTest {
 		Long linked = this.db.sql("SELECT count(*) FROM policy_version WHERE change_request_id = :id").bind("id", id)
 			.map((row) -> row.get(0, Long.class)).one().block();
 		assertThat(linked).isEqualTo(1);
+	}
+
+	@Test
+	void revisionShouldDismissTheApprovalAndAFailingExpectationOrAMovedBaseShouldBlockTheMergeUntilFixed() {
+		String ws = "review-rules-" + UUID.randomUUID().toString().substring(0, 8);
+		this.workspaces.create(ws, "four eyes", Actor.SYSTEM).block();
+		this.imports.run(ws, policy(80), "seed", Actor.SYSTEM).block();
+		as(Role.AUTHOR).put().uri("/api/v1/workspaces/{ws}/expectations", ws)
+			.contentType(org.springframework.http.MediaType.valueOf("application/yaml")).bodyValue("""
+					expectations:
+					- name: frontend reaches web
+					  from: {pod: {namespace: shop, labels: {app: frontend}}}
+					  to: {pod: {namespace: shop, labels: {app: web}}}
+					  port: 80
+					  expect: allowed
+					""").exchange().expectStatus().isCreated();
+		ProtectionRules rules = new ProtectionRules(true, 1, true, true, true);
+		this.protections.set(ws, rules, Actor.SYSTEM).block();
+
+		// revision 1 moves the web to 443 only: the expectation fails
+		signIn(Role.AUTHOR);
+		open("/workspaces/" + ws + "/change-requests/new");
+		this.page.locator("#change-title").fill("Move the web to 443");
+		this.page.locator("#change-changes").fill(policy(443));
+		this.page.locator("#propose-button").click();
+		assertThat(this.page.locator("#expectations-outcome")).containsText("1 fail");
+		assertThat(this.page.locator("#check-requireExpectations")).containsText("not met");
+		assertThat(this.page.locator("#impact-states")).containsText("latest versions");
+		assertThat(this.page.locator("#impact-states")).containsText("revision 1: Move the web to 443");
+		String changePath = this.page.url().substring(baseUrl().length());
+
+		this.context.clearCookies();
+		signIn(Role.REVIEWER);
+		open(changePath);
+		this.page.locator("#approve-button").click();
+		assertThat(this.page.locator("#check-requiredApprovals")).containsText("holds");
+		assertThat(this.page.locator("#check-requireExpectations")).containsText("1 of 1 expectations fail");
+		assertThat(this.page.locator("#merge-button")).isDisabled();
+		screenshot("review-expectation-fails");
+
+		// revision 2 keeps 80 too: the expectation passes, and the approval of revision 1 no longer counts
+		this.context.clearCookies();
+		signIn(Role.AUTHOR);
+		open(changePath);
+		this.page.locator("#revise-link").click();
+		assertThat(this.page.locator("#change-changes")).hasValue(policy(443));
+		this.page.locator("#change-changes").fill(policy(80, 443));
+		this.page.locator("#propose-button").click();
+		assertThat(this.page.locator(".change-facts")).containsText("revision 2");
+		assertThat(this.page.locator("#reviews .stale")).containsText("stale");
+		assertThat(this.page.locator("#check-requiredApprovals")).containsText("not met");
+		assertThat(this.page.locator("#check-requireExpectations")).containsText("holds");
+		assertThat(this.page.locator("#impact-states")).containsText("revision 2");
+		// each revision is kept, with what it changed since the one before
+		this.page.locator("#revision-2 summary").click();
+		assertThat(this.page.locator("#revision-2")).containsText("Changes since revision 1");
+		assertThat(this.page.locator("#revision-2 tr.line-added")
+			.filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("port: \"80\""))).hasCount(1);
+		assertThat(this.page.locator("#revision-2 tr.line-removed")).hasCount(0);
+		assertThat(this.page.locator("#merge-button")).isDisabled();
+
+		this.context.clearCookies();
+		signIn(Role.REVIEWER);
+		open(changePath);
+		this.page.locator("#approve-button").click();
+		assertThat(this.page.locator("#mergeable")).isVisible();
+
+		// the workspace moves under the change: the page names the policy and the merge waits for a revision
+		this.protections.set(ws, new ProtectionRules(false, 1, true, true, true), Actor.SYSTEM).block();
+		this.imports.run(ws, policy(80, 8080), "hotfix", Actor.SYSTEM).block();
+		this.protections.set(ws, rules, Actor.SYSTEM).block();
+		open(changePath);
+		assertThat(this.page.locator("#moved")).containsText("CiliumNetworkPolicy/shop/web");
+		assertThat(this.page.locator("#merge-button")).isDisabled();
+		screenshot("review-base-moved");
+
+		this.context.clearCookies();
+		signIn(Role.AUTHOR);
+		open(changePath + "/edit");
+		this.page.locator("#change-changes").fill(policy(80, 443, 8080));
+		this.page.locator("#propose-button").click();
+		assertThat(this.page.locator(".change-facts")).containsText("revision 3");
+		assertThat(this.page.locator("#moved")).hasCount(0);
+
+		this.context.clearCookies();
+		signIn(Role.REVIEWER);
+		open(changePath);
+		this.page.locator("#approve-button").click();
+		this.page.locator("#merge-button").click();
+		assertThat(this.page.locator(".change-facts")).containsText("Merged");
+		assertThat(this.page.locator("#revisions li")).hasCount(3);
+		// the merged record names the versions it wrote and links to them
+		assertThat(this.page.locator("#merged-versions")).containsText("CiliumNetworkPolicy/shop/web version 3");
+		this.page.locator("#merged-versions a").click();
+		assertThat(this.page.locator("h1")).containsText("web");
+		assertThat(this.page).hasURL(java.util.regex.Pattern.compile(".*/policies/CiliumNetworkPolicy/shop/web\\?version=3$"));
+		long id = Long.parseLong(changePath.substring(changePath.lastIndexOf('/') + 1));
+		Integer version = this.db.sql("SELECT v.version FROM policy_version v WHERE v.change_request_id = :id")
+			.bind("id", id).map((row) -> row.get(0, Integer.class)).one().block();
+		assertThat(version).isEqualTo(3);
+	}
+
+	@Test
+	void reviewerShouldNotBeAbleToApproveTheirOwnChangeEvenBySendingTheForm() {
+		String ws = "review-self-" + UUID.randomUUID().toString().substring(0, 8);
+		this.workspaces.create(ws, "four eyes", Actor.SYSTEM).block();
+		this.imports.run(ws, policy(80), "seed", Actor.SYSTEM).block();
+		this.protections.set(ws, new ProtectionRules(true, 1, true, true, false), Actor.SYSTEM).block();
+
+		signIn(Role.REVIEWER);
+		open("/workspaces/" + ws + "/change-requests/new");
+		this.page.locator("#change-title").fill("My own change");
+		this.page.locator("#change-changes").fill(policy(443));
+		this.page.locator("#propose-button").click();
+		assertThat(this.page.locator("#approve-button")).hasCount(0);
+		assertThat(this.page.locator("#reviews .hint")).containsText("someone else reviews it");
+		String changePath = this.page.url().substring(baseUrl().length());
+
+		// the form the page does not offer, sent anyway: the server refuses it
+		expectFailedResponse(403, changePath + "/reviews");
+		this.page.evaluate("""
+				() => {
+				  const form = document.createElement('form');
+				  form.method = 'post';
+				  form.action = location.pathname + '/reviews';
+				  for (const [name, value] of [['_csrf', document.querySelector('meta[name="_csrf"]').content],
+				      ['decision', 'APPROVE']]) {
+				    const input = document.createElement('input');
+				    input.type = 'hidden';
+				    input.name = name;
+				    input.value = value;
+				    form.append(input);
+				  }
+				  document.body.append(form);
+				  form.submit();
+				}""");
+		assertThat(this.page.locator("#refusal")).containsText("you cannot review it");
+		assertThat(this.page.locator(".change-facts")).containsText("Open");
+		assertThat(this.page.locator("#check-requiredApprovals")).containsText("0 of 1");
 	}
 
 }

@@ -13,7 +13,8 @@ import org.springframework.web.util.UriUtils;
  */
 public final class Links {
 
-	static final Links INSTANCE = new Links();
+	/** The one instance (templates of other features get it as {@code links} too). */
+	public static final Links INSTANCE = new Links();
 
 	private Links() {
 	}

@@ -13,6 +13,7 @@ import dev.portcullis.web.Htmx;
 import dev.portcullis.web.InvalidFields;
 import dev.portcullis.web.NotFound;
 import dev.portcullis.web.PageError;
+import dev.portcullis.web.PublicUrl;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -41,9 +42,12 @@ class WebhookPages {
 
 	private final WebhookChanges changes;
 
-	WebhookPages(WebhookStore store, WebhookChanges changes) {
+	private final PublicUrl publicUrl;
+
+	WebhookPages(WebhookStore store, WebhookChanges changes, PublicUrl publicUrl) {
 		this.store = store;
 		this.changes = changes;
+		this.publicUrl = publicUrl;
 	}
 
 	/** A webhook's row in the list, with its newest delivery. */
@@ -164,6 +168,7 @@ class WebhookPages {
 				.modelAttribute("workspace", workspace)
 				.modelAttribute("webhooks", rows)
 				.modelAttribute("events", Webhooks.EVENTS)
+				.modelAttribute("publicUrl", this.publicUrl)
 				.modelAttribute("form", form)
 				.modelAttribute("banner", (banner != null) ? banner : "")
 				.modelAttribute("notice", (deleted != null) ? deleted : "")

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The recommendations page in Chromium as a new user meets it: an uploaded real Hubble export, the link from the flow
  * log, a recommendation with L7 rules (the draft, its rules with their flows, the generalised paths), and "Open in the
- * editor", which fills the new-policy editor with one drafted policy.
+ * editor", which fills the new-policy editor with one drafted policy, and "Propose as a change", which opens a change
+ * request with the whole draft.
  */
 class RecommendPagesBrowserIntegrationTests extends BrowserTest {
 
@@ -49,6 +50,7 @@ class RecommendPagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator("#would-deny")).containsText("0 flows that got through");
 		assertThat(this.page.locator("table.recommend-rules tbody tr").first()).isVisible();
 		assertThat(this.page.locator("table.recommend-rules")).containsText("GET ");
+		String recommended = this.page.url();
 		screenshot("recommend-1280");
 		this.page.setViewportSize(390, 900);
 		screenshot("recommend-390");
@@ -61,6 +63,17 @@ class RecommendPagesBrowserIntegrationTests extends BrowserTest {
 		String text = (String) this.page.evaluate("() => document.querySelector('textarea[name=yaml]').value");
 		assertThat(text).contains("kind: CiliumNetworkPolicy").contains("name: recommended-").doesNotContain("---");
 		screenshot("recommend-editor");
+
+		// the whole draft as a change request: the form comes filled, and the change request shows its policies
+		this.page.navigate(recommended);
+		this.page.locator("#propose-recommendation").click();
+		assertThat(this.page.locator("h1")).hasText("Propose a change");
+		assertThat(this.page.locator("#change-title")).hasValue("Policies recommended from flows");
+		String changes = this.page.locator("#change-changes").inputValue();
+		assertThat(changes).contains("kind: CiliumNetworkPolicy").contains("name: recommended-").contains("---");
+		this.page.locator("#propose-button").click();
+		assertThat(this.page.locator(".change-facts")).containsText("Open");
+		assertThat(this.page.locator("#policies .policy-change").first()).containsText("recommended-");
 	}
 
 }

@@ -112,6 +112,74 @@ class WebhookDeliveryIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void everyStepOfAChangeRequestShouldBeDeliveredSignedWithAnAbsoluteLinkToItsReviewPage() {
+		createWebhook("all-steps", this.receiver.url(), List.of(Webhooks.OPENED, Webhooks.REVISED, Webhooks.APPROVED,
+				Webhooks.CHANGES_REQUESTED, Webhooks.MERGED, Webhooks.WITHDRAWN));
+		String policies = "/api/v1/workspaces/{ws}/change-requests";
+		long merged = body(as(Role.AUTHOR).post().uri(policies, this.workspace).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("title", "Open 443", "changes", policy(443))).exchange().expectStatus().isCreated())
+			.get("id").asLong();
+		as(Role.REVIEWER).post().uri(policies + "/{id}/reviews", this.workspace, merged)
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("decision", "REQUEST_CHANGES", "body", "why?"))
+			.exchange().expectStatus().isOk();
+		as(Role.AUTHOR).put().uri(policies + "/{id}", this.workspace, merged).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("title", "Open 8443", "changes", policy(8443))).exchange().expectStatus().isOk();
+		as(Role.REVIEWER).post().uri(policies + "/{id}/reviews", this.workspace, merged)
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("decision", "APPROVE")).exchange()
+			.expectStatus().isOk();
+		as(Role.REVIEWER).post().uri(policies + "/{id}/merge", this.workspace, merged).exchange().expectStatus().isOk();
+		long withdrawn = body(as(Role.AUTHOR).post().uri(policies, this.workspace)
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("title", "Never mind", "changes", policy(22)))
+			.exchange().expectStatus().isCreated()).get("id").asLong();
+		as(Role.AUTHOR).post().uri(policies + "/{id}/withdraw", this.workspace, withdrawn).exchange()
+			.expectStatus().isOk();
+		worker().deliverDue().block();
+
+		// the worker sends several at once: put them in the order they were queued
+		List<Receiver.Request> received = this.receiver.requests.stream()
+			.sorted(java.util.Comparator.comparingLong((r) -> Long.parseLong(r.header("X-Portcullis-Delivery"))))
+			.toList();
+		assertThat(received).extracting((r) -> r.header("X-Portcullis-Event")).containsExactly(
+				Webhooks.OPENED, Webhooks.CHANGES_REQUESTED, Webhooks.REVISED, Webhooks.APPROVED, Webhooks.MERGED,
+				Webhooks.OPENED, Webhooks.WITHDRAWN);
+		String link = "https://portcullis.example.test/workspaces/" + this.workspace + "/change-requests/";
+		for (Receiver.Request request : received) {
+			assertThat(request.header("X-Portcullis-Signature")).as(request.body())
+				.isEqualTo("sha256=" + hmac(SECRET, request.header("X-Portcullis-Timestamp") + "." + request.body()));
+			JsonNode body = this.json.readTree(request.body());
+			String url = link + body.get("id").asLong();
+			assertThat(body.get("url").asString()).isEqualTo(url);
+			assertThat(body.get("text").asString()).startsWith("[" + this.workspace + "] Change request #")
+				.endsWith(" " + url);
+		}
+		JsonNode revised = this.json.readTree(received.get(2).body());
+		assertThat(revised.get("revision").asInt()).isEqualTo(2);
+		assertThat(revised.get("actor").asString()).isEqualTo(username(Role.AUTHOR));
+		JsonNode approved = this.json.readTree(received.get(3).body());
+		assertThat(approved.get("actor").asString()).isEqualTo(username(Role.REVIEWER));
+		assertThat(approved.get("status").asString()).isEqualTo("APPROVED");
+	}
+
+	static String policy(int port) {
+		return """
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata:
+				  name: web
+				  namespace: shop
+				spec:
+				  endpointSelector:
+				    matchLabels:
+				      app: web
+				  ingress:
+				  - toPorts:
+				    - ports:
+				      - port: "%d"
+				        protocol: TCP
+				""".formatted(port);
+	}
+
+	@Test
 	void deliveryWhenTheReceiverAnswers500ShouldBeRetriedWithTheSameIdUntil200() throws Exception {
 		long id = createWebhook("retry", this.receiver.url(), List.of(Webhooks.OPENED));
 		this.receiver.answer(500, 503);

@@ -46,6 +46,8 @@ class WebhookPagesBrowserIntegrationTests extends BrowserTest {
 			open("/workspaces/" + ws);
 			this.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Webhooks")).click();
 			assertThat(this.page.locator("h1")).hasText("Webhooks");
+			// the suite sets portcullis.public-url: the page says where the messages' links lead
+			assertThat(this.page.locator("#webhook-links")).containsText("https://portcullis.example.test");
 
 			expectFailedResponse(422, "/workspaces/" + ws + "/webhooks");
 			this.page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("team chat");
