@@ -12,6 +12,7 @@ import dev.portcullis.replay.ReplayState;
 import dev.portcullis.replay.Replays;
 import dev.portcullis.simulation.StateChoice;
 import dev.portcullis.web.ApiProblem;
+import dev.portcullis.web.PublicUrl;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,26 +42,26 @@ class PublishedImpact {
 
 	private final Settings settings;
 
-	PublishedImpact(Replays replays, Settings settings) {
+	private final PublicUrl publicUrl;
+
+	PublishedImpact(Replays replays, Settings settings, PublicUrl publicUrl) {
 		this.replays = replays;
 		this.settings = settings;
+		this.publicUrl = publicUrl;
 	}
 
 	/**
 	 * The forge settings of this installation ({@code portcullis.publish.forge.*}, README "Publishing").
 	 *
-	 * @param publicUrl the address people reach Portcullis at ({@code https://portcullis.example.com}); when set, a
-	 *        commit status links to the publication's page; unset, it carries no link
+	 * A commit status links to the publication's page when {@code portcullis.public-url} ({@link PublicUrl}) is set,
+	 * and carries no link otherwise.
+	 *
 	 * @param impactWindow how far back the flows replayed for the commit status reach (default 24h)
 	 */
 	@ConfigurationProperties("portcullis.publish.forge")
-	record Settings(@Nullable String publicUrl, @DefaultValue("24h") Duration impactWindow) {
+	record Settings(@DefaultValue("24h") Duration impactWindow) {
 
 		Settings {
-			publicUrl = (publicUrl == null || publicUrl.isBlank()) ? null : publicUrl.strip().replaceAll("/+$", "");
-			if (publicUrl != null && !publicUrl.startsWith("https://") && !publicUrl.startsWith("http://")) {
-				throw new IllegalArgumentException("portcullis.publish.forge.public-url must start with https://");
-			}
 			if (impactWindow.isNegative() || impactWindow.isZero()) {
 				throw new IllegalArgumentException("portcullis.publish.forge.impact-window must be positive");
 			}
@@ -73,8 +74,8 @@ class PublishedImpact {
 		FlowFilter window = FlowFilter.fromParameters(Map.of("since",
 				List.of(this.settings.impactWindow().toSeconds() + "s")));
 		ReplayState candidate = ReplayState.of(StateChoice.at(row.stateAt()));
-		String link = (this.settings.publicUrl() != null) ? this.settings.publicUrl() + "/workspaces/"
-				+ row.workspace() + "/publications/" + row.id() : null;
+		String link = this.publicUrl.configured()
+				? this.publicUrl.link("/workspaces/" + row.workspace() + "/publications/" + row.id()) : null;
 		return this.replays
 			.replay(row.workspace(), new ReplayRequest(window, ReplayState.published(row.targetName()), candidate))
 			.onErrorResume(ApiProblem.class, (ex) -> "nothing-published".equals(ex.slug())

@@ -102,7 +102,9 @@ class ForgePublishIntegrationTests extends IntegrationTest {
 				assertThat(status.sha()).isEqualTo(record.get("commit"));
 				assertThat(status.context()).isEqualTo("portcullis/impact");
 				assertThat(status.state()).isEqualTo("success");
-				assertThat(status.targetUrl()).isNull();
+				// the suite sets portcullis.public-url (IntegrationTest): the status links to the publication's page
+				assertThat(status.targetUrl())
+					.isEqualTo("https://portcullis.example.test/workspaces/" + this.ws + "/publications/" + first);
 			});
 
 			// the forge is down: the commit is pushed to its branch, the record fails in words; a retry reuses it
