@@ -144,6 +144,37 @@ final class CompiledEntry {
 		return NO_MATCH;
 	}
 
+	/**
+	 * Whether the entry's peer selects this peer and flow: any peer, a label peer, or a flow peer (CIDR, FQDN,
+	 * service) that admits the identity and matches the flow's address.
+	 */
+	boolean peerMatches(SecurityIdentity peer, Flow flow, @Nullable IpAddress peerIp, EngineOptions options) {
+		if (this.anyPeer) {
+			return true;
+		}
+		for (LabelPeer labelPeer : this.labelPeers) {
+			if (labelPeer.matches(peer, options.clusterName())) {
+				return true;
+			}
+		}
+		for (FlowPeer flowPeer : this.flowPeers) {
+			if (flowPeer.admits(peer, options.cidrMatchesNodes()) && flowPeer.matches(flow, peerIp)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The first named port of the entry that covers the protocol, or null. */
+	@Nullable PortEntry namedPort(Protocol protocol) {
+		for (PortEntry port : this.ports) {
+			if (port.name() != null && port.covers(protocol)) {
+				return port;
+			}
+		}
+		return null;
+	}
+
 	/** The L7 part of the port rule behind a {@link #matchL4} result, or null (L3-only, ICMP). */
 	@Nullable PortL7 l7Of(int l4Match) {
 		if (l4Match < 0 || l4Match >= ICMP_OFFSET) {
@@ -332,7 +363,7 @@ final class CompiledEntry {
 			return destinationPort >= this.port && destinationPort <= this.endPort;
 		}
 
-		private boolean covers(Protocol protocol) {
+		boolean covers(Protocol protocol) {
 			return switch (protocol) {
 				case TCP -> this.tcp;
 				case UDP -> this.udp;
