@@ -119,7 +119,8 @@ final class CompiledEntry {
 	/**
 	 * Which port or ICMP rule covers the flow: an index into {@link #ports}, {@link #ICMP_OFFSET} plus an index
 	 * into {@link #icmps}, {@link #L3_ONLY} or {@link #NO_MATCH}. Named ports are resolved against the
-	 * destination endpoint (the subject at ingress, the peer at egress).
+	 * destination endpoint's named ports (the subject at ingress, the peer at egress); at egress under Cilium before
+	 * 1.20 the caller gives the destination the names resolved across all pods ({@link EgressNamedPorts}).
 	 */
 	int matchL4(Flow flow) {
 		if (this.l3Only) {

@@ -71,7 +71,8 @@ import org.jspecify.annotations.Nullable;
  * CIDRs of the groups (pkg/policy/api/cidr.go); pods without namespace labels get their namespace's
  * ({@code k8s:io.cilium.k8s.namespace.labels.*}); host and remote-node endpoints without labels get those of the
  * node with their IP (remote nodes only with enable-node-selector-labels); a destination pod without named ports
- * gets its container ports. Where a verdict depends on state that neither the flow nor the inventory gives, the
+ * gets its container ports; under Cilium before 1.20 egress named ports resolve across all its pods
+ * ({@link EgressNamedPorts}). Where a verdict depends on state that neither the flow nor the inventory gives, the
  * decision says so ({@link Decision#uncertain()}) and the verdict is the one that state would give if it selected
  * nothing.
  */
