@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  * ({@link Setting}); {@link #read} is the one reader (every problem at once, each naming its field), {@link #toJson}
  * the one writer. A member that is absent or {@code null} is Cilium's default.
  *
- * @param ciliumVersion the release line validation follows ({@code 1.19})
+ * @param ciliumVersion the release line validation and the engine follow ({@code 1.19})
  * @param engineOptions the agent options the engine decides with; its {@link EngineOptions#ciliumVersion()} is
  *        set to {@code ciliumVersion}
  */
