@@ -29,10 +29,16 @@ import tools.jackson.databind.JsonNode;
  * ({@link Setting}); {@link #read} is the one reader (every problem at once, each naming its field), {@link #toJson}
  * the one writer. A member that is absent or {@code null} is Cilium's default.
  *
- * @param ciliumVersion the release line validation follows ({@code 1.19})
- * @param engineOptions the agent options the engine decides with
+ * @param ciliumVersion the release line validation and the engine follow ({@code 1.19})
+ * @param engineOptions the agent options the engine decides with; its {@link EngineOptions#ciliumVersion()} is
+ *        set to {@code ciliumVersion}
  */
 public record AgentSettings(CiliumVersion ciliumVersion, EngineOptions engineOptions) {
+
+	/** The engine options carry the same Cilium version, since some verdicts depend on it. */
+	public AgentSettings {
+		engineOptions = engineOptions.withCiliumVersion(ciliumVersion);
+	}
 
 	/** Cilium 1.19's defaults: what a workspace that never set its settings has. */
 	public static final AgentSettings DEFAULTS = new AgentSettings(CiliumVersion.DEFAULT, EngineOptions.DEFAULTS);

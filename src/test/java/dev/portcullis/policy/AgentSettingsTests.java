@@ -49,7 +49,8 @@ class AgentSettingsTests {
 		AgentSettings settings = reading.settings();
 		assertThat(settings.ciliumVersion()).isEqualTo(new CiliumVersion(1, 18));
 		assertThat(settings.engineOptions()).isEqualTo(new EngineOptions(PolicyEnforcementMode.ALWAYS, true, "prod-eu",
-				AllowLocalhost.POLICY, false, true, true, false, DnsRejectResponse.NAME_ERROR, true, true));
+				AllowLocalhost.POLICY, false, true, true, false, DnsRejectResponse.NAME_ERROR, true, true,
+				new CiliumVersion(1, 18)));
 		assertThat(settings.toJson().keySet()).containsExactlyElementsOf(AgentSettings.NAMES);
 		assertThat(AgentSettings.read(JSON.valueToTree(settings.toJson()), AgentSettings.DEFAULTS, "", Set.of())
 			.settings()).isEqualTo(settings);

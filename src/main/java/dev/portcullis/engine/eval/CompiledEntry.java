@@ -119,7 +119,8 @@ final class CompiledEntry {
 	/**
 	 * Which port or ICMP rule covers the flow: an index into {@link #ports}, {@link #ICMP_OFFSET} plus an index
 	 * into {@link #icmps}, {@link #L3_ONLY} or {@link #NO_MATCH}. Named ports are resolved against the
-	 * destination endpoint (the subject at ingress, the peer at egress).
+	 * destination endpoint's named ports (the subject at ingress, the peer at egress); at egress under Cilium before
+	 * 1.20 the caller gives the destination the names resolved across all pods ({@link EgressNamedPorts}).
 	 */
 	int matchL4(Flow flow) {
 		if (this.l3Only) {
@@ -142,6 +143,37 @@ final class CompiledEntry {
 			}
 		}
 		return NO_MATCH;
+	}
+
+	/**
+	 * Whether the entry's peer selects this peer and flow: any peer, a label peer, or a flow peer (CIDR, FQDN,
+	 * service) that admits the identity and matches the flow's address.
+	 */
+	boolean peerMatches(SecurityIdentity peer, Flow flow, @Nullable IpAddress peerIp, EngineOptions options) {
+		if (this.anyPeer) {
+			return true;
+		}
+		for (LabelPeer labelPeer : this.labelPeers) {
+			if (labelPeer.matches(peer, options.clusterName())) {
+				return true;
+			}
+		}
+		for (FlowPeer flowPeer : this.flowPeers) {
+			if (flowPeer.admits(peer, options.cidrMatchesNodes()) && flowPeer.matches(flow, peerIp)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The first named port of the entry that covers the protocol, or null. */
+	@Nullable PortEntry namedPort(Protocol protocol) {
+		for (PortEntry port : this.ports) {
+			if (port.name() != null && port.covers(protocol)) {
+				return port;
+			}
+		}
+		return null;
 	}
 
 	/** The L7 part of the port rule behind a {@link #matchL4} result, or null (L3-only, ICMP). */
@@ -332,7 +364,7 @@ final class CompiledEntry {
 			return destinationPort >= this.port && destinationPort <= this.endPort;
 		}
 
-		private boolean covers(Protocol protocol) {
+		boolean covers(Protocol protocol) {
 			return switch (protocol) {
 				case TCP -> this.tcp;
 				case UDP -> this.udp;

@@ -71,7 +71,8 @@ import org.jspecify.annotations.Nullable;
  * CIDRs of the groups (pkg/policy/api/cidr.go); pods without namespace labels get their namespace's
  * ({@code k8s:io.cilium.k8s.namespace.labels.*}); host and remote-node endpoints without labels get those of the
  * node with their IP (remote nodes only with enable-node-selector-labels); a destination pod without named ports
- * gets its container ports. Where a verdict depends on state that neither the flow nor the inventory gives, the
+ * gets its container ports; under Cilium before 1.20 egress named ports resolve across all its pods
+ * ({@link EgressNamedPorts}). Where a verdict depends on state that neither the flow nor the inventory gives, the
  * decision says so ({@link Decision#uncertain()}) and the verdict is the one that state would give if it selected
  * nothing.
  */
@@ -95,6 +96,12 @@ public final class CompiledPolicies {
 	/** Why a side's decision may be uncertain; null when no rule depends on cluster state, so none can be. */
 	private final @Nullable Uncertainty uncertainty;
 
+	/**
+	 * Egress named ports resolved across the inventory's pods (Cilium before 1.20, with an inventory, when some egress
+	 * rule names a port); null when egress named ports resolve on the destination.
+	 */
+	private final @Nullable EgressNamedPorts egressNamedPorts;
+
 	private CompiledPolicies(EngineOptions options, PolicyCompiler.Compilation compilation,
 			@Nullable InventoryIndex inventory) {
 		this.options = options;
@@ -103,7 +110,12 @@ public final class CompiledPolicies {
 		this.identities = new SecurityIdentity.Table(options.clusterName(), inventory);
 		this.views = new Views(options, compilation.rules());
 		this.rules = compilation.rules();
-		this.uncertainty = Uncertainty.of(options, compilation.rules(), this.views);
+		this.uncertainty = Uncertainty.of(options, compilation.rules(), this.views, inventory != null);
+		boolean egressNames = compilation.rules().stream()
+			.anyMatch((r) -> r.egress.stream().anyMatch((e) -> e.ports.stream().anyMatch((p) -> p.name() != null))
+					|| r.egressDeny.stream().anyMatch((e) -> e.ports.stream().anyMatch((p) -> p.name() != null)));
+		this.egressNamedPorts = (inventory != null && egressNames && options.egressNamedPortsAcrossPods())
+				? new EgressNamedPorts(inventory.inventory) : null;
 		this.authentication = Authentication.required(compilation.rules());
 	}
 
@@ -240,7 +252,11 @@ public final class CompiledPolicies {
 			trace(ingressTrace, destination, source, Reason.REPLY);
 		}
 		else {
-			egress = side(flow, Direction.EGRESS, source, destination, flow.destinationIp(), egressTrace);
+			Flow egressFlow = (this.egressNamedPorts != null) ? this.egressNamedPorts.resolve(flow) : flow;
+			if (egressTrace != null) {
+				egressTrace.egressNamedPorts = this.egressNamedPorts;
+			}
+			egress = side(egressFlow, Direction.EGRESS, source, destination, flow.destinationIp(), egressTrace);
 			ingress = side(flow, Direction.INGRESS, destination, source, flow.sourceIp(), ingressTrace);
 		}
 		Verdict verdict;
@@ -542,6 +558,9 @@ public final class CompiledPolicies {
 
 		/** An allow without L7 rules for the same peer that did not lift the L7 rules of the port (DNS, Kafka). */
 		@Nullable Match notLifting;
+
+		/** How the egress side resolved named ports across pods (Cilium before 1.20); null otherwise. */
+		@Nullable EgressNamedPorts egressNamedPorts;
 
 		Trace(Direction direction) {
 			this.direction = direction;

@@ -1,5 +1,7 @@
 package dev.portcullis.engine.eval;
 
+import dev.portcullis.engine.parse.CiliumVersion;
+
 /**
  * Agent settings that change verdicts, with Cilium's (v1.19) defaults in {@link #DEFAULTS}.
  * {@link #of(PolicyEnforcementMode, boolean, String)} builds the common case; the {@code with...} methods change
@@ -30,14 +32,20 @@ package dev.portcullis.engine.eval;
  *        be satisfied. False (Cilium's default install has no SPIRE): such flows are dropped with AUTH_REQUIRED
  *        (189) forever. True: they are forwarded once the agents have authenticated the identity pair (the first
  *        packets are dropped with 189 until then). {@code test-always-fail} drops either way.
+ * @param ciliumVersion the agent's release line ({@code image.tag}, 1.19 by default): before 1.20 an egress named
+ *        port is resolved once over the named ports of every pod the agent knows, and a name that pods define with
+ *        different numbers for the protocol allows nothing ({@link #egressNamedPortsAcrossPods()}); from 1.20 it is
+ *        resolved on the selected destinations
  */
 public record EngineOptions(PolicyEnforcementMode enforcementMode, boolean auditMode, String clusterName,
 		AllowLocalhost allowLocalhost, boolean policyDefaultLocalCluster, boolean cidrMatchesNodes,
 		boolean nodeSelectorLabels, boolean nonDefaultDenyPolicies, DnsRejectResponse dnsRejectResponse,
-		boolean hostFirewall, boolean mutualAuthentication) {
+		boolean hostFirewall, boolean mutualAuthentication, CiliumVersion ciliumVersion) {
+
+	private static final CiliumVersion PER_DESTINATION_NAMED_PORTS = new CiliumVersion(1, 20);
 
 	public static final EngineOptions DEFAULTS = new EngineOptions(PolicyEnforcementMode.DEFAULT, false, "default",
-			AllowLocalhost.ALWAYS, true, false, false, true, DnsRejectResponse.REFUSED, false, false);
+			AllowLocalhost.ALWAYS, true, false, false, true, DnsRejectResponse.REFUSED, false, false, CiliumVersion.DEFAULT);
 
 	/** The defaults with the three settings users change most. */
 	public static EngineOptions of(PolicyEnforcementMode enforcementMode, boolean auditMode, String clusterName) {
@@ -45,47 +53,62 @@ public record EngineOptions(PolicyEnforcementMode enforcementMode, boolean audit
 	}
 
 	public EngineOptions withEnforcementMode(PolicyEnforcementMode value) {
-		return new EngineOptions(value, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
+		return new EngineOptions(value, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication, this.ciliumVersion);
 	}
 
 	public EngineOptions withAuditMode(boolean value) {
-		return new EngineOptions(this.enforcementMode, value, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
+		return new EngineOptions(this.enforcementMode, value, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication, this.ciliumVersion);
 	}
 
 	public EngineOptions withClusterName(String value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, value, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
+		return new EngineOptions(this.enforcementMode, this.auditMode, value, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication, this.ciliumVersion);
 	}
 
 	public EngineOptions withAllowLocalhost(AllowLocalhost value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, value, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, value, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication, this.ciliumVersion);
 	}
 
 	public EngineOptions withPolicyDefaultLocalCluster(boolean value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, value, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, value, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication, this.ciliumVersion);
 	}
 
 	public EngineOptions withCidrMatchesNodes(boolean value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, value, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, value, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication, this.ciliumVersion);
 	}
 
 	public EngineOptions withNodeSelectorLabels(boolean value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, value, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, value, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication, this.ciliumVersion);
 	}
 
 	public EngineOptions withNonDefaultDenyPolicies(boolean value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, value, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, value, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication, this.ciliumVersion);
 	}
 
 	public EngineOptions withDnsRejectResponse(DnsRejectResponse value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, value, this.hostFirewall, this.mutualAuthentication);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, value, this.hostFirewall, this.mutualAuthentication, this.ciliumVersion);
 	}
 
 	public EngineOptions withHostFirewall(boolean value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, value, this.mutualAuthentication);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, value, this.mutualAuthentication, this.ciliumVersion);
 	}
 
 	public EngineOptions withMutualAuthentication(boolean value) {
-		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, value);
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, value, this.ciliumVersion);
+	}
+
+	public EngineOptions withCiliumVersion(CiliumVersion value) {
+		return new EngineOptions(this.enforcementMode, this.auditMode, this.clusterName, this.allowLocalhost, this.policyDefaultLocalCluster, this.cidrMatchesNodes, this.nodeSelectorLabels, this.nonDefaultDenyPolicies, this.dnsRejectResponse, this.hostFirewall, this.mutualAuthentication, value);
+	}
+
+	/**
+	 * Whether the agent resolves an egress named port over the named ports of all pods it knows (Cilium before 1.20:
+	 * pkg/endpoint {@code Endpoint.GetNamedPort(ingress=false)} calls {@code getNamedPortEgress} on
+	 * {@code namedPortsGetter.GetNamedPorts()}, and {@code NamedPortMultiMap.GetNamedPort} returns
+	 * {@code ErrDuplicateNamedPorts} when two pods give the name different numbers for the protocol, so pkg/policy/l4.go
+	 * {@code toMapState} adds no key for it), rather than on the selected destinations (1.20, cilium/cilium#44429).
+	 */
+	public boolean egressNamedPortsAcrossPods() {
+		return this.ciliumVersion.isBefore(PER_DESTINATION_NAMED_PORTS);
 	}
 
 	/** Cilium's {@code enable-policy} modes. */

@@ -100,7 +100,8 @@ final class Explainer {
 	 * {@code allow-localhost=policy} made ingress from the local host need a rule; {@code policy-cidr-match-mode}
 	 * without {@code nodes} kept a CIDR rule that covers the node's IP and port from selecting it. Also says when a
 	 * NetworkPolicy ipBlock-only peer would have selected the pod on agents without the GHSA-fm8w-2m5w-9j7r fix (the
-	 * engine follows the fixed code; the version it holds has no patch level).
+	 * engine follows the fixed code; the version it holds has no patch level), and when an egress named port allowed
+	 * nothing because pods disagree on its number (Cilium before 1.20, {@link EgressNamedPorts}).
 	 */
 	private static void settingNotes(Flow flow, Trace trace, String side, EngineOptions options, List<String> notes) {
 		SubjectView view = trace.view;
@@ -120,6 +121,9 @@ final class Explainer {
 					+ " allow-localhost=always (the default) it would be allowed");
 		}
 		ipBlockNote(flow, trace, view, side, options, notes);
+		if (trace.egressNamedPorts != null) {
+			namedPortNote(flow, trace, trace.egressNamedPorts, view, options, notes);
+		}
 		if (!options.cidrMatchesNodes()
 				&& (trace.peer.isHost() || trace.peer.kind == SecurityIdentity.Kind.REMOTE_NODE)) {
 			cidrNodeNote(flow, trace, view, side, notes);
@@ -149,6 +153,31 @@ final class Explainer {
 						+ " the fix for GHSA-fm8w-2m5w-9j7r (cilium/cilium#46305; 1.19 backport #46456) also let it select"
 						+ " every pod of namespace " + namespace + " of the local cluster, so an unpatched agent forwards"
 						+ " this flow; the engine follows the fixed code");
+				return;
+			}
+		}
+	}
+
+	/**
+	 * An egress allow whose peer matches and whose named port pods give different numbers: Cilium before 1.20 gets
+	 * {@code ErrDuplicateNamedPorts} resolving it across all pods and installs nothing for it.
+	 */
+	private static void namedPortNote(Flow flow, Trace trace, EgressNamedPorts named, SubjectView view,
+			EngineOptions options, List<String> notes) {
+		IpAddress ip = CompiledPolicies.parseIp(flow.destinationIp());
+		for (CompiledEntry entry : view.allow()) {
+			CompiledEntry.PortEntry port = entry.namedPort(flow.protocol());
+			if (port == null || port.name() == null || !entry.peerMatches(trace.peer, flow, ip, options)) {
+				continue;
+			}
+			String disagreement = named.disagreement(port.name(), flow.protocol(), flow.destination().namedPorts());
+			if (disagreement != null) {
+				notes.add("egress: " + entry.policy() + " " + entry.path + " port " + port.path() + " names \""
+						+ port.name() + "\", which pods define with different " + flow.protocol() + " numbers: "
+						+ disagreement + "; Cilium " + options.ciliumVersion() + " resolves an egress named port across"
+						+ " all pods and installs nothing for a name with more than one number (ErrDuplicateNamedPorts,"
+						+ " cilium/cilium#30003), so the rule allows nothing on it; Cilium 1.20 resolves it per"
+						+ " destination (#44429)");
 				return;
 			}
 		}

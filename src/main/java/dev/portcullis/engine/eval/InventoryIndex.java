@@ -104,11 +104,7 @@ final class InventoryIndex {
 		if (ports == null || ports.isEmpty()) {
 			return flow;
 		}
-		Flow.Endpoint withPorts = new Flow.Endpoint(destination.namespace(), destination.labels(),
-				destination.podName(), destination.clusterName(), ports);
-		return new Flow(flow.source(), withPorts, flow.sourceIp(), flow.destinationIp(), flow.protocol(),
-				flow.destinationPort(), flow.icmpType(), flow.l7(), flow.destinationNames(), flow.tlsServerName(),
-				flow.reply(), flow.nodeLabels(), flow.destinationService());
+		return flow.withDestinationPorts(ports);
 	}
 
 	/**

@@ -31,15 +31,23 @@ final class Uncertainty {
 
 	private final Views views;
 
-	private Uncertainty(EngineOptions options, List<CompiledRule> rules, Views views) {
+	/** Whether an inventory gives the cluster's pods (then egress named ports resolve across them, if at all). */
+	private final boolean inventory;
+
+	private Uncertainty(EngineOptions options, List<CompiledRule> rules, Views views, boolean inventory) {
 		this.options = options;
 		this.rules = rules;
 		this.views = views;
+		this.inventory = inventory;
 	}
 
-	/** The uncertainty of decisions under these rules, or null when no rule depends on cluster state. */
-	static @Nullable Uncertainty of(EngineOptions options, List<CompiledRule> rules, Views views) {
-		return rules.stream().anyMatch(Uncertainty::dependsOnState) ? new Uncertainty(options, rules, views) : null;
+	/**
+	 * The uncertainty of decisions under these rules, or null when no rule depends on cluster state.
+	 * @param inventory whether the rules were compiled with an inventory
+	 */
+	static @Nullable Uncertainty of(EngineOptions options, List<CompiledRule> rules, Views views, boolean inventory) {
+		return rules.stream().anyMatch(Uncertainty::dependsOnState) ? new Uncertainty(options, rules, views, inventory)
+				: null;
 	}
 
 	private static boolean dependsOnState(CompiledRule rule) {
@@ -76,7 +84,9 @@ final class Uncertainty {
 	 * Why a side's result may be wrong for want of cluster state, or null: a deny entry (unless a deny rule already
 	 * decided) or, on a default-deny side that did not allow the flow, an allow entry, whose peer or port could match
 	 * if state that neither the flow nor the inventory gives were known; or host policies whose node selectors need
-	 * node labels that are unknown.
+	 * node labels that are unknown; or, at egress under Cilium before 1.20 without an inventory, an entry whose peer
+	 * matches and whose port is a named port (the agent resolves it over the named ports of every pod, which are
+	 * unknown: {@link EgressNamedPorts}).
 	 */
 	@Nullable String why(Flow flow, Direction direction, SecurityIdentity subject,
 			SecurityIdentity peer, @Nullable String peerIpText, SideResult result) {
@@ -95,12 +105,19 @@ final class Uncertainty {
 		if (!view.enforced()) {
 			return null;
 		}
+		boolean acrossPods = direction == Direction.EGRESS && this.options.egressNamedPortsAcrossPods();
+		if (acrossPods && !this.inventory) {
+			String reason = egressNamedPort(view, flow, peer, peerIpText);
+			if (reason != null) {
+				return reason;
+			}
+		}
 		if (result.decision().dropReason() != DropReason.POLICY_DENY) {
 			for (CompiledEntry entry : view.deny()) {
 				if (!entry.stateDependent) {
 					continue;
 				}
-				String reason = why(entry, flow, peer, peerIpText);
+				String reason = why(entry, flow, peer, peerIpText, acrossPods && this.inventory);
 				if (reason != null) {
 					return reason;
 				}
@@ -111,7 +128,7 @@ final class Uncertainty {
 				if (!entry.stateDependent) {
 					continue;
 				}
-				String reason = why(entry, flow, peer, peerIpText);
+				String reason = why(entry, flow, peer, peerIpText, acrossPods && this.inventory);
 				if (reason != null) {
 					return reason;
 				}
@@ -121,7 +138,7 @@ final class Uncertainty {
 	}
 
 	private @Nullable String why(CompiledEntry entry, Flow flow, SecurityIdentity peer,
-			@Nullable String peerIpText) {
+			@Nullable String peerIpText, boolean acrossPods) {
 		IpAddress peerIp = entry.flowPeers.isEmpty() ? null : CompiledPolicies.parseIp(peerIpText);
 		boolean peerMatched = entry.anyPeer;
 		String peerUnknown = null;
@@ -164,11 +181,30 @@ final class Uncertainty {
 			}
 		}
 		int l4 = entry.matchL4(flow);
-		String portUnknown = (l4 == CompiledEntry.NO_MATCH) ? unknownNamedPort(entry, flow) : null;
+		// across pods, the inventory (all pods) decides the name whatever the destination defines
+		String portUnknown = (l4 == CompiledEntry.NO_MATCH && !acrossPods) ? unknownNamedPort(entry, flow) : null;
 		if (peerMatched) {
 			return (portUnknown != null) ? entry.path + " " + portUnknown : null;
 		}
 		return (peerUnknown != null && (l4 != CompiledEntry.NO_MATCH || portUnknown != null)) ? peerUnknown : null;
+	}
+
+	/** A deny or allow entry of an egress view whose peer matches and whose named port covers the protocol. */
+	private @Nullable String egressNamedPort(SubjectView view, Flow flow, SecurityIdentity peer,
+			@Nullable String peerIpText) {
+		IpAddress peerIp = CompiledPolicies.parseIp(peerIpText);
+		for (List<CompiledEntry> entries : List.of(view.deny(), view.allow())) {
+			for (CompiledEntry entry : entries) {
+				CompiledEntry.PortEntry port = entry.stateDependent ? entry.namedPort(flow.protocol()) : null;
+				if (port != null && entry.peerMatches(peer, flow, peerIp, this.options)) {
+					return entry.path + " " + port.path() + " is the egress named port \"" + port.name() + "\": Cilium "
+							+ this.options.ciliumVersion() + " resolves egress named ports across all pods; import the"
+							+ " inventory (the verdict shown resolves the name on the destination pod, as Cilium 1.20"
+							+ " does)";
+				}
+			}
+		}
+		return null;
 	}
 
 	private static @Nullable String unknownNamedPort(CompiledEntry entry, Flow flow) {

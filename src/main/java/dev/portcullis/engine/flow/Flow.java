@@ -57,6 +57,15 @@ public record Flow(Endpoint source, Endpoint destination, @Nullable String sourc
 				tlsServerName, reply, List.of(), null);
 	}
 
+	/** This flow with the destination's named ports replaced (the rest of the destination and flow unchanged). */
+	public Flow withDestinationPorts(List<NamedPort> namedPorts) {
+		Endpoint withPorts = new Endpoint(this.destination.namespace(), this.destination.labels(),
+				this.destination.podName(), this.destination.clusterName(), namedPorts);
+		return new Flow(this.source, withPorts, this.sourceIp, this.destinationIp, this.protocol,
+				this.destinationPort, this.icmpType, this.l7, this.destinationNames, this.tlsServerName, this.reply,
+				this.nodeLabels, this.destinationService);
+	}
+
 	/**
 	 * A Kubernetes service ({@code destination_service}: {@code name}, {@code namespace}; extension {@code labels}
 	 * as {@code key=value} strings).

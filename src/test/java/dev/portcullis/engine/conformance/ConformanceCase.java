@@ -221,7 +221,9 @@ final class ConformanceCase {
 	}
 
 	EngineOptions options() {
-		EngineOptions options = EngineOptions.DEFAULTS;
+		Object version = this.raw.get("cilium_version");
+		EngineOptions options = EngineOptions.DEFAULTS.withCiliumVersion((version != null)
+				? CiliumVersion.parse(String.valueOf(version)) : CiliumVersion.DEFAULT);
 		Map<String, Object> config = map(this.raw.get("agent_config"));
 		for (Map.Entry<String, Object> entry : config.entrySet()) {
 			String value = String.valueOf(entry.getValue());

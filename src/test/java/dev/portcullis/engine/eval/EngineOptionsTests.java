@@ -3,6 +3,7 @@ package dev.portcullis.engine.eval;
 import dev.portcullis.engine.eval.EngineOptions.AllowLocalhost;
 import dev.portcullis.engine.eval.EngineOptions.DnsRejectResponse;
 import dev.portcullis.engine.eval.EngineOptions.PolicyEnforcementMode;
+import dev.portcullis.engine.parse.CiliumVersion;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +28,8 @@ class EngineOptionsTests {
 	void ofShouldChangeOnlyTheCommonSettings() {
 		EngineOptions options = EngineOptions.of(PolicyEnforcementMode.ALWAYS, true, "east");
 		assertThat(options).isEqualTo(new EngineOptions(PolicyEnforcementMode.ALWAYS, true, "east",
-				AllowLocalhost.ALWAYS, true, false, false, true, DnsRejectResponse.REFUSED, false, false));
+				AllowLocalhost.ALWAYS, true, false, false, true, DnsRejectResponse.REFUSED, false, false,
+				CiliumVersion.DEFAULT));
 	}
 
 	@Test
@@ -39,9 +41,13 @@ class EngineOptionsTests {
 			.withPolicyDefaultLocalCluster(false)
 			.withDnsRejectResponse(DnsRejectResponse.NAME_ERROR)
 			.withHostFirewall(true)
-			.withMutualAuthentication(true);
+			.withMutualAuthentication(true)
+			.withCiliumVersion(new CiliumVersion(1, 20));
 		assertThat(options).isEqualTo(new EngineOptions(PolicyEnforcementMode.DEFAULT, false, "default",
-				AllowLocalhost.POLICY, false, true, true, false, DnsRejectResponse.NAME_ERROR, true, true));
+				AllowLocalhost.POLICY, false, true, true, false, DnsRejectResponse.NAME_ERROR, true, true,
+				new CiliumVersion(1, 20)));
+		assertThat(options.egressNamedPortsAcrossPods()).isFalse();
+		assertThat(EngineOptions.DEFAULTS.egressNamedPortsAcrossPods()).isTrue();
 		assertThat(DnsRejectResponse.NAME_ERROR.rcodeName()).isEqualTo("NXDOMAIN");
 	}
 
