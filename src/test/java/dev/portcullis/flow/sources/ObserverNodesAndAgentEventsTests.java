@@ -1,6 +1,5 @@
 package dev.portcullis.flow.sources;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import com.google.protobuf.CodedOutputStream;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import static dev.portcullis.flow.sources.ObserverCodecTests.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -135,20 +134,6 @@ class ObserverNodesAndAgentEventsTests {
 		catch (IOException ex) {
 			throw new AssertionError(ex);
 		}
-	}
-
-	interface Writes {
-
-		void to(CodedOutputStream out) throws IOException;
-
-	}
-
-	private static byte[] message(Writes writes) throws IOException {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-		writes.to(out);
-		out.flush();
-		return bytes.toByteArray();
 	}
 
 }
