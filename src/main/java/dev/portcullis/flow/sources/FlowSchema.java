@@ -345,7 +345,10 @@ final class FlowSchema {
 		.field(2, "revision", Kind.UINT64)
 		.field(3, "rule_count", Kind.INT64);
 
-	/** flow.AgentEvent: its type and, for POLICY_UPDATED and POLICY_DELETED, policy_update; other notifications skipped. */
+	/**
+	 * flow.AgentEvent: its type and, for POLICY_UPDATED and POLICY_DELETED, policy_update; the other notifications are
+	 * not read.
+	 */
 	static final Message AGENT_EVENT = new Message("AgentEvent").enumeration(1, "type", AGENT_EVENT_TYPE)
 		.message(102, "policy_update", POLICY_UPDATE_NOTIFICATION);
 

@@ -67,9 +67,10 @@ import org.springframework.stereotype.Component;
  * policy; other files (a README, a {@code kustomization.yaml}) are never touched.
  * <p>
  * Every operation works on the target's own clone of the one branch, kept between operations and fetched and reset
- * to the remote's branch before each, one operation at a time per target ({@link WorkingCopies}). {@link #apply} writes one commit whose message names the publication,
- * its state and its change requests with their approvers as trailers ({@code Change-Request:}, {@code Approved-by:},
- * {@code Portcullis-Publication:}), touching only files whose text changes, and pushes it without force: when
+ * to the remote's branch before each, one operation at a time per target ({@link WorkingCopies}). {@link #apply}
+ * writes one commit whose message names the publication, its state and its change requests with their approvers as
+ * trailers ({@code Change-Request:}, {@code Approved-by:}, {@code Portcullis-Publication:}), touching only files
+ * whose text changes, and pushes it without force: when
  * someone else pushed first it fetches, writes the same files on top of theirs and pushes again. Before writing it
  * looks for the publication's own commit on the branch, so an apply repeated after a crash reports that commit and
  * writes nothing.
