@@ -156,6 +156,10 @@ public abstract class IntegrationTest {
 			.of(System.getProperty("java.io.tmpdir"), "portcullis-test-" + ProcessHandle.current().pid(),
 					"initial-admin-password")
 			.toString());
+		// the Git adapter's clones too (one directory per JVM: two apps in one test share it, as instances on one host)
+		registry.add("portcullis.publish.git.work-directory", () -> java.nio.file.Path
+			.of(System.getProperty("java.io.tmpdir"), "portcullis-test-" + ProcessHandle.current().pid(), "git-cache")
+			.toString());
 	}
 
 }

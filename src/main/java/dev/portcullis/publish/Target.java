@@ -19,18 +19,26 @@ import org.jspecify.annotations.Nullable;
  * {@code passphrase}, {@code knownHosts}, {@code clientCertificate}, {@code clientKey}): sealed at rest, write-only
  * in the API, never logged.
  *
+ * @param id the target's id ({@code publish_target.id}), 0 for a target not saved yet (checked before its first
+ *        save): adapters key what they keep per target by it, as the Git adapter's clone
  * @param workspace the workspace's name
  * @param name the target's name, unique in the workspace
  * @param type {@code git} or {@code kubernetes}
  * @param settings the non-secret settings
  * @param credentials the secrets, opened
  */
-public record Target(String workspace, String name, String type, Map<String, String> settings,
+public record Target(long id, String workspace, String name, String type, Map<String, String> settings,
 		Map<String, String> credentials) {
 
 	public Target {
 		settings = Map.copyOf(settings);
 		credentials = Map.copyOf(credentials);
+	}
+
+	/** A target not saved yet (id 0). */
+	public Target(String workspace, String name, String type, Map<String, String> settings,
+			Map<String, String> credentials) {
+		this(0, workspace, name, type, settings, credentials);
 	}
 
 	/** The setting {@code key}, or null when it is not set or blank. */
@@ -53,7 +61,7 @@ public record Target(String workspace, String name, String type, Map<String, Str
 
 	@Override
 	public String toString() {
-		return "Target[workspace=" + this.workspace + ", name=" + this.name + ", type=" + this.type + ", settings="
+		return "Target[id=" + this.id + ", workspace=" + this.workspace + ", name=" + this.name + ", type=" + this.type + ", settings="
 				+ new TreeMap<>(this.settings) + ", credentials set=" + new java.util.TreeSet<>(this.credentials.keySet())
 				+ "]";
 	}

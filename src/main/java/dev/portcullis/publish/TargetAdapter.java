@@ -65,4 +65,11 @@ public interface TargetAdapter {
 				+ " policies in the workspace and publish again.");
 	}
 
+	/**
+	 * The target was deleted: drop whatever the adapter keeps for it on this server (the Git adapter's clone). Called
+	 * after the deletion was committed, with the target's settings but without its credentials; never fails.
+	 */
+	default void forget(Target target) {
+	}
+
 }

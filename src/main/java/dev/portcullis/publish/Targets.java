@@ -17,6 +17,8 @@ import dev.portcullis.secrets.SecretBox;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
@@ -35,6 +37,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  */
 @Component
 class Targets {
+
+	private static final Logger log = LoggerFactory.getLogger(Targets.class);
 
 	static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
@@ -137,7 +141,7 @@ class Targets {
 			.bind("id", row.id())
 			.map((r) -> java.util.Optional.ofNullable(r.get("credentials_sealed", byte[].class)))
 			.one()
-			.map((sealed) -> new Target(row.workspace(), row.name(), row.type(), row.settings(),
+			.map((sealed) -> new Target(row.id(), row.workspace(), row.name(), row.type(), row.settings(),
 					sealed.map((s) -> credentials(row.workspaceId(), row.name(), s)).orElse(Map.of())));
 	}
 
@@ -170,7 +174,8 @@ class Targets {
 						? open(before.get()).map(Target::credentials) : Mono.just(Map.of());
 				return kept.flatMap((old) -> {
 					Map<String, String> credentials = merged(form, old);
-					Target target = new Target(workspace, form.name(), form.type(), form.settings(), credentials);
+					Target target = new Target(before.map(TargetRow::id).orElse(0L), workspace, form.name(),
+							form.type(), form.settings(), credentials);
 					return this.adapters.run(() -> {
 						this.adapters.of(form.type()).check(target);
 						return target;
@@ -231,7 +236,8 @@ class Targets {
 
 	/**
 	 * Deletes a target; its publications stay (naming it), those still waiting are FAILED with "the target was
-	 * deleted". A publication running now is let finish.
+	 * deleted". A publication running now is let finish. After the commit, the adapter drops what it keeps for the
+	 * target ({@link TargetAdapter#forget}: the Git clone).
 	 */
 	Mono<Void> delete(String workspace, String name, Actor by) {
 		return find(workspace, name).flatMap((row) -> this.db
@@ -243,7 +249,17 @@ class Targets {
 			.then(this.db.sql("DELETE FROM publish_target WHERE id = :id").bind("id", row.id()).fetch().rowsUpdated())
 			.then(this.audit.record(new AuditLog.Event(by, "target.delete", AuditLog.Outcome.SUCCESS, name, workspace,
 					by.address(), Map.of("type", row.type()))))
-			.as(this.transaction::transactional));
+			.as(this.transaction::transactional)
+			.then(this.adapters.run(() -> {
+				this.adapters.of(row.type())
+					.forget(new Target(row.id(), workspace, name, row.type(), row.settings(), Map.of()));
+				return true;
+			}).onErrorResume((ex) -> {
+				log.warn("publishing: cannot drop what this server keeps for deleted target {}: {}", row.id(),
+						ex.getMessage());
+				return Mono.just(false);
+			}))
+			.then());
 	}
 
 	/** Records a drift check's result on the target (null drift and an error when the check failed). */

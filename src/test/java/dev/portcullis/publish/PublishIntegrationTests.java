@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -58,6 +59,9 @@ class PublishIntegrationTests extends IntegrationTest {
 
 	@TempDir
 	Path dir;
+
+	@Value("${portcullis.publish.git.work-directory}")
+	String gitCache;
 
 	String ws;
 
@@ -133,6 +137,16 @@ class PublishIntegrationTests extends IntegrationTest {
 
 		as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/publications?status=SUCCEEDED", this.ws).exchange()
 			.expectStatus().isOk().expectBody().jsonPath("$.publications.length()").isEqualTo(3);
+
+		// the server kept one clone of the repository for the target; deleting the target deletes it
+		Long targetId = this.db.sql("SELECT t.id FROM publish_target t JOIN workspace w ON w.id = t.workspace_id"
+				+ " WHERE w.name = :ws AND t.name = 'gitops'").bind("ws", this.ws).map((r) -> r.get(0, Long.class))
+			.one().block();
+		Path clone = Path.of(this.gitCache, Long.toString(targetId));
+		assertThat(clone.resolve(".git")).isDirectory();
+		as(Role.ADMIN).delete().uri("/api/v1/workspaces/{ws}/targets/gitops", this.ws).exchange()
+			.expectStatus().isNoContent();
+		assertThat(clone).doesNotExist();
 	}
 
 	@Test
@@ -238,7 +252,7 @@ class PublishIntegrationTests extends IntegrationTest {
 		// the server is gone: one attempt left, so the record is FAILED at once, in words, without the token
 		long id = publish(Map.of());
 		PublishWorker once = new PublishWorker(this.publications, this.targets, this.states,
-				adapters(new GitAdapter(new GitSettings(true, Duration.ofSeconds(5), null, 5))), settings(1, 1),
+				adapters(new GitAdapter(new GitSettings(true, Duration.ofSeconds(5), this.dir.resolve("cache").toString(), 5))), settings(1, 1),
 				"test-once");
 		once.drain();
 		Map<String, Object> record = record(id);
@@ -474,8 +488,8 @@ class PublishIntegrationTests extends IntegrationTest {
 			.toList();
 	}
 
-	private static GitAdapter git() {
-		return new GitAdapter(new GitSettings(true, Duration.ofSeconds(20), null, 5));
+	private GitAdapter git() {
+		return new GitAdapter(new GitSettings(true, Duration.ofSeconds(20), this.dir.resolve("cache").toString(), 5));
 	}
 
 	private static Adapters adapters(TargetAdapter adapter) {

@@ -308,6 +308,64 @@ final class FlowSchema {
 		.field(7, "since", Kind.TIMESTAMP)
 		.field(8, "until", Kind.TIMESTAMP);
 
+	/** relay.NodeState. */
+	static final Map<Integer, String> NODE_STATE = sequence("UNKNOWN_NODE_STATE", "NODE_CONNECTED", "NODE_UNAVAILABLE",
+			"NODE_GONE", "NODE_ERROR");
+
+	/** observer.TLS: whether a node's Hubble server speaks TLS, and the server name to check. */
+	static final Message NODE_TLS = new Message("TLS").field(1, "enabled", Kind.BOOL)
+		.field(2, "server_name", Kind.STRING);
+
+	/** observer.Node (its uptime and flow counters, 6 to 9, are not read). */
+	static final Message NODE = new Message("Node").field(1, "name", Kind.STRING)
+		.field(2, "version", Kind.STRING)
+		.field(3, "address", Kind.STRING)
+		.enumeration(4, "state", NODE_STATE)
+		.message(5, "tls", NODE_TLS);
+
+	/** observer.GetNodesRequest: empty. */
+	static final Message GET_NODES_REQUEST = new Message("GetNodesRequest");
+
+	/** observer.GetNodesResponse: every node the Relay knows. */
+	static final Message GET_NODES_RESPONSE = new Message("GetNodesResponse").repeatedMessage(1, "nodes", NODE);
+
+	/** flow.AgentEventType (1 is reserved). */
+	static final Map<Integer, String> AGENT_EVENT_TYPE = names(0, "AGENT_EVENT_UNKNOWN", 2, "AGENT_STARTED", 3,
+			"POLICY_UPDATED", 4, "POLICY_DELETED", 5, "ENDPOINT_REGENERATE_SUCCESS", 6, "ENDPOINT_REGENERATE_FAILURE", 7,
+			"ENDPOINT_CREATED", 8, "ENDPOINT_DELETED", 9, "IPCACHE_UPSERTED", 10, "IPCACHE_DELETED", 11,
+			"SERVICE_UPSERTED", 12, "SERVICE_DELETED");
+
+	/**
+	 * flow.PolicyUpdateNotification: the labels of the rules imported or deleted ({@code source:key=value}; for a
+	 * policy from Kubernetes {@code k8s:io.cilium.k8s.policy.name=...}, {@code ...namespace=...},
+	 * {@code ...derived-from=<kind>}, {@code ...uid=...}), the agent's policy revision and the rule count.
+	 */
+	static final Message POLICY_UPDATE_NOTIFICATION = new Message("PolicyUpdateNotification")
+		.repeated(1, "labels", Kind.STRING)
+		.field(2, "revision", Kind.UINT64)
+		.field(3, "rule_count", Kind.INT64);
+
+	/**
+	 * flow.AgentEvent: its type and, for POLICY_UPDATED and POLICY_DELETED, policy_update; the other notifications are
+	 * not read.
+	 */
+	static final Message AGENT_EVENT = new Message("AgentEvent").enumeration(1, "type", AGENT_EVENT_TYPE)
+		.message(102, "policy_update", POLICY_UPDATE_NOTIFICATION);
+
+	/** observer.GetAgentEventsRequest. */
+	static final Message GET_AGENT_EVENTS_REQUEST = new Message("GetAgentEventsRequest")
+		.field(1, "number", Kind.UINT64)
+		.field(9, "first", Kind.BOOL)
+		.field(2, "follow", Kind.BOOL)
+		.field(7, "since", Kind.TIMESTAMP)
+		.field(8, "until", Kind.TIMESTAMP);
+
+	/** observer.GetAgentEventsResponse. */
+	static final Message GET_AGENT_EVENTS_RESPONSE = new Message("GetAgentEventsResponse")
+		.message(1, "agent_event", AGENT_EVENT)
+		.field(1000, "node_name", Kind.STRING)
+		.field(1001, "time", Kind.TIMESTAMP);
+
 	private FlowSchema() {
 	}
 

@@ -53,7 +53,6 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
-import org.eclipse.jgit.util.FileUtils;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -68,10 +67,11 @@ import org.springframework.stereotype.Component;
  * follows the layout and names a policy kind is managed, and is removed when the workspace no longer has that
  * policy; other files (a README, a {@code kustomization.yaml}) are never touched.
  * <p>
- * Every operation works on a fresh clone of the one branch in a temporary directory, deleted afterwards (no cache to
- * go stale or to share between instances). {@link #apply} writes one commit whose message names the publication,
- * its state and its change requests with their approvers as trailers ({@code Change-Request:}, {@code Approved-by:},
- * {@code Portcullis-Publication:}), touching only files whose text changes, and pushes it without force: when
+ * Every operation works on the target's own clone of the one branch, kept between operations and fetched and reset
+ * to the remote's branch before each, one operation at a time per target ({@link WorkingCopies}). {@link #apply}
+ * writes one commit whose message names the publication, its state and its change requests with their approvers as
+ * trailers ({@code Change-Request:}, {@code Approved-by:}, {@code Portcullis-Publication:}), touching only files
+ * whose text changes, and pushes it without force: when
  * someone else pushed first it fetches, writes the same files on top of theirs and pushes again. Before writing it
  * looks for the publication's own commit on the branch, so an apply repeated after a crash reports that commit and
  * writes nothing.
@@ -110,8 +110,11 @@ public class GitAdapter implements TargetAdapter {
 
 	private final GitSettings settings;
 
+	private final WorkingCopies copies;
+
 	public GitAdapter(GitSettings settings) {
 		this.settings = settings;
+		this.copies = new WorkingCopies(settings.cacheRoot(), settings.timeout().multipliedBy(20));
 	}
 
 	@Override
@@ -681,27 +684,16 @@ public class GitAdapter implements TargetAdapter {
 
 	}
 
-	/** Runs {@code work} on a fresh clone of the branch, then deletes the clone. */
+	/**
+	 * Runs {@code work} on the target's working copy: its kept clone fetched and reset to the remote's branch (cloned
+	 * when there is none or it is broken), held by this operation alone until {@code work} returns
+	 * ({@link WorkingCopies}).
+	 */
 	private <T> T withClone(Target target, Where where, WithClone<T> work) {
-		Path directory;
-		try {
-			Path base = (this.settings.workDirectory() != null) ? Path.of(this.settings.workDirectory())
-					: Path.of(System.getProperty("java.io.tmpdir"));
-			Files.createDirectories(base);
-			directory = Files.createTempDirectory(base, "portcullis-git-");
-		}
-		catch (IOException ex) {
-			throw new PublishFailure("The server cannot make a working directory for the clone: " + ex.getMessage());
-		}
 		try (Access access = access(target, where)) {
 			check(access);
-			try (Git git = access.authenticate(Git.cloneRepository()
-				.setURI(where.url())
-				.setDirectory(directory.toFile())
-				.setBranch(Constants.R_HEADS + where.branch())
-				.setBranchesToClone(List.of(Constants.R_HEADS + where.branch()))
-				.setCloneAllBranches(false)).call()) {
-				return work.run(git, access);
+			try (WorkingCopies.Copy copy = this.copies.open(target.id(), access)) {
+				return work.run(copy.git(), access);
 			}
 			catch (PublishFailure ex) {
 				throw ex;
@@ -710,14 +702,12 @@ public class GitAdapter implements TargetAdapter {
 				throw failure(ex, access);
 			}
 		}
-		finally {
-			try {
-				FileUtils.delete(directory.toFile(), FileUtils.RECURSIVE | FileUtils.RETRY | FileUtils.SKIP_MISSING);
-			}
-			catch (IOException ex) {
-				// a leftover temporary clone is harmless
-			}
-		}
+	}
+
+	/** Deletes the target's kept clone (the target was deleted). */
+	@Override
+	public void forget(Target target) {
+		this.copies.forget(target.id());
 	}
 
 	/** How one operation reaches the repository: the target's credentials and, for SSH, its own transport. */
@@ -737,7 +727,7 @@ public class GitAdapter implements TargetAdapter {
 		return new Access(target, where, timeout, null);
 	}
 
-	private record Access(Target target, Where where, int timeout, @Nullable SshAccess ssh) implements AutoCloseable {
+	record Access(Target target, Where where, int timeout, @Nullable SshAccess ssh) implements AutoCloseable {
 
 		<C extends TransportCommand<C, ?>> C authenticate(C command) {
 			command.setTimeout(this.timeout);

@@ -113,7 +113,8 @@ class ObserverCodecTests {
 
 	}
 
-	private static byte[] message(Writes writes) throws IOException {
+	/** A message as {@code writes} puts it on the wire, field by field. */
+	static byte[] message(Writes writes) throws IOException {
 		java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
 		CodedOutputStream out = CodedOutputStream.newInstance(bytes);
 		writes.to(out);

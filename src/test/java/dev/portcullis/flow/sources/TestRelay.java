@@ -54,6 +54,15 @@ final class TestRelay implements AutoCloseable {
 
 	final List<GetFlowsRequest> requests = new CopyOnWriteArrayList<>();
 
+	/** What GetNodes answers: a {@code GetNodesResponse} as JSON. */
+	volatile String nodes = "{}";
+
+	/**
+	 * What GetAgentEvents streams: {@code GetAgentEventsResponse} lines as JSON, those at or after the request's
+	 * {@code since}; null (the default) answers UNIMPLEMENTED, as Hubble Relay does.
+	 */
+	volatile List<String> agentEvents;
+
 	private final List<JsonNode> flows;
 
 	private final Server server;
@@ -67,6 +76,11 @@ final class TestRelay implements AutoCloseable {
 		ServerServiceDefinition service = ServerServiceDefinition.builder(ObserverService.SERVICE)
 			.addMethod(ObserverService.GET_FLOWS.toBuilder(requestMarshaller(), new ObserverService.BytesMarshaller())
 				.build(), ServerCalls.asyncServerStreamingCall((request, responses) -> serve(request, responses, script)))
+			.addMethod(ObserverService.GET_NODES, ServerCalls.asyncUnaryCall((request, response) -> {
+				response.onNext(ObserverCodec.encode(JSON.readTree(this.nodes), FlowSchema.GET_NODES_RESPONSE));
+				response.onCompleted();
+			}))
+			.addMethod(ObserverService.GET_AGENT_EVENTS, ServerCalls.asyncServerStreamingCall(this::agentEvents))
 			.build();
 		this.server = Grpc.newServerBuilderForPort(0, credentials).addService(service).build().start();
 	}
@@ -108,6 +122,29 @@ final class TestRelay implements AutoCloseable {
 				.asRuntimeException());
 			case GARBAGE -> responses.onNext(new byte[] { 0x0a, 0x7f, 0x01, 0x02, 0x03 });
 			default -> this.open.add((ServerCallStreamObserver<byte[]>) responses);
+		}
+	}
+
+	private void agentEvents(byte[] request, StreamObserver<byte[]> responses) {
+		List<String> events = this.agentEvents;
+		if (events == null) {
+			responses.onError(Status.UNIMPLEMENTED.withDescription("GetAgentEvents not yet implemented")
+				.asRuntimeException());
+			return;
+		}
+		try {
+			JsonNode asked = ObserverCodec.decode(request, FlowSchema.GET_AGENT_EVENTS_REQUEST);
+			Instant since = asked.has("since") ? Instant.parse(asked.get("since").asString()) : null;
+			for (String line : events) {
+				JsonNode event = JSON.readTree(line);
+				if (since == null || !Instant.parse(event.get("time").asString()).isBefore(since)) {
+					responses.onNext(ObserverCodec.encode(event, FlowSchema.GET_AGENT_EVENTS_RESPONSE));
+				}
+			}
+			responses.onCompleted();
+		}
+		catch (IOException ex) {
+			responses.onError(Status.INVALID_ARGUMENT.withDescription(ex.getMessage()).asRuntimeException());
 		}
 	}
 

@@ -16,6 +16,7 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,10 +33,16 @@ class GitAdapterSshTests {
 
 	private static final String PASSPHRASE = "correct horse battery staple";
 
-	private final GitAdapter adapter = new GitAdapter(new GitSettings(false, Duration.ofSeconds(20), null, 5));
-
 	@TempDir
 	Path dir;
+
+	private GitAdapter adapter;
+
+	@BeforeEach
+	void adapter() {
+		this.adapter = new GitAdapter(new GitSettings(false, Duration.ofSeconds(20), this.dir.resolve("cache").toString(),
+				5));
+	}
 
 	@Test
 	void publishOverSshWithAnEd25519KeyShouldPushOneCommit() throws Exception {
@@ -238,7 +245,7 @@ class GitAdapterSshTests {
 		if (passphrase != null) {
 			credentials.put("passphrase", passphrase);
 		}
-		return new Target("prod", "gitops", "git", Map.of("url", url, "branch", "main", "auth.type", "ssh-key"),
+		return new Target(1, "prod", "gitops", "git", Map.of("url", url, "branch", "main", "auth.type", "ssh-key"),
 				credentials);
 	}
 

@@ -29,6 +29,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
@@ -45,10 +46,20 @@ class GitAdapterTests {
 
 	private static final String TOKEN = "tok-3f9a1c55e2";
 
-	private final GitAdapter adapter = new GitAdapter(new GitSettings(true, Duration.ofSeconds(20), null, 5));
-
 	@TempDir
 	Path dir;
+
+	private GitAdapter adapter;
+
+	@BeforeEach
+	void adapter() {
+		this.adapter = adapter(this.dir.resolve("cache"));
+	}
+
+	/** An adapter that keeps its clones in {@code cache}. */
+	static GitAdapter adapter(Path cache) {
+		return new GitAdapter(new GitSettings(true, Duration.ofSeconds(20), cache.toString(), 5));
+	}
 
 	@Test
 	void publishThenChangeOneShouldWriteOneCommitTouchingOnlyThatFile() throws Exception {
@@ -214,7 +225,7 @@ class GitAdapterTests {
 
 	@Test
 	void settingsThatCannotWorkShouldBeRefusedInWords() {
-		GitAdapter strict = new GitAdapter(new GitSettings(false, Duration.ofSeconds(5), null, 5));
+		GitAdapter strict = new GitAdapter(new GitSettings(false, Duration.ofSeconds(5), this.dir.toString(), 5));
 		assertThatExceptionOfType(PublishFailure.class)
 			.isThrownBy(() -> strict.check(fileTarget(this.dir.resolve("x.git"), "main", "")))
 			.withMessageContaining("file:// repository URLs are not allowed");
@@ -279,13 +290,13 @@ class GitAdapterTests {
 				List.of(new Publication.ChangeRequest(7, "Allow web to db", List.of("bob"))));
 	}
 
-	private Target fileTarget(Path bare, String branch, String path) {
-		return new Target("prod", "gitops", "git",
+	static Target fileTarget(Path bare, String branch, String path) {
+		return new Target(1, "prod", "gitops", "git",
 				Map.of("url", bare.toUri().toString(), "branch", branch, "path", path, "auth.type", "none"), Map.of());
 	}
 
 	private static Target httpTarget(String url, String branch, String token) {
-		return new Target("prod", "gitops", "git", Map.of("url", url, "branch", branch, "auth.type", "token"),
+		return new Target(1, "prod", "gitops", "git", Map.of("url", url, "branch", branch, "auth.type", "token"),
 				Map.of("token", token));
 	}
 
