@@ -43,6 +43,11 @@ public final class Links {
 		return workspace(workspace) + "/compare";
 	}
 
+	/** The workspace graph of the REST API ({@code image/svg+xml} for a browser): every live policy's subjects and peers. */
+	public String workspaceGraph(String workspace) {
+		return "/api/v1/workspaces/" + segment(workspace) + "/graph";
+	}
+
 	public String newPolicy(String workspace) {
 		return workspace(workspace) + "/policies/new";
 	}

@@ -201,6 +201,8 @@ class WorkspacePages {
 				.modelAttribute("nextPage", nextPage(workspace, filters, found.getT2()))
 				.modelAttribute("exportLink", withParameters(Links.INSTANCE.export(workspace),
 						(at != null) ? Map.of("at", filters.at()) : Map.of()))
+				.modelAttribute("graphLink", withParameters(Links.INSTANCE.workspaceGraph(workspace),
+						(at != null) ? Map.of("at", at.toString()) : Map.of()))
 				.modelAttribute("errors", errors)
 				.build())
 			.onErrorMap(StorePages.notFound());

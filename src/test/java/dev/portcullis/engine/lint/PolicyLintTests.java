@@ -222,6 +222,7 @@ class PolicyLintTests {
 			assertThat(v.document()).isZero();
 			assertThat(v.path()).isEqualTo("spec.ingress[0].toPorts[0].rules");
 			assertThat(v.line()).isEqualTo(18);
+			assertThat(v.column()).isEqualTo(7);
 			assertThat(v.message()).startsWith("Another rule allows the same peer on this port without L7 rules"
 					+ " (CiliumNetworkPolicy/default/prod-on-80 spec.ingress[0])")
 				.contains("HTTP rules restrict nothing");
@@ -278,6 +279,7 @@ class PolicyLintTests {
 		assertThat(found).singleElement().satisfies((v) -> {
 			assertThat(v.path()).isEqualTo("spec.egress[0].toFQDNs[0]");
 			assertThat(v.line()).isEqualTo(8);
+			assertThat(v.column()).isEqualTo(7);
 			assertThat(v.message()).contains("matchName api.github.com", "no egress rule covering them has rules.dns");
 		});
 	}
@@ -332,6 +334,7 @@ class PolicyLintTests {
 		assertThat(found).singleElement().satisfies((v) -> {
 			assertThat(v.path()).isEqualTo("spec.ingress[0]");
 			assertThat(v.line()).isEqualTo(7);
+			assertThat(v.column()).isEqualTo(5);
 			assertThat(v.message()).contains("spec.ingressDeny[0] of this policy", "never lets anything through");
 		});
 	}

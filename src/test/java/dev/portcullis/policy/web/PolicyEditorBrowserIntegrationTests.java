@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.BoundingBox;
 import com.microsoft.playwright.options.AriaRole;
 import dev.portcullis.BrowserTest;
 import dev.portcullis.identity.Actor;
@@ -21,11 +22,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static dev.portcullis.policy.PolicyFixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The policy editor in Chromium as a new user meets it: the YAML pane (CodeMirror) with the engine's problems
  * underlined and listed, the summary and graph following the text, templates, a create with a taken name, saving
- * and history, a paste over the size limit. Every page runs under the app's Content-Security-Policy: a violation
+ * and history, a paste over the size limit, the layout (YAML and visual pane side by side where there is room) and the
+ * graph enlarged in a dialog. Every page runs under the app's Content-Security-Policy: a violation
  * is logged as a console error, which fails the test.
  */
 class PolicyEditorBrowserIntegrationTests extends BrowserTest {
@@ -92,15 +95,41 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator(".cm-activeLine")).containsText("99999");
 		assertThat(yaml()).isFocused();
 		screenshot("editor-invalid-yaml-problems");
+
+		// text that is not YAML at all: a key indented one space too far, marked where the parser stopped
+		yaml().fill("""
+				apiVersion: cilium.io/v2
+				kind: CiliumNetworkPolicy
+				metadata:
+				  name: web
+				  namespace: shop
+				spec:
+				  endpointSelector:
+				    matchLabels:
+				      app: web
+				   ingress: []
+				""");
+		Locator syntax = problems().getByRole(AriaRole.BUTTON).first();
+		assertThat(syntax).containsText("Line 10, column 4");
+		assertThat(syntax).containsText("YAML syntax error");
+		assertThat(problems().getByRole(AriaRole.BUTTON)).hasCount(1);
+		Locator line10 = this.page.locator(".cm-line").nth(9);
+		assertThat(line10).containsText("ingress: []");
+		assertThat(line10.locator(".cm-lintRange-error")).hasCount(1);
+		assertThat(this.page.locator("#visual-pane #vp-state")).containsText("cannot be read");
+		screenshot("editor-yaml-syntax-error");
 	}
 
 	@Test
-	void editingYamlShouldUpdateTheSummaryAndTheGraph() {
+	void editingYamlShouldUpdateTheFormTheSummaryAndTheGraph() {
 		signIn(Role.AUTHOR);
 		newPolicyPage();
 		yaml().fill(policy("web", 8080));
 		Locator summary = this.page.locator("#policy-summary");
+		Locator formPort = this.page.locator("#visual-pane [data-vp-ports=\"spec.ingress[0].toPorts[0]\"]")
+			.getByLabel("Port", new Locator.GetByLabelOptions().setExact(true));
 		assertThat(summary).containsText("8080");
+		assertThat(formPort).hasValue("8080");
 		assertThat(graph()).isVisible();
 		assertThat(graph()).hasAttribute("alt", Pattern.compile("8080"));
 		// change the port by typing: both follow
@@ -110,6 +139,7 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		this.page.keyboard().press("ArrowLeft");
 		this.page.keyboard().press("Backspace");
 		this.page.keyboard().type("1");
+		assertThat(formPort).hasValue("8081");
 		assertThat(summary).containsText("8081");
 		assertThat(graph()).hasAttribute("alt", Pattern.compile("8081"));
 		assertThat(problems().getByRole(AriaRole.BUTTON)).hasCount(0);
@@ -341,6 +371,83 @@ class PolicyEditorBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator(".cm-content")).containsText("name: web");
 	}
 
+
+	@Test
+	void yamlAndVisualPaneShouldSitSideBySideFromElevenHundredPixelsWithTheGraphAcrossAndStackOnAPhone() {
+		signIn(Role.AUTHOR);
+		newPolicyPage();
+		yaml().fill(policy("web", 80));
+		assertThat(graph()).isVisible();
+		Locator yamlField = this.page.locator(".yaml-field");
+		Locator visual = this.page.locator("#visual-pane");
+		Locator graphCard = this.page.locator(".insight-graph");
+		for (int width : new int[] { 1100, 1440 }) {
+			this.page.setViewportSize(width, 1000);
+			BoundingBox y = yamlField.boundingBox();
+			BoundingBox v = visual.boundingBox();
+			BoundingBox g = graphCard.boundingBox();
+			assertThat(v.x).as("visual pane right of the YAML at %d px", width).isGreaterThanOrEqualTo(y.x + y.width);
+			assertThat(Math.abs(v.y - y.y)).as("both panes start at one height at %d px", width).isLessThan(1.0);
+			assertThat(g.y).as("graph below both panes at %d px", width)
+				.isGreaterThanOrEqualTo(Math.max(y.y + y.height, v.y + v.height));
+			assertThat(g.width).as("graph across both panes at %d px", width).isGreaterThan(0.95 * (v.x + v.width - y.x));
+			screenshot("editor-side-by-side-" + width);
+		}
+		this.page.setViewportSize(390, 900);
+		BoundingBox y = yamlField.boundingBox();
+		BoundingBox v = visual.boundingBox();
+		assertThat(v.y).as("visual pane below the YAML on a phone").isGreaterThanOrEqualTo(y.y + y.height);
+		assertThat(graphCard.boundingBox().width).as("graph as wide as the YAML on a phone").isEqualTo(y.width);
+		assertThat(this.page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+			.as("the page fits 390 px").isEqualTo(true);
+		screenshot("editor-stacked-390");
+	}
+
+	@Test
+	void theGraphShouldEnlargeInADialogZoomFromTheKeyboardAndGoBackOnEscape() {
+		signIn(Role.AUTHOR);
+		newPolicyPage();
+		Locator enlarge = button("Enlarge graph");
+		assertThat(enlarge).isHidden();
+		yaml().fill(policy("web", 8080));
+		assertThat(graph()).hasAttribute("alt", Pattern.compile("8080"));
+		double inCard = graph().boundingBox().width;
+		double natural = ((Number) this.page.evaluate("() => document.getElementById('policy-graph').naturalWidth"))
+			.doubleValue();
+		enlarge.focus();
+		this.page.keyboard().press("Enter");
+		Locator dialog = this.page.getByRole(AriaRole.DIALOG, new Page.GetByRoleOptions().setName("Graph, enlarged"));
+		assertThat(dialog).isVisible();
+		Locator big = dialog.getByRole(AriaRole.IMG, new Locator.GetByRoleOptions().setName("Policy graph"));
+		assertThat(big).isVisible();
+		assertThat(dialog.getByRole(AriaRole.REGION, new Locator.GetByRoleOptions().setName("Graph, scrollable")))
+			.isFocused();
+		Locator level = dialog.locator("#graph-zoom-level");
+		assertThat(level).containsText("(fit)");
+		assertThat(big.boundingBox().width).as("fitted to the window: larger than in its card").isGreaterThan(inCard);
+		screenshot("editor-graph-enlarged");
+		this.page.keyboard().press("1");
+		assertThat(level).hasText("100%");
+		assertThat(big.boundingBox().width).isCloseTo(natural, within(1.0));
+		this.page.keyboard().type("+");
+		assertThat(level).hasText("125%");
+		assertThat(big.boundingBox().width).isCloseTo(natural * 1.25, within(1.0));
+		dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Zoom out")).click();
+		this.page.keyboard().type("-");
+		assertThat(level).hasText("80%");
+		this.page.keyboard().press("Escape");
+		assertThat(dialog).isHidden();
+		assertThat(enlarge).isFocused();
+		// the one image is back in its card, at the card's size, and still follows the text
+		assertThat(this.page.locator("#graph-home #policy-graph")).hasCount(1);
+		assertThat(graph().boundingBox().width).isCloseTo(inCard, within(0.5));
+		yaml().fill(policy("web", 9090));
+		assertThat(graph()).hasAttribute("alt", Pattern.compile("9090"));
+		enlarge.click();
+		assertThat(big).hasAttribute("alt", Pattern.compile("9090"));
+		dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Close")).click();
+		assertThat(dialog).isHidden();
+	}
 
 	@Test
 	void tabShouldIndentAndCtrlMThenTabShouldLeaveTheEditor() {

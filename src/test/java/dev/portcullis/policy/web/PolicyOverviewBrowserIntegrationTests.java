@@ -17,7 +17,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
-/** A policy's page says what the policy does in words and shows its graph, an image named "Policy graph". */
+/**
+ * A policy's page says what the policy does in words and shows its graph, an image named "Policy graph"; the workspace
+ * page links to the graph of all its policies.
+ */
 class PolicyOverviewBrowserIntegrationTests extends BrowserTest {
 
 	@Autowired
@@ -44,6 +47,29 @@ class PolicyOverviewBrowserIntegrationTests extends BrowserTest {
 		assertThat(graph).containsText("names matching *.cilium.io");
 		assertThat(graph).containsText("ingress open · egress default-deny");
 		screenshot("policy-overview");
+	}
+
+	@Test
+	void viewerShouldOpenTheWorkspaceGraphFromTheWorkspacePage() {
+		String ws = "overview-" + UUID.randomUUID().toString().substring(0, 8);
+		this.workspaces.create(ws, "Overview", Actor.SYSTEM).block();
+		this.changes.save(ws, null, BriefExamples.HTTP, null, "HTTP example", Actor.SYSTEM).block();
+		this.changes.save(ws, null, BriefExamples.DNS, null, "DNS example", Actor.SYSTEM).block();
+		signIn(Role.VIEWER);
+		open("/workspaces/" + ws);
+		Locator link = this.page.getByRole(AriaRole.LINK,
+				new Page.GetByRoleOptions().setName("Graph of the workspace").setExact(true));
+		assertThat(link).hasAttribute("href", "/api/v1/workspaces/" + ws + "/graph");
+		screenshot("workspace-graph-link");
+		// (a screenshot of the SVG document itself timed out in Chromium: the test reads its DOM instead)
+		link.click();
+		this.page.waitForURL("**/api/v1/workspaces/" + ws + "/graph");
+		// the browser shows the SVG itself: both policies' subjects and their peers
+		Locator svg = this.page.locator("svg[role=img]");
+		assertThat(svg.locator("#policy-graph-title")).hasText("Policy graph");
+		assertThat(svg.locator("#policy-graph-desc")).containsText("Workspace " + ws + ": 2 policies");
+		assertThat(svg).containsText("env=prod pods in default");
+		assertThat(svg).containsText("names matching *.cilium.io");
 	}
 
 }

@@ -388,6 +388,55 @@ class VisualEditorBrowserIntegrationTests extends BrowserTest {
 	}
 
 	@Test
+	void authorShouldBuildAHostFirewallPolicyWithANodeSelectorInTheVisualPane() {
+		signIn(Role.AUTHOR);
+		String ws = newWorkspace();
+		open("/workspaces/" + ws + "/policies/new");
+		button(pane(), "Start a CiliumClusterwideNetworkPolicy").click();
+		field(pane(), "Name").fill("host-ssh");
+		field(pane(), "Applies to").selectOption("nodeSelector");
+		addLabel("spec.nodeSelector", "node-role=worker");
+		button(pane(), "Add ingress rule").click();
+		Locator rule = pane().locator("[data-vp-item=\"spec.ingress[0]\"]");
+		field(rule, "Add a peer (from)").selectOption("entities");
+		button(pane(), "Add peer to spec.ingress[0]").click();
+		field(rule, "cluster").check();
+		button(pane(), "Add ports to spec.ingress[0]").click();
+		field(ports("spec.ingress[0].toPorts[0]"), "Port").fill("22");
+		assertThat(pane().locator("[data-vp-direction=ingress]")).containsText("default deny");
+		String expected = """
+				apiVersion: cilium.io/v2
+				kind: CiliumClusterwideNetworkPolicy
+				metadata:
+				  name: host-ssh
+				spec:
+				  nodeSelector:
+				    matchLabels:
+				      node-role: worker
+				  ingress:
+				  - fromEntities:
+				    - cluster
+				    toPorts:
+				    - ports:
+				      - port: "22"
+				        protocol: TCP
+				""";
+		assertThat(this.page.locator("#policy-yaml")).hasValue(Pattern.compile(".*nodeSelector:.*", Pattern.DOTALL));
+		assertThat(parsed(this.page.locator("#policy-yaml").inputValue())).as("the form's YAML, parsed")
+			.isEqualTo(parsed(expected));
+		screenshot("visual-host-policy");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save version").setExact(true)).click();
+		assertThat(this.page.getByText("Created as version 1.")).isVisible();
+		APIResponse response = this.page.request()
+			.get("/api/v1/workspaces/" + ws + "/policies/CiliumClusterwideNetworkPolicy/_/host-ssh",
+					RequestOptions.create().setHeader("Accept", "application/json"));
+		assertThat(response.status()).isEqualTo(200);
+		@SuppressWarnings("unchecked")
+		Map<String, Object> view = (Map<String, Object>) parsed(response.text());
+		assertThat(parsed((String) view.get("yaml"))).as("saved policy, parsed").isEqualTo(parsed(expected));
+	}
+
+	@Test
 	void formModelRoundTripShouldKeepEveryCorpusPolicySemanticallyEqual() throws IOException {
 		signIn(Role.AUTHOR);
 		String ws = newWorkspace();
