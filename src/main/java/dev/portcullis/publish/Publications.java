@@ -17,6 +17,8 @@ import dev.portcullis.policy.PolicyVersion;
 import dev.portcullis.policy.WorkspaceState;
 import dev.portcullis.policy.WorkspaceStates;
 import dev.portcullis.review.ChangeRequests;
+import dev.portcullis.review.webhook.Webhooks;
+import dev.portcullis.web.PublicUrl;
 import io.r2dbc.postgresql.codec.Json;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -54,10 +56,17 @@ class Publications {
 
 	private final ChangeRequests changeRequests;
 
+	private final Webhooks webhooks;
+
+	private final PublicUrl publicUrl;
+
 	Publications(DatabaseClient db, Targets targets, WorkspaceStates states, AuditLog audit,
-			ReactiveTransactionManager transactions, JsonMapper json, ChangeRequests changeRequests) {
+			ReactiveTransactionManager transactions, JsonMapper json, ChangeRequests changeRequests,
+			Webhooks webhooks, PublicUrl publicUrl) {
 		this.db = db;
 		this.changeRequests = changeRequests;
+		this.webhooks = webhooks;
+		this.publicUrl = publicUrl;
 		this.targets = targets;
 		this.states = states;
 		this.audit = audit;
@@ -264,7 +273,9 @@ class Publications {
 
 	/**
 	 * Records how the publication ended, and for an applied one what the target now holds, in one transaction with
-	 * its audit event; nothing when the lease is no longer this owner's (another instance has it, and will converge).
+	 * its audit event and, unless it is a dry run, the workspace's {@code publication.succeeded} (SUCCEEDED) or
+	 * {@code publication.failed} (FAILED, PARTIAL) webhook deliveries; nothing when the lease is no longer this
+	 * owner's (another instance has it, and will converge).
 	 */
 	Mono<Boolean> finished(PublicationRow row, String owner, String status, @Nullable Applied applied,
 			List<DesiredObject> desired, @Nullable String error) {
@@ -313,8 +324,34 @@ class Publications {
 				.then(this.audit.record(new AuditLog.Event(Actor.SYSTEM, "publication.finish",
 						status.equals("SUCCEEDED") ? AuditLog.Outcome.SUCCESS : AuditLog.Outcome.FAILURE,
 						"publication/" + row.id(), row.workspace(), null, details)))
+				.then(row.dryRun() ? Mono.empty() : notify(row, status, applied, error))
 				.thenReturn(true);
 		}).as(this.transaction::transactional);
+	}
+
+	/**
+	 * Queues the webhook deliveries of a finished publication: {@code id}, {@code target}, {@code status},
+	 * {@code actor} (who asked for it), {@code url} (its page), and {@code commit}, {@code pullRequest} or
+	 * {@code error} where there is one.
+	 */
+	private Mono<Void> notify(PublicationRow row, String status, @Nullable Applied applied, @Nullable String error) {
+		Map<String, Object> payload = new LinkedHashMap<>();
+		payload.put("id", row.id());
+		payload.put("target", row.targetName());
+		payload.put("status", status);
+		payload.put("actor", row.requestedBy());
+		payload.put("url", this.publicUrl.link("/workspaces/" + row.workspace() + "/publications/" + row.id()));
+		if (applied != null && applied.commit() != null) {
+			payload.put("commit", applied.commit());
+		}
+		if (applied != null && applied.pullRequest() != null) {
+			payload.put("pullRequest", applied.pullRequest());
+		}
+		if (error != null) {
+			payload.put("error", error);
+		}
+		return this.webhooks.enqueue(row.workspace(),
+				status.equals("SUCCEEDED") ? Webhooks.PUBLICATION_SUCCEEDED : Webhooks.PUBLICATION_FAILED, payload);
 	}
 
 	/** An attempt failed: PENDING again after {@code wait}, or FAILED when {@code wait} is null. */

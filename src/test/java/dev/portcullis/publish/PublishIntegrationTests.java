@@ -29,6 +29,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -147,6 +148,46 @@ class PublishIntegrationTests extends IntegrationTest {
 		as(Role.ADMIN).delete().uri("/api/v1/workspaces/{ws}/targets/gitops", this.ws).exchange()
 			.expectStatus().isNoContent();
 		assertThat(clone).doesNotExist();
+	}
+
+	@Test
+	void aFinishedPublicationShouldQueueTheWorkspacesPublicationWebhooksWithAnAbsoluteLinkButADryRunNone()
+			throws Exception {
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/webhooks", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "chat", "url", "https://chat.example.test/hook", "secret", "whsec-publish-events-0001",
+					"events", List.of("publication.succeeded", "publication.failed")))
+			.exchange().expectStatus().isCreated();
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "gitops", "type", "git", "url", bare.toUri().toString(), "branch", "main",
+					"auth", Map.of("type", "none")))
+			.exchange().expectStatus().isCreated();
+		long dry = publish(Map.of("dryRun", true));
+		long first = publish(Map.of());
+		this.worker.drain();
+		assertThat(record(dry).get("status")).isEqualTo("SUCCEEDED");
+		assertThat(record(first).get("status")).isEqualTo("SUCCEEDED");
+
+		// the repository is gone: one attempt, FAILED, and the failure is queued with its reason
+		FileSystemUtils.deleteRecursively(bare);
+		policy("default", "web", "8080");
+		long second = publish(Map.of());
+		new PublishWorker(this.publications, this.targets, this.states, adapters(git()), settings(1, 1), "test-once")
+			.drain();
+		assertThat(record(second).get("status")).isEqualTo("FAILED");
+
+		List<Map<String, Object>> queued = this.db.sql("SELECT d.event, CAST(d.body AS text) AS body FROM"
+				+ " webhook_delivery d JOIN webhook h ON h.id = d.webhook_id JOIN workspace w ON w.id ="
+				+ " h.workspace_id WHERE w.name = :ws ORDER BY d.id").bind("ws", this.ws).fetch().all()
+			.collectList().block();
+		assertThat(queued).extracting((row) -> row.get("event"))
+			.containsExactly("publication.succeeded", "publication.failed");
+		assertThat((String) queued.get(0).get("body")).contains("\"id\":" + first, "\"target\":\"gitops\"",
+				"\"status\":\"SUCCEEDED\"", "\"actor\":\"test-reviewer\"",
+				"\"url\":\"https://portcullis.example.test/workspaces/" + this.ws + "/publications/" + first + "\"",
+				"Publication #" + first + " to gitops succeeded by test-reviewer");
+		assertThat((String) queued.get(1).get("body")).contains("\"id\":" + second, "\"status\":\"FAILED\"",
+				"\"error\":", "Publication #" + second + " to gitops failed: ");
 	}
 
 	@Test
