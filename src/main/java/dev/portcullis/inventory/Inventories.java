@@ -45,14 +45,31 @@ public class Inventories {
 		return version(workspace, moment).map(InventoryVersion::inventory);
 	}
 
-	/** The version in force at a moment, or empty. */
-	Mono<InventoryVersion> version(String workspace, Instant moment) {
+	/**
+	 * The version in force at a moment (the newest imported at or before it), or empty: {@link #at} with the
+	 * version's number, for callers that keep what they computed from a version by that number.
+	 */
+	public Mono<InventoryVersion> version(String workspace, Instant moment) {
 		return this.db.sql("SELECT v.*, w.name AS workspace FROM inventory_version v JOIN workspace w ON w.id = v.workspace_id "
 				+ "WHERE w.name = :name AND v.created_at <= :at ORDER BY v.created_at DESC, v.version DESC LIMIT 1")
 			.bind("name", workspace)
 			.bind("at", OffsetDateTime.ofInstant(moment, java.time.ZoneOffset.UTC))
 			.map(this::row)
 			.one();
+	}
+
+	/**
+	 * When the workspace's cluster state changed in {@code (from, to]}: the import time of each version created
+	 * then, oldest first (empty when none, or when the workspace does not exist).
+	 */
+	public Flux<Instant> changes(String workspace, Instant from, Instant to) {
+		return this.db.sql("SELECT v.created_at FROM inventory_version v JOIN workspace w ON w.id = v.workspace_id "
+				+ "WHERE w.name = :name AND v.created_at > :from AND v.created_at <= :to ORDER BY v.created_at")
+			.bind("name", workspace)
+			.bind("from", OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC))
+			.bind("to", OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC))
+			.map((row) -> row.get("created_at", OffsetDateTime.class).toInstant())
+			.all();
 	}
 
 	/** The latest version, or empty. */

@@ -6,11 +6,13 @@ import java.util.List;
 
 import dev.portcullis.engine.doc.Node;
 import dev.portcullis.engine.eval.CompiledPolicies;
+import dev.portcullis.engine.inventory.Inventory;
 import dev.portcullis.engine.parse.ParseResult;
 import dev.portcullis.engine.parse.PolicyParser;
 import dev.portcullis.yaml.YamlDocuments;
 import dev.portcullis.yaml.YamlLimits;
 import dev.portcullis.yaml.YamlReader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What is in force in a workspace at a moment (DESIGN.md, "One state type"): its live policies and the agent
@@ -35,7 +37,15 @@ public record WorkspaceState(String workspace, Instant at, AgentSettings setting
 	 * which. CPU work: run it on the engine pool.
 	 */
 	public CompiledPolicies compile() {
-		return CompiledPolicies.compile(parse().policies(), this.settings.engineOptions());
+		return compile(null);
+	}
+
+	/**
+	 * As {@link #compile()}, against the cluster's state (toServices backends, named ports, namespace labels);
+	 * null when unknown, and then the verdicts that need it are uncertain. CPU work: run it on the engine pool.
+	 */
+	public CompiledPolicies compile(@Nullable Inventory inventory) {
+		return CompiledPolicies.compile(parse().policies(), this.settings.engineOptions(), inventory);
 	}
 
 	/** Every policy's canonical text read and validated for the state's Cilium version, in one result. */

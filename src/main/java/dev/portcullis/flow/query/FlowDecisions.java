@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -14,6 +15,8 @@ import dev.portcullis.engine.eval.CompiledPolicies;
 import dev.portcullis.engine.eval.Decision;
 import dev.portcullis.engine.flow.FlowParseResult;
 import dev.portcullis.hubble.FlowReader;
+import dev.portcullis.inventory.Inventories;
+import dev.portcullis.inventory.InventoryVersion;
 import dev.portcullis.policy.AgentSettings;
 import dev.portcullis.policy.PolicyKey;
 import dev.portcullis.policy.PolicyVersion;
@@ -26,36 +29,41 @@ import reactor.core.publisher.Mono;
 import org.springframework.stereotype.Component;
 
 /**
- * Decides stored flows under the policies in force at each flow's time (the engine run against
- * {@link WorkspaceStates#at} of the flow's moment), for the flow log's "decided by" and "explain". The flows of a
- * page are grouped by the workspace's changes between them ({@link WorkspaceStates#changes}), so that a page
- * costs one state read per distinct state, and compiled states are kept by their content (the policy versions and
- * the agent settings), so that a state is compiled once however many moments share it. Compiling and deciding run
- * on the engine pool.
+ * Decides stored flows under the policies and the cluster state in force at each flow's time (the engine run
+ * against {@link WorkspaceStates#at} and {@link Inventories#version} of the flow's moment, as what-if and replay
+ * decide), for the flow log's "decided by" and "explain". The flows of a page are grouped by the workspace's
+ * changes between them (policy and settings changes, {@link WorkspaceStates#changes}, and inventory imports,
+ * {@link Inventories#changes}), so that a page costs one state read per distinct state, and compiled states are
+ * kept by their content (the policy versions, the agent settings and the inventory version), so that a state is
+ * compiled once however many moments share it. Compiling and deciding run on the engine pool.
  */
 @Component
 public class FlowDecisions {
 
 	private final WorkspaceStates states;
 
+	private final Inventories inventories;
+
 	private final EnginePool engine;
 
 	private final Cache<StateKey, CompiledPolicies> compiled = Caffeine.newBuilder().maximumSize(64).build();
 
-	FlowDecisions(WorkspaceStates states, EnginePool engine) {
+	FlowDecisions(WorkspaceStates states, Inventories inventories, EnginePool engine) {
 		this.states = states;
+		this.inventories = inventories;
 		this.engine = engine;
 	}
 
-	/** What identifies a state's content. */
-	private record StateKey(String workspace, AgentSettings settings, List<String> versions) {
+	/** What identifies a state's content; {@code inventory} is the inventory version's number, 0 for none. */
+	private record StateKey(String workspace, AgentSettings settings, List<String> versions, int inventory) {
 
-		static StateKey of(WorkspaceState state) {
+		static StateKey of(WorkspaceState state, @Nullable InventoryVersion inventory) {
 			List<String> versions = new ArrayList<>(state.policies().size());
 			for (PolicyVersion version : state.policies()) {
 				versions.add(version.key() + "@" + version.version());
 			}
-			return new StateKey(state.workspace(), state.settings(), versions);
+			return new StateKey(state.workspace(), state.settings(), versions,
+					(inventory != null) ? inventory.version() : 0);
 		}
 
 	}
@@ -67,7 +75,9 @@ public class FlowDecisions {
 		}
 		Instant oldest = rows.stream().map(StoredRow::time).min(Instant::compareTo).orElseThrow();
 		Instant newest = rows.stream().map(StoredRow::time).max(Instant::compareTo).orElseThrow();
-		return this.states.changes(workspace, oldest, newest).collectList().flatMap((changes) -> {
+		Flux<Instant> changed = Flux.merge(this.states.changes(workspace, oldest, newest),
+				this.inventories.changes(workspace, oldest, newest));
+		return changed.distinct().sort().collectList().flatMap((changes) -> {
 			// rows between two changes share a state: the one at the latest row's time of the group
 			Map<Integer, List<StoredRow>> groups = new LinkedHashMap<>();
 			for (StoredRow row : rows) {
@@ -81,7 +91,7 @@ public class FlowDecisions {
 				.concatMap((group) -> {
 					Instant at = group.stream().map(StoredRow::time).max(Instant::compareTo).orElseThrow();
 					return this.states.at(workspace, at)
-						.flatMap((state) -> this.engine.run(() -> decide(state, group, false)));
+						.flatMap((state) -> decide(state, group, false));
 				})
 				.collectList()
 				.map((maps) -> {
@@ -97,12 +107,23 @@ public class FlowDecisions {
 	 */
 	public Mono<DecidedBy> explain(String workspace, StoredRow row, @Nullable Instant at) {
 		return this.states.at(workspace, at)
-			.flatMap((state) -> this.engine.run(() -> decide(state, List.of(row), true).get(row.id())));
+			.flatMap((state) -> decide(state, List.of(row), true))
+			.map((decided) -> decided.get(row.id()));
+	}
+
+	/** Decides {@code rows} under {@code state} and the inventory in force at its moment, on the engine pool. */
+	private Mono<Map<Long, DecidedBy>> decide(WorkspaceState state, List<StoredRow> rows, boolean full) {
+		return this.inventories.version(state.workspace(), state.at())
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((inventory) -> this.engine.run(() -> decide(state, inventory.orElse(null), rows, full)));
 	}
 
 	/** Decides {@code rows} under {@code state}; with {@code full}, the whole explanation's summary is kept. */
-	private Map<Long, DecidedBy> decide(WorkspaceState state, List<StoredRow> rows, boolean full) {
-		CompiledPolicies policies = this.compiled.get(StateKey.of(state), (key) -> state.compile());
+	private Map<Long, DecidedBy> decide(WorkspaceState state, @Nullable InventoryVersion inventory,
+			List<StoredRow> rows, boolean full) {
+		CompiledPolicies policies = this.compiled.get(StateKey.of(state, inventory),
+				(key) -> state.compile((inventory != null) ? inventory.inventory() : null));
 		Map<PolicyKey, Integer> versions = new HashMap<>();
 		for (PolicyVersion version : state.policies()) {
 			versions.put(version.key(), version.version());
