@@ -28,6 +28,10 @@ public class Inventories {
 	private static final TypeReference<Map<String, Integer>> COUNTS = new TypeReference<>() {
 	};
 
+	/** The version in force at {@code :at} of workspace {@code :name}: the newest imported at or before it. */
+	private static final String IN_FORCE = "FROM inventory_version v JOIN workspace w ON w.id = v.workspace_id"
+			+ " WHERE w.name = :name AND v.created_at <= :at ORDER BY v.created_at DESC, v.version DESC LIMIT 1";
+
 	private final DatabaseClient db;
 
 	private final JsonMapper json;
@@ -50,11 +54,19 @@ public class Inventories {
 	 * version's number, for callers that keep what they computed from a version by that number.
 	 */
 	public Mono<InventoryVersion> version(String workspace, Instant moment) {
-		return this.db.sql("SELECT v.*, w.name AS workspace FROM inventory_version v JOIN workspace w ON w.id = v.workspace_id "
-				+ "WHERE w.name = :name AND v.created_at <= :at ORDER BY v.created_at DESC, v.version DESC LIMIT 1")
+		return this.db.sql("SELECT v.*, w.name AS workspace " + IN_FORCE)
 			.bind("name", workspace)
 			.bind("at", OffsetDateTime.ofInstant(moment, java.time.ZoneOffset.UTC))
 			.map(this::row)
+			.one();
+	}
+
+	/** The number of the version in force at a moment (as {@link #version}), without reading the inventory; or empty. */
+	public Mono<Integer> versionNumber(String workspace, Instant moment) {
+		return this.db.sql("SELECT v.version " + IN_FORCE)
+			.bind("name", workspace)
+			.bind("at", OffsetDateTime.ofInstant(moment, java.time.ZoneOffset.UTC))
+			.map((row) -> row.get("version", Integer.class))
 			.one();
 	}
 

@@ -57,13 +57,12 @@ public class FlowDecisions {
 	/** What identifies a state's content; {@code inventory} is the inventory version's number, 0 for none. */
 	private record StateKey(String workspace, AgentSettings settings, List<String> versions, int inventory) {
 
-		static StateKey of(WorkspaceState state, @Nullable InventoryVersion inventory) {
+		static StateKey of(WorkspaceState state, int inventory) {
 			List<String> versions = new ArrayList<>(state.policies().size());
 			for (PolicyVersion version : state.policies()) {
 				versions.add(version.key() + "@" + version.version());
 			}
-			return new StateKey(state.workspace(), state.settings(), versions,
-					(inventory != null) ? inventory.version() : 0);
+			return new StateKey(state.workspace(), state.settings(), versions, inventory);
 		}
 
 	}
@@ -111,19 +110,28 @@ public class FlowDecisions {
 			.map((decided) -> decided.get(row.id()));
 	}
 
-	/** Decides {@code rows} under {@code state} and the inventory in force at its moment, on the engine pool. */
+	/**
+	 * Decides {@code rows} under {@code state} and the inventory in force at its moment, on the engine pool. Only the
+	 * inventory's version number is read per call; the inventory itself is read and parsed when that state is not
+	 * compiled yet.
+	 */
 	private Mono<Map<Long, DecidedBy>> decide(WorkspaceState state, List<StoredRow> rows, boolean full) {
-		return this.inventories.version(state.workspace(), state.at())
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.flatMap((inventory) -> this.engine.run(() -> decide(state, inventory.orElse(null), rows, full)));
+		return this.inventories.versionNumber(state.workspace(), state.at()).defaultIfEmpty(0).flatMap((number) -> {
+			CompiledPolicies cached = this.compiled.getIfPresent(StateKey.of(state, number));
+			Mono<CompiledPolicies> policies = (cached != null) ? Mono.just(cached)
+					: this.inventories.version(state.workspace(), state.at())
+						.map(Optional::of)
+						.defaultIfEmpty(Optional.empty())
+						.flatMap((inventory) -> this.engine.run(() -> this.compiled.get(
+								StateKey.of(state, inventory.map(InventoryVersion::version).orElse(0)),
+								(key) -> state.compile(inventory.map(InventoryVersion::inventory).orElse(null)))));
+			return policies.flatMap((compiled) -> this.engine.run(() -> decide(state, compiled, rows, full)));
+		});
 	}
 
-	/** Decides {@code rows} under {@code state}; with {@code full}, the whole explanation's summary is kept. */
-	private Map<Long, DecidedBy> decide(WorkspaceState state, @Nullable InventoryVersion inventory,
-			List<StoredRow> rows, boolean full) {
-		CompiledPolicies policies = this.compiled.get(StateKey.of(state, inventory),
-				(key) -> state.compile((inventory != null) ? inventory.inventory() : null));
+	/** Decides {@code rows} under {@code state}'s {@code policies}; with {@code full}, the explanation's summary is kept. */
+	private Map<Long, DecidedBy> decide(WorkspaceState state, CompiledPolicies policies, List<StoredRow> rows,
+			boolean full) {
 		Map<PolicyKey, Integer> versions = new HashMap<>();
 		for (PolicyVersion version : state.policies()) {
 			versions.put(version.key(), version.version());
