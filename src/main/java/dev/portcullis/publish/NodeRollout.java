@@ -69,7 +69,7 @@ record NodeRollout(State state, int updated, int total, List<Node> nodes, String
 	}
 
 	/** The line a page shows: {@code Policy updated on 3 of 4 nodes}. */
-	String summary() {
+	public String summary() {
 		return switch (this.state) {
 			case COUNTED -> "Policy updated on " + this.updated + " of " + this.total + " "
 					+ ((this.total == 1) ? "node" : "nodes");
@@ -79,7 +79,7 @@ record NodeRollout(State state, int updated, int total, List<Node> nodes, String
 	}
 
 	/** The nodes that do not have every change yet. */
-	List<Node> missing() {
+	public List<Node> missing() {
 		return this.nodes.stream().filter((n) -> !n.updated()).toList();
 	}
 
@@ -158,7 +158,8 @@ record NodeRollout(State state, int updated, int total, List<Node> nodes, String
 	 */
 	record Progress(@Nullable NodeRollout rollout, boolean checking, @Nullable Instant checkedAt) {
 
-		String summary() {
+		/** The line a page shows, also before the first reading. */
+		public String summary() {
 			return (this.rollout != null) ? this.rollout.summary() : "Checking which nodes have the policy\u2026";
 		}
 

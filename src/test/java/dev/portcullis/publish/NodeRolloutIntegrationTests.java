@@ -7,12 +7,15 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.portcullis.IntegrationTest;
+import dev.portcullis.OpenApiSchemas;
 import dev.portcullis.flow.sources.TestHubble;
 import dev.portcullis.identity.Role;
 import dev.portcullis.publish.kubernetes.ApiServerDouble;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -38,6 +41,8 @@ class NodeRolloutIntegrationTests extends IntegrationTest {
 	DatabaseClient db;
 
 	ApiServerDouble cluster;
+
+	OpenApiSchemas schemas;
 
 	String ws;
 
@@ -184,10 +189,19 @@ class NodeRolloutIntegrationTests extends IntegrationTest {
 			.map((r) -> r.get("id", Long.class)).one().block();
 	}
 
+	/** The record, checked against the OpenAPI document's {@code Publication} (and so {@code NodeRollout}). */
 	@SuppressWarnings("unchecked")
 	private Map<String, Object> record(long id) {
-		return as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/publications/{id}", this.ws, id).exchange()
-			.expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+		Map<String, Object> record = as(Role.VIEWER).get().uri("/api/v1/workspaces/{ws}/publications/{id}", this.ws, id)
+			.exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+		if (this.schemas == null) {
+			String yaml = as(Role.VIEWER).get().uri("/api/v1/openapi.yaml").exchange().expectStatus().isOk()
+				.expectBody(String.class).returnResult().getResponseBody();
+			this.schemas = new OpenApiSchemas((Map<String, Object>) new Load(LoadSettings.builder().build())
+				.loadFromString(yaml));
+		}
+		assertThat(this.schemas.errors(record, this.schemas.ref("Publication"))).as("as documented").isEmpty();
+		return record;
 	}
 
 	@SuppressWarnings("unchecked")
