@@ -144,6 +144,10 @@ public class NodeAgentEvents {
 				return Reading.unknown("the Relay at " + relay.address() + " does not serve GetNodes ("
 						+ describe(ex.getStatus()) + "); is it a Hubble Relay?");
 			}
+			if (ex.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+				return Reading.unknown("the Relay at " + relay.address() + " did not answer within " + timeout.toMillis()
+						+ " ms");
+			}
 			return Reading.unknown("the Relay at " + relay.address() + " cannot be reached: " + describe(ex.getStatus()));
 		}
 		catch (InvalidProtocolBufferException ex) {
@@ -265,6 +269,10 @@ public class NodeAgentEvents {
 				}
 				else if (status.isOk()) {
 					done.complete(new NodeEvents(name, null, events));
+				}
+				else if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+					done.complete(new NodeEvents(name, "its Hubble server at " + address + " did not answer within "
+							+ timeout.toMillis() + " ms", List.of()));
 				}
 				else if (status.getCode() == Status.Code.UNIMPLEMENTED) {
 					done.complete(new NodeEvents(name, "its Hubble server at " + address

@@ -145,6 +145,24 @@ class NodeAgentEventsIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void aNodeOrARelayThatNeverAnswersIsMissingOrUnknownAfterTheTimeout() throws Exception {
+		String ws = workspace();
+		try (ServerSocket silent = new ServerSocket(0); TestHubble relay = TestHubble.start()) {
+			// accepts the connection and never speaks
+			relay.nodes("{\"nodes\":[" + TestHubble.node("node-s", "127.0.0.1:" + silent.getLocalPort(), "NODE_CONNECTED")
+					+ "]}");
+			relay(ws, relay.address());
+			Reading reading = this.events.read(ws, APPLIED, Duration.ofSeconds(1));
+			assertThat(reading.nodes()).singleElement().satisfies((node) -> assertThat(node.error())
+				.isEqualTo("its Hubble server at 127.0.0.1:" + silent.getLocalPort() + " did not answer within 1000 ms"));
+
+			relay(ws, "127.0.0.1:" + silent.getLocalPort());
+			assertThat(this.events.read(ws, APPLIED, Duration.ofSeconds(1)).unknown())
+				.isEqualTo("the Relay at 127.0.0.1:" + silent.getLocalPort() + " did not answer within 1000 ms");
+		}
+	}
+
+	@Test
 	void theServerNameAndTheAddressAreCiliums() {
 		assertThat(NodeAgentEvents.tlsServerName("kind-worker")).isEqualTo("kind-worker.default.hubble-grpc.cilium.io");
 		assertThat(NodeAgentEvents.tlsServerName("ip-10-0-1-2.ec2.internal"))
