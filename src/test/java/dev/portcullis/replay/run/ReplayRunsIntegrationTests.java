@@ -229,6 +229,12 @@ class ReplayRunsIntegrationTests extends IntegrationTest {
 			.expectBody(String.class).returnResult().getResponseBody();
 		assertThat(cancelled).contains("This replay was cancelled.", "id=\"replay-form\"", "value=\"latest\"");
 		assertThat(row(id).status()).isEqualTo("CANCELLED");
+		// without htmx the Cancel button's form sends the browser to the run's page, which says how it ended
+		String runPage = "/workspaces/" + this.ws + "/replay/runs/" + id;
+		session.client().post().uri(runPage + "/cancel").exchange().expectStatus().is3xxRedirection()
+			.expectHeader().location(runPage);
+		assertThat(session.client().get().uri(runPage).exchange().expectStatus().isOk().expectBody(String.class)
+			.returnResult().getResponseBody()).contains("<html", "This replay was cancelled.", "id=\"replay-form\"");
 
 		// another user's poll finds nothing
 		Session other = session(Role.AUTHOR);
