@@ -156,6 +156,26 @@ class ReplayRunsIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRunGivenBackAtShutdownShouldBeRunByAnotherInstanceAndOneThatKeepsStoppingInstancesShouldFail() {
+		ReplayRun given = start("alice");
+		assertThat(this.runs.claim("instance-stopping", Duration.ofSeconds(30)).block().id()).isEqualTo(given.id());
+		assertThat(this.runs.release("instance-stopping", null).block()).isEqualTo(1);
+		assertThat(row(given.id()).status()).isEqualTo("PENDING");
+		assertThat(instance("instance-b").drain()).isEqualTo(1);
+		assertThat(row(given.id()).status()).isEqualTo("SUCCEEDED");
+
+		ReplayRun doomed = start("alice");
+		this.db.sql("UPDATE replay_run SET status = 'RUNNING', attempts = :attempts, claimed_by = 'instance-dead',"
+				+ " claimed_until = clock_timestamp() - interval '1 second' WHERE id = :id")
+			.bind("attempts", this.settings.attempts()).bind("id", doomed.id()).fetch().rowsUpdated().block();
+		assertThat(instance("instance-b").drain()).isEqualTo(1);
+		ReplayRun failed = row(doomed.id());
+		assertThat(failed.status()).isEqualTo("FAILED");
+		assertThat(failed.errorType()).isEqualTo("interrupted");
+		assertThat(failed.error()).contains("interrupted " + this.settings.attempts() + " times");
+	}
+
+	@Test
 	void aRunShouldBeSeenAndCancelledOnlyByItsUser() {
 		ReplayRun queued = start("alice");
 		assertThat(this.runs.find(this.ws, "alice", queued.id()).block()).isNotNull();
