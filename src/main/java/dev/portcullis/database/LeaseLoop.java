@@ -32,6 +32,9 @@ public abstract class LeaseLoop implements SmartLifecycle {
 
 	private volatile @Nullable ScheduledExecutorService ticks;
 
+	/** Set while {@link #stop()} or {@link #abandon()} ends the rounds, so that an interrupted round is not a warning. */
+	private volatile boolean stopping;
+
 	/**
 	 * @param name the loop's thread name and how its log lines start ({@code flow-sources})
 	 * @param owner this instance's name in the lease columns ({@link #newOwner()} but in tests)
@@ -85,6 +88,11 @@ public abstract class LeaseLoop implements SmartLifecycle {
 			claimFree();
 		}
 		catch (RuntimeException ex) {
+			if (this.stopping) {
+				// shutdown interrupted the round's database call: nothing is wrong, and giveBack() follows
+				log.debug("{}: round interrupted by shutdown: {}", this.name, ex.getMessage());
+				return;
+			}
 			// the database may be briefly away; the next round tries again
 			log.warn("{}: cannot renew or claim leases: {}", this.name, ex.getMessage());
 		}
@@ -104,6 +112,7 @@ public abstract class LeaseLoop implements SmartLifecycle {
 			t.setDaemon(true);
 			return t;
 		});
+		this.stopping = false;
 		executor.scheduleWithFixedDelay(this::tick, initialDelay().toMillis(), interval().toMillis(),
 				TimeUnit.MILLISECONDS);
 		this.ticks = executor;
@@ -115,6 +124,7 @@ public abstract class LeaseLoop implements SmartLifecycle {
 		if (executor == null) {
 			return;
 		}
+		this.stopping = true;
 		executor.shutdownNow();
 		try {
 			executor.awaitTermination(10, TimeUnit.SECONDS);
@@ -130,6 +140,7 @@ public abstract class LeaseLoop implements SmartLifecycle {
 	protected void abandon() {
 		ScheduledExecutorService executor = this.ticks;
 		if (executor != null) {
+			this.stopping = true;
 			executor.shutdownNow();
 		}
 		this.ticks = null;
