@@ -290,6 +290,7 @@ class PublishPages {
 						.modelAttribute("settings", new java.util.TreeMap<>(row.settings()))
 						.modelAttribute("credentials", String.join(", ", row.credentialNames().stream().sorted().toList()))
 						.modelAttribute("drift", (drift.drift() != null) ? drift.drift() : List.of())
+						.modelAttribute("proposed", drift.proposed())
 						.modelAttribute("driftChecked", drift.checkedAt() != null)
 						.modelAttribute("driftCheckedAt", (drift.checkedAt() != null) ? DISPLAY.format(drift.checkedAt())
 								: "")
@@ -392,6 +393,11 @@ class PublishPages {
 			long objects = drift.drift().stream().map(Drift::ref).distinct().count();
 			text = "drift found " + ago + ": " + objects + ((objects == 1) ? " object" : " objects");
 			badge = "badge-warn";
+		}
+		if (drift.error() == null && !drift.proposed().isEmpty()) {
+			int proposed = drift.proposed().size();
+			text += "; " + proposed + ((proposed == 1) ? " policy" : " policies") + " proposed in a pull request, not"
+					+ " merged yet";
 		}
 		return new TargetView(row.name(), row.type(), where, auth, text, badge, drift.error());
 	}
