@@ -262,9 +262,20 @@ class PublishPages {
 					.modelAttribute("running", !row.finished())
 					.modelAttribute("stateAt", DISPLAY.format(row.stateAt()))
 					.modelAttribute("policies", this.json.readTree(row.stateVersions()).size())
+					.modelAttribute("notes", notes(row))
 					.modelAttribute("canPublish", t.getT1().has(Role.REVIEWER))
 					.build();
 			});
+	}
+
+	/** The record's notes on attempts that lost their lease, each as one line: when, which instance, what. */
+	private List<String> notes(PublicationRow row) {
+		List<String> out = new java.util.ArrayList<>();
+		for (tools.jackson.databind.JsonNode note : this.json.readTree(row.notes())) {
+			String at = note.path("at").asString("");
+			out.add(at.replace('T', ' ').replaceAll("\\.\\d+Z$", " UTC") + ": " + note.path("text").asString(""));
+		}
+		return out;
 	}
 
 	@PostMapping("/workspaces/{workspace}/publish/{id}/retry")

@@ -461,6 +461,9 @@ class PublishIntegrationTests extends IntegrationTest {
 		assertThat(record.get("commit")).isEqualTo(commitsOf(bare, id).get(0).name());
 		assertThat(record.get("notes").toString()).contains("test-stalled")
 			.contains("stopped before pushing to main: its lease had lapsed");
+		String page = as(Role.VIEWER).get().uri("/workspaces/{ws}/publications/{id}", this.ws, id).exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(page).contains("Attempt 1 by test-stalled stopped before pushing to main");
 		Long finishes = this.db.sql("SELECT count(*) FROM audit_event WHERE action = 'publication.finish' AND"
 				+ " target = :t").bind("t", "publication/" + id).map((r) -> r.get(0, Long.class)).one().block();
 		assertThat(finishes).isEqualTo(1L);
