@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
@@ -187,22 +188,44 @@ class PublishWorker extends LeaseLoop {
 		}
 	}
 
-	/** Runs claimed publications on the calling thread until none is due (tests, and a single pass by hand). */
+	/**
+	 * Runs claimed publications on the calling thread until none is due (tests, and a single pass by hand), renewing
+	 * their leases every tick from a timer of its own meanwhile, as the loop does.
+	 */
 	int drain() {
-		int ran = 0;
-		for (;;) {
-			PublicationRow row = this.publications.claim(owner(), this.settings.lease()).block(STORE);
-			if (row == null) {
-				return ran;
-			}
-			this.running.add(row.id());
+		ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor((r) -> {
+			Thread t = new Thread(r, "publish-drain-renewals");
+			t.setDaemon(true);
+			return t;
+		});
+		long every = this.settings.tick().toMillis();
+		renewals.scheduleWithFixedDelay(() -> {
 			try {
-				run(row);
+				renewOwn();
 			}
-			finally {
-				this.running.remove(row.id());
+			catch (RuntimeException ex) {
+				log.warn("publishing: cannot renew leases: {}", ex.getMessage());
 			}
-			ran++;
+		}, every, every, TimeUnit.MILLISECONDS);
+		try {
+			int ran = 0;
+			for (;;) {
+				PublicationRow row = this.publications.claim(owner(), this.settings.lease()).block(STORE);
+				if (row == null) {
+					return ran;
+				}
+				this.running.add(row.id());
+				try {
+					run(row);
+				}
+				finally {
+					this.running.remove(row.id());
+				}
+				ran++;
+			}
+		}
+		finally {
+			renewals.shutdownNow();
 		}
 	}
 

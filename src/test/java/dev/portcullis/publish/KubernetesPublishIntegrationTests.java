@@ -233,7 +233,8 @@ class KubernetesPublishIntegrationTests extends IntegrationTest {
 			}
 			fence.check(effect);
 		};
-		Thread a = new Thread(stalled::drain);
+		// a claim run without renewals: the instance is stalled, not dead
+		Thread a = new Thread(() -> stalled.run(this.publications.claim("test-stalled", Duration.ofSeconds(3)).block()));
 		a.start();
 		assertThat(beforeWeb.await(60, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.cluster.refs()).containsExactly("CiliumNetworkPolicy/default/db");

@@ -430,9 +430,10 @@ class PublishIntegrationTests extends IntegrationTest {
 			fence.check(effect);
 		};
 		AtomicReference<Throwable> failure = new AtomicReference<>();
+		// a claim run without renewals: the instance is stalled, not dead
 		Thread a = new Thread(() -> {
 			try {
-				stalled.drain();
+				stalled.run(this.publications.claim("test-stalled", Duration.ofSeconds(3)).block());
 			}
 			catch (Throwable ex) {
 				failure.set(ex);
@@ -488,7 +489,7 @@ class PublishIntegrationTests extends IntegrationTest {
 				Thread.currentThread().interrupt();
 			}
 		};
-		Thread a = new Thread(stalled::drain);
+		Thread a = new Thread(() -> stalled.run(this.publications.claim("test-stalled", Duration.ofSeconds(3)).block()));
 		a.start();
 		assertThat(pushed.await(60, TimeUnit.SECONDS)).isTrue();
 		Thread.sleep(3500);
