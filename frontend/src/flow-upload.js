@@ -51,6 +51,11 @@ function showResult(target, report, file, seconds) {
     facts.append(element('li', null, `Events Hubble reported lost: ${number.format(report.lostEvents)} (kept as gaps)`));
   }
   banner.append(facts);
+  if (report.accepted > 0 && section.dataset.flows) {
+    const open = element('a', 'flow-log-link', 'Show them in the flow log');
+    open.href = section.dataset.flows;
+    banner.append(open);
+  }
   target.append(banner);
   if (report.cluster) {
     const warn = element('div', 'banner banner-warn');

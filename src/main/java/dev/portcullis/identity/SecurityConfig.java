@@ -165,7 +165,8 @@ class SecurityConfig {
 						"/api/v1/workspaces/*/recommend")
 				.hasRole(VIEWER)
 				// replay only reads flows and states: viewers may ask (docs/adr/029)
-				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/replay")
+				.pathMatchers(HttpMethod.POST, "/api/v1/workspaces/*/replay", "/api/v1/workspaces/*/replay/runs",
+						"/api/v1/workspaces/*/replay/runs/*/cancel")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.PUT, "/api/v1/workspaces/*/settings")
 				.hasRole(ADMIN)
@@ -261,8 +262,10 @@ class SecurityConfig {
 				// opening a drafted policy in the editor saves nothing (saving it needs AUTHOR)
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/policies/new/draft")
 				.hasRole(VIEWER)
-				// replaying changes nothing: viewers may post the replay form and open it with the editor's draft
-				.pathMatchers(HttpMethod.POST, "/workspaces/*/replay", "/workspaces/*/replay/draft")
+				// replaying changes nothing: viewers may post the replay form, open it with the editor's draft and
+				// cancel their own runs (docs/adr/037)
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/replay", "/workspaces/*/replay/draft",
+						"/workspaces/*/replay/runs/*/cancel")
 				.hasRole(VIEWER)
 				.pathMatchers(HttpMethod.GET, "/**")
 				.hasRole(VIEWER)

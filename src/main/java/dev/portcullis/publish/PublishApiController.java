@@ -49,8 +49,11 @@ class PublishApiController {
 
 	private final LiveProposals proposals;
 
+	private final NodeRollouts rollouts;
+
 	PublishApiController(Targets targets, Publications publications, Drifts drifts, JsonMapper json,
-			LiveProposals proposals) {
+			LiveProposals proposals, NodeRollouts rollouts) {
+		this.rollouts = rollouts;
 		this.targets = targets;
 		this.publications = publications;
 		this.drifts = drifts;
@@ -187,7 +190,19 @@ class PublishApiController {
 
 	@GetMapping(path = "/api/v1/workspaces/{workspace}/publications/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<Map<String, Object>> publication(@PathVariable String workspace, @PathVariable long id) {
-		return this.publications.find(workspace, id).map(this::publication);
+		return this.publications.find(workspace, id)
+			.flatMap((row) -> this.rollouts.of(row.id())
+				.map((progress) -> withRollout(publication(row), progress.json()))
+				.defaultIfEmpty(withRollout(publication(row), null)));
+	}
+
+	/** A publication to a Kubernetes target gets {@code nodeRollout}: null when its nodes are not followed. */
+	private static Map<String, Object> withRollout(Map<String, Object> publication,
+			@Nullable Map<String, Object> rollout) {
+		if ("kubernetes".equals(publication.get("targetType"))) {
+			publication.put("nodeRollout", rollout);
+		}
+		return publication;
 	}
 
 	@PostMapping(path = "/api/v1/workspaces/{workspace}/publications/{id}/retry",

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +18,7 @@ import dev.portcullis.web.Htmx;
 import dev.portcullis.web.PageError;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.util.function.Tuples;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -72,8 +74,11 @@ class PublishPages {
 
 	private final LiveProposals proposals;
 
+	private final NodeRollouts rollouts;
+
 	PublishPages(Targets targets, Publications publications, Drifts drifts, JsonMapper json, PublishSettings settings,
-			LiveProposals proposals) {
+			LiveProposals proposals, NodeRollouts rollouts) {
+		this.rollouts = rollouts;
 		this.settings = settings;
 		this.proposals = proposals;
 		this.targets = targets;
@@ -246,8 +251,11 @@ class PublishPages {
 		boolean partial = Htmx.isPartial(exchange);
 		return Mono.zip(Actor.current(exchange), this.publications.find(workspace, id))
 			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
+			.flatMap((t) -> this.rollouts.of(t.getT2().id()).map(Optional::of).defaultIfEmpty(Optional.empty())
+				.map((nodes) -> Tuples.of(t.getT1(), t.getT2(), nodes)))
 			.map((t) -> {
 				PublicationRow row = t.getT2();
+				NodeRollout.Progress nodes = t.getT3().orElse(null);
 				List<PlanItem> plan = (row.plan() != null) ? this.json.readValue(row.plan(), PLAN) : List.of();
 				List<ObjectResult> results = (row.results() != null) ? this.json.readValue(row.results(), RESULTS)
 						: List.of();
@@ -260,6 +268,8 @@ class PublishPages {
 						.count())
 					.modelAttribute("results", results)
 					.modelAttribute("running", !row.finished())
+					.modelAttribute("following", !row.finished() || (nodes != null && nodes.checking()))
+					.modelAttribute("nodes", nodes)
 					.modelAttribute("stateAt", DISPLAY.format(row.stateAt()))
 					.modelAttribute("policies", this.json.readTree(row.stateVersions()).size())
 					.modelAttribute("notes", notes(row))

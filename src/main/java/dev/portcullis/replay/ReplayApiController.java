@@ -5,8 +5,6 @@ import dev.portcullis.policy.StoreException;
 import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.RequestBodyLimits;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
@@ -39,22 +37,10 @@ class ReplayApiController {
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ReplayReport> replay(@PathVariable String workspace, ServerWebExchange exchange) {
 		return RequestBodyLimits.utf8(exchange)
-			.flatMap((body) -> this.engine.run(() -> ReplayRequests.read(tree(body))))
+			.flatMap((body) -> this.engine.run(() -> ReplayRequests.parse(body, this.json)))
 			.flatMap((request) -> this.replays.replay(workspace, request))
 			.onErrorMap(StoreException.NotFound.class,
 					(ex) -> ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", "Not found", ex.getMessage()));
-	}
-
-	private JsonNode tree(byte[] body) {
-		try {
-			return this.json.readTree(body);
-		}
-		catch (JacksonException ex) {
-			throw ApiProblem.badRequest("malformed-json", "Malformed JSON", "The body is not valid JSON"
-					+ ((ex.getLocation() != null) ? " (line " + ex.getLocation().getLineNr() + ", column "
-							+ ex.getLocation().getColumnNr() + ")" : "")
-					+ ".");
-		}
 	}
 
 }

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * How far a replay has come, read by the page while it runs (docs/adr/037): the step, the stored flows of the window
  * once counted, and during deciding how many distinct tuples of how many are decided. The grouping query reports
  * nothing while it runs (PostgreSQL has no progress view for a SELECT), so that step has no fraction. Written by the
- * replay, read by any thread.
+ * replay, read by any thread. {@link #cancel()} asks the replay to stop: it notices between steps and between two
+ * tuples while deciding, and fails with {@link Cancelled}.
  */
 public final class ReplayProgress {
 
@@ -37,6 +38,17 @@ public final class ReplayProgress {
 
 	private final AtomicInteger decided = new AtomicInteger();
 
+	private volatile boolean cancelled;
+
+	/** A replay stopped because its progress was {@link #cancel() cancelled}. */
+	public static final class Cancelled extends RuntimeException {
+
+		Cancelled() {
+			super("The replay was cancelled", null, false, false);
+		}
+
+	}
+
 	public Instant started() {
 		return this.started;
 	}
@@ -60,7 +72,26 @@ public final class ReplayProgress {
 		return this.decided.get();
 	}
 
+	/** Asks the replay to stop at its next step or tuple. */
+	public void cancel() {
+		this.cancelled = true;
+	}
+
+	public boolean cancelled() {
+		return this.cancelled;
+	}
+
+	/** Throws {@link Cancelled} when the replay was asked to stop. */
+	void checkNotCancelled() {
+		if (this.cancelled) {
+			throw new Cancelled();
+		}
+	}
+
 	void step(Step next) {
+		if (next != Step.DONE) {
+			checkNotCancelled();
+		}
 		this.step = next;
 	}
 
@@ -73,6 +104,7 @@ public final class ReplayProgress {
 	}
 
 	void decidedOne() {
+		checkNotCancelled();
 		this.decided.incrementAndGet();
 	}
 

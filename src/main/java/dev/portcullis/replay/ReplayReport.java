@@ -8,6 +8,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.portcullis.simulation.StateUsed;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * What a replay found ({@code POST /api/v1/workspaces/{ws}/replay}): the stored flows of a window decided under a
@@ -109,7 +113,17 @@ public record ReplayReport(long flows, long distinct, long uncertain, Coverage c
 	 * @param id its id (with the time, its position in the flow log: {@code /api/v1/workspaces/{ws}/flows/{cursor}})
 	 * @param flow the Hubble flow object as imported
 	 */
-	public record Sample(Instant time, long id, @JsonRawValue String flow) {
+	public record Sample(Instant time, long id, @JsonRawValue @JsonDeserialize(using = RawJson.class) String flow) {
+	}
+
+	/** Reads a raw JSON value back as its text (a report kept as JSON by a replay run). */
+	public static final class RawJson extends ValueDeserializer<String> {
+
+		@Override
+		public String deserialize(JsonParser parser, DeserializationContext context) {
+			return context.readTree(parser).toString();
+		}
+
 	}
 
 	/**

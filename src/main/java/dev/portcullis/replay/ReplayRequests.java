@@ -13,7 +13,9 @@ import dev.portcullis.web.ApiProblem;
 import dev.portcullis.web.FieldViolation;
 import dev.portcullis.web.Quoted;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 
@@ -25,11 +27,29 @@ import org.springframework.http.HttpStatus;
  * absent or empty baseline is what is published ({@link ReplayState#LAST_PUBLISHED}), an absent or empty candidate
  * the latest versions. Every bad member is reported at once (400 {@code /problems/invalid-request} naming each).
  */
-final class ReplayRequests {
+public final class ReplayRequests {
 
 	private static final Set<String> FIELDS = Set.of("flows", "baseline", "candidate");
 
 	private ReplayRequests() {
+	}
+
+	/**
+	 * Reads a request body (UTF-8 JSON): 400 {@code /problems/malformed-json} with the line and column of bad JSON,
+	 * else as {@link #read}. CPU work: call it on the engine pool.
+	 */
+	public static ReplayRequest parse(byte[] body, JsonMapper json) {
+		JsonNode tree;
+		try {
+			tree = json.readTree(body);
+		}
+		catch (JacksonException ex) {
+			throw ApiProblem.badRequest("malformed-json", "Malformed JSON", "The body is not valid JSON"
+					+ ((ex.getLocation() != null) ? " (line " + ex.getLocation().getLineNr() + ", column "
+							+ ex.getLocation().getColumnNr() + ")" : "")
+					+ ".");
+		}
+		return read(tree);
 	}
 
 	static ReplayRequest read(@Nullable JsonNode body) {

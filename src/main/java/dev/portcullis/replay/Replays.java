@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.portcullis.compute.EnginePool;
+import dev.portcullis.flow.query.FlowFilter;
 import dev.portcullis.flow.query.FlowTuples;
 import dev.portcullis.simulation.Scenario;
 import dev.portcullis.simulation.Simulations;
@@ -67,9 +68,12 @@ public class Replays {
 	 * @param baseline the baseline, compiled
 	 * @param candidate the candidate, compiled
 	 * @param sources what each state is
+	 * @param baselineChoice the baseline as a state given outright (a named one as its owner made it): what a stored
+	 *        run keeps to make it again
+	 * @param candidateChoice the candidate as a state given outright
 	 */
 	public record Prepared(String workspace, ReplayRequest request, Scenario baseline, Scenario candidate,
-			ReplayReport.Sources sources) {
+			ReplayReport.Sources sources, StateChoice baselineChoice, StateChoice candidateChoice) {
 	}
 
 	/**
@@ -78,24 +82,52 @@ public class Replays {
 	 */
 	public Mono<Prepared> prepare(String workspace, ReplayRequest request) {
 		return resolve(workspace, request.baseline()).zipWith(resolve(workspace, request.candidate()))
-			.flatMap((sources) -> this.simulations.scenario(workspace, sources.getT1().choice())
-				.zipWith(this.simulations.scenario(workspace, sources.getT2().choice()))
-				.map((states) -> new Prepared(workspace, request, states.getT1(), states.getT2(),
-						new ReplayReport.Sources(sources.getT1().source(), sources.getT2().source()))));
+			.flatMap((sources) -> compile(workspace, request, sources.getT1().choice(), sources.getT2().choice(),
+					new ReplayReport.Sources(sources.getT1().source(), sources.getT2().source())));
+	}
+
+	/**
+	 * Makes both states again from what {@link Prepared} kept ({@code baselineChoice}, {@code candidateChoice},
+	 * {@code sources}): a stored run's states, without asking the owners of named states a second time.
+	 */
+	public Mono<Prepared> prepare(String workspace, FlowFilter flows, StateChoice baseline, StateChoice candidate,
+			ReplayReport.Sources sources) {
+		return compile(workspace, new ReplayRequest(flows, baseline, candidate), baseline, candidate, sources);
+	}
+
+	private Mono<Prepared> compile(String workspace, ReplayRequest request, StateChoice baseline,
+			StateChoice candidate, ReplayReport.Sources sources) {
+		return this.simulations.scenario(workspace, baseline)
+			.zipWith(this.simulations.scenario(workspace, candidate))
+			.map((states) -> new Prepared(workspace, request, states.getT1(), states.getT2(), sources, baseline,
+					candidate));
 	}
 
 	/** Counts, groups and decides the window of a prepared replay, telling {@code progress} how far it is. */
 	public Mono<ReplayReport> run(Prepared prepared, ReplayProgress progress) {
+		return Mono.defer(() -> run(prepared, progress, Instant.now()));
+	}
+
+	/**
+	 * Counts, groups and decides the window of a prepared replay with its relative times resolved against
+	 * {@code now} (a stored run's moment, so that a run taken over by another instance reads the same window),
+	 * telling {@code progress} how far it is; fails with {@link ReplayProgress.Cancelled} once progress is cancelled.
+	 */
+	public Mono<ReplayReport> run(Prepared prepared, ReplayProgress progress, Instant now) {
 		return Mono.defer(() -> {
 			progress.step(ReplayProgress.Step.COUNTING);
-			return window(prepared.workspace(), prepared.request(), Instant.now(), progress);
+			return window(prepared.workspace(), prepared.request(), now, progress);
 		})
 			.flatMap((window) -> this.engine.run(() -> {
 				progress.grouped(window.tuples().size());
 				progress.step(ReplayProgress.Step.DECIDING);
 				return Impact.report(window, prepared.baseline(), prepared.candidate(), progress);
 			}))
-			.map((report) -> report.withSources(prepared.sources()))
+			.map((report) -> {
+				// before the report is emitted: whoever receives it reads a finished progress
+				progress.step(ReplayProgress.Step.DONE);
+				return report.withSources(prepared.sources());
+			})
 			.doFinally((signal) -> progress.step(ReplayProgress.Step.DONE));
 	}
 

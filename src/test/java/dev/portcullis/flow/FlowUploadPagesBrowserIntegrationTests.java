@@ -40,6 +40,9 @@ class FlowUploadPagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(this.page.locator(".rejected-lines li").first()).containsText("Line 11");
 		assertThat(this.page.locator(".rejected-lines li").last()).containsText("Line 12");
 		screenshot("flow-upload-done");
+		this.page.getByText("Show them in the flow log").click();
+		assertThat(this.page.locator("h1")).hasText("Flow log");
+		assertThat(this.page.locator("#flow-rows tr")).hasCount(10);
 		Files.delete(file);
 	}
 

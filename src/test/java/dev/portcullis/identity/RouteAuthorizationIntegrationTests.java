@@ -111,6 +111,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			POST   /workspaces/{workspace}/replay                                   VIEWER
 			POST   /workspaces/{workspace}/replay/draft                             VIEWER
 			GET    /workspaces/{workspace}/replay/runs/{id}                         VIEWER
+			POST   /workspaces/{workspace}/replay/runs/{id}/cancel                  VIEWER
 			POST   /workspaces/{workspace}/what-if                                  VIEWER
 			POST   /workspaces/{workspace}/what-if/draft                            VIEWER
 			GET    /workspaces/{workspace}/matrix                                   VIEWER
@@ -209,6 +210,9 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /api/v1/workspaces/{workspace}/flows/edges                       VIEWER
 			POST   /api/v1/workspaces/{workspace}/evaluate                          VIEWER
 			POST   /api/v1/workspaces/{workspace}/replay                            VIEWER
+			POST   /api/v1/workspaces/{workspace}/replay/runs                       VIEWER
+			GET    /api/v1/workspaces/{workspace}/replay/runs/{id}                  VIEWER
+			POST   /api/v1/workspaces/{workspace}/replay/runs/{id}/cancel           VIEWER
 			GET    /api/v1/workspaces/{workspace}/selects                           VIEWER
 			GET    /api/v1/workspaces/{workspace}/expectations                      VIEWER
 			PUT    /api/v1/workspaces/{workspace}/expectations                      AUTHOR

@@ -73,6 +73,15 @@ public record FlowFilter(List<FilterTerm> terms, @Nullable TimeBound since, @Nul
 			return this.parameter;
 		}
 
+		/** The label that marks this noise on either side of a flow ({@code reserved:host}, ...). */
+		String label() {
+			return switch (this) {
+				case HOST -> "reserved:host";
+				case KUBE_DNS -> "k8s:k8s-app=kube-dns";
+				case REMOTE_NODE -> "reserved:remote-node";
+			};
+		}
+
 		static Noise parse(String text) {
 			for (Noise noise : values()) {
 				if (noise.parameter.equals(text.strip().toLowerCase(Locale.ROOT))) {
@@ -338,12 +347,28 @@ public record FlowFilter(List<FilterTerm> terms, @Nullable TimeBound since, @Nul
 
 	/**
 	 * The command that shows the same flows with the CLI: {@code hubble observe --from-pod default/xwing --verdict
-	 * DROPPED}. The hide-noise switches have no CLI equivalent and are left out.
+	 * DROPPED}. The hide-noise switches become {@code --not --label reserved:host} and the like (the CLI puts every
+	 * {@code --not} flag into one exclusion, whose labels it ORs, on either side: exactly the switches). With
+	 * negated flags of the user's own the CLI would AND those into the same exclusion, so the switches are then left
+	 * out, and {@link #commandLeavesOutHide()} says so.
 	 */
 	public String toCommand() {
 		StringBuilder command = new StringBuilder("hubble observe");
 		flags(command);
+		if (!this.hide.isEmpty() && !commandLeavesOutHide()) {
+			for (Noise noise : this.hide.stream().sorted().toList()) {
+				command.append(" --not --label ").append(FlagLine.quote(noise.label()));
+			}
+		}
 		return command.toString();
+	}
+
+	/**
+	 * Whether {@link #toCommand()} shows more flows than this filter: hide-noise switches together with negated
+	 * flags, which the CLI cannot say in one command.
+	 */
+	public boolean commandLeavesOutHide() {
+		return !this.hide.isEmpty() && this.terms.stream().anyMatch(FilterTerm::negated);
 	}
 
 	/** The flags alone as a flag line ({@code q} reads it back), "" when there are none. */

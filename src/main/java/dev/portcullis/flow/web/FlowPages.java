@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.portcullis.engine.flow.Flow;
 import dev.portcullis.engine.flow.FlowParseResult;
 import dev.portcullis.flow.query.FilterRefused;
 import dev.portcullis.flow.query.FilterTerm;
@@ -16,6 +17,7 @@ import dev.portcullis.flow.query.FlowDecisions;
 import dev.portcullis.flow.query.FlowEdges;
 import dev.portcullis.flow.query.FlowFacts;
 import dev.portcullis.flow.query.FlowFilter;
+import dev.portcullis.flow.query.FlowGaps;
 import dev.portcullis.flow.query.FlowReads;
 import dev.portcullis.flow.query.FlowSummary;
 import dev.portcullis.flow.query.StoredRow;
@@ -25,6 +27,7 @@ import dev.portcullis.policy.StoreException;
 import dev.portcullis.simulation.web.WhatIfLink;
 import dev.portcullis.web.Htmx;
 import dev.portcullis.web.PageError;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
@@ -56,16 +59,23 @@ class FlowPages {
 
 	private final FlowDecisions decisions;
 
+	private static final java.time.format.DateTimeFormatter MINUTE = java.time.format.DateTimeFormatter
+		.ofPattern("yyyy-MM-dd HH:mm")
+		.withZone(java.time.ZoneOffset.UTC);
+
 	private final FlowEdges edges;
+
+	private final FlowGaps gaps;
 
 	private final JsonMapper json;
 
 	private final JsonMapper pretty;
 
-	FlowPages(FlowReads reads, FlowDecisions decisions, FlowEdges edges, JsonMapper json) {
+	FlowPages(FlowReads reads, FlowDecisions decisions, FlowEdges edges, FlowGaps gaps, JsonMapper json) {
 		this.reads = reads;
 		this.decisions = decisions;
 		this.edges = edges;
+		this.gaps = gaps;
 		this.json = json;
 		this.pretty = json.rebuild().enable(SerializationFeature.INDENT_OUTPUT).build();
 	}
@@ -110,37 +120,80 @@ class FlowPages {
 		Mono<FlowReads.Page> page = (problem != null) ? Mono.just(new FlowReads.Page(List.of(), null))
 				: this.reads.page(workspace, filter, cursor, PAGE);
 		return page
-			.flatMap((found) -> this.decisions.decide(workspace, found.flows()).map((decided) -> {
-				List<FlowRowView> rows = new ArrayList<>();
-				for (StoredRow row : found.flows()) {
-					rows.add(FlowRowView.of(row, decided.get(row.id())));
-				}
-				String olderHref = (found.next() != null)
-						? base + "?" + (query.isEmpty() ? "" : query + "&") + "cursor=" + found.next().token() : null;
-				Rendering.Builder<?> view = Rendering.view(more ? "flows/list :: more" : "flows/list")
-					.modelAttribute("workspace", workspace)
-					.modelAttribute("rows", rows)
-					.modelAttribute("olderHref", olderHref)
-					.modelAttribute("query", query)
-					.modelAttribute("line", shown.toFlagLine())
-					.modelAttribute("command", shown.toCommand())
-					.modelAttribute("chips", chips(base, shown))
-					.modelAttribute("toggles", toggles(shown))
-					.modelAttribute("error", error)
-					.modelAttribute("paged", parameters.containsKey("cursor") || cursorText != null)
-					.modelAttribute("streamUrl", "/api/v1/workspaces/" + workspace + "/flows?follow=true"
-							+ (query.isEmpty() ? "" : "&" + query))
-					.modelAttribute("ndjsonHref", "/api/v1/workspaces/" + workspace + "/flows?format=ndjson"
-							+ (query.isEmpty() ? "" : "&" + query))
-					.modelAttribute("csvHref", "/api/v1/workspaces/" + workspace + "/flows?format=csv"
-							+ (query.isEmpty() ? "" : "&" + query));
-				if (error != null) {
-					view.status(HttpStatus.BAD_REQUEST);
-				}
-				return view.build();
-			}))
+			.flatMap((found) -> Mono.zip(this.decisions.decide(workspace, found.flows()), gaps(workspace, found, more))
+				.map((both) -> {
+					var decided = both.getT1();
+					List<FlowGaps.Gap> lost = both.getT2();
+					List<FlowRowView> rows = new ArrayList<>();
+					for (StoredRow row : found.flows()) {
+						rows.add(FlowRowView.of(row, decided.get(row.id())));
+					}
+					String olderHref = (found.next() != null)
+							? base + "?" + (query.isEmpty() ? "" : query + "&") + "cursor=" + found.next().token() : null;
+					Rendering.Builder<?> view = Rendering.view(more ? "flows/list :: more" : "flows/list")
+						.modelAttribute("workspace", workspace)
+						.modelAttribute("rows", rows)
+						.modelAttribute("olderHref", olderHref)
+						.modelAttribute("query", query)
+						.modelAttribute("line", shown.toFlagLine())
+						.modelAttribute("command", shown.toCommand())
+						.modelAttribute("commandLeavesOutHide", shown.commandLeavesOutHide())
+						.modelAttribute("chips", chips(base, shown))
+						.modelAttribute("gaps", lost.stream().map(FlowPages::gapText).toList())
+						.modelAttribute("toggles", toggles(shown))
+						.modelAttribute("error", error)
+						.modelAttribute("paged", parameters.containsKey("cursor") || cursorText != null)
+						.modelAttribute("streamUrl", "/api/v1/workspaces/" + workspace + "/flows?follow=true"
+								+ (query.isEmpty() ? "" : "&" + query))
+						.modelAttribute("ndjsonHref", "/api/v1/workspaces/" + workspace + "/flows?format=ndjson"
+								+ (query.isEmpty() ? "" : "&" + query))
+						.modelAttribute("csvHref", "/api/v1/workspaces/" + workspace + "/flows?format=csv"
+								+ (query.isEmpty() ? "" : "&" + query));
+					if (error != null) {
+						view.status(HttpStatus.BAD_REQUEST);
+					}
+					return view.build();
+				}))
 			.onErrorMap(StoreException.NotFound.class, (ex) -> new PageError(HttpStatus.NOT_FOUND,
 					"There is no such workspace."));
+	}
+
+	/**
+	 * The nodes that lost events in the minutes the first page's flows span (none for the older pages, which the
+	 * first page's notice already covers in part, and none without flows).
+	 */
+	private Mono<List<FlowGaps.Gap>> gaps(String workspace, FlowReads.Page found, boolean more) {
+		if (more || found.flows().isEmpty()) {
+			return Mono.just(List.of());
+		}
+		List<StoredRow> rows = found.flows();
+		Instant oldest = rows.stream().map(StoredRow::time).min(Instant::compareTo).orElseThrow();
+		Instant newest = rows.stream().map(StoredRow::time).max(Instant::compareTo).orElseThrow();
+		return this.gaps.between(workspace, oldest, newest);
+	}
+
+	/**
+	 * The map of the hour up to the workspace's newest flow, when that flow is older than {@code since} (an upload
+	 * of an old export: the default window, the last hour, is then empty); empty when there is none.
+	 */
+	private Mono<String> newestWindow(String workspace, Instant since) {
+		return this.reads.page(workspace, FlowFilter.ALL, null, 1)
+			.flatMap((page) -> page.flows().isEmpty() ? Mono.empty() : Mono.just(page.flows().get(0).time()))
+			.filter((newest) -> newest.isBefore(since))
+			.map((newest) -> {
+				Instant until = newest.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
+				return "/workspaces/" + UriUtils.encodePathSegment(workspace, StandardCharsets.UTF_8)
+						+ "/flows/map?since=" + until.minusSeconds(3600) + "&until=" + until;
+			});
+	}
+
+	/** "n1: 42 events lost at 2021-11-10 10:41 UTC" (or "from ... to ..." over several minutes). */
+	static String gapText(FlowGaps.Gap gap) {
+		String first = MINUTE.format(gap.first());
+		String when = gap.first().equals(gap.last()) ? "at " + first + " UTC"
+				: "from " + first + " to " + MINUTE.format(gap.last()) + " UTC";
+		return gap.node() + ": " + String.format(java.util.Locale.ROOT, "%,d", gap.lost())
+				+ (gap.lost() == 1 ? " event" : " events") + " lost " + when;
 	}
 
 	private static List<Chip> chips(String base, FlowFilter filter) {
@@ -219,7 +272,8 @@ class FlowPages {
 							.modelAttribute("now", decided.getT2())
 							.modelAttribute("backHref", base + (current.toQueryString().isEmpty() ? ""
 									: "?" + current.toQueryString()))
-							.modelAttribute("whatIfHref", whatIfHref(workspace, row))
+							.modelAttribute("whatIfHref", whatIfHref(workspace, row, tree))
+							.modelAttribute("reply", isReply(row))
 							.modelAttribute("ndjsonHref", "/api/v1/workspaces/" + workspace + "/flows?format=ndjson"
 									+ (current.toQueryString().isEmpty() ? "" : "&" + current.toQueryString()))
 							.modelAttribute("csvHref", "/api/v1/workspaces/" + workspace + "/flows?format=csv"
@@ -232,18 +286,49 @@ class FlowPages {
 
 	/**
 	 * The what-if page filled with the flow's traffic; the empty what-if page when the stored flow cannot be read as
-	 * one (its decision then says why).
+	 * one (its decision then says why). A reply ({@code is_reply}, or an L7 response) is never decided by policy: the
+	 * page gets the connection it answers instead, from its destination to its source's port (the server's), since
+	 * that is what a rule has to allow; a reply without a source port keeps its own direction.
 	 */
-	private static String whatIfHref(String workspace, StoredRow row) {
-		FlowParseResult read;
+	private static String whatIfHref(String workspace, StoredRow row, JsonNode tree) {
+		Flow flow = read(row);
+		if (flow == null) {
+			return "/workspaces/" + UriUtils.encodePathSegment(workspace, StandardCharsets.UTF_8) + "/what-if";
+		}
+		int serverPort = sourcePort(tree);
+		if (flow.reply() && serverPort > 0) {
+			flow = new Flow(flow.destination(), flow.source(), flow.destinationIp(), flow.sourceIp(), flow.protocol(),
+					serverPort, flow.icmpType(), flow.l7(), List.of(), flow.tlsServerName(), false, flow.nodeLabels(),
+					null);
+		}
+		return WhatIfLink.of(workspace, flow);
+	}
+
+	private static boolean isReply(StoredRow row) {
+		Flow flow = read(row);
+		return flow != null && flow.reply();
+	}
+
+	private static @Nullable Flow read(StoredRow row) {
 		try {
-			read = new FlowReader().read(row.json(), 0);
+			FlowParseResult read = new FlowReader().read(row.json(), 0);
+			return read.flows().isEmpty() ? null : read.flows().get(0).flow();
 		}
 		catch (RuntimeException ex) {
-			read = null;
+			return null;
 		}
-		return (read != null && !read.flows().isEmpty()) ? WhatIfLink.of(workspace, read.flows().get(0).flow())
-				: "/workspaces/" + UriUtils.encodePathSegment(workspace, StandardCharsets.UTF_8) + "/what-if";
+	}
+
+	/** {@code l4.<TCP|UDP|SCTP>.source_port} of a stored flow (with or without the {@code flow} wrapper), or 0. */
+	private static int sourcePort(JsonNode tree) {
+		JsonNode l4 = (tree.has("flow") ? tree.get("flow") : tree).path("l4");
+		for (String protocol : List.of("TCP", "UDP", "SCTP")) {
+			JsonNode port = l4.path(protocol).path("source_port");
+			if (port.isNumber()) {
+				return port.asInt();
+			}
+		}
+		return 0;
 	}
 
 	private static List<LabelLink> labels(String base, FlowFilter filter, Flag flag, List<String> labels) {
@@ -330,44 +415,51 @@ class FlowPages {
 		String problem = error;
 		Instant from = since;
 		Instant to = until;
-		return this.edges.between(workspace, since, until, 200).collectList().map((found) -> {
-			Map<String, MapNode> sources = new LinkedHashMap<>();
-			Map<String, MapNode> destinations = new LinkedHashMap<>();
-			for (FlowEdges.Edge edge : found) {
-				sources.putIfAbsent(edge.source(), null);
-				destinations.putIfAbsent(edge.destination(), null);
-			}
-			place(sources, 20);
-			place(destinations, 540);
-			long max = found.stream().mapToLong(FlowEdges.Edge::count).max().orElse(1);
-			List<MapEdge> lines = new ArrayList<>();
-			for (FlowEdges.Edge edge : found) {
-				String verdict = switch (edge.verdict()) {
-					case "DROPPED", "ERROR" -> "verdict-dropped";
-					case "AUDIT" -> "verdict-audit";
-					default -> "verdict-forwarded";
-				};
-				int width = 1 + (int) Math.round(5.0 * Math.log1p(edge.count()) / Math.log1p(max));
-				lines.add(new MapEdge(sources.get(edge.source()), destinations.get(edge.destination()), verdict,
-						edge.source() + " → " + edge.destination() + " " + ((edge.port() > 0) ? edge.port() + "/" : "")
-								+ edge.protocol() + " " + edge.verdict() + ": " + edge.count(), width));
-			}
-			int height = 40 + 28 * Math.max(Math.max(sources.size(), destinations.size()), 1);
-			return Rendering.view("flows/map")
-				.modelAttribute("workspace", workspace)
-				.modelAttribute("since", (sinceText != null) ? sinceText : "1h")
-				.modelAttribute("until", (untilText != null) ? untilText : "")
-				.modelAttribute("from", from.toString())
-				.modelAttribute("to", to.toString())
-				.modelAttribute("error", problem)
-				.modelAttribute("edges", found)
-				.modelAttribute("sources", List.copyOf(sources.values()))
-				.modelAttribute("destinations", List.copyOf(destinations.values()))
-				.modelAttribute("lines", lines)
-				.modelAttribute("height", height)
-				.modelAttribute("viewBox", "0 0 800 " + height)
-				.build();
-		}).onErrorMap(StoreException.NotFound.class, (ex) -> new PageError(HttpStatus.NOT_FOUND,
+		return this.edges.between(workspace, since, until, 200).collectList()
+			.flatMap((found) -> (found.isEmpty() && problem == null) ? newestWindow(workspace, from)
+				.map((href) -> Map.entry(found, href)).defaultIfEmpty(Map.entry(found, ""))
+					: Mono.just(Map.entry(found, "")))
+			.map((entry) -> {
+				List<FlowEdges.Edge> found = entry.getKey();
+				Map<String, MapNode> sources = new LinkedHashMap<>();
+				Map<String, MapNode> destinations = new LinkedHashMap<>();
+				for (FlowEdges.Edge edge : found) {
+					sources.putIfAbsent(edge.source(), null);
+					destinations.putIfAbsent(edge.destination(), null);
+				}
+				place(sources, 20);
+				place(destinations, 540);
+				long max = found.stream().mapToLong(FlowEdges.Edge::count).max().orElse(1);
+				List<MapEdge> lines = new ArrayList<>();
+				for (FlowEdges.Edge edge : found) {
+					String verdict = switch (edge.verdict()) {
+						case "DROPPED", "ERROR" -> "verdict-dropped";
+						case "AUDIT" -> "verdict-audit";
+						default -> "verdict-forwarded";
+					};
+					int width = 1 + (int) Math.round(5.0 * Math.log1p(edge.count()) / Math.log1p(max));
+					lines.add(new MapEdge(sources.get(edge.source()), destinations.get(edge.destination()), verdict,
+							edge.source() + " → " + edge.destination() + " " + ((edge.port() > 0) ? edge.port() + "/" : "")
+									+ edge.protocol() + " " + edge.verdict() + ": " + edge.count(), width));
+				}
+				int height = 40 + 28 * Math.max(Math.max(sources.size(), destinations.size()), 1);
+				return Rendering.view("flows/map")
+					.modelAttribute("workspace", workspace)
+					.modelAttribute("since", (sinceText != null) ? sinceText : "1h")
+					.modelAttribute("until", (untilText != null) ? untilText : "")
+					.modelAttribute("from", from.toString())
+					.modelAttribute("to", to.toString())
+					.modelAttribute("error", problem)
+					.modelAttribute("edges", found)
+					.modelAttribute("sources", List.copyOf(sources.values()))
+					.modelAttribute("destinations", List.copyOf(destinations.values()))
+					.modelAttribute("lines", lines)
+					.modelAttribute("height", height)
+					.modelAttribute("viewBox", "0 0 800 " + height)
+					.modelAttribute("newestHref", entry.getValue())
+					.build();
+			})
+			.onErrorMap(StoreException.NotFound.class, (ex) -> new PageError(HttpStatus.NOT_FOUND,
 				"There is no such workspace."));
 	}
 

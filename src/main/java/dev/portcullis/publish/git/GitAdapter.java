@@ -108,7 +108,9 @@ public class GitAdapter implements TargetAdapter {
 	/** How far back the branch is searched for a publication's own commit. */
 	private static final int HISTORY = 500;
 
-	private static final PersonIdent PORTCULLIS = new PersonIdent("Portcullis", "portcullis@localhost");
+	private static final String NAME = "Portcullis";
+
+	private static final String EMAIL = "portcullis@localhost";
 
 	private final GitSettings settings;
 
@@ -300,10 +302,12 @@ public class GitAdapter implements TargetAdapter {
 			return null;
 		}
 		write(git, where, plan.desired(), changes);
+		// dated now: an identity made once would date every commit at the moment the class was loaded
+		PersonIdent portcullis = new PersonIdent(NAME, EMAIL);
 		return git.commit()
 			.setMessage(message(publication, items))
-			.setAuthor(PORTCULLIS)
-			.setCommitter(PORTCULLIS)
+			.setAuthor(portcullis)
+			.setCommitter(portcullis)
 			.setSign(false)
 			.call();
 	}

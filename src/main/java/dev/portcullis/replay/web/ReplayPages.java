@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import dev.portcullis.compute.EngineBusy;
 import dev.portcullis.engine.doc.Violation;
@@ -18,11 +19,12 @@ import dev.portcullis.flow.query.FlowFilter;
 import dev.portcullis.policy.StoreException;
 import dev.portcullis.policy.Workspaces;
 import dev.portcullis.replay.NamedStates;
-import dev.portcullis.replay.ReplayProgress;
 import dev.portcullis.replay.ReplayReport;
 import dev.portcullis.replay.ReplayRequest;
 import dev.portcullis.replay.ReplayState;
 import dev.portcullis.replay.Replays;
+import dev.portcullis.replay.run.ReplayRun;
+import dev.portcullis.replay.run.ReplayRuns;
 import dev.portcullis.simulation.DraftRefused;
 import dev.portcullis.simulation.StateChoice;
 import dev.portcullis.web.ApiProblem;
@@ -31,6 +33,8 @@ import dev.portcullis.web.InstantParameter;
 import dev.portcullis.web.PageError;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -49,7 +53,8 @@ import org.springframework.web.util.UriUtils;
  * verdicts explained, coverage beside the result and a server-drawn chart of the changed flows over the window.
  * GET with the fields reproduces a replay; POST takes the same fields (a long draft); {@code .../replay/draft} opens
  * the page with the editor's text ({@code yaml}) as the candidate, like the editor's "Try in what-if". While a
- * replay runs, htmx shows a progress bar.
+ * replay runs, htmx shows a progress bar and a Cancel button; the run is a row any instance's worker runs
+ * (docs/adr/037).
  */
 @Controller
 class ReplayPages {
@@ -60,10 +65,13 @@ class ReplayPages {
 
 	private final ReplayRuns runs;
 
-	ReplayPages(Replays replays, Workspaces workspaces, ReplayRuns runs) {
+	private final JsonMapper json;
+
+	ReplayPages(Replays replays, Workspaces workspaces, ReplayRuns runs, JsonMapper json) {
 		this.replays = replays;
 		this.workspaces = workspaces;
 		this.runs = runs;
+		this.json = json;
 	}
 
 	/**
@@ -95,12 +103,38 @@ class ReplayPages {
 			return new ReplayForm("", null, "", "", "", draft, "");
 		}
 
+		/** The form as a run keeps it for the page (JSON). */
+		String toJson(JsonMapper json) {
+			Map<String, String> fields = new LinkedHashMap<>();
+			fields.put("q", this.q);
+			fields.put("baseline", this.baseline);
+			fields.put("baselineAt", this.baselineAt);
+			fields.put("changeRequest", this.changeRequest);
+			fields.put("candidateAt", this.candidateAt);
+			fields.put("draft", this.draft);
+			fields.put("run", this.run);
+			return json.writeValueAsString(fields);
+		}
+
+		/** The form a run kept; an empty form for a run the API started. */
+		static ReplayForm ofJson(@Nullable String text, JsonMapper json) {
+			if (text == null) {
+				return ofDraft("");
+			}
+			Map<String, String> f = json.readValue(text, FIELDS);
+			return new ReplayForm(f.get("q"), f.get("baseline"), f.get("baselineAt"), f.get("changeRequest"),
+					f.get("candidateAt"), f.get("draft"), f.get("run"));
+		}
+
 		public boolean isSubmitted() {
 			return !this.run.isEmpty() || !this.draft.isBlank() || !this.candidateAt.isEmpty()
 					|| !this.baselineAt.isEmpty() || !this.changeRequest.isEmpty();
 		}
 
 	}
+
+	private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {
+	};
 
 	/**
 	 * What the form offers to pick.
@@ -121,9 +155,9 @@ class ReplayPages {
 	}
 
 	/**
-	 * The form sent: by htmx, the states are made (a draft with errors is refused at once, 422) and the rest of the
-	 * replay runs in the background while the page polls its progress ({@link ReplayRuns}); without htmx, the whole
-	 * replay runs in this request.
+	 * The form sent: by htmx, the states are made (a draft with errors is refused at once, 422) and the replay is
+	 * queued as a run ({@link ReplayRuns}) that a worker of any instance runs while the page polls its progress;
+	 * without htmx, the whole replay runs in this request.
 	 */
 	@PostMapping("/workspaces/{workspace}/replay")
 	Mono<Rendering> post(@PathVariable String workspace, @ModelAttribute ReplayForm form, ServerWebExchange exchange) {
@@ -144,29 +178,67 @@ class ReplayPages {
 	}
 
 	/**
-	 * A background replay's progress, polled by the page: the progress bar while it runs; when it has ended, the form
-	 * and the result, retargeted to replace the whole replay fragment (for htmx), or the full page.
+	 * A run's progress, polled by the page: the progress bar while it runs; when it has ended, the form and the
+	 * result (or why it failed, or that it was cancelled), retargeted to replace the whole replay fragment (for htmx),
+	 * or the full page. Another user's run, or one deleted after the retention, is "no longer here".
 	 */
 	@GetMapping("/workspaces/{workspace}/replay/runs/{id}")
 	Mono<Rendering> run(@PathVariable String workspace, @PathVariable String id, ServerWebExchange exchange) {
+		return user(exchange).flatMap((user) -> found(uuid(id).map((uuid) -> this.runs.find(workspace, user, uuid))
+			.orElse(Mono.empty()), workspace, exchange));
+	}
+
+	/**
+	 * The run's Cancel button: a waiting run ends at once, a running one stops at its next step. Answers as a poll
+	 * does (for htmx), or sends the browser to the run's page.
+	 */
+	@PostMapping("/workspaces/{workspace}/replay/runs/{id}/cancel")
+	Mono<Rendering> cancel(@PathVariable String workspace, @PathVariable String id, ServerWebExchange exchange) {
 		return user(exchange).flatMap((user) -> {
-			Optional<ReplayRuns.Run> found = this.runs.find(workspace, user, id);
+			Mono<ReplayRun> run = uuid(id).map((uuid) -> this.runs.cancel(workspace, user, uuid)).orElse(Mono.empty());
+			if (!Htmx.isPartial(exchange)) {
+				return run.then(Mono.just(Rendering.redirectTo(wsHref(workspace) + "/replay/runs/"
+						+ UriUtils.encodePathSegment(id, StandardCharsets.UTF_8)).build()));
+			}
+			return found(run, workspace, exchange);
+		});
+	}
+
+	private Mono<Rendering> found(Mono<ReplayRun> run, String workspace, ServerWebExchange exchange) {
+		return run.map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((found) -> {
 			if (found.isEmpty() || !found.get().ended()) {
 				RunView view = found.map(RunView::of).orElse(RunView.LOST);
 				if (Htmx.isPartial(exchange)) {
 					Htmx.varyOnRequest(exchange);
 					return Mono.just(Rendering.view("replay/replay :: run").modelAttribute("run", view).build());
 				}
-				return page(workspace, found.map(ReplayRuns.Run::form).orElse(ReplayForm.ofDraft("")), Map.of(), null,
-						view, exchange);
+				return page(workspace, found.map((r) -> ReplayForm.ofJson(r.pageForm(), this.json))
+					.orElse(ReplayForm.ofDraft("")), Map.of(), null, view, exchange);
 			}
-			ReplayRuns.Run run = found.get();
+			ReplayRun ended = found.get();
 			if (Htmx.isPartial(exchange)) {
 				exchange.getResponse().getHeaders().set("HX-Retarget", "#replay");
 				exchange.getResponse().getHeaders().set("HX-Reswap", "outerHTML");
 			}
-			return page(workspace, run.form(), run.errors(), run.outcome().view().orElse(null), null, exchange);
+			ReplayForm form = ReplayForm.ofJson(ended.pageForm(), this.json);
+			Map<String, String> errors = new LinkedHashMap<>();
+			if (ended.status().equals("FAILED")) {
+				errors.put(field(String.valueOf(ended.errorType())), String.valueOf(ended.error()));
+			}
+			ReplayReport report = this.runs.report(ended);
+			ReplayView view = (report != null) ? ReplayView.of(report, wsHref(workspace) + "/flows") : null;
+			return page(workspace, form, errors, view, ended.status().equals("CANCELLED") ? RunView.CANCELLED : null,
+					exchange);
 		});
+	}
+
+	private static Optional<UUID> uuid(String id) {
+		try {
+			return Optional.of(UUID.fromString(id));
+		}
+		catch (IllegalArgumentException ex) {
+			return Optional.empty();
+		}
 	}
 
 	private Mono<Rendering> start(String workspace, ReplayForm form, ServerWebExchange exchange) {
@@ -174,20 +246,12 @@ class ReplayPages {
 		ReplayRequest request = request(form, errors);
 		Mono<Optional<Replays.Prepared>> prepared = (request == null) ? Mono.just(Optional.empty())
 				: guarded(this.replays.prepare(workspace, request), errors);
-		String flows = wsHref(workspace) + "/flows";
 		return prepared.zipWith(user(exchange)).flatMap((found) -> {
 			if (found.getT1().isEmpty()) {
 				return page(workspace, form, errors, null, null, exchange);
 			}
-			ReplayProgress progress = new ReplayProgress();
-			Optional<ReplayRuns.Run> run = this.runs.start(workspace, found.getT2(), form, progress,
-					(runErrors) -> guarded(this.replays.run(found.getT1().get(), progress)
-						.map((report) -> ReplayView.of(report, flows)), runErrors));
-			if (run.isEmpty()) {
-				errors.put("q", "Too many replays are running on this server; try again in a minute.");
-				return page(workspace, form, errors, null, null, exchange);
-			}
-			return page(workspace, form, errors, null, RunView.of(run.get()), exchange);
+			return this.runs.start(found.getT2(), found.getT1().get(), form.toJson(this.json))
+				.flatMap((run) -> page(workspace, form, errors, null, RunView.of(run), exchange));
 		}).onErrorMap(StoreException.NotFound.class,
 				(ex) -> new PageError(HttpStatus.NOT_FOUND, "There is no workspace named \"" + workspace + "\"."));
 	}
@@ -265,17 +329,22 @@ class ReplayPages {
 				return Mono.just(Optional.empty());
 			})
 			.onErrorResume(ApiProblem.class, (ex) -> {
-				errors.put(switch (ex.slug()) {
-					case "change-request-closed", "not-found" -> "changeRequest";
-					case "nothing-published" -> "baseline";
-					default -> "q";
-				}, ex.getMessage());
+				errors.put(field(ex.slug()), ex.getMessage());
 				return Mono.just(Optional.empty());
 			})
 			.onErrorResume(EngineBusy.class, (ex) -> {
 				errors.put("q", "The engine is busy; try again in " + ex.retryAfterSeconds() + " s.");
 				return Mono.just(Optional.empty());
 			});
+	}
+
+	/** The form's field a problem of this type is about. */
+	private static String field(String problemType) {
+		return switch (problemType) {
+			case "change-request-closed", "not-found" -> "changeRequest";
+			case "nothing-published" -> "baseline";
+			default -> "q";
+		};
 	}
 
 	private static ReplayState baseline(ReplayForm form, Map<String, String> errors) {
@@ -345,36 +414,46 @@ class ReplayPages {
 	}
 
 	/**
-	 * A background replay as the page shows it while it runs.
+	 * A run as the page shows it while it runs.
 	 *
-	 * @param href where the page polls it; null when it is lost (polling stops)
+	 * @param href where the page polls it; null when it is lost or cancelled (polling stops)
+	 * @param cancelHref where its Cancel button posts; null when it cannot be cancelled (any more)
 	 * @param value the progress bar's value: steps done, the deciding step by its fraction of tuples
 	 * @param max the bar's maximum, the number of steps
 	 * @param message what it is doing, in words
 	 */
-	record RunView(@Nullable String href, double value, double max, String message) {
+	record RunView(@Nullable String href, @Nullable String cancelHref, double value, double max, String message) {
 
 		static final int STEPS = 4;
 
-		static final RunView LOST = new RunView(null, 0, STEPS, "This replay is no longer here (it ended more than"
-				+ " ten minutes ago, or the server restarted): replay again.");
+		static final RunView LOST = new RunView(null, null, 0, STEPS, "This replay is no longer here (it ended more"
+				+ " than a day ago, or it is not yours): replay again.");
 
-		static RunView of(ReplayRuns.Run run) {
-			ReplayProgress p = run.progress();
-			long seconds = java.time.Duration.between(p.started(), Instant.now()).toSeconds();
+		static final RunView CANCELLED = new RunView(null, null, 0, STEPS, "This replay was cancelled.");
+
+		static RunView of(ReplayRun run) {
+			long seconds = Math.max(0, java.time.Duration.between(run.requestedAt(), Instant.now()).toSeconds());
 			String href = wsHref(run.workspace()) + "/replay/runs/" + run.id();
-			return switch (p.step()) {
-				case STATES -> new RunView(href, 0, STEPS, "Step 1 of 4: making both states… " + seconds + " s");
-				case COUNTING -> new RunView(href, 1, STEPS, "Step 2 of 4: counting the window's stored flows… "
-						+ seconds + " s");
-				case GROUPING -> new RunView(href, 2, STEPS, String.format(Locale.ROOT, "Step 3 of 4: grouping %,d"
-						+ " stored flows into distinct tuples in PostgreSQL (the longest step; the database reports no"
-						+ " fraction of it)… %d s", p.storedFlows(), seconds));
-				case DECIDING -> new RunView(href, 3 + ((p.tuples() == 0) ? 0
-						: Math.min(1.0, (double) p.decided() / p.tuples())), STEPS,
+			if (run.cancelRequested()) {
+				return new RunView(href, null, 0, STEPS, "Cancelling… " + seconds + " s");
+			}
+			String cancel = href + "/cancel";
+			if (run.status().equals("PENDING")) {
+				return new RunView(href, cancel, 0, STEPS, "Waiting for a free worker… " + seconds + " s");
+			}
+			return switch (run.step()) {
+				case STATES -> new RunView(href, cancel, 0, STEPS, "Step 1 of 4: making both states… " + seconds
+						+ " s");
+				case COUNTING -> new RunView(href, cancel, 1, STEPS, "Step 2 of 4: counting the window's stored"
+						+ " flows… " + seconds + " s");
+				case GROUPING -> new RunView(href, cancel, 2, STEPS, String.format(Locale.ROOT, "Step 3 of 4:"
+						+ " grouping %,d stored flows into distinct tuples in PostgreSQL (the longest step; the database"
+						+ " reports no fraction of it)… %d s", run.storedFlows(), seconds));
+				case DECIDING -> new RunView(href, cancel, 3 + ((run.tuples() == 0) ? 0
+						: Math.min(1.0, (double) run.decided() / run.tuples())), STEPS,
 						String.format(Locale.ROOT, "Step 4 of 4: deciding %,d distinct tuples under both states: %,d"
-								+ " done… %d s", p.tuples(), Math.min(p.decided(), p.tuples()), seconds));
-				case DONE -> new RunView(href, STEPS, STEPS, "Done; showing the result… " + seconds + " s");
+								+ " done… %d s", run.tuples(), Math.min(run.decided(), run.tuples()), seconds));
+				case DONE -> new RunView(href, null, STEPS, STEPS, "Done; showing the result… " + seconds + " s");
 			};
 		}
 

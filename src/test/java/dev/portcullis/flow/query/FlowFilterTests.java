@@ -156,6 +156,33 @@ class FlowFilterTests {
 				+ "&since=1h&hide=host&hide=kube-dns&q=--not+--to-port+53");
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			"host                      | --verdict FORWARDED | hubble observe --verdict FORWARDED --not --label reserved:host",
+			"kube-dns,host,remote-node | ''                  | hubble observe --not --label reserved:host --not --label k8s:k8s-app=kube-dns --not --label reserved:remote-node",
+	})
+	void commandShouldHideTheNoiseThePageHides(String hide, String line, String command) {
+		FlowFilter filter = FlowFilter.fromParameters(Map.of("hide", List.of(hide), "q", List.of(line)));
+
+		assertThat(filter.toCommand()).isEqualTo(command);
+		assertThat(filter.commandLeavesOutHide()).isFalse();
+		FlowMatcher asTheCliReadsIt = FlowFilter.parseLine(filter.toCommand()).compile(NOW);
+		for (FlowFacts flow : List.of(XWING, HOST_DNS)) {
+			assertThat(asTheCliReadsIt.matches(flow, null)).as(flow.toString())
+				.isEqualTo(filter.compile(NOW).matches(flow, null));
+		}
+	}
+
+	@Test
+	void commandWithNegatedFlagsShouldSayItLeavesOutTheHideSwitches() {
+		FlowFilter filter = FlowFilter.fromParameters(Map.of("hide", List.of("host"), "q",
+				List.of("--not --verdict DROPPED")));
+
+		assertThat(filter.toCommand()).isEqualTo("hubble observe --not --verdict DROPPED");
+		assertThat(filter.commandLeavesOutHide()).isTrue();
+		assertThat(FlowFilter.parseLine("--not --verdict DROPPED").commandLeavesOutHide()).isFalse();
+	}
+
 	@Test
 	void hideNoiseShouldLeaveOutEachKindOnItsOwn() {
 		FlowFilter filter = FlowFilter.fromParameters(Map.of("hide", List.of("kube-dns")));

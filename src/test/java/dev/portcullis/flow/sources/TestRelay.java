@@ -54,7 +54,10 @@ final class TestRelay implements AutoCloseable {
 
 	final List<GetFlowsRequest> requests = new CopyOnWriteArrayList<>();
 
-	/** What GetNodes answers: a {@code GetNodesResponse} as JSON. */
+	/**
+	 * What GetNodes answers: a {@code GetNodesResponse} as JSON; null answers UNIMPLEMENTED, as a node's own Hubble
+	 * server does.
+	 */
 	volatile String nodes = "{}";
 
 	/**
@@ -77,7 +80,13 @@ final class TestRelay implements AutoCloseable {
 			.addMethod(ObserverService.GET_FLOWS.toBuilder(requestMarshaller(), new ObserverService.BytesMarshaller())
 				.build(), ServerCalls.asyncServerStreamingCall((request, responses) -> serve(request, responses, script)))
 			.addMethod(ObserverService.GET_NODES, ServerCalls.asyncUnaryCall((request, response) -> {
-				response.onNext(ObserverCodec.encode(JSON.readTree(this.nodes), FlowSchema.GET_NODES_RESPONSE));
+				String answer = this.nodes;
+				if (answer == null) {
+					response.onError(Status.UNIMPLEMENTED.withDescription("GetNodes not implemented")
+						.asRuntimeException());
+					return;
+				}
+				response.onNext(ObserverCodec.encode(JSON.readTree(answer), FlowSchema.GET_NODES_RESPONSE));
 				response.onCompleted();
 			}))
 			.addMethod(ObserverService.GET_AGENT_EVENTS, ServerCalls.asyncServerStreamingCall(this::agentEvents))

@@ -133,6 +133,75 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 	}
 
 	@Test
+	void draftARuleFromAReplyShouldOpenTheWhatIfPageWithTheConnectionItAnswers() {
+		this.page.setViewportSize(1280, 900);
+		signIn(Role.AUTHOR);
+		open("/workspaces/" + this.ws + "/flows");
+		// the HTTP responses of kube-dns to Prometheus's scrapes: to Prometheus's ephemeral port
+		this.page.getByLabel("Filter (hubble observe flags)")
+			.fill("--from-label k8s:k8s-app=kube-dns --to-label k8s:app=prometheus --http-method GET");
+		button("Apply").click();
+		Locator reply = this.page.locator("#flow-rows tr").first();
+		assertThat(reply.locator(".col-l7")).containsText("→ 200");
+		reply.locator("a.flow-link").click();
+		assertThat(this.page.locator("#reply-hint")).isVisible();
+
+		this.page.getByText("Draft a rule in what-if").click();
+
+		assertThat(this.page.locator("h1")).containsText("What if");
+		assertThat(this.page.locator("#fromNamespace")).hasValue("istio-system");
+		assertThat(this.page.locator("#fromLabels")).hasValue(java.util.regex.Pattern.compile(".*app=prometheus.*"));
+		assertThat(this.page.locator("#toNamespace")).hasValue("kube-system");
+		assertThat(this.page.locator("#toLabels")).hasValue(java.util.regex.Pattern.compile(".*k8s-app=kube-dns.*"));
+		assertThat(this.page.locator("#port")).hasValue("10054");
+		assertThat(this.page.locator("#httpPath")).hasValue("/metrics");
+	}
+
+	@Test
+	void eventsHubbleLostInTheMinutesShownShouldBeShownAsAGap() {
+		String flow = """
+				{"flow":{"time":"2022-01-01T00:00:30Z","verdict":"FORWARDED","IP":{"source":"10.0.0.5","destination":"10.0.0.6"},\
+				"l4":{"TCP":{"source_port":41000,"destination_port":80}},"source":{"namespace":"default","pod_name":"a",\
+				"labels":["k8s:app=a"]},"destination":{"namespace":"default","pod_name":"b","labels":["k8s:app=b"]},\
+				"node_name":"node-a","Type":"L3_L4"},"node_name":"node-a","time":"2022-01-01T00:00:30Z"}""";
+		String lostThen = """
+				{"lost_events":{"source":"HUBBLE_RING_BUFFER","num_events_lost":4200,"cpu":{"value":1}},\
+				"node_name":"node-a","time":"2022-01-01T00:00:10Z"}""";
+		String lostLongBefore = """
+				{"lost_events":{"source":"HUBBLE_RING_BUFFER","num_events_lost":7,"cpu":{"value":1}},\
+				"node_name":"node-b","time":"2020-01-01T00:00:10Z"}""";
+		as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/flows")
+			.contentType(MediaType.parseMediaType("application/x-ndjson"))
+			.bodyValue(flow + "\n" + lostThen + "\n" + lostLongBefore + "\n").exchange()
+			.expectStatus().isOk().expectBody().jsonPath("$.lostEvents").isEqualTo(4207);
+		signIn(Role.VIEWER);
+
+		open("/workspaces/" + this.ws + "/flows");
+
+		Locator gaps = this.page.locator("#flow-gaps");
+		assertThat(gaps).containsText("Hubble reported events lost");
+		assertThat(gaps.locator("li")).hasCount(1);
+		assertThat(gaps.locator("li")).hasText("node-a: 4,200 events lost at 2022-01-01 00:00 UTC");
+
+		open("/workspaces/" + this.ws + "/flows?q=--until+2021-12-31T00:00:00Z");
+		assertThat(this.page.locator("#flow-rows tr").first()).isVisible();
+		assertThat(this.page.locator("#flow-gaps")).hasCount(0);
+	}
+
+	@Test
+	void serviceMapOfAnOldExportShouldOfferTheHourUpToItsNewestFlow() {
+		signIn(Role.VIEWER);
+		open("/workspaces/" + this.ws + "/flows/map");
+		assertThat(this.page.locator("#no-edges")).containsText("No flows in this window.");
+
+		this.page.locator("#newest-window").click();
+
+		assertThat(this.page.locator("svg.service-map line").first()).isAttached();
+		assertThat(this.page.locator("#no-edges")).hasCount(0);
+		assertThat(this.page.locator("#until")).hasValue(java.util.regex.Pattern.compile("2021-.*"));
+	}
+
+	@Test
 	void badFlagLineShouldBeShownOnThePage() {
 		signIn(Role.VIEWER);
 		expectFailedResponse(400, "/workspaces/" + this.ws + "/flows?q=--verdict+MAYBE");
@@ -141,6 +210,21 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 		button("Apply").click();
 		assertThat(this.page.locator("#filter-error")).containsText("\"MAYBE\"");
 		assertThat(this.page.locator("#flow-rows tr")).hasCount(0);
+	}
+
+	@Test
+	void hideSwitchesShouldBeInTheCommandToCopyOrSaidToBeLeftOut() {
+		signIn(Role.VIEWER);
+		open("/workspaces/" + this.ws + "/flows");
+		this.page.getByLabel("Host").check();
+		button("Apply").click();
+		assertThat(this.page.locator("#command")).hasText("hubble observe --not --label reserved:host");
+		assertThat(this.page.locator("#command-note")).hasCount(0);
+
+		this.page.getByLabel("Filter (hubble observe flags)").fill("--not --verdict DROPPED");
+		button("Apply").click();
+		assertThat(this.page.locator("#command")).hasText("hubble observe --not --verdict DROPPED");
+		assertThat(this.page.locator("#command-note")).containsText("The Hide switches are not in this command");
 	}
 
 	@Test

@@ -100,6 +100,25 @@ class GitAdapterTests {
 	}
 
 	@Test
+	void publishShouldDateItsCommitWhenItIsMadeNotWhenTheAdapterWasLoaded() throws Exception {
+		Path bare = bareRepository("ops.git", "main");
+		Target target = fileTarget(bare, "main", "");
+		this.adapter.apply(target, this.adapter.plan(target, List.of(policy("a", "web", "80"))), publication(1));
+		// Git dates commits to the second: start the second publication in a later second than anything before it
+		Instant asked = Instant.now().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		while (Instant.now().isBefore(asked)) {
+			Thread.sleep(20);
+		}
+
+		this.adapter.apply(target, this.adapter.plan(target, List.of(policy("a", "web", "8080"))), publication(2));
+
+		RevCommit commit = commit(bare, "main");
+		assertThat(commit.getFullMessage()).contains("Portcullis-Publication: 2");
+		assertThat(commit.getCommitterIdent().getWhenAsInstant()).isAfterOrEqualTo(asked);
+		assertThat(commit.getAuthorIdent().getWhenAsInstant()).isAfterOrEqualTo(asked);
+	}
+
+	@Test
 	void publishWithoutAPolicyShouldRemoveItsFileAndLeaveOtherFilesAlone() throws Exception {
 		Path bare = bareRepository("ops.git", "main");
 		Target target = fileTarget(bare, "main", "");
