@@ -17,13 +17,22 @@ import org.jspecify.annotations.Nullable;
  *        pull-request mode; null otherwise
  * @param commitStatus the commit status set on the commit, in words ({@code "failure: 3 newly dropped ..."}); null
  *        when none was set
+ * @param superseded the earlier publications ({@link Publication#superseded()}) whose pull requests are no longer
+ *        open: closed now in favour of this one's, or found closed or merged already
  */
 public record Applied(List<ObjectResult> results, @Nullable String commit, Map<String, String> resourceVersions,
-		@Nullable String pullRequest, @Nullable String commitStatus) {
+		@Nullable String pullRequest, @Nullable String commitStatus, List<Long> superseded) {
 
 	public Applied {
 		results = List.copyOf(results);
 		resourceVersions = Map.copyOf(resourceVersions);
+		superseded = List.copyOf(superseded);
+	}
+
+	/** What was applied, with a pull request and a commit status, superseding nothing. */
+	public Applied(List<ObjectResult> results, @Nullable String commit, Map<String, String> resourceVersions,
+			@Nullable String pullRequest, @Nullable String commitStatus) {
+		this(results, commit, resourceVersions, pullRequest, commitStatus, List.of());
 	}
 
 	/** What was applied, without a pull request or a commit status. */
@@ -33,7 +42,14 @@ public record Applied(List<ObjectResult> results, @Nullable String commit, Map<S
 
 	/** This outcome with a pull request and a commit status. */
 	public Applied withForge(@Nullable String pullRequest, @Nullable String commitStatus) {
-		return new Applied(this.results, this.commit, this.resourceVersions, pullRequest, commitStatus);
+		return new Applied(this.results, this.commit, this.resourceVersions, pullRequest, commitStatus,
+				this.superseded);
+	}
+
+	/** This outcome, naming the earlier publications whose pull requests are no longer open. */
+	public Applied withSuperseded(List<Long> superseded) {
+		return new Applied(this.results, this.commit, this.resourceVersions, this.pullRequest, this.commitStatus,
+				superseded);
 	}
 
 	/** Whether some object failed while another was applied (the publication is then PARTIAL). */

@@ -23,6 +23,8 @@ import org.springframework.stereotype.Component;
  * request (review's {@link ChangeRequests#propose}, so the workspace's protection rules and four-eyes review apply)
  * whose drafts are the live objects that differ from what was published, plus deletions for published objects that
  * are gone. A team accepts an out-of-band edit through review instead of overwriting it with the next publication.
+ * A policy proposed in a pull request that is not merged yet (docs/adr/045) differs only when the target holds neither
+ * the proposal nor what it held when the request was opened: an unmerged proposal is not an out-of-band edit.
  * Audited as {@code target.live-proposed} naming the change request.
  */
 @Component
@@ -57,12 +59,13 @@ class LiveProposals {
 			return Mono.error(new PublishRefused(PublishRefused.Reason.CONFLICT, null,
 					"Authors propose changes, and your role is " + by.role() + "."));
 		}
-		return this.targets.find(workspace, name).flatMap((row) -> this.publications.publishedTo(row.id())
-			.collectList()
-			.flatMap((published) -> this.targets.open(row)
-				.flatMap((target) -> this.adapters.run(() -> this.adapters.of(row.type()).live(target, published)))
+		return this.targets.find(workspace, name).flatMap((row) -> Mono.zip(
+				this.publications.publishedTo(row.id()).collectList(),
+				this.publications.pending(row.id()).collectList())
+			.flatMap((t) -> this.targets.open(row)
+				.flatMap((target) -> this.adapters.run(() -> this.adapters.of(row.type()).live(target, t.getT1())))
 				.flatMap((live) -> {
-					Differences differences = differences(published, live);
+					Differences differences = differences(t.getT1(), live, t.getT2());
 					if (differences.changes().isEmpty() && differences.deletes().isEmpty()) {
 						return Mono.error(PublishRefused.conflict("Target " + name + " holds what was last published"
 								+ " to it: there is nothing to propose."));
@@ -87,14 +90,29 @@ class LiveProposals {
 	}
 
 	static Differences differences(List<DesiredObject> published, List<LiveObject> live) {
+		return differences(published, live, List.of());
+	}
+
+	/**
+	 * As {@link #differences(List, List)}, where a policy with an unmerged proposal ({@code pending}) also does not
+	 * differ while the target holds what it held when the proposal was made (for a proposed creation: nothing).
+	 */
+	static Differences differences(List<DesiredObject> published, List<LiveObject> live,
+			List<Publications.Pending> pending) {
 		Map<String, DesiredObject> byRef = new LinkedHashMap<>();
 		published.forEach((object) -> byRef.put(object.ref(), object));
+		Map<String, Publications.Pending> proposed = new LinkedHashMap<>();
+		pending.forEach((p) -> proposed.put(p.ref(), p));
 		List<String> changes = new ArrayList<>();
 		List<PolicyKey> deletes = new ArrayList<>();
 		List<String> refs = new ArrayList<>();
 		Load load = new Load(LoadSettings.builder().build());
 		for (LiveObject object : live) {
 			DesiredObject was = byRef.get(object.ref());
+			Publications.Pending proposal = proposed.get(object.ref());
+			if (object.yaml() == null && proposal != null && proposal.mergedYaml() == null) {
+				continue;
+			}
 			if (object.yaml() == null) {
 				deletes.add(PolicyKey.parse(object.kind(), object.namespace().isEmpty() ? PolicyKey.NO_NAMESPACE_SEGMENT
 						: object.namespace(), object.name()));
@@ -103,6 +121,11 @@ class LiveProposals {
 			}
 			if (was != null && parsed(load, object.yaml()) instanceof Map<?, ?> map
 					&& ObjectDiff.fields(was.object(), map).isEmpty()) {
+				continue;
+			}
+			if (proposal != null && proposal.mergedYaml() != null && parsed(load, object.yaml()) instanceof Map<?, ?> map
+					&& ObjectDiff.fields(Desired.of(object.kind(), object.namespace(), object.name(),
+							proposal.mergedYaml()).object(), map).isEmpty()) {
 				continue;
 			}
 			changes.add(object.yaml());

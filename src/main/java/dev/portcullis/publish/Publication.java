@@ -5,8 +5,6 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * The publication an adapter applies, as its commit message and labels name it.
  *
@@ -22,18 +20,45 @@ import org.jspecify.annotations.Nullable;
  *        workspace)
  * @param impact what the published state does to recent traffic against the state published before, for a Git
  *        target that sets the {@code portcullis/impact} commit status; null when none is set
+ * @param fence checked before every effect on the target (docs/adr/049); {@link Fence#NONE} outside the outbox
+ * @param superseded earlier publications to the same target whose pull requests may still be open: a Git target in
+ *        pull-request mode closes them once this one's is open (docs/adr/045); empty otherwise
  */
 public record Publication(long id, String workspace, String by, String state, Instant stateAt, boolean forceConflicts,
-		List<ChangeRequest> changeRequests, @Nullable Impact impact) {
+		List<ChangeRequest> changeRequests, @Nullable Impact impact, Fence fence, List<Earlier> superseded) {
 
 	public Publication {
 		changeRequests = List.copyOf(changeRequests);
+		superseded = List.copyOf(superseded);
+	}
+
+	/** A publication without a fence and without earlier pull requests. */
+	public Publication(long id, String workspace, String by, String state, Instant stateAt, boolean forceConflicts,
+			List<ChangeRequest> changeRequests, @Nullable Impact impact) {
+		this(id, workspace, by, state, stateAt, forceConflicts, changeRequests, impact, Fence.NONE, List.of());
 	}
 
 	/** A publication without an impact (no commit status is set). */
 	public Publication(long id, String workspace, String by, String state, Instant stateAt, boolean forceConflicts,
 			List<ChangeRequest> changeRequests) {
 		this(id, workspace, by, state, stateAt, forceConflicts, changeRequests, null);
+	}
+
+	/** This publication with {@code fence} checked before every effect. */
+	public Publication withFence(Fence fence) {
+		return new Publication(this.id, this.workspace, this.by, this.state, this.stateAt, this.forceConflicts,
+				this.changeRequests, this.impact, fence, this.superseded);
+	}
+
+	/**
+	 * An earlier publication to the same target that opened a pull request not known to be closed or merged.
+	 *
+	 * @param id its id (its proposal branch is {@code portcullis/publication-<id>})
+	 * @param pullRequest the request's address as recorded
+	 * @param commit the commit Portcullis pushed to its branch (the branch is deleted only while it still points
+	 *        there), null when not recorded
+	 */
+	public record Earlier(long id, String pullRequest, @Nullable String commit) {
 	}
 
 	/**

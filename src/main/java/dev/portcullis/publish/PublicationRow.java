@@ -19,13 +19,13 @@ record PublicationRow(long id, long workspaceId, String workspace, @Nullable Lon
 		@Nullable Instant applyStartedAt, @Nullable String plan, @Nullable String results, @Nullable String commit,
 		@Nullable String resourceVersions, @Nullable String error, String requestedBy, Instant requestedAt,
 		@Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable String pullRequest,
-		@Nullable String commitStatus) {
+		@Nullable String commitStatus, @Nullable Long claimToken, String notes, @Nullable Long supersededBy) {
 
 	static final String COLUMNS = "p.id, p.workspace_id, w.name AS workspace, p.target_id, p.target_name,"
 			+ " p.target_type, p.state_at, p.state_versions, p.dry_run, p.force_conflicts, p.status, p.attempts,"
 			+ " p.next_attempt_at, p.claimed_by, p.claimed_until, p.apply_started_at, p.plan, p.results, p.commit_id,"
 			+ " p.resource_versions, p.error, p.requested_by, p.requested_at, p.started_at, p.finished_at, p.pull_request,"
-			+ " p.commit_status";
+			+ " p.commit_status, p.claim_token, p.notes, p.superseded_by";
 
 	/** Whether the publication has ended (SUCCEEDED, PARTIAL or FAILED). */
 	boolean finished() {
@@ -41,7 +41,8 @@ record PublicationRow(long id, long workspaceId, String workspace, @Nullable Lon
 				instant(r, "claimed_until"), instant(r, "apply_started_at"), json(r, "plan"), json(r, "results"),
 				r.get("commit_id", String.class), json(r, "resource_versions"), r.get("error", String.class),
 				r.get("requested_by", String.class), instant(r, "requested_at"), instant(r, "started_at"),
-				instant(r, "finished_at"), r.get("pull_request", String.class), r.get("commit_status", String.class));
+				instant(r, "finished_at"), r.get("pull_request", String.class), r.get("commit_status", String.class),
+				r.get("claim_token", Long.class), json(r, "notes"), r.get("superseded_by", Long.class));
 	}
 
 	@SuppressWarnings("NullAway")

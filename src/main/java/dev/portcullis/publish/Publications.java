@@ -34,8 +34,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * The publication outbox ({@code publication}, {@code published_object}): the only writer of its rows (DESIGN.md).
  * A request inserts PENDING rows, one per target, for the workspace's state at that moment; the worker claims them
  * ({@link #claim}, {@code FOR UPDATE SKIP LOCKED} with a lease, first come first served per target, one running per
- * target), and every write it makes afterwards names its lease and changes nothing once the lease is someone
- * else's. Audited: {@code publication.request}, {@code publication.retry}, {@code publication.finish}.
+ * target), and every write it makes afterwards names its claim's fencing token and changes nothing once the claim
+ * is someone else's (docs/adr/049). Audited: {@code publication.request}, {@code publication.retry}, {@code publication.finish}.
  */
 @Component
 class Publications {
@@ -220,7 +220,8 @@ class Publications {
 	Mono<PublicationRow> claim(String owner, Duration lease) {
 		return this.db
 			.sql("UPDATE publication SET status = 'RUNNING', claimed_by = :owner, claimed_until = clock_timestamp()"
-					+ " + make_interval(secs => :secs), attempts = attempts + 1, started_at = coalesce(started_at,"
+					+ " + make_interval(secs => :secs), claim_token = nextval('publication_claim_token'),"
+					+ " attempts = attempts + 1, started_at = coalesce(started_at,"
 					+ " clock_timestamp()) WHERE id = (SELECT p.id FROM publication p WHERE p.target_id IS NOT NULL"
 					+ " AND ((p.status = 'PENDING' AND p.next_attempt_at <= clock_timestamp()) OR (p.status ="
 					+ " 'RUNNING' AND p.claimed_until < clock_timestamp())) AND NOT EXISTS (SELECT 1 FROM publication"
@@ -257,14 +258,56 @@ class Publications {
 			.rowsUpdated();
 	}
 
-	/** Records the plan (and for an apply, that applying begins); false when the lease is no longer this owner's. */
-	Mono<Boolean> planned(long id, String owner, Plan plan, boolean applying) {
+	/**
+	 * Whether the claim {@code row} was made with still holds with at least {@code margin} of its lease left, and if
+	 * so extends the lease to {@code lease} from now (never shortening it): the fence before an effect
+	 * (docs/adr/049). A claim that has less than the margin left is not extended, so a lapsing lease is never revived
+	 * after another instance could have taken the publication over.
+	 */
+	Mono<Boolean> holds(PublicationRow row, Duration margin, Duration lease) {
+		return this.db
+			.sql("UPDATE publication SET claimed_until = greatest(claimed_until, clock_timestamp() + make_interval(secs"
+					+ " => :secs)) WHERE id = :id AND claim_token = :token AND status = 'RUNNING' AND claimed_until >"
+					+ " clock_timestamp() + make_interval(secs => :margin)")
+			.bind("id", row.id())
+			.bind("token", token(row))
+			.bind("secs", (double) lease.toMillis() / 1000)
+			.bind("margin", (double) margin.toMillis() / 1000)
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count > 0);
+	}
+
+	/**
+	 * Appends a note in words to the publication's record, whoever holds it: an attempt that stopped because its
+	 * lease lapsed, or that ended after another instance took over. Never changes the status.
+	 */
+	Mono<Void> note(long id, String by, String text) {
+		return this.db
+			.sql("UPDATE publication SET notes = notes || jsonb_build_array(jsonb_build_object('at',"
+					+ " to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), 'by', :by::text,"
+					+ " 'text', :text::text)) WHERE id = :id")
+			.bind("id", id)
+			.bind("by", by)
+			.bind("text", text)
+			.fetch()
+			.rowsUpdated()
+			.then();
+	}
+
+	private static long token(PublicationRow row) {
+		return (row.claimToken() != null) ? row.claimToken() : -1L;
+	}
+
+	/** Records the plan (and for an apply, that applying begins); false when the claim is no longer this attempt's. */
+	Mono<Boolean> planned(PublicationRow row, String owner, Plan plan, boolean applying) {
 		return this.db
 			.sql("UPDATE publication SET plan = :plan" + (applying ? ", apply_started_at = coalesce(apply_started_at,"
-					+ " clock_timestamp())" : "") + " WHERE id = :id AND claimed_by = :owner AND status = 'RUNNING'"
-					+ " AND claimed_until > clock_timestamp()")
-			.bind("id", id)
+					+ " clock_timestamp())" : "") + " WHERE id = :id AND claimed_by = :owner AND claim_token = :token"
+					+ " AND status = 'RUNNING' AND claimed_until > clock_timestamp()")
+			.bind("id", row.id())
 			.bind("owner", owner)
+			.bind("token", token(row))
 			.bind("plan", Json.of(this.json.writeValueAsString(plan.items())))
 			.fetch()
 			.rowsUpdated()
@@ -284,9 +327,10 @@ class Publications {
 					+ " resource_versions = :versions, error = :error, pull_request = :pullRequest,"
 					+ " commit_status = :commitStatus, finished_at = clock_timestamp(),"
 					+ " claimed_by = NULL, claimed_until = NULL WHERE id = :id AND claimed_by = :owner"
-					+ " AND status = 'RUNNING'")
+					+ " AND claim_token = :token AND status = 'RUNNING'")
 			.bind("id", row.id())
 			.bind("owner", owner)
+			.bind("token", token(row))
 			.bind("status", status)
 			.bind("results", Json.of(this.json.writeValueAsString((applied != null) ? applied.results() : List.of())))
 			.bind("versions", Json.of(this.json.writeValueAsString((applied != null) ? applied.resourceVersions()
@@ -311,6 +355,9 @@ class Publications {
 		if (applied != null && applied.commitStatus() != null) {
 			details.put("commitStatus", applied.commitStatus());
 		}
+		if (applied != null && !applied.superseded().isEmpty()) {
+			details.put("superseded", applied.superseded());
+		}
 		if (error != null) {
 			details.put("error", error);
 		}
@@ -321,6 +368,7 @@ class Publications {
 			Mono<Void> objects = (applied != null && !row.dryRun() && row.targetId() != null)
 					? published(row, applied, desired) : Mono.empty();
 			return objects
+				.then(superseded(row, applied))
 				.then(this.audit.record(new AuditLog.Event(Actor.SYSTEM, "publication.finish",
 						status.equals("SUCCEEDED") ? AuditLog.Outcome.SUCCESS : AuditLog.Outcome.FAILURE,
 						"publication/" + row.id(), row.workspace(), null, details)))
@@ -362,9 +410,10 @@ class Publications {
 		return this.db
 			.sql("UPDATE publication SET status = 'PENDING', error = :error, next_attempt_at = clock_timestamp() +"
 					+ " make_interval(secs => :secs), claimed_by = NULL, claimed_until = NULL WHERE id = :id AND"
-					+ " claimed_by = :owner AND status = 'RUNNING'")
+					+ " claimed_by = :owner AND claim_token = :token AND status = 'RUNNING'")
 			.bind("id", row.id())
 			.bind("owner", owner)
+			.bind("token", token(row))
 			.bind("error", error)
 			.bind("secs", (double) wait.toMillis() / 1000)
 			.fetch()
@@ -382,14 +431,68 @@ class Publications {
 			.rowsUpdated();
 	}
 
-	/** What the target holds after {@code applied}: objects applied or unchanged stored, deleted ones removed. */
+	/**
+	 * Marks the earlier publications whose pull requests {@code applied} found no longer open as superseded by
+	 * {@code row}, so that later publications do not look at them again.
+	 */
+	private Mono<Void> superseded(PublicationRow row, @Nullable Applied applied) {
+		if (applied == null || applied.superseded().isEmpty()) {
+			return Mono.empty();
+		}
+		return this.db
+			.sql("UPDATE publication SET superseded_by = :id WHERE target_id = :target AND id = ANY(:ids) AND id < :id"
+					+ " AND superseded_by IS NULL")
+			.bind("id", row.id())
+			.bind("target", (row.targetId() != null) ? row.targetId() : -1L)
+			.bind("ids", applied.superseded().toArray(Long[]::new))
+			.fetch()
+			.rowsUpdated()
+			.then();
+	}
+
+	/**
+	 * The earlier publications to {@code row}'s target that opened a pull request not known to be closed: the ones a
+	 * newer pull request supersedes (docs/adr/045). Oldest first, at most 50.
+	 */
+	Mono<List<Publication.Earlier>> earlierProposals(PublicationRow row) {
+		return this.db
+			.sql("SELECT id, pull_request, commit_id FROM publication WHERE target_id = :target AND id < :id AND"
+					+ " pull_request IS NOT NULL AND superseded_by IS NULL AND status IN ('SUCCEEDED', 'PARTIAL')"
+					+ " AND NOT dry_run ORDER BY id LIMIT 50")
+			.bind("target", (row.targetId() != null) ? row.targetId() : -1L)
+			.bind("id", row.id())
+			.map((r) -> new Publication.Earlier(r.get("id", Long.class), r.get("pull_request", String.class),
+					r.get("commit_id", String.class)))
+			.all()
+			.collectList();
+	}
+
+	/**
+	 * What the target holds after {@code applied}: objects applied or unchanged stored, deleted ones removed. For a
+	 * pull request ({@link Applied#pullRequest()}) the objects it changes are stored as proposed in it, each with what
+	 * the target branch held before (the last merged text), and a proposed deletion is kept, marked, until merged;
+	 * what it leaves unchanged is what the branch holds, so no longer proposed.
+	 */
 	private Mono<Void> published(PublicationRow row, Applied applied, List<DesiredObject> desired) {
 		Map<String, DesiredObject> byRef = new LinkedHashMap<>();
 		desired.forEach((d) -> byRef.put(d.ref(), d));
 		List<Mono<Long>> writes = new ArrayList<>();
+		String proposal = applied.pullRequest();
 		for (ObjectResult result : applied.results()) {
+			String pr = (result.outcome() == ObjectResult.Outcome.UNCHANGED) ? null : proposal;
 			switch (result.outcome()) {
-				case DELETED -> writes.add(this.db
+				case DELETED -> writes.add((pr != null) ? this.db
+					.sql("UPDATE published_object SET pull_request = :pr, proposed_deletion = true, publication_id = :p,"
+							+ " merged_yaml = CASE WHEN pull_request IS NULL THEN yaml ELSE merged_yaml END"
+							+ " WHERE target_id = :t AND kind = :k AND namespace = :ns AND name = :n")
+					.bind("pr", pr)
+					.bind("p", row.id())
+					.bind("t", row.targetId())
+					.bind("k", result.kind())
+					.bind("ns", result.namespace())
+					.bind("n", result.name())
+					.fetch()
+					.rowsUpdated() : this.db
 					.sql("DELETE FROM published_object WHERE target_id = :t AND kind = :k AND namespace = :ns AND"
 							+ " name = :n")
 					.bind("t", row.targetId())
@@ -401,17 +504,21 @@ class Publications {
 				case CREATED, UPDATED, UNCHANGED -> {
 					DesiredObject object = byRef.get(result.ref());
 					if (object != null) {
-						writes.add(this.db
-							.sql("INSERT INTO published_object (target_id, kind, namespace, name, yaml, publication_id)"
-									+ " VALUES (:t, :k, :ns, :n, :yaml, :p) ON CONFLICT (target_id, kind, namespace,"
-									+ " name) DO UPDATE SET yaml = EXCLUDED.yaml, publication_id = EXCLUDED.publication_id")
+						DatabaseClient.GenericExecuteSpec spec = this.db
+							.sql("INSERT INTO published_object (target_id, kind, namespace, name, yaml, publication_id,"
+									+ " pull_request) VALUES (:t, :k, :ns, :n, :yaml, :p, :pr) ON CONFLICT (target_id,"
+									+ " kind, namespace, name) DO UPDATE SET yaml = EXCLUDED.yaml, publication_id ="
+									+ " EXCLUDED.publication_id, pull_request = EXCLUDED.pull_request, proposed_deletion"
+									+ " = false, merged_yaml = CASE WHEN EXCLUDED.pull_request IS NULL THEN NULL WHEN"
+									+ " published_object.pull_request IS NULL THEN published_object.yaml ELSE"
+									+ " published_object.merged_yaml END")
 							.bind("t", row.targetId())
 							.bind("k", object.kind())
 							.bind("ns", object.namespace())
 							.bind("n", object.name())
 							.bind("yaml", object.yaml())
-							.bind("p", row.id())
-							.fetch()
+							.bind("p", row.id());
+						writes.add(((pr != null) ? spec.bind("pr", pr) : spec.bindNull("pr", String.class)).fetch()
 							.rowsUpdated());
 					}
 				}
@@ -422,15 +529,67 @@ class Publications {
 		return Flux.concat(writes).then();
 	}
 
-	/** What was last published to the target, object by object, in {@code PolicyKey} order. */
+	/**
+	 * What was last published to the target, object by object, in {@code PolicyKey} order: for a pull request what it
+	 * proposed, except deletions it proposed and that are not merged yet.
+	 */
 	Flux<DesiredObject> publishedTo(long targetId) {
 		return this.db
-			.sql("SELECT kind, namespace, name, yaml FROM published_object WHERE target_id = :t"
+			.sql("SELECT kind, namespace, name, yaml FROM published_object WHERE target_id = :t AND NOT proposed_deletion"
 					+ " ORDER BY kind COLLATE \"C\", namespace COLLATE \"C\", name COLLATE \"C\"")
 			.bind("t", targetId)
 			.map((r) -> Desired.of(r.get("kind", String.class), r.get("namespace", String.class),
 					r.get("name", String.class), r.get("yaml", String.class)))
 			.all();
+	}
+
+	/**
+	 * An object a pull request proposed that the target branch was not yet seen to hold.
+	 *
+	 * @param yaml what was proposed, null for a proposed deletion
+	 * @param mergedYaml what the target branch held when it was proposed (the last merged text), null for no file
+	 * @param pullRequest the request's address
+	 */
+	record Pending(String kind, String namespace, String name, @Nullable String yaml, @Nullable String mergedYaml,
+			String pullRequest) {
+
+		String ref() {
+			return PlanItem.ref(this.kind, this.namespace, this.name);
+		}
+
+	}
+
+	/** The target's objects proposed in pull requests not yet seen merged, in {@code PolicyKey} order. */
+	Flux<Pending> pending(long targetId) {
+		return this.db
+			.sql("SELECT kind, namespace, name, yaml, merged_yaml, pull_request, proposed_deletion FROM published_object"
+					+ " WHERE target_id = :t AND pull_request IS NOT NULL ORDER BY kind COLLATE \"C\", namespace"
+					+ " COLLATE \"C\", name COLLATE \"C\"")
+			.bind("t", targetId)
+			.map((r) -> new Pending(r.get("kind", String.class), r.get("namespace", String.class),
+					r.get("name", String.class),
+					Boolean.TRUE.equals(r.get("proposed_deletion", Boolean.class)) ? null : r.get("yaml", String.class),
+					r.get("merged_yaml", String.class), r.get("pull_request", String.class)))
+			.all();
+	}
+
+	/**
+	 * The target branch holds what {@code pending} proposed (its request was merged): the object is published as
+	 * proposed (a proposed deletion: no longer published). Only while it is still the same proposal.
+	 */
+	Mono<Void> merged(long targetId, Pending pending) {
+		String where = " WHERE target_id = :t AND kind = :k AND namespace = :ns AND name = :n AND pull_request = :pr";
+		return this.db
+			.sql((pending.yaml() == null) ? "DELETE FROM published_object" + where + " AND proposed_deletion"
+					: "UPDATE published_object SET pull_request = NULL, merged_yaml = NULL" + where)
+			.bind("t", targetId)
+			.bind("k", pending.kind())
+			.bind("ns", pending.namespace())
+			.bind("n", pending.name())
+			.bind("pr", pending.pullRequest())
+			.fetch()
+			.rowsUpdated()
+			.then();
 	}
 
 	private static List<Map<String, Object>> versions(WorkspaceState state) {

@@ -281,6 +281,8 @@ class PublishApiController {
 		out.put("requestedAt", row.requestedAt().toString());
 		out.put("startedAt", (row.startedAt() != null) ? row.startedAt().toString() : null);
 		out.put("finishedAt", (row.finishedAt() != null) ? row.finishedAt().toString() : null);
+		out.put("notes", this.json.readTree(row.notes()));
+		out.put("supersededBy", row.supersededBy());
 		return out;
 	}
 

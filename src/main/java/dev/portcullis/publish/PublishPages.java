@@ -272,9 +272,20 @@ class PublishPages {
 					.modelAttribute("nodes", nodes)
 					.modelAttribute("stateAt", DISPLAY.format(row.stateAt()))
 					.modelAttribute("policies", this.json.readTree(row.stateVersions()).size())
+					.modelAttribute("notes", notes(row))
 					.modelAttribute("canPublish", t.getT1().has(Role.REVIEWER))
 					.build();
 			});
+	}
+
+	/** The record's notes on attempts that lost their lease, each as one line: when, which instance, what. */
+	private List<String> notes(PublicationRow row) {
+		List<String> out = new java.util.ArrayList<>();
+		for (tools.jackson.databind.JsonNode note : this.json.readTree(row.notes())) {
+			String at = note.path("at").asString("");
+			out.add(at.replace('T', ' ').replaceAll("\\.\\d+Z$", " UTC") + ": " + note.path("text").asString(""));
+		}
+		return out;
 	}
 
 	@PostMapping("/workspaces/{workspace}/publish/{id}/retry")
@@ -300,6 +311,7 @@ class PublishPages {
 						.modelAttribute("settings", new java.util.TreeMap<>(row.settings()))
 						.modelAttribute("credentials", String.join(", ", row.credentialNames().stream().sorted().toList()))
 						.modelAttribute("drift", (drift.drift() != null) ? drift.drift() : List.of())
+						.modelAttribute("proposed", drift.proposed())
 						.modelAttribute("driftChecked", drift.checkedAt() != null)
 						.modelAttribute("driftCheckedAt", (drift.checkedAt() != null) ? DISPLAY.format(drift.checkedAt())
 								: "")
@@ -402,6 +414,11 @@ class PublishPages {
 			long objects = drift.drift().stream().map(Drift::ref).distinct().count();
 			text = "drift found " + ago + ": " + objects + ((objects == 1) ? " object" : " objects");
 			badge = "badge-warn";
+		}
+		if (drift.error() == null && !drift.proposed().isEmpty()) {
+			int proposed = drift.proposed().size();
+			text += "; " + proposed + ((proposed == 1) ? " policy" : " policies") + " proposed in a pull request, not"
+					+ " merged yet";
 		}
 		return new TargetView(row.name(), row.type(), where, auth, text, badge, drift.error());
 	}

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
@@ -31,6 +32,12 @@ import org.springframework.stereotype.Component;
  * with "internal error" (the message goes to the log only). An instance that stops gives its claims back; one that
  * dies loses its lease and another instance takes the publication over: the adapter converges on what the first one
  * already applied (Git finds its commit), so nothing is lost and nothing applied twice.
+ * <p>
+ * An instance that only stalls (a long pause, a partition from the database) past its lease is fenced
+ * (docs/adr/049): each claim carries a new token, and before every effect on the target the adapter asks the
+ * {@link Fence} this worker gives it, which goes ahead only while the row still carries the token with at least half a
+ * lease left ({@link Publications#holds}); otherwise the attempt stops without the effect and leaves a note in words
+ * on the record ({@link Publications#note}), as does an attempt whose outcome can no longer be recorded.
  */
 @Component
 @EnableConfigurationProperties(PublishSettings.class)
@@ -57,6 +64,9 @@ class PublishWorker extends LeaseLoop {
 	private final PublishSettings settings;
 
 	private final Set<Long> running = ConcurrentHashMap.newKeySet();
+
+	/** Test seam: wraps the fence given to the adapter (to hold an attempt inside the adapter). */
+	volatile java.util.function.UnaryOperator<Fence> fences = (fence) -> fence;
 
 	private final @Nullable PublishedImpact impacts;
 
@@ -178,16 +188,44 @@ class PublishWorker extends LeaseLoop {
 		}
 	}
 
-	/** Runs claimed publications on the calling thread until none is due (tests, and a single pass by hand). */
+	/**
+	 * Runs claimed publications on the calling thread until none is due (tests, and a single pass by hand), renewing
+	 * their leases every tick from a timer of its own meanwhile, as the loop does.
+	 */
 	int drain() {
-		int ran = 0;
-		for (;;) {
-			PublicationRow row = this.publications.claim(owner(), this.settings.lease()).block(STORE);
-			if (row == null) {
-				return ran;
+		ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor((r) -> {
+			Thread t = new Thread(r, "publish-drain-renewals");
+			t.setDaemon(true);
+			return t;
+		});
+		long every = this.settings.tick().toMillis();
+		renewals.scheduleWithFixedDelay(() -> {
+			try {
+				renewOwn();
 			}
-			run(row);
-			ran++;
+			catch (RuntimeException ex) {
+				log.warn("publishing: cannot renew leases: {}", ex.getMessage());
+			}
+		}, every, every, TimeUnit.MILLISECONDS);
+		try {
+			int ran = 0;
+			for (;;) {
+				PublicationRow row = this.publications.claim(owner(), this.settings.lease()).block(STORE);
+				if (row == null) {
+					return ran;
+				}
+				this.running.add(row.id());
+				try {
+					run(row);
+				}
+				finally {
+					this.running.remove(row.id());
+				}
+				ran++;
+			}
+		}
+		finally {
+			renewals.shutdownNow();
 		}
 	}
 
@@ -205,7 +243,9 @@ class PublishWorker extends LeaseLoop {
 			desired = Desired.of(state);
 			TargetAdapter adapter = this.adapters.of(row.targetType());
 			Plan plan = adapter.plan(target, desired);
-			if (!Boolean.TRUE.equals(this.publications.planned(row.id(), owner(), plan, !row.dryRun()).block(STORE))) {
+			if (!Boolean.TRUE.equals(this.publications.planned(row, owner(), plan, !row.dryRun()).block(STORE))) {
+				lost(row, "Attempt " + row.attempts() + " by " + owner() + " planned, then found its lease had lapsed"
+						+ " (another instance may have taken the publication over); it applied nothing.");
 				return;
 			}
 			this.afterPlan.accept(row.id());
@@ -217,12 +257,22 @@ class PublishWorker extends LeaseLoop {
 					"Workspace " + row.workspace() + " as of " + row.stateAt() + ", " + desired.size() + " "
 							+ ((desired.size() == 1) ? "policy" : "policies") + ".",
 					row.stateAt(), row.forceConflicts(), this.publications.changeRequests(row).block(STORE),
-					impact(target, row));
+					impact(target, row), this.fences.apply(fence(row)),
+					this.publications.earlierProposals(row).block(STORE));
 			Applied applied = adapter.apply(target, plan, publication);
 			this.afterApply.accept(row.id());
 			String status = applied.failed() ? "FAILED" : applied.partial() ? "PARTIAL" : "SUCCEEDED";
 			String error = applied.failed() || applied.partial() ? failures(applied) : null;
-			this.publications.finished(row, owner(), status, applied, desired, error).block(STORE);
+			if (!Boolean.TRUE.equals(this.publications.finished(row, owner(), status, applied, desired, error)
+				.block(STORE))) {
+				lost(row, "Attempt " + row.attempts() + " by " + owner() + " ended " + status + " after its lease had"
+						+ " lapsed; another instance took the publication over, and its outcome is the one recorded.");
+			}
+		}
+		catch (LeaseLost ex) {
+			lost(row, "Attempt " + row.attempts() + " by " + owner() + " stopped before " + ex.getMessage()
+					+ ": its lease had lapsed (another instance may have taken the publication over), so it did not"
+					+ " do that.");
 		}
 		catch (PublishFailure ex) {
 			failed(row, ex.getMessage());
@@ -233,6 +283,39 @@ class PublishWorker extends LeaseLoop {
 		catch (RuntimeException ex) {
 			log.warn("publishing: publication {} failed", row.id(), ex);
 			failed(row, INTERNAL);
+		}
+	}
+
+	/**
+	 * The fence of this attempt: an effect goes ahead only while the publication still carries this claim's token
+	 * with at least half a lease left (and then the lease is extended).
+	 */
+	private Fence fence(PublicationRow row) {
+		Duration margin = this.settings.lease().dividedBy(2);
+		return (effect) -> {
+			Boolean holds;
+			try {
+				holds = this.publications.holds(row, margin, this.settings.lease()).block(STORE);
+			}
+			catch (RuntimeException ex) {
+				// the database cannot say: another instance may hold it, so no effect
+				log.warn("publishing: cannot check the lease of publication {}: {}", row.id(), ex.getMessage());
+				holds = false;
+			}
+			if (!Boolean.TRUE.equals(holds)) {
+				throw new LeaseLost(effect);
+			}
+		};
+	}
+
+	/** Notes on the record, in words, an attempt that lost its lease (whoever holds it now). */
+	private void lost(PublicationRow row, String words) {
+		log.info("publishing: publication {}: {}", row.id(), words);
+		try {
+			this.publications.note(row.id(), owner(), words).block(STORE);
+		}
+		catch (RuntimeException ex) {
+			log.warn("publishing: cannot note on publication {}: {}", row.id(), ex.getMessage());
 		}
 	}
 
@@ -250,7 +333,10 @@ class PublishWorker extends LeaseLoop {
 		String words = (wait != null) ? message + " (attempt " + row.attempts() + " of " + this.settings.attempts()
 				+ "; next in " + wait.toSeconds() + " s)" : message;
 		try {
-			this.publications.attemptFailed(row, owner(), words, wait).block(STORE);
+			if (!Boolean.TRUE.equals(this.publications.attemptFailed(row, owner(), words, wait).block(STORE))) {
+				lost(row, "Attempt " + row.attempts() + " by " + owner() + " failed after its lease had lapsed (another"
+						+ " instance took the publication over): " + message);
+			}
 		}
 		catch (RuntimeException ex) {
 			log.warn("publishing: cannot record the failure of publication {}: {}", row.id(), ex.getMessage());

@@ -11,10 +11,13 @@ import org.jspecify.annotations.Nullable;
  * only to {@link Targets#open}.
  *
  * @param drift the last drift check's differences as JSON text (null: never checked)
+ * @param driftProposed the objects the last drift check found proposed in an open pull request and not merged yet, as
+ *        JSON text (null: none, or never checked)
  */
 record TargetRow(long id, long workspaceId, String workspace, String name, String type, Map<String, String> settings,
 		Set<String> credentialNames, String createdBy, Instant createdAt, String updatedBy, Instant updatedAt,
-		@Nullable String drift, @Nullable Instant driftCheckedAt, @Nullable String driftError) {
+		@Nullable String drift, @Nullable Instant driftCheckedAt, @Nullable String driftError,
+		@Nullable String driftProposed) {
 
 	TargetRow {
 		settings = Map.copyOf(settings);

@@ -76,7 +76,7 @@ class Targets {
 
 	private static final String COLUMNS = "t.id, t.workspace_id, w.name AS workspace, t.name, t.type, t.settings,"
 			+ " t.credentials_sealed, t.created_by, t.created_at, t.updated_by, t.updated_at, t.drift,"
-			+ " t.drift_checked_at, t.drift_error";
+			+ " t.drift_checked_at, t.drift_error, t.drift_proposed";
 
 	private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {
 	};
@@ -267,19 +267,28 @@ class Targets {
 		return drifted(id, null, driftJson, error).then();
 	}
 
+	/** Records a failed drift check, or one without proposals (see the five-argument form). */
+	Mono<Boolean> drifted(long id, @Nullable String owner, @Nullable String driftJson, @Nullable String error) {
+		return drifted(id, owner, driftJson, null, error);
+	}
+
 	/**
 	 * Records a drift check's result; with an {@code owner} (the drift worker) only while the target's drift lease is
 	 * still the owner's, and gives the lease back. True when it was recorded.
 	 */
-	Mono<Boolean> drifted(long id, @Nullable String owner, @Nullable String driftJson, @Nullable String error) {
+	Mono<Boolean> drifted(long id, @Nullable String owner, @Nullable String driftJson, @Nullable String proposedJson,
+			@Nullable String error) {
 		DatabaseClient.GenericExecuteSpec spec = this.db
-			.sql("UPDATE publish_target SET drift = :drift, drift_error = :error, drift_checked_at = clock_timestamp()"
+			.sql("UPDATE publish_target SET drift = :drift, drift_error = :error, drift_checked_at = clock_timestamp(),"
+					+ " drift_proposed = :proposed"
 					+ ((owner != null) ? ", drift_claimed_by = NULL, drift_claimed_until = NULL WHERE id = :id"
 							+ " AND drift_claimed_by = :owner" : " WHERE id = :id"))
 			.bind("id", id);
 		spec = (owner != null) ? spec.bind("owner", owner) : spec;
 		spec = (driftJson != null) ? spec.bind("drift", Json.of(driftJson)) : spec.bindNull("drift", Json.class);
 		spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
+		spec = (proposedJson != null) ? spec.bind("proposed", Json.of(proposedJson))
+				: spec.bindNull("proposed", Json.class);
 		return spec.fetch().rowsUpdated().map((count) -> count > 0);
 	}
 
@@ -439,12 +448,14 @@ class Targets {
 			names = Set.of();
 		}
 		Json drift = r.get("drift", Json.class);
+		Json proposed = r.get("drift_proposed", Json.class);
 		OffsetDateTime checked = r.get("drift_checked_at", OffsetDateTime.class);
 		return new TargetRow(r.get("id", Long.class), ws, r.get("workspace", String.class), name,
 				r.get("type", String.class), settings, names, r.get("created_by", String.class),
 				r.get("created_at", OffsetDateTime.class).toInstant(), r.get("updated_by", String.class),
 				r.get("updated_at", OffsetDateTime.class).toInstant(), (drift != null) ? drift.asString() : null,
-				(checked != null) ? checked.toInstant() : null, r.get("drift_error", String.class));
+				(checked != null) ? checked.toInstant() : null, r.get("drift_error", String.class),
+				(proposed != null) ? proposed.asString() : null);
 	}
 
 	static String utf8(byte[] bytes) {

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A Git target with GitHub pull requests and the commit status, added and published from the pages in Chromium
  * (docs/adr/045), against a stand-in GitHub ({@link ForgeDouble}) and a real bare repository: a pull request asked
  * for without a forge is refused under the forge field, then the target is added, published, and the record links
- * the pull request and shows the status.
+ * the pull request and shows the status; the target's drift names the pull request as not merged yet.
  */
 class ForgePagesBrowserIntegrationTests extends BrowserTest {
 
@@ -90,6 +90,20 @@ class ForgePagesBrowserIntegrationTests extends BrowserTest {
 			assertThat(github.pulls).singleElement()
 				.satisfies((pull) -> assertThat(pull.base()).isEqualTo("main"));
 			assertThat(TestRepositories.log(bare)).hasSize(1);
+
+			// the pull request is not merged yet: the target's drift says so instead of reporting drift
+			this.page.setViewportSize(390, 900);
+			open("/workspaces/" + ws + "/targets/gitops");
+			this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Check now")).click();
+			assertThat(this.page.locator("#drift-proposed li")).hasText(
+					"CiliumNetworkPolicy/default/web: proposed in pull request #1, not merged yet");
+			assertThat(this.page.locator("#drift-proposed a")).hasAttribute("href",
+					"https://github.example/acme/ops/pull/1");
+			assertThat(this.page.locator("#drift-status")).containsText("in sync, checked");
+			assertThat(this.page.locator("#drift-status"))
+				.containsText("1 policy proposed in a pull request, not merged yet");
+			assertThat(this.page.locator("#drift-items")).hasCount(0);
+			screenshot("target-drift-proposed-390");
 		}
 	}
 

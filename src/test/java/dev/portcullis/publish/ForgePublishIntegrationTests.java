@@ -148,6 +148,80 @@ class ForgePublishIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void driftInPullRequestModeShouldShowTheProposalAsNotMergedYetAndRealDriftOnlyAgainstWhatWasMerged()
+			throws Exception {
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		try (ForgeDouble github = new ForgeDouble(true, "acme/ops", bare)) {
+			Map<String, Object> body = target(bare, github, ForgeDouble.TOKEN);
+			body.put("forge", Map.of("kind", "github", "apiUrl", github.url(), "project", "acme/ops", "pullRequest",
+					true, "commitStatus", false));
+			as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws)
+				.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isCreated();
+			long first = publish();
+			this.worker.drain();
+			assertThat(record(first).get("pullRequest")).isEqualTo("https://github.example/acme/ops/pull/1");
+
+			// proposed, not merged: no drift, the proposal named
+			drift().jsonPath("$.inSync").isEqualTo(true)
+				.jsonPath("$.drift.length()").isEqualTo(0)
+				.jsonPath("$.proposed.length()").isEqualTo(1)
+				.jsonPath("$.proposed[0].kind").isEqualTo("CiliumNetworkPolicy")
+				.jsonPath("$.proposed[0].namespace").isEqualTo("default")
+				.jsonPath("$.proposed[0].name").isEqualTo("web")
+				.jsonPath("$.proposed[0].action").isEqualTo("create")
+				.jsonPath("$.proposed[0].number").isEqualTo(1)
+				.jsonPath("$.proposed[0].pullRequest").isEqualTo("https://github.example/acme/ops/pull/1");
+			String page = as(Role.VIEWER).get().uri("/workspaces/{ws}/targets/gitops", this.ws).exchange()
+				.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+			assertThat(page).contains("proposed in pull request #1, not merged yet")
+				.contains("1 policy proposed in a pull request, not merged yet").doesNotContain("drift found");
+
+			// merged (fast-forward): in sync, nothing proposed
+			String proposal = fastForward(bare, "portcullis/publication-" + first);
+			github.states.put(1, "merged");
+			drift().jsonPath("$.inSync").isEqualTo(true).jsonPath("$.proposed.length()").isEqualTo(0);
+			String merged = TestRepositories.file(bare, "default/ciliumnetworkpolicy-web.yaml");
+			assertThat(merged).contains("\"80\"");
+
+			// a newer proposal; meanwhile someone edits the merged file on the branch: real drift, against 80
+			policy("8080");
+			long second = publish();
+			this.worker.drain();
+			assertThat(record(second).get("pullRequest")).isEqualTo("https://github.example/acme/ops/pull/2");
+			assertThat(record(first).get("supersededBy")).isEqualTo((int) second);
+			assertThat(github.comments).doesNotContainKey(1);
+			TestRepositories.push(this.dir, bare, "default/ciliumnetworkpolicy-web.yaml",
+					merged.replace("\"80\"", "\"9090\""));
+			drift().jsonPath("$.inSync").isEqualTo(false)
+				.jsonPath("$.proposed.length()").isEqualTo(1)
+				.jsonPath("$.proposed[0].action").isEqualTo("update")
+				.jsonPath("$.proposed[0].number").isEqualTo(2)
+				.jsonPath("$.drift.length()").isEqualTo(1)
+				.jsonPath("$.drift[0].name").isEqualTo("web")
+				.jsonPath("$.drift[0].published").value((String v) -> assertThat(v).contains("80").doesNotContain("8080"))
+				.jsonPath("$.drift[0].live").value((String v) -> assertThat(v).contains("9090"))
+				.jsonPath("$.drift[0].manager").isEqualTo("Someone Else");
+			assertThat(proposal).isNotNull();
+		}
+	}
+
+	private org.springframework.test.web.reactive.server.WebTestClient.BodyContentSpec drift() {
+		return as(Role.ADMIN).get().uri("/api/v1/workspaces/{ws}/targets/gitops/drift", this.ws).exchange()
+			.expectStatus().isOk().expectBody();
+	}
+
+	/** Merges {@code branch} into main the way a fast-forward merge does; the commit main now points at. */
+	private static String fastForward(Path bare, String branch) throws Exception {
+		try (org.eclipse.jgit.lib.Repository repository = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+			.setGitDir(bare.toFile()).setBare().build()) {
+			var update = repository.updateRef("refs/heads/main");
+			update.setNewObjectId(repository.resolve("refs/heads/" + branch));
+			assertThat(update.update()).isEqualTo(org.eclipse.jgit.lib.RefUpdate.Result.FAST_FORWARD);
+			return repository.resolve("refs/heads/main").name();
+		}
+	}
+
+	@Test
 	void forgeSettingsShouldBeCheckedWithProblemsThatNameTheField() throws Exception {
 		Path bare = TestRepositories.bare(this.dir, "ops.git");
 		try (ForgeDouble github = new ForgeDouble(true, "acme/ops", bare)) {

@@ -1,13 +1,18 @@
 package dev.portcullis.publish;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.portcullis.IntegrationTest;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Role;
+import dev.portcullis.policy.WorkspaceStates;
 import dev.portcullis.publish.kubernetes.ApiServerDouble;
 import dev.portcullis.review.ChangeRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +41,18 @@ class KubernetesPublishIntegrationTests extends IntegrationTest {
 
 	@Autowired
 	DatabaseClient db;
+
+	@Autowired
+	Publications publications;
+
+	@Autowired
+	Targets targets;
+
+	@Autowired
+	WorkspaceStates states;
+
+	@Autowired
+	Adapters adapters;
 
 	ApiServerDouble cluster;
 
@@ -187,6 +204,66 @@ class KubernetesPublishIntegrationTests extends IntegrationTest {
 			.jsonPath("$.author").isEqualTo(username(Role.AUTHOR))
 			.jsonPath("$.changes").value((String changes) -> assertThat(changes).contains("app: web-v2")
 				.doesNotContain("name: db"));
+	}
+
+	@Test
+	void anInstanceThatStallsBetweenTwoObjectsShouldNotApplyTheSecondOnceAnotherInstanceTookOver() throws Exception {
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", this.ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "prod", "type", "kubernetes", "server", this.cluster.url(), "auth",
+					Map.of("type", "token", "token", ApiServerDouble.TOKEN)))
+			.exchange().expectStatus().isCreated();
+		long id = publish(Map.of());
+		// instance A applies db, then stalls before web and renews nothing meanwhile
+		PublishSettings settings = new PublishSettings(false, Duration.ofMillis(100), Duration.ofSeconds(3), 5,
+				Duration.ofMillis(200), Duration.ofSeconds(2), 1, Duration.ZERO);
+		PublishWorker stalled = new PublishWorker(this.publications, this.targets, this.states, this.adapters,
+				settings, "test-stalled");
+		CountDownLatch beforeWeb = new CountDownLatch(1);
+		CountDownLatch resume = new CountDownLatch(1);
+		AtomicInteger checks = new AtomicInteger();
+		stalled.fences = (fence) -> (effect) -> {
+			if (checks.incrementAndGet() == 2) {
+				beforeWeb.countDown();
+				try {
+					resume.await(60, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			fence.check(effect);
+		};
+		// a claim run without renewals: the instance is stalled, not dead
+		Thread a = new Thread(() -> stalled.run(this.publications.claim("test-stalled", Duration.ofSeconds(3)).block()));
+		a.start();
+		assertThat(beforeWeb.await(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.cluster.refs()).containsExactly("CiliumNetworkPolicy/default/db");
+
+		Thread.sleep(3500);
+		new PublishWorker(this.publications, this.targets, this.states, this.adapters, settings, "test-takeover")
+			.drain();
+		assertThat(record(id).get("status")).isEqualTo("SUCCEEDED");
+		resume.countDown();
+		a.join(60_000);
+
+		Map<String, Object> record = record(id);
+		assertThat(record.get("status")).isEqualTo("SUCCEEDED");
+		assertThat(values(record, "results", "outcome")).containsExactly("UNCHANGED", "CREATED");
+		assertThat(record.get("notes").toString()).contains("test-stalled")
+			.contains("stopped before applying CiliumNetworkPolicy/default/web: its lease had lapsed");
+		// web was applied once (by the instance that took over), never by the stalled one
+		assertThat(applies("web")).isEqualTo(1);
+		assertThat(applies("db")).isEqualTo(1);
+		assertThat(this.cluster.refs()).containsExactly("CiliumNetworkPolicy/default/db",
+				"CiliumNetworkPolicy/default/web");
+	}
+
+	/** Server-side applies (not dry runs) of the policy {@code name} the cluster received. */
+	private long applies(String name) {
+		return this.cluster.requests.stream()
+			.filter((r) -> r.startsWith("PATCH ") && r.contains("/ciliumnetworkpolicies/" + name + "?")
+					&& !r.contains("dryRun"))
+			.count();
 	}
 
 	// --- helpers

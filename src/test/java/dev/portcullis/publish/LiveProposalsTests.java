@@ -43,6 +43,33 @@ class LiveProposalsTests {
 		assertThat(differences.deletes()).isEmpty();
 	}
 
+	@Test
+	void aPolicyProposedInAnUnmergedPullRequestShouldDifferOnlyWhenTheBranchHoldsNeitherTheProposalNorWhatItHeld() {
+		String merged = WEB;
+		String proposedWeb = WEB.replace("app: web", "app: web-v2");
+		String edited = WEB.replace("app: web", "app: web-edited");
+		List<DesiredObject> published = List.of(object("web", proposedWeb), object("new", WEB.replace("web", "new")));
+		List<Publications.Pending> pending = List.of(
+				new Publications.Pending("CiliumNetworkPolicy", "default", "new", WEB.replace("web", "new"), null,
+						"https://github.example/acme/ops/pull/3"),
+				new Publications.Pending("CiliumNetworkPolicy", "default", "old", null, WEB.replace("web", "old"),
+						"https://github.example/acme/ops/pull/3"),
+				new Publications.Pending("CiliumNetworkPolicy", "default", "web", proposedWeb, merged,
+						"https://github.example/acme/ops/pull/3"));
+		// the branch still holds what it held: web as merged, no file for the new policy, the old one still there
+		List<LiveObject> unmerged = List.of(new LiveObject("CiliumNetworkPolicy", "default", "web", merged),
+				new LiveObject("CiliumNetworkPolicy", "default", "new", null),
+				new LiveObject("CiliumNetworkPolicy", "default", "old", WEB.replace("web", "old")));
+		assertThat(LiveProposals.differences(published, unmerged, pending).refs()).isEmpty();
+		// without the proposals, the same branch would be proposed back as a change
+		assertThat(LiveProposals.differences(published, unmerged).refs()).hasSize(3);
+		// someone edited web on the branch: that is a difference
+		List<LiveObject> editedBranch = List.of(new LiveObject("CiliumNetworkPolicy", "default", "web", edited),
+				new LiveObject("CiliumNetworkPolicy", "default", "new", null));
+		assertThat(LiveProposals.differences(published, editedBranch, pending).changes()).singleElement().asString()
+			.contains("app: web-edited");
+	}
+
 	private static DesiredObject object(String name, String yaml) {
 		return Desired.of("CiliumNetworkPolicy", "default", name, yaml);
 	}

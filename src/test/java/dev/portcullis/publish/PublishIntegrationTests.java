@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.portcullis.IntegrationTest;
@@ -406,6 +409,105 @@ class PublishIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void anInstanceThatStallsPastItsLeaseShouldNotPushWhatAnotherInstanceTookOverAndSayWhyOnTheRecord()
+			throws Exception {
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		gitTarget("gitops", bare.toUri().toString());
+		long id = publish(Map.of());
+		CountDownLatch atThePush = new CountDownLatch(1);
+		CountDownLatch resume = new CountDownLatch(1);
+		// instance A: claims, clones, commits, then stalls right before its push and renews nothing meanwhile
+		PublishWorker stalled = new PublishWorker(this.publications, this.targets, this.states,
+				adapters(git("cache-a")), settings(5, 1), "test-stalled");
+		stalled.fences = (fence) -> (effect) -> {
+			atThePush.countDown();
+			try {
+				resume.await(60, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			fence.check(effect);
+		};
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		// a claim run without renewals: the instance is stalled, not dead
+		Thread a = new Thread(() -> {
+			try {
+				stalled.run(this.publications.claim("test-stalled", Duration.ofSeconds(3)).block());
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+		});
+		a.start();
+		assertThat(atThePush.await(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(record(id).get("status")).isEqualTo("RUNNING");
+
+		// its three-second lease lapses; instance B (its own clone) takes the publication over and publishes it
+		Thread.sleep(3500);
+		new PublishWorker(this.publications, this.targets, this.states, adapters(git("cache-b")), settings(5, 1),
+				"test-takeover").drain();
+		assertThat(record(id).get("status")).isEqualTo("SUCCEEDED");
+		assertThat(commitsOf(bare, id)).hasSize(1);
+
+		// A wakes up: its fence refuses the push
+		resume.countDown();
+		a.join(60_000);
+		assertThat(failure.get()).isNull();
+		Map<String, Object> record = record(id);
+		assertThat(record.get("status")).isEqualTo("SUCCEEDED");
+		assertThat(record.get("error")).isNull();
+		assertThat(commitsOf(bare, id)).hasSize(1);
+		assertThat(TestRepositories.log(bare)).hasSize(2);
+		assertThat(record.get("commit")).isEqualTo(commitsOf(bare, id).get(0).name());
+		assertThat(record.get("notes").toString()).contains("test-stalled")
+			.contains("stopped before pushing to main: its lease had lapsed");
+		String page = as(Role.VIEWER).get().uri("/workspaces/{ws}/publications/{id}", this.ws, id).exchange()
+			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+		assertThat(page).contains("Attempt 1 by test-stalled stopped before pushing to main");
+		Long finishes = this.db.sql("SELECT count(*) FROM audit_event WHERE action = 'publication.finish' AND"
+				+ " target = :t").bind("t", "publication/" + id).map((r) -> r.get(0, Long.class)).one().block();
+		assertThat(finishes).isEqualTo(1L);
+	}
+
+	@Test
+	void aPushAlreadyMadeWhenItsLeaseLapsedShouldLeaveOneCommitAndTheTakeOverShouldFindIt() throws Exception {
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		gitTarget("gitops", bare.toUri().toString());
+		long id = publish(Map.of());
+		CountDownLatch pushed = new CountDownLatch(1);
+		CountDownLatch resume = new CountDownLatch(1);
+		// instance A pushes, then stalls before it records anything and renews nothing
+		PublishWorker stalled = new PublishWorker(this.publications, this.targets, this.states,
+				adapters(git("cache-a")), settings(5, 1), "test-stalled");
+		stalled.afterApply = (done) -> {
+			pushed.countDown();
+			try {
+				resume.await(60, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		};
+		Thread a = new Thread(() -> stalled.run(this.publications.claim("test-stalled", Duration.ofSeconds(3)).block()));
+		a.start();
+		assertThat(pushed.await(60, TimeUnit.SECONDS)).isTrue();
+		Thread.sleep(3500);
+		new PublishWorker(this.publications, this.targets, this.states, adapters(git("cache-b")), settings(5, 1),
+				"test-takeover").drain();
+		resume.countDown();
+		a.join(60_000);
+
+		Map<String, Object> record = record(id);
+		assertThat(record.get("status")).isEqualTo("SUCCEEDED");
+		assertThat(commitsOf(bare, id)).hasSize(1);
+		assertThat(record.get("commit")).isEqualTo(commitsOf(bare, id).get(0).name());
+		assertThat(record.toString()).contains("already on the branch");
+		assertThat(record.get("notes").toString()).contains("test-stalled")
+			.contains("ended SUCCEEDED after its lease had lapsed");
+	}
+
+	@Test
 	void twoInstancesOnOneDatabaseShouldApplyEachOfTenPublicationsOnce() throws Exception {
 		List<Path> repos = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
@@ -530,7 +632,12 @@ class PublishIntegrationTests extends IntegrationTest {
 	}
 
 	private GitAdapter git() {
-		return new GitAdapter(new GitSettings(true, Duration.ofSeconds(20), this.dir.resolve("cache").toString(), 5));
+		return git("cache");
+	}
+
+	/** A Git adapter with a clone directory of its own (another instance on another machine). */
+	private GitAdapter git(String cache) {
+		return new GitAdapter(new GitSettings(true, Duration.ofSeconds(20), this.dir.resolve(cache).toString(), 5));
 	}
 
 	private static Adapters adapters(TargetAdapter adapter) {

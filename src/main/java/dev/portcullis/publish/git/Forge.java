@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.portcullis.publish.Fence;
 import dev.portcullis.publish.Publication;
 import dev.portcullis.publish.PublishFailure;
 import dev.portcullis.publish.Target;
@@ -36,6 +37,11 @@ import tools.jackson.databind.json.JsonMapper;
  * target_branch, title, description}} (409 when one exists); {@code POST /projects/{path}/statuses/{sha}}
  * {@code {state, name, description, target_url}}; the path URL-encoded.</li>
  * </ul>
+ * A superseded request is commented on and closed (docs/adr/045): GitHub {@code POST
+ * /repos/{owner}/{repo}/issues/{number}/comments} {@code {body}} and {@code PATCH /repos/{owner}/{repo}/pulls/{number}}
+ * {@code {state: "closed"}}; GitLab {@code POST /projects/{path}/merge_requests/{iid}/notes} {@code {body}} and
+ * {@code PUT /projects/{path}/merge_requests/{iid}} {@code {state_event: "close"}}. Every call that changes something
+ * (not a {@code GET}) first asks the publication's {@link Fence} (docs/adr/049).
  */
 final class Forge {
 
@@ -86,8 +92,11 @@ final class Forge {
 
 	private final HttpClient http;
 
+	private final Fence fence;
+
 	private Forge(Kind kind, String api, String project, boolean pullRequests, boolean commitStatus, Target target,
-			Duration timeout) {
+			Duration timeout, Fence fence) {
+		this.fence = fence;
 		this.kind = kind;
 		this.api = api;
 		this.project = project;
@@ -132,7 +141,13 @@ final class Forge {
 							: "group/project") + ".");
 		}
 		return new Forge(kind, api, project, "true".equals(target.setting(PULL_REQUEST)),
-				"true".equals(target.setting(COMMIT_STATUS)), target, timeout);
+				"true".equals(target.setting(COMMIT_STATUS)), target, timeout, Fence.NONE);
+	}
+
+	/** This forge, asking {@code fence} before every call that changes something. */
+	Forge fenced(Fence fence) {
+		return new Forge(this.kind, this.api, this.project, this.pullRequests, this.commitStatus, this.target,
+				this.timeout, fence);
 	}
 
 	/** The repository URL's path without a leading slash and a trailing {@code .git}. */
@@ -231,7 +246,45 @@ final class Forge {
 		};
 	}
 
+	/**
+	 * Closes the open request from {@code head} into {@code base} with {@code comment} first; false when there is no
+	 * open one (it was merged or closed already, or never opened).
+	 */
+	boolean close(String head, String base, String comment) {
+		JsonNode open = open(head, base);
+		if (open == null) {
+			return false;
+		}
+		JsonNode number = open.get((this.kind == Kind.GITHUB) ? "number" : "iid");
+		if (number == null || !number.canConvertToLong()) {
+			throw new PublishFailure("The " + this.kind.shown + " API at " + this.api + " listed the " + what() + " of "
+					+ head + " without its number.");
+		}
+		String path = projectPath() + ((this.kind == Kind.GITHUB) ? "/issues/" : "/merge_requests/")
+				+ number.asLong();
+		Response commented = call("POST", path + ((this.kind == Kind.GITHUB) ? "/comments" : "/notes"),
+				Map.<String, Object>of("body", comment), "commenting on the superseded " + what() + " " + number.asLong());
+		if (commented.status() / 100 != 2) {
+			throw refused(commented, "commenting on the superseded " + what() + " " + number.asLong());
+		}
+		Response closed = (this.kind == Kind.GITHUB)
+				? call("PATCH", projectPath() + "/pulls/" + number.asLong(), Map.<String, Object>of("state", "closed"),
+						"closing the superseded pull request " + number.asLong())
+				: call("PUT", path, Map.<String, Object>of("state_event", "close"),
+						"closing the superseded merge request " + number.asLong());
+		if (closed.status() / 100 != 2) {
+			throw refused(closed, "closing the superseded " + what() + " " + number.asLong());
+		}
+		return true;
+	}
+
 	private @Nullable String existing(String head, String base) {
+		JsonNode open = open(head, base);
+		return (open != null) ? webUrl(open) : null;
+	}
+
+	/** The open request from {@code head} into {@code base} as the forge lists it, or null. */
+	private @Nullable JsonNode open(String head, String base) {
 		String query = (this.kind == Kind.GITHUB)
 				? "?head=" + encode(this.project.substring(0, this.project.indexOf('/')) + ":" + head) + "&base="
 						+ encode(base) + "&state=open"
@@ -239,7 +292,7 @@ final class Forge {
 		Response list = call("GET", projectPath() + pullsPath() + query, null, "looking for the " + what());
 		JsonNode items = list.body();
 		if (items != null && items.isArray() && !items.isEmpty()) {
-			return webUrl(items.get(0));
+			return items.get(0);
 		}
 		return null;
 	}
@@ -279,6 +332,9 @@ final class Forge {
 	 * {@link PublishFailure} naming {@code doing}.
 	 */
 	private Response call(String method, String path, @Nullable Map<String, Object> body, String doing) {
+		if (!method.equals("GET")) {
+			this.fence.check(doing + " on " + this.kind.shown);
+		}
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.api + path))
 			.timeout(this.timeout)
 			.header("Accept", (this.kind == Kind.GITHUB) ? "application/vnd.github+json" : "application/json")

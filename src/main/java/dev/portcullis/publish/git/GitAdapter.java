@@ -27,6 +27,7 @@ import dev.portcullis.publish.Applied;
 import dev.portcullis.publish.LiveObject;
 import dev.portcullis.publish.DesiredObject;
 import dev.portcullis.publish.Drift;
+import dev.portcullis.publish.LeaseLost;
 import dev.portcullis.publish.ObjectDiff;
 import dev.portcullis.publish.ObjectResult;
 import dev.portcullis.publish.Plan;
@@ -49,6 +50,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefLeaseSpec;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.URIish;
@@ -171,6 +173,7 @@ public class GitAdapter implements TargetAdapter {
 	public Applied apply(Target target, Plan plan, Publication publication) {
 		Where where = where(target);
 		Forge forge = Forge.of(target, where, this.settings.timeout());
+		forge = (forge != null) ? forge.fenced(publication.fence()) : null;
 		if (forge != null && forge.pullRequests()) {
 			return propose(target, where, plan, publication, forge);
 		}
@@ -193,6 +196,7 @@ public class GitAdapter implements TargetAdapter {
 				if (commit == null) {
 					return unchanged(git, items);
 				}
+				publication.fence().check("pushing to " + where.branch());
 				RemoteRefUpdate.Status status = push(git, access);
 				if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
 					return new Applied(results(items, ""), commit.name(), Map.of());
@@ -232,6 +236,7 @@ public class GitAdapter implements TargetAdapter {
 					if (made == null) {
 						return unchanged(git, items);
 					}
+					publication.fence().check("pushing to " + head);
 					RemoteRefUpdate.Status status = push(git, access, Constants.R_HEADS + where.branch(),
 							Constants.R_HEADS + head);
 					if (status != RemoteRefUpdate.Status.OK && status != RemoteRefUpdate.Status.UP_TO_DATE) {
@@ -249,9 +254,41 @@ public class GitAdapter implements TargetAdapter {
 				String url = forge.pullRequest(head, where.branch(), title(publication, items),
 						body(publication, items, where));
 				String status = status(forge, commit, publication);
-				return new Applied(results(items, "proposed in " + url), commit, Map.of()).withForge(url, status);
+				List<Long> superseded = supersede(git, access, forge, where, publication, url);
+				return new Applied(results(items, "proposed in " + url), commit, Map.of()).withForge(url, status)
+					.withSuperseded(superseded);
 			}
 		});
+	}
+
+	/**
+	 * Closes the earlier publications' requests that are still open, each with a comment naming {@code url}, and
+	 * deletes a closed one's branch only while it still points at the commit Portcullis pushed there (a push with
+	 * that lease: whatever someone else pushed to it stays). The ids of the earlier publications whose requests are no
+	 * longer open (closed now, or merged or closed before).
+	 */
+	private static List<Long> supersede(Git git, Access access, Forge forge, Where where, Publication publication,
+			String url) throws GitAPIException {
+		List<Long> done = new ArrayList<>();
+		for (Publication.Earlier earlier : publication.superseded()) {
+			if (earlier.id() >= publication.id()) {
+				continue;
+			}
+			String head = PROPOSAL_BRANCH + earlier.id();
+			boolean closed = forge.close(head, where.branch(), "Superseded by " + url + " (Portcullis publication #"
+					+ publication.id() + ", which proposes the workspace's newer state). Closed by Portcullis without"
+					+ " merging" + ((earlier.commit() != null) ? "; the branch " + head + " is deleted unless someone"
+							+ " pushed to it." : "."));
+			if (closed && earlier.commit() != null) {
+				publication.fence().check("deleting the branch " + head);
+				String ref = Constants.R_HEADS + head;
+				access.authenticate(git.push().setRemote("origin").setRefSpecs(new RefSpec(":" + ref))
+					.setRefLeaseSpecs(new RefLeaseSpec(ref, earlier.commit()))).call();
+				// a rejected lease (someone pushed) or a branch already gone leaves things as they are
+			}
+			done.add(earlier.id());
+		}
+		return done;
 	}
 
 	/**
@@ -699,7 +736,7 @@ public class GitAdapter implements TargetAdapter {
 			try (WorkingCopies.Copy copy = this.copies.open(target.id(), access)) {
 				return work.run(copy.git(), access);
 			}
-			catch (PublishFailure ex) {
+			catch (PublishFailure | LeaseLost ex) {
 				throw ex;
 			}
 			catch (GitAPIException | IOException | RuntimeException ex) {

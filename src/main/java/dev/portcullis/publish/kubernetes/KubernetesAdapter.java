@@ -215,6 +215,11 @@ public final class KubernetesAdapter implements TargetAdapter {
 			List<ObjectResult> results = new ArrayList<>();
 			Map<String, String> versions = new LinkedHashMap<>();
 			for (PlanItem item : plan.items()) {
+				if (item.action() != Action.UNCHANGED) {
+					// docs/adr/049: no apply or delete once another instance may hold the publication
+					publication.fence().check(((item.action() == Action.DELETE) ? "deleting " : "applying ")
+							+ item.ref());
+				}
 				ObjectResult result = switch (item.action()) {
 					case UNCHANGED -> unchanged(client, item);
 					case CREATE, UPDATE -> applyOne(client, target, item, desired.get(item.ref()),

@@ -38,6 +38,12 @@ import tools.jackson.databind.json.JsonMapper;
  * web_url, state}}, 409 {@code {"message": ["Another open merge request already exists for this source branch:
  * !1"]}}; {@code POST /projects/{path}/statuses/{sha}} {@code {state, name, description, target_url}} → 201.</li>
  * </ul>
+ * Closing a superseded request: GitHub {@code POST /repos/{o}/{r}/issues/{number}/comments} {@code {body}} → 201
+ * {@code {id, body, html_url}} and {@code PATCH /repos/{o}/{r}/pulls/{number}} {@code {state: "closed"}} → 200 the pull
+ * request ("Create an issue comment", "Update a pull request"); GitLab {@code POST
+ * /projects/{path}/merge_requests/{iid}/notes} {@code {body}} → 201 {@code {id, body}} and {@code PUT
+ * /projects/{path}/merge_requests/{iid}} {@code {state_event: "close"}} → 200 ("Create new merge request note",
+ * "Update MR"). A closed or merged request is no longer listed as open; 404 for an unknown number.
  * Every request is recorded. {@link #down} answers 503 to everything; {@link #listMisses} makes the next list answers
  * empty (as if a request were opened between a list and a create).
  */
@@ -66,6 +72,17 @@ public final class ForgeDouble implements AutoCloseable {
 	public final List<Pull> pulls = new CopyOnWriteArrayList<>();
 
 	public final List<Status> statuses = new CopyOnWriteArrayList<>();
+
+	/** Each request's state by number: open (absent), {@code closed} or {@code merged}. */
+	public final Map<Integer, String> states = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/** The comments (notes) on each request, by number. */
+	public final Map<Integer, List<String>> comments = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/** Whether request {@code number} is open. */
+	public boolean open(int number) {
+		return !this.states.containsKey(number);
+	}
 
 	/** While true every answer is 503. */
 	public volatile boolean down;
@@ -151,6 +168,14 @@ public final class ForgeDouble implements AutoCloseable {
 			else if (rest.startsWith("/statuses/") && method.equals("POST")) {
 				status(exchange, rest.substring("/statuses/".length()), body);
 			}
+			else if (rest.matches(this.github ? "/issues/\\d+/comments" : "/merge_requests/\\d+/notes")
+					&& method.equals("POST")) {
+				comment(exchange, Integer.parseInt(rest.split("/")[2]), body);
+			}
+			else if (rest.matches(this.github ? "/pulls/\\d+" : "/merge_requests/\\d+")
+					&& method.equals(this.github ? "PATCH" : "PUT")) {
+				update(exchange, Integer.parseInt(rest.split("/")[2]), body);
+			}
 			else {
 				send(exchange, 404, Map.of("message", this.github ? "Not Found" : "404 Not found"));
 			}
@@ -165,6 +190,9 @@ public final class ForgeDouble implements AutoCloseable {
 		}
 		String owner = this.project.substring(0, this.project.indexOf('/'));
 		for (Pull pull : this.pulls) {
+			if (!open(pull.number())) {
+				continue;
+			}
 			boolean matches = this.github
 					? (query.get("head") == null || query.get("head").equals(owner + ":" + pull.head()))
 							&& (query.get("base") == null || query.get("base").equals(pull.base()))
@@ -195,7 +223,7 @@ public final class ForgeDouble implements AutoCloseable {
 			return;
 		}
 		for (Pull pull : this.pulls) {
-			if (pull.head().equals(head) && pull.base().equals(base)) {
+			if (open(pull.number()) && pull.head().equals(head) && pull.base().equals(base)) {
 				String owner = this.project.substring(0, this.project.indexOf('/'));
 				send(exchange, this.github ? 422 : 409, this.github
 						? Map.of("message", "Validation Failed", "errors", List.of(Map.of("resource", "PullRequest",
@@ -213,6 +241,50 @@ public final class ForgeDouble implements AutoCloseable {
 				url);
 		this.pulls.add(pull);
 		send(exchange, 201, pull(pull));
+	}
+
+	private void comment(HttpExchange exchange, int number, Map<String, Object> body) throws IOException {
+		if (number < 1 || number > this.pulls.size()) {
+			send(exchange, 404, Map.of("message", this.github ? "Not Found" : "404 Not found"));
+			return;
+		}
+		Object text = body.get("body");
+		if (!(text instanceof String comment) || comment.isBlank()) {
+			send(exchange, this.github ? 422 : 400, Map.of("message", this.github ? "Validation Failed"
+					: "400 (Bad request) \"body\" not given"));
+			return;
+		}
+		this.comments.computeIfAbsent(number, (n) -> new CopyOnWriteArrayList<>()).add(comment);
+		int id = this.comments.values().stream().mapToInt(List::size).sum();
+		send(exchange, 201, this.github ? Map.of("id", id, "body", comment, "html_url",
+				this.pulls.get(number - 1).url() + "#issuecomment-" + id) : Map.of("id", id, "body", comment));
+	}
+
+	private void update(HttpExchange exchange, int number, Map<String, Object> body) throws IOException {
+		if (number < 1 || number > this.pulls.size()) {
+			send(exchange, 404, Map.of("message", this.github ? "Not Found" : "404 Not found"));
+			return;
+		}
+		Object state = body.get(this.github ? "state" : "state_event");
+		if (!(this.github ? List.of("open", "closed") : List.of("close", "reopen")).contains(state)) {
+			send(exchange, this.github ? 422 : 400, Map.of("message", this.github ? "Validation Failed"
+					: "state_event does not have a valid value"));
+			return;
+		}
+		if ("merged".equals(this.states.get(number))) {
+			send(exchange, this.github ? 422 : 405, Map.of("message", this.github ? "Validation Failed"
+					: "405 Method Not Allowed"));
+			return;
+		}
+		if (state.equals("closed") || state.equals("close")) {
+			this.states.put(number, "closed");
+		}
+		else {
+			this.states.remove(number);
+		}
+		Map<String, Object> out = pull(this.pulls.get(number - 1));
+		out.put("state", open(number) ? (this.github ? "open" : "opened") : "closed");
+		send(exchange, 200, out);
 	}
 
 	private void status(HttpExchange exchange, String sha, Map<String, Object> body) throws IOException {

@@ -195,9 +195,94 @@ class GitAdapterForgeTests {
 		}
 	}
 
+	@Test
+	void aNewerPullRequestShouldCloseTheOlderOneWithACommentNamingItAndDeleteItsUntouchedBranch() throws Exception {
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		try (ForgeDouble github = new ForgeDouble(true, "acme/ops", bare)) {
+			Target target = target(bare, github, "github", true, false, ForgeDouble.TOKEN);
+			Applied older = apply(target, publication(21), "80");
+
+			Applied newer = apply(target, publication(22, new Publication.Earlier(21, older.pullRequest(),
+					older.commit())), "81");
+
+			assertThat(github.pulls).hasSize(2);
+			assertThat(newer.pullRequest()).isEqualTo("https://github.example/acme/ops/pull/2");
+			assertThat(github.open(1)).isFalse();
+			assertThat(github.open(2)).isTrue();
+			assertThat(github.comments.get(1)).singleElement().asString()
+				.contains("Superseded by https://github.example/acme/ops/pull/2", "publication #22");
+			assertThat(github.requests("POST", "/issues/1/comments")).singleElement()
+				.satisfies((r) -> assertThat(r.headers().get("authorization")).isEqualTo("Bearer " + ForgeDouble.TOKEN));
+			assertThat(github.requests("PATCH", "/pulls/1")).singleElement()
+				.satisfies((r) -> assertThat(r.body()).containsEntry("state", "closed"));
+			assertThat(branch(bare, "portcullis/publication-21")).isNull();
+			assertThat(branch(bare, "portcullis/publication-22")).isEqualTo(newer.commit());
+			assertThat(newer.superseded()).containsExactly(21L);
+
+			// a repeated apply (a retry) finds nothing left to close and closes nothing twice
+			Applied again = apply(target, publication(22, new Publication.Earlier(21, older.pullRequest(),
+					older.commit())), "81");
+			assertThat(again.superseded()).containsExactly(21L);
+			assertThat(github.requests("PATCH", "/pulls/1")).hasSize(1);
+			assertThat(github.comments.get(1)).hasSize(1);
+		}
+	}
+
+	@Test
+	void onGitLabABranchSomeoneElsePushedToShouldBeKeptAndAMergedRequestLeftAlone() throws Exception {
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		try (ForgeDouble gitlab = new ForgeDouble(false, "platform/net/ops", bare)) {
+			Target target = target(bare, gitlab, "gitlab", true, false, ForgeDouble.TOKEN);
+			Applied first = apply(target, publication(31), "80");
+			Applied second = apply(target, publication(32), "81");
+			// someone pushed to the first proposal's branch; a person merged the second request
+			String pushedBySomeone;
+			try (Repository repository = new FileRepositoryBuilder().setGitDir(bare.toFile()).setBare().build()) {
+				var update = repository.updateRef("refs/heads/portcullis/publication-31");
+				update.setNewObjectId(repository.resolve("refs/heads/main"));
+				update.forceUpdate();
+				pushedBySomeone = repository.resolve("refs/heads/main").name();
+			}
+			gitlab.states.put(2, "merged");
+
+			Applied third = apply(target, publication(33, new Publication.Earlier(31, first.pullRequest(),
+					first.commit()), new Publication.Earlier(32, second.pullRequest(), second.commit())), "82");
+
+			assertThat(gitlab.open(1)).isFalse();
+			assertThat(gitlab.comments.get(1)).singleElement().asString()
+				.contains("Superseded by https://gitlab.example/platform/net/ops/-/merge_requests/3");
+			assertThat(gitlab.requests("POST", "/merge_requests/1/notes")).singleElement()
+				.satisfies((r) -> assertThat(r.path()).startsWith("/api/v4/projects/platform%2Fnet%2Fops/"));
+			assertThat(gitlab.requests("PUT", "/merge_requests/1")).singleElement()
+				.satisfies((r) -> assertThat(r.body()).containsEntry("state_event", "close"));
+			assertThat(branch(bare, "portcullis/publication-31")).isEqualTo(pushedBySomeone);
+			assertThat(gitlab.states.get(2)).isEqualTo("merged");
+			assertThat(gitlab.comments).doesNotContainKey(2);
+			assertThat(branch(bare, "portcullis/publication-32")).isEqualTo(second.commit());
+			assertThat(third.superseded()).containsExactly(31L, 32L);
+		}
+	}
+
 	private Applied apply(Target target, Publication publication) {
-		Plan plan = this.adapter.plan(target, List.of(GitAdapterTests.policy("default", "web", "80")));
+		return apply(target, publication, "80");
+	}
+
+	private Applied apply(Target target, Publication publication, String port) {
+		Plan plan = this.adapter.plan(target, List.of(GitAdapterTests.policy("default", "web", port)));
 		return this.adapter.apply(target, plan, publication);
+	}
+
+	private static Publication publication(long id, Publication.Earlier... earlier) {
+		return new Publication(id, "prod", "alice", "Workspace prod as of now, 1 policy.", Instant.now(), false,
+				List.of(new Publication.ChangeRequest(7, "Allow web to db", List.of("bob"))), null,
+				dev.portcullis.publish.Fence.NONE, List.of(earlier));
+	}
+
+	private static @org.jspecify.annotations.Nullable String branch(Path bare, String branch) throws Exception {
+		try (Repository repository = new FileRepositoryBuilder().setGitDir(bare.toFile()).setBare().build()) {
+			var ref = repository.exactRef("refs/heads/" + branch);
+			return (ref != null) ? ref.getObjectId().name() : null;
+		}
 	}
 
 	private static Publication publication(long id) {
