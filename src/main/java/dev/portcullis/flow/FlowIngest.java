@@ -243,8 +243,12 @@ public class FlowIngest {
 		}).then();
 	}
 
-	/** How many bytes of rows one {@code CopyData} message carries at most. */
-	static final int COPY_PART = 64 * 1024;
+	/**
+	 * How many bytes of rows one {@code CopyData} message carries at most. r2dbc-postgresql takes up to 64 messages
+	 * ahead of what it has sent (two queues of 32), each holding on to the batch it is cut from: small parts keep
+	 * that to about a megabyte, one or two batches.
+	 */
+	static final int COPY_PART = 16 * 1024;
 
 	/** A batch's rows (without its header and trailer) as parts of at most {@link #COPY_PART} bytes. */
 	private static List<Publisher<ByteBuf>> parts(Batch batch) {
