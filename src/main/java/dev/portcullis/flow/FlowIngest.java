@@ -379,7 +379,11 @@ public class FlowIngest {
 	/** How many endpoints' {@link EndpointColumns} an ingest keeps at most (a few megabytes). */
 	static final int MAX_ENDPOINTS = 4096;
 
-	/** The state of one ingest; used by one thread at a time (each step follows the one before). */
+	/**
+	 * The state of one ingest. Chunks are parsed one after the other (one thread at a time); a chunk is parsed while
+	 * the ones before it are written, so what the writing needs travels in the {@link Batch} (rows, new days, the
+	 * edges handed over) and the rest (counts, rejections, lost events, the last edges) is read after the last chunk.
+	 */
 	static final class Run implements FlowReader.StoredLines {
 
 		final long workspaceId;
