@@ -37,14 +37,14 @@ import tools.jackson.databind.json.JsonMapper;
  *   -Dexec.mainClass=dev.portcullis.benchmark.FlowIngestBenchmark -Dbench.flows=150000 -Dbench.rounds=3
  * </pre>
  * <b>What it measures</b> ({@code bench.client=curl}, the default): the generated NDJSON is written to a file once,
- * before anything is timed ({@code bench.dir}, default {@code target/flow-ingest-bench}); the upload is
- * {@code curl -T file -X POST} in a process of its own (what a user runs), and the raw COPY is {@code psql}'s
- * {@code \copy} of the same file, also a process of its own. So this JVM runs only the app while the upload is
- * timed, and the report gives the CPU per 1,000 flows of each side separately: the app's JVM (this process),
- * the PostgreSQL backends serving the database (their {@code /proc/<pid>/stat}, read by this process for the
- * app's pooled backends and by the raw COPY's backend itself through {@code pg_read_file('/proc/self/stat')}, so
- * PostgreSQL must run on this machine and the user be a superuser; otherwise "unknown"), and the client (curl or
- * psql, from this process's reaped children's CPU). {@code bench.client=jdk} is the earlier form: the generator
+ * before anything is timed ({@code bench.dir}, default {@code target/flow-ingest-bench}; deleted at the end unless
+ * {@code bench.keep=true}); the upload is {@code curl -T file -X POST} in a process of its own (what a user runs),
+ * and the raw COPY is {@code psql}'s {@code \copy} of the same file, also a process of its own. So this JVM runs
+ * only the app while the upload is timed, and the report gives the CPU per 1,000 flows of each side separately: the
+ * app's JVM (this process), the PostgreSQL backends serving the database (their {@code /proc/<pid>/stat}, read by
+ * this process for the app's pooled backends, "unknown" when they cannot be read, and by the raw COPY's backend
+ * itself through {@code pg_read_file('/proc/self/stat')}, so the user must be a superuser), and the client (curl
+ * or psql, from this process's reaped children's CPU). {@code bench.client=jdk} is the earlier form: the generator
  * and the JDK's HTTP client in this JVM (whose CPU then counts in the JVM's), the raw COPY over JDBC.
  * <p>
  * With {@code java -Xmx512m} and {@code -Dbench.flows=1600000} (2 GB of NDJSON) it shows that an upload larger
@@ -183,6 +183,15 @@ public final class FlowIngestBenchmark {
 			report.put("best raw COPY (one text column, same lines)", String.format(Locale.ROOT, "%,.0f lines/s",
 					bestCopy));
 			report.put("ratio ingest / raw COPY", String.format(Locale.ROOT, "%.2f", bestIngest / bestCopy));
+		}
+		finally {
+			if (curl && !Boolean.getBoolean("bench.keep")) {
+				// the input files are as large as the upload (2 GB for the large run)
+				for (Path written : new Path[] { warmFile, file, Path.of(warmFile + ".gz"), Path.of(file + ".gz"),
+						dir.resolve("answer.json") }) {
+					Files.deleteIfExists(written);
+				}
+			}
 		}
 		StringBuilder text = new StringBuilder("# Flow ingest benchmark\n\n");
 		report.forEach((k, v) -> text.append("- ").append(k).append(": ").append(v).append('\n'));
