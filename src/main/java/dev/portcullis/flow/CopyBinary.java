@@ -35,9 +35,25 @@ final class CopyBinary {
 
 	private static final byte PGSQL_AF_INET6 = 3;
 
+	/** How many bytes the header takes (the signature, the flags and the header extension length). */
+	static final int HEADER_LENGTH = 19;
+
+	/** How many bytes the trailer takes (a field count of -1). */
+	static final int TRAILER_LENGTH = 2;
+
 	private byte[] bytes;
 
 	private int length;
+
+	/** The header alone (what {@link #CopyBinary(int)} starts with), for a COPY whose rows come in several parts. */
+	static byte[] header() {
+		return Arrays.copyOf(new CopyBinary(HEADER_LENGTH).bytes, HEADER_LENGTH);
+	}
+
+	/** The trailer alone (what {@link #finish()} appends). */
+	static byte[] trailer() {
+		return new byte[] { (byte) 0xFF, (byte) 0xFF };
+	}
 
 	/** Starts the output with the header. */
 	CopyBinary(int capacity) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
 
 import dev.portcullis.audit.AuditLog;
@@ -34,11 +35,14 @@ import dev.portcullis.hubble.LostEvents;
 import dev.portcullis.hubble.StoredFlow;
 import dev.portcullis.policy.WorkspaceSettings;
 import dev.portcullis.policy.Workspaces;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Wrapped;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -157,6 +161,7 @@ public class FlowIngest {
 	}
 
 	private Mono<IngestReport> run(Run run, Input input, AuditLog.Who actor, @Nullable String remoteAddress) {
+		AtomicReference<Throwable> inputError = new AtomicReference<>();
 		Mono<IngestReport> work = this.db
 			.sql("INSERT INTO flow_upload (workspace_id, source, author) VALUES (:ws, :source, :author) RETURNING id")
 			.bind("ws", run.workspaceId)
@@ -194,25 +199,68 @@ public class FlowIngest {
 						.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
 							.maxBackoff(Duration.ofSeconds(1))
 							.filter(EngineBusy.class::isInstance)), false, 1)
-					.concatMapDelayError((batch) -> write(run, batch), false, 1)
-					.then(Mono.defer(() -> flushEdges(run)))
+					.doOnError((ex) -> inputError.compareAndSet(null, ex))
+					// one COPY for a run of chunks: PostgreSQL consumes chunk N while chunk N+1 is parsed
+					.windowUntil(Batch::startsCopy, true, 1)
+					.concatMapDelayError((batches) -> copy(run, batches), false, 1)
+					// a COPY that failed because its input did reports the input's error, not the COPY's
+					.onErrorMap((ex) -> inputError.get() != null && inputError.get() != ex, (ex) -> inputError.get())
+					.then(Mono.defer(() -> flushEdges(run, run.takeEdges())))
 					.then(Mono.defer(() -> flushLost(run)))
 					.then(Mono.defer(() -> finish(run, actor, remoteAddress)));
 			});
 		return this.transaction.transactional(work);
 	}
 
-	private Mono<Void> write(Run run, Batch batch) {
-		Mono<Void> partitions = Mono.empty();
-		if (!batch.newDays.isEmpty()) {
-			partitions = Flux.fromIterable(batch.newDays).concatMap((day) -> ensurePartitions(run.workspaceId, day))
+	/**
+	 * Writes a run of batches as one binary {@code COPY}: first the partitions of the days the first batch needs (the
+	 * only batch of the run that may need any, see {@link Batch#startsCopy}), then the header, every batch's rows as
+	 * they are parsed (in parts of {@link #COPY_PART} bytes, so that what the driver queues stays small), the
+	 * trailer; then the edges the batches handed over. A failing input fails the COPY (the driver sends
+	 * {@code CopyFail}), and with it the transaction.
+	 */
+	private Mono<Void> copy(Run run, Flux<Batch> window) {
+		return window.switchOnFirst((first, batches) -> {
+			Batch head = first.get();
+			if (head == null) {
+				return batches.then();
+			}
+			List<Map<Edge, long[]>> edges = new ArrayList<>(1);
+			Flux<Publisher<ByteBuf>> stdin = Flux.<Publisher<ByteBuf>>concat(
+					Mono.just(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(CopyBinary.header()))),
+					batches.doOnNext((batch) -> {
+						if (batch.edges() != null) {
+							edges.add(batch.edges());
+						}
+					}).concatMapIterable(FlowIngest::parts, 1),
+					Mono.just(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(CopyBinary.trailer()))));
+			Mono<Void> partitions = Flux.fromIterable(head.newDays())
+				.concatMap((day) -> ensurePartitions(run.workspaceId, day))
 				.then();
+			return partitions
+				.then(this.db.inConnection((c) -> postgres(c).copyIn(COPY_FLOW).fromMany(stdin).build()))
+				.then(Mono.defer(() -> Flux.fromIterable(edges).concatMap((e) -> flushEdges(run, e)).then()));
+		}).then();
+	}
+
+	/**
+	 * How many bytes of rows one {@code CopyData} message carries at most. r2dbc-postgresql takes up to 64 messages
+	 * ahead of what it has sent (two queues of 32), each holding on to the batch it is cut from: small parts keep
+	 * that to about a megabyte, one or two batches.
+	 */
+	static final int COPY_PART = 16 * 1024;
+
+	/** A batch's rows (without its header and trailer) as parts of at most {@link #COPY_PART} bytes. */
+	private static List<Publisher<ByteBuf>> parts(Batch batch) {
+		int from = CopyBinary.HEADER_LENGTH;
+		int to = batch.length() - CopyBinary.TRAILER_LENGTH;
+		List<Publisher<ByteBuf>> parts = new ArrayList<>((to - from) / COPY_PART + 1);
+		for (int at = from; at < to; at += COPY_PART) {
+			int offset = at;
+			int length = Math.min(COPY_PART, to - at);
+			parts.add(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(batch.copy(), offset, length)));
 		}
-		Mono<Void> copy = (batch.rows == 0) ? Mono.empty()
-				: this.db.inConnection((c) -> postgres(c).copyIn(COPY_FLOW).from(batch.copy, 0, batch.length).build())
-					.then();
-		Mono<Void> edges = (run.edges.size() >= MAX_EDGES) ? Mono.defer(() -> flushEdges(run)) : Mono.empty();
-		return partitions.then(copy).then(edges);
+		return parts;
 	}
 
 	/** Makes the day's partitions of both tables on a connection of its own (committed at once). */
@@ -236,18 +284,18 @@ public class FlowIngest {
 		throw new IllegalStateException("the flow store needs r2dbc-postgresql, not " + connection.getClass());
 	}
 
-	private Mono<Void> flushEdges(Run run) {
-		if (run.edges.isEmpty()) {
+	/** Adds {@code edges} to {@code flow_edge_minute} (through a staging table, one per transaction). */
+	private Mono<Void> flushEdges(Run run, Map<Edge, long[]> edges) {
+		if (edges.isEmpty()) {
 			return Mono.empty();
 		}
-		CopyText text = new CopyText(run.edges.size() * 96);
-		for (Map.Entry<Edge, long[]> entry : run.edges.entrySet()) {
+		CopyText text = new CopyText(edges.size() * 96);
+		for (Map.Entry<Edge, long[]> entry : edges.entrySet()) {
 			Edge e = entry.getKey();
 			text.number(run.workspaceId).text(e.minute.toString()).text(e.source).text(e.destination)
 				.number(e.port).text(e.protocol).text(e.verdict).number(entry.getValue()[0]);
 			text.endRow();
 		}
-		run.edges.clear();
 		String create = run.stageCreated ? ""
 				: "CREATE TEMP TABLE IF NOT EXISTS flow_edge_stage (LIKE flow_edge_minute) ON COMMIT DROP";
 		run.stageCreated = true;
@@ -304,8 +352,14 @@ public class FlowIngest {
 			.thenReturn(report);
 	}
 
-	/** One chunk parsed: its rows as one binary COPY (header to trailer) and the days that need partitions first. */
-	record Batch(byte[] copy, int length, int rows, List<LocalDate> newDays) {
+	/**
+	 * One chunk parsed: its rows as one binary COPY (header to trailer), the days that need partitions first, whether
+	 * it must start a new COPY (it needs partitions, which a COPY running before they were attached would not see,
+	 * or the batch before it handed over edges, which are added between two COPYs), and the edges it hands over
+	 * (when the ingest has gathered {@link #MAX_EDGES}; null otherwise).
+	 */
+	record Batch(byte[] copy, int length, int rows, List<LocalDate> newDays, boolean startsCopy,
+			@Nullable Map<Edge, long[]> edges) {
 	}
 
 	record Edge(Instant minute, String source, String destination, int port, String protocol, String verdict) {
@@ -325,7 +379,11 @@ public class FlowIngest {
 	/** How many endpoints' {@link EndpointColumns} an ingest keeps at most (a few megabytes). */
 	static final int MAX_ENDPOINTS = 4096;
 
-	/** The state of one ingest; used by one thread at a time (each step follows the one before). */
+	/**
+	 * The state of one ingest. Chunks are parsed one after the other (one thread at a time); a chunk is parsed while
+	 * the ones before it are written, so what the writing needs travels in the {@link Batch} (rows, new days, the
+	 * edges handed over) and the rest (counts, rejections, lost events, the last edges) is read after the last chunk.
+	 */
 	static final class Run implements FlowReader.StoredLines {
 
 		final long workspaceId;
@@ -342,7 +400,11 @@ public class FlowIngest {
 
 		final Set<LocalDate> days = new HashSet<>();
 
-		final Map<Edge, long[]> edges = new HashMap<>();
+		/** The edges gathered since the last hand-over (only the parsing thread touches it until the end). */
+		private Map<Edge, long[]> edges = new HashMap<>();
+
+		/** The last batch handed over edges, so the next one starts a new COPY. */
+		private boolean handedOverEdges;
 
 		final Map<Lost, long[]> lost = new HashMap<>();
 
@@ -402,7 +464,17 @@ public class FlowIngest {
 			}
 			CopyBinary done = this.out.finish();
 			this.out = null;
-			return new Batch(done.bytes(), done.length(), this.rows, this.newDays);
+			boolean startsCopy = this.handedOverEdges || !this.newDays.isEmpty();
+			Map<Edge, long[]> handOver = (this.edges.size() >= MAX_EDGES) ? takeEdges() : null;
+			this.handedOverEdges = handOver != null;
+			return new Batch(done.bytes(), done.length(), this.rows, this.newDays, startsCopy, handOver);
+		}
+
+		/** The edges gathered so far, which this run forgets. */
+		Map<Edge, long[]> takeEdges() {
+			Map<Edge, long[]> taken = this.edges;
+			this.edges = new HashMap<>();
+			return taken;
 		}
 
 		@Override

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -22,24 +24,32 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Flow ingest through the real HTTP path (issue 12): one NDJSON upload of {@code bench.flows} flows (default
- * 500,000; made on the fly from the real Hubble exports by {@link GeneratedFlows}, times spread over the last six
- * hours) into the indexed, partitioned store, against a raw {@code COPY} of the same lines into a one-column table
- * in the same run and database (the floor: what PostgreSQL takes for the bytes alone). Each is run
- * {@code bench.rounds} times (default 2), alternating; the report gives each round and the best. Not a test: it
- * prints a report and writes it to {@code bench.report} (default {@code target/flow-ingest-benchmark.md}).
+ * 500,000; made from the real Hubble exports by {@link GeneratedFlows}, times spread over the last six hours) into
+ * the indexed, partitioned store, against a raw {@code COPY} of the same lines into a one-column table in the same
+ * run and database (the floor: what PostgreSQL takes for the bytes alone). Each is run {@code bench.rounds} times
+ * (default 2), alternating, after a warm-up of both ({@code bench.warmup} flows, default 20,000: the JIT still
+ * compiles in the first rounds after it); the report gives each round and the best. Not a
+ * test: it prints a report and writes it to {@code bench.report} (default {@code target/flow-ingest-benchmark.md}).
  * <pre>
  * psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE portcullis_bench'
  * TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/portcullis_bench \
  *   mvn -Dfrontend.skip=true test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=dev.portcullis.benchmark.FlowIngestBenchmark [-Dbench.flows=1600000]
+ *   -Dexec.mainClass=dev.portcullis.benchmark.FlowIngestBenchmark -Dbench.flows=150000 -Dbench.rounds=3
  * </pre>
- * With {@code java -Xmx512m} and {@code -Dbench.flows=1600000} (2 GB of NDJSON) it shows that an upload larger
- * than the heap goes through (the app runs in the same JVM). {@code bench.gzip=true} sends it gzip-compressed.
+ * <b>What it measures</b> ({@code bench.client=curl}, the default): the generated NDJSON is written to a file once,
+ * before anything is timed ({@code bench.dir}, default {@code target/flow-ingest-bench}; deleted at the end unless
+ * {@code bench.keep=true}); the upload is {@code curl -T file -X POST} in a process of its own (what a user runs),
+ * and the raw COPY is {@code psql}'s {@code \copy} of the same file, also a process of its own. So this JVM runs
+ * only the app while the upload is timed, and the report gives the CPU per 1,000 flows of each side separately: the
+ * app's JVM (this process), the PostgreSQL backends serving the database (their {@code /proc/<pid>/stat}, read by
+ * this process for the app's pooled backends, "unknown" when they cannot be read, and by the raw COPY's backend
+ * itself through {@code pg_read_file('/proc/self/stat')}, so the user must be a superuser), and the client (curl
+ * or psql, from this process's reaped children's CPU). {@code bench.client=jdk} is the earlier form: the generator
+ * and the JDK's HTTP client in this JVM (whose CPU then counts in the JVM's), the raw COPY over JDBC.
  * <p>
- * Besides the wall-clock rates it reports the CPU time each path costs per 1,000 flows, which a shared machine's
- * load disturbs far less: this JVM's CPU (the generator and client run in both paths; the app only in the ingest)
- * and the PostgreSQL backends' CPU (read from {@code /proc/<pid>/stat} of the backends serving the benchmark's
- * database, so only when PostgreSQL runs on this machine and this user may read them; otherwise left out).
+ * With {@code java -Xmx512m} and {@code -Dbench.flows=1600000} (2 GB of NDJSON) it shows that an upload larger
+ * than the heap goes through (the app runs in this JVM; the file needs 2 GB of disk). {@code bench.gzip=true} sends
+ * it gzip-compressed (the file is compressed once, before the timing).
  */
 public final class FlowIngestBenchmark {
 
@@ -51,8 +61,20 @@ public final class FlowIngestBenchmark {
 	/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
 	private static final double TICKS = 100.0;
 
-	/** CPU seconds used by one run of a path: this JVM's and the PostgreSQL backends'. */
-	private record Cpu(double jvm, double backends) {
+	/** CPU seconds used by one run of a path: the app's JVM (this process), the PostgreSQL backends', the client's. */
+	private record Cpu(double jvm, double backends, double client) {
+	}
+
+	/**
+	 * One timed run of a path: its rate (flows or lines per second), the CPU it used, and for the upload this JVM's
+	 * CPU seconds by thread group (threads named alike, digits dropped; GC and JIT threads included).
+	 */
+	private record Timed(double rate, Cpu cpu, Map<String, Double> threads) {
+
+		Timed(double rate, Cpu cpu) {
+			this(rate, cpu, Map.of());
+		}
+
 	}
 
 	private FlowIngestBenchmark() {
@@ -60,9 +82,26 @@ public final class FlowIngestBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		long flows = Long.getLong("bench.flows", 500_000);
+		long warmUp = Long.getLong("bench.warmup", 20_000);
 		int rounds = Integer.getInteger("bench.rounds", 2);
+		boolean curl = !"jdk".equals(System.getProperty("bench.client", "curl"));
+		boolean gzip = Boolean.getBoolean("bench.gzip");
 		String password = System.getProperty("bench.password", "bench-" + UUID.randomUUID());
 		Map<String, String> report = new LinkedHashMap<>();
+		Path dir = Path.of(System.getProperty("bench.dir", "target/flow-ingest-bench")).toAbsolutePath();
+		Path warmFile = null;
+		Path file = null;
+		if (curl) {
+			// the input exists before anything is timed; its times end a minute ago
+			Files.createDirectories(dir);
+			Instant end = Instant.now().minusSeconds(60);
+			warmFile = write(dir.resolve("warm-up.ndjson"), warmUp, end);
+			file = write(dir.resolve("flows.ndjson"), flows, end);
+			if (gzip) {
+				gzipTo(warmFile);
+				gzipTo(file);
+			}
+		}
 		try (StoreBenchmark.Served served = StoreBenchmark.Served.start("admin", password)) {
 			String url = served.url();
 			HttpClient http = served.http();
@@ -76,34 +115,68 @@ public final class FlowIngestBenchmark {
 				throw new IllegalStateException("Could not create a workspace (" + created.statusCode() + "): "
 						+ created.body() + " — use a fresh database");
 			}
-			long bytes = GeneratedFlows.size(flows);
+			long bytes = curl ? Files.size(file) : GeneratedFlows.size(flows);
 			report.put("input", String.format(Locale.ROOT, "%,d flows, %.1f MiB of NDJSON (the %d lines of the real "
 					+ "Hubble exports, times rewritten), heap max %d MiB, %d processors", flows, bytes / 1048576.0,
 					GeneratedFlows.corpusLines(), Runtime.getRuntime().maxMemory() / 1048576,
 					Runtime.getRuntime().availableProcessors()));
+			report.put("client", curl ? "curl (upload) and psql \\copy (raw COPY) from a file, each a process of "
+					+ "its own: the JVM's CPU is the app's alone" + (gzip ? "; the upload gzip-compressed" : "")
+					: "generator and JDK HTTP client in the app's JVM, raw COPY over JDBC (the JVM's CPU includes "
+							+ "them)" + (gzip ? "; the upload gzip-compressed" : ""));
 			// warm-up: JIT for both paths
-			upload(http, url, basic, ws, 20_000);
-			rawCopy(20_000);
+			if (curl) {
+				curlUpload(url, password, ws, warmFile, warmUp, gzip);
+				psqlCopy(warmFile, warmUp);
+			}
+			else {
+				upload(http, url, basic, ws, warmUp);
+				rawCopy(warmUp);
+			}
 			double bestIngest = 0;
 			double bestCopy = 0;
 			for (int round = 1; round <= rounds; round++) {
-				Cpu[] cpu = new Cpu[1];
-				double copy = rawCopy(flows, cpu);
-				Cpu copyCpu = cpu[0];
-				long backends = backendTicks();
-				long jvm = PROCESS.getProcessCpuTime();
-				double ingest = upload(http, url, basic, ws, flows);
-				Cpu ingestCpu = new Cpu((PROCESS.getProcessCpuTime() - jvm) / 1e9,
-						(backends < 0) ? -1 : (backendTicks() - backends) / TICKS);
-				bestCopy = Math.max(bestCopy, copy);
-				bestIngest = Math.max(bestIngest, ingest);
+				Timed copy = curl ? psqlCopy(file, flows) : rawCopy(flows);
+				Timed ingest;
+				if (curl) {
+					ingest = curlUpload(url, password, ws, file, flows, gzip);
+				}
+				else {
+					long backends = backendTicks();
+					long jvm = PROCESS.getProcessCpuTime();
+					double rate = upload(http, url, basic, ws, flows);
+					ingest = new Timed(rate, new Cpu((PROCESS.getProcessCpuTime() - jvm) / 1e9,
+							(backends < 0) ? -1 : (backendTicks() - backends) / TICKS, Double.NaN));
+				}
+				bestCopy = Math.max(bestCopy, copy.rate());
+				bestIngest = Math.max(bestIngest, ingest.rate());
 				report.put("round " + round, String.format(Locale.ROOT, "raw COPY %,.0f lines/s; HTTP ingest %,.0f "
-						+ "flows/s (%.0f %% of raw COPY); load average %.1f", copy, ingest, 100 * ingest / copy,
-						PROCESS.getSystemLoadAverage()));
+						+ "flows/s (%.0f %% of raw COPY); load average %.1f", copy.rate(), ingest.rate(),
+						100 * ingest.rate() / copy.rate(), PROCESS.getSystemLoadAverage()));
 				report.put("round " + round + " CPU per 1,000 flows", String.format(Locale.ROOT,
-						"raw COPY: JVM %.1f ms, PostgreSQL %s; HTTP ingest: JVM %.1f ms, PostgreSQL %s",
-						1e6 * copyCpu.jvm() / flows, ms(copyCpu.backends(), flows), 1e6 * ingestCpu.jvm() / flows,
-						ms(ingestCpu.backends(), flows)));
+						"raw COPY: PostgreSQL %s, client %s; HTTP ingest: app JVM %s, PostgreSQL %s, client %s",
+						ms(copy.cpu().backends(), flows), ms(copy.cpu().client(), flows),
+						ms(ingest.cpu().jvm(), flows), ms(ingest.cpu().backends(), flows),
+						ms(ingest.cpu().client(), flows)));
+				if (ingest.cpu().backends() > 0 && !Double.isNaN(ingest.cpu().client())) {
+					// the COPY runs in one backend (one core at most); everything together has the machine's cores
+					double backend = flows / ingest.cpu().backends();
+					double all = Runtime.getRuntime().availableProcessors() * flows
+							/ (ingest.cpu().backends() + ingest.cpu().jvm() + ingest.cpu().client());
+					report.put("round " + round + " ceilings from CPU", String.format(Locale.ROOT, "the COPY's "
+							+ "backend on one core %,.0f flows/s; all of it (app, backends, client) on the %d cores "
+							+ "%,.0f flows/s; so at best %,.0f flows/s on an idle machine", backend,
+							Runtime.getRuntime().availableProcessors(), all, Math.min(backend, all)));
+				}
+				if (!ingest.threads().isEmpty()) {
+					StringBuilder threads = new StringBuilder();
+					ingest.threads().entrySet().stream()
+						.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+						.limit(10)
+						.forEach((e) -> threads.append((threads.length() == 0) ? "" : ", ").append(e.getKey())
+							.append(' ').append(ms(e.getValue(), flows)));
+					report.put("round " + round + " app JVM CPU per 1,000 flows by thread", threads.toString());
+				}
 			}
 			report.put("best HTTP ingest", String.format(Locale.ROOT, "%,.0f flows/s, %.1f MiB/s (target >= 50,000)",
 					bestIngest, bestIngest * bytes / flows / 1048576.0));
@@ -111,12 +184,155 @@ public final class FlowIngestBenchmark {
 					bestCopy));
 			report.put("ratio ingest / raw COPY", String.format(Locale.ROOT, "%.2f", bestIngest / bestCopy));
 		}
+		finally {
+			if (curl && !Boolean.getBoolean("bench.keep")) {
+				// the input files are as large as the upload (2 GB for the large run)
+				for (Path written : new Path[] { warmFile, file, Path.of(warmFile + ".gz"), Path.of(file + ".gz"),
+						dir.resolve("answer.json") }) {
+					Files.deleteIfExists(written);
+				}
+			}
+		}
 		StringBuilder text = new StringBuilder("# Flow ingest benchmark\n\n");
 		report.forEach((k, v) -> text.append("- ").append(k).append(": ").append(v).append('\n'));
 		System.out.println(text);
 		Path out = Path.of(System.getProperty("bench.report", "target/flow-ingest-benchmark.md"));
 		Files.createDirectories(out.toAbsolutePath().getParent());
 		Files.writeString(out, text);
+	}
+
+	/** Writes {@code flows} generated flows ending at {@code end} to {@code file}; returns it. */
+	private static Path write(Path file, long flows, Instant end) throws java.io.IOException {
+		try (InputStream in = new GeneratedFlows(flows, end, Duration.ofHours(6));
+				java.io.OutputStream out = Files.newOutputStream(file)) {
+			in.transferTo(out);
+		}
+		return file;
+	}
+
+	/** Writes {@code file}.gz beside {@code file}. */
+	private static void gzipTo(Path file) throws java.io.IOException {
+		try (InputStream in = Files.newInputStream(file);
+				java.io.OutputStream out = new java.util.zip.GZIPOutputStream(
+						Files.newOutputStream(Path.of(file + ".gz")), 1 << 16)) {
+			in.transferTo(out);
+		}
+	}
+
+	/**
+	 * Uploads {@code file} with curl (a process of its own, streaming the file); returns flows per second and the
+	 * CPU of this JVM (the app), of the database's backends and of curl, checking that every flow was accepted.
+	 */
+	private static Timed curlUpload(String url, String password, String ws, Path file, long flows, boolean gzip)
+			throws Exception {
+		Path body = gzip ? Path.of(file + ".gz") : file;
+		Path answer = file.resolveSibling("answer.json");
+		List<String> command = new ArrayList<>(List.of("curl", "-sS", "-K", "-", "-o", answer.toString(), "-w",
+				"%{http_code}", "-X", "POST", "-T", body.toString(), "-H", "Content-Type: application/x-ndjson",
+				"-H", "Expect:"));
+		if (gzip) {
+			command.addAll(List.of("-H", "Content-Encoding: gzip"));
+		}
+		command.add(url + "/api/v1/workspaces/" + ws + "/flows");
+		long backends = backendTicks();
+		long children = childTicks();
+		Map<String, Long> threads = threadTicks();
+		long jvm = PROCESS.getProcessCpuTime();
+		long start = System.nanoTime();
+		Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+		try (java.io.OutputStream config = curl.getOutputStream()) {
+			// the credentials go through stdin, not the command line
+			config.write(("user = \"admin:" + password + "\"\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		int exit = curl.waitFor();
+		double seconds = (System.nanoTime() - start) / 1e9;
+		Cpu cpu = new Cpu((PROCESS.getProcessCpuTime() - jvm) / 1e9,
+				(backends < 0) ? -1 : (backendTicks() - backends) / TICKS, (childTicks() - children) / TICKS);
+		Map<String, Double> byThread = new java.util.TreeMap<>();
+		threadTicks().forEach((name, ticks) -> {
+			double used = (ticks - threads.getOrDefault(name, 0L)) / TICKS;
+			if (used > 0) {
+				byThread.put(name, used);
+			}
+		});
+		String result = Files.exists(answer) ? Files.readString(answer) : "";
+		if (exit != 0 || !out.trim().equals("200")) {
+			throw new IllegalStateException("upload failed (curl exit " + exit + ", " + out.trim() + "): " + result);
+		}
+		if (JSON.readTree(result).get("accepted").asLong() != flows) {
+			throw new IllegalStateException("not every flow was accepted: " + result);
+		}
+		return new Timed(flows / seconds, cpu, byThread);
+	}
+
+	/** This JVM's threads' CPU ticks so far by group: the name from /proc/self/task/<tid>/stat without digits. */
+	private static Map<String, Long> threadTicks() throws java.io.IOException {
+		Map<String, Long> groups = new java.util.HashMap<>();
+		try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+			for (Path task : (Iterable<Path>) tasks::iterator) {
+				try {
+					String stat = Files.readString(task.resolve("stat"));
+					String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+					groups.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+				}
+				catch (java.io.IOException ex) {
+					// the thread ended
+				}
+			}
+		}
+		return groups;
+	}
+
+	/**
+	 * {@code psql}'s {@code \copy} of {@code file} into a fresh one-column table (a process of its own); returns
+	 * lines per second and the CPU of its backend (which reads its own {@code /proc/self/stat} before and after)
+	 * and of psql.
+	 */
+	private static Timed psqlCopy(Path file, long flows) throws Exception {
+		TestDatabase.Connection db = TestDatabase.get();
+		try (java.sql.Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+				var s = c.createStatement()) {
+			s.execute("DROP TABLE IF EXISTS bench_raw_lines");
+			s.execute("CREATE TABLE bench_raw_lines (line text)");
+		}
+		String stat = "SELECT split_part(pg_read_file('/proc/self/stat'), ') ', 2)";
+		ProcessBuilder psql = new ProcessBuilder("psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", db.host(), "-p",
+				Integer.toString(db.port()), "-U", db.username(), "-d", db.database(), "-c", stat, "-c",
+				"\\copy bench_raw_lines (line) FROM '" + file + "' WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')",
+				"-c", stat).redirectErrorStream(true);
+		psql.environment().put("PGPASSWORD", db.password());
+		long children = childTicks();
+		long start = System.nanoTime();
+		Process p = psql.start();
+		String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		int exit = p.waitFor();
+		double seconds = (System.nanoTime() - start) / 1e9;
+		double client = (childTicks() - children) / TICKS;
+		String[] lines = out.lines().filter((line) -> !line.isBlank()).toArray(String[]::new);
+		if (exit != 0 || lines.length != 3 || !lines[1].equals("COPY " + flows)) {
+			throw new IllegalStateException("raw COPY failed (psql exit " + exit + "): " + out);
+		}
+		double backend = (ticksAfterName(lines[2]) - ticksAfterName(lines[0])) / TICKS;
+		try (java.sql.Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+				var s = c.createStatement()) {
+			s.execute("DROP TABLE bench_raw_lines");
+		}
+		return new Timed(flows / seconds, new Cpu(0, backend, client));
+	}
+
+	/** utime + stime from the part of a /proc/<pid>/stat line after the process name. */
+	private static long ticksAfterName(String stat) {
+		String[] fields = stat.trim().split(" ");
+		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+	}
+
+	/** The CPU ticks of this process's children that have ended and been waited for (cutime + cstime). */
+	private static long childTicks() throws java.io.IOException {
+		String stat = Files.readString(Path.of("/proc/self/stat"));
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
 	}
 
 	/** Uploads {@code flows} generated flows; returns flows per second (checking that every one was accepted). */
@@ -169,6 +385,9 @@ public final class FlowIngestBenchmark {
 	}
 
 	private static String ms(double seconds, long flows) {
+		if (Double.isNaN(seconds)) {
+			return "(in the JVM's)";
+		}
 		return (seconds < 0) ? "unknown" : String.format(Locale.ROOT, "%.1f ms", 1e6 * seconds / flows);
 	}
 
@@ -203,13 +422,11 @@ public final class FlowIngestBenchmark {
 		}
 	}
 
-	/** COPYs the same lines into a fresh one-column table over JDBC; returns lines per second. */
-	private static double rawCopy(long flows) throws Exception {
-		return rawCopy(flows, new Cpu[1]);
-	}
-
-	/** As {@link #rawCopy(long)}, setting {@code cpu[0]} to the CPU it used (JVM and its backend). */
-	private static double rawCopy(long flows, Cpu[] cpu) throws Exception {
+	/**
+	 * COPYs the same lines, generated in this JVM, into a fresh one-column table over JDBC; returns lines per second
+	 * and the CPU it used (this JVM's, the generator's and the driver's, in {@link Cpu#client}, and its backend's).
+	 */
+	private static Timed rawCopy(long flows) throws Exception {
 		TestDatabase.Connection db = TestDatabase.get();
 		try (java.sql.Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password())) {
 			try (var s = c.createStatement()) {
@@ -229,15 +446,15 @@ public final class FlowIngestBenchmark {
 						new GeneratedFlows(flows, Instant.now(), Duration.ofHours(6)));
 			double seconds = (System.nanoTime() - start) / 1e9;
 			long backendAfter = ticks(pid);
-			cpu[0] = new Cpu((PROCESS.getProcessCpuTime() - jvm) / 1e9,
-					(backend < 0 || backendAfter < 0) ? -1 : (backendAfter - backend) / TICKS);
+			Cpu cpu = new Cpu(0, (backend < 0 || backendAfter < 0) ? -1 : (backendAfter - backend) / TICKS,
+					(PROCESS.getProcessCpuTime() - jvm) / 1e9);
 			if (rows != flows) {
 				throw new IllegalStateException("raw COPY wrote " + rows + " rows, not " + flows);
 			}
 			try (var s = c.createStatement()) {
 				s.execute("DROP TABLE bench_raw_lines");
 			}
-			return flows / seconds;
+			return new Timed(flows / seconds, cpu);
 		}
 	}
 

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 
 import dev.portcullis.IntegrationTest;
+import dev.portcullis.benchmark.GeneratedFlows;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Role;
 import org.junit.jupiter.api.BeforeEach;
@@ -242,6 +243,51 @@ class FlowUploadIntegrationTests extends IntegrationTest {
 	void unknownWorkspaceShouldBeNotFound() {
 		as(Role.AUTHOR).post().uri("/api/v1/workspaces/no-such-ws/flows").contentType(NDJSON)
 			.bodyValue("{}".getBytes(StandardCharsets.UTF_8)).exchange().expectStatus().isNotFound();
+	}
+
+	@Test
+	void largeUploadOverSeveralDaysShouldKeepEveryFlowAndCountEachInTheEdges() {
+		// 60 hours: several day partitions made while the upload runs (each a new COPY), and more distinct
+		// per-minute edges than one flush holds, so the parser hands edges over between COPYs
+		long flows = 60_000;
+		FlowIngest.Input input = () -> new GeneratedFlows(flows, Instant.now().minusSeconds(60), Duration.ofHours(60));
+		IngestReport report = this.ingest.ingest(this.ws, input, Source.UPLOAD, Actor.SYSTEM, null)
+			.block(Duration.ofMinutes(5));
+		assertThat(report.accepted()).isEqualTo(flows);
+		assertThat(report.rejectedCount()).isZero();
+		assertThat(rows()).isEqualTo(flows);
+		String workspace = "(SELECT id FROM workspace WHERE name = :ws)";
+		assertThat(count("SELECT count(*) FROM flow_partition WHERE kind = 'flow' AND workspace_id = " + workspace))
+			.isGreaterThanOrEqualTo(3);
+		assertThat(count("SELECT count(*) FROM flow_edge_minute WHERE workspace_id = " + workspace))
+			.as("distinct edges (more than one flush)").isGreaterThan(FlowIngest.MAX_EDGES);
+		assertThat(count("SELECT sum(count)::bigint FROM flow_edge_minute WHERE workspace_id = " + workspace))
+			.isEqualTo(count("SELECT sum(count)::bigint FROM flow WHERE workspace_id = " + workspace))
+			.isEqualTo(report.flows());
+	}
+
+	@Test
+	void ingestThatFailsWhileItsCopyStreamsShouldWriteNothing() {
+		// several chunks into the COPY, then the client goes away
+		FlowIngest.Input failing = () -> new java.io.FilterInputStream(
+				new GeneratedFlows(20_000, Instant.now().minusSeconds(60), Duration.ofHours(1))) {
+			long read;
+
+			@Override
+			public int read(byte[] b, int off, int len) throws IOException {
+				if (this.read > 8 * 1024 * 1024) {
+					throw new LineChunks.Aborted(new IOException("the client went away"));
+				}
+				int n = super.read(b, off, len);
+				this.read += Math.max(n, 0);
+				return n;
+			}
+		};
+		assertThatThrownBy(() -> this.ingest.ingest(this.ws, failing, Source.UPLOAD, Actor.SYSTEM, null)
+			.block(Duration.ofSeconds(120))).hasMessageContaining("went away");
+		assertThat(rows()).isZero();
+		assertThat(count("SELECT count(*) FROM flow_upload WHERE workspace_id = "
+				+ "(SELECT id FROM workspace WHERE name = :ws)")).isZero();
 	}
 
 	@Test
