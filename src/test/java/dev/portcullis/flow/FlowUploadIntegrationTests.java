@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 
 import dev.portcullis.IntegrationTest;
+import dev.portcullis.flow.query.FlowEdges;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Role;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,6 +57,9 @@ class FlowUploadIntegrationTests extends IntegrationTest {
 
 	@Autowired
 	FlowRetention retention;
+
+	@Autowired
+	FlowEdges edges;
 
 	String ws;
 
@@ -329,6 +333,14 @@ class FlowUploadIntegrationTests extends IntegrationTest {
 				+ "OR destination_workload = 'bookinfo/productpage-v1')")).isPositive();
 		assertThat(count("SELECT count(*) FROM flow WHERE workspace_id = (SELECT id FROM workspace WHERE name = :ws) "
 				+ "AND (source_workload LIKE '%/' OR destination_workload LIKE '%/')")).isZero();
+		// rollups written before (the node was "bookinfo/") are shown under a name that says what is unknown
+		this.db.sql("UPDATE flow_edge_minute SET destination_workload = 'bookinfo/' WHERE destination_workload = "
+				+ "'bookinfo/productpage-v1' AND workspace_id = (SELECT id FROM workspace WHERE name = :ws)")
+			.bind("ws", this.ws).then().block(Duration.ofSeconds(30));
+		var shown = this.edges.between(this.ws, Instant.parse("2000-01-01T00:00:00Z"), Instant.now(), 1000)
+			.collectList().block(Duration.ofSeconds(30));
+		assertThat(shown).extracting(FlowEdges.Edge::destination).contains("bookinfo/(unknown workload)")
+			.noneMatch((name) -> name.endsWith("/"));
 	}
 
 }
