@@ -91,7 +91,19 @@ function row(item, workspace, query) {
       a.setAttribute('hx-get', href);
       a.setAttribute('hx-target', '#detail');
       a.setAttribute('hx-swap', 'innerHTML');
-      a.textContent = s.time;
+      // the same shape as the page's rows (templates/flows/list.html, FlowRowView.date/clock)
+      const time = document.createElement('time');
+      time.dateTime = s.time;
+      time.title = s.time;
+      const t = s.time.indexOf('T');
+      const date = document.createElement('span');
+      date.className = 'date';
+      date.textContent = t < 0 ? s.time : s.time.substring(0, t);
+      const clock = document.createElement('span');
+      clock.className = 'clock';
+      clock.textContent = t < 0 ? '' : s.time.substring(t + 1).replace(/(\.\d{3})\d+/, '$1');
+      time.append(date, ' ', clock);
+      a.appendChild(time);
       td.appendChild(a);
     } else if (column === 'verdict') {
       const span = document.createElement('span');
@@ -202,9 +214,11 @@ function setUpSorting() {
     const button = event.target.closest('button.sort');
     if (!button) return;
     const column = button.dataset.sort;
-    const ascending = button.getAttribute('aria-sort') !== 'ascending';
-    for (const other of table.querySelectorAll('button.sort')) other.removeAttribute('aria-sort');
-    button.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+    // aria-sort belongs on the column header, not on its button
+    const th = button.closest('th');
+    const ascending = th.getAttribute('aria-sort') !== 'ascending';
+    for (const other of table.querySelectorAll('th[aria-sort]')) other.removeAttribute('aria-sort');
+    th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
     const body = document.getElementById('flow-rows');
     const key = (tr) => {
       const td = tr.querySelector(`.col-${column}`);

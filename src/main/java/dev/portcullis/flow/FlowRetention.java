@@ -22,7 +22,10 @@ import reactor.core.publisher.Mono;
  * time is up: a raw-flow partition once both its day and its last write are older than the workspace's raw retention
  * ({@code flow_retention.raw_days}, default {@link FlowSettings#rawDays()}), an edge-rollup partition likewise with
  * the rollup retention. A partition is detached {@code CONCURRENTLY} first, so that neither a running upload nor a
- * query waits for the drop. Lost events older than the raw retention are deleted.
+ * query waits for the drop. Lost events live exactly as long as the flows of their day: they are deleted with
+ * their day's raw-flow partition, so an old export's gaps stay visible for as long as its flows do; lost events of a
+ * day that has no raw-flow partition (no flows kept that day) are deleted once their minute is older than the raw
+ * retention.
  */
 @Component
 class FlowRetention implements DisposableBean {
@@ -94,7 +97,9 @@ class FlowRetention implements DisposableBean {
 		Mono<Void> lost = this.db
 			.sql("DELETE FROM flow_lost_event e USING (SELECT w.id, coalesce(r.raw_days, :raw) AS days FROM workspace w "
 					+ "LEFT JOIN flow_retention r ON r.workspace_id = w.id) k WHERE e.workspace_id = k.id "
-					+ "AND e.minute < :now - make_interval(days => k.days)")
+					+ "AND e.minute < :now - make_interval(days => k.days) AND NOT EXISTS (SELECT 1 FROM flow_partition p "
+					+ "WHERE p.workspace_id = e.workspace_id AND p.kind = 'flow' "
+					+ "AND p.day = (e.minute AT TIME ZONE 'UTC')::date)")
 			.bind("now", now.atOffset(ZoneOffset.UTC))
 			.bind("raw", this.settings.rawDays())
 			.then();
@@ -117,7 +122,14 @@ class FlowRetention implements DisposableBean {
 			.onErrorResume((ex) -> this.db.sql("ALTER TABLE " + parent + " DETACH PARTITION " + table + " FINALIZE")
 				.then()
 				.onErrorResume((again) -> Mono.empty()));
+		Mono<Void> lost = !expired.kind().equals("flow") ? Mono.empty()
+				: this.db.sql("DELETE FROM flow_lost_event WHERE workspace_id = :ws AND minute >= :from AND minute < :to")
+					.bind("ws", expired.workspaceId())
+					.bind("from", expired.day().atStartOfDay().atOffset(ZoneOffset.UTC))
+					.bind("to", expired.day().plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC))
+					.then();
 		return detach.then(this.db.sql("DROP TABLE IF EXISTS " + table).then())
+			.then(lost)
 			.then(this.db.sql("DELETE FROM flow_partition WHERE workspace_id = :ws AND kind = :kind AND day = :day")
 				.bind("ws", expired.workspaceId())
 				.bind("kind", expired.kind())

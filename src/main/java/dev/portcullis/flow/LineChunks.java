@@ -38,8 +38,9 @@ final class LineChunks implements AutoCloseable {
 
 	/**
 	 * Whole lines {@code bytes[0, length)} starting at line {@code firstLine}, {@code lines} of them; or, when
-	 * {@code tooLong} is set, line {@code firstLine} that was too long (no bytes); or the end of the input, with
-	 * {@code stop} saying why it ended early (null: it just ended).
+	 * {@code tooLong} is set, line {@code firstLine} that was too long (no bytes); or the end of the input (no
+	 * lines), with {@code stop} saying why it ended early (null: it just ended) and {@code firstLine} the number of
+	 * the last line read (1 when none was), so that a stop is reported on a line that exists.
 	 */
 	record Chunk(byte[] bytes, int length, int firstLine, int lines, boolean tooLong, @Nullable String stop) {
 	}
@@ -76,7 +77,7 @@ final class LineChunks implements AutoCloseable {
 					return chunk(this.end);
 				}
 				this.done = true;
-				return new Chunk(new byte[0], 0, this.line, 0, false, this.stop);
+				return new Chunk(new byte[0], 0, Math.max(1, this.line - 1), 0, false, this.stop);
 			}
 			fill();
 		}
@@ -141,6 +142,16 @@ final class LineChunks implements AutoCloseable {
 		}
 	}
 
+	private int countNewlines() {
+		int lines = 0;
+		for (int i = 0; i < this.end; i++) {
+			if (this.buffer[i] == '\n') {
+				lines++;
+			}
+		}
+		return lines + ((this.end > 0 && this.buffer[this.end - 1] != '\n') ? 1 : 0);
+	}
+
 	private void fill() throws IOException {
 		if (this.end == this.buffer.length) {
 			this.buffer = Arrays.copyOf(this.buffer, this.buffer.length * 2);
@@ -164,7 +175,9 @@ final class LineChunks implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			this.eof = true;
-			this.stop = "the input ends early (" + ex.getClass().getSimpleName()
+			boolean compressed = ex instanceof java.io.EOFException || ex instanceof java.util.zip.ZipException;
+			this.stop = (compressed ? "the compressed data ends early" : "the input ends early") + " after line "
+					+ Math.max(1, this.line - 1 + countNewlines()) + " (" + ex.getClass().getSimpleName()
 					+ ((ex.getMessage() != null) ? ": " + ex.getMessage() : "") + "); the rest was not read";
 			return;
 		}

@@ -10,9 +10,17 @@ import org.jspecify.annotations.Nullable;
  * the name being the pod's without the suffixes its controller added ({@code reviews-v1-545db77b95-s6jb8} is
  * {@code reviews-v1}: a Deployment's ReplicaSet hash and pod suffix; {@code cilium-x7k2p} is {@code cilium}; a
  * StatefulSet's {@code db-0} is {@code db}); an endpoint without a pod is its first {@code reserved:} label
- * ({@code reserved:world}, {@code reserved:host}), else its namespace, else {@code unknown}.
+ * ({@code reserved:world}, {@code reserved:host}); a pod Hubble gave without its name (only its identity's labels,
+ * as for the far side of a flow seen on another node) is {@code namespace/} and the value of its first
+ * {@link #NAMING} label with its {@code version} ({@code k8s:app=reviews}, {@code k8s:version=v1}:
+ * {@code bookinfo/reviews-v1}, the name its pod's flows get and the name the policy drafts give it), or
+ * {@code namespace/(unknown workload)} without such a label; else {@code unknown}.
  */
 final class Workloads {
+
+	/** The labels that name a workload, in this order (as {@code replay.recommend.Recommender#PREFERRED}). */
+	static final List<String> NAMING = List.of("app.kubernetes.io/name", "app", "k8s-app", "name",
+			"app.kubernetes.io/instance", "app.kubernetes.io/component", "component");
 
 	private Workloads() {
 	}
@@ -32,7 +40,28 @@ final class Workloads {
 				return label;
 			}
 		}
-		return (namespace != null) ? namespace + "/" : "unknown";
+		return (namespace != null) ? namespace + "/" + fromLabels(labels) : "unknown";
+	}
+
+	private static String fromLabels(List<String> labels) {
+		String version = value(labels, "version");
+		for (String key : NAMING) {
+			String name = value(labels, key);
+			if (name != null && !name.isEmpty()) {
+				return name + ((version != null && !version.isEmpty() && !name.endsWith(version)) ? "-" + version : "");
+			}
+		}
+		return "(unknown workload)";
+	}
+
+	private static @Nullable String value(List<String> labels, String key) {
+		String prefix = "k8s:" + key + "=";
+		for (String label : labels) {
+			if (label.startsWith(prefix)) {
+				return label.substring(prefix.length());
+			}
+		}
+		return null;
 	}
 
 	static String workload(String pod) {

@@ -14,6 +14,7 @@ import java.util.zip.GZIPOutputStream;
 
 import dev.portcullis.IntegrationTest;
 import dev.portcullis.benchmark.GeneratedFlows;
+import dev.portcullis.flow.query.FlowEdges;
 import dev.portcullis.identity.Actor;
 import dev.portcullis.identity.Role;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,6 +58,9 @@ class FlowUploadIntegrationTests extends IntegrationTest {
 
 	@Autowired
 	FlowRetention retention;
+
+	@Autowired
+	FlowEdges edges;
 
 	String ws;
 
@@ -228,8 +232,13 @@ class FlowUploadIntegrationTests extends IntegrationTest {
 		JsonNode report = post(as(Role.AUTHOR), truncated, true, 200);
 		long accepted = report.get("accepted").asLong();
 		assertThat(accepted).isBetween(100L, (long) CORPUS_FLOWS - 1);
-		JsonNode last = report.get("rejected").get(report.get("rejected").size() - 1);
-		assertThat(last.get("message").asString()).contains("ends early");
+		int rejected = report.get("rejected").size();
+		JsonNode last = report.get("rejected").get(rejected - 1);
+		assertThat(last.get("message").asString()).contains("the compressed data ends early");
+		// the break is reported on the last line read, which exists (the corpus has no blank lines)
+		long linesRead = accepted + report.get("ignored").asLong() + (rejected - 1);
+		assertThat(last.get("line").asLong()).isEqualTo(linesRead);
+		assertThat(last.get("message").asString()).contains("after line " + linesRead + " ");
 		assertThat(rows()).isEqualTo(accepted);
 	}
 
@@ -331,6 +340,53 @@ class FlowUploadIntegrationTests extends IntegrationTest {
 		// the days ahead exist
 		assertThat(count("SELECT count(*) FROM flow_partition WHERE workspace_id = (SELECT id FROM workspace "
 				+ "WHERE name = :ws) AND kind = 'flow' AND day > current_date")).isEqualTo(2);
+	}
+
+	@Test
+	void lostEventsShouldLiveAsLongAsTheFlowsOfTheirDay() throws IOException {
+		Instant old = Instant.now().minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
+		Instant recent = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+		String lost = "{\"lost_events\":{\"source\":\"PERF_EVENT_RING_BUFFER\",\"num_events_lost\":\"7\","
+				+ "\"cpu\":{\"value\":1}},\"node_name\":\"n1\",\"time\":\"%s\"}";
+		String body = flow(old, "") + "\n" + lost.formatted(old) + "\n" + flow(recent, "") + "\n"
+				+ lost.formatted(recent) + "\n";
+		post(as(Role.AUTHOR), body.getBytes(StandardCharsets.UTF_8), false, 200);
+		String lostSql = "SELECT coalesce(sum(count), 0)::bigint FROM flow_lost_event WHERE workspace_id = "
+				+ "(SELECT id FROM workspace WHERE name = :ws)";
+		assertThat(count(lostSql)).isEqualTo(14);
+		// the old export was just imported: its flows stay, and so do its gaps
+		this.retention.run(Instant.now()).block(Duration.ofSeconds(60));
+		assertThat(rows()).isEqualTo(2);
+		assertThat(count(lostSql)).isEqualTo(14);
+		// once the old day's partition is dropped, its lost events go with it; today's stay
+		this.db.sql("UPDATE flow_partition SET written_at = now() - interval '20 days' WHERE workspace_id = "
+				+ "(SELECT id FROM workspace WHERE name = :ws)").bind("ws", this.ws).then().block(Duration.ofSeconds(30));
+		this.retention.run(Instant.now()).block(Duration.ofSeconds(60));
+		assertThat(rows()).isEqualTo(1);
+		assertThat(count(lostSql)).isEqualTo(7);
+		assertThat(count(lostSql + " AND minute >= now() - interval '1 day'")).isEqualTo(7);
+	}
+
+	@Test
+	void podsHubbleGaveWithoutTheirNameShouldBeNamedAfterTheirLabelsNotJustTheirNamespace() throws IOException {
+		post(as(Role.AUTHOR), corpus(), false, 200);
+		String edges = "SELECT count(*) FROM flow_edge_minute WHERE workspace_id = (SELECT id FROM workspace "
+				+ "WHERE name = :ws) AND ";
+		// basic-sample-400-tcp-flows.json: 84 sides carry only the identity's labels (k8s:app=productpage,
+		// k8s:version=v1, k8s:io.kubernetes.pod.namespace=bookinfo), no pod and no namespace field
+		assertThat(count(edges + "(source_workload LIKE '%/' OR destination_workload LIKE '%/')")).isZero();
+		assertThat(count(edges + "(source_workload = 'bookinfo/productpage-v1' "
+				+ "OR destination_workload = 'bookinfo/productpage-v1')")).isPositive();
+		assertThat(count("SELECT count(*) FROM flow WHERE workspace_id = (SELECT id FROM workspace WHERE name = :ws) "
+				+ "AND (source_workload LIKE '%/' OR destination_workload LIKE '%/')")).isZero();
+		// rollups written before (the node was "bookinfo/") are shown under a name that says what is unknown
+		this.db.sql("UPDATE flow_edge_minute SET destination_workload = 'bookinfo/' WHERE destination_workload = "
+				+ "'bookinfo/productpage-v1' AND workspace_id = (SELECT id FROM workspace WHERE name = :ws)")
+			.bind("ws", this.ws).then().block(Duration.ofSeconds(30));
+		var shown = this.edges.between(this.ws, Instant.parse("2000-01-01T00:00:00Z"), Instant.now(), 1000)
+			.collectList().block(Duration.ofSeconds(30));
+		assertThat(shown).extracting(FlowEdges.Edge::destination).contains("bookinfo/(unknown workload)")
+			.noneMatch((name) -> name.endsWith("/"));
 	}
 
 }

@@ -41,7 +41,10 @@ public class FlowEdges {
 	/** The edges of minutes from {@code since} (inclusive) to {@code until} (exclusive), at most {@code limit}. */
 	public Flux<Edge> between(String workspace, Instant since, Instant until, int limit) {
 		return this.workspaces.id(workspace).flatMapMany((ws) -> this.db
-			.sql("SELECT source_workload, destination_workload, destination_port, protocol, verdict, sum(count) AS n"
+			// rollups written before a nameless pod was named after its labels hold "namespace/": shown as
+			// "namespace/(unknown workload)" (flow.Workloads)
+			.sql("SELECT " + named("source_workload") + " AS source_workload, " + named("destination_workload")
+					+ " AS destination_workload, destination_port, protocol, verdict, sum(count) AS n"
 					+ " FROM flow_edge_minute WHERE workspace_id = :ws AND minute >= :since AND minute < :until"
 					+ " GROUP BY 1, 2, 3, 4, 5 ORDER BY n DESC, 1, 2, 3, 4, 5 LIMIT :limit")
 			.bind("ws", ws)
@@ -52,6 +55,10 @@ public class FlowEdges {
 					row.get("destination_port", Integer.class), row.get("protocol", String.class),
 					row.get("verdict", String.class), ((Number) row.get("n")).longValue()))
 			.all());
+	}
+
+	private static String named(String column) {
+		return "CASE WHEN " + column + " LIKE '%/' THEN " + column + " || '(unknown workload)' ELSE " + column + " END";
 	}
 
 }

@@ -31,26 +31,29 @@ import org.jspecify.annotations.Nullable;
  * and does not match the exclusion list. A pod is {@code [namespace/]<name prefix>}, the namespace
  * {@code default} when none is given; {@code --namespace x} is the pod filter {@code x/}. Flags the CLI refuses
  * to combine ({@code --from-pod} with {@code --namespace}, ...) are refused here too. The hide-noise switches
- * ({@link Noise}) each leave out their flows on their own, whatever else is given.
+ * ({@link Noise}) and the hidden label selectors ({@code hide_label=app=noisy}) each leave out their flows on their
+ * own, whatever else is given: a flow is hidden when its source or its destination matches a hidden selector.
  *
  * @param terms the flags, in the order given
  * @param since the earliest flow time, or null
  * @param until the latest flow time, or null
  * @param hide the kinds of noise to leave out
+ * @param hideLabels label selectors ({@code hubble observe --label} syntax) whose flows to leave out, either side
  */
 public record FlowFilter(List<FilterTerm> terms, @Nullable TimeBound since, @Nullable TimeBound until,
-		Set<Noise> hide) {
+		Set<Noise> hide, List<LabelSelectorText> hideLabels) {
 
 	/** The filter that lets every flow through. */
-	public static final FlowFilter ALL = new FlowFilter(List.of(), null, null, Set.of());
+	public static final FlowFilter ALL = new FlowFilter(List.of(), null, null, Set.of(), List.of());
 
 	/** The parameters that are not flags: paging and output. */
-	public static final Set<String> OTHER_PARAMETERS = Set.of("q", "limit", "cursor", "follow", "hide", "since",
-			"until", "format");
+	public static final Set<String> OTHER_PARAMETERS = Set.of("q", "limit", "cursor", "follow", "hide", "hide_label",
+			"since", "until", "format");
 
 	public FlowFilter {
 		terms = List.copyOf(terms);
 		hide = hide.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(hide));
+		hideLabels = List.copyOf(hideLabels);
 		checkConflicts(terms);
 	}
 
@@ -105,7 +108,8 @@ public record FlowFilter(List<FilterTerm> terms, @Nullable TimeBound since, @Nul
 
 	/**
 	 * Reads query parameters: every flag by its parameter name (repeatable), {@code since}, {@code until},
-	 * {@code hide} (repeatable or comma-separated) and {@code q}, a flag line whose flags are added after the
+	 * {@code hide} (repeatable or comma-separated), {@code hide_label} (repeatable, one selector each; blank ones are
+	 * skipped) and {@code q}, a flag line whose flags are added after the
 	 * parameters'. Parameters in {@code OTHER_PARAMETERS} other than these are left to the caller.
 	 * @throws FilterRefused naming the parameter, for an unknown parameter or a bad value
 	 */
@@ -137,8 +141,19 @@ public record FlowFilter(List<FilterTerm> terms, @Nullable TimeBound since, @Nul
 				}
 			}
 		}
+		List<LabelSelectorText> hideLabels = new ArrayList<>();
+		for (String value : parameters.getOrDefault("hide_label", List.of())) {
+			if (!value.isBlank()) {
+				try {
+					hideLabels.add(LabelSelectorText.parse(value.strip()));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new FilterRefused("hide_label", 0, "hide_label: " + ex.getMessage());
+				}
+			}
+		}
 		List<String> lines = parameters.getOrDefault("q", List.of());
-		FlowFilter filter = new FlowFilter(terms, since, until, hide);
+		FlowFilter filter = new FlowFilter(terms, since, until, hide, hideLabels);
 		for (String line : lines) {
 			filter = filter.and(parseLine(line));
 		}
@@ -274,7 +289,7 @@ public record FlowFilter(List<FilterTerm> terms, @Nullable TimeBound since, @Nul
 			throw new FilterRefused("q", notColumn, "--not at column " + notColumn + " needs a filter flag after it");
 		}
 		try {
-			return new FlowFilter(terms, since, until, Set.of());
+			return new FlowFilter(terms, since, until, Set.of(), List.of());
 		}
 		catch (FilterRefused ex) {
 			throw new FilterRefused("q", 0, ex.getMessage());
@@ -327,22 +342,24 @@ public record FlowFilter(List<FilterTerm> terms, @Nullable TimeBound since, @Nul
 		Set<Noise> noise = EnumSet.noneOf(Noise.class);
 		noise.addAll(this.hide);
 		noise.addAll(other.hide);
+		List<LabelSelectorText> labels = new ArrayList<>(this.hideLabels);
+		other.hideLabels.stream().filter((label) -> !labels.contains(label)).forEach(labels::add);
 		return new FlowFilter(all, (other.since != null) ? other.since : this.since,
-				(other.until != null) ? other.until : this.until, noise);
+				(other.until != null) ? other.until : this.until, noise, labels);
 	}
 
 	/** This filter with one more flag (for a label that becomes a filter). */
 	public FlowFilter with(Flag flag, String value, boolean negated) {
 		List<FilterTerm> all = new ArrayList<>(this.terms);
 		all.add(term(flag, value, negated, flag.parameter(), 0));
-		return new FlowFilter(all, this.since, this.until, this.hide);
+		return new FlowFilter(all, this.since, this.until, this.hide, this.hideLabels);
 	}
 
 	/** This filter without its {@code index}th flag (a chip closed). */
 	public FlowFilter without(int index) {
 		List<FilterTerm> all = new ArrayList<>(this.terms);
 		all.remove(index);
-		return new FlowFilter(all, this.since, this.until, this.hide);
+		return new FlowFilter(all, this.since, this.until, this.hide, this.hideLabels);
 	}
 
 	/**
@@ -350,25 +367,33 @@ public record FlowFilter(List<FilterTerm> terms, @Nullable TimeBound since, @Nul
 	 * DROPPED}. The hide-noise switches become {@code --not --label reserved:host} and the like (the CLI puts every
 	 * {@code --not} flag into one exclusion, whose labels it ORs, on either side: exactly the switches). With
 	 * negated flags of the user's own the CLI would AND those into the same exclusion, so the switches are then left
-	 * out, and {@link #commandLeavesOutHide()} says so.
+	 * out, and {@link #commandLeavesOutHide()} says so. Hidden label selectors become {@code --not --label <selector>}
+	 * after the switches, by the same rule.
 	 */
 	public String toCommand() {
 		StringBuilder command = new StringBuilder("hubble observe");
 		flags(command);
-		if (!this.hide.isEmpty() && !commandLeavesOutHide()) {
+		if (hides() && !commandLeavesOutHide()) {
 			for (Noise noise : this.hide.stream().sorted().toList()) {
 				command.append(" --not --label ").append(FlagLine.quote(noise.label()));
+			}
+			for (LabelSelectorText label : this.hideLabels) {
+				command.append(" --not --label ").append(FlagLine.quote(label.text()));
 			}
 		}
 		return command.toString();
 	}
 
 	/**
-	 * Whether {@link #toCommand()} shows more flows than this filter: hide-noise switches together with negated
-	 * flags, which the CLI cannot say in one command.
+	 * Whether {@link #toCommand()} shows more flows than this filter: hide-noise switches or hidden label selectors
+	 * together with negated flags, which the CLI cannot say in one command.
 	 */
 	public boolean commandLeavesOutHide() {
-		return !this.hide.isEmpty() && this.terms.stream().anyMatch(FilterTerm::negated);
+		return hides() && this.terms.stream().anyMatch(FilterTerm::negated);
+	}
+
+	private boolean hides() {
+		return !this.hide.isEmpty() || !this.hideLabels.isEmpty();
 	}
 
 	/** The flags alone as a flag line ({@code q} reads it back), "" when there are none. */
@@ -426,6 +451,9 @@ public record FlowFilter(List<FilterTerm> terms, @Nullable TimeBound since, @Nul
 		}
 		if (!this.hide.isEmpty()) {
 			parameters.put("hide", this.hide.stream().sorted().map(Noise::parameter).toList());
+		}
+		if (!this.hideLabels.isEmpty()) {
+			parameters.put("hide_label", this.hideLabels.stream().map(LabelSelectorText::text).toList());
 		}
 		if (!negated.isEmpty()) {
 			parameters.put("q", List.of(negated.toString()));

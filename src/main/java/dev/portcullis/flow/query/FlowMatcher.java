@@ -21,9 +21,10 @@ import org.jspecify.annotations.Nullable;
  * @param since earliest flow time (inclusive) or null
  * @param until latest flow time (inclusive) or null
  * @param hide noise to leave out
+ * @param hideLabels selectors whose flows (either side) to leave out
  */
 public record FlowMatcher(List<List<Condition>> allow, List<List<Condition>> deny, @Nullable Instant since,
-		@Nullable Instant until, Set<FlowFilter.Noise> hide) {
+		@Nullable Instant until, Set<FlowFilter.Noise> hide, List<LabelSelectorText> hideLabels) {
 
 	static FlowMatcher of(FlowFilter filter, Instant now) {
 		Tracker allow = new Tracker();
@@ -33,7 +34,7 @@ public record FlowMatcher(List<List<Condition>> allow, List<List<Condition>> den
 		}
 		return new FlowMatcher(allow.conjunctions(), deny.conjunctions(),
 				(filter.since() != null) ? filter.since().resolve(now) : null,
-				(filter.until() != null) ? filter.until().resolve(now) : null, filter.hide());
+				(filter.until() != null) ? filter.until().resolve(now) : null, filter.hide(), filter.hideLabels());
 	}
 
 	/** Whether {@code flow}, of time {@code time}, passes. */
@@ -44,6 +45,11 @@ public record FlowMatcher(List<List<Condition>> allow, List<List<Condition>> den
 		}
 		for (FlowFilter.Noise noise : this.hide) {
 			if (noise.matches(flow)) {
+				return false;
+			}
+		}
+		for (LabelSelectorText label : this.hideLabels) {
+			if (label.matches(flow.source().labels()) || label.matches(flow.destination().labels())) {
 				return false;
 			}
 		}

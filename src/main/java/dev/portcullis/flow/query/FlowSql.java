@@ -201,6 +201,20 @@ final class FlowSql {
 			this.query.append(" AND NOT (source_labels @> ARRAY[CAST(:" + name + " AS text)] OR destination_labels"
 					+ " @> ARRAY[CAST(:" + name + " AS text)])");
 		}
+		for (LabelSelectorText label : matcher.hideLabels()) {
+			// only a selector the label columns decide exactly may exclude here; the matcher checks the others
+			boolean before = this.exact;
+			this.exact = true;
+			String source = labels("source_labels", label);
+			String destination = labels("destination_labels", label);
+			if (this.exact) {
+				this.query.append(" AND NOT ((" + source + ") OR (" + destination + "))");
+				this.exact = before;
+			}
+			else {
+				this.exact = false;
+			}
+		}
 		deny(matcher);
 	}
 

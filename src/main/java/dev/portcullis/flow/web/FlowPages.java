@@ -141,6 +141,7 @@ class FlowPages {
 						.modelAttribute("chips", chips(base, shown))
 						.modelAttribute("gaps", lost.stream().map(FlowPages::gapText).toList())
 						.modelAttribute("toggles", toggles(shown))
+						.modelAttribute("hideLabels", hideLabels(parameters))
 						.modelAttribute("error", error)
 						.modelAttribute("paged", parameters.containsKey("cursor") || cursorText != null)
 						.modelAttribute("streamUrl", "/api/v1/workspaces/" + workspace + "/flows?follow=true"
@@ -205,14 +206,23 @@ class FlowPages {
 			chips.add(new Chip(text, base + (rest.isEmpty() ? "" : "?" + rest)));
 		}
 		if (filter.since() != null) {
-			String rest = new FlowFilter(filter.terms(), null, filter.until(), filter.hide()).toQueryString();
+			String rest = new FlowFilter(filter.terms(), null, filter.until(), filter.hide(), filter.hideLabels()).toQueryString();
 			chips.add(new Chip("since " + filter.since().text(), base + (rest.isEmpty() ? "" : "?" + rest)));
 		}
 		if (filter.until() != null) {
-			String rest = new FlowFilter(filter.terms(), filter.since(), null, filter.hide()).toQueryString();
+			String rest = new FlowFilter(filter.terms(), filter.since(), null, filter.hide(), filter.hideLabels()).toQueryString();
 			chips.add(new Chip("until " + filter.until().text(), base + (rest.isEmpty() ? "" : "?" + rest)));
 		}
 		return chips;
+	}
+
+	/** The hidden label selectors as given (a refused one is shown back with the error); one empty field if none. */
+	private static List<String> hideLabels(Map<String, List<String>> parameters) {
+		List<String> given = parameters.getOrDefault("hide_label", List.of()).stream()
+			.filter((value) -> !value.isBlank())
+			.map(String::strip)
+			.toList();
+		return given.isEmpty() ? List.of("") : given;
 	}
 
 	private static List<Toggle> toggles(FlowFilter filter) {
@@ -341,7 +351,7 @@ class FlowPages {
 			}
 			catch (FilterRefused ex) {
 				// a label Hubble wrote that is not a selector, or a filter that cannot take one more label
-				String query = new FlowFilter(List.of(), filter.since(), filter.until(), filter.hide())
+				String query = new FlowFilter(List.of(), filter.since(), filter.until(), filter.hide(), filter.hideLabels())
 					.toQueryString();
 				href = null;
 				try {

@@ -26,6 +26,21 @@ record FlowRowView(String token, String time, FlowSummary summary, String decide
 		return new FlowRowView(row.cursor().token(), row.time().toString(), FlowSummary.of(row.facts()), by, verdict);
 	}
 
+	/** The time's date part, {@code 2021-10-04} (the table shows date and clock on two lines, the full time as title). */
+	public String date() {
+		int t = this.time.indexOf('T');
+		return (t < 0) ? this.time : this.time.substring(0, t);
+	}
+
+	/**
+	 * The time's clock part to the millisecond, {@code 14:28:38.735Z} (flows.js's {@code clock} cuts it the same
+	 * way).
+	 */
+	public String clock() {
+		int t = this.time.indexOf('T');
+		return (t < 0) ? "" : this.time.substring(t + 1).replaceFirst("(\\.\\d{3})\\d+", "$1");
+	}
+
 	/** The verdict's CSS modifier: forwarded, dropped, audit, other. */
 	public String verdictClass() {
 		return switch (this.summary.verdict()) {

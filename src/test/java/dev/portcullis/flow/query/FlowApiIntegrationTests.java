@@ -212,6 +212,13 @@ class FlowApiIntegrationTests extends IntegrationTest {
 		assertThat(all("?hide=host&hide=kube-dns", 200)).hasSize((int) count((f) -> !hasLabel(f, "source", "reserved:host")
 				&& !hasLabel(f, "destination", "reserved:host") && !hasLabel(f, "source", "k8s:k8s-app=kube-dns")
 				&& !hasLabel(f, "destination", "k8s:k8s-app=kube-dns")));
+		// a hidden label selector, exact in SQL (k8s: source) and left to the matcher (any source)
+		assertThat(all("?hide_label=" + enc("k8s:app=prometheus"), 200)).hasSize((int) count((f) ->
+				!hasLabel(f, "source", "k8s:app=prometheus") && !hasLabel(f, "destination", "k8s:app=prometheus")));
+		assertThat(all("?hide_label=" + enc("app=prometheus") + "&hide_label=" + enc("reserved:host"), 200))
+			.hasSize((int) count((f) -> !hasLabel(f, "source", "k8s:app=prometheus")
+					&& !hasLabel(f, "destination", "k8s:app=prometheus") && !hasLabel(f, "source", "reserved:host")
+					&& !hasLabel(f, "destination", "reserved:host")));
 		assertThat(all("?from_ip=10.0.0.0%2F8", 200)).hasSize((int) count((f) -> text(f, "IP", "source").startsWith("10.")));
 		assertThat(all("?type=l7", 200)).hasSize((int) count((f) -> f.path("event_type").path("type").asInt() == 129));
 		assertThat(all("?since=2021-06-16T16:52:13Z&until=2021-06-16T16:52:14Z", 200)).hasSize((int) count((f) ->

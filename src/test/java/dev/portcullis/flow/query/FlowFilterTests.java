@@ -184,6 +184,34 @@ class FlowFilterTests {
 	}
 
 	@Test
+	void hiddenLabelSelectorShouldLeaveOutFlowsOfEitherSideAndReadBack() {
+		FlowFilter filter = FlowFilter.fromParameters(Map.of("hide_label", List.of("app=deathstar", " "),
+				"q", List.of("--verdict DROPPED")));
+		assertThat(filter.hideLabels()).extracting(LabelSelectorText::text).containsExactly("app=deathstar");
+		// the destination carries it
+		assertThat(filter.compile(NOW).matches(XWING, null)).isFalse();
+		FlowFilter source = FlowFilter.fromParameters(Map.of("hide_label", List.of("k8s:class=fighter")));
+		assertThat(source.compile(NOW).matches(XWING, null)).isFalse();
+		assertThat(source.compile(NOW).matches(HOST_DNS, null)).isTrue();
+		assertThat(FlowFilter.fromParameters(filter.toParameters())).isEqualTo(filter);
+		assertThat(filter.toQueryString()).isEqualTo("verdict=DROPPED&hide_label=app%3Ddeathstar");
+		assertThat(filter.toCommand()).isEqualTo("hubble observe --verdict DROPPED --not --label app=deathstar");
+		assertThat(filter.and(FlowFilter.parseLine("--since 1h")).hideLabels()).isEqualTo(filter.hideLabels());
+		// what the command shows is what the page shows
+		FlowMatcher asTheCliReadsIt = FlowFilter.parseLine(source.toCommand()).compile(NOW);
+		for (FlowFacts flow : List.of(XWING, HOST_DNS)) {
+			assertThat(asTheCliReadsIt.matches(flow, null)).isEqualTo(source.compile(NOW).matches(flow, null));
+		}
+		FlowFilter negated = FlowFilter.fromParameters(Map.of("hide_label", List.of("app=x"), "q",
+				List.of("--not --verdict DROPPED")));
+		assertThat(negated.commandLeavesOutHide()).isTrue();
+		assertThat(negated.toCommand()).isEqualTo("hubble observe --not --verdict DROPPED");
+		assertThatExceptionOfType(FilterRefused.class)
+			.isThrownBy(() -> FlowFilter.fromParameters(Map.of("hide_label", List.of("app in ("))))
+			.satisfies((ex) -> assertThat(ex.parameter()).isEqualTo("hide_label"));
+	}
+
+	@Test
 	void hideNoiseShouldLeaveOutEachKindOnItsOwn() {
 		FlowFilter filter = FlowFilter.fromParameters(Map.of("hide", List.of("kube-dns")));
 		assertThat(filter.compile(NOW).matches(HOST_DNS, null)).isFalse();

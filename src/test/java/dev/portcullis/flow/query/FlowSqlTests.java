@@ -32,4 +32,16 @@ class FlowSqlTests {
 			.isFalse();
 	}
 
+	@Test
+	void hiddenLabelSelectorShouldExcludeInSqlOnlyWhenTheColumnsDecideIt() {
+		FlowSql exact = FlowSql.page(7, FlowFilter.fromParameters(java.util.Map.of("hide_label",
+				java.util.List.of("k8s:app=noisy"))).compile(NOW), null, 50);
+		assertThat(exact.query().sql()).contains("AND NOT ((source_labels @>").doesNotContain("noisy");
+		assertThat(exact.exact()).isTrue();
+		FlowSql anySource = FlowSql.page(7, FlowFilter.fromParameters(java.util.Map.of("hide_label",
+				java.util.List.of("app=noisy"))).compile(NOW), null, 50);
+		assertThat(anySource.query().sql()).doesNotContain("AND NOT ((");
+		assertThat(anySource.exact()).isFalse();
+	}
+
 }

@@ -228,6 +228,66 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 	}
 
 	@Test
+	void everyDefaultColumnShouldBeVisibleAt1280PxWithoutScrollingAndSortMarkedOnTheHeader() {
+		this.page.setViewportSize(1280, 900);
+		signIn(Role.VIEWER);
+		open("/workspaces/" + this.ws + "/flows");
+		assertThat(this.page.locator("#flow-rows tr")).hasCount(50);
+		Object overflow = this.page.evaluate("() => { const w = document.querySelector('.table-wrap'); "
+				+ "return w.scrollWidth - w.clientWidth; }");
+		assertThat(((Number) overflow).intValue()).as("horizontal scrolling of the flow table").isLessThanOrEqualTo(0);
+		double right = this.page.locator(".table-wrap").boundingBox().x + this.page.locator(".table-wrap").boundingBox().width;
+		for (String column : new String[] { "time", "source", "destination", "port", "l7", "verdict", "drop",
+				"decided" }) {
+			var box = this.page.locator("#flows th.col-" + column).boundingBox();
+			assertThat(box.x + box.width).as(column + " header's right edge").isLessThanOrEqualTo(right + 0.5);
+		}
+		// the time: date over clock, the full time as the title
+		Locator time = this.page.locator("#flow-rows tr").first().locator("td.col-time time");
+		assertThat(time).hasAttribute("title", java.util.regex.Pattern.compile("^2021-\\d\\d-\\d\\dT.*Z$"));
+		assertThat(time.locator(".date")).hasText(java.util.regex.Pattern.compile("^2021-\\d\\d-\\d\\d$"));
+		assertThat(time.locator(".clock")).hasText(java.util.regex.Pattern.compile("^\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,3})?Z$"));
+		screenshot("flows-1280");
+
+		// sorting is announced on the column header
+		Locator source = this.page.locator("#flows th.col-source button.sort");
+		source.click();
+		assertThat(this.page.locator("#flows th.col-source")).hasAttribute("aria-sort", "ascending");
+		assertThat(source.getAttribute("aria-sort")).as("aria-sort on the button").isNull();
+		source.click();
+		assertThat(this.page.locator("#flows th.col-source")).hasAttribute("aria-sort", "descending");
+		this.page.locator("#flows th.col-port button.sort").click();
+		assertThat(this.page.locator("#flows th.col-port")).hasAttribute("aria-sort", "ascending");
+		assertThat(this.page.locator("#flows th[aria-sort]")).hasCount(1);
+	}
+
+	@Test
+	void labelSelectorShouldHideFlowsOfEitherSideAndGoIntoTheCommand() {
+		signIn(Role.VIEWER);
+		open("/workspaces/" + this.ws + "/flows");
+		assertThat(this.page.locator("#flow-rows")).containsText("prometheus");
+		this.page.getByLabel("Label selector").fill("app=prometheus");
+		button("Apply").click();
+		assertThat(this.page).hasURL(java.util.regex.Pattern.compile(".*hide_label=app%3Dprometheus.*"));
+		assertThat(this.page.locator("#flow-rows tr").first()).isVisible();
+		assertThat(this.page.locator("#flow-rows")).not().containsText("prometheus");
+		assertThat(this.page.getByLabel("Label selector")).hasValue("app=prometheus");
+		assertThat(this.page.locator("#command")).hasText("hubble observe --not --label app=prometheus");
+		assertThat(this.page.locator("#command-note")).hasCount(0);
+
+		// kept with the other switches
+		this.page.getByLabel("Host").check();
+		assertThat(this.page.locator("#command"))
+			.hasText("hubble observe --not --label reserved:host --not --label app=prometheus");
+		assertThat(this.page.getByLabel("Label selector")).hasValue("app=prometheus");
+
+		this.page.getByLabel("Label selector").fill("app in (");
+		button("Apply").click();
+		assertThat(this.page.locator("#filter-error")).containsText("hide_label");
+		assertThat(this.page.getByLabel("Label selector")).hasValue("app in (");
+	}
+
+	@Test
 	void pageShouldFitA390PxScreenAndLoadOlderFlows() {
 		this.page.setViewportSize(390, 844);
 		signIn(Role.VIEWER);
@@ -259,6 +319,11 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 			.expectStatus().isOk();
 		assertThat(this.page.locator("#flow-rows tr").first()).containsText("shop/cart-1");
 		assertThat(this.page.locator("#flow-rows tr").first()).containsText("POLICY_DENIED");
+		// the live row has the page rows' shape: date over clock, the full time as the title
+		Locator time = this.page.locator("#flow-rows tr").first().locator("td.col-time time");
+		assertThat(time).hasAttribute("title", java.util.regex.Pattern.compile("^\\d{4}-.*T.*Z$"));
+		assertThat(time.locator(".date")).hasText(java.util.regex.Pattern.compile("^\\d{4}-\\d\\d-\\d\\d$"));
+		assertThat(time.locator(".clock")).hasText(java.util.regex.Pattern.compile("^\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,3})?Z$"));
 
 		button("Pause").click();
 		as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/flows")
