@@ -162,7 +162,7 @@ class PublishPagesBrowserIntegrationTests extends BrowserTest {
 			screenshot("publication-ssh-1280");
 
 			open("/workspaces/" + ws + "/targets/gitssh");
-			assertThat(this.page.locator("body")).containsText("knownHosts, passphrase, privateKey");
+			assertThat(this.page.locator("body")).containsText("SSH key (set), with a passphrase, known hosts set");
 			assertThat(this.page.content()).doesNotContain(privateKey.lines().skip(1).findFirst().get(), passphrase);
 			screenshot("publish-ssh-target-1280");
 		}
