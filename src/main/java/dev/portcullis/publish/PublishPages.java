@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,7 +36,8 @@ import org.springframework.web.server.ServerWebExchange;
  * Publishing pages: the workspace's publishing page ({@code /workspaces/{ws}/publishing}: targets with their last
  * recorded drift check, the forms that add a Git and a Kubernetes target (admins; credential fields write-only), the
  * publish form (reviewers: "Show the plan" queues a dry run, "Publish now" an apply) and recent publications), a
- * target's page (settings, drift with "Check now", "Publish again" and "Propose the live state as a change", delete),
+ * target's page (settings, drift with "Check now", "Publish again" and "Propose the live state as a change",
+ * an "Edit" form for admins (the add form's fields, filled; secrets "set" or "not set", an empty one kept), delete),
  * a publication's record (status, plan as diffs, results, commit, error; polls itself while it runs; "Apply this
  * plan" after a dry run, "Retry" after a failure), and the summary fragment the workspace page loads.
  */
@@ -59,6 +61,11 @@ class PublishPages {
 
 	private static final AddForm GIT_FORM = new AddForm(Map.of("branch", "main", "authType", "none", "forgeKind",
 			"none"), Map.of(), "");
+
+	private static final String[] GIT_FIELDS = { "name", "url", "branch", "path", "authType", "username", "knownHosts",
+			"forgeKind", "forgeApiUrl", "forgeProject", "forgePullRequest", "forgeCommitStatus" };
+
+	private static final String[] KUBERNETES_FIELDS = { "name", "server", "caData", "authType" };
 
 	private static final AddForm KUBERNETES_FORM = new AddForm(Map.of("authType", "token"), Map.of(), "");
 
@@ -97,8 +104,20 @@ class PublishPages {
 			String requestedAt, @Nullable String commit, @Nullable String error) {
 	}
 
-	/** An add-target form's values and messages (secrets are never among the values: they are not filled back). */
-	record AddForm(Map<String, String> values, Map<String, String> errors, String banner) {
+	/**
+	 * A target form's values and messages (secrets are never among the values: they are not filled back); on the
+	 * target page's "Edit" form, {@code stored} names the credentials the target holds (shown as "set").
+	 */
+	record AddForm(Map<String, String> values, Map<String, String> errors, String banner, Set<String> stored) {
+
+		AddForm(Map<String, String> values, Map<String, String> errors, String banner) {
+			this(values, errors, banner, Set.of());
+		}
+
+	}
+
+	/** One of a target's settings as the target page words it ("Authentication", "token (set)"). */
+	record Setting(String label, String value) {
 	}
 
 	@GetMapping("/workspaces/{workspace}/publishing")
@@ -121,10 +140,7 @@ class PublishPages {
 	Mono<Rendering> add(@PathVariable String workspace, ServerWebExchange exchange) {
 		return exchange.getFormData().flatMap((form) -> {
 			boolean kubernetes = "kubernetes".equals(form.getFirst("type"));
-			Map<String, String> values = kubernetes ? values(form, "name", "server", "caData", "authType")
-					: values(form, "name", "url", "branch", "path", "authType", "username",
-							"knownHosts", "forgeKind", "forgeApiUrl", "forgeProject", "forgePullRequest",
-							"forgeCommitStatus");
+			Map<String, String> values = values(form, kubernetes ? KUBERNETES_FIELDS : GIT_FIELDS);
 			Targets.Form target = kubernetes ? kubernetesTarget(values, form) : gitTarget(values, form);
 			return Actor.current(exchange)
 				.flatMap((by) -> this.targets.save(workspace, target, true, by))
@@ -134,16 +150,145 @@ class PublishPages {
 					if (ex.reason == PublishRefused.Reason.NOT_FOUND) {
 						return Mono.error(new PageError(HttpStatus.NOT_FOUND, ex.getMessage()));
 					}
-					Map<String, String> errors = new LinkedHashMap<>();
-					String field = (ex.field != null) ? formField(ex.field)
-							: kubernetes ? "server" : credentialNamed(ex.getMessage());
-					errors.put(field, ex.getMessage());
-					AddForm failed = new AddForm(values, errors, "");
+					AddForm failed = new AddForm(values, errors(ex, kubernetes), "");
 					return render(exchange, workspace, kubernetes ? GIT_FORM : failed,
 							kubernetes ? failed : KUBERNETES_FORM, HttpStatus.UNPROCESSABLE_ENTITY,
 							"The target was not added: see the message below.");
 				});
 		});
+	}
+
+	/** A refused save's message under the form field it is about. */
+	private static Map<String, String> errors(PublishRefused ex, boolean kubernetes) {
+		String field = (ex.field != null) ? formField(ex.field)
+				: kubernetes ? "server" : credentialNamed(ex.getMessage());
+		return Map.of(field, String.valueOf(ex.getMessage()));
+	}
+
+	/**
+	 * The target page's "Edit" form: the add form's fields for the target's type, saved as the API's PUT saves
+	 * ({@link Targets#save}: the adapter's check, audited {@code target.update}); the name is the path's and cannot
+	 * change; an empty secret field keeps the stored secret. Refused: the page again (422, 409 when someone else saved
+	 * meanwhile) with the message next to its field and nothing changed.
+	 */
+	@PostMapping("/workspaces/{workspace}/targets/{name}")
+	Mono<Rendering> edit(@PathVariable String workspace, @PathVariable String name, ServerWebExchange exchange) {
+		return this.targets.find(workspace, name)
+			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
+			.zipWith(exchange.getFormData())
+			.flatMap((t) -> {
+				TargetRow row = t.getT1();
+				boolean kubernetes = row.type().equals("kubernetes");
+				Map<String, String> values = values(t.getT2(), kubernetes ? KUBERNETES_FIELDS : GIT_FIELDS);
+				values.put("name", name);
+				Targets.Form target = kubernetes ? kubernetesTarget(values, t.getT2()) : gitTarget(values, t.getT2());
+				return Actor.current(exchange)
+					.flatMap((by) -> this.targets.save(workspace, target, false, by))
+					.map((saved) -> Rendering.redirectTo("/workspaces/" + workspace + "/targets/" + name + "?saved")
+						.build())
+					.onErrorResume(PublishRefused.class, (ex) -> {
+						if (ex.reason == PublishRefused.Reason.NOT_FOUND) {
+							return Mono.error(new PageError(HttpStatus.NOT_FOUND, ex.getMessage()));
+						}
+						if (ex.reason == PublishRefused.Reason.CONFLICT) {
+							return targetPage(exchange, workspace, name, null, HttpStatus.CONFLICT, ex.getMessage());
+						}
+						AddForm failed = new AddForm(values, errors(ex, kubernetes), "", row.credentialNames());
+						return targetPage(exchange, workspace, name, failed, HttpStatus.UNPROCESSABLE_ENTITY,
+								"The target was not changed: see the message below.");
+					});
+			});
+	}
+
+	/** The edit form filled with a target's settings (its secrets by name only). */
+	static AddForm editForm(TargetRow row) {
+		Map<String, String> s = row.settings();
+		Map<String, String> values = new LinkedHashMap<>();
+		values.put("name", row.name());
+		if (row.type().equals("kubernetes")) {
+			values.put("server", s.getOrDefault("server", ""));
+			values.put("caData", s.getOrDefault("caData", ""));
+			values.put("authType", s.getOrDefault("auth.type", "token"));
+		}
+		else {
+			values.put("url", s.getOrDefault("url", ""));
+			values.put("branch", s.getOrDefault("branch", "main"));
+			values.put("path", s.getOrDefault("path", ""));
+			values.put("authType", row.authType());
+			values.put("username", "");
+			values.put("knownHosts", "");
+			values.put("forgeKind", s.getOrDefault(Targets.FORGE_KIND, "none"));
+			values.put("forgeApiUrl", s.getOrDefault(Targets.FORGE_API_URL, ""));
+			values.put("forgeProject", s.getOrDefault(Targets.FORGE_PROJECT, ""));
+			values.put("forgePullRequest", s.getOrDefault(Targets.FORGE_PULL_REQUEST, "false"));
+			values.put("forgeCommitStatus", s.getOrDefault(Targets.FORGE_COMMIT_STATUS, "false"));
+		}
+		return new AddForm(values, Map.of(), "", row.credentialNames());
+	}
+
+	/**
+	 * A target's settings in words, never a secret: where it publishes, how it authenticates (with which credentials
+	 * are set), and for Git whether it opens pull requests (to which forge and project) and sets the
+	 * {@code portcullis/impact} commit status.
+	 */
+	static List<Setting> describe(TargetRow row) {
+		Map<String, String> s = row.settings();
+		List<Setting> out = new ArrayList<>();
+		if (row.type().equals("kubernetes")) {
+			String server = s.getOrDefault("server", "");
+			out.add(new Setting("API server", server.isBlank() ? "the cluster Portcullis runs in" : server));
+			out.add(new Setting("Certificate authority", s.getOrDefault("caData", "").isBlank()
+					? "the system's trusted authorities" : "set"));
+			String auth = s.getOrDefault("auth.type", "token");
+			out.add(new Setting("Authentication", switch (auth) {
+				case "token" -> "bearer token" + setOrNot(row, "token");
+				case "clientCertificate" -> "client certificate and key" + setOrNot(row, "clientCertificate",
+						"clientKey");
+				case "serviceAccount" -> "in-cluster service account";
+				default -> auth;
+			}));
+			return out;
+		}
+		out.add(new Setting("Repository", s.getOrDefault("url", "")));
+		out.add(new Setting("Branch", s.getOrDefault("branch", "main")));
+		String path = s.getOrDefault("path", "");
+		out.add(new Setting("Folder", path.isBlank() ? "the repository's root" : path));
+		String auth = row.authType();
+		out.add(new Setting("Authentication", switch (auth) {
+			case "token" -> "token" + setOrNot(row, "token")
+					+ (row.credentialNames().contains("username") ? ", with a user name" : "");
+			case "ssh-key" -> "SSH key" + setOrNot(row, "privateKey")
+					+ (row.credentialNames().contains("passphrase") ? ", with a passphrase" : "")
+					+ (row.credentialNames().contains("knownHosts") ? ", known hosts set" : ", known hosts not set");
+			default -> auth;
+		}));
+		String kind = s.getOrDefault(Targets.FORGE_KIND, "none");
+		String forge = switch (kind) {
+			case "github" -> "GitHub";
+			case "gitlab" -> "GitLab";
+			default -> "";
+		};
+		String api = s.getOrDefault(Targets.FORGE_API_URL, "");
+		if (api.isBlank()) {
+			api = kind.equals("gitlab") ? "https://gitlab.com/api/v4" : "https://api.github.com";
+		}
+		String project = s.getOrDefault(Targets.FORGE_PROJECT, "");
+		String where = forge.isEmpty() ? "" : ", to " + forge + " at " + api + ", project "
+				+ (project.isBlank() ? "from the repository URL" : project);
+		out.add(new Setting("Pull requests", "true".equals(s.get(Targets.FORGE_PULL_REQUEST)) ? "on" + where
+				: "off (publications are pushed to the branch)"));
+		out.add(new Setting("Commit status portcullis/impact",
+				"true".equals(s.get(Targets.FORGE_COMMIT_STATUS)) ? "on" + where : "off"));
+		return out;
+	}
+
+	private static String setOrNot(TargetRow row, String... credentials) {
+		for (String credential : credentials) {
+			if (!row.credentialNames().contains(credential)) {
+				return " (not set)";
+			}
+		}
+		return " (set)";
 	}
 
 	private static Targets.Form gitTarget(Map<String, String> values, MultiValueMap<String, String> form) {
@@ -299,6 +444,14 @@ class PublishPages {
 
 	@GetMapping("/workspaces/{workspace}/targets/{name}")
 	Mono<Rendering> target(@PathVariable String workspace, @PathVariable String name, ServerWebExchange exchange) {
+		boolean saved = exchange.getRequest().getQueryParams().containsKey("saved");
+		return targetPage(exchange, workspace, name, null, HttpStatus.OK,
+				saved ? "The target was checked and saved." : null);
+	}
+
+	/** The target page; {@code edit} null: the edit form filled from the stored target. */
+	private Mono<Rendering> targetPage(ServerWebExchange exchange, String workspace, String name,
+			@Nullable AddForm edit, HttpStatus status, @Nullable String banner) {
 		return Mono.zip(Actor.current(exchange), this.targets.find(workspace, name))
 			.onErrorMap(PublishRefused.class, (ex) -> new PageError(HttpStatus.NOT_FOUND, ex.getMessage()))
 			.flatMap((t) -> this.publications.list(workspace, null, name, 10).map(this::publicationView).collectList()
@@ -306,10 +459,13 @@ class PublishPages {
 					TargetRow row = t.getT2();
 					Drifts.Report drift = this.drifts.last(row);
 					return Rendering.view("publish/target")
+						.status(status)
 						.modelAttribute("workspace", workspace)
 						.modelAttribute("target", view(row))
-						.modelAttribute("settings", new java.util.TreeMap<>(row.settings()))
-						.modelAttribute("credentials", String.join(", ", row.credentialNames().stream().sorted().toList()))
+						.modelAttribute("settings", describe(row))
+						.modelAttribute("edit", (edit != null) ? edit : editForm(row))
+						.modelAttribute("banner", (banner != null) ? banner : "")
+						.modelAttribute("bannerError", status.isError())
 						.modelAttribute("drift", (drift.drift() != null) ? drift.drift() : List.of())
 						.modelAttribute("proposed", drift.proposed())
 						.modelAttribute("driftChecked", drift.checkedAt() != null)
@@ -435,8 +591,8 @@ class PublishPages {
 	}
 
 	/**
-	 * The form field a failed check is about: the credential its message names first ("the private key
-	 * (auth.privateKey) ..."), else the URL.
+	 * The form field a failed check is about: the forge's API URL or project, the branch ("The branch ... does not
+	 * exist"), the credential its message names first ("the private key (auth.privateKey) ..."), else the URL.
 	 */
 	static String credentialNamed(@Nullable String message) {
 		String text = (message != null) ? message : "";
@@ -445,6 +601,9 @@ class PublishPages {
 		}
 		if (text.startsWith("Cannot tell the ")) {
 			return "forgeProject";
+		}
+		if (text.startsWith("The branch ")) {
+			return "branch";
 		}
 		Matcher named = CREDENTIAL.matcher(text);
 		return named.find() ? named.group(1) : "url";

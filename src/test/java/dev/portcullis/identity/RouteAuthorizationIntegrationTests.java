@@ -99,6 +99,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/publishing/summary                       VIEWER
 			POST   /workspaces/{workspace}/targets                                  ADMIN
 			GET    /workspaces/{workspace}/targets/{name}                           VIEWER
+			POST   /workspaces/{workspace}/targets/{name}                           ADMIN
 			POST   /workspaces/{workspace}/targets/{name}/drift                     ADMIN
 			POST   /workspaces/{workspace}/targets/{name}/delete                    ADMIN
 			POST   /workspaces/{workspace}/targets/{name}/propose-live              AUTHOR

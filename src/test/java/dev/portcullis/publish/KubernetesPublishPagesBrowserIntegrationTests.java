@@ -120,7 +120,7 @@ class KubernetesPublishPagesBrowserIntegrationTests extends BrowserTest {
 			assertThat(this.page.locator("#publish-summary")).containsText(cluster.url());
 			this.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("prod")).click();
 			assertThat(this.page.locator("h1")).hasText("prod");
-			assertThat(this.page.locator("main")).containsText("token (set; never shown)");
+			assertThat(this.page.locator("main")).containsText("bearer token (set)");
 			assertThat(this.page.content()).doesNotContain(ApiServerDouble.TOKEN);
 			screenshot("k8s-added-target-390");
 		}

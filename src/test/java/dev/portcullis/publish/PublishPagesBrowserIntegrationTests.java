@@ -162,12 +162,56 @@ class PublishPagesBrowserIntegrationTests extends BrowserTest {
 			screenshot("publication-ssh-1280");
 
 			open("/workspaces/" + ws + "/targets/gitssh");
-			assertThat(this.page.locator("body")).containsText("knownHosts, passphrase, privateKey");
+			assertThat(this.page.locator("body")).containsText("SSH key (set), with a passphrase, known hosts set");
 			assertThat(this.page.content()).doesNotContain(privateKey.lines().skip(1).findFirst().get(), passphrase);
 			screenshot("publish-ssh-target-1280");
 		}
 	}
 
+
+	@Test
+	void adminShouldEditAGitTargetsBranchOnItsPageAndSeeTheNewSettingInWords() throws Exception {
+		String ws = workspaceWithOnePolicy("tedit-");
+		Path bare = TestRepositories.bare(this.dir, "ops.git");
+		for (String branch : new String[] { "release", "staging" }) {
+			try (org.eclipse.jgit.lib.Repository repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+				.setGitDir(bare.toFile()).build()) {
+				org.eclipse.jgit.lib.RefUpdate update = repo.updateRef("refs/heads/" + branch);
+				update.setNewObjectId(repo.resolve("refs/heads/main"));
+				update.update();
+			}
+		}
+		as(Role.ADMIN).post().uri("/api/v1/workspaces/{ws}/targets", ws).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", "gitops", "type", "git", "url", bare.toUri().toString(), "path", "clusters/prod"))
+			.exchange().expectStatus().isCreated();
+		signIn(Role.ADMIN);
+		Map<Integer, String> branches = Map.of(1280, "release", 390, "staging");
+		for (int width : new int[] { 1280, 390 }) {
+			this.page.setViewportSize(width, 900);
+			open("/workspaces/" + ws + "/targets/gitops");
+			var form = this.page.locator("#edit-target");
+			assertThat(form.getByLabel("Name", new com.microsoft.playwright.Locator.GetByLabelOptions().setExact(true)))
+				.hasValue("gitops");
+			assertThat(form.getByLabel("Folder (optional)")).hasValue("clusters/prod");
+			form.getByLabel("Branch", new com.microsoft.playwright.Locator.GetByLabelOptions().setExact(true)).fill("nope");
+			form.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions()
+				.setName("Check and save")).click();
+			assertThat(this.page.locator(".banner-error").first()).containsText("The target was not changed");
+			assertThat(this.page.locator("#edit-target .field-error")).containsText("The branch nope does not exist");
+			assertThat(this.page.locator("#target-settings")).containsText(width == 1280 ? "main" : "release");
+			screenshot("target-edit-refused-" + width);
+
+			this.page.locator("#edit-target").getByLabel("Branch", new com.microsoft.playwright.Locator.GetByLabelOptions().setExact(true)).fill(branches.get(width));
+			this.page.locator("#edit-target").getByRole(AriaRole.BUTTON,
+					new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Check and save")).click();
+			assertThat(this.page.locator(".banner-ok")).hasText("The target was checked and saved.");
+			assertThat(this.page.locator("#target-settings")).containsText("Branch" + branches.get(width));
+			assertThat(this.page.locator("#target-settings")).containsText("Pull requests");
+			assertThat(this.page.locator("#target-settings")).not().containsText("auth.type");
+			assertThat(this.page.locator("#edit-target").getByLabel("Branch", new com.microsoft.playwright.Locator.GetByLabelOptions().setExact(true))).hasValue(branches.get(width));
+			screenshot("target-edited-" + width);
+		}
+	}
 
 	/** A new workspace (name starting with {@code prefix}) holding one policy, default/web. */
 	private String workspaceWithOnePolicy(String prefix) {

@@ -100,6 +100,9 @@ public class GitAdapter implements TargetAdapter {
 
 	private static final Pattern FILE = Pattern.compile("([a-z]+)-(.+)\\.yaml");
 
+	/** An HTTP 401 or 403 in a transport error: the number alone, not digits inside a path or an id. */
+	private static final Pattern HTTP_REFUSED = Pattern.compile("(?<![\\w/.-])40[13](?![\\w/.-])");
+
 	/** {@code user@host:path} (the scp-like form Git accepts; the path must not start with {@code //}). */
 	private static final Pattern SCP_LIKE = Pattern.compile("[^/@:\\s]+@[^/@:\\s]+:(?!//).+");
 
@@ -926,7 +929,7 @@ public class GitAdapter implements TargetAdapter {
 			message = "Cannot reach " + where.shown() + ": no answer in time.";
 		}
 		else if (text.contains("not authorized") || text.contains("authentication is required")
-				|| text.contains("auth fail") || text.contains("401") || text.contains("403")
+				|| text.contains("auth fail") || HTTP_REFUSED.matcher(text).find()
 				|| text.contains("no credentialsprovider")) {
 			message = "The repository " + where.shown() + " refused the credentials (or needs some): check the token"
 					+ " and its permissions.";

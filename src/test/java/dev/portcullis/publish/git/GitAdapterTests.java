@@ -231,6 +231,15 @@ class GitAdapterTests {
 	}
 
 	@Test
+	void aMissingRepositoryWhosePathHoldsTheDigits401ShouldBeNamedMissingNotRefused() {
+		// a temporary folder's random name once read as an HTTP 401 and the page blamed the credentials
+		Target target = fileTarget(this.dir.resolve("junit-1597598294014").resolve("nope-403.git"), "main", "");
+
+		assertThatExceptionOfType(PublishFailure.class).isThrownBy(() -> this.adapter.check(target))
+			.withMessageStartingWith("There is no Git repository at ");
+	}
+
+	@Test
 	void repositoryWithoutTheBranchShouldSaySo() throws Exception {
 		Path bare = bareRepository("ops.git", "main");
 		Target target = fileTarget(bare, "production", "");
