@@ -2,10 +2,15 @@ package dev.portcullis.database;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -80,6 +85,58 @@ public abstract class LeaseLoop implements SmartLifecycle {
 
 	/** Stops the work this instance holds and gives its leases back; runs at shutdown after the last round. */
 	protected abstract void giveBack();
+
+	/**
+	 * Claims work with {@code claim} while fewer than {@code threads} ids are in {@code running} and runs each piece
+	 * on {@code pool}; its id stays in {@code running} (the set a subclass's {@link #renewOwn()} renews) until its run
+	 * ends. Does nothing once the pool is gone (the loop is stopping).
+	 */
+	protected static <W, K> void claimWhileFree(@Nullable ExecutorService pool, Set<K> running, int threads,
+			Supplier<@Nullable W> claim, Function<W, K> id, Consumer<W> run) {
+		if (pool == null) {
+			return;
+		}
+		while (running.size() < threads && !Thread.currentThread().isInterrupted()) {
+			W work = claim.get();
+			if (work == null) {
+				return;
+			}
+			K key = id.apply(work);
+			running.add(key);
+			pool.execute(() -> {
+				try {
+					run.accept(work);
+				}
+				finally {
+					running.remove(key);
+				}
+			});
+		}
+	}
+
+	/**
+	 * Claims and runs work on the calling thread, one piece after the other, until none is due (tests: "another
+	 * instance", and a single pass by hand); how many ran. Ids are in {@code running} while they run, as above.
+	 */
+	protected static <W, K> int claimAndRunHere(Set<K> running, Supplier<@Nullable W> claim, Function<W, K> id,
+			Consumer<W> run) {
+		int ran = 0;
+		for (;;) {
+			W work = claim.get();
+			if (work == null) {
+				return ran;
+			}
+			K key = id.apply(work);
+			running.add(key);
+			try {
+				run.accept(work);
+			}
+			finally {
+				running.remove(key);
+			}
+			ran++;
+		}
+	}
 
 	/** One round: renew, then claim. */
 	protected void tick() {

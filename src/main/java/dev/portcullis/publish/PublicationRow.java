@@ -1,11 +1,12 @@
 package dev.portcullis.publish;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 
-import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
+
+import static dev.portcullis.database.Columns.instant;
+import static dev.portcullis.database.Columns.json;
 
 /**
  * One row of the outbox ({@code publication}). JSON columns are kept as text: {@code stateVersions} a list of
@@ -43,18 +44,6 @@ record PublicationRow(long id, long workspaceId, String workspace, @Nullable Lon
 				r.get("requested_by", String.class), instant(r, "requested_at"), instant(r, "started_at"),
 				instant(r, "finished_at"), r.get("pull_request", String.class), r.get("commit_status", String.class),
 				r.get("claim_token", Long.class), json(r, "notes"), r.get("superseded_by", Long.class));
-	}
-
-	@SuppressWarnings("NullAway")
-	private static Instant instant(Readable r, String column) {
-		OffsetDateTime value = r.get(column, OffsetDateTime.class);
-		return (value != null) ? value.toInstant() : null;
-	}
-
-	@SuppressWarnings("NullAway")
-	private static String json(Readable r, String column) {
-		Json value = r.get(column, Json.class);
-		return (value != null) ? value.asString() : null;
 	}
 
 }

@@ -167,25 +167,9 @@ class PublishWorker extends LeaseLoop {
 	/** Claims due publications while a thread is free; each runs on the worker's threads. */
 	@Override
 	protected void claimFree() {
-		ExecutorService pool = this.workers;
-		if (pool == null) {
-			return;
-		}
-		while (this.running.size() < this.settings.threads() && !Thread.currentThread().isInterrupted()) {
-			PublicationRow row = this.publications.claim(owner(), this.settings.lease()).block(STORE);
-			if (row == null) {
-				return;
-			}
-			this.running.add(row.id());
-			pool.execute(() -> {
-				try {
-					run(row);
-				}
-				finally {
-					this.running.remove(row.id());
-				}
-			});
-		}
+		claimWhileFree(this.workers, this.running, this.settings.threads(),
+				() -> this.publications.claim(owner(), this.settings.lease()).block(STORE), PublicationRow::id,
+				this::run);
 	}
 
 	/**
@@ -208,21 +192,9 @@ class PublishWorker extends LeaseLoop {
 			}
 		}, every, every, TimeUnit.MILLISECONDS);
 		try {
-			int ran = 0;
-			for (;;) {
-				PublicationRow row = this.publications.claim(owner(), this.settings.lease()).block(STORE);
-				if (row == null) {
-					return ran;
-				}
-				this.running.add(row.id());
-				try {
-					run(row);
-				}
-				finally {
-					this.running.remove(row.id());
-				}
-				ran++;
-			}
+			return claimAndRunHere(this.running,
+					() -> this.publications.claim(owner(), this.settings.lease()).block(STORE), PublicationRow::id,
+					this::run);
 		}
 		finally {
 			renewals.shutdownNow();

@@ -142,13 +142,13 @@ public class NodeAgentEvents {
 		catch (StatusRuntimeException ex) {
 			if (ex.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
 				return Reading.unknown("the Relay at " + relay.address() + " does not serve GetNodes ("
-						+ describe(ex.getStatus()) + "); is it a Hubble Relay?");
+						+ RelayFollower.describe(ex.getStatus()) + "); is it a Hubble Relay?");
 			}
 			if (ex.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
 				return Reading.unknown("the Relay at " + relay.address() + " did not answer within " + timeout.toMillis()
 						+ " ms");
 			}
-			return Reading.unknown("the Relay at " + relay.address() + " cannot be reached: " + describe(ex.getStatus()));
+			return Reading.unknown("the Relay at " + relay.address() + " cannot be reached: " + RelayFollower.describe(ex.getStatus()));
 		}
 		catch (InvalidProtocolBufferException ex) {
 			return Reading.unknown("the Relay sent a response that is not a GetNodesResponse (" + ex.getMessage() + ")");
@@ -276,11 +276,11 @@ public class NodeAgentEvents {
 				}
 				else if (status.getCode() == Status.Code.UNIMPLEMENTED) {
 					done.complete(new NodeEvents(name, "its Hubble server at " + address
-							+ " does not serve agent events (" + describe(status) + ")", List.of()));
+							+ " does not serve agent events (" + RelayFollower.describe(status) + ")", List.of()));
 				}
 				else {
 					done.complete(new NodeEvents(name, "its Hubble server at " + address + " cannot be reached: "
-							+ describe(status), List.of()));
+							+ RelayFollower.describe(status), List.of()));
 				}
 			}
 
@@ -349,16 +349,6 @@ public class NodeAgentEvents {
 	private static String text(JsonNode node, String field) {
 		JsonNode value = node.get(field);
 		return (value == null || value.isNull()) ? "" : value.asString();
-	}
-
-	private static String describe(Status status) {
-		String text = status.getCode() + ((status.getDescription() != null) ? ": " + status.getDescription() : "");
-		Throwable cause = status.getCause();
-		while (cause != null && cause.getCause() != null) {
-			cause = cause.getCause();
-		}
-		return (cause != null && cause.getMessage() != null && !text.contains(cause.getMessage()))
-				? text + " (" + cause.getMessage() + ")" : text;
 	}
 
 }

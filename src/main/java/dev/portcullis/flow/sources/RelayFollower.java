@@ -265,7 +265,8 @@ final class RelayFollower extends Follower {
 		lines.clear();
 	}
 
-	private static String describe(Status status) {
+	/** A gRPC status in words: its code, its description and the innermost cause's message when it adds one. */
+	static String describe(Status status) {
 		String text = status.getCode() + ((status.getDescription() != null) ? ": " + status.getDescription() : "");
 		Throwable cause = status.getCause();
 		while (cause != null && cause.getCause() != null) {

@@ -1,13 +1,14 @@
 package dev.portcullis.replay.run;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import dev.portcullis.replay.ReplayProgress;
-import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
+
+import static dev.portcullis.database.Columns.instant;
+import static dev.portcullis.database.Columns.json;
 
 /**
  * One replay run ({@code replay_run}) as its owner and the worker read it.
@@ -62,18 +63,6 @@ public record ReplayRun(UUID id, String workspace, String requestedBy, Instant r
 				instant(r, "finished_at"), json(r, "report"), r.get("error", String.class),
 				r.get("error_type", String.class), json(r, "page_form"), json(r, "window_filter"),
 				instant(r, "window_at"), json(r, "baseline"), json(r, "candidate"));
-	}
-
-	@SuppressWarnings("NullAway")
-	private static Instant instant(Readable r, String column) {
-		OffsetDateTime value = r.get(column, OffsetDateTime.class);
-		return (value != null) ? value.toInstant() : null;
-	}
-
-	@SuppressWarnings("NullAway")
-	private static String json(Readable r, String column) {
-		Json value = r.get(column, Json.class);
-		return (value != null) ? value.asString() : null;
 	}
 
 }

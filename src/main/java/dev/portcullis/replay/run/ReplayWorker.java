@@ -144,44 +144,14 @@ class ReplayWorker extends LeaseLoop {
 
 	@Override
 	protected void claimFree() {
-		ExecutorService pool = this.workers;
-		if (pool == null) {
-			return;
-		}
-		while (this.running.size() < this.settings.threads() && !Thread.currentThread().isInterrupted()) {
-			ReplayRun run = this.runs.claim(owner(), this.settings.lease()).block(STORE);
-			if (run == null) {
-				return;
-			}
-			this.running.add(run.id());
-			pool.execute(() -> {
-				try {
-					run(run);
-				}
-				finally {
-					this.running.remove(run.id());
-				}
-			});
-		}
+		claimWhileFree(this.workers, this.running, this.settings.threads(),
+				() -> this.runs.claim(owner(), this.settings.lease()).block(STORE), ReplayRun::id, this::run);
 	}
 
 	/** Runs claimed runs on the calling thread until none is due (tests: "another instance"). */
 	int drain() {
-		int ran = 0;
-		for (;;) {
-			ReplayRun run = this.runs.claim(owner(), this.settings.lease()).block(STORE);
-			if (run == null) {
-				return ran;
-			}
-			this.running.add(run.id());
-			try {
-				run(run);
-			}
-			finally {
-				this.running.remove(run.id());
-			}
-			ran++;
-		}
+		return claimAndRunHere(this.running, () -> this.runs.claim(owner(), this.settings.lease()).block(STORE),
+				ReplayRun::id, this::run);
 	}
 
 	/** Runs one claimed run to its end (or back to PENDING when the engine pool is full). */
