@@ -52,7 +52,8 @@ function summary(item) {
         seen.push(one);
       }
     });
-    by = decided.error ? `— (${decided.error})` : seen.join(', ');
+    // as FlowRowView: the deciding policies, or that none took part (not enforced, a reply)
+    by = decided.error ? `— (${decided.error})` : (seen.length ? seen.join(', ') : 'no policy');
   }
   return {
     time: text(item.time),

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * @param token the row's cursor (it names the flow in detail links)
  * @param time ISO-8601
  * @param summary the Hubble UI columns
- * @param decidedBy the deciding policies and versions ("" when none), or why no decision was made
- * @param decidedVerdict the engine's verdict under the policies then, or ""
+ * @param decidedBy the deciding policies and versions, "no policy" when none took part (not enforced, a reply), or
+ *        why no decision was made ("" when the flow was not decided)
+ * @param decidedVerdict the engine's verdict under the policies then with its one-line reason, or ""
  */
 record FlowRowView(String token, String time, FlowSummary summary, String decidedBy, String decidedVerdict) {
 
@@ -20,8 +21,15 @@ record FlowRowView(String token, String time, FlowSummary summary, String decide
 		String by = "";
 		String verdict = "";
 		if (decided != null) {
-			by = (decided.error() != null) ? "— (" + decided.error() + ")" : decided.policiesText();
-			verdict = (decided.verdict() != null) ? decided.verdict() : "";
+			String policies = decided.policiesText();
+			if (decided.error() != null) {
+				by = "— (" + decided.error() + ")";
+			}
+			else {
+				by = policies.isEmpty() ? "no policy" : policies;
+			}
+			String why = (decided.summary() != null) ? decided.summary() : decided.verdict();
+			verdict = (why != null) ? why : "";
 		}
 		return new FlowRowView(row.cursor().token(), row.time().toString(), FlowSummary.of(row.facts()), by, verdict);
 	}

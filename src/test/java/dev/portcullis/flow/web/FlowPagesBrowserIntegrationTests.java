@@ -248,6 +248,11 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(time.locator(".date")).hasText(java.util.regex.Pattern.compile("^2021-\\d\\d-\\d\\d$"));
 		assertThat(time.locator(".clock")).hasText(java.util.regex.Pattern.compile("^\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,3})?Z$"));
 		screenshot("flows-1280");
+		// no policy in this workspace: "Decided by" says so rather than staying blank, and its title says why
+		Locator decided = this.page.locator("#flow-rows tr").first().locator("td.col-decided");
+		assertThat(decided).hasText("no policy");
+		assertThat(decided).hasAttribute("title",
+				java.util.regex.Pattern.compile("^Engine verdict under the policies then: FORWARDED: (egress|ingress) not "));
 
 		// sorting is announced on the column header
 		Locator source = this.page.locator("#flows th.col-source button.sort");
@@ -324,6 +329,7 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(time).hasAttribute("title", java.util.regex.Pattern.compile("^\\d{4}-.*T.*Z$"));
 		assertThat(time.locator(".date")).hasText(java.util.regex.Pattern.compile("^\\d{4}-\\d\\d-\\d\\d$"));
 		assertThat(time.locator(".clock")).hasText(java.util.regex.Pattern.compile("^\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,3})?Z$"));
+		assertThat(this.page.locator("#flow-rows tr").first().locator("td.col-decided")).hasText("no policy");
 
 		button("Pause").click();
 		as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/flows")
