@@ -17,6 +17,17 @@ import org.jspecify.annotations.Nullable;
 public record ObjectResult(String kind, String namespace, String name, Outcome outcome, String message,
 		@Nullable String resourceVersion) {
 
+	/**
+	 * How the message of an object not applied because other field managers own some of its fields begins
+	 * (Kubernetes server-side apply answered 409); publishing again with {@code forceConflicts} takes them over.
+	 */
+	public static final String CONFLICT = "not applied: other field managers own ";
+
+	/** Whether the object was not applied because other field managers own some of its fields. */
+	public boolean conflict() {
+		return this.outcome == Outcome.FAILED && this.message.startsWith(CONFLICT);
+	}
+
 	/** {@code kind/namespace/name}, or {@code kind/name} when cluster-wide. */
 	public String ref() {
 		return PlanItem.ref(this.kind, this.namespace, this.name);

@@ -412,6 +412,7 @@ class PublishPages {
 					.modelAttribute("changes", plan.stream().filter((p) -> p.action() != PlanItem.Action.UNCHANGED)
 						.count())
 					.modelAttribute("results", results)
+					.modelAttribute("conflicts", !row.forceConflicts() && results.stream().anyMatch(ObjectResult::conflict))
 					.modelAttribute("running", !row.finished())
 					.modelAttribute("following", !row.finished() || (nodes != null && nodes.checking()))
 					.modelAttribute("nodes", nodes)

@@ -82,6 +82,29 @@ class KubernetesPublishPagesBrowserIntegrationTests extends BrowserTest {
 			assertThat(this.page.locator("h1")).containsText("Accept the live state of target prod");
 			assertThat(this.page.locator("main")).containsText("web");
 			screenshot("k8s-live-proposed-390");
+
+			// publishing over the edit: the field kubectl-edit owns stops the apply and is named; the page then
+			// offers to take it over, which the user must choose
+			open("/workspaces/" + ws + "/publishing");
+			assertThat(this.page.locator("#publish-force-conflicts")).not().isChecked();
+			this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Publish now")).click();
+			assertThat(this.page.locator("h1")).containsText("Publication #");
+			this.worker.drain();
+			assertThat(this.page.locator("#publication-status")).hasText("FAILED",
+					new LocatorAssertions.HasTextOptions().setTimeout(20000));
+			assertThat(this.page.locator("#results")).containsText("kubectl-edit");
+			assertThat(ApiServerDouble.at(cluster.get("CiliumNetworkPolicy/default/web"),
+					List.of("spec", "endpointSelector", "matchLabels", "app"))).isEqualTo("web-v2");
+			screenshot("k8s-conflict-390");
+			this.page.getByRole(AriaRole.BUTTON,
+					new Page.GetByRoleOptions().setName("Publish again, taking over the conflicting fields")).click();
+			assertThat(this.page.locator("h1")).containsText("Publication #");
+			this.worker.drain();
+			assertThat(this.page.locator("#publication-status")).hasText("SUCCEEDED",
+					new LocatorAssertions.HasTextOptions().setTimeout(20000));
+			assertThat(this.page.locator("#publish-force")).hasCount(0);
+			assertThat(ApiServerDouble.at(cluster.get("CiliumNetworkPolicy/default/web"),
+					List.of("spec", "endpointSelector", "matchLabels", "app"))).isEqualTo("web");
 		}
 	}
 

@@ -258,7 +258,7 @@ public final class KubernetesAdapter implements TargetAdapter {
 		}
 		catch (KubernetesClientException ex) {
 			if (ex.getCode() == 409) {
-				return failed(item, "not applied: other field managers own " + String.join(", ", conflicts(ex))
+				return failed(item, ObjectResult.CONFLICT + String.join(", ", conflicts(ex))
 						+ "; publish again taking over conflicting fields to force it");
 			}
 			return failed(item, "not applied: " + words(target, ex, "applying " + item.ref()));
