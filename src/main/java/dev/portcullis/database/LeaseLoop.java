@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -77,14 +78,31 @@ public abstract class LeaseLoop implements SmartLifecycle {
 		return Duration.ZERO;
 	}
 
-	/** Extends the leases this instance holds; runs first in every round. */
-	protected abstract void renewOwn();
+	/**
+	 * Extends the leases this instance holds; runs first in every round. Nothing by default: for loops whose claim is
+	 * held for one check that its lease outlasts (or that is simply repeated).
+	 */
+	protected void renewOwn() {
+	}
 
 	/** Claims free or expired leases ({@code FOR UPDATE SKIP LOCKED}) and starts their work; runs after the renewal. */
 	protected abstract void claimFree();
 
-	/** Stops the work this instance holds and gives its leases back; runs at shutdown after the last round. */
-	protected abstract void giveBack();
+	/**
+	 * Stops the work this instance holds and gives its leases back; runs at shutdown after the last round. Nothing by
+	 * default: a claim that ends with its check needs no giving back, and one cut off by the shutdown expires.
+	 */
+	protected void giveBack() {
+	}
+
+	/** Daemon threads named {@code name}, for a loop's own pool of workers. */
+	protected static ThreadFactory daemonThreads(String name) {
+		return (r) -> {
+			Thread t = new Thread(r, name);
+			t.setDaemon(true);
+			return t;
+		};
+	}
 
 	/**
 	 * Claims work with {@code claim} while fewer than {@code threads} ids are in {@code running} and runs each piece
@@ -164,11 +182,7 @@ public abstract class LeaseLoop implements SmartLifecycle {
 
 	/** Starts the rounds whatever {@link #enabled()} says. */
 	protected void startTicking() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((r) -> {
-			Thread t = new Thread(r, this.name);
-			t.setDaemon(true);
-			return t;
-		});
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(daemonThreads(this.name));
 		this.stopping = false;
 		executor.scheduleWithFixedDelay(this::tick, initialDelay().toMillis(), interval().toMillis(),
 				TimeUnit.MILLISECONDS);

@@ -64,19 +64,9 @@ class DriftWorker extends LeaseLoop {
 		return interval();
 	}
 
-	/** Nothing to renew: a drift claim is held for one check, which its lease outlasts (or it is repeated). */
-	@Override
-	protected void renewOwn() {
-	}
-
 	@Override
 	protected void claimFree() {
 		checkDue(null);
-	}
-
-	/** Nothing to give back: a claim ends with its check, and one cut off by the shutdown expires with its lease. */
-	@Override
-	protected void giveBack() {
 	}
 
 	/**

@@ -72,18 +72,9 @@ class NodeRollouts extends LeaseLoop {
 		return this.settings.every();
 	}
 
-	/** Nothing to renew: a claim is the next check moved on, which outlasts the check (or it is repeated). */
-	@Override
-	protected void renewOwn() {
-	}
-
 	@Override
 	protected void claimFree() {
 		checkDue(null);
-	}
-
-	@Override
-	protected void giveBack() {
 	}
 
 	/**

@@ -115,11 +115,7 @@ class PublishWorker extends LeaseLoop {
 	/** Starts the ticks whatever the settings say (tests). */
 	@Override
 	protected void startTicking() {
-		this.workers = Executors.newFixedThreadPool(this.settings.threads(), (r) -> {
-			Thread t = new Thread(r, "publish-worker");
-			t.setDaemon(true);
-			return t;
-		});
+		this.workers = Executors.newFixedThreadPool(this.settings.threads(), daemonThreads("publish-worker"));
 		super.startTicking();
 	}
 
@@ -177,11 +173,8 @@ class PublishWorker extends LeaseLoop {
 	 * their leases every tick from a timer of its own meanwhile, as the loop does.
 	 */
 	int drain() {
-		ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor((r) -> {
-			Thread t = new Thread(r, "publish-drain-renewals");
-			t.setDaemon(true);
-			return t;
-		});
+		ScheduledExecutorService renewals = Executors
+			.newSingleThreadScheduledExecutor(daemonThreads("publish-drain-renewals"));
 		long every = this.settings.tick().toMillis();
 		renewals.scheduleWithFixedDelay(() -> {
 			try {

@@ -100,11 +100,7 @@ class ReplayWorker extends LeaseLoop {
 	@Override
 	protected void startTicking() {
 		this.stopping = false;
-		this.workers = Executors.newFixedThreadPool(this.settings.threads(), (r) -> {
-			Thread t = new Thread(r, "replay-worker");
-			t.setDaemon(true);
-			return t;
-		});
+		this.workers = Executors.newFixedThreadPool(this.settings.threads(), daemonThreads("replay-worker"));
 		super.startTicking();
 	}
 
