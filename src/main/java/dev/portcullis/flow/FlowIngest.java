@@ -77,8 +77,8 @@ public class FlowIngest {
 	/** Columns of {@code flow} in the order {@link #row} writes them. */
 	static final String COPY_FLOW = "COPY flow (workspace_id, time, upload_id, count, node_name, verdict, "
 			+ "drop_reason_desc, traffic_direction, flow_type, is_reply, source_namespace, source_pod, source_workload, "
-			+ "source_labels, source_identity, source_cluster, source_ip, source_port, source_names, "
-			+ "destination_namespace, destination_pod, destination_workload, destination_labels, destination_identity, "
+			+ "source_label_set, source_identity, source_cluster, source_ip, source_port, source_names, "
+			+ "destination_namespace, destination_pod, destination_workload, destination_label_set, destination_identity, "
 			+ "destination_cluster, destination_ip, destination_port, destination_names, protocol, l7_type, "
 			+ "http_method, http_status, http_url, dns_query, flow) FROM STDIN WITH (FORMAT binary)";
 
@@ -200,6 +200,9 @@ public class FlowIngest {
 							.maxBackoff(Duration.ofSeconds(1))
 							.filter(EngineBusy.class::isInstance)), false, 1)
 					.doOnError((ex) -> inputError.compareAndSet(null, ex))
+					// the label sets a batch's rows use first, committed on a connection of their own
+					.concatMap((batch) -> batch.labelSets().isEmpty() ? Mono.just(batch)
+							: addLabelSets(batch.labelSets()).thenReturn(batch), 1)
 					// one COPY for a run of chunks: PostgreSQL consumes chunk N while chunk N+1 is parsed
 					.windowUntil(Batch::startsCopy, true, 1)
 					.concatMapDelayError((batches) -> copy(run, batches), false, 1)
@@ -261,6 +264,45 @@ public class FlowIngest {
 			parts.add(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(batch.copy(), offset, length)));
 		}
 		return parts;
+	}
+
+	/**
+	 * Adds label sets to {@code flow_label_set} on a connection of its own (committed at once, so that a long upload
+	 * holds no key another ingest waits for; a set written for an upload that then fails is kept, harmlessly), and
+	 * fails when one of the ids already stands for other labels (db/migrations/V030: a SHA-256 prefix collision,
+	 * which must not give a flow another endpoint's labels). A set another transaction adds at the same moment is
+	 * taken as it is: it has the same id, so the same labels but for such a collision.
+	 */
+	Mono<Void> addLabelSets(Map<Long, List<String>> sets) {
+		// three flat arrays: the ids, each set's size, and every set's labels one after the other
+		Long[] ids = new Long[sets.size()];
+		Integer[] sizes = new Integer[sets.size()];
+		List<String> labels = new ArrayList<>();
+		int i = 0;
+		for (Map.Entry<Long, List<String>> set : sets.entrySet()) {
+			ids[i] = set.getKey();
+			sizes[i] = set.getValue().size();
+			labels.addAll(set.getValue());
+			i++;
+		}
+		return Mono.usingWhen(Mono.from(this.connections.create()),
+				(c) -> Flux.from(c.createStatement("WITH sets AS (SELECT id, size, CAST(sum(size) OVER (ORDER BY n) - size"
+						+ " AS integer) AS start FROM unnest(CAST($1 AS bigint[]), CAST($2 AS integer[])) WITH ORDINALITY AS s(id,"
+						+ " size, n)), given AS (SELECT id, coalesce((CAST($3 AS text[]))[start + 1:start + size],"
+						+ " '{}') AS labels FROM sets), added AS (INSERT INTO flow_label_set (id, labels) SELECT id,"
+						+ " labels FROM given ON CONFLICT (id) DO NOTHING)"
+						+ " SELECT g.id FROM given g JOIN flow_label_set s ON s.id = g.id WHERE s.labels <> g.labels")
+					.bind("$1", ids)
+					.bind("$2", sizes)
+					.bind("$3", labels.toArray(String[]::new))
+					.execute())
+					.concatMap((result) -> result.map((row, meta) -> row.get(0, Long.class)))
+					.collectList()
+					.flatMap((clashes) -> clashes.isEmpty() ? Mono.<Void>empty()
+							: Mono.error(new IllegalStateException("label set id " + clashes.get(0)
+									+ " already stands for other labels (a SHA-256 prefix collision); nothing of"
+									+ " this ingest is kept"))),
+				Connection::close);
 	}
 
 	/** Makes the day's partitions of both tables on a connection of its own (committed at once). */
@@ -356,10 +398,11 @@ public class FlowIngest {
 	 * One chunk parsed: its rows as one binary COPY (header to trailer), the days that need partitions first, whether
 	 * it must start a new COPY (it needs partitions, which a COPY running before they were attached would not see,
 	 * or the batch before it handed over edges, which are added between two COPYs), and the edges it hands over
-	 * (when the ingest has gathered {@link #MAX_EDGES}; null otherwise).
+	 * (when the ingest has gathered {@link #MAX_EDGES}; null otherwise), and the label sets its rows are the first of
+	 * this ingest to use (by id, {@link LabelSets}), which {@link #addLabelSets} writes before the rows.
 	 */
 	record Batch(byte[] copy, int length, int rows, List<LocalDate> newDays, boolean startsCopy,
-			@Nullable Map<Edge, long[]> edges) {
+			@Nullable Map<Edge, long[]> edges, Map<Long, List<String>> labelSets) {
 	}
 
 	record Edge(Instant minute, String source, String destination, int port, String protocol, String verdict) {
@@ -369,12 +412,18 @@ public class FlowIngest {
 	}
 
 	/**
-	 * An endpoint's part of a flow row: its workload, its cluster, and its namespace, pod, workload and labels
+	 * An endpoint's part of a flow row: its workload, its cluster, and its namespace, pod, workload and label set
 	 * columns already encoded for the binary COPY (in {@link #COPY_FLOW}'s order; the identity, which is the flow's,
 	 * follows them).
 	 */
 	record EndpointColumns(String workload, @Nullable String cluster, byte[] encoded) {
 	}
+
+	/**
+	 * How many label set ids one ingest remembers having written (a few megabytes); beyond it the memory is cleared
+	 * and sets already written may be written again, which changes nothing.
+	 */
+	static final int MAX_LABEL_SETS = 100_000;
 
 	/** How many endpoints' {@link EndpointColumns} an ingest keeps at most (a few megabytes). */
 	static final int MAX_ENDPOINTS = 4096;
@@ -426,6 +475,9 @@ public class FlowIngest {
 
 		boolean stageCreated;
 
+		/** The label sets this ingest has handed to {@link #addLabelSets} (cleared at {@link #MAX_LABEL_SETS}). */
+		private final Set<Long> labelSetsAdded = new HashSet<>();
+
 		/** {@link #columns} of the endpoints seen, by instance; cleared when it reaches {@link #MAX_ENDPOINTS}. */
 		private final Map<Endpoint, EndpointColumns> endpointColumns = new IdentityHashMap<>();
 
@@ -435,6 +487,8 @@ public class FlowIngest {
 		private int rows;
 
 		private List<LocalDate> newDays = new ArrayList<>();
+
+		private Map<Long, List<String>> newLabelSets = new HashMap<>();
 
 		private Instant notAfter = Instant.MAX;
 
@@ -451,6 +505,7 @@ public class FlowIngest {
 			this.out = new CopyBinary(chunk.length() + chunk.length() / 2 + 1024);
 			this.rows = 0;
 			this.newDays = new ArrayList<>(1);
+			this.newLabelSets = new HashMap<>();
 			this.notAfter = Instant.now().plus(settings.maxFuture());
 			this.maxDays = settings.maxDaysPerIngest();
 			if (chunk.tooLong()) {
@@ -467,7 +522,8 @@ public class FlowIngest {
 			boolean startsCopy = this.handedOverEdges || !this.newDays.isEmpty();
 			Map<Edge, long[]> handOver = (this.edges.size() >= MAX_EDGES) ? takeEdges() : null;
 			this.handedOverEdges = handOver != null;
-			return new Batch(done.bytes(), done.length(), this.rows, this.newDays, startsCopy, handOver);
+			return new Batch(done.bytes(), done.length(), this.rows, this.newDays, startsCopy, handOver,
+					this.newLabelSets);
 		}
 
 		/** The edges gathered so far, which this run forgets. */
@@ -551,11 +607,18 @@ public class FlowIngest {
 			EndpointColumns known = this.endpointColumns.get(e);
 			if (known == null) {
 				String workload = Workloads.of(e);
+				long labelSet = LabelSets.id(e.labels());
+				if (this.labelSetsAdded.add(labelSet)) {
+					this.newLabelSets.put(labelSet, e.labels());
+					if (this.labelSetsAdded.size() >= MAX_LABEL_SETS) {
+						this.labelSetsAdded.clear();
+					}
+				}
 				known = new EndpointColumns(workload, cluster(e), CopyBinary.fragment()
 					.text(e.namespace())
 					.text(e.podName())
 					.text(workload)
-					.textArray(e.labels())
+					.int8(labelSet)
 					.toByteArray());
 				if (this.endpointColumns.size() >= MAX_ENDPOINTS) {
 					this.endpointColumns.clear();

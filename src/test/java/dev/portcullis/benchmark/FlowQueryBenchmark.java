@@ -123,17 +123,19 @@ public final class FlowQueryBenchmark {
 	/** Stores {@code flows} flows of the last 8 days in SQL, in batches of a million. */
 	private static void fill(String ws, long flows) throws Exception {
 		String namespaces = "ARRAY['" + String.join("','", NAMESPACES) + "']";
-		SqlFlows.fill(ws, flows, 9, 1_000_000, (id, from, to) ->
+		String labelSets = "SELECT ARRAY[a, 'k8s:io.kubernetes.pod.namespace=' || n] FROM unnest(" + namespaces + ") n,"
+				+ " unnest(ARRAY['k8s:app=client', 'k8s:app=server']) a";
+		SqlFlows.fill(ws, flows, 9, 1_000_000, labelSets, (id, from, to) ->
 				// g spreads flows evenly over 8 days, newest first; namespace and verdict are derived from g
 				"INSERT INTO flow (workspace_id, time, upload_id, count, node_name, verdict, drop_reason_desc,"
 				+ " traffic_direction, flow_type, is_reply, source_namespace, source_pod, source_workload,"
-				+ " source_labels, source_ip, source_port, destination_namespace, destination_pod,"
-				+ " destination_workload, destination_labels, destination_ip, destination_port, protocol, flow)"
+				+ " source_label_set, source_ip, source_port, destination_namespace, destination_pod,"
+				+ " destination_workload, destination_label_set, destination_ip, destination_port, protocol, flow)"
 				+ " SELECT " + id + ", t, (SELECT max(id) FROM flow_upload), 1, 'node-' || (g % 5), v, "
 				+ " CASE WHEN v = 'DROPPED' THEN 'POLICY_DENIED' END, 'INGRESS', 'L3_L4', false, sns,"
-				+ " 'client-' || (g % 40), sns || '/client', ARRAY['k8s:app=client', 'k8s:io.kubernetes.pod.namespace=' || sns],"
+				+ " 'client-' || (g % 40), sns || '/client', flow_label_set_id(ARRAY['k8s:app=client', 'k8s:io.kubernetes.pod.namespace=' || sns]),"
 				+ " ('10.1.' || (g % 250) || '.' || (g % 200))::inet, 30000 + (g % 20000), dns,"
-				+ " 'server-' || (g % 30), dns || '/server', ARRAY['k8s:app=server', 'k8s:io.kubernetes.pod.namespace=' || dns],"
+				+ " 'server-' || (g % 30), dns || '/server', flow_label_set_id(ARRAY['k8s:app=server', 'k8s:io.kubernetes.pod.namespace=' || dns]),"
 				+ " ('10.2.' || (g % 250) || '.' || (g % 180))::inet, 8080, 'TCP',"
 				+ " json_build_object('time', to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
 				+ "   'verdict', v, 'drop_reason_desc', CASE WHEN v = 'DROPPED' THEN 'POLICY_DENIED' END,"

@@ -133,28 +133,38 @@ public final class RecommendBenchmark {
 	/** Stores {@code flows} flows of the last hour in SQL; answers the workspace's id. */
 	private static long fill(String ws, long flows) throws Exception {
 		String namespaces = "ARRAY['" + String.join("','", NAMESPACES) + "']";
-		return SqlFlows.fill(ws, flows, 1, 500_000, (id, from, to) ->
+		String cluster = "'k8s:io.cilium.k8s.policy.cluster=default'";
+		String labelSets = "SELECT ARRAY['k8s:app=app' || a, 'k8s:pod-template-hash=7d9f8b6c5d',"
+				+ " 'k8s:io.kubernetes.pod.namespace=' || n, " + cluster + "] FROM unnest(" + namespaces + ") n,"
+				+ " generate_series(0, 11) a"
+				+ " UNION ALL SELECT ARRAY['k8s:app=svc' || b, 'k8s:pod-template-hash=6c8f7d9b5',"
+				+ " 'k8s:io.kubernetes.pod.namespace=' || n, " + cluster + "] FROM unnest(" + namespaces + ") n,"
+				+ " generate_series(0, 9) b"
+				+ " UNION ALL SELECT ARRAY['reserved:world']"
+				+ " UNION ALL SELECT ARRAY['k8s:k8s-app=kube-dns', 'k8s:pod-template-hash=5d78c9869d',"
+				+ " 'k8s:io.kubernetes.pod.namespace=kube-system', " + cluster + "]";
+		return SqlFlows.fill(ws, flows, 1, 500_000, labelSets, (id, from, to) ->
 				// k (g % 20) picks the kind of flow: 0 world, 1 DNS, 2-4 HTTP with an ID, else plain TCP to a service
 				"INSERT INTO flow (workspace_id, time, upload_id, count, node_name, verdict, drop_reason_desc,"
 				+ " traffic_direction, flow_type, is_reply, source_namespace, source_pod, source_workload,"
-				+ " source_labels, source_ip, source_port, destination_namespace, destination_pod,"
-				+ " destination_workload, destination_labels, destination_ip, destination_port, protocol,"
+				+ " source_label_set, source_ip, source_port, destination_namespace, destination_pod,"
+				+ " destination_workload, destination_label_set, destination_ip, destination_port, protocol,"
 				+ " l7_type, http_method, http_url, dns_query, flow)"
 				+ " SELECT " + id + ", t, (SELECT max(id) FROM flow_upload), 1, 'node-' || (g % 5), v,"
 				+ " CASE WHEN v = 'DROPPED' THEN 'POLICY_DENIED' END, 'EGRESS', CASE WHEN k BETWEEN 1 AND 4 THEN 'L7'"
 				+ " ELSE 'L3_L4' END, false, sns, 'app' || a || '-7d9f8b6c5d-' || (ARRAY['x2x4z','b7k9p','q5w8n'])[1 + g % 3],"
-				+ " sns || '/app' || a, ARRAY['k8s:app=app' || a, 'k8s:pod-template-hash=7d9f8b6c5d',"
-				+ "   'k8s:io.kubernetes.pod.namespace=' || sns, 'k8s:io.cilium.k8s.policy.cluster=default'],"
+				+ " sns || '/app' || a, flow_label_set_id(ARRAY['k8s:app=app' || a, 'k8s:pod-template-hash=7d9f8b6c5d',"
+				+ "   'k8s:io.kubernetes.pod.namespace=' || sns, 'k8s:io.cilium.k8s.policy.cluster=default']),"
 				+ " ('10.1.' || (g % 250) || '.' || (g % 200))::inet, 30000 + (g % 20000),"
 				+ " CASE WHEN k = 0 THEN NULL WHEN k = 1 THEN 'kube-system' ELSE dns END,"
 				+ " CASE WHEN k = 0 THEN NULL WHEN k = 1 THEN 'coredns-5d78c9869d-' || (ARRAY['k2m4p','z8x7v'])[1 + g % 2]"
 				+ "   ELSE 'svc' || b || '-6c8f7d9b5-' || (ARRAY['n4k8q','w2z9x'])[1 + g % 2] END,"
 				+ " CASE WHEN k = 0 THEN 'reserved:world' WHEN k = 1 THEN 'kube-system/coredns' ELSE dns || '/svc' || b END,"
-				+ " CASE WHEN k = 0 THEN ARRAY['reserved:world'] WHEN k = 1 THEN ARRAY['k8s:k8s-app=kube-dns',"
+				+ " flow_label_set_id(CASE WHEN k = 0 THEN ARRAY['reserved:world'] WHEN k = 1 THEN ARRAY['k8s:k8s-app=kube-dns',"
 				+ "   'k8s:pod-template-hash=5d78c9869d', 'k8s:io.kubernetes.pod.namespace=kube-system',"
 				+ "   'k8s:io.cilium.k8s.policy.cluster=default'] ELSE ARRAY['k8s:app=svc' || b,"
 				+ "   'k8s:pod-template-hash=6c8f7d9b5', 'k8s:io.kubernetes.pod.namespace=' || dns,"
-				+ "   'k8s:io.cilium.k8s.policy.cluster=default'] END,"
+				+ "   'k8s:io.cilium.k8s.policy.cluster=default'] END),"
 				+ " CASE WHEN k = 0 THEN ('203.0.113.' || (g % 10))::inet ELSE ('10.2.' || (g % 250) || '.' || (g % 180))::inet END,"
 				+ " CASE WHEN k = 0 THEN 443 WHEN k = 1 THEN 53 ELSE 8080 + (g % 2) END,"
 				+ " CASE WHEN k = 1 THEN 'UDP' ELSE 'TCP' END,"

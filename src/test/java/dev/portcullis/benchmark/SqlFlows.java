@@ -30,9 +30,11 @@ final class SqlFlows {
 	/**
 	 * Stores {@code flows} flows in the workspace: partitions from {@code days} days back to tomorrow, one
 	 * {@code flow_upload} row (the newest, which the batches name), then one {@code batch} each {@code size} flows,
-	 * then ANALYZE; answers the workspace's id.
+	 * then ANALYZE; answers the workspace's id. {@code labelSets} is a query whose one column gives every label set
+	 * ({@code text[]}) the batches use: they are added to {@code flow_label_set} first, and the batches refer to them
+	 * as {@code flow_label_set_id(ARRAY[...])}.
 	 */
-	static long fill(String ws, long flows, int days, long size, Batch batch) throws Exception {
+	static long fill(String ws, long flows, int days, long size, String labelSets, Batch batch) throws Exception {
 		TestDatabase.Connection db = TestDatabase.get();
 		try (java.sql.Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
 				Statement s = c.createStatement()) {
@@ -44,6 +46,8 @@ final class SqlFlows {
 			s.execute("SELECT flow_ensure_partitions(" + id + ", (now() - interval '" + days + " days')::date,"
 					+ " now()::date + 1)");
 			s.execute("INSERT INTO flow_upload (workspace_id, source, author) VALUES (" + id + ", 'upload', 'bench')");
+			s.execute("INSERT INTO flow_label_set (id, labels) SELECT flow_label_set_id(l), l FROM (" + labelSets
+					+ ") AS sets(l) ON CONFLICT (id) DO NOTHING");
 			for (long from = 0; from < flows; from += size) {
 				long to = Math.min(flows, from + size);
 				s.execute(batch.insert(id, from, to));

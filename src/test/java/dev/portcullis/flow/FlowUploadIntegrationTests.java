@@ -389,4 +389,56 @@ class FlowUploadIntegrationTests extends IntegrationTest {
 			.noneMatch((name) -> name.endsWith("/"));
 	}
 
+	@Test
+	void labelSetsShouldBeStoredOnceUnderTheIdTheDatabaseComputesAndGiveEveryRowItsOwnLabels() throws IOException {
+		post(as(Role.AUTHOR), corpus(), false, 200);
+		String mine = "FROM flow f WHERE f.workspace_id = (SELECT id FROM workspace WHERE name = :ws)";
+		// every row's sets hold exactly the labels of its flow object, in Hubble's order
+		for (String side : new String[] { "source", "destination" }) {
+			assertThat(count("SELECT count(*) " + mine + " AND (SELECT labels FROM flow_label_set s WHERE s.id = f."
+					+ side + "_label_set) = ARRAY(SELECT json_array_elements_text(CAST(f.flow AS json)->'" + side
+					+ "'->'labels'))")).isEqualTo(CORPUS_FLOWS);
+		}
+		assertThat(count("SELECT count(DISTINCT source_label_set) " + mine)).isGreaterThan(5);
+		// each set once, under the id the database's own function gives it
+		assertThat(count("SELECT count(*) FROM flow_label_set WHERE id <> flow_label_set_id(labels) AND id IN"
+				+ " (SELECT source_label_set " + mine + " UNION SELECT destination_label_set " + mine + ")")).isZero();
+		assertThat(count("SELECT count(*) FROM flow_label_set WHERE id IN (SELECT source_label_set " + mine
+				+ " UNION SELECT destination_label_set " + mine + ")")).isEqualTo(count("SELECT count(DISTINCT l) FROM"
+						+ " (SELECT (SELECT labels FROM flow_label_set WHERE id = source_label_set) AS l " + mine
+						+ " UNION ALL SELECT (SELECT labels FROM flow_label_set WHERE id = destination_label_set) "
+						+ mine + ") sets"));
+		// and the ingest's: empty, ASCII, other scripts, and order matters
+		for (java.util.List<String> labels : java.util.List.of(java.util.List.<String>of(),
+				java.util.List.of("k8s:app=productpage", "reserved:host"),
+				java.util.List.of("reserved:host", "k8s:app=productpage"),
+				java.util.List.of("k8s:app=caf\u00e9", "k8s:team=\u30c1\u30fc\u30e0", "k8s:x=\ud83d\ude80"))) {
+			long expected = this.db.sql("SELECT flow_label_set_id(CAST(:labels AS text[]))")
+				.bind("labels", labels.toArray(String[]::new)).map((row) -> row.get(0, Long.class)).one()
+				.block(Duration.ofSeconds(30));
+			assertThat(LabelSets.id(labels)).as("%s", labels).isEqualTo(expected);
+		}
+		assertThat(LabelSets.id(java.util.List.of("a", "b"))).isNotEqualTo(LabelSets.id(java.util.List.of("b", "a")))
+			.isNotEqualTo(LabelSets.id(java.util.List.of("ab")));
+	}
+
+	@Test
+	void labelSetWhoseIdAlreadyStandsForOtherLabelsShouldStopTheIngestWithNothingWritten() {
+		String label = "k8s:app=clash-" + UUID.randomUUID();
+		long id = LabelSets.id(java.util.List.of(label));
+		this.db.sql("INSERT INTO flow_label_set (id, labels) VALUES (:id, ARRAY['k8s:app=someone-else'])")
+			.bind("id", id).then().block(Duration.ofSeconds(30));
+		String line = flow(Instant.now().minusSeconds(30), "").replace("\"labels\":[\"k8s:app=db\"]",
+				"\"labels\":[\"" + label + "\"]") + "\n";
+		FlowIngest.Input input = () -> new java.io.ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8));
+		assertThatThrownBy(() -> this.ingest.ingest(this.ws, input, Source.UPLOAD, Actor.SYSTEM, null)
+			.block(Duration.ofSeconds(60))).hasMessageContaining("already stands for other labels");
+		assertThat(rows()).isZero();
+		assertThat(count("SELECT count(*) FROM flow_upload WHERE workspace_id = "
+				+ "(SELECT id FROM workspace WHERE name = :ws)")).isZero();
+		assertThat(this.db.sql("SELECT labels FROM flow_label_set WHERE id = :id").bind("id", id)
+			.map((row) -> row.get(0, String[].class)).one().block(Duration.ofSeconds(30)))
+			.containsExactly("k8s:app=someone-else");
+	}
+
 }

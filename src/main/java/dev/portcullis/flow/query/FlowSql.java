@@ -197,16 +197,15 @@ final class FlowSql {
 				case KUBE_DNS -> "k8s:k8s-app=kube-dns";
 				case REMOTE_NODE -> "reserved:remote-node";
 			};
-			String name = bind(label);
-			this.query.append(" AND NOT (source_labels @> ARRAY[CAST(:" + name + " AS text)] OR destination_labels"
-					+ " @> ARRAY[CAST(:" + name + " AS text)])");
+			String sets = labelSets(List.of(bind(label)));
+			this.query.append(" AND NOT (source_label_set IN " + sets + " OR destination_label_set IN " + sets + ")");
 		}
 		for (LabelSelectorText label : matcher.hideLabels()) {
 			// only a selector the label columns decide exactly may exclude here; the matcher checks the others
 			boolean before = this.exact;
 			this.exact = true;
-			String source = labels("source_labels", label);
-			String destination = labels("destination_labels", label);
+			String source = labels("source_label_set", label);
+			String destination = labels("destination_label_set", label);
 			if (this.exact) {
 				this.query.append(" AND NOT ((" + source + ") OR (" + destination + "))");
 				this.exact = before;
@@ -281,8 +280,8 @@ final class FlowSql {
 		return switch (field) {
 			case SOURCE_POD -> pod("source", (Condition.PodName) value);
 			case DESTINATION_POD -> pod("destination", (Condition.PodName) value);
-			case SOURCE_LABEL -> labels("source_labels", (LabelSelectorText) value);
-			case DESTINATION_LABEL -> labels("destination_labels", (LabelSelectorText) value);
+			case SOURCE_LABEL -> labels("source_label_set", (LabelSelectorText) value);
+			case DESTINATION_LABEL -> labels("destination_label_set", (LabelSelectorText) value);
 			case SOURCE_IP -> "source_ip <<= CAST(:" + bind(value.toString()) + " AS inet)";
 			case DESTINATION_IP -> "destination_ip <<= CAST(:" + bind(((Cidr) value).toString()) + " AS inet)";
 			case SOURCE_PORT -> "source_port = :" + bind(value);
@@ -321,6 +320,10 @@ final class FlowSql {
 		return namespace + " AND " + side + "_pod LIKE :" + bind(Query.startingWith(name.prefix()));
 	}
 
+	/**
+	 * The rows whose label set ({@code column}: {@code source_label_set} or {@code destination_label_set}, ids in
+	 * {@code flow_label_set}, db/migrations/V030) has every label of {@code selector} that the columns decide.
+	 */
 	private @Nullable String labels(String column, LabelSelectorText selector) {
 		List<String> parts = new ArrayList<>();
 		boolean all = true;
@@ -338,12 +341,18 @@ final class FlowSql {
 				all = false;
 				continue;
 			}
-			parts.add(column + " @> ARRAY[CAST(:" + bind(label) + " AS text)]");
+			parts.add(bind(label));
 		}
 		if (!all) {
 			this.exact = false;
 		}
-		return parts.isEmpty() ? "TRUE" : String.join(" AND ", parts);
+		return parts.isEmpty() ? "TRUE" : column + " IN " + labelSets(parts);
+	}
+
+	/** The ids of the label sets that have every label bound to {@code names}: a subquery. */
+	private static String labelSets(List<String> names) {
+		return "(SELECT id FROM flow_label_set WHERE labels @> ARRAY["
+				+ String.join(", ", names.stream().map((name) -> "CAST(:" + name + " AS text)").toList()) + "])";
 	}
 
 	private String bind(Object value) {

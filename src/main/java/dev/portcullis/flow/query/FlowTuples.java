@@ -42,18 +42,19 @@ public class FlowTuples {
 	public static final int BUCKETS = 24;
 
 	// Raw columns where they can be (no per-row casts); a Cilium security identity stands for its labels, so the
-	// labels (wide text arrays) are grouped on only where the flow carries no identity. Columns 6 and 7 are the
-	// workloads (read back by position).
+	// label set (its id in flow_label_set: equal ids, equal labels) is grouped on only where the flow carries no
+	// identity. Columns 6 and 7 are the workloads (read back by position).
 	private static final List<String> KEY = List.of("source_identity", "destination_identity",
-			"CASE WHEN source_identity IS NULL THEN source_labels END",
-			"CASE WHEN destination_identity IS NULL THEN destination_labels END", "source_namespace",
+			"CASE WHEN source_identity IS NULL THEN source_label_set END",
+			"CASE WHEN destination_identity IS NULL THEN destination_label_set END", "source_namespace",
 			"destination_namespace", "source_workload", "destination_workload", "source_cluster",
 			"destination_cluster", "CASE WHEN source_namespace IS NULL THEN source_ip END",
 			"CASE WHEN destination_namespace IS NULL THEN destination_ip END", "destination_port", "protocol",
 			"source_names", "destination_names", "is_reply", "l7_type", "http_method", "http_url", "dns_query",
 			"CASE WHEN protocol IN ('ICMPv4', 'ICMPv6') THEN (CAST(flow AS json)->'l4')::text END",
 			"CASE WHEN l7_type IS NOT NULL AND http_method IS NULL AND dns_query IS NULL THEN (CAST(flow AS json)->'l7')::text END",
-			"CASE WHEN 'reserved:host' = ANY(source_labels) OR 'reserved:host' = ANY(destination_labels)"
+			"CASE WHEN source_label_set IN (SELECT id FROM flow_label_set WHERE labels @> '{reserved:host}')"
+					+ " OR destination_label_set IN (SELECT id FROM flow_label_set WHERE labels @> '{reserved:host}')"
 					+ " THEN (CAST(flow AS json)->'node_labels')::text END");
 
 	private static final List<String> INEXACT_KEY = List.of("node_name", "(CAST(flow AS json)->'event_type')::text");

@@ -3,7 +3,10 @@ package dev.portcullis.flow.query;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import dev.portcullis.policy.Workspaces;
 import dev.portcullis.web.ApiProblem;
@@ -28,9 +31,9 @@ import org.springframework.stereotype.Component;
 public class WorkloadTuples {
 
 	private static final String SELECT = """
-			source_namespace, source_workload, source_labels,
+			source_namespace, source_workload, source_label_set,
 			CASE WHEN source_namespace IS NULL THEN host(source_ip) END AS source_address,
-			destination_namespace, destination_workload, destination_labels,
+			destination_namespace, destination_workload, destination_label_set,
 			CASE WHEN destination_namespace IS NULL THEN host(destination_ip) END AS destination_address,
 			CASE WHEN destination_namespace IS NULL THEN destination_names END AS names,
 			protocol, coalesce(destination_port, 0) AS port,
@@ -140,9 +143,49 @@ public class WorkloadTuples {
 					}
 					FlowSql sql = FlowSql.select(ws, matcher, SELECT + GROUPED, NOT_REPLY,
 							" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20");
-					return sql.query().on(this.db).map(WorkloadTuples::tuple).all().collectList();
+					return sql.query().on(this.db)
+						.map((row) -> new Unlabelled(tuple(row), row.get("source_label_set", Long.class),
+								row.get("destination_label_set", Long.class)))
+						.all()
+						.collectList()
+						.flatMap(this::labelled);
 				});
 		});
+	}
+
+	/** A tuple whose sides' labels are still the ids of their sets in {@code flow_label_set}. */
+	private record Unlabelled(Tuple tuple, long sourceLabels, long destinationLabels) {
+	}
+
+	/** The tuples with their sides' labels read from {@code flow_label_set} (one query for all the sets). */
+	private Mono<List<Tuple>> labelled(List<Unlabelled> tuples) {
+		Set<Long> ids = new HashSet<>();
+		for (Unlabelled t : tuples) {
+			ids.add(t.sourceLabels());
+			ids.add(t.destinationLabels());
+		}
+		if (ids.isEmpty()) {
+			return Mono.just(List.of());
+		}
+		return this.db.sql("SELECT id, labels FROM flow_label_set WHERE id = ANY(:ids)")
+			.bind("ids", ids.toArray(Long[]::new))
+			.map((row) -> Map.entry(row.get("id", Long.class), sorted(row.get("labels", String[].class))))
+			.all()
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
+			.map((labels) -> tuples.stream()
+				.map((t) -> withLabels(t.tuple(), labels.get(t.sourceLabels()), labels.get(t.destinationLabels())))
+				.toList());
+	}
+
+	private static Tuple withLabels(Tuple t, @Nullable List<String> source, @Nullable List<String> destination) {
+		if (source == null || destination == null) {
+			throw new IllegalStateException("a flow refers to a label set that flow_label_set does not have");
+		}
+		return new Tuple(new Side(t.source().namespace(), t.source().workload(), source, t.source().address()),
+				new Side(t.destination().namespace(), t.destination().workload(), destination,
+						t.destination().address()),
+				t.names(), t.protocol(), t.port(), t.icmpType(), t.verdict(), t.reply(), t.httpMethod(), t.httpUrl(),
+				t.httpProtocol(), t.dnsQuery(), t.kafkaApiKey(), t.kafkaTopic(), t.flows(), t.first(), t.last());
 	}
 
 	private static Tuple tuple(Readable row) {
@@ -170,7 +213,7 @@ public class WorkloadTuples {
 	private static Side side(Readable row, String side, String address) {
 		String workload = row.get(side + "_workload", String.class);
 		return new Side(row.get(side + "_namespace", String.class), (workload != null) ? workload : "unknown",
-				sorted(row.get(side + "_labels", String[].class)), row.get(address, String.class));
+				List.of(), row.get(address, String.class));
 	}
 
 	private static List<String> sorted(String @Nullable [] values) {
