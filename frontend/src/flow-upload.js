@@ -36,6 +36,55 @@ async function bytesPerLine(file) {
   return lines > 0 ? head.length / lines : null;
 }
 
+// Flows from another cluster than the workspace's: say so, and offer an administrator (data-cluster-name) to set the
+// workspace's cluster name to a name seen, most flows first, in one click: a form per name posting to the settings
+// page's route (htmx, so the answer replaces this banner; the hidden _csrf field serves a post without htmx).
+// Everyone else gets a link to the settings.
+function clusterOffer(cluster) {
+  const warn = element('div', 'banner banner-warn cluster-mismatch');
+  warn.id = 'cluster-mismatch';
+  warn.setAttribute('role', 'alert');
+  const seen = Object.entries(cluster.seen).sort(([a, n], [b, m]) => m - n || a.localeCompare(b));
+  const names = seen.map(([name, n]) => `${name} (${number.format(n)})`).join(', ');
+  warn.append(element('p', null, `${number.format(cluster.flows)} flows come from another cluster than this ` +
+    `workspace's "${cluster.workspaceCluster}": ${names}. Cilium scopes selectors to the local cluster, so ` +
+    'their verdicts would differ.'));
+  const action = section.dataset.clusterName;
+  if (!action) {
+    const note = element('p', null, 'An administrator can set the workspace\'s cluster name in its ');
+    const link = element('a', null, 'agent settings');
+    link.href = section.dataset.settings;
+    note.append(link, '.');
+    warn.append(note);
+    return warn;
+  }
+  const token = document.querySelector('meta[name="_csrf"]');
+  const forms = element('div', 'cluster-name-forms');
+  for (const [name] of seen) {
+    const form = element('form', 'cluster-name-form');
+    form.method = 'post';
+    form.action = action;
+    form.setAttribute('hx-post', action);
+    form.setAttribute('hx-target', '#cluster-name-answer');
+    form.setAttribute('hx-swap', 'innerHTML');
+    const fields = token ? [['_csrf', token.content], ['clusterName', name]] : [['clusterName', name]];
+    for (const [field, value] of fields) {
+      const input = element('input');
+      input.type = 'hidden';
+      input.name = field;
+      input.value = value;
+      form.append(input);
+    }
+    form.append(element('button', 'button', `Set this workspace's cluster name to ${name}`));
+    forms.append(form);
+  }
+  const answer = element('div', 'cluster-name-answer');
+  answer.id = 'cluster-name-answer';
+  answer.setAttribute('aria-live', 'polite');
+  warn.append(forms, answer);
+  return warn;
+}
+
 function showResult(target, report, file, seconds) {
   target.replaceChildren();
   const ok = report.rejectedCount === 0;
@@ -58,16 +107,7 @@ function showResult(target, report, file, seconds) {
   }
   target.append(banner);
   if (report.cluster) {
-    const warn = element('div', 'banner banner-warn');
-    warn.setAttribute('role', 'alert');
-    const names = Object.entries(report.cluster.seen).map(([name, n]) => `${name} (${number.format(n)})`).join(', ');
-    warn.append(element('p', null, `${number.format(report.cluster.flows)} flows come from another cluster than this ` +
-      `workspace's "${report.cluster.workspaceCluster}": ${names}. Cilium scopes selectors to the local cluster, so ` +
-      'their verdicts would differ.'));
-    const link = element('a', null, 'Set the workspace\'s cluster name in its settings');
-    link.href = section.dataset.settings;
-    warn.append(link);
-    target.append(warn);
+    target.append(clusterOffer(report.cluster));
   }
   if (report.rejected.length > 0) {
     const heading = element('h2', null, report.rejectedCount > report.rejected.length
@@ -82,6 +122,7 @@ function showResult(target, report, file, seconds) {
     target.append(heading, list);
   }
   target.focus();
+  if (window.htmx) window.htmx.process(target);
 }
 
 function showError(target, message) {
@@ -155,6 +196,12 @@ async function upload(file) {
   });
   xhr.send(file);
 }
+
+// The cluster name was set: its confirmation replaced the offer; keep the focus on it.
+document.addEventListener('htmx:afterSettle', () => {
+  const done = document.getElementById('cluster-name-set');
+  if (done && document.activeElement === document.body) done.focus();
+});
 
 if (section) {
   const input = document.getElementById('flow-file');

@@ -67,6 +67,15 @@ function summary(item) {
   };
 }
 
+// An endpoint's name with a <wbr> after each '/' and '-', where the table may wrap it (FlowRowView.wrapPoints).
+function appendWrappable(td, name) {
+  const parts = name.split(/(?<=[/-])(?=.)/);
+  parts.forEach((part, i) => {
+    td.append(part);
+    if (i < parts.length - 1) td.append(document.createElement('wbr'));
+  });
+}
+
 function verdictClass(verdict) {
   if (['FORWARDED', 'REDIRECTED', 'TRANSLATED', 'TRACED'].includes(verdict)) return 'verdict-forwarded';
   if (['DROPPED', 'ERROR'].includes(verdict)) return 'verdict-dropped';
@@ -111,6 +120,8 @@ function row(item, workspace, query) {
       span.className = `verdict ${verdictClass(s.verdict)}`;
       span.textContent = s.verdict;
       td.appendChild(span);
+    } else if (column === 'source' || column === 'destination') {
+      appendWrappable(td, s[column]);
     } else {
       td.textContent = s[column];
     }

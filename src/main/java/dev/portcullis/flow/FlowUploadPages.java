@@ -18,7 +18,9 @@ import org.springframework.web.server.ServerWebExchange;
  * export ({@code hubble observe -o json} output or an exporter file, gzip-compressed or not); the browser streams the
  * file to {@code POST /api/v1/workspaces/{workspace}/flows} with a progress bar (rate, bytes, an estimate of the
  * flows sent) and a cancel button, then shows the answer (frontend/src/flow-upload.js). Authors upload; viewers see
- * the page read-only.
+ * the page read-only. When the upload has flows of another cluster than the workspace's, administrators (who may
+ * change the agent settings) are offered to set the workspace's cluster name to one of the names seen in one click
+ * ({@code POST /workspaces/{workspace}/settings/cluster-name}, the settings page's); everyone else is told where.
  */
 @Controller
 class FlowUploadPages {
@@ -40,6 +42,7 @@ class FlowUploadPages {
 			.map((actor) -> Rendering.view("flows/upload")
 				.modelAttribute("workspace", workspace)
 				.modelAttribute("canWrite", actor.has(Role.AUTHOR))
+				.modelAttribute("canSetCluster", actor.has(Role.ADMIN))
 				.modelAttribute("maxUpload", size(this.settings.maxUploadSize().toBytes()))
 				.build());
 	}

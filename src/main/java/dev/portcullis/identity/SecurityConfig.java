@@ -65,7 +65,8 @@ import org.springframework.web.server.WebFilterChain;
  * <p>
  * Roles, the same rules on both chains: reading ({@code GET}, {@code HEAD}) needs VIEWER, writing needs AUTHOR;
  * {@code /admin/**}, {@code /api/v1/users/**}, {@code /api/v1/audit/**} and changing a workspace's agent settings
- * ({@code PUT /api/v1/workspaces/{ws}/settings}, {@code POST /workspaces/{ws}/settings}) and a workspace's webhooks
+ * ({@code PUT /api/v1/workspaces/{ws}/settings}, {@code POST /workspaces/{ws}/settings} and
+ * {@code POST /workspaces/{ws}/settings/*}, such as the upload page's one-click cluster name) and a workspace's webhooks
  * ({@code /api/v1/workspaces/{ws}/webhooks/**}, {@code /workspaces/{ws}/webhooks/**}, reads included) need ADMIN; a signed-in VIEWER may
  * manage their own API tokens ({@code /settings/tokens}, {@code /api/v1/tokens}), change their own password
  * ({@code /settings/password}) and run evaluations ({@code POST /api/v1/evaluate}), each named by method and path;
@@ -238,7 +239,7 @@ class SecurityConfig {
 				.hasRole(VIEWER)
 				.pathMatchers("/settings", "/settings/**")
 				.hasRole(ADMIN)
-				.pathMatchers(HttpMethod.POST, "/workspaces/*/settings")
+				.pathMatchers(HttpMethod.POST, "/workspaces/*/settings", "/workspaces/*/settings/*")
 				.hasRole(ADMIN)
 				.pathMatchers(HttpMethod.POST, "/workspaces/*/flows/sources/*")
 				.hasRole(ADMIN)

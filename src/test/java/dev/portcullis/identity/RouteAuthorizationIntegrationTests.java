@@ -79,6 +79,7 @@ class RouteAuthorizationIntegrationTests extends IntegrationTest {
 			GET    /workspaces/{workspace}/import                                   VIEWER
 			GET    /workspaces/{workspace}/settings                                 VIEWER
 			POST   /workspaces/{workspace}/settings                                 ADMIN
+			POST   /workspaces/{workspace}/settings/cluster-name                    ADMIN
 			POST   /workspaces/{workspace}/import                                   AUTHOR
 			GET    /workspaces/{workspace}/inventory                                VIEWER
 			POST   /workspaces/{workspace}/inventory                                AUTHOR

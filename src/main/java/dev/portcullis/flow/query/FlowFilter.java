@@ -362,6 +362,13 @@ public record FlowFilter(List<FilterTerm> terms, @Nullable TimeBound since, @Nul
 		return new FlowFilter(all, this.since, this.until, this.hide, this.hideLabels);
 	}
 
+	/** This filter without its {@code index}th hidden label selector (a "hiding" chip closed); the rest kept. */
+	public FlowFilter withoutHideLabel(int index) {
+		List<LabelSelectorText> labels = new ArrayList<>(this.hideLabels);
+		labels.remove(index);
+		return new FlowFilter(this.terms, this.since, this.until, this.hide, labels);
+	}
+
 	/**
 	 * The command that shows the same flows with the CLI: {@code hubble observe --from-pod default/xwing --verdict
 	 * DROPPED}. The hide-noise switches become {@code --not --label reserved:host} and the like (the CLI puts every

@@ -80,7 +80,10 @@ class FlowPages {
 		this.pretty = json.rebuild().enable(SerializationFeature.INDENT_OUTPUT).build();
 	}
 
-	/** A filter chip: the flag as text and the page without it. */
+	/**
+	 * A filter chip: the flag as text ({@code verdict DROPPED}, {@code since 1h}, {@code hiding app=noisy} for a
+	 * hidden label selector) and the page without it.
+	 */
 	record Chip(String text, String removeHref) {
 	}
 
@@ -212,6 +215,10 @@ class FlowPages {
 		if (filter.until() != null) {
 			String rest = new FlowFilter(filter.terms(), filter.since(), null, filter.hide(), filter.hideLabels()).toQueryString();
 			chips.add(new Chip("until " + filter.until().text(), base + (rest.isEmpty() ? "" : "?" + rest)));
+		}
+		for (int i = 0; i < filter.hideLabels().size(); i++) {
+			String rest = filter.withoutHideLabel(i).toQueryString();
+			chips.add(new Chip("hiding " + filter.hideLabels().get(i).text(), base + (rest.isEmpty() ? "" : "?" + rest)));
 		}
 		return chips;
 	}

@@ -1,5 +1,8 @@
 package dev.portcullis.flow.web;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.portcullis.flow.query.DecidedBy;
 import dev.portcullis.flow.query.FlowSummary;
 import dev.portcullis.flow.query.StoredRow;
@@ -47,6 +50,36 @@ record FlowRowView(String token, String time, FlowSummary summary, String decide
 	public String clock() {
 		int t = this.time.indexOf('T');
 		return (t < 0) ? "" : this.time.substring(t + 1).replaceFirst("(\\.\\d{3})\\d+", "$1");
+	}
+
+	/** The source as {@link #wrapPoints} cuts it. */
+	public List<String> sourceParts() {
+		return wrapPoints(this.summary.source());
+	}
+
+	/** The destination as {@link #wrapPoints} cuts it. */
+	public List<String> destinationParts() {
+		return wrapPoints(this.summary.destination());
+	}
+
+	/**
+	 * An endpoint's name cut after each {@code /} and {@code -}, where the table may wrap it (a {@code <wbr>} between
+	 * the parts): {@code bookinfo/productpage-v1-6b746f74dc-x2x4z} is {@code bookinfo/}, {@code productpage-},
+	 * {@code v1-}, {@code 6b746f74dc-}, {@code x2x4z}. The parts joined are the name; a name without either is one
+	 * part ({@code ""} too). flows.js's {@code appendWrappable} cuts the live tail's rows the same way.
+	 */
+	static List<String> wrapPoints(String name) {
+		List<String> parts = new ArrayList<>();
+		int start = 0;
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			if ((c == '/' || c == '-') && i + 1 < name.length()) {
+				parts.add(name.substring(start, i + 1));
+				start = i + 1;
+			}
+		}
+		parts.add(name.substring(start));
+		return parts;
 	}
 
 	/** The verdict's CSS modifier: forwarded, dropped, audit, other. */

@@ -154,6 +154,63 @@ class SettingsPages {
 		}).onErrorMap(StorePages.notFound());
 	}
 
+	/**
+	 * Sets the cluster name alone, every other setting kept: the upload page's one-click answer to flows from another
+	 * cluster than the workspace's ({@code flow.IngestReport.ClusterMismatch}). The posted {@code clusterName} is read
+	 * by the form's reader ({@link AgentSettings#read}: the same rule, the same message) over the settings in force
+	 * when it arrives, and saved by the same {@link WorkspaceSettings#change}: administrators only (everyone else
+	 * gets 403, audited), audited as {@code workspace.settings}. For htmx the answer is a confirmation with links to
+	 * the flow log and the settings that replaces the offer ({@code #cluster-mismatch}, by {@code HX-Retarget}), or,
+	 * for a name Cilium refuses (422) or settings changed meanwhile (409), a message for the form's target; without
+	 * htmx, a redirect to the settings page, or its form with the message next to the cluster name.
+	 */
+	@PostMapping("/workspaces/{workspace}/settings/cluster-name")
+	Mono<Rendering> setClusterName(@PathVariable String workspace, ServerWebExchange exchange) {
+		Htmx.varyOnRequest(exchange);
+		boolean partial = Htmx.isPartial(exchange);
+		return exchange.getFormData().flatMap((form) -> {
+			String posted = form.getFirst(Setting.CLUSTER_NAME.json());
+			String name = (posted != null) ? posted.strip() : "";
+			ObjectNode members = this.json.createObjectNode().put(Setting.CLUSTER_NAME.json(), name);
+			return Mono.zip(Actor.current(exchange), this.settings.current(workspace)).flatMap((found) -> {
+				WorkspaceSettings.Version current = found.getT2();
+				AgentSettings.Reading reading = AgentSettings.read(members, current.settings(), "", Set.of());
+				Map<String, String> values = values(reading.settings());
+				values.put(Setting.CLUSTER_NAME.json(), name);
+				return this.settings.change(workspace, reading, current.version(), found.getT1())
+					.flatMap((saved) -> {
+						if (!partial) {
+							return Mono.just(StorePages.redirect(exchange, Links.INSTANCE.settings(workspace)));
+						}
+						exchange.getResponse().getHeaders().set("HX-Retarget", "#cluster-mismatch");
+						exchange.getResponse().getHeaders().set("HX-Reswap", "outerHTML");
+						return workspace(workspace).map((ws) -> Rendering.view("workspaces/settings :: cluster-name-set")
+							.modelAttribute("workspace", ws)
+							.modelAttribute("clusterName", saved.settings().engineOptions().clusterName())
+							.modelAttribute("settingsVersion", saved.version())
+							.build());
+					})
+					.onErrorResume(StoreException.InvalidSettings.class, (invalid) -> partial
+							? Mono.just(clusterNameRefused(HttpStatus.UNPROCESSABLE_ENTITY, "Nothing was saved: "
+									+ String.join(" ", errors(invalid.violations()).values())))
+							: refused(exchange, workspace, HttpStatus.UNPROCESSABLE_ENTITY, values, current.version(),
+									errors(invalid.violations()), "Nothing was saved: " + invalid.getMessage()))
+					.onErrorResume(StoreException.SettingsConflict.class, (conflict) -> partial
+							? Mono.just(clusterNameRefused(HttpStatus.CONFLICT, "Nothing was saved: someone else "
+									+ "changed the settings at the same moment. Try again."))
+							: refused(exchange, workspace, HttpStatus.CONFLICT, values, conflict.current().version(),
+									Map.of(), conflict.getMessage()));
+			});
+		}).onErrorMap(StorePages.notFound());
+	}
+
+	private static Rendering clusterNameRefused(HttpStatus status, String message) {
+		return Rendering.view("workspaces/settings :: cluster-name-refused")
+			.status(status)
+			.modelAttribute("message", message)
+			.build();
+	}
+
 	private Mono<Rendering> refused(ServerWebExchange exchange, String workspace, HttpStatus status,
 			Map<String, String> values, @Nullable Integer version, Map<String, String> errors, String banner) {
 		return Mono.zip(workspace(workspace), this.settings.current(workspace))

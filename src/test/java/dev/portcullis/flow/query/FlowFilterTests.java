@@ -212,6 +212,25 @@ class FlowFilterTests {
 	}
 
 	@Test
+	void withoutHideLabelShouldDropThatSelectorAloneAndKeepEverythingElse() {
+		FlowFilter filter = FlowFilter.fromParameters(new LinkedHashMap<>(Map.of("hide_label",
+				List.of("app=deathstar", "k8s:class=fighter"), "hide", List.of("host"), "q",
+				List.of("--verdict DROPPED --since 1h"))));
+		FlowFilter without = filter.withoutHideLabel(0);
+		assertThat(without.hideLabels()).extracting(LabelSelectorText::text).containsExactly("k8s:class=fighter");
+		assertThat(without.terms()).isEqualTo(filter.terms());
+		assertThat(without.since()).isEqualTo(filter.since());
+		assertThat(without.hide()).isEqualTo(filter.hide());
+		assertThat(without.toQueryString())
+			.isEqualTo("verdict=DROPPED&since=1h&hide=host&hide_label=k8s%3Aclass%3Dfighter");
+		// either selector hides the xwing's flow (one its destination's, one its source's): shown once both are gone
+		assertThat(filter.compile(NOW).matches(XWING, null)).isFalse();
+		assertThat(filter.withoutHideLabel(1).compile(NOW).matches(XWING, null)).isFalse();
+		assertThat(without.withoutHideLabel(0).hideLabels()).isEmpty();
+		assertThat(without.withoutHideLabel(0).compile(NOW).matches(XWING, null)).isTrue();
+	}
+
+	@Test
 	void hideNoiseShouldLeaveOutEachKindOnItsOwn() {
 		FlowFilter filter = FlowFilter.fromParameters(Map.of("hide", List.of("kube-dns")));
 		assertThat(filter.compile(NOW).matches(HOST_DNS, null)).isFalse();

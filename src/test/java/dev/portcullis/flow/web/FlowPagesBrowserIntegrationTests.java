@@ -293,6 +293,84 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 	}
 
 	@Test
+	void hiddenLabelSelectorShouldHaveAChipWhoseRemovalShowsItsFlowsAgain() {
+		this.page.setViewportSize(1280, 900);
+		signIn(Role.VIEWER);
+		open("/workspaces/" + this.ws + "/flows?verdict=FORWARDED&hide_label=app%3Dprometheus&hide_label=k8s%3Aapp%3Dratings");
+		Locator chips = this.page.locator(".chip");
+		assertThat(chips).hasCount(3);
+		assertThat(chips.nth(1)).containsText("hiding app=prometheus");
+		assertThat(chips.nth(2)).containsText("hiding k8s:app=ratings");
+		assertThat(this.page.locator("#flow-rows tr").first()).isVisible();
+		assertThat(this.page.locator("#flow-rows")).not().containsText("prometheus");
+		screenshot("flows-hiding-chips");
+
+		this.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Remove hiding app=prometheus")).click();
+
+		assertThat(this.page).hasURL(java.util.regex.Pattern.compile(".*/flows\\?verdict=FORWARDED&hide_label=k8s%3Aapp%3Dratings$"));
+		assertThat(this.page.locator(".chip")).hasCount(2);
+		assertThat(this.page.locator(".chip").last()).containsText("hiding k8s:app=ratings");
+		assertThat(this.page.locator("#flow-rows")).containsText("prometheus");
+		assertThat(this.page.getByLabel("Label selector")).hasValue("k8s:app=ratings");
+		assertThat(this.page.locator("#command"))
+			.hasText("hubble observe --verdict FORWARDED --not --label k8s:app=ratings");
+
+		this.page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Remove hiding k8s:app=ratings")).click();
+		assertThat(this.page).hasURL(java.util.regex.Pattern.compile(".*/flows\\?verdict=FORWARDED$"));
+		assertThat(this.page.locator(".chip")).hasCount(1);
+		assertThat(this.page.getByLabel("Label selector")).hasValue("");
+	}
+
+	@Test
+	void sourceAndDestinationNamesShouldWrapOnlyAfterASlashOrADashAt1280Px() {
+		this.page.setViewportSize(1280, 900);
+		signIn(Role.VIEWER);
+		open("/workspaces/" + this.ws + "/flows");
+		assertThat(this.page.locator("#flow-rows tr")).hasCount(50);
+		// where each name's lines break: the character before each break, per cell
+		@SuppressWarnings("unchecked")
+		Map<String, Object> found = (Map<String, Object>) this.page.evaluate("""
+				() => {
+				  const bad = [];
+				  let wrapped = 0;
+				  for (const td of document.querySelectorAll('#flow-rows td.col-source, #flow-rows td.col-destination')) {
+				    let text = '';
+				    let lastTop = null;
+				    let lines = 1;
+				    for (const node of td.childNodes) {
+				      if (node.nodeType !== Node.TEXT_NODE) continue;
+				      for (let i = 0; i < node.length; i++) {
+				        const range = document.createRange();
+				        range.setStart(node, i);
+				        range.setEnd(node, i + 1);
+				        const box = range.getBoundingClientRect();
+				        if (box.width > 0 && lastTop !== null && box.top > lastTop + 2) {
+				          lines++;
+				          if (!/[-/ ]$/.test(text)) bad.push(td.textContent + ' broken after ' + JSON.stringify(text));
+				        }
+				        if (box.width > 0) lastTop = box.top;
+				        text += node.data[i];
+				      }
+				    }
+				    if (lines > 1) wrapped++;
+				  }
+				  return { bad, wrapped };
+				}""");
+		assertThat((java.util.List<String>) found.get("bad")).as("names broken mid-word").isEmpty();
+		assertThat(((Number) found.get("wrapped")).intValue()).as("names that wrap at 1280 px").isPositive();
+		Object overflow = this.page.evaluate("() => { const w = document.querySelector('.table-wrap'); "
+				+ "return w.scrollWidth - w.clientWidth; }");
+		assertThat(((Number) overflow).intValue()).as("horizontal scrolling of the flow table").isLessThanOrEqualTo(0);
+		screenshot("flows-names-1280");
+
+		this.page.setViewportSize(390, 844);
+		open("/workspaces/" + this.ws + "/flows");
+		Object pageOverflow = this.page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+		assertThat(((Number) pageOverflow).intValue()).as("horizontal overflow of the page").isLessThanOrEqualTo(0);
+		screenshot("flows-names-390");
+	}
+
+	@Test
 	void pageShouldFitA390PxScreenAndLoadOlderFlows() {
 		this.page.setViewportSize(390, 844);
 		signIn(Role.VIEWER);
@@ -330,6 +408,8 @@ class FlowPagesBrowserIntegrationTests extends BrowserTest {
 		assertThat(time.locator(".date")).hasText(java.util.regex.Pattern.compile("^\\d{4}-\\d\\d-\\d\\d$"));
 		assertThat(time.locator(".clock")).hasText(java.util.regex.Pattern.compile("^\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,3})?Z$"));
 		assertThat(this.page.locator("#flow-rows tr").first().locator("td.col-decided")).hasText("no policy");
+		// and its names wrap where the page's do: after "/" and "-"
+		assertThat(this.page.locator("#flow-rows tr").first().locator("td.col-destination wbr")).hasCount(2);
 
 		button("Pause").click();
 		as(Role.AUTHOR).post().uri("/api/v1/workspaces/" + this.ws + "/flows")
