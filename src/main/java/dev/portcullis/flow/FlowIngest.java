@@ -2,7 +2,10 @@ package dev.portcullis.flow;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -198,13 +201,13 @@ public class FlowIngest {
 					.concatMapDelayError((chunk) -> this.engine.run(() -> run.parse(chunk, this.flows))
 						.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
 							.maxBackoff(Duration.ofSeconds(1))
-							.filter(EngineBusy.class::isInstance)), false, 1)
+							.filter(EngineBusy.class::isInstance)), false, CHUNKS_AHEAD)
 					.doOnError((ex) -> inputError.compareAndSet(null, ex))
 					// the label sets a batch's rows use first, committed on a connection of their own
 					.concatMap((batch) -> batch.labelSets().isEmpty() ? Mono.just(batch)
 							: addLabelSets(batch.labelSets()).thenReturn(batch), 1)
 					// one COPY for a run of chunks: PostgreSQL consumes chunk N while chunk N+1 is parsed
-					.windowUntil(Batch::startsCopy, true, 1)
+					.windowUntil(Batch::startsCopy, true, BATCHES_AHEAD)
 					.concatMapDelayError((batches) -> copy(run, batches), false, 1)
 					// a COPY that failed because its input did reports the input's error, not the COPY's
 					.onErrorMap((ex) -> inputError.get() != null && inputError.get() != ex, (ex) -> inputError.get())
@@ -246,12 +249,22 @@ public class FlowIngest {
 		}).then();
 	}
 
+	/** How many chunks of the input are read ahead of the one being parsed. */
+	static final int CHUNKS_AHEAD = 2;
+
+	/**
+	 * How many parsed batches may wait for the COPY: the parser runs ahead while it has a core, so that PostgreSQL,
+	 * which bounds the rate, does not wait for it when the app's threads lose theirs for a moment.
+	 */
+	static final int BATCHES_AHEAD = 4;
+
 	/**
 	 * How many bytes of rows one {@code CopyData} message carries at most. r2dbc-postgresql takes up to 64 messages
-	 * ahead of what it has sent (two queues of 32), each holding on to the batch it is cut from: small parts keep
-	 * that to about a megabyte, one or two batches.
+	 * ahead of what it has sent (two queues of 32), each holding on to the batch it is cut from: parts of 64 KiB keep
+	 * that to a few megabytes, a few batches, with a quarter of the messages (and their handling on both sides) that
+	 * 16 KiB parts took.
 	 */
-	static final int COPY_PART = 16 * 1024;
+	static final int COPY_PART = 64 * 1024;
 
 	/** A batch's rows (without its header and trailer) as parts of at most {@link #COPY_PART} bytes. */
 	private static List<Publisher<ByteBuf>> parts(Batch batch) {
@@ -478,6 +491,9 @@ public class FlowIngest {
 		/** The label sets this ingest has handed to {@link #addLabelSets} (cleared at {@link #MAX_LABEL_SETS}). */
 		private final Set<Long> labelSetsAdded = new HashSet<>();
 
+		private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+				ByteOrder.LITTLE_ENDIAN);
+
 		/** {@link #columns} of the endpoints seen, by instance; cleared when it reaches {@link #MAX_ENDPOINTS}. */
 		private final Map<Endpoint, EndpointColumns> endpointColumns = new IdentityHashMap<>();
 
@@ -684,7 +700,23 @@ public class FlowIngest {
 
 		private static boolean validUtf8(byte[] bytes, int from, int to) {
 			boolean ascii = true;
-			for (int i = from; i < to; i++) {
+			int i = from;
+			// eight bytes at a time while none is a control character or outside ASCII (nearly every line)
+			for (; i + 8 <= to; i += 8) {
+				long word = (long) LONGS.get(bytes, i);
+				if (((((word - 0x2020202020202020L) & ~word) | word) & 0x8080808080808080L) != 0) {
+					for (int j = i; j < i + 8; j++) {
+						byte b = bytes[j];
+						if (b < 0) {
+							ascii = false;
+						}
+						else if (b < 0x20 && b != '\t' && b != '\r') {
+							return false;
+						}
+					}
+				}
+			}
+			for (; i < to; i++) {
 				byte b = bytes[i];
 				if (b < 0) {
 					ascii = false;

@@ -48,7 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
  * and the JDK's HTTP client in this JVM (whose CPU then counts in the JVM's), the raw COPY over JDBC.
  * <p>
  * With {@code java -Xmx512m} and {@code -Dbench.flows=1600000} (2 GB of NDJSON) it shows that an upload larger
- * than the heap goes through (the app runs in this JVM; the file needs 2 GB of disk). {@code bench.gzip=true} sends
+ * than the heap goes through (the app runs in this JVM; the file needs 2 GB of disk). Each timed run starts after a
+ * {@code CHECKPOINT} ({@code bench.checkpoint}, default true; see {@link #checkpoint}). {@code bench.gzip=true} sends
  * it gzip-compressed (the file is compressed once, before the timing).
  */
 public final class FlowIngestBenchmark {
@@ -86,6 +87,7 @@ public final class FlowIngestBenchmark {
 		int rounds = Integer.getInteger("bench.rounds", 2);
 		boolean curl = !"jdk".equals(System.getProperty("bench.client", "curl"));
 		boolean gzip = Boolean.getBoolean("bench.gzip");
+		boolean checkpoints = Boolean.parseBoolean(System.getProperty("bench.checkpoint", "true"));
 		String password = System.getProperty("bench.password", "bench-" + UUID.randomUUID());
 		Map<String, String> report = new LinkedHashMap<>();
 		Path dir = Path.of(System.getProperty("bench.dir", "target/flow-ingest-bench")).toAbsolutePath();
@@ -124,6 +126,8 @@ public final class FlowIngestBenchmark {
 					+ "its own: the JVM's CPU is the app's alone" + (gzip ? "; the upload gzip-compressed" : "")
 					: "generator and JDK HTTP client in the app's JVM, raw COPY over JDBC (the JVM's CPU includes "
 							+ "them)" + (gzip ? "; the upload gzip-compressed" : ""));
+			report.put("checkpoints", checkpoints ? "a CHECKPOINT before each timed run (bench.checkpoint=true)"
+					: "none forced (bench.checkpoint=false): a run may cross one the server requests");
 			// warm-up: JIT for both paths
 			if (curl) {
 				curlUpload(url, password, ws, warmFile, warmUp, gzip);
@@ -136,8 +140,10 @@ public final class FlowIngestBenchmark {
 			double bestIngest = 0;
 			double bestCopy = 0;
 			for (int round = 1; round <= rounds; round++) {
+				checkpoint(checkpoints);
 				Timed copy = curl ? psqlCopy(file, flows) : rawCopy(flows);
 				Timed ingest;
+				checkpoint(checkpoints);
 				if (curl) {
 					ingest = curlUpload(url, password, ws, file, flows, gzip);
 				}
@@ -389,6 +395,23 @@ public final class FlowIngestBenchmark {
 			return "(in the JVM's)";
 		}
 		return (seconds < 0) ? "unknown" : String.format(Locale.ROOT, "%.1f ms", 1e6 * seconds / flows);
+	}
+
+	/**
+	 * Runs {@code CHECKPOINT} when {@code enabled}: before each timed run, so that neither the raw COPY nor the ingest
+	 * pays for the dirty pages and the full-page images the run before it left (with PostgreSQL's default
+	 * {@code max_wal_size} of 1 GB a checkpoint is requested about every 500 MB of WAL, which is one round of 150,000
+	 * flows, and otherwise falls in whichever run happens to cross it).
+	 */
+	private static void checkpoint(boolean enabled) throws Exception {
+		if (!enabled) {
+			return;
+		}
+		TestDatabase.Connection db = TestDatabase.get();
+		try (java.sql.Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+				var s = c.createStatement()) {
+			s.execute("CHECKPOINT");
+		}
 	}
 
 	/** The CPU ticks used so far by the backends serving the benchmark's database, or -1 when unreadable. */

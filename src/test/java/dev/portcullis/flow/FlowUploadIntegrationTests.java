@@ -226,6 +226,45 @@ class FlowUploadIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void linesThatAreNotUtf8TextShouldBeRejectedByNumberAndTextInOtherScriptsKept() throws IOException {
+		Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		// a byte that is no UTF-8 at offsets 0-7 of a word and past the last full word, so both paths of the check see one
+		String good = flow(now, "");
+		String cafe = good.replace("cart-1", "caf\u00e9-\u30c1\ud83d\ude80-1");
+		body.write(good.replace("\"pod_name\":\"db-0\"", "\"pod_name\":\"db-\\u00e9\"")
+			.getBytes(StandardCharsets.UTF_8)); // 1: an escape, fine
+		body.write('\n');
+		byte[] bad = good.getBytes(StandardCharsets.UTF_8);
+		bad[good.indexOf("cart-1") + 1] = (byte) 0xff;
+		body.write(bad); // 2: 0xff inside a string
+		body.write('\n');
+		body.write(cafe.getBytes(StandardCharsets.UTF_8)); // 3: valid UTF-8 in three scripts
+		body.write('\n');
+		byte[] overlong = good.getBytes(StandardCharsets.UTF_8);
+		int at = good.indexOf("db-0") + 3;
+		body.write(overlong, 0, at);
+		body.write(new byte[] { (byte) 0xc0, (byte) 0xb0 }); // 4: an overlong '0'
+		body.write(overlong, at + 1, overlong.length - at - 1);
+		body.write('\n');
+		byte[] tail = good.getBytes(StandardCharsets.UTF_8);
+		tail[tail.length - 3] = (byte) 0x80; // 5: a lone continuation byte near the end of the line
+		body.write(tail);
+		body.write('\n');
+		// 6: an escaped NUL, which PostgreSQL text cannot hold: the column gets U+FFFD, the flow object keeps the escape
+		body.write(good.replace("\"pod_name\":\"db-0\"", "\"pod_name\":\"db\\u0000\"")
+			.getBytes(StandardCharsets.UTF_8));
+		JsonNode report = post(as(Role.AUTHOR), body.toByteArray(), false, 200);
+		assertThat(report.get("rejected").findValues("line").stream().map(JsonNode::asInt)).containsExactly(2, 4, 5);
+		assertThat(report.get("accepted").asLong()).isEqualTo(3);
+		assertThat(rows()).isEqualTo(3);
+		assertThat(count("SELECT count(*) FROM flow WHERE workspace_id = (SELECT id FROM workspace WHERE name = :ws)"
+				+ " AND destination_pod = 'db\ufffd' AND flow LIKE '%db\\\\u0000%'")).isEqualTo(1);
+		assertThat(count("SELECT count(*) FROM flow WHERE workspace_id = (SELECT id FROM workspace WHERE name = :ws)"
+				+ " AND source_pod = 'caf\u00e9-\u30c1\ud83d\ude80-1'")).isEqualTo(1);
+	}
+
+	@Test
 	void truncatedGzipShouldKeepTheLinesBeforeTheBreakAndSaySo() throws IOException {
 		byte[] whole = gzip(corpus());
 		byte[] truncated = Arrays.copyOf(whole, whole.length / 2);
