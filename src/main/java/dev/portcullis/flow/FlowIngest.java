@@ -701,20 +701,14 @@ public class FlowIngest {
 		private static boolean validUtf8(byte[] bytes, int from, int to) {
 			boolean ascii = true;
 			int i = from;
-			// eight bytes at a time while none is a control character or outside ASCII (nearly every line)
-			for (; i + 8 <= to; i += 8) {
+			// eight bytes at a time while none is a control character or outside ASCII (nearly every line is ASCII
+			// throughout); from the first word that has one, byte by byte
+			while (i + 8 <= to) {
 				long word = (long) LONGS.get(bytes, i);
 				if (((((word - 0x2020202020202020L) & ~word) | word) & 0x8080808080808080L) != 0) {
-					for (int j = i; j < i + 8; j++) {
-						byte b = bytes[j];
-						if (b < 0) {
-							ascii = false;
-						}
-						else if (b < 0x20 && b != '\t' && b != '\r') {
-							return false;
-						}
-					}
+					break;
 				}
+				i += 8;
 			}
 			for (; i < to; i++) {
 				byte b = bytes[i];

@@ -91,17 +91,28 @@ public final class FlowIngestBenchmark {
 		String password = System.getProperty("bench.password", "bench-" + UUID.randomUUID());
 		Map<String, String> report = new LinkedHashMap<>();
 		Path dir = Path.of(System.getProperty("bench.dir", "target/flow-ingest-bench")).toAbsolutePath();
+		boolean newTimes = Boolean.parseBoolean(System.getProperty("bench.new-times", "true"));
 		Path warmFile = null;
-		Path file = null;
+		Path[] files = new Path[rounds + 1];
 		if (curl) {
-			// the input exists before anything is timed; its times end a minute ago
+			// the input exists before anything is timed; its times end a minute ago. With new times each round has a
+			// file of its own whose flows follow the round before's (six hours split between the rounds, the warm-up
+			// before them), as a cluster's flows arrive; otherwise every round uploads the same flows again, whose keys
+			// then land between the ones already indexed
 			Files.createDirectories(dir);
 			Instant end = Instant.now().minusSeconds(60);
-			warmFile = write(dir.resolve("warm-up.ndjson"), warmUp, end);
-			file = write(dir.resolve("flows.ndjson"), flows, end);
+			Duration slice = Duration.ofHours(6).dividedBy(newTimes ? rounds : 1);
+			warmFile = write(dir.resolve("warm-up.ndjson"), warmUp, end.minus(Duration.ofHours(6)), slice);
+			for (int round = 1; round <= rounds; round++) {
+				files[round] = (round > 1 && !newTimes) ? files[1]
+						: write(dir.resolve("flows-" + round + ".ndjson"), flows,
+								newTimes ? end.minus(slice.multipliedBy(rounds - round)) : end, slice);
+				if (gzip && (round == 1 || newTimes)) {
+					gzipTo(files[round]);
+				}
+			}
 			if (gzip) {
 				gzipTo(warmFile);
-				gzipTo(file);
 			}
 		}
 		try (StoreBenchmark.Served served = StoreBenchmark.Served.start("admin", password)) {
@@ -117,7 +128,7 @@ public final class FlowIngestBenchmark {
 				throw new IllegalStateException("Could not create a workspace (" + created.statusCode() + "): "
 						+ created.body() + " — use a fresh database");
 			}
-			long bytes = curl ? Files.size(file) : GeneratedFlows.size(flows);
+			long bytes = curl ? Files.size(files[1]) : GeneratedFlows.size(flows);
 			report.put("input", String.format(Locale.ROOT, "%,d flows, %.1f MiB of NDJSON (the %d lines of the real "
 					+ "Hubble exports, times rewritten), heap max %d MiB, %d processors", flows, bytes / 1048576.0,
 					GeneratedFlows.corpusLines(), Runtime.getRuntime().maxMemory() / 1048576,
@@ -126,6 +137,8 @@ public final class FlowIngestBenchmark {
 					+ "its own: the JVM's CPU is the app's alone" + (gzip ? "; the upload gzip-compressed" : "")
 					: "generator and JDK HTTP client in the app's JVM, raw COPY over JDBC (the JVM's CPU includes "
 							+ "them)" + (gzip ? "; the upload gzip-compressed" : ""));
+			report.put("times", newTimes ? "each round's flows follow the round before's (bench.new-times=true)"
+					: "every round uploads the same flows, times and all (bench.new-times=false)");
 			report.put("checkpoints", checkpoints ? "a CHECKPOINT before each timed run (bench.checkpoint=true)"
 					: "none forced (bench.checkpoint=false): a run may cross one the server requests");
 			// warm-up: JIT for both paths
@@ -141,11 +154,11 @@ public final class FlowIngestBenchmark {
 			double bestCopy = 0;
 			for (int round = 1; round <= rounds; round++) {
 				checkpoint(checkpoints);
-				Timed copy = curl ? psqlCopy(file, flows) : rawCopy(flows);
+				Timed copy = curl ? psqlCopy(files[round], flows) : rawCopy(flows);
 				Timed ingest;
 				checkpoint(checkpoints);
 				if (curl) {
-					ingest = curlUpload(url, password, ws, file, flows, gzip);
+					ingest = curlUpload(url, password, ws, files[round], flows, gzip);
 				}
 				else {
 					long backends = backendTicks();
@@ -193,9 +206,16 @@ public final class FlowIngestBenchmark {
 		finally {
 			if (curl && !Boolean.getBoolean("bench.keep")) {
 				// the input files are as large as the upload (2 GB for the large run)
-				for (Path written : new Path[] { warmFile, file, Path.of(warmFile + ".gz"), Path.of(file + ".gz"),
-						dir.resolve("answer.json") }) {
-					Files.deleteIfExists(written);
+				List<Path> written = new ArrayList<>(List.of(warmFile, Path.of(warmFile + ".gz"),
+						dir.resolve("answer.json")));
+				for (Path file : files) {
+					if (file != null) {
+						written.add(file);
+						written.add(Path.of(file + ".gz"));
+					}
+				}
+				for (Path file : written) {
+					Files.deleteIfExists(file);
 				}
 			}
 		}
@@ -207,9 +227,9 @@ public final class FlowIngestBenchmark {
 		Files.writeString(out, text);
 	}
 
-	/** Writes {@code flows} generated flows ending at {@code end} to {@code file}; returns it. */
-	private static Path write(Path file, long flows, Instant end) throws java.io.IOException {
-		try (InputStream in = new GeneratedFlows(flows, end, Duration.ofHours(6));
+	/** Writes {@code flows} generated flows spread over {@code span} ending at {@code end} to {@code file}. */
+	private static Path write(Path file, long flows, Instant end, Duration span) throws java.io.IOException {
+		try (InputStream in = new GeneratedFlows(flows, end, span);
 				java.io.OutputStream out = Files.newOutputStream(file)) {
 			in.transferTo(out);
 		}
