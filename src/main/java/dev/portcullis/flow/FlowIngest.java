@@ -286,7 +286,7 @@ public class FlowIngest {
 	 * which must not give a flow another endpoint's labels). A set another transaction adds at the same moment is
 	 * taken as it is: it has the same id, so the same labels but for such a collision.
 	 */
-	Mono<Void> addLabelSets(Map<Long, List<String>> sets) {
+	private Mono<Void> addLabelSets(Map<Long, List<String>> sets) {
 		// three flat arrays: the ids, each set's size, and every set's labels one after the other
 		Long[] ids = new Long[sets.size()];
 		Integer[] sizes = new Integer[sets.size()];
