@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 
 import dev.portcullis.audit.AuditLog;
@@ -43,6 +44,8 @@ import io.netty.buffer.Unpooled;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Row;
+import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.Wrapped;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -298,33 +301,37 @@ public class FlowIngest {
 			labels.addAll(set.getValue());
 			i++;
 		}
-		return Mono.usingWhen(Mono.from(this.connections.create()),
-				(c) -> Flux.from(c.createStatement("WITH sets AS (SELECT id, size, CAST(sum(size) OVER (ORDER BY n) - size"
-						+ " AS integer) AS start FROM unnest(CAST($1 AS bigint[]), CAST($2 AS integer[])) WITH ORDINALITY AS s(id,"
-						+ " size, n)), given AS (SELECT id, coalesce((CAST($3 AS text[]))[start + 1:start + size],"
-						+ " '{}') AS labels FROM sets), added AS (INSERT INTO flow_label_set (id, labels) SELECT id,"
-						+ " labels FROM given ON CONFLICT (id) DO NOTHING)"
-						+ " SELECT g.id FROM given g JOIN flow_label_set s ON s.id = g.id WHERE s.labels <> g.labels")
-					.bind("$1", ids)
-					.bind("$2", sizes)
-					.bind("$3", labels.toArray(String[]::new))
-					.execute())
-					.concatMap((result) -> result.map((row, meta) -> row.get(0, Long.class)))
-					.collectList()
-					.flatMap((clashes) -> clashes.isEmpty() ? Mono.<Void>empty()
-							: Mono.error(new IllegalStateException("label set id " + clashes.get(0)
-									+ " already stands for other labels (a SHA-256 prefix collision); nothing of"
-									+ " this ingest is kept"))),
-				Connection::close);
+		return onItsOwnConnection((c) -> c.createStatement("WITH sets AS (SELECT id, size, CAST(sum(size) OVER (ORDER BY"
+				+ " n) - size AS integer) AS start FROM unnest(CAST($1 AS bigint[]), CAST($2 AS integer[])) WITH"
+				+ " ORDINALITY AS s(id, size, n)), given AS (SELECT id, coalesce((CAST($3 AS text[]))[start + 1:start +"
+				+ " size], '{}') AS labels FROM sets), added AS (INSERT INTO flow_label_set (id, labels) SELECT id,"
+				+ " labels FROM given ON CONFLICT (id) DO NOTHING)"
+				+ " SELECT g.id FROM given g JOIN flow_label_set s ON s.id = g.id WHERE s.labels <> g.labels")
+			.bind("$1", ids)
+			.bind("$2", sizes)
+			.bind("$3", labels.toArray(String[]::new)), (row) -> row.get(0, Long.class))
+			.collectList()
+			.flatMap((clashes) -> clashes.isEmpty() ? Mono.<Void>empty()
+					: Mono.error(new IllegalStateException("label set id " + clashes.get(0)
+							+ " already stands for other labels (a SHA-256 prefix collision); nothing of this ingest"
+							+ " is kept")));
 	}
 
 	/** Makes the day's partitions of both tables on a connection of its own (committed at once). */
 	Mono<Void> ensurePartitions(long workspaceId, LocalDate day) {
-		return Mono.usingWhen(Mono.from(this.connections.create()),
-				(c) -> Flux.from(c.createStatement("SELECT flow_ensure_partitions($1, $2, $2)")
-					.bind("$1", workspaceId)
-					.bind("$2", day)
-					.execute()).concatMap((result) -> result.map((row, meta) -> 1)).then(),
+		return onItsOwnConnection((c) -> c.createStatement("SELECT flow_ensure_partitions($1, $2, $2)")
+			.bind("$1", workspaceId)
+			.bind("$2", day), (row) -> 1).then();
+	}
+
+	/**
+	 * Runs one statement on a connection of its own, outside the ingest's transaction (so committed at once), and
+	 * maps its rows: what the ingest writes that other ingests share (partitions, label sets).
+	 */
+	private <T> Flux<T> onItsOwnConnection(Function<Connection, Statement> statement, Function<Row, T> mapper) {
+		return Flux.usingWhen(Mono.from(this.connections.create()),
+				(c) -> Flux.from(statement.apply(c).execute())
+					.concatMap((result) -> result.map((row, meta) -> mapper.apply(row))),
 				Connection::close);
 	}
 
